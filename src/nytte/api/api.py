@@ -1,0 +1,19 @@
+"""The REST API at /api/v1, one router per domain."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from . import core, errors
+from .auth import BrowserSessionAuth, TokenAuth
+
+api = NinjaAPI(
+    title="Nytte API",
+    version="1",
+    description="Portfolio, benefits and proposals for cross-agency programmes. "
+    "Authenticate with `Authorization: Bearer <token>` (create one with `nytte token`).",
+    auth=[TokenAuth(), BrowserSessionAuth()],
+    urls_namespace="api",
+)
+errors.install(api)
+api.add_router("/", core.router)

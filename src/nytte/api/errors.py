@@ -1,0 +1,72 @@
+"""Errors as ``application/problem+json`` (RFC 9457)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+logger = logging.getLogger(__name__)
+PROBLEM = "application/problem+json"
+
+
+def problem(
+    api: NinjaAPI, request: HttpRequest, status: int, title: str, detail: str = "", **extra: Any
+) -> HttpResponse:
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    body.update(extra)
+    response = api.create_response(request, body, status=status)
+    response["Content-Type"] = PROBLEM
+    return response
+
+
+def _django_errors(exc: DjangoValidationError) -> list[dict[str, Any]]:
+    if hasattr(exc, "error_dict"):
+        return [
+            {"loc": [field], "msg": message}
+            for field, messages in exc.message_dict.items()
+            for message in messages
+        ]
+    return [{"loc": [], "msg": message} for message in exc.messages]
+
+
+def install(api: NinjaAPI) -> None:
+    @api.exception_handler(NinjaValidationError)
+    def validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+        errors = [{"loc": list(e.get("loc", [])), "msg": e.get("msg", "")} for e in exc.errors]
+        return problem(api, request, 422, "Invalid input", "See errors.", errors=errors)
+
+    @api.exception_handler(DjangoValidationError)
+    def model_validation(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+        return problem(
+            api, request, 422, "Invalid input", "See errors.", errors=_django_errors(exc)
+        )
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        return problem(api, request, 401, "Not authenticated", "Log in or send a valid token.")
+
+    @api.exception_handler(PermissionDenied)
+    def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        return problem(api, request, 403, "Forbidden", "You may not do this here.")
+
+    @api.exception_handler(Http404)
+    def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return problem(api, request, 404, "Not found")
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        return problem(api, request, exc.status_code, str(exc))
+
+    @api.exception_handler(Exception)
+    def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        logger.exception("Unhandled API error", exc_info=exc)
+        return problem(api, request, 500, "Internal server error")

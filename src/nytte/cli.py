@@ -1,0 +1,45 @@
+"""The ``nytte`` command: Django's management commands plus Nytte's own.
+
+Settings are chosen and Django imported only when a command runs, so ``nytte --help``
+is instant and works before anything is configured.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+HELP = """\
+usage: nytte <command> [options]
+
+Nytte: dynamic benefits management for cross-agency programmes.
+
+Getting started:
+  demo         create the data directory and SQLite database, load demo data, print logins
+  serve        serve the app (gunicorn) on 127.0.0.1:8000; --host, --port, --workers
+  worker       run background tasks
+
+Operations:
+  migrate      apply database migrations
+  check        check the configuration (add --deploy for production settings)
+  token        create, list or revoke API tokens
+  createsuperuser, changepassword, shell, dbshell, ...
+
+Run 'nytte help' for every command, 'nytte help <command>' for one command's options.
+Configuration comes from environment variables: see README.md.
+"""
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    if not args or args[0] in {"-h", "--help"}:
+        sys.stdout.write(HELP)
+        return
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nytte.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["nytte", *args])
+
+
+if __name__ == "__main__":
+    main()

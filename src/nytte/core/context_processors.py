@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from .selectors import programme_list
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """The programmes a user can switch between, for the header."""
+    user = getattr(request, "user", None)
+    context: dict[str, Any] = {"oidc_enabled": settings.OIDC_ENABLED, "nav_programmes": []}
+    if user is not None and user.is_authenticated:
+        context["nav_programmes"] = programme_list(user=user)
+    return context

@@ -1,0 +1,118 @@
+"""The generic change log: every write to a register object goes through here.
+
+Services call these with the acting user passed in explicitly, so changes made from the
+CLI, the API and background tasks are recorded exactly like those made in pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from .choices import ChangeAction
+from .models import ChangeLogEntry, Programme
+
+Snapshot = dict[str, Any]
+IGNORED_FIELDS = {"id", "created_at", "updated_at", "password", "last_login"}
+
+
+def _display(field: models.Field, instance: models.Model) -> Any:
+    """A language-neutral value: choices keep their code, related objects their name."""
+    if isinstance(field, models.ForeignKey):
+        related = getattr(instance, field.name)
+        return None if related is None else str(related)
+    value = field.value_from_object(instance)
+    if isinstance(value, dt.date | dt.datetime | dt.time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, bytes | memoryview):
+        return None
+    return value
+
+
+def snapshot(instance: models.Model) -> Snapshot:
+    """Field values as stored in the change log."""
+    data: Snapshot = {}
+    for field in instance._meta.concrete_fields:
+        if field.name in IGNORED_FIELDS:
+            continue
+        data[field.name] = _display(field, instance)
+    if instance.pk is not None:
+        for field in instance._meta.many_to_many:
+            data[field.name] = sorted(str(o) for o in getattr(instance, field.name).all())
+    return data
+
+
+def diff(before: Snapshot, after: Snapshot) -> dict[str, dict[str, Any]]:
+    return {
+        name: {"before": before.get(name), "after": after.get(name)}
+        for name in sorted(set(before) | set(after))
+        if before.get(name) != after.get(name)
+    }
+
+
+def _programme_for(instance: models.Model) -> Programme | None:
+    if isinstance(instance, Programme):
+        return instance
+    getter = getattr(instance, "get_permission_programme", None)
+    return getter() if getter else None
+
+
+def _write(
+    instance: models.Model, action: str, acting_user: Any, changes: dict[str, Any]
+) -> ChangeLogEntry:
+    actor = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    return ChangeLogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(instance, for_concrete_model=True),
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:200],
+        action=action,
+        actor=actor,
+        changes=changes,
+        programme=_programme_for(instance),
+    )
+
+
+def log_create(instance: models.Model, *, acting_user: Any) -> ChangeLogEntry:
+    return _write(instance, ChangeAction.CREATE, acting_user, diff({}, snapshot(instance)))
+
+
+def log_update(
+    instance: models.Model, *, acting_user: Any, before: Snapshot
+) -> ChangeLogEntry | None:
+    """Record what changed since ``before``; writes nothing when nothing changed."""
+    changes = diff(before, snapshot(instance))
+    if not changes:
+        return None
+    return _write(instance, ChangeAction.UPDATE, acting_user, changes)
+
+
+def log_delete(instance: models.Model, *, acting_user: Any) -> ChangeLogEntry:
+    return _write(instance, ChangeAction.DELETE, acting_user, diff(snapshot(instance), {}))
+
+
+def _field(model: type[models.Model] | None, name: str) -> models.Field | None:
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except Exception:  # a field removed since the change was logged
+        return None
+
+
+def field_label(model: type[models.Model] | None, name: str) -> str:
+    field = _field(model, name)
+    return str(field.verbose_name) if field is not None else name
+
+
+def value_label(model: type[models.Model] | None, name: str, value: Any) -> Any:
+    """Show a stored choice code by its label in the reader's language."""
+    field = _field(model, name)
+    if field is not None and field.choices and value not in (None, ""):
+        return str(dict(field.flatchoices).get(value, value))
+    return value

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from nytte.core.models import ApiToken, User
+from nytte.core.services import api_token_create
+
+
+class Command(BaseCommand):
+    help = "Create, list or revoke API tokens for machine access to /api/v1."
+
+    def add_arguments(self, parser: Any) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        create = sub.add_parser("create", help="create a token and print it once")
+        create.add_argument("username")
+        create.add_argument("name", help="what the token is for")
+        sub.add_parser("list", help="list tokens (never the secrets)")
+        revoke = sub.add_parser("revoke", help="revoke a token by its prefix")
+        revoke.add_argument("prefix")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        action = options["action"]
+        if action == "create":
+            try:
+                user = User.objects.get(username=options["username"])
+            except User.DoesNotExist as exc:
+                raise CommandError(f"No user named {options['username']!r}.") from exc
+            _, key = api_token_create(user=user, name=options["name"])
+            self.stdout.write(key)
+            self.stderr.write("Keep this token now: it is not shown again.")
+        elif action == "list":
+            for token in ApiToken.objects.select_related("user").order_by("created_at"):
+                self.stdout.write(f"{token.prefix}…  {token.user.username:<15} {token.name}")
+        else:
+            deleted, _ = ApiToken.objects.filter(prefix=options["prefix"]).delete()
+            if not deleted:
+                raise CommandError(f"No token with prefix {options['prefix']!r}.")
+            self.stdout.write("Revoked.")

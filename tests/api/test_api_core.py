@@ -1,0 +1,65 @@
+"""The API: token auth, visibility, problem+json errors, and an OpenAPI schema."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from nytte.core.services import api_token_create
+
+
+def bearer(user) -> dict[str, str]:
+    _, key = api_token_create(user=user, name="test")
+    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+
+
+@pytest.mark.django_db
+def test_without_credentials_the_api_answers_401_problem_json():
+    response = Client().get("/api/v1/programmes")
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["status"] == 401
+
+
+@pytest.mark.django_db
+def test_a_wrong_token_is_refused(viewer):
+    response = Client().get("/api/v1/me", HTTP_AUTHORIZATION="Bearer nyt_wrong")
+    assert response.status_code == 401
+
+
+@pytest.mark.django_db
+def test_token_lists_only_the_users_programmes(viewer, programme, other_programme):
+    response = Client().get("/api/v1/programmes", **bearer(viewer))
+    assert response.status_code == 200
+    body = response.json()
+    assert [p["slug"] for p in body["items"]] == ["framtidens-innkreving"]
+    assert body["count"] == 1
+
+
+@pytest.mark.django_db
+def test_other_programme_is_404_problem_json(viewer, other_programme):
+    response = Client().get(f"/api/v1/programmes/{other_programme.slug}", **bearer(viewer))
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["title"] == "Not found"
+
+
+@pytest.mark.django_db
+def test_me_lists_roles(facilitator):
+    body = Client().get("/api/v1/me", **bearer(facilitator)).json()
+    assert body["username"] == "fasilitator"
+    assert body["memberships"] == [{"programme": "framtidens-innkreving", "role": "facilitator"}]
+
+
+@pytest.mark.django_db
+def test_the_browser_session_works_too(client_for, viewer):
+    assert client_for(viewer).get("/api/v1/me").status_code == 200
+
+
+@pytest.mark.django_db
+def test_openapi_schema_is_published():
+    response = Client().get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    schema = response.json()
+    assert schema["info"]["title"] == "Nytte API"
+    assert "/api/v1/programmes" in schema["paths"]

@@ -1,0 +1,83 @@
+"""Shared fixtures: the personas every test speaks of.
+
+Framtidens innkreving is "our" programme; the outsider has a role only in another one.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.utils import translation
+
+from nytte.core.choices import Role
+from tests.factories import MembershipFactory, ProgrammeFactory, UserFactory
+
+
+@pytest.fixture
+def programme(db):
+    return ProgrammeFactory(name="Framtidens innkreving", slug="framtidens-innkreving")
+
+
+@pytest.fixture
+def other_programme(db):
+    return ProgrammeFactory(name="Starte og drive bedrift", slug="starte-og-drive-bedrift")
+
+
+def _member(programme, role, username):
+    user = UserFactory(username=username)
+    MembershipFactory(user=user, programme=programme, role=role)
+    return user
+
+
+@pytest.fixture
+def facilitator(programme):
+    return _member(programme, Role.FACILITATOR, "fasilitator")
+
+
+@pytest.fixture
+def owner(programme):
+    return _member(programme, Role.OWNER, "eier")
+
+
+@pytest.fixture
+def contributor(programme):
+    return _member(programme, Role.CONTRIBUTOR, "bidragsyter")
+
+
+@pytest.fixture
+def forum_member(programme):
+    return _member(programme, Role.FORUM_MEMBER, "forum")
+
+
+@pytest.fixture
+def viewer(programme):
+    return _member(programme, Role.VIEWER, "leser")
+
+
+@pytest.fixture
+def programme_admin(programme):
+    return _member(programme, Role.PROGRAMME_ADMIN, "programadmin")
+
+
+@pytest.fixture
+def outsider(other_programme):
+    return _member(other_programme, Role.PROGRAMME_ADMIN, "utenforstaende")
+
+
+@pytest.fixture
+def english():
+    """Run a test in English, for assertions on message texts."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def client_for():
+    """A logged-in test client for a user."""
+
+    def make(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
