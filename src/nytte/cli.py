@@ -19,6 +19,9 @@ Getting started:
   serve        serve the app (gunicorn) on 127.0.0.1:8000; --host, --port, --workers
   worker       run background tasks
 
+Analyses:
+  cba FILE     cost-benefit analysis of a JSON or Excel file (docs/economics.md)
+
 Operations:
   migrate      apply database migrations
   check        check the configuration (add --deploy for production settings)
@@ -35,6 +38,11 @@ def main(argv: list[str] | None = None) -> None:
     if not args or args[0] in {"-h", "--help"}:
         sys.stdout.write(HELP)
         return
+    if args[0] == "cba":
+        # The engine is pure: no settings, no database.
+        from nytte.economics.cli import main as cba_main
+
+        sys.exit(cba_main(args[1:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nytte.settings")
     from django.core.management import execute_from_command_line
 

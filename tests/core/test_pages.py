@@ -94,3 +94,11 @@ def test_pages_reference_no_other_host(client_for, viewer):
 def test_anonymous_visitors_see_the_welcome_page_with_a_login_link():
     html = Client().get("/").content.decode()
     assert reverse("login") in html
+
+
+@pytest.mark.django_db
+def test_the_browsers_language_does_not_override_bokmal(client_for, viewer):
+    client = client_for(viewer)
+    response = client.get("/p/framtidens-innkreving/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="nb"' in response.content.decode()
+    assert response["Content-Language"] == "nb"
