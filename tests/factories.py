@@ -57,3 +57,67 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     programme = factory.SubFactory(ProgrammeFactory)
     role = Role.VIEWER
+
+
+class LifeEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "portfolio.LifeEvent"
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Livshendelse {n}")
+    slug = factory.Sequence(lambda n: f"livshendelse-{n}")
+
+
+class GoalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "portfolio.Goal"
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    level = "societal"
+    code = factory.Sequence(lambda n: f"M{n}")
+    title = factory.Sequence(lambda n: f"Mål {n}")
+
+
+class InitiativeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "portfolio.Initiative"
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    code = factory.Sequence(lambda n: f"T-{n}")
+    title = factory.Sequence(lambda n: f"Tiltak {n}")
+    description = "Et tiltak i porteføljen."
+    owner_organisation = factory.SubFactory(OrganisationFactory)
+    phase = "plan"
+    status = "green"
+
+
+class CostLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "portfolio.CostLine"
+
+    initiative = factory.SubFactory(InitiativeFactory)
+    organisation = factory.SelfAttribute("initiative.owner_organisation")
+    year = factory.Sequence(lambda n: 2025 + n % 10)
+    category = "investment"
+    low = 800_000
+    likely = 1_000_000
+    high = 1_500_000
+
+
+class RiskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "portfolio.Risk"
+
+    initiative = factory.SubFactory(InitiativeFactory)
+    title = factory.Sequence(lambda n: f"Risiko {n}")
+    probability = 3
+    consequence = 4
+
+
+class StatusReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "portfolio.StatusReport"
+
+    initiative = factory.SubFactory(InitiativeFactory)
+    period = factory.Sequence(lambda n: f"2026-{n % 12 + 1:02d}")
+    overall = plan = cost = benefits = stakeholders = risk = "green"

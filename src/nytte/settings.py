@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "mozilla_django_oidc",
     "nytte.core",
+    "nytte.portfolio",
 ]
 
 MIDDLEWARE = [

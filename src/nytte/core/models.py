@@ -7,6 +7,7 @@ import hashlib
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -85,6 +86,13 @@ class Programme(models.Model):
         blank=True,
     )
     vision = models.TextField(_("vision"), blank=True)
+    target_picture = models.TextField(
+        _("target picture"),
+        blank=True,
+        help_text=_("The målbilde, in Markdown: what services and products are heading for."),
+    )
+    start_year = models.PositiveSmallIntegerField(_("first year"), null=True, blank=True)
+    end_year = models.PositiveSmallIntegerField(_("last year"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -100,6 +108,10 @@ class Programme(models.Model):
 
     def get_permission_programme(self) -> Programme:
         return self
+
+    def clean(self) -> None:
+        if self.start_year and self.end_year and self.end_year < self.start_year:
+            raise ValidationError({"end_year": _("The last year cannot come before the first.")})
 
 
 class OrganisationMembership(models.Model):

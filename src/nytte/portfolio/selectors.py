@@ -1,0 +1,209 @@
+"""Read queries shared by the portfolio pages, the API and the Excel export.
+
+Each returns a fixed number of queries whatever the size of the portfolio; totals are
+computed in the database.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+
+from nytte.core.models import Programme
+from nytte.core.permissions import Action, restrict
+
+from . import rules
+from .choices import Phase, StatusColour
+from .models import CostLine, Dependency, Goal, Initiative, InitiativeGoal, Risk, StatusReport
+
+
+def _cost_total(field: str) -> Coalesce:
+    subquery = (
+        CostLine.objects.filter(initiative=OuterRef("pk"))
+        .order_by()
+        .values("initiative")
+        .annotate(total=Sum(field))
+        .values("total")
+    )
+    return Coalesce(Subquery(subquery, output_field=IntegerField()), 0)
+
+
+def initiatives_for(user: Any, action: Action = Action.VIEW) -> QuerySet[Initiative]:
+    """All initiatives the user may see (or act on), in every programme."""
+    return restrict(Initiative.objects.all(), user, action)
+
+
+def initiative_list(*, programme: Programme) -> QuerySet[Initiative]:
+    """A programme's initiatives with cost totals, ready for filtering and sorting."""
+    return (
+        Initiative.objects.filter(programme=programme)
+        .select_related("owner_organisation", "programme")
+        .annotate(
+            total_low=_cost_total("low"),
+            total_likely=_cost_total("likely"),
+            total_high=_cost_total("high"),
+        )
+        .order_by("code")
+    )
+
+
+def with_flags(initiatives: list[Initiative]) -> list[Initiative]:
+    """Attach the size band and the quality-assurance flag to annotated initiatives."""
+    for initiative in initiatives:
+        total = getattr(initiative, "total_likely", 0) or 0
+        initiative.size_band = rules.size_band(total)
+        initiative.needs_qa = rules.needs_quality_assurance(
+            total, digitalisation=initiative.digitalisation
+        )
+    return initiatives
+
+
+def initiative_detail(*, programme: Programme, code: str) -> Initiative:
+    initiative = (
+        initiative_list(programme=programme)
+        .select_related("owner")
+        .prefetch_related(
+            "participants",
+            "life_events",
+            Prefetch(
+                "goal_links",
+                queryset=InitiativeGoal.objects.select_related("goal").order_by("goal__code"),
+            ),
+        )
+        .get(code=code)
+    )
+    return with_flags([initiative])[0]
+
+
+def cost_lines(*, initiative: Initiative) -> QuerySet[CostLine]:
+    return initiative.costs.select_related("organisation").order_by(
+        "year", "organisation__name", "category"
+    )
+
+
+def cost_table(lines: list[CostLine]) -> dict[str, Any]:
+    """Most likely cost per paying organisation and year, with totals both ways."""
+    years = sorted({line.year for line in lines})
+    by_org: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for line in lines:
+        by_org[line.organisation.label][line.year] += line.likely
+    rows = [
+        {
+            "organisation": org,
+            "cells": [by_org[org].get(year, 0) for year in years],
+            "total": sum(by_org[org].values()),
+        }
+        for org in sorted(by_org)
+    ]
+    year_totals = [sum(row["cells"][i] for row in rows) for i in range(len(years))]
+    return {"years": years, "rows": rows, "year_totals": year_totals, "total": sum(year_totals)}
+
+
+def programme_cost_table(*, programme: Programme) -> dict[str, Any]:
+    """Cost per paying organisation and year for the whole portfolio (one query)."""
+    rows = (
+        CostLine.objects.filter(initiative__programme=programme)
+        .values("organisation__short_name", "organisation__name", "year")
+        .annotate(total=Sum("likely"))
+        .order_by()
+    )
+    years = sorted({r["year"] for r in rows})
+    by_org: dict[str, dict[int, int]] = defaultdict(dict)
+    for r in rows:
+        label = r["organisation__short_name"] or r["organisation__name"]
+        by_org[label][r["year"]] = by_org[label].get(r["year"], 0) + r["total"]
+    table_rows = [
+        {
+            "organisation": org,
+            "cells": [by_org[org].get(year, 0) for year in years],
+            "total": sum(by_org[org].values()),
+        }
+        for org in sorted(by_org)
+    ]
+    year_totals = [sum(row["cells"][i] for row in table_rows) for i in range(len(years))]
+    return {
+        "years": years,
+        "rows": table_rows,
+        "year_totals": year_totals,
+        "total": sum(year_totals),
+    }
+
+
+def phase_status_counts(*, programme: Programme) -> dict[str, Any]:
+    """How many initiatives are in each phase, split by status colour (one query)."""
+    counts = {
+        (r["phase"], r["status"]): r["n"]
+        for r in Initiative.objects.filter(programme=programme)
+        .values("phase", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    rows = [
+        {
+            "phase": phase,
+            "label": label,
+            "counts": [counts.get((phase, status), 0) for status in StatusColour.values],
+            "total": sum(counts.get((phase, status), 0) for status in StatusColour.values),
+        }
+        for phase, label in Phase.choices
+    ]
+    return {"statuses": StatusColour.choices, "rows": rows, "total": sum(counts.values())}
+
+
+def goal_tree(*, programme: Programme) -> list[dict[str, Any]]:
+    """Societal goals with their impact goals and how many initiatives serve each."""
+    goals = list(
+        Goal.objects.filter(programme=programme)
+        .annotate(n_initiatives=Count("initiative_links", distinct=True))
+        .order_by("code")
+    )
+    children: dict[int | None, list[Goal]] = defaultdict(list)
+    for goal in goals:
+        children[goal.parent_id].append(goal)
+    return [{"goal": root, "children": children[root.pk]} for root in children[None]]
+
+
+def roadmap(*, programme: Programme, limit: int = 60) -> list[Initiative]:
+    """Initiatives with planned dates, earliest first, for the roadmap timeline."""
+    return list(
+        Initiative.objects.filter(programme=programme, planned_start__isnull=False)
+        .select_related("owner_organisation")
+        .order_by("planned_start", "code")[:limit]
+    )
+
+
+def dependencies(*, initiative: Initiative) -> dict[str, list[Dependency]]:
+    related = Dependency.objects.select_related(
+        "source__owner_organisation", "target__owner_organisation"
+    )
+    return {
+        "outgoing": list(related.filter(source=initiative).order_by("kind", "target__code")),
+        "incoming": list(related.filter(target=initiative).order_by("kind", "source__code")),
+    }
+
+
+def risks(*, initiative: Initiative) -> list[Risk]:
+    return list(initiative.risks.all())
+
+
+def risk_matrix(risk_list: list[Risk]) -> list[dict[str, Any]]:
+    """Rows of the 5×5 matrix, highest probability first, each cell with its risks."""
+    cells: dict[tuple[int, int], list[Risk]] = defaultdict(list)
+    for risk in risk_list:
+        cells[(risk.probability, risk.consequence)].append(risk)
+    return [
+        {
+            "probability": p,
+            "cells": [
+                {"consequence": c, "score": p * c, "risks": cells[(p, c)]} for c in range(1, 6)
+            ],
+        }
+        for p in range(5, 0, -1)
+    ]
+
+
+def status_reports(*, initiative: Initiative) -> list[StatusReport]:
+    return list(initiative.status_reports.select_related("reported_by").order_by("-period"))

@@ -1,0 +1,211 @@
+"""Writes to the portfolio register. Each is atomic, checks the acting user's rights (a
+``None`` acting user is the system: demo, import from the command line) and logs the change."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from nytte.core import history
+from nytte.core.models import Organisation, Programme
+from nytte.core.permissions import Action, ProgrammeScoped, check
+from nytte.core.services import object_create, object_delete, object_update
+
+from .choices import DependencyKind
+from .graph import find_cycle
+from .models import (
+    CostLine,
+    Dependency,
+    Goal,
+    Initiative,
+    InitiativeGoal,
+    LifeEvent,
+    Risk,
+    StatusReport,
+)
+
+M = TypeVar("M", bound=models.Model)
+
+
+def _require(acting_user: Any, action: Action, obj: Programme | ProgrammeScoped) -> None:
+    if acting_user is not None:
+        check(acting_user, action, obj)
+
+
+def _set_goals(
+    initiative: Initiative, goals: Mapping[Goal, Decimal | int | float], acting_user: Any
+) -> None:
+    wanted = {goal.pk: (goal, Decimal(str(weight))) for goal, weight in goals.items()}
+    for link in list(initiative.goal_links.all()):
+        if link.goal_id not in wanted:
+            object_delete(link, acting_user=acting_user)
+        elif link.contribution != wanted[link.goal_id][1]:
+            object_update(
+                link, acting_user=acting_user, data={"contribution": wanted[link.goal_id][1]}
+            )
+        wanted.pop(link.goal_id, None)
+    for goal, weight in wanted.values():
+        object_create(
+            InitiativeGoal(initiative=initiative, goal=goal, contribution=weight),
+            acting_user=acting_user,
+        )
+
+
+@transaction.atomic
+def initiative_create(
+    *,
+    programme: Programme,
+    data: Mapping[str, Any],
+    participants: Iterable[Organisation] = (),
+    life_events: Iterable[LifeEvent] = (),
+    goals: Mapping[Goal, Decimal | int | float] | None = None,
+    acting_user: Any,
+) -> Initiative:
+    _require(acting_user, Action.EDIT, programme)
+    initiative = object_create(
+        Initiative(programme=programme, **data),
+        acting_user=acting_user,
+        m2m={"participants": list(participants), "life_events": list(life_events)},
+    )
+    if goals:
+        _set_goals(initiative, goals, acting_user)
+    return initiative
+
+
+@transaction.atomic
+def initiative_update(
+    *,
+    initiative: Initiative,
+    data: Mapping[str, Any],
+    participants: Iterable[Organisation] | None = None,
+    life_events: Iterable[LifeEvent] | None = None,
+    goals: Mapping[Goal, Decimal | int | float] | None = None,
+    acting_user: Any,
+) -> Initiative:
+    _require(acting_user, Action.EDIT, initiative)
+    if "programme" in data and data["programme"] != initiative.programme:
+        raise ValidationError({"programme": _("An initiative cannot move to another programme.")})
+    m2m: dict[str, list[Any]] = {}
+    if participants is not None:
+        m2m["participants"] = list(participants)
+    if life_events is not None:
+        m2m["life_events"] = list(life_events)
+    object_update(initiative, acting_user=acting_user, data=data, m2m=m2m)
+    if goals is not None:
+        _set_goals(initiative, goals, acting_user)
+    return initiative
+
+
+@transaction.atomic
+def initiative_delete(*, initiative: Initiative, acting_user: Any) -> None:
+    _require(acting_user, Action.EDIT, initiative.programme)
+    object_delete(initiative, acting_user=acting_user)
+
+
+@transaction.atomic
+def child_create(instance: M, *, acting_user: Any) -> M:
+    """Create a cost line, risk, status report or dependency of an initiative."""
+    _require(acting_user, Action.EDIT, instance)
+    if isinstance(instance, Dependency):
+        _refuse_cycle(instance)
+    return object_create(instance, acting_user=acting_user)
+
+
+@transaction.atomic
+def child_update(instance: M, *, data: Mapping[str, Any], acting_user: Any) -> M:
+    _require(acting_user, Action.EDIT, instance)
+    if "initiative" in data and data["initiative"] != instance.initiative:
+        raise ValidationError(_("A line cannot move to another initiative."))
+    if isinstance(instance, Dependency):
+        fields = {f: data.get(f, getattr(instance, f)) for f in ("source", "target", "kind")}
+        _refuse_cycle(Dependency(pk=instance.pk, **fields))
+    return object_update(instance, acting_user=acting_user, data=data)
+
+
+@transaction.atomic
+def child_delete(instance: models.Model, *, acting_user: Any) -> None:
+    _require(acting_user, Action.EDIT, instance)
+    object_delete(instance, acting_user=acting_user)
+
+
+def _refuse_cycle(dependency: Dependency) -> None:
+    source, target = dependency.source, dependency.target
+    if source.programme_id != target.programme_id:
+        raise ValidationError(_("Both initiatives must belong to the same programme."))
+    if source.pk == target.pk:
+        raise ValidationError(_("An initiative cannot depend on itself."))
+    if dependency.kind != DependencyKind.REQUIRES:
+        return
+    edges = Dependency.objects.filter(
+        source__programme_id=source.programme_id, kind=DependencyKind.REQUIRES
+    ).exclude(pk=dependency.pk)
+    codes = dict(
+        Initiative.objects.filter(programme_id=source.programme_id).values_list("pk", "code")
+    )
+    cycle = find_cycle(edges.values_list("source_id", "target_id"), (source.pk, target.pk))
+    if cycle:
+        path = " → ".join(codes[pk] for pk in cycle)
+        raise ValidationError(
+            _("This would make a cycle of “requires”: %(path)s.") % {"path": path},
+            code="dependency_cycle",
+        )
+
+
+def cost_line_create(*, initiative: Initiative, acting_user: Any, **fields: Any) -> CostLine:
+    return child_create(CostLine(initiative=initiative, **fields), acting_user=acting_user)
+
+
+def dependency_create(
+    *, source: Initiative, target: Initiative, kind: str, note: str = "", acting_user: Any
+) -> Dependency:
+    return child_create(
+        Dependency(source=source, target=target, kind=kind, note=note), acting_user=acting_user
+    )
+
+
+def risk_create(*, initiative: Initiative, acting_user: Any, **fields: Any) -> Risk:
+    return child_create(Risk(initiative=initiative, **fields), acting_user=acting_user)
+
+
+def status_report_create(
+    *, initiative: Initiative, acting_user: Any, **fields: Any
+) -> StatusReport:
+    report = StatusReport(initiative=initiative, **fields)
+    if acting_user is not None and report.reported_by_id is None:
+        report.reported_by = acting_user
+    return child_create(report, acting_user=acting_user)
+
+
+@transaction.atomic
+def goal_save(
+    *, programme: Programme, goal: Goal | None = None, data: Mapping[str, Any], acting_user: Any
+) -> Goal:
+    _require(acting_user, Action.EDIT, programme)
+    if goal is None:
+        return object_create(Goal(programme=programme, **data), acting_user=acting_user)
+    return object_update(goal, acting_user=acting_user, data=data)
+
+
+@transaction.atomic
+def programme_update(
+    *, programme: Programme, data: Mapping[str, Any], acting_user: Any
+) -> Programme:
+    """Vision, target picture and period: for programme admins and facilitators."""
+    _require(acting_user, Action.EDIT, programme)
+    return object_update(programme, acting_user=acting_user, data=data)
+
+
+def life_event_get_or_create(*, name: str, slug: str, **fields: Any) -> LifeEvent:
+    existing = LifeEvent.objects.filter(slug=slug).first()
+    if existing:
+        return existing
+    event = LifeEvent(name=name, slug=slug, **fields)
+    event.full_clean()
+    event.save()
+    history.log_create(event, acting_user=None)
+    return event
