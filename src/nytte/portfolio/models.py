@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +25,10 @@ from .choices import (
 )
 
 YEAR_VALIDATORS = [MinValueValidator(1990), MaxValueValidator(2100)]
+CODE_VALIDATOR = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+    _("Use letters, digits, dot, dash and underscore, starting with a letter or digit."),
+)
 
 
 class LifeEvent(models.Model):
@@ -68,7 +72,7 @@ class Goal(models.Model):
         related_name="children",
     )
     level = models.CharField(_("level"), max_length=10, choices=GoalLevel.choices)
-    code = models.CharField(_("code"), max_length=20)
+    code = models.CharField(_("code"), max_length=20, validators=[CODE_VALIDATOR])
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
     weight = models.DecimalField(
@@ -118,6 +122,7 @@ class Initiative(models.Model):
     code = models.CharField(
         _("code"),
         max_length=30,
+        validators=[CODE_VALIDATOR],
         help_text=_("A stable short key, unique within the programme, e.g. FI-12."),
     )
     title = models.CharField(_("title"), max_length=300)

@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('level', models.CharField(choices=[('societal', 'Societal goal'), ('impact', 'Impact goal')], max_length=10, verbose_name='level')),
-                ('code', models.CharField(max_length=20, verbose_name='code')),
+                ('code', models.CharField(max_length=20, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9][A-Za-z0-9._-]*$', 'Use letters, digits, dot, dash and underscore, starting with a letter or digit.')], verbose_name='code')),
                 ('title', models.CharField(max_length=300, verbose_name='title')),
                 ('description', models.TextField(blank=True, verbose_name='description')),
                 ('weight', models.DecimalField(decimal_places=2, default=1, max_digits=6, validators=[django.core.validators.MinValueValidator(0)], verbose_name='weight')),
@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
             name='Initiative',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='A stable short key, unique within the programme, e.g. FI-12.', max_length=30, verbose_name='code')),
+                ('code', models.CharField(help_text='A stable short key, unique within the programme, e.g. FI-12.', max_length=30, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9][A-Za-z0-9._-]*$', 'Use letters, digits, dot, dash and underscore, starting with a letter or digit.')], verbose_name='code')),
                 ('title', models.CharField(max_length=300, verbose_name='title')),
                 ('description', models.TextField(blank=True, verbose_name='description')),
                 ('phase', models.CharField(choices=[('idea', 'Idea'), ('concept', 'Concept'), ('plan', 'Plan'), ('execute', 'Execute'), ('close', 'Close'), ('realise', 'Realise benefits')], default='idea', max_length=10, verbose_name='phase')),
