@@ -119,3 +119,25 @@ def test_organisation_numbers_are_validated_on_create(english):
     services.organisation_create(
         name="Riktig", orgnr=valid_orgnr(4242), kind=OrganisationKind.AGENCY, acting_user=None
     )
+
+
+@pytest.mark.django_db
+def test_changes_in_the_admin_are_logged_with_the_admin_user(client):
+    admin_user = UserFactory(is_staff=True, is_superuser=True)
+    organisation = OrganisationFactory(name="Gammelt navn")
+    client.force_login(admin_user)
+    response = client.post(
+        f"/admin/core/organisation/{organisation.pk}/change/",
+        {
+            "name": "Nytt navn",
+            "short_name": organisation.short_name,
+            "orgnr": organisation.orgnr,
+            "kind": organisation.kind,
+            "parent": "",
+        },
+        HTTP_HOST="localhost",
+    )
+    assert response.status_code == 302
+    entry = ChangeLogEntry.objects.get(object_id=str(organisation.pk), action="update")
+    assert entry.actor == admin_user
+    assert entry.changes["name"] == {"before": "Gammelt navn", "after": "Nytt navn"}
