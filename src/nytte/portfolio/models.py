@@ -214,9 +214,7 @@ class Initiative(models.Model):
 class InitiativeGoal(models.Model):
     """How much an initiative contributes to a goal."""
 
-    initiative = models.ForeignKey(
-        Initiative, on_delete=models.CASCADE, related_name="goal_links"
-    )
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="goal_links")
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="initiative_links")
     contribution = models.DecimalField(
         _("contribution weight"),
