@@ -1,0 +1,65 @@
+"""The values that cross the engine's boundary: documents in, matches out."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A text to match against: an initiative (tiltak) or a proposal.
+
+    ``text`` should hold the title and the description (e.g. ``f"{title}\\n{body}"``);
+    ``kind`` is free text such as "initiative" or "proposal" and filters queries.
+    """
+
+    id: str
+    text: str
+    kind: str = "initiative"
+    meta: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A sentence of a matched document and the words in it that matched the query."""
+
+    text: str
+    start: int
+    end: int
+    terms: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One suggestion: ``score`` is in [0, 1], the share of the query's own
+    self-match score that this document reaches (1.0 ≈ the same text)."""
+
+    id: str
+    score: float
+    kind: str
+    passages: tuple[Passage, ...] = ()
+
+
+@runtime_checkable
+class Index(Protocol):
+    """What every backend offers; the Django app talks only to this."""
+
+    def add(self, docs: Iterable[Document]) -> None: ...
+
+    def update(self, doc: Document) -> None: ...
+
+    def remove(self, doc_id: str) -> None: ...
+
+    def __contains__(self, doc_id: object) -> bool: ...
+
+    def __len__(self) -> int: ...
+
+    def query(
+        self,
+        text: str,
+        k: int = 10,
+        kinds: Collection[str] | None = None,
+        exclude_ids: Collection[str] = (),
+    ) -> list[Match]: ...
