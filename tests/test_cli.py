@@ -20,9 +20,11 @@ def test_help_lists_the_getting_started_commands(capsys):
 
 
 def run_nytte(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    # The browser tests allow sync ORM calls beside Playwright's event loop; production doesn't.
+    base = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     return subprocess.run(
         [sys.executable, "-c", "from nytte.cli import main; main()", *args],
-        env={**os.environ, **env},
+        env={**base, **env},
         capture_output=True,
         text=True,
         timeout=120,
@@ -56,3 +58,10 @@ def test_a_generated_secret_key_is_kept_in_the_data_directory(tmp_path):
     assert runs[0] == runs[1]
     assert len(runs[0]) >= 50
     assert (tmp_path / "secret_key").read_text().strip() == runs[0]
+
+
+def test_help_lists_the_register_import_and_export(capsys):
+    main(["--help"])
+    out = capsys.readouterr().out
+    section = out.split("Import and export:\n", 1)[1].split("\n\n", 1)[0]
+    assert "  export_register " in section and "  import_register " in section

@@ -22,6 +22,10 @@ Getting started:
 Analyses:
   cba FILE     cost-benefit analysis of a JSON or Excel file (docs/economics.md)
 
+Import and export:
+  export_register SLUG FILE   a programme's portfolio register as an Excel workbook
+  import_register SLUG FILE   import an edited export (--dry-run to check, --user NAME)
+
 Operations:
   migrate      apply database migrations
   check        check the configuration (add --deploy for production settings)

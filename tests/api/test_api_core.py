@@ -63,3 +63,38 @@ def test_openapi_schema_is_published():
     schema = response.json()
     assert schema["info"]["title"] == "Nytte API"
     assert "/api/v1/programmes" in schema["paths"]
+
+
+@pytest.mark.django_db
+def test_a_programme_shows_its_frame_and_participants_by_orgnr(viewer, programme):
+    body = Client().get(f"/api/v1/programmes/{programme.slug}", **bearer(viewer)).json()
+    assert body["participants"] == sorted(o.orgnr for o in programme.participants.all())
+    assert {"target_picture", "start_year", "end_year"} <= set(body)
+    listed = Client().get("/api/v1/programmes", **bearer(viewer)).json()["items"][0]
+    assert listed["participants"] == body["participants"]
+
+
+@pytest.mark.django_db
+def test_a_facilitator_changes_the_frame_and_it_is_logged(facilitator, programme):
+    from nytte.core.models import ChangeLogEntry
+
+    url = f"/api/v1/programmes/{programme.slug}"
+    body = {"target_picture": "## Målbilde", "start_year": 2025, "end_year": 2030}
+    response = Client().patch(url, body, content_type="application/json", **bearer(facilitator))
+    assert response.status_code == 200
+    assert response.json()["end_year"] == 2030
+    entry = ChangeLogEntry.objects.filter(object_id=str(programme.pk), action="update").get()
+    assert entry.actor == facilitator
+    assert set(entry.changes) == {"target_picture", "start_year", "end_year"}
+
+
+@pytest.mark.django_db
+def test_a_viewer_may_not_change_the_frame_and_an_outsider_does_not_see_it(
+    viewer, outsider, programme
+):
+    url = f"/api/v1/programmes/{programme.slug}"
+    patch = {"data": {"vision": "Nei"}, "content_type": "application/json"}
+    assert Client().patch(url, **patch, **bearer(viewer)).status_code == 403
+    assert Client().patch(url, **patch, **bearer(outsider)).status_code == 404
+    programme.refresh_from_db()
+    assert programme.vision != "Nei"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from . import core, errors
+from . import core, errors, portfolio
 from .auth import BrowserSessionAuth, TokenAuth
 
 api = NinjaAPI(
@@ -17,3 +17,4 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("/", core.router)
+api.add_router("/", portfolio.router)

@@ -1,4 +1,4 @@
-"""Organisations, programmes and the caller's own roles."""
+"""Organisations, programmes (read, and their frame changed) and the caller's own roles."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from django.shortcuts import get_object_or_404
 from ninja import Router
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from nytte.core import selectors
+from nytte.core import selectors, services
 from nytte.core.models import Organisation, Programme
 from nytte.core.permissions import Action, check
 
-from .schemas import MeOut, OrganisationOut, ProgrammeOut
+from .schemas import ERRORS, MeOut, OrganisationOut, ProgrammeOut, ProgrammePatch
 
 router = Router(tags=["core"])
 
@@ -42,14 +42,29 @@ def organisation_detail(request: HttpRequest, organisation_id: int) -> Organisat
 @router.get("/programmes", response=list[ProgrammeOut])
 @paginate(LimitOffsetPagination)
 def programme_list(request: HttpRequest):
-    return selectors.programme_list(user=request.user)
+    return selectors.programme_list(user=request.user).prefetch_related("participants")
 
 
-@router.get("/programmes/{slug}", response=ProgrammeOut)
-def programme_detail(request: HttpRequest, slug: str) -> Programme:
+def _programme(request: HttpRequest, slug: str) -> Programme:
+    """404 for a programme the caller has no role in, as if it did not exist."""
     try:
         programme = selectors.programme_get(slug=slug)
     except Programme.DoesNotExist as exc:
         raise Http404 from exc
     check(request.user, Action.VIEW, programme)
+    return programme
+
+
+@router.get("/programmes/{slug}", response={200: ProgrammeOut, **ERRORS})
+def programme_detail(request: HttpRequest, slug: str) -> Programme:
+    return _programme(request, slug)
+
+
+@router.patch("/programmes/{slug}", response={200: ProgrammeOut, **ERRORS})
+def programme_update(request: HttpRequest, slug: str, payload: ProgrammePatch) -> Programme:
+    """Change vision, target picture or period (programme admins and facilitators)."""
+    programme = _programme(request, slug)
+    services.programme_update(
+        programme=programme, data=payload.dict(exclude_unset=True), acting_user=request.user
+    )
     return programme

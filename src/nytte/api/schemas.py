@@ -1,13 +1,27 @@
 from __future__ import annotations
 
-from ninja import Schema
+from ninja import Field, Schema
+
+from nytte.core.models import Programme
+
+
+class ErrorItem(Schema):
+    loc: list[str | int]
+    msg: str
 
 
 class Problem(Schema):
+    """An RFC 9457 problem; ``errors`` lists field problems on 422."""
+
     type: str
     title: str
     status: int
     detail: str | None = None
+    errors: list[ErrorItem] | None = None
+
+
+# The problems every endpoint can answer, for the OpenAPI schema.
+ERRORS = {401: Problem, 403: Problem, 404: Problem, 422: Problem}
 
 
 class OrganisationOut(Schema):
@@ -25,6 +39,25 @@ class ProgrammeOut(Schema):
     slug: str
     owner_id: int
     vision: str
+    target_picture: str = Field(description="The målbilde, in Markdown.")
+    start_year: int | None
+    end_year: int | None
+    participants: list[str] = Field(
+        description="Organisation numbers (orgnr) of the participating organisations."
+    )
+
+    @staticmethod
+    def resolve_participants(obj: Programme) -> list[str]:
+        return sorted(o.orgnr for o in obj.participants.all())
+
+
+class ProgrammePatch(Schema):
+    """Only the fields sent are changed."""
+
+    vision: str | None = None
+    target_picture: str | None = None
+    start_year: int | None = None
+    end_year: int | None = None
 
 
 class MembershipOut(Schema):

@@ -191,7 +191,10 @@ def _users() -> int:
 @transaction.atomic
 def load_demo() -> int:
     """Load everything that is missing; return the number of objects created."""
-    return _organisations() + _programmes() + _users()
+    # Imported here: the portfolio app builds on core, not the other way round.
+    from nytte.portfolio.demo import load_portfolio_demo
+
+    return _organisations() + _programmes() + _users() + load_portfolio_demo()
 
 
 def demo_user(username: str) -> Any:

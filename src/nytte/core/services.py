@@ -21,7 +21,7 @@ from .models import (
     User,
     hash_token,
 )
-from .permissions import forget_roles
+from .permissions import Action, check, forget_roles
 
 M = TypeVar("M", bound=models.Model)
 
@@ -92,6 +92,20 @@ def programme_create(
     return object_create(
         programme, acting_user=acting_user, m2m={"participants": [owner, *participants]}
     )
+
+
+@transaction.atomic
+def programme_update(
+    *, programme: Programme, data: Mapping[str, Any], acting_user: Any
+) -> Programme:
+    """Vision, target picture and period: for programme admins and facilitators.
+
+    Here, not in the portfolio app, because the programme is a core object that the API's
+    core router and the portfolio's import both change. ``acting_user=None`` is the system.
+    """
+    if acting_user is not None:
+        check(acting_user, Action.EDIT, programme)
+    return object_update(programme, acting_user=acting_user, data=data)
 
 
 @transaction.atomic

@@ -1,4 +1,8 @@
-"""One FilterSet for initiatives, shared by the list page, the API and the Excel export."""
+"""One FilterSet for initiatives, shared by the list page, the API and the Excel export.
+
+Choices are natural keys (organisation number, goal code, life-event slug), as in the API
+and the Excel format, so a page's filter URL and an API query read the same.
+"""
 
 from __future__ import annotations
 
@@ -26,16 +30,21 @@ class InitiativeFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     organisation = django_filters.ModelChoiceFilter(
         queryset=Organisation.objects.all(),
+        to_field_name="orgnr",
         method="involving",
         label=_("Organisation"),
     )
     phase = django_filters.MultipleChoiceFilter(choices=Phase.choices, label=_("Phase"))
     status = django_filters.MultipleChoiceFilter(choices=StatusColour.choices, label=_("Status"))
+    # Goal codes are unique only within a programme: no programme, no goals to choose.
     goal = django_filters.ModelChoiceFilter(
-        queryset=Goal.objects.all(), method="serving", label=_("Goal")
+        queryset=Goal.objects.none(), to_field_name="code", method="serving", label=_("Goal")
     )
     life_event = django_filters.ModelChoiceFilter(
-        queryset=LifeEvent.objects.all(), field_name="life_events", label=_("Life event")
+        queryset=LifeEvent.objects.all(),
+        to_field_name="slug",
+        field_name="life_events",
+        label=_("Life event"),
     )
     sort = django_filters.OrderingFilter(
         fields=tuple((field, name) for name, field in ORDERING.items()), label=_("Sort by")

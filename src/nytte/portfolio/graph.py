@@ -32,3 +32,27 @@ def find_cycle(edges: Iterable[tuple[N, N]], new_edge: tuple[N, N]) -> list[N] |
                 parents[nxt] = node
                 stack.append(nxt)
     return None
+
+
+def is_acyclic(edges: Iterable[tuple[N, N]]) -> bool:
+    """Whether the whole graph is free of cycles, in linear time (Kahn's algorithm).
+
+    Checking each new edge with ``find_cycle`` costs a search per edge; an import of
+    thousands of dependencies asks this once and searches only if the answer is no.
+    """
+    out: dict[N, list[N]] = {}
+    indegree: dict[N, int] = {}
+    for a, b in edges:
+        out.setdefault(a, []).append(b)
+        indegree[b] = indegree.get(b, 0) + 1
+        indegree.setdefault(a, 0)
+    ready = [node for node, degree in indegree.items() if degree == 0]
+    visited = 0
+    while ready:
+        node = ready.pop()
+        visited += 1
+        for nxt in out.get(node, ()):
+            indegree[nxt] -= 1
+            if indegree[nxt] == 0:
+                ready.append(nxt)
+    return visited == len(indegree)

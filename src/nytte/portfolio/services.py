@@ -15,6 +15,7 @@ from nytte.core import history
 from nytte.core.models import Organisation, Programme
 from nytte.core.permissions import Action, ProgrammeScoped, check
 from nytte.core.services import object_create, object_delete, object_update
+from nytte.core.services import programme_update as programme_update  # moved to core; callers keep
 
 from .choices import DependencyKind
 from .graph import find_cycle
@@ -123,7 +124,10 @@ def child_update(instance: M, *, data: Mapping[str, Any], acting_user: Any) -> M
         raise ValidationError(_("A line cannot move to another initiative."))
     if isinstance(instance, Dependency):
         fields = {f: data.get(f, getattr(instance, f)) for f in ("source", "target", "kind")}
-        _refuse_cycle(Dependency(pk=instance.pk, **fields))
+        changed = Dependency(pk=instance.pk, **fields)
+        # Rights follow the source initiative: re-check them where the source changes.
+        _require(acting_user, Action.EDIT, changed)
+        _refuse_cycle(changed)
     return object_update(instance, acting_user=acting_user, data=data)
 
 
@@ -192,12 +196,26 @@ def goal_save(
 
 
 @transaction.atomic
-def programme_update(
-    *, programme: Programme, data: Mapping[str, Any], acting_user: Any
-) -> Programme:
-    """Vision, target picture and period: for programme admins and facilitators."""
-    _require(acting_user, Action.EDIT, programme)
-    return object_update(programme, acting_user=acting_user, data=data)
+def goal_delete(*, goal: Goal, acting_user: Any) -> None:
+    """Delete a goal and the initiatives' contributions to it, each deletion logged.
+
+    A societal goal that still has impact goals is refused: the database would delete them
+    along with it (and their contributions), unlogged and easily unnoticed.
+    """
+    _require(acting_user, Action.EDIT, goal.programme)
+    children = list(goal.children.order_by("code").values_list("code", flat=True))
+    if children:
+        raise ValidationError(
+            _(
+                "This goal still has impact goals: %(codes)s. Delete them or move them to "
+                "another societal goal first."
+            )
+            % {"codes": ", ".join(children)},
+            code="goal_has_impact_goals",
+        )
+    for link in goal.initiative_links.all():
+        object_delete(link, acting_user=acting_user)
+    object_delete(goal, acting_user=acting_user)
 
 
 def life_event_get_or_create(*, name: str, slug: str, **fields: Any) -> LifeEvent:

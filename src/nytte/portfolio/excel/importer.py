@@ -1,0 +1,72 @@
+"""Import: read the whole workbook, check it against the register, then write all or nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import IO, Any
+
+from django.db import transaction
+
+from nytte.core.models import Programme
+from nytte.core.permissions import Action, check
+
+from . import validate, validate_lines
+from .read import Row, read_bytes, read_workbook
+from .result import Errors, ImportResult
+from .write import Writer
+
+
+class _Rollback(Exception):
+    pass
+
+
+def plan_register(
+    programme: Programme, sheets: dict[str, list[Row]], errors: Errors
+) -> validate.Plan:
+    """Check every sheet, in the order the writes must happen; errors go to ``errors``."""
+    plan = validate.Plan(programme, sheets, errors)
+    validate.plan_programme(plan)
+    validate.plan_goals(plan)
+    validate.plan_initiatives(plan)
+    validate.plan_contributions(plan)
+    validate_lines.plan_costs(plan)
+    validate_lines.plan_dependencies(plan)
+    validate_lines.plan_risks(plan)
+    validate_lines.plan_status_reports(plan)
+    return plan
+
+
+def import_register(
+    programme: Programme,
+    file: bytes | IO[bytes] | str | Path,
+    *,
+    acting_user: Any,
+    dry_run: bool = False,
+) -> ImportResult:
+    """Validate the whole workbook, then write all of it or nothing.
+
+    ``acting_user=None`` is the system (the command line without ``--user``); otherwise the
+    user needs EDIT on the programme, and each write is checked again by the services. The
+    writes run in one transaction that is rolled back on any error, or on a dry run, so the
+    rules the services enforce on save are checked too.
+    """
+    if acting_user is not None:
+        check(acting_user, Action.EDIT, programme)
+    result = ImportResult(dry_run=dry_run)
+    sheets = read_workbook(read_bytes(file), result.errors)
+    if any(error.row in (None, 1) for error in result.errors):
+        # The file or a sheet's shape is wrong: checking references would only add noise.
+        return result
+    errors = Errors(result.errors)  # cell errors so far, then the register's
+    plan = plan_register(programme, sheets, errors)
+    if errors:
+        return result
+    try:
+        with transaction.atomic():
+            Writer(programme, acting_user).run(plan.steps, errors)
+            if errors or dry_run:
+                raise _Rollback
+    except _Rollback:
+        pass
+    result.counts = {} if errors else plan.counts
+    return result

@@ -1,0 +1,421 @@
+"""Forms for the portfolio pages. They validate what people type; the services save it.
+
+Choice fields fetch their options once: the same list is rendered and validated against, so a
+submitted choice costs no query of its own (the pages' query counts are pinned).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.db.models import DecimalField, Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from nytte.core.models import Organisation, Programme, User
+
+from .choices import StatusColour
+from .models import (
+    CostLine,
+    Dependency,
+    Goal,
+    Initiative,
+    InitiativeGoal,
+    LifeEvent,
+    Risk,
+    StatusReport,
+)
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+# ---------------------------------------------------------------------------------------------
+# Choice fields that query once
+
+
+class _ListedIterator(forms.models.ModelChoiceIterator):
+    """Iterates the objects the field already fetched instead of querying again."""
+
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.listed():
+            yield self.choice(obj)
+
+    def __len__(self) -> int:
+        return len(self.field.listed()) + (self.field.empty_label is not None)
+
+    def __bool__(self) -> bool:
+        return self.field.empty_label is not None or bool(self.field.listed())
+
+
+class _Listed:
+    """Mixin for model choice fields: the options are fetched (or given) once per form."""
+
+    objects: list[Any] | None = None
+    iterator = _ListedIterator
+
+    def listed(self) -> list[Any]:
+        if self.objects is None:
+            self.objects = list(self.queryset)
+        return self.objects
+
+    def _set_queryset(self, queryset: QuerySet[Any] | None) -> None:
+        self.objects = None  # a new queryset (also on deepcopy per form) is fetched afresh
+        forms.ModelChoiceField._set_queryset(self, queryset)
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+
+    def _lookup(self, value: Any) -> Any:
+        key = self.to_field_name or "pk"
+        if isinstance(value, self.queryset.model):
+            value = getattr(value, key)
+        found = next((obj for obj in self.listed() if str(getattr(obj, key)) == str(value)), None)
+        if found is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return found
+
+
+class ListedModelChoiceField(_Listed, forms.ModelChoiceField):
+    def to_python(self, value: Any) -> Any:
+        if value in self.empty_values:
+            return None
+        return self._lookup(value)
+
+
+class ListedModelMultipleChoiceField(_Listed, forms.ModelMultipleChoiceField):
+    def _check_values(self, value: Any) -> list[Any]:  # type: ignore[override]
+        return list(dict.fromkeys(self._lookup(item) for item in value))
+
+
+def listed(field: forms.ModelChoiceField) -> ListedModelChoiceField:
+    """The same choice field, validating against the options it lists: for a FilterSet's
+    form, whose fields are built elsewhere."""
+    return ListedModelChoiceField(
+        queryset=field.queryset,
+        to_field_name=field.to_field_name,
+        required=field.required,
+        label=field.label,
+        help_text=field.help_text,
+        empty_label=field.empty_label,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Initiative
+
+
+def _organisations_for(programme: Programme, current_id: int | None) -> QuerySet[Organisation]:
+    """The programme's participants, plus the organisation already chosen (if it left)."""
+    return (
+        Organisation.objects.filter(Q(programmes=programme) | Q(pk=current_id))
+        .distinct()
+        .order_by("name")
+    )
+
+
+def _member_of(through: Any, owner: str, pk: int | None, **match: Any) -> Exists | Value:
+    """Whether the row's object is linked to ``pk`` through an m2m table (False when new)."""
+    if pk is None:
+        return Value(False)
+    return Exists(through.objects.filter(**{f"{owner}_id": pk}, **match))
+
+
+class InitiativeForm(forms.ModelForm):
+    """Create or edit an initiative; goals are chosen here and weighted elsewhere.
+
+    The relation fields are plain form fields, not model fields: the service saves them, and
+    their current values come from the same query as their options (not one query each).
+    """
+
+    participants = ListedModelMultipleChoiceField(
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=capfirst(Initiative._meta.get_field("participants").verbose_name),
+    )
+    goals = ListedModelMultipleChoiceField(
+        queryset=Goal.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Goals"),
+        help_text=_("The goals this initiative contributes to."),
+    )
+    life_events = ListedModelMultipleChoiceField(
+        queryset=LifeEvent.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=capfirst(Initiative._meta.get_field("life_events").verbose_name),
+    )
+
+    class Meta:
+        model = Initiative
+        fields = [
+            "code",
+            "title",
+            "description",
+            "owner_organisation",
+            "owner",
+            "phase",
+            "status",
+            "status_reason",
+            "planned_start",
+            "planned_end",
+            "mandatory",
+            "digitalisation",
+        ]
+        field_classes = {
+            "owner_organisation": ListedModelChoiceField,
+            "owner": ListedModelChoiceField,
+        }
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "planned_start": DATE_WIDGET,
+            "planned_end": DATE_WIDGET,
+        }
+
+    # Fields saved through the service's m2m arguments rather than as model data.
+    RELATIONS = ("participants", "life_events", "goals")
+
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.programme = programme
+        pk = self.instance.pk
+        participation = Initiative.participants.through
+        organisations = list(
+            Organisation.objects.annotate(
+                in_programme=Exists(
+                    Programme.participants.through.objects.filter(
+                        programme=programme, organisation=OuterRef("pk")
+                    )
+                ),
+                chosen=_member_of(participation, "initiative", pk, organisation=OuterRef("pk")),
+            ).order_by("name")
+        )
+        self._set_options(
+            "owner_organisation",
+            _organisations_for(programme, self.instance.owner_organisation_id),
+            [
+                o
+                for o in organisations
+                if o.in_programme or o.pk == self.instance.owner_organisation_id
+            ],
+        )
+        self._set_options("participants", Organisation.objects.order_by("name"), organisations)
+        self.fields["owner"].queryset = (
+            User.objects.filter(
+                Q(programme_memberships__programme=programme) | Q(pk=self.instance.owner_id)
+            )
+            .distinct()
+            .order_by("username")
+        )
+        self.fields["life_events"].queryset = LifeEvent.objects.annotate(
+            chosen=_member_of(
+                Initiative.life_events.through, "initiative", pk, lifeevent=OuterRef("pk")
+            )
+        ).order_by("name")
+        contribution = (
+            Subquery(
+                InitiativeGoal.objects.filter(initiative_id=pk, goal=OuterRef("pk")).values(
+                    "contribution"
+                )[:1]
+            )
+            if pk
+            else Value(None, output_field=DecimalField())
+        )
+        self.fields["goals"].queryset = (
+            Goal.objects.filter(programme=programme)
+            .annotate(current_contribution=contribution)
+            .order_by("code")
+        )
+        if pk and not self.is_bound:
+            self.initial["participants"] = [o for o in organisations if o.chosen]
+            self.initial["life_events"] = [
+                e for e in self.fields["life_events"].listed() if e.chosen
+            ]
+            self.initial["goals"] = [
+                g for g in self.fields["goals"].listed() if g.current_contribution is not None
+            ]
+
+    def _set_options(self, name: str, queryset: QuerySet[Any], objects: list[Any]) -> None:
+        field = self.fields[name]
+        field.queryset = queryset
+        field.objects = objects
+
+    def clean_code(self) -> str:
+        # The database constraint covers (programme, code); say so next to the field.
+        code = self.cleaned_data["code"]
+        taken = Initiative.objects.filter(programme=self.programme, code=code)
+        if self.instance.pk:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(
+                _("Another initiative in this programme already has this code."), code="unique"
+            )
+        return code
+
+    def clean(self) -> dict[str, Any]:
+        # Initiative.clean stops at its first broken rule; check each here so that every
+        # error is shown at once. full_clean drops the model's repeat of the first.
+        data = super().clean()
+        start, end = data.get("planned_start"), data.get("planned_end")
+        if start and end and end < start:
+            self.add_error("planned_end", _("The end cannot come before the start."))
+        status, reason = data.get("status"), data.get("status_reason")
+        if status not in (None, StatusColour.GREEN) and reason is not None and not reason.strip():
+            self.add_error("status_reason", _("Give a reason when the status is yellow or red."))
+        return data
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for errors in (self._errors or {}).values():
+            seen: set[str] = set()
+            kept = []
+            for item, message in zip(list(errors.data), list(errors), strict=True):
+                if message not in seen:
+                    seen.add(message)
+                    kept.append(item)
+            errors.data[:] = kept
+
+    def model_data(self) -> dict[str, Any]:
+        """Cleaned values of the initiative's own fields, for the service."""
+        return {k: v for k, v in self.cleaned_data.items() if k not in self.RELATIONS}
+
+    def goal_weights(self) -> dict[Goal, Decimal]:
+        """Chosen goals with their contribution: kept as they were, 1 for new ones."""
+        return {
+            goal: goal.current_contribution if goal.current_contribution is not None else Decimal(1)
+            for goal in self.cleaned_data["goals"]
+        }
+
+
+# ---------------------------------------------------------------------------------------------
+# Lines of an initiative, edited inline on its tabs
+
+
+class LineForm(forms.ModelForm):
+    """Base of the line forms: each takes the programme, so the pages build any of them the
+    same way, and names the fields that take a whole row of the form grid."""
+
+    wide_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.programme = programme
+
+
+class CostLineForm(LineForm):
+    """One paying organisation's cost in one year."""
+
+    wide_fields = ("note",)
+
+    class Meta:
+        model = CostLine
+        fields = ["organisation", "year", "category", "low", "likely", "high", "note"]
+        field_classes = {"organisation": ListedModelChoiceField}
+
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+        super().__init__(*args, programme=programme, **kwargs)
+        self.fields["organisation"].queryset = _organisations_for(
+            programme, self.instance.organisation_id
+        )
+        for name in ("year", "low", "likely", "high"):
+            self.fields[name].widget.attrs.setdefault("inputmode", "numeric")
+
+
+class DependencyForm(LineForm):
+    """That this initiative requires, enables or conflicts with another, chosen by its code
+    (a programme can have a thousand initiatives: too many for a select)."""
+
+    wide_fields = ("note",)
+    CODES_LIST = "initiative-codes"  # id of the page's <datalist> of codes
+
+    target = forms.ModelChoiceField(
+        queryset=Initiative.objects.none(),
+        to_field_name="code",
+        label=_("Other initiative (code)"),
+        help_text=_("The code of an initiative in this programme, for example FI-12."),
+        error_messages={"invalid_choice": _("No initiative in this programme has this code.")},
+        widget=forms.TextInput(attrs={"list": CODES_LIST, "autocomplete": "off"}),
+    )
+
+    class Meta:
+        model = Dependency
+        fields = ["target", "kind", "note"]
+
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+        super().__init__(*args, programme=programme, **kwargs)
+        self.fields["target"].queryset = Initiative.objects.filter(programme=programme)
+        if self.instance.target_id:
+            self.initial["target"] = self.instance.target.code  # the code, not the id
+
+
+RISK_SCALE = [("", _("Choose 1–5"))] + [(n, str(n)) for n in range(1, 6)]
+
+
+class RiskForm(LineForm):
+    """A risk scored by probability and consequence, each 1–5."""
+
+    wide_fields = ("description", "mitigation")
+
+    class Meta:
+        model = Risk
+        fields = [
+            "title",
+            "probability",
+            "consequence",
+            "owner",
+            "status",
+            "description",
+            "mitigation",
+        ]
+        widgets = {
+            "probability": forms.Select(choices=RISK_SCALE),
+            "consequence": forms.Select(choices=RISK_SCALE),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "mitigation": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "probability": _("5 = very likely."),
+            "consequence": _("5 = very serious."),
+        }
+
+
+class StatusReportForm(LineForm):
+    """A period's status: overall and per dimension, with commentary."""
+
+    wide_fields = ("commentary",)
+
+    class Meta:
+        model = StatusReport
+        fields = [
+            "period",
+            "overall",
+            "plan",
+            "cost",
+            "benefits",
+            "stakeholders",
+            "risk",
+            "commentary",
+        ]
+        widgets = {"commentary": forms.Textarea(attrs={"rows": 4})}
+
+    def clean_period(self) -> str:
+        # The database allows one report per period; say so next to the field.
+        period = self.cleaned_data["period"]
+        taken = StatusReport.objects.filter(
+            initiative_id=self.instance.initiative_id, period=period
+        )
+        if self.instance.pk:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(
+                _("There is already a status report for this period."), code="unique"
+            )
+        return period
