@@ -240,6 +240,16 @@ def generate(n_initiatives: int, n_cost_lines: int, seed: int = 2026) -> Portfol
                     )
                 )
         CostLine.objects.bulk_create(lines, batch_size=batch)
+        # The services keep these sums; bulk_create bypasses them, so set them here.
+        for i in initiatives:
+            i.cost_low = i.cost_likely = i.cost_high = 0
+        for line in lines:
+            line.initiative.cost_low += line.low
+            line.initiative.cost_likely += line.likely
+            line.initiative.cost_high += line.high
+        Initiative.objects.bulk_update(
+            initiatives, ["cost_low", "cost_likely", "cost_high"], batch_size=batch
+        )
 
         # "requires" only from a later to an earlier initiative: no cycles.
         deps = []

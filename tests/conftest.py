@@ -6,11 +6,19 @@ Framtidens innkreving is "our" programme; the outsider has a role only in anothe
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
+from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 
 from nytte.core.choices import Role
 from tests.factories import MembershipFactory, ProgrammeFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Cached aggregates must not leak between tests (primary keys are reused)."""
+    cache.clear()
 
 
 @pytest.fixture
@@ -73,11 +81,13 @@ def english():
 
 @pytest.fixture
 def client_for():
-    """A logged-in test client for a user."""
+    """A logged-in test client for a user, optionally with the UI in another language."""
 
-    def make(user) -> Client:
+    def make(user, language: str | None = None) -> Client:
         client = Client()
         client.force_login(user)
+        if language:
+            client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
         return client
 
     return make

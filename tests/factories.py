@@ -103,6 +103,15 @@ class CostLineFactory(factory.django.DjangoModelFactory):
     likely = 1_000_000
     high = 1_500_000
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # The services keep the initiative's cost totals; a factory must do the same.
+        from nytte.portfolio.services import refresh_cost_totals
+
+        line = super()._create(model_class, *args, **kwargs)
+        refresh_cost_totals(line.initiative)
+        return line
+
 
 class RiskFactory(factory.django.DjangoModelFactory):
     class Meta:

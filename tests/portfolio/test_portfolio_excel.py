@@ -371,7 +371,7 @@ def test_an_outsider_does_not_learn_the_import_page_exists(client_for, outsider,
 def test_the_page_shows_every_error_in_a_table(client_for, programme_admin, register, english):
     data = edited(excel.export_register(register), "Kostnader", "G3", "mye")
     data = edited(data, "Tiltak", "D3", "974760673")
-    response = upload(client_for(programme_admin), register, data)
+    response = upload(client_for(programme_admin, language="en"), register, data)
     html = response.content.decode()
     assert response.status_code == 422
     assert html.count('<tr class="import-error">') == 2
@@ -381,7 +381,7 @@ def test_the_page_shows_every_error_in_a_table(client_for, programme_admin, regi
 @pytest.mark.django_db
 def test_the_page_summarises_a_good_import(client_for, programme_admin, register, english):
     data = edited(excel.export_register(register), "Tiltak", "B2", "Ny tittel")
-    response = upload(client_for(programme_admin), register, data)
+    response = upload(client_for(programme_admin, language="en"), register, data)
     assert response.status_code == 200
     assert "1 updated" in response.content.decode()
     assert Initiative.objects.get(code="FI-1").title == "Ny tittel"
@@ -393,7 +393,7 @@ def test_the_page_refuses_a_too_large_file(client_for, facilitator, register, se
 
     excel_views.MAX_UPLOAD_BYTES, before = 1000, excel_views.MAX_UPLOAD_BYTES
     try:
-        response = upload(client_for(facilitator), register, b"x" * 2000)
+        response = upload(client_for(facilitator, language="en"), register, b"x" * 2000)
     finally:
         excel_views.MAX_UPLOAD_BYTES = before
     assert response.status_code == 422

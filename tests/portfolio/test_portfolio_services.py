@@ -504,3 +504,68 @@ def test_a_societal_goal_with_impact_goals_cannot_be_deleted(programme, facilita
     with pytest.raises(ValidationError, match="still has impact goals: E9"):
         services.goal_delete(goal=societal, acting_user=facilitator)
     assert societal.children.count() == 1
+
+
+@pytest.mark.django_db
+def test_cost_totals_follow_every_cost_line_change():
+    from nytte.portfolio import services as portfolio_services
+    from tests.factories import InitiativeFactory, OrganisationFactory
+
+    initiative = InitiativeFactory()
+    payer = OrganisationFactory()
+    first = portfolio_services.cost_line_create(
+        initiative=initiative,
+        organisation=payer,
+        year=2027,
+        category="investment",
+        low=1,
+        likely=2,
+        high=3,
+        acting_user=None,
+    )
+    portfolio_services.cost_line_create(
+        initiative=initiative,
+        organisation=payer,
+        year=2028,
+        category="operation",
+        low=10,
+        likely=20,
+        high=30,
+        acting_user=None,
+    )
+    initiative.refresh_from_db()
+    assert (initiative.cost_low, initiative.cost_likely, initiative.cost_high) == (11, 22, 33)
+
+    portfolio_services.child_update(first, data={"likely": 3, "high": 4}, acting_user=None)
+    initiative.refresh_from_db()
+    assert (initiative.cost_low, initiative.cost_likely, initiative.cost_high) == (11, 23, 34)
+
+    portfolio_services.child_delete(first, acting_user=None)
+    initiative.refresh_from_db()
+    assert (initiative.cost_low, initiative.cost_likely, initiative.cost_high) == (10, 20, 30)
+
+
+@pytest.mark.django_db
+def test_the_cached_cost_table_changes_as_soon_as_a_cost_line_does():
+    from nytte.portfolio import selectors as portfolio_selectors
+    from nytte.portfolio import services as portfolio_services
+    from tests.factories import InitiativeFactory
+
+    initiative = InitiativeFactory()
+    programme = initiative.programme
+    assert portfolio_selectors.programme_cost_table(programme=programme)["total"] == 0
+
+    portfolio_services.cost_line_create(
+        initiative=initiative,
+        organisation=initiative.owner_organisation,
+        year=2027,
+        category="investment",
+        low=100,
+        likely=200,
+        high=300,
+        acting_user=None,
+    )
+    programme.refresh_from_db()
+    table = portfolio_selectors.programme_cost_table(programme=programme)
+    assert table["total"] == 200
+    assert table["years"] == [2027]

@@ -17,7 +17,14 @@ from .choices import ChangeAction
 from .models import ChangeLogEntry, Programme
 
 Snapshot = dict[str, Any]
-IGNORED_FIELDS = {"id", "created_at", "updated_at", "password", "last_login"}
+IGNORED_FIELDS = {
+    "id",
+    "created_at",
+    "updated_at",
+    "password",
+    "last_login",
+    "register_version",
+}
 
 
 def _display(field: models.Field, instance: models.Model) -> Any:
@@ -67,6 +74,11 @@ def _write(
     instance: models.Model, action: str, acting_user: Any, changes: dict[str, Any]
 ) -> ChangeLogEntry:
     actor = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    programme = _programme_for(instance)
+    if programme is not None and programme.pk is not None:
+        Programme.objects.filter(pk=programme.pk).update(
+            register_version=models.F("register_version") + 1
+        )
     return ChangeLogEntry.objects.create(
         content_type=ContentType.objects.get_for_model(instance, for_concrete_model=True),
         object_id=str(instance.pk),
@@ -74,7 +86,7 @@ def _write(
         action=action,
         actor=actor,
         changes=changes,
-        programme=_programme_for(instance),
+        programme=programme,
     )
 
 

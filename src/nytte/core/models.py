@@ -93,6 +93,8 @@ class Programme(models.Model):
     )
     start_year = models.PositiveSmallIntegerField(_("first year"), null=True, blank=True)
     end_year = models.PositiveSmallIntegerField(_("last year"), null=True, blank=True)
+    # Moves on with every logged change in the programme: a cheap key for cached aggregates.
+    register_version = models.PositiveBigIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -34,8 +34,13 @@ class InitiativeFilterSet(django_filters.FilterSet):
         method="involving",
         label=_("Organisation"),
     )
-    phase = django_filters.MultipleChoiceFilter(choices=Phase.choices, label=_("Phase"))
-    status = django_filters.MultipleChoiceFilter(choices=StatusColour.choices, label=_("Status"))
+    # Single-valued fields: no DISTINCT needed (it would cost a sort over the whole list).
+    phase = django_filters.MultipleChoiceFilter(
+        choices=Phase.choices, distinct=False, label=_("Phase")
+    )
+    status = django_filters.MultipleChoiceFilter(
+        choices=StatusColour.choices, distinct=False, label=_("Status")
+    )
     # Goal codes are unique only within a programme: no programme, no goals to choose.
     goal = django_filters.ModelChoiceFilter(
         queryset=Goal.objects.none(), to_field_name="code", method="serving", label=_("Goal")
@@ -43,7 +48,7 @@ class InitiativeFilterSet(django_filters.FilterSet):
     life_event = django_filters.ModelChoiceFilter(
         queryset=LifeEvent.objects.all(),
         to_field_name="slug",
-        field_name="life_events",
+        method="around",
         label=_("Life event"),
     )
     sort = django_filters.OrderingFilter(
@@ -73,6 +78,10 @@ class InitiativeFilterSet(django_filters.FilterSet):
             Q(owner_organisation=value) | Q(participants=value) | Q(costs__organisation=value)
         ).values("pk")
         return queryset.filter(pk__in=ids)
+
+    def around(self, queryset: QuerySet[Initiative], name: str, value: LifeEvent):
+        # A subquery rather than a join, so the list needs no DISTINCT.
+        return queryset.filter(pk__in=value.initiatives.values("pk"))
 
     def serving(self, queryset: QuerySet[Initiative], name: str, value: Goal):
         # A societal goal is served through its impact goals as well.

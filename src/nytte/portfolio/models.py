@@ -168,6 +168,12 @@ class Initiative(models.Model):
     life_events = models.ManyToManyField(
         LifeEvent, verbose_name=_("life events"), blank=True, related_name="initiatives"
     )
+    # Sums of the cost lines, kept by the services so lists sort and total without a join.
+    cost_low = models.BigIntegerField(_("total cost, low (NOK)"), default=0, editable=False)
+    cost_likely = models.BigIntegerField(
+        _("total cost, most likely (NOK)"), default=0, editable=False
+    )
+    cost_high = models.BigIntegerField(_("total cost, high (NOK)"), default=0, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:

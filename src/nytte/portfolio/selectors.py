@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.core.cache import cache
+from django.db.models import Count, F, Prefetch, QuerySet, Sum
 
 from nytte.core.models import Programme
 from nytte.core.permissions import Action, restrict
@@ -18,17 +18,6 @@ from nytte.core.permissions import Action, restrict
 from . import rules
 from .choices import Phase, StatusColour
 from .models import CostLine, Dependency, Goal, Initiative, InitiativeGoal, Risk, StatusReport
-
-
-def _cost_total(field: str) -> Coalesce:
-    subquery = (
-        CostLine.objects.filter(initiative=OuterRef("pk"))
-        .order_by()
-        .values("initiative")
-        .annotate(total=Sum(field))
-        .values("total")
-    )
-    return Coalesce(Subquery(subquery, output_field=IntegerField()), 0)
 
 
 def initiatives_for(user: Any, action: Action = Action.VIEW) -> QuerySet[Initiative]:
@@ -41,11 +30,7 @@ def initiative_list(*, programme: Programme) -> QuerySet[Initiative]:
     return (
         Initiative.objects.filter(programme=programme)
         .select_related("owner_organisation", "programme")
-        .annotate(
-            total_low=_cost_total("low"),
-            total_likely=_cost_total("likely"),
-            total_high=_cost_total("high"),
-        )
+        .annotate(total_low=F("cost_low"), total_likely=F("cost_likely"), total_high=F("cost_high"))
         .order_by("code")
     )
 
@@ -103,7 +88,20 @@ def cost_table(lines: list[CostLine]) -> dict[str, Any]:
 
 
 def programme_cost_table(*, programme: Programme) -> dict[str, Any]:
-    """Cost per paying organisation and year for the whole portfolio (one query)."""
+    """Cost per paying organisation and year for the whole portfolio.
+
+    Summing every cost line is the one costly query of the overview, so the result is cached
+    under the programme's register version, which every logged change moves on.
+    """
+    key = f"portfolio:cost-table:{programme.pk}:{programme.register_version}"
+    table = cache.get(key)
+    if table is None:
+        table = _programme_cost_table(programme)
+        cache.set(key, table, timeout=24 * 3600)
+    return table
+
+
+def _programme_cost_table(programme: Programme) -> dict[str, Any]:
     rows = (
         CostLine.objects.filter(initiative__programme=programme)
         .values("organisation__short_name", "organisation__name", "year")

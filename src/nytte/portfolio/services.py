@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from nytte.core import history
@@ -108,13 +109,30 @@ def initiative_delete(*, initiative: Initiative, acting_user: Any) -> None:
     object_delete(initiative, acting_user=acting_user)
 
 
+def refresh_cost_totals(initiative: Initiative) -> None:
+    """Store the sums of an initiative's cost lines on the initiative itself."""
+    totals = initiative.costs.aggregate(low=Sum("low"), likely=Sum("likely"), high=Sum("high"))
+    Initiative.objects.filter(pk=initiative.pk).update(
+        cost_low=totals["low"] or 0,
+        cost_likely=totals["likely"] or 0,
+        cost_high=totals["high"] or 0,
+    )
+
+
+def _after_line_change(instance: models.Model) -> None:
+    if isinstance(instance, CostLine):
+        refresh_cost_totals(instance.initiative)
+
+
 @transaction.atomic
 def child_create(instance: M, *, acting_user: Any) -> M:
     """Create a cost line, risk, status report or dependency of an initiative."""
     _require(acting_user, Action.EDIT, instance)
     if isinstance(instance, Dependency):
         _refuse_cycle(instance)
-    return object_create(instance, acting_user=acting_user)
+    object_create(instance, acting_user=acting_user)
+    _after_line_change(instance)
+    return instance
 
 
 @transaction.atomic
@@ -128,13 +146,16 @@ def child_update(instance: M, *, data: Mapping[str, Any], acting_user: Any) -> M
         # Rights follow the source initiative: re-check them where the source changes.
         _require(acting_user, Action.EDIT, changed)
         _refuse_cycle(changed)
-    return object_update(instance, acting_user=acting_user, data=data)
+    object_update(instance, acting_user=acting_user, data=data)
+    _after_line_change(instance)
+    return instance
 
 
 @transaction.atomic
 def child_delete(instance: models.Model, *, acting_user: Any) -> None:
     _require(acting_user, Action.EDIT, instance)
     object_delete(instance, acting_user=acting_user)
+    _after_line_change(instance)
 
 
 def _refuse_cycle(dependency: Dependency) -> None:
