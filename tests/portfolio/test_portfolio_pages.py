@@ -779,3 +779,34 @@ def test_the_form_shows_every_broken_rule_at_once(facilitator, english_for, prog
     # Each message once, although the model's own check repeats the first.
     assert html.count("Give a reason when the status is yellow or red.") == 2  # field + summary
     assert html.count("The end cannot come before the start.") == 2
+
+
+@pytest.mark.django_db
+def test_code_suggestions_match_typed_text_within_the_programme_only(
+    client_for, facilitator, programme, other_programme
+):
+    from tests.factories import InitiativeFactory
+
+    InitiativeFactory(programme=programme, code="FI-7", title="Trekk i lønn")
+    InitiativeFactory(programme=programme, code="FI-70", title="Betalingsavtaler")
+    InitiativeFactory(programme=other_programme, code="FI-71", title="Annet program")
+    for n in range(30):
+        InitiativeFactory(programme=programme, code=f"X-{n:02d}", title="Fyll")
+    url = reverse("portfolio:initiative_codes", kwargs={"slug": programme.slug})
+    client = client_for(facilitator)
+
+    html = client.get(url, {"target": "fi-7"}, HTTP_HX_REQUEST="true").content.decode()
+    assert html.count("<option") == 2
+    assert 'value="FI-7"' in html and 'value="FI-70"' in html and "FI-71" not in html
+
+    html = client.get(url, {"target": "lønn"}).content.decode()
+    assert html.count("<option") == 1 and 'value="FI-7"' in html
+
+    html = client.get(url, {"target": ""}).content.decode()
+    assert html.count("<option") == 20  # bounded, however large the programme
+
+
+@pytest.mark.django_db
+def test_code_suggestions_are_hidden_from_outsiders(client_for, outsider, programme):
+    url = reverse("portfolio:initiative_codes", kwargs={"slug": programme.slug})
+    assert client_for(outsider).get(url, {"target": "FI"}).status_code == 404

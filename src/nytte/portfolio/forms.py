@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import DecimalField, Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -352,6 +353,14 @@ class DependencyForm(LineForm):
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, programme=programme, **kwargs)
         self.fields["target"].queryset = Initiative.objects.filter(programme=programme)
+        self.fields["target"].widget.attrs.update(
+            {
+                "hx-get": reverse("portfolio:initiative_codes", kwargs={"slug": programme.slug}),
+                "hx-trigger": "input changed delay:250ms",
+                "hx-target": f"#{self.CODES_LIST}",
+                "hx-swap": "innerHTML",
+            }
+        )
         if self.instance.target_id:
             self.initial["target"] = self.instance.target.code  # the code, not the id
 

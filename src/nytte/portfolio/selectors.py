@@ -10,7 +10,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, F, Prefetch, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 
 from nytte.core.models import Programme
 from nytte.core.permissions import Action, restrict
@@ -205,3 +205,16 @@ def risk_matrix(risk_list: list[Risk]) -> list[dict[str, Any]]:
 
 def status_reports(*, initiative: Initiative) -> list[StatusReport]:
     return list(initiative.status_reports.select_related("reported_by").order_by("-period"))
+
+
+def initiative_code_suggestions(
+    *, programme: Programme, text: str = "", exclude_pk: int | None = None, limit: int = 20
+) -> list[tuple[str, str]]:
+    """Codes and titles to suggest while someone types a code: matching code first."""
+    queryset = Initiative.objects.filter(programme=programme)
+    if exclude_pk is not None:
+        queryset = queryset.exclude(pk=exclude_pk)
+    text = text.strip()
+    if text:
+        queryset = queryset.filter(Q(code__istartswith=text) | Q(title__icontains=text))
+    return list(queryset.order_by("code").values_list("code", "title")[:limit])

@@ -20,6 +20,7 @@ from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
@@ -125,6 +126,16 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
             "roadmap_chart": charts.roadmap_chart(roadmap) if roadmap else None,
         },
     )
+
+
+@login_required
+def initiative_codes(request: HttpRequest, slug: str) -> HttpResponse:
+    """Code suggestions for a typed code or title (HTMX fills the field's datalist)."""
+    programme = _programme(request, slug)
+    # The input sends its own (possibly prefixed) name; whatever it is, its value is the text.
+    text = next((value for value in request.GET.values() if value), "")
+    suggestions = selectors.initiative_code_suggestions(programme=programme, text=text)
+    return render(request, "portfolio/partials/code_options.html", {"codes": suggestions})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -299,11 +310,12 @@ def _dependency_listing(initiative: Initiative) -> tuple[list[Any], dict[str, An
     return deps["outgoing"], {
         "dependencies": deps,
         "graph": charts.dependency_graph(initiative, deps),
-        # Suggestions for the code field; lazy, so only an editor's page runs the query.
-        "initiative_codes": Initiative.objects.filter(programme_id=initiative.programme_id)
-        .exclude(pk=initiative.pk)
-        .order_by("code")
-        .values_list("code", "title"),
+        # First suggestions for the code field; typing fetches more (initiative_codes).
+        "initiative_codes": SimpleLazyObject(
+            lambda: selectors.initiative_code_suggestions(
+                programme=initiative.programme, exclude_pk=initiative.pk
+            )
+        ),
     }
 
 
