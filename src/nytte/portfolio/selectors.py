@@ -69,12 +69,12 @@ def cost_lines(*, initiative: Initiative) -> QuerySet[CostLine]:
     )
 
 
-def cost_table(lines: list[CostLine]) -> dict[str, Any]:
-    """Most likely cost per paying organisation and year, with totals both ways."""
-    years = sorted({line.year for line in lines})
+def _pivot(amounts: list[tuple[str, int, int]]) -> dict[str, Any]:
+    """(organisation, year, amount) rows as a table per organisation and year, with totals."""
+    years = sorted({year for _, year, _ in amounts})
     by_org: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for line in lines:
-        by_org[line.organisation.label][line.year] += line.likely
+    for org, year, amount in amounts:
+        by_org[org][year] += amount
     rows = [
         {
             "organisation": org,
@@ -85,6 +85,11 @@ def cost_table(lines: list[CostLine]) -> dict[str, Any]:
     ]
     year_totals = [sum(row["cells"][i] for row in rows) for i in range(len(years))]
     return {"years": years, "rows": rows, "year_totals": year_totals, "total": sum(year_totals)}
+
+
+def cost_table(lines: list[CostLine]) -> dict[str, Any]:
+    """Most likely cost per paying organisation and year, with totals both ways."""
+    return _pivot([(line.organisation.label, line.year, line.likely) for line in lines])
 
 
 def programme_cost_table(*, programme: Programme) -> dict[str, Any]:
@@ -108,26 +113,12 @@ def _programme_cost_table(programme: Programme) -> dict[str, Any]:
         .annotate(total=Sum("likely"))
         .order_by()
     )
-    years = sorted({r["year"] for r in rows})
-    by_org: dict[str, dict[int, int]] = defaultdict(dict)
-    for r in rows:
-        label = r["organisation__short_name"] or r["organisation__name"]
-        by_org[label][r["year"]] = by_org[label].get(r["year"], 0) + r["total"]
-    table_rows = [
-        {
-            "organisation": org,
-            "cells": [by_org[org].get(year, 0) for year in years],
-            "total": sum(by_org[org].values()),
-        }
-        for org in sorted(by_org)
-    ]
-    year_totals = [sum(row["cells"][i] for row in table_rows) for i in range(len(years))]
-    return {
-        "years": years,
-        "rows": table_rows,
-        "year_totals": year_totals,
-        "total": sum(year_totals),
-    }
+    return _pivot(
+        [
+            (r["organisation__short_name"] or r["organisation__name"], r["year"], r["total"])
+            for r in rows
+        ]
+    )
 
 
 def phase_status_counts(*, programme: Programme) -> dict[str, Any]:
