@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy as _
 
 from nytte.core.models import Organisation, Programme, User
 
-from .choices import StatusColour
 from .models import (
     CostLine,
     Dependency,
@@ -260,29 +259,6 @@ class InitiativeForm(forms.ModelForm):
                 _("Another initiative in this programme already has this code."), code="unique"
             )
         return code
-
-    def clean(self) -> dict[str, Any]:
-        # Initiative.clean stops at its first broken rule; check each here so that every
-        # error is shown at once. full_clean drops the model's repeat of the first.
-        data = super().clean()
-        start, end = data.get("planned_start"), data.get("planned_end")
-        if start and end and end < start:
-            self.add_error("planned_end", _("The end cannot come before the start."))
-        status, reason = data.get("status"), data.get("status_reason")
-        if status not in (None, StatusColour.GREEN) and reason is not None and not reason.strip():
-            self.add_error("status_reason", _("Give a reason when the status is yellow or red."))
-        return data
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        for errors in (self._errors or {}).values():
-            seen: set[str] = set()
-            kept = []
-            for item, message in zip(list(errors.data), list(errors), strict=True):
-                if message not in seen:
-                    seen.add(message)
-                    kept.append(item)
-            errors.data[:] = kept
 
     def model_data(self) -> dict[str, Any]:
         """Cleaned values of the initiative's own fields, for the service."""

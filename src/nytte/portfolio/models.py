@@ -209,12 +209,14 @@ class Initiative(models.Model):
         return DECISION_POINT_INTO[self.phase]
 
     def clean(self) -> None:
+        # Collect every broken rule, so a form shows them all at once.
+        errors: dict[str, str] = {}
         if self.planned_start and self.planned_end and self.planned_end < self.planned_start:
-            raise ValidationError({"planned_end": _("The end cannot come before the start.")})
-        if self.status != StatusColour.GREEN and not self.status_reason.strip():
-            raise ValidationError(
-                {"status_reason": _("Give a reason when the status is yellow or red.")}
-            )
+            errors["planned_end"] = _("The end cannot come before the start.")
+        if self.status != StatusColour.GREEN and not (self.status_reason or "").strip():
+            errors["status_reason"] = _("Give a reason when the status is yellow or red.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class InitiativeGoal(models.Model):
