@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import factory
 
 from nytte.core.choices import OrganisationKind, Role
@@ -130,3 +132,87 @@ class StatusReportFactory(factory.django.DjangoModelFactory):
     initiative = factory.SubFactory(InitiativeFactory)
     period = factory.Sequence(lambda n: f"2026-{n % 12 + 1:02d}")
     overall = plan = cost = benefits = stakeholders = risk = "green"
+
+
+# ---------------------------------------------------------------------------------------------
+# Benefits register
+
+
+class BenefitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "benefits.Benefit"
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    code = factory.Sequence(lambda n: f"G-{n}")
+    title = factory.Sequence(lambda n: f"Gevinst {n}")
+    description = "Færre manuelle saker."
+    kind = "efficiency"
+    priced = True
+    owner_organisation = factory.SubFactory(OrganisationFactory)
+    arises_in_organisation = factory.SelfAttribute("owner_organisation")
+    status = "planned"
+
+
+class ContributionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "benefits.Contribution"
+
+    benefit = factory.SubFactory(BenefitFactory)
+    initiative = factory.SubFactory(
+        InitiativeFactory, programme=factory.SelfAttribute("..benefit.programme")
+    )
+    share = 100
+
+
+class BenefitAmountFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "benefits.BenefitAmount"
+
+    benefit = factory.SubFactory(BenefitFactory)
+    year = factory.Sequence(lambda n: 2026 + n % 10)
+    low = 400_000
+    likely = 500_000
+    high = 700_000
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # The services keep the benefit's totals; a factory must do the same.
+        from nytte.benefits.services import refresh_amount_totals
+
+        line = super()._create(model_class, *args, **kwargs)
+        refresh_amount_totals(line.benefit)
+        return line
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "benefits.Indicator"
+
+    benefit = factory.SubFactory(BenefitFactory)
+    name = factory.Sequence(lambda n: f"Indikator {n}")
+    unit = "saker per måned"
+    method = "Uttrekk fra saksbehandlingssystemet."
+    data_source = "Saksbehandlingssystemet"
+    direction = "decrease"
+    frequency = "quarterly"
+    baseline_value = 1000
+    baseline_date = factory.LazyFunction(lambda: datetime.date(2026, 1, 1))
+
+
+class TargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "benefits.Target"
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    date = factory.LazyFunction(lambda: datetime.date(2027, 1, 1))
+    value = 600
+
+
+class MeasurementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "benefits.Measurement"
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    date = factory.LazyFunction(lambda: datetime.date(2026, 7, 1))
+    value = 800
+    source = "Månedsrapport"

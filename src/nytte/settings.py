@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "mozilla_django_oidc",
     "nytte.core",
     "nytte.portfolio",
+    "nytte.benefits",
 ]
 
 MIDDLEWARE = [

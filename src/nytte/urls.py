@@ -7,6 +7,7 @@ from nytte.api.api import api
 urlpatterns = [
     path("", include("nytte.core.urls")),
     path("", include("nytte.portfolio.urls")),
+    path("", include("nytte.benefits.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
