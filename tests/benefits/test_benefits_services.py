@@ -193,15 +193,25 @@ def test_amounts_keep_the_totals_and_clear_the_owners_confirmation(benefit, nav_
     services.amount_create(
         benefit=benefit, year=2027, low=1, likely=2, high=3, acting_user=nav_owner
     )
+    benefit.refresh_from_db()
+    assert (benefit.total_likely, benefit.confirmed) == (2, False)
     line = services.amount_create(
         benefit=benefit, year=2028, low=10, likely=20, high=30, acting_user=nav_owner
     )
     benefit.refresh_from_db()
     assert (benefit.total_low, benefit.total_likely, benefit.total_high) == (11, 22, 33)
-    assert not benefit.confirmed
     services.child_delete(line, acting_user=nav_owner)
     benefit.refresh_from_db()
     assert benefit.total_likely == 2
+
+
+def test_an_update_through_an_object_read_before_new_amounts_keeps_the_totals(benefit, facilitator):
+    stale = Benefit.objects.get(pk=benefit.pk)
+    services.amount_create(
+        benefit=benefit, year=2027, low=1, likely=2, high=3, acting_user=facilitator
+    )
+    services.benefit_update(benefit=stale, data={"title": "Nytt navn"}, acting_user=facilitator)
+    assert Benefit.objects.get(pk=benefit.pk).total_likely == 2
 
 
 def test_a_changed_estimate_needs_a_new_confirmation_but_a_new_description_does_not(

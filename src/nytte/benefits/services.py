@@ -136,6 +136,8 @@ def benefit_update(
         if name in ESTIMATE_FIELDS and getattr(benefit, name) != value
     }
     data = dict(data)
+    # The services keep the totals in the database; an object read earlier must not undo them.
+    benefit.refresh_from_db(fields=["total_low", "total_likely", "total_high"])
     if changed and benefit.confirmed:
         data.update(confirmed_by=None, confirmed_on=None)
     object_update(benefit, acting_user=acting_user, data=data)
@@ -208,9 +210,9 @@ def _after_line_change(instance: models.Model, acting_user: Any) -> None:
     if isinstance(instance, BenefitAmount):
         benefit = instance.benefit
         refresh_amount_totals(benefit)
+        benefit.refresh_from_db()  # the totals just stored must not be saved over
         if benefit.confirmed:
             # New numbers are no longer the estimate the owner confirmed.
-            benefit.refresh_from_db(fields=["confirmed_by", "confirmed_on"])
             object_update(
                 benefit, acting_user=acting_user, data={"confirmed_by": None, "confirmed_on": None}
             )

@@ -192,9 +192,13 @@ def _users() -> int:
 def load_demo() -> int:
     """Load everything that is missing; return the number of objects created."""
     # Imported here: the portfolio app builds on core, not the other way round.
+    from nytte.benefits.demo import load_benefits_demo
     from nytte.portfolio.demo import load_portfolio_demo
 
-    return _organisations() + _programmes() + _users() + load_portfolio_demo()
+    # Left to right: the benefits hang on the portfolio's initiatives.
+    return (
+        _organisations() + _programmes() + _users() + load_portfolio_demo() + load_benefits_demo()
+    )
 
 
 def demo_user(username: str) -> Any:
