@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "nytte.core",
     "nytte.portfolio",
     "nytte.benefits",
+    "nytte.costbenefit",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,274 @@
+"""What an initiative's cost-benefit analysis needs beyond the registers: its settings, extra
+lines and alternatives that the registers do not hold, and frozen snapshots that decision
+cases refer to. The analysis itself is built from cost lines and priced benefits each time
+(see ``build.py``), so it never drifts from the registers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from nytte.benefits.choices import BeneficiaryGroup
+from nytte.core.models import Organisation, Programme
+from nytte.economics import DEFAULT_PARAMETER_SET, PARAMETER_SETS
+from nytte.portfolio.models import YEAR_VALIDATORS, Initiative
+
+from .choices import BENEFIT_CATEGORIES, COST_CATEGORIES, DistributionChoice, LineCategory, LineKind
+
+PARAMETER_SET_CHOICES = [(name, name) for name in PARAMETER_SETS]
+
+
+class AnalysisSettings(models.Model):
+    """How an initiative's socio-economic analysis (samfunnsøkonomisk analyse) is run: base
+    year, price year (kroneår), period and the named parameter set it uses."""
+
+    initiative = models.OneToOneField(
+        Initiative,
+        verbose_name=_("initiative"),
+        on_delete=models.CASCADE,
+        related_name="analysis_settings",
+    )
+    base_year = models.PositiveSmallIntegerField(
+        _("base year"),
+        null=True,
+        blank=True,
+        validators=YEAR_VALIDATORS,
+        help_text=_("Discounted to this year. Empty: the first year with costs or benefits."),
+    )
+    price_year = models.PositiveSmallIntegerField(
+        _("price year"),
+        null=True,
+        blank=True,
+        validators=YEAR_VALIDATORS,
+        help_text=_("The year whose prices the amounts are in (kroneår). Empty: the base year."),
+    )
+    period_years = models.PositiveSmallIntegerField(
+        _("analysis period (years)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(75)],
+        help_text=_(
+            "The lifetime of the measure. Empty: from the first to the last year with amounts."
+        ),
+    )
+    parameter_set = models.CharField(
+        _("parameter set"),
+        max_length=60,
+        choices=PARAMETER_SET_CHOICES,
+        default=DEFAULT_PARAMETER_SET,
+    )
+    iterations = models.PositiveIntegerField(
+        _("Monte Carlo iterations"),
+        default=10_000,
+        validators=[MinValueValidator(1_000), MaxValueValidator(100_000)],
+    )
+    seed = models.PositiveIntegerField(
+        _("random seed"), default=1, help_text=_("The same seed gives the same numbers.")
+    )
+    assumptions = models.TextField(_("assumptions"), blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("analysis settings")
+        verbose_name_plural = _("analysis settings")
+
+    def __str__(self) -> str:
+        return f"{self.initiative.code}"
+
+    def get_permission_programme(self) -> Programme:
+        return self.initiative.programme
+
+    def is_owned_by(self, user: Any) -> bool:
+        return self.initiative.is_owned_by(user)
+
+
+class ExtraAlternative(models.Model):
+    """An alternative measure beside the initiative itself (the zero alternative is always
+    there and never stored)."""
+
+    initiative = models.ForeignKey(
+        Initiative,
+        verbose_name=_("initiative"),
+        on_delete=models.CASCADE,
+        related_name="extra_alternatives",
+    )
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["initiative", "name"]
+        verbose_name = _("alternative")
+        verbose_name_plural = _("alternatives")
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "name"], name="unique_alternative_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_permission_programme(self) -> Programme:
+        return self.initiative.programme
+
+    def is_owned_by(self, user: Any) -> bool:
+        return self.initiative.is_owned_by(user)
+
+
+class ExtraLine(models.Model):
+    """A cost or benefit the registers do not hold (e.g. a one-off effect, a saving outside
+    the benefits register), for the initiative itself or one of the extra alternatives; the
+    same NOK amount in each year from first to last."""
+
+    initiative = models.ForeignKey(
+        Initiative, verbose_name=_("initiative"), on_delete=models.CASCADE, related_name="+"
+    )
+    alternative = models.ForeignKey(
+        ExtraAlternative,
+        verbose_name=_("alternative"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="lines",
+        help_text=_("Empty: the initiative itself."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=8, choices=LineKind.choices)
+    category = models.CharField(_("category"), max_length=12, choices=LineCategory.choices)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("falls on organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    group = models.CharField(
+        _("falls on group"), max_length=20, choices=BeneficiaryGroup.choices, blank=True
+    )
+    public_budget = models.BooleanField(
+        _("changes public budgets"),
+        default=False,
+        help_text=_("Public costs add tax financing cost; public savings reduce it."),
+    )
+    first_year = models.PositiveSmallIntegerField(_("first year"), validators=YEAR_VALIDATORS)
+    last_year = models.PositiveSmallIntegerField(_("last year"), validators=YEAR_VALIDATORS)
+    low = models.BigIntegerField(_("low per year (NOK)"), validators=[MinValueValidator(0)])
+    likely = models.BigIntegerField(
+        _("most likely per year (NOK)"), validators=[MinValueValidator(0)]
+    )
+    high = models.BigIntegerField(_("high per year (NOK)"), validators=[MinValueValidator(0)])
+    real_growth = models.DecimalField(
+        _("real price growth per year (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-50), MaxValueValidator(50)],
+    )
+    distribution = models.CharField(
+        _("distribution"),
+        max_length=10,
+        choices=DistributionChoice.choices,
+        default=DistributionChoice.PERT,
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["initiative", "alternative__name", "kind", "name"]
+        verbose_name = _("extra line")
+        verbose_name_plural = _("extra lines")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(low__lte=models.F("likely"))
+                & models.Q(likely__lte=models.F("high")),
+                name="extra_line_low_likely_high_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_permission_programme(self) -> Programme:
+        return self.initiative.programme
+
+    def is_owned_by(self, user: Any) -> bool:
+        return self.initiative.is_owned_by(user)
+
+    @property
+    def falls_on(self) -> str:
+        if self.organisation_id:
+            return self.organisation.short_name or self.organisation.name
+        return str(BeneficiaryGroup(self.group).label) if self.group else ""
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        if bool(self.organisation_id) == bool(self.group):
+            errors["group"] = _("Choose either an organisation or a group.")
+        if self.first_year and self.last_year and self.last_year < self.first_year:
+            errors["last_year"] = _("The last year cannot come before the first.")
+        if None not in (self.low, self.likely, self.high) and not (
+            self.low <= self.likely <= self.high
+        ):
+            errors["high"] = _("The amounts must satisfy low ≤ most likely ≤ high.")
+        allowed = COST_CATEGORIES if self.kind == LineKind.COST else BENEFIT_CATEGORIES
+        if self.kind and self.category and self.category not in allowed:
+            errors["category"] = _("This category does not fit the kind of line.")
+        if (
+            self.alternative_id
+            and self.initiative_id
+            and self.alternative.initiative_id != self.initiative_id
+        ):
+            errors["alternative"] = _("The alternative belongs to another initiative.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Snapshot(models.Model):
+    """A frozen analysis: inputs, parameter set and results as they were, for a decision case
+    to refer to; later changes to the registers never change it."""
+
+    initiative = models.ForeignKey(
+        Initiative,
+        verbose_name=_("initiative"),
+        on_delete=models.CASCADE,
+        related_name="analysis_snapshots",
+    )
+    version = models.PositiveIntegerField(_("version"))
+    note = models.CharField(_("what it is for"), max_length=500, blank=True)
+    parameter_set = models.CharField(_("parameter set"), max_length=60)
+    inputs = models.JSONField(_("inputs"), editable=False)
+    results = models.JSONField(_("results"), editable=False)
+    simulation = models.JSONField(_("simulation"), editable=False, null=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("frozen by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("frozen"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["initiative", "-version"]
+        verbose_name = _("analysis snapshot")
+        verbose_name_plural = _("analysis snapshots")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative", "version"], name="unique_snapshot_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.initiative.code} v{self.version}"
+
+    def get_permission_programme(self) -> Programme:
+        return self.initiative.programme
+
+    def is_owned_by(self, user: Any) -> bool:
+        return self.initiative.is_owned_by(user)
