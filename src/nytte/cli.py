@@ -25,6 +25,9 @@ Analyses:
 Import and export:
   export_register SLUG FILE   a programme's portfolio register as an Excel workbook
   import_register SLUG FILE   import an edited export (--dry-run to check, --user NAME)
+  export_benefits SLUG FILE   a programme's benefits register as an Excel workbook
+  import_benefits SLUG FILE   import an edited benefits export (--dry-run, --user NAME)
+  import_measurements SLUG FILE   append measurements from a sheet (--dry-run, --user NAME)
 
 Operations:
   migrate      apply database migrations

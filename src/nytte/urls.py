@@ -8,6 +8,8 @@ urlpatterns = [
     path("", include("nytte.core.urls")),
     path("", include("nytte.portfolio.urls")),
     path("", include("nytte.benefits.urls")),
+    path("", include("nytte.costbenefit.urls")),
+    path("", include("nytte.costbenefit.cofunding_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

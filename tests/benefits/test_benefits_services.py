@@ -9,7 +9,9 @@ from decimal import Decimal
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.http import Http404
+from django.test.utils import CaptureQueriesContext
 
 from nytte.benefits import selectors, services
 from nytte.benefits.models import Benefit, Contribution, Measurement
@@ -390,3 +392,21 @@ def test_a_benefit_shared_by_two_initiatives_is_split_by_share(benefit, programm
     assert selectors.attributed_share(fetched, [other.pk]) == Decimal("0.3")
     fetched.refresh_from_db()
     assert fetched.total_likely == 1_000_000  # the benefit itself is one amount
+
+
+def test_bulk_measurements_cost_the_same_queries_for_3_or_30_rows(benefit, nav_owner):
+    indicator = IndicatorFactory(benefit=benefit)
+    few = rows(indicator, *((D(2026, 1, 1) + dt.timedelta(days=n), "1") for n in range(3)))
+    many = rows(indicator, *((D(2027, 1, 1) + dt.timedelta(days=n), "1") for n in range(30)))
+    with CaptureQueriesContext(connection) as small:
+        services.measurements_append(few, acting_user=nav_owner)
+    with CaptureQueriesContext(connection) as large:
+        services.measurements_append(many, acting_user=nav_owner)
+    assert len(large) <= len(small)  # the first call also reads the roles and content type
+    logged = ChangeLogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Measurement)
+    )
+    assert logged.count() == 33
+    assert set(logged.values_list("object_id", flat=True)) == {
+        str(pk) for pk in Measurement.objects.values_list("pk", flat=True)
+    }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from . import core, errors, portfolio
+from . import benefits, core, costbenefit, errors, portfolio
 from .auth import BrowserSessionAuth, TokenAuth
 
 api = NinjaAPI(
@@ -18,3 +18,5 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("/", core.router)
 api.add_router("/", portfolio.router)
+api.add_router("/", benefits.router)
+api.add_router("/", costbenefit.router)

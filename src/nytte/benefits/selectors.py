@@ -7,14 +7,18 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, Prefetch, Q, QuerySet
+from django.db.models.functions import Cast
 from django.utils import timezone
 
-from nytte.core.models import Programme
+from nytte.core.choices import ChangeAction
+from nytte.core.models import ChangeLogEntry, Programme
+from nytte.core.selectors import timeline
 
 from . import realisation
 from .choices import FREQUENCY_MONTHS, BenefitStatus
-from .models import Benefit, Contribution, Indicator, Measurement, Target
+from .models import Benefit, BenefitAmount, Contribution, Indicator, Measurement, Target
 
 # Benefits whose measurements are due: those on their way, not those identified or closed.
 MEASURED_STATUSES = frozenset({BenefitStatus.PLANNED, BenefitStatus.REALISING})
@@ -30,9 +34,9 @@ def benefit_list(*, programme: Programme) -> QuerySet[Benefit]:
         .prefetch_related(
             Prefetch(
                 "contributions",
-                queryset=Contribution.objects.select_related("initiative").order_by(
-                    "initiative__code"
-                ),
+                queryset=Contribution.objects.select_related(
+                    "initiative__owner_organisation"
+                ).order_by("initiative__code"),
             )
         )
     )
@@ -136,3 +140,40 @@ def attributed_share(benefit: Benefit, initiative_ids: Sequence[int] | None = No
         ),
         Decimal(0),
     )
+
+
+def benefit_history(benefit: Benefit, *, limit: int = 100) -> list[dict[str, Any]]:
+    """The change timeline of a benefit and of its lines (shares, yearly amounts, indicators,
+    targets, measurements), newest first. Lines deleted since are found by the benefit their
+    deletion names; a target or measurement deleted with its indicator shows as that
+    indicator's deletion."""
+    types = ContentType.objects.get_for_models(
+        Benefit, Contribution, BenefitAmount, Indicator, Target, Measurement
+    )
+
+    def ids(queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.annotate(key=Cast("pk", CharField())).values("key")
+
+    lines = {
+        Contribution: Contribution.objects.filter(benefit=benefit),
+        BenefitAmount: BenefitAmount.objects.filter(benefit=benefit),
+        Indicator: Indicator.objects.filter(benefit=benefit),
+        Target: Target.objects.filter(indicator__benefit=benefit),
+        Measurement: Measurement.objects.filter(indicator__benefit=benefit),
+    }
+    query = Q(content_type=types[Benefit], object_id=str(benefit.pk))
+    for model, queryset in lines.items():
+        query |= Q(content_type=types[model], object_id__in=ids(queryset))
+    # The change log keeps a line's benefit as "<code> <title>"; codes have no spaces.
+    query |= Q(
+        action=ChangeAction.DELETE,
+        programme_id=benefit.programme_id,
+        content_type__in=[types[Contribution], types[BenefitAmount], types[Indicator]],
+        changes__benefit__before__startswith=f"{benefit.code} ",
+    )
+    entries = (
+        ChangeLogEntry.objects.filter(query)
+        .select_related("actor", "content_type")
+        .order_by("-timestamp", "-id")[:limit]
+    )
+    return timeline(entries)

@@ -1,7 +1,585 @@
-"""Placeholder until this module's pages are built (routes are fixed in urls.py)."""
+"""Benefit pages: the register, a benefit's tabs (overview, realisation, history), its
+create/edit form and the owner's confirmation. Views parse input, ask the permission module,
+call selectors or services and render; each page runs a fixed number of queries, whatever
+the number of benefits, indicators or measurements.
+"""
 
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Model, QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from nytte.core.htmx import render_page
+from nytte.core.models import Organisation, Programme
+from nytte.core.permissions import Action, can, check
+from nytte.portfolio.forms import LineForm, listed
+from nytte.portfolio.views import _add_errors, _crumb, _int, _programme
+
+from . import charts, selectors, services
+from .filtersets import BenefitFilterSet
+from .forms import (
+    BenefitAmountForm,
+    BenefitForm,
+    ContributionForm,
+    IndicatorForm,
+    MeasurementForm,
+    TargetForm,
+)
+from .models import Benefit, BenefitAmount, Contribution, Indicator, Measurement, Target
+from .totals import attributed_amount, benefit_totals
+
+PAGE_SIZE = 50
+TABS: list[tuple[str, Any]] = [
+    ("overview", _("Overview")),
+    ("realisation", _("Realisation")),
+    ("history", _("History")),
+]
+TAB_NAMES = {name for name, _label in TABS}
 
 
-def not_built(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-    raise Http404
+# ---------------------------------------------------------------------------------------------
+# Helpers
+
+
+def _benefit(programme: Programme, code: str) -> Benefit:
+    """One benefit with every line a tab shows."""
+    try:
+        return selectors.benefit_get(programme=programme, code=code)
+    except Benefit.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _benefit_only(programme: Programme, code: str) -> Benefit:
+    """One benefit with its contributions, for permission checks and writes."""
+    try:
+        return selectors.benefit_list(programme=programme).get(code=code)
+    except Benefit.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _register_crumbs(programme: Programme) -> list[dict[str, Any]]:
+    return [_crumb(_("Benefits"), "benefits:benefit_list", programme.slug)]
+
+
+def _benefit_crumbs(benefit: Benefit) -> list[dict[str, Any]]:
+    return [
+        *_register_crumbs(benefit.programme),
+        {"label": benefit.code, "url": benefit.get_absolute_url()},
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# The register
+
+
+# The filters with a list of choices validate against the options they list, so a chosen
+# organisation, initiative or goal costs no query of its own.
+LISTED_FILTERS = ("owner_organisation", "initiative", "goal")
+SORT_COLUMNS: list[tuple[str | None, Any, bool]] = [  # key, label, numeric
+    ("code", _("Code"), False),
+    ("title", _("Title"), False),
+    ("kind", _("Kind"), False),
+    (None, _("Arises in"), False),
+    ("owner", _("Owner"), False),
+    ("status", _("Status"), False),
+    ("total", _("Most likely total (NOK)"), True),
+]
+
+
+@login_required
+def benefit_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """Filter, sort and page through a programme's benefits, with totals that count each
+    benefit once and attribute to initiatives only their shares."""
+    programme = _programme(request, slug)
+    organisations = list(Organisation.objects.order_by("name"))
+    filterset = BenefitFilterSet(
+        request.GET or None,
+        queryset=selectors.benefit_list(programme=programme),
+        programme=programme,
+        organisations=organisations,
+    )
+    for name in LISTED_FILTERS:
+        filterset.form.fields[name] = listed(filterset.form.fields[name])
+    filterset.form.fields["owner_organisation"].objects = organisations
+    # Totals cover every benefit that matches, not just this page: all of them are read once
+    # (with their contributions), and only the page gets its indicators.
+    benefits = list(_ordered(filterset.qs))
+    initiative_ids = filterset.initiative_ids()
+    page = Paginator(benefits, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    prefetch_related_objects(rows, "indicators__targets", "indicators__measurements")
+    selectors.attach_progress(rows)
+    for benefit in rows:
+        benefit.share_percent = selectors.attributed_share(benefit, initiative_ids) * 100
+    sort = request.GET.get("sort", "")
+    chosen = filterset.form.cleaned_data.get("initiative") if initiative_ids else None
+    return render_page(
+        request,
+        "benefits/benefit_list.html",
+        {
+            "programme": programme,
+            "benefits_page": "register",
+            "filterset": filterset,
+            "form": filterset.form,
+            "page": page,
+            "page_range": page.paginator.get_elided_page_range(page.number, on_ends=1),
+            "benefits": rows,
+            "totals": benefit_totals(benefits, initiative_ids),
+            "chosen_initiative": chosen,
+            "crumbs": _register_crumbs(programme),
+            "sort": sort,
+            "columns": _sort_columns(sort),
+            "may_create": can(request.user, Action.EDIT, programme),
+        },
+        partial="results",
+    )
+
+
+def _ordered(queryset: QuerySet[Benefit]) -> QuerySet[Benefit]:
+    """The FilterSet's ordering with ties broken by code, so that the same benefit never
+    turns up on two pages."""
+    order = list(queryset.query.order_by)
+    if order and "code" not in order:
+        return queryset.order_by(*order, "code")
+    return queryset
+
+
+def _sort_columns(sort: str) -> list[dict[str, Any]]:
+    """Sortable column headers: the link each offers and the aria-sort it carries now."""
+    result = []
+    for key, label, numeric in SORT_COLUMNS:
+        state = "none"
+        if key and sort == key:
+            state = "ascending"
+        elif key and sort == f"-{key}":
+            state = "descending"
+        result.append(
+            {
+                "key": key,
+                "label": label,
+                "numeric": numeric,
+                "aria_sort": state if key else None,
+                "next": f"-{key}" if state == "ascending" else key,
+            }
+        )
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# A benefit's page and its tabs
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def benefit_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    """A benefit with one tab at a time; each tab is its own URL (``?tab=realisation``)."""
+    programme = _programme(request, slug)
+    if request.method == "POST":
+        return _line_action(request, programme, code)
+    tab = request.GET.get("tab", "overview")
+    if tab not in TAB_NAMES:
+        tab = "overview"
+    benefit = _benefit(programme, code)
+    context = _detail_context(request, programme, benefit, tab)
+    if tab == "history":
+        context["timeline"] = selectors.benefit_history(benefit)
+    else:
+        editing = request.GET.get("edit", "") if context["may_edit"] else ""
+        context.update(_lines_context(programme, benefit, tab, may_edit=context["may_edit"]))
+        _open_edit_form(programme, benefit, context, editing)
+    # A tab's own links and forms swap only its panel; tab links swap the tabs with content.
+    partial = "panel" if request.htmx and request.htmx.target == f"{tab}-panel" else "tabs"
+    return render_page(request, "benefits/benefit_detail.html", context, partial=partial)
+
+
+def _detail_context(
+    request: HttpRequest, programme: Programme, benefit: Benefit, tab: str
+) -> dict[str, Any]:
+    selectors.attach_progress([benefit])
+    return {
+        "programme": programme,
+        "benefit": benefit,
+        "tab": tab,
+        "tabs": TABS,
+        "may_edit": can(request.user, Action.EDIT, benefit),
+        "is_owner": benefit.owner_organisation_id is not None and benefit.is_owned_by(request.user),
+        "crumbs": _benefit_crumbs(benefit),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Lines of a benefit: added, changed or deleted in place on their tab, the same way for each.
+
+
+@dataclass(frozen=True)
+class Lines:
+    """One kind of line: the tab it is on, its form, and how it is found and created."""
+
+    action: str  # the POST's action is "<action>-add", "<action>-update" or "<action>-delete"
+    tab: str
+    form_class: type[LineForm]
+    editable: Callable[[Benefit], QuerySet[Any]]  # lines changeable through this benefit
+    on_indicator: bool  # added to one of the benefit's indicators, not to the benefit
+    saved: Any
+    deleted: Any
+    error_field: str | None = None  # where a service error without a field is shown
+
+    def new(self, benefit: Benefit, indicator: Indicator | None) -> Model:
+        model = self.form_class._meta.model
+        return model(indicator=indicator) if self.on_indicator else model(benefit=benefit)
+
+
+LINES: dict[str, Lines] = {
+    lines.action: lines
+    for lines in (
+        Lines(
+            action="contribution",
+            tab="overview",
+            form_class=ContributionForm,
+            editable=lambda b: Contribution.objects.filter(benefit=b).select_related("initiative"),
+            on_indicator=False,
+            saved=_("Share saved."),
+            deleted=_("Share deleted."),
+            error_field="share",  # together over 100 %
+        ),
+        Lines(
+            action="amount",
+            tab="overview",
+            form_class=BenefitAmountForm,
+            editable=lambda b: BenefitAmount.objects.filter(benefit=b),
+            on_indicator=False,
+            saved=_("Yearly amount saved."),
+            deleted=_("Yearly amount deleted."),
+        ),
+        Lines(
+            action="indicator",
+            tab="realisation",
+            form_class=IndicatorForm,
+            editable=lambda b: Indicator.objects.filter(benefit=b),
+            on_indicator=False,
+            saved=_("Indicator saved."),
+            deleted=_("Indicator deleted."),
+        ),
+        Lines(
+            action="target",
+            tab="realisation",
+            form_class=TargetForm,
+            editable=lambda b: Target.objects.filter(indicator__benefit=b).select_related(
+                "indicator"
+            ),
+            on_indicator=True,
+            saved=_("Target saved."),
+            deleted=_("Target deleted."),
+        ),
+        Lines(
+            action="measurement",
+            tab="realisation",
+            form_class=MeasurementForm,
+            editable=lambda b: Measurement.objects.filter(indicator__benefit=b).select_related(
+                "indicator"
+            ),
+            on_indicator=True,
+            saved=_("Measurement saved."),
+            deleted=_("Measurement deleted."),
+        ),
+    )
+}
+
+
+def _add_prefix(kind: Lines, indicator: Indicator | None) -> str:
+    """Form prefixes keep every field id unique on a page with many add forms."""
+    return f"add-{kind.action}-{indicator.pk}" if indicator else f"add-{kind.action}"
+
+
+def _edit_prefix(kind: Lines) -> str:
+    return f"edit-{kind.action}"
+
+
+def _lines_context(
+    programme: Programme, benefit: Benefit, tab: str, *, may_edit: bool, notice: str = ""
+) -> dict[str, Any]:
+    """What a tab shows, with blank add forms for those who may edit. Add forms of an
+    indicator's targets and measurements hang on the indicator (``indicator.add_forms``)."""
+    context: dict[str, Any] = {
+        "notice": notice,
+        "add_forms": {},
+        "panel_template": f"benefits/tabs/{tab}.html",
+    }
+    if tab == "overview":
+        contributions = list(benefit.contributions.all())
+        for contribution in contributions:
+            contribution.attributed = attributed_amount(benefit, [contribution.initiative_id])
+        context.update(
+            contributions=contributions,
+            shares_total=selectors.attributed_share(benefit) * 100,
+            attributed_total=attributed_amount(benefit),
+            amounts=list(benefit.amounts.all()),
+            risks=sorted(benefit.risks.all(), key=lambda r: (r.initiative.code, r.title)),
+        )
+    else:
+        indicators = list(benefit.indicators.all())
+        measured = benefit.status in selectors.MEASURED_STATUSES
+        for indicator in indicators:
+            progress = indicator.progress
+            indicator.planned_percent = (
+                None if progress.planned_share is None else progress.planned_share * 100
+            )
+            indicator.overdue = progress.overdue and measured
+            indicator.series = selectors.indicator_series(indicator)
+            indicator.chart_id = f"indicator-{indicator.pk}-chart"
+            # The spec travels as text in a hidden element, not a <script> data block: HTMX
+            # drops every <script> from swapped content (allowScriptTags is off), and this
+            # panel is swapped whenever a line changes.
+            indicator.chart_json = (
+                json.dumps(charts.realisation_chart(indicator.series, unit=indicator.unit))
+                if indicator.series
+                else ""
+            )
+            indicator.add_forms = {}
+        context["indicators"] = indicators
+    if not may_edit:
+        return context
+    for kind in LINES.values():
+        if kind.tab != tab:
+            continue
+        if kind.on_indicator:
+            for indicator in context["indicators"]:
+                indicator.add_forms[kind.action] = kind.form_class(
+                    instance=kind.new(benefit, indicator),
+                    programme=programme,
+                    prefix=_add_prefix(kind, indicator),
+                )
+        elif kind.action != "amount" or benefit.priced:  # only priced benefits have amounts
+            context["add_forms"][kind.action] = kind.form_class(
+                instance=kind.new(benefit, None),
+                programme=programme,
+                prefix=_add_prefix(kind, None),
+            )
+    return context
+
+
+def _shown_lines(benefit: Benefit, kind: Lines) -> list[Any]:
+    """The prefetched lines of one kind, as the tab renders them."""
+    if kind.action == "contribution":
+        return list(benefit.contributions.all())
+    if kind.action == "amount":
+        return list(benefit.amounts.all())
+    indicators = list(benefit.indicators.all())
+    if kind.action == "indicator":
+        return indicators
+    return [line for i in indicators for line in getattr(i, f"{kind.action}s").all()]
+
+
+def _open_edit_form(
+    programme: Programme,
+    benefit: Benefit,
+    context: dict[str, Any],
+    editing: str,
+    form: LineForm | None = None,
+) -> None:
+    """Put a line's edit form (``editing`` is "<action>-<pk>") in place of its row: a blank
+    one from the line, or ``form``, a refused one as typed."""
+    action, _dash, pk = editing.rpartition("-")
+    kind = LINES.get(action)
+    if kind is None or kind.tab != context["tab"]:
+        return
+    line = next((line for line in _shown_lines(benefit, kind) if line.pk == _int(pk)), None)
+    if line is None:
+        return
+    if form is None:
+        form = kind.form_class(instance=line, programme=programme, prefix=_edit_prefix(kind))
+        # After an HTMX swap (or a reload without JS) the keyboard lands in the form.
+        next(iter(form.fields.values())).widget.attrs["autofocus"] = True
+    line.edit_form = form
+
+
+def _line_action(request: HttpRequest, programme: Programme, code: str) -> HttpResponse:
+    """Add, change or delete a line: an HTMX swap of its tab's panel, or POST-redirect-GET
+    without JavaScript (a refused form is then shown on the full page)."""
+    benefit = _benefit_only(programme, code)
+    check(request.user, Action.EDIT, benefit)
+    prefix, _dash, verb = request.POST.get("action", "").rpartition("-")
+    kind = LINES.get(prefix)
+    if kind is None or verb not in {"add", "update", "delete"}:
+        raise Http404
+    line = indicator = None
+    if verb != "add":
+        line = get_object_or_404(kind.editable(benefit), pk=_int(request.POST.get("line")))
+        # The permission checks and rules read the parent: give them the one read above.
+        if kind.on_indicator:
+            line.indicator.benefit = benefit
+        else:
+            line.benefit = benefit
+    elif kind.on_indicator:
+        indicator = get_object_or_404(
+            Indicator.objects.filter(benefit=benefit), pk=_int(request.POST.get("indicator"))
+        )
+        indicator.benefit = benefit
+    form: LineForm | None = None
+    if line is not None and verb == "delete":
+        services.child_delete(line, acting_user=request.user)
+        notice = str(kind.deleted)
+    else:
+        # The form validates a copy, so the service still sees the stored values as "before".
+        form = kind.form_class(
+            request.POST,
+            instance=copy.copy(line) if line else kind.new(benefit, indicator),
+            programme=programme,
+            prefix=_edit_prefix(kind) if line else _add_prefix(kind, indicator),
+        )
+        notice = str(kind.saved)
+        if form.is_valid():
+            try:
+                if line is None:
+                    services.child_create(form.instance, acting_user=request.user)
+                else:
+                    services.child_update(line, data=form.cleaned_data, acting_user=request.user)
+            except ValidationError as exc:
+                _add_errors(form, exc, kind.error_field)
+        if not form.errors:
+            form = None
+    if form is None and not request.htmx:
+        messages.success(request, notice)
+        return redirect(f"{benefit.get_absolute_url()}?tab={kind.tab}")
+    # Read again: totals, confirmation and progress may have changed with the line.
+    benefit = _benefit(programme, code)
+    context = _detail_context(request, programme, benefit, kind.tab)
+    context.update(
+        _lines_context(
+            programme, benefit, kind.tab, may_edit=True, notice=notice if form is None else ""
+        )
+    )
+    if form is not None:
+        if line is not None:
+            _open_edit_form(programme, benefit, context, f"{kind.action}-{line.pk}", form)
+        elif indicator is not None:
+            for shown in context["indicators"]:
+                if shown.pk == indicator.pk:
+                    shown.add_forms[kind.action] = form
+        else:
+            context["add_forms"][kind.action] = form
+    return render_page(request, "benefits/benefit_detail.html", context, partial="panel")
+
+
+# ---------------------------------------------------------------------------------------------
+# The owner confirms the estimate
+
+
+@login_required
+@require_POST
+def benefit_confirm(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    """The benefit's owner stands behind the estimate; nobody else may (403)."""
+    programme = _programme(request, slug)
+    benefit = _benefit_only(programme, code)
+    try:
+        services.benefit_confirm(benefit=benefit, acting_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _t("You confirmed the estimate."))
+    return redirect(benefit)
+
+
+# ---------------------------------------------------------------------------------------------
+# Create and edit
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def benefit_create(request: HttpRequest, slug: str) -> HttpResponse:
+    """A new benefit in the programme: for programme admins and facilitators."""
+    programme = _programme(request, slug, Action.EDIT)
+    form = BenefitForm(
+        request.POST or None, instance=Benefit(programme=programme), programme=programme
+    )
+    return _benefit_form_page(
+        request,
+        form,
+        partial(services.benefit_create, programme=programme),
+        saved=_("The benefit was created."),
+        context={
+            "programme": programme,
+            "title": _t("New benefit"),
+            "crumbs": [
+                *_register_crumbs(programme),
+                _crumb(_("New benefit"), "benefits:benefit_create", programme.slug),
+            ],
+            "cancel_url": reverse("benefits:benefit_list", kwargs={"slug": programme.slug}),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def benefit_edit(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    """Edit a benefit: its owners, programme admins and facilitators."""
+    programme = _programme(request, slug)
+    benefit = _benefit_only(programme, code)
+    check(request.user, Action.EDIT, benefit)
+    # The form works on a copy so the service logs the change against the stored values.
+    form = BenefitForm(request.POST or None, instance=copy.copy(benefit), programme=programme)
+    return _benefit_form_page(
+        request,
+        form,
+        partial(services.benefit_update, benefit=benefit),
+        saved=_("The benefit was saved."),
+        context={
+            "programme": programme,
+            "benefit": benefit,
+            "title": _t("Edit %(code)s") % {"code": benefit.code},
+            "crumbs": [
+                *_benefit_crumbs(benefit),
+                _crumb(_("Edit"), "benefits:benefit_edit", programme.slug, benefit.code),
+            ],
+            "cancel_url": benefit.get_absolute_url(),
+        },
+    )
+
+
+def _benefit_form_page(
+    request: HttpRequest,
+    form: BenefitForm,
+    save: Callable[..., Benefit],
+    *,
+    saved: Any,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """Validate, save through the service (``save``) and go to the benefit; otherwise show the
+    form again with what was typed and every error next to its field."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            benefit = save(
+                data=form.model_data(),
+                contributions=form.shares(),
+                risks=form.cleaned_data["risks"],
+                acting_user=request.user,
+            )
+        except ValidationError as exc:
+            if _codes(exc) & {"shares_over_100"}:
+                form.add_contribution_error(exc)
+            else:
+                _add_errors(form, exc)
+        else:
+            messages.success(request, str(saved))
+            return redirect(benefit)
+    return render(request, "benefits/benefit_form.html", {**context, "form": form})
+
+
+def _codes(exc: ValidationError) -> set[str | None]:
+    return {error.code for error in getattr(exc, "error_list", [])}

@@ -94,6 +94,35 @@ def log_create(instance: models.Model, *, acting_user: Any) -> ChangeLogEntry:
     return _write(instance, ChangeAction.CREATE, acting_user, diff({}, snapshot(instance)))
 
 
+def log_create_many(instances: list[models.Model], *, acting_user: Any) -> None:
+    """Log many new objects at once (bulk appends): one insert, one version bump each
+    programme, whatever the number of objects."""
+    if not instances:
+        return
+    actor = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    entries = []
+    programmes: dict[int, Programme] = {}
+    for instance in instances:
+        programme = _programme_for(instance)
+        if programme is not None and programme.pk is not None:
+            programmes[programme.pk] = programme
+        entries.append(
+            ChangeLogEntry(
+                content_type=ContentType.objects.get_for_model(instance, for_concrete_model=True),
+                object_id=str(instance.pk),
+                object_repr=str(instance)[:200],
+                action=ChangeAction.CREATE,
+                actor=actor,
+                changes=diff({}, snapshot(instance)),
+                programme=programmes.get(programme.pk) if programme is not None else None,
+            )
+        )
+    ChangeLogEntry.objects.bulk_create(entries)
+    Programme.objects.filter(pk__in=list(programmes)).update(
+        register_version=models.F("register_version") + 1
+    )
+
+
 def log_update(
     instance: models.Model, *, acting_user: Any, before: Snapshot
 ) -> ChangeLogEntry | None:

@@ -30,7 +30,7 @@ def organisation_list() -> QuerySet[Organisation]:
     return Organisation.objects.select_related("parent").order_by("name")
 
 
-def _timeline(entries: QuerySet[ChangeLogEntry] | list[ChangeLogEntry]) -> list[dict[str, Any]]:
+def timeline(entries: QuerySet[ChangeLogEntry] | list[ChangeLogEntry]) -> list[dict[str, Any]]:
     """Entries with their field changes labelled, as the timeline component shows them."""
     rows = []
     for entry in entries:
@@ -60,7 +60,7 @@ def history_for(obj: models.Model, *, limit: int = 50) -> list[dict[str, Any]]:
         .select_related("actor", "content_type")
         .order_by("-timestamp", "-id")[:limit]
     )
-    return _timeline(entries)
+    return timeline(entries)
 
 
 def programme_history(*, programme: Programme, limit: int = 20) -> list[dict[str, Any]]:
@@ -70,4 +70,4 @@ def programme_history(*, programme: Programme, limit: int = 20) -> list[dict[str
         .select_related("actor", "content_type")
         .order_by("-timestamp", "-id")[:limit]
     )
-    return _timeline(entries)
+    return timeline(entries)

@@ -272,3 +272,6 @@ class Snapshot(models.Model):
 
     def is_owned_by(self, user: Any) -> bool:
         return self.initiative.is_owned_by(user)
+
+
+from .cofunding_models import CoFundingFacts  # noqa: E402, F401

@@ -25,6 +25,8 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from nytte.benefits import selectors as benefit_selectors
+from nytte.benefits.totals import attributed_amount, benefit_totals
 from nytte.core import selectors as core_selectors
 from nytte.core.htmx import render_page
 from nytte.core.models import Programme
@@ -51,6 +53,7 @@ TABS: list[tuple[str, Any]] = [
     ("dependencies", _("Dependencies")),
     ("risks", _("Risks")),
     ("reports", _("Status reports")),
+    ("benefits", _("Benefits")),
     ("history", _("History")),
 ]
 TAB_NAMES = {name for name, _label in TABS}
@@ -255,6 +258,8 @@ def initiative_detail(request: HttpRequest, slug: str, code: str) -> HttpRespons
         context.update(
             _lines_context(request, programme, initiative, LINES[tab], may_edit=context["may_edit"])
         )
+    elif tab == "benefits":
+        context.update(_benefits_context(initiative))
     elif tab == "history":
         context["timeline"] = core_selectors.history_for(initiative)
     # A tab's own links and forms swap only its panel; tab links swap the tabs with content.
@@ -277,6 +282,27 @@ def _detail_context(
             _crumb(_("Initiatives"), "portfolio:initiative_list", programme.slug),
             {"label": initiative.code, "url": initiative.get_absolute_url()},
         ],
+    }
+
+
+def _benefits_context(initiative: Initiative) -> dict[str, Any]:
+    """The benefits the initiative contributes to, each with its share and what that share is
+    worth; the total is the initiative's attributed part, never the benefits' full sums."""
+    benefits = list(
+        benefit_selectors.benefit_list(programme=initiative.programme).filter(
+            contributions__initiative=initiative
+        )
+    )
+    for benefit in benefits:
+        benefit.initiative_share = (
+            benefit_selectors.attributed_share(benefit, [initiative.pk]) * 100
+        )
+        benefit.attributed = attributed_amount(benefit, [initiative.pk])
+    return {
+        "benefits": benefits,
+        "benefit_totals": benefit_totals(benefits, [initiative.pk]),
+        "panel_template": "portfolio/tabs/benefits.html",
+        "notice": "",
     }
 
 

@@ -1,0 +1,279 @@
+"""An initiative's cost-benefit analysis over REST: the live result (result table, Monte Carlo
+summary, tornado, break-even), its settings, frozen snapshots, and the co-funding check.
+
+Thin like the other routers: reads through ``nytte.costbenefit.selectors`` and the co-funding
+gatherer, writes through ``nytte.costbenefit.services`` with ``acting_user``; 404 where the
+caller has no role in the programme, 403 where the role may not write. When the inputs do
+not make an analysis, the engine's ``CBAInputError`` becomes a 422 problem with its message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import Field, Router, Schema, Status
+
+from nytte.core.permissions import Action, check
+from nytte.costbenefit import selectors, services
+from nytte.costbenefit.build import settings_for
+from nytte.costbenefit.cofunding import gather
+from nytte.costbenefit.models import AnalysisSettings, Snapshot
+from nytte.economics import DEFAULT_PARAMETER_SET, CBAInputError
+from nytte.portfolio.models import Initiative
+
+from . import errors
+from .portfolio import _programme
+from .schemas import ERRORS
+
+router = Router(tags=["cost-benefit"])
+P = "/programmes/{slug}"
+I = P + "/initiatives/{code}"  # noqa: E741
+A = I + "/analysis"
+
+
+# -- schemas --
+
+
+class SettingsIn(Schema):
+    """The whole settings (PUT): a field left out takes its default."""
+
+    base_year: int | None = Field(
+        None, description="Discounted to this year; null: the first year with amounts."
+    )
+    price_year: int | None = Field(None, description="Price year (kroneår); null: the base year.")
+    period_years: int | None = Field(
+        None, description="Analysis period; null: first to last year with amounts."
+    )
+    parameter_set: str = Field(DEFAULT_PARAMETER_SET, description="A named R-109 parameter set.")
+    iterations: int = Field(10_000, description="Monte Carlo iterations (1,000–100,000).")
+    seed: int = Field(1, description="The same seed gives the same numbers.")
+    assumptions: str = ""
+
+
+class SettingsOut(SettingsIn):
+    saved: bool = Field(description="False while the defaults have never been saved.")
+
+
+class AnalysisOut(Schema):
+    result: dict[str, Any] = Field(description="The result table (Result.to_dict()).")
+    simulation: dict[str, Any] = Field(
+        description="Monte Carlo summary; histogram and S-curve only with ?details=1."
+    )
+    tornado: list[dict[str, Any]]
+    break_even: list[dict[str, Any]]
+    settings: SettingsOut
+
+
+class SnapshotIn(Schema):
+    note: str = Field("", description="What the snapshot is for, e.g. the decision case.")
+
+
+class SnapshotSummary(Schema):
+    version: int
+    note: str
+    parameter_set: str
+    created_by: str | None
+    created_at: dt.datetime
+
+
+class SnapshotOut(SnapshotSummary):
+    inputs: dict[str, Any] = Field(description="The analysis as frozen (Analysis.to_dict()).")
+    results: dict[str, Any]
+    simulation: dict[str, Any] | None
+
+
+class CoFundingCheckOut(Schema):
+    rule: str
+    label: str
+    passed: bool | None = Field(description="null: not assessed (a fact is missing).")
+    state: str
+    reason: str
+
+
+class CoFundingFactOut(Schema):
+    key: str
+    label: str
+    value: Any
+    display: str
+    source: str
+
+
+class CoFundingOut(Schema):
+    initiative: str
+    rules: str
+    rules_name: str
+    category: str
+    eligible: bool
+    checks: list[CoFundingCheckOut]
+    facts: list[CoFundingFactOut]
+    stored: dict[str, Any]
+    analysis_error: str | None
+
+
+# -- helpers --
+
+
+def _api() -> Any:
+    """The NinjaAPI serving this router (its module imports this one: import it late)."""
+    from .api import api
+
+    return api
+
+
+def _initiative(request: HttpRequest, slug: str, code: str) -> Initiative:
+    programme = _programme(request, slug)
+    initiative = (
+        Initiative.objects.select_related(
+            "programme", "owner_organisation", "analysis_settings", "cofunding_facts"
+        )
+        .filter(programme=programme, code=code)
+        .first()
+    )
+    if initiative is None:
+        raise Http404
+    return initiative
+
+
+def _editable(request: HttpRequest, slug: str, code: str) -> Initiative:
+    initiative = _initiative(request, slug, code)
+    check(request.user, Action.EDIT, initiative)
+    return initiative
+
+
+def _unprocessable(request: HttpRequest, exc: CBAInputError) -> HttpResponse:
+    return errors.problem(
+        _api(),
+        request,
+        422,
+        "The analysis cannot be computed",
+        str(exc),
+        errors=[{"loc": [exc.where] if exc.where else [], "msg": exc.reason}],
+    )
+
+
+def _settings_out(config: AnalysisSettings) -> dict[str, Any]:
+    return {
+        **{name: getattr(config, name) for name in SettingsIn.model_fields},
+        "saved": config.pk is not None,
+    }
+
+
+def _snapshot_summary(snapshot: Snapshot) -> dict[str, Any]:
+    return {
+        "version": snapshot.version,
+        "note": snapshot.note,
+        "parameter_set": snapshot.parameter_set,
+        "created_by": snapshot.created_by.username if snapshot.created_by else None,
+        "created_at": snapshot.created_at,
+    }
+
+
+def _snapshot_out(snapshot: Snapshot) -> dict[str, Any]:
+    return {
+        **_snapshot_summary(snapshot),
+        "inputs": snapshot.inputs,
+        "results": snapshot.results,
+        "simulation": snapshot.simulation,
+    }
+
+
+def _simulation(data: dict[str, Any], details: bool) -> dict[str, Any]:
+    if details:
+        return data
+    return {
+        **data,
+        "alternatives": [
+            {k: v for k, v in alt.items() if k not in {"histogram", "s_curve"}}
+            for alt in data["alternatives"]
+        ],
+    }
+
+
+# -- the live analysis --
+
+
+@router.get(A, response={200: AnalysisOut, **ERRORS})
+def analysis_detail(
+    request: HttpRequest, slug: str, code: str, details: bool = False
+) -> dict[str, Any] | HttpResponse:
+    """The analysis as the registers stand now. ``details=1`` adds each alternative's
+    histogram and S-curve to the simulation."""
+    initiative = _initiative(request, slug, code)
+    try:
+        evaluation = selectors.evaluate(initiative)
+    except CBAInputError as exc:
+        return _unprocessable(request, exc)
+    return {
+        "result": evaluation["result"].to_dict(),
+        "simulation": _simulation(evaluation["simulation"].to_dict(), details),
+        "tornado": [bar.to_dict() for bar in evaluation["tornado"]],
+        "break_even": [item.to_dict() for item in evaluation["break_even"]],
+        "settings": _settings_out(evaluation["settings"]),
+    }
+
+
+@router.get(A + "/settings", response={200: SettingsOut, **ERRORS})
+def settings_detail(request: HttpRequest, slug: str, code: str) -> dict[str, Any]:
+    return _settings_out(settings_for(_initiative(request, slug, code)))
+
+
+@router.put(A + "/settings", response={200: SettingsOut, **ERRORS})
+def settings_replace(
+    request: HttpRequest, slug: str, code: str, payload: SettingsIn
+) -> dict[str, Any]:
+    """Replace the settings; a field left out goes back to its default."""
+    initiative = _editable(request, slug, code)
+    saved = services.settings_save(
+        initiative=initiative, data=payload.dict(), acting_user=request.user
+    )
+    return _settings_out(saved)
+
+
+# -- snapshots --
+
+
+@router.get(A + "/snapshots", response={200: list[SnapshotSummary], **ERRORS})
+def snapshot_list(request: HttpRequest, slug: str, code: str) -> list[dict[str, Any]]:
+    """Frozen versions, newest first (without their contents)."""
+    initiative = _initiative(request, slug, code)
+    return [_snapshot_summary(s) for s in selectors.snapshots(initiative=initiative)]
+
+
+@router.post(A + "/snapshots", response={201: SnapshotOut, **ERRORS})
+def snapshot_create(
+    request: HttpRequest, slug: str, code: str, payload: SnapshotIn
+) -> Status | HttpResponse:
+    """Freeze the analysis as it stands: inputs, parameter set, results and simulation."""
+    initiative = _editable(request, slug, code)
+    try:
+        snapshot = services.snapshot_freeze(
+            initiative=initiative, note=payload.note, acting_user=request.user
+        )
+    except CBAInputError as exc:
+        return _unprocessable(request, exc)
+    return Status(201, _snapshot_out(snapshot))
+
+
+@router.get(A + "/snapshots/{version}", response={200: SnapshotOut, **ERRORS})
+def snapshot_detail(request: HttpRequest, slug: str, code: str, version: int) -> dict[str, Any]:
+    initiative = _initiative(request, slug, code)
+    snapshot = (
+        Snapshot.objects.filter(initiative=initiative, version=version)
+        .select_related("created_by")
+        .first()
+    )
+    if snapshot is None:
+        raise Http404
+    return _snapshot_out(snapshot)
+
+
+# -- co-funding --
+
+
+@router.get(I + "/co-funding", response={200: CoFundingOut, **ERRORS})
+def cofunding_detail(request: HttpRequest, slug: str, code: str) -> dict[str, Any]:
+    """The co-funding scheme's rules, each passed, failed or not assessed (``passed`` null)
+    with its reason, and the facts used with where each came from."""
+    return gather(_initiative(request, slug, code)).to_dict()

@@ -1,0 +1,23 @@
+"""``nytte import_benefits SLUG FILE [--dry-run] [--user NAME]``: import an edited export of
+the benefits register (exit codes: see ``nytte.benefits.excel.command``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nytte.benefits.excel import ImportResult, import_benefits
+from nytte.benefits.excel.command import ImportCommand
+from nytte.core.models import Programme, User
+
+
+class Command(ImportCommand):
+    help = (
+        "Import a benefits register from an Excel file in the export's format. Rows are "
+        "matched by their natural keys (benefit codes, indicator names, dates): new ones are "
+        "created, changed ones updated, nothing deleted. If any row is wrong, nothing is saved."
+    )
+
+    def run(
+        self, programme: Programme, path: Path, acting_user: User | None, dry_run: bool
+    ) -> ImportResult:
+        return import_benefits(programme, path, acting_user=acting_user, dry_run=dry_run)

@@ -1,0 +1,146 @@
+"""An initiative owner works through the cost-benefit page in real Chromium: the analysis with
+its three charts, an extra line added inline with HTMX (refused first, then accepted), an
+analysis the engine refuses, and a frozen snapshot. axe-core checks each state; the page
+fixture fails on CSP violations, console errors and foreign requests."""
+
+from __future__ import annotations
+
+import pytest
+
+from nytte.core.choices import Role
+from nytte.costbenefit.models import Snapshot
+from tests.browser.conftest import assert_accessible
+from tests.factories import (
+    BenefitAmountFactory,
+    BenefitFactory,
+    ContributionFactory,
+    CostLineFactory,
+    InitiativeFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    ProgrammeFactory,
+    UserFactory,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHARTS = ("cba-histogram-1", "cba-s-curve", "cba-tornado")
+
+
+@pytest.fixture
+def initiative():
+    ske = OrganisationFactory(name="Skatteetaten", short_name="SKE", kind="agency")
+    nav = OrganisationFactory(name="Arbeids- og velferdsetaten", short_name="NAV", kind="agency")
+    programme = ProgrammeFactory(
+        name="Framtidens innkreving", slug="framtidens-innkreving", owner=ske
+    )
+    user = UserFactory(username="eier")
+    MembershipFactory(user=user, programme=programme, role=Role.OWNER)
+    initiative = InitiativeFactory(
+        programme=programme,
+        code="FI-1",
+        title="Samordnet innkreving",
+        owner_organisation=ske,
+        owner=user,
+    )
+    for year, org, category in [
+        (2026, ske, "investment"),
+        (2027, ske, "operation"),
+        (2027, nav, "investment"),
+    ]:
+        CostLineFactory(initiative=initiative, organisation=org, year=year, category=category)
+    benefit = BenefitFactory(
+        programme=programme,
+        code="G-1",
+        title="Færre manuelle saker",
+        owner_organisation=nav,
+        arises_in_organisation=nav,
+        budget_cut_share=50,
+    )
+    for year in range(2027, 2033):
+        BenefitAmountFactory(
+            benefit=benefit, year=year, low=700_000, likely=900_000, high=1_300_000
+        )
+    ContributionFactory(benefit=benefit, initiative=initiative, share=70)
+    quality = BenefitFactory(
+        programme=programme,
+        code="G-2",
+        title="Bedre brukeropplevelse",
+        kind="quality",
+        priced=False,
+        plus_minus=2,
+        plus_minus_reasoning="Færre krav for brukeren.",
+    )
+    ContributionFactory(benefit=quality, initiative=initiative, share=100)
+    return initiative
+
+
+def _log_in(page) -> None:
+    page.goto("/login/")
+    page.locator("#id_username").fill("eier")
+    page.locator("#id_password").fill("pass-word-123")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/p/framtidens-innkreving/")
+
+
+def _charts_drawn(page) -> None:
+    for chart in CHARTS:
+        page.wait_for_selector(f"[data-chart='{chart}'] svg")
+
+
+def test_the_analysis_an_inline_line_and_a_snapshot_are_accessible(page, initiative):
+    _log_in(page)
+    address = f"/p/framtidens-innkreving/initiatives/{initiative.code}/cost-benefit/"
+    page.goto(address)
+    _charts_drawn(page)
+    nnv_before = page.locator(".cba-key-figures__nnv").get_attribute("data-nnv")
+    assert_accessible(page)
+
+    # An extra line, first refused (low above most likely), then accepted, swapped in place.
+    page.locator("details.cba-add summary").nth(1).click()
+    page.locator("#id_line-add-name").fill("Opplæring av saksbehandlere")
+    page.locator("#id_line-add-kind").select_option("cost")
+    page.locator("#id_line-add-category").select_option("operation")
+    page.locator("#id_line-add-group").select_option("citizens")
+    page.locator("#id_line-add-first_year").fill("2027")
+    page.locator("#id_line-add-last_year").fill("2028")
+    page.locator("#id_line-add-low").fill("300000")
+    page.locator("#id_line-add-likely").fill("200000")
+    page.locator("#id_line-add-high").fill("400000")
+    page.locator("form:has(input[value='line-add']) button[type=submit]").click()
+    page.wait_for_selector("#id_line-add-high-error")
+    assert page.locator("#id_line-add-name").input_value() == "Opplæring av saksbehandlere"
+    assert page.url.endswith(address)
+    assert_accessible(page)
+
+    page.locator("#id_line-add-low").fill("100000")
+    page.locator("form:has(input[value='line-add']) button[type=submit]").click()
+    page.wait_for_selector("#cost-benefit .cba__notice .ds-alert[data-color='success']")
+    _charts_drawn(page)  # the swapped content draws its charts again
+    nnv_after = page.locator(".cba-key-figures__nnv").get_attribute("data-nnv")
+    assert int(nnv_after) < int(nnv_before)
+    assert page.locator("#extra-lines ~ .table-scroll tbody tr").count() == 1
+    assert_accessible(page)
+
+    # Freeze: a plain POST that lands on the snapshot page.
+    page.locator("#id_freeze-note").fill("Beslutningssak BP2")
+    page.locator("form.cba-freeze button[type=submit]").click()
+    page.wait_for_url("**/cost-benefit/v1/")
+    _charts_drawn(page)
+    assert "Beslutningssak BP2" in page.locator(".cba-snapshot-facts").inner_text()
+    assert page.locator(".cba-key-figures__nnv").get_attribute("data-nnv") == nnv_after
+    assert Snapshot.objects.get().note == "Beslutningssak BP2"
+    assert_accessible(page)
+
+
+def test_an_analysis_the_engine_refuses_is_explained_accessibly(page, initiative):
+    _log_in(page)
+    page.goto(f"/p/framtidens-innkreving/initiatives/{initiative.code}/cost-benefit/")
+    page.locator("details.cba-settings summary").click()
+    page.locator("#id_settings-base_year").fill("2030")
+    page.locator("form:has(input[value='settings']) button[type=submit]").click()
+    page.wait_for_selector(".cba-error")
+    assert page.locator("details.cba-settings[open]").count() == 1
+    assert page.locator("#id_settings-base_year").input_value() == "2030"
+    assert page.locator("[data-chart]").count() == 0
+    assert_accessible(page)

@@ -1,0 +1,113 @@
+"""The cost-benefit pages run a fixed number of queries, however many cost lines, benefits,
+extra lines, alternatives and snapshots the initiative has (3 against 30 of each)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from nytte.costbenefit import services
+from nytte.costbenefit.models import ExtraAlternative, ExtraLine
+from tests.factories import (
+    BenefitAmountFactory,
+    BenefitFactory,
+    ContributionFactory,
+    CostLineFactory,
+    InitiativeFactory,
+    OrganisationFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+# Session and user (2), programme (1), roles (1), initiative (1), settings (1), the analysis'
+# cost lines, contributions and amounts, extra lines, alternatives and their lines (6), the
+# benefits table (2), extra alternatives and lines for the page (3), snapshots (1), the
+# organisations for the line form (1), the programme menu (1). A user who owns the initiative
+# through their organisation (not by name) costs one more.
+MAX_ANALYSIS_QUERIES = 19
+# Session and user, programme, roles, initiative, the snapshot, the programme menu.
+MAX_SNAPSHOT_QUERIES = 7
+
+
+def filled(programme, user, size: int):
+    """An initiative with ``size`` cost lines, benefits, extra lines, alternatives and
+    snapshots."""
+    orgs = [OrganisationFactory(kind="agency") for _ in range(3)]
+    initiative = InitiativeFactory(programme=programme, owner_organisation=orgs[0], owner=user)
+    for n in range(size):
+        CostLineFactory(
+            initiative=initiative,
+            organisation=orgs[n % 3],
+            year=2026 + n % 10,
+            category=("investment", "operation")[n % 2],
+        )
+        benefit = BenefitFactory(
+            programme=programme,
+            arises_in_organisation=orgs[n % 3],
+            budget_cut_share=20,
+            priced=n % 5 != 0,
+            plus_minus=None if n % 5 else 1,
+        )
+        BenefitAmountFactory(benefit=benefit, year=2027 + n % 5)
+        ContributionFactory(benefit=benefit, initiative=initiative, share=50)
+        alternative = ExtraAlternative.objects.create(initiative=initiative, name=f"Alt {n}")
+        ExtraLine.objects.create(
+            initiative=initiative,
+            alternative=alternative if n % 2 else None,
+            name=f"Linje {n}",
+            kind="cost",
+            category="other",
+            organisation=orgs[n % 3],
+            first_year=2026,
+            last_year=2028,
+            low=1,
+            likely=2,
+            high=3,
+        )
+    services.settings_save(initiative=initiative, data={"iterations": 1000}, acting_user=None)
+    initiative.refresh_from_db()
+    for _ in range(size):
+        services.snapshot_freeze(initiative=initiative, acting_user=None)
+    return initiative
+
+
+def count(client, address: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(address)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize(
+    ("name", "ceiling"), [("analysis", MAX_ANALYSIS_QUERIES), ("snapshot", MAX_SNAPSHOT_QUERIES)]
+)
+def test_queries_do_not_grow_with_the_initiative(
+    programme, owner, client_for, name, ceiling, django_assert_max_num_queries
+):
+    small, large = filled(programme, owner, 3), filled(programme, owner, 30)
+    client = client_for(owner)
+
+    def address(initiative):
+        kwargs = {"slug": programme.slug, "code": initiative.code}
+        if name == "snapshot":
+            kwargs["version"] = 1
+        return reverse(f"costbenefit:{name}", kwargs=kwargs)
+
+    client.get(address(small))  # warm caches (content types, translations)
+    assert count(client, address(small)) == count(client, address(large))
+    with django_assert_max_num_queries(ceiling):
+        client.get(address(large))
+
+
+def test_the_excel_exports_do_not_grow_either(programme, owner, client_for):
+    small, large = filled(programme, owner, 3), filled(programme, owner, 30)
+    client = client_for(owner)
+    for name, extra in (("export", {}), ("snapshot_export", {"version": 2})):
+        addresses = [
+            reverse(f"costbenefit:{name}", kwargs={"slug": programme.slug, "code": i.code, **extra})
+            for i in (small, large)
+        ]
+        client.get(addresses[0])
+        assert count(client, addresses[0]) == count(client, addresses[1])
