@@ -138,3 +138,11 @@ def test_the_live_evaluation_has_tornado_and_break_even(case):
     assert evaluation["simulation"].iterations == 10_000
     simulated = evaluation["simulation"].alternative("FI-1")
     assert simulated.p10 < simulated.p50 < simulated.p90
+
+
+def test_the_two_parts_of_a_benefit_cut_from_budgets_are_drawn_together(case):
+    main = build_analysis(case).alternatives[1]
+    factors = {line.name: line.factor for line in main.lines if line.kind == "benefit"}
+    assert len(factors) == 2  # the budget cut and the freed capacity
+    assert len(set(factors.values())) == 1
+    assert None not in factors.values()

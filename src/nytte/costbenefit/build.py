@@ -159,6 +159,8 @@ def _benefit_lines(
                         a.year: _estimate(a.low * factor, a.likely * factor, a.high * factor)
                         for a in amounts
                     },
+                    # Both parts of one benefit move together in the simulation.
+                    factor=f"benefit {benefit.code}" if budget_part else None,
                     description=_("%(share)s %% of the benefit is attributed to %(code)s.")
                     % {"share": f"{contribution.share.normalize():f}", "code": initiative.code},
                 )

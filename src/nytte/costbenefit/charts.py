@@ -56,11 +56,12 @@ def histogram_chart(stats: dict[str, Any]) -> dict[str, Any]:
         {"from": _mnok(low), "to": _mnok(high), "count": int(count)}
         for low, high, count in zip(edges, edges[1:], counts, strict=False)
     ]
+    # The mean's label sits a line lower, so it stays readable when it is close to P50.
     marks = [
-        {"label": "P10", "value": _mnok(stats["p10"])},
-        {"label": "P50", "value": _mnok(stats["p50"])},
-        {"label": "P90", "value": _mnok(stats["p90"])},
-        {"label": _("Mean"), "value": _mnok(stats["mean"])},
+        {"label": "P10", "value": _mnok(stats["p10"]), "offset": 0},
+        {"label": "P50", "value": _mnok(stats["p50"]), "offset": 0},
+        {"label": "P90", "value": _mnok(stats["p90"]), "offset": 0},
+        {"label": _("Mean"), "value": _mnok(stats["mean"]), "offset": 14},
     ]
     x_title = _("NNV, NOK million")
     return {
@@ -98,10 +99,17 @@ def histogram_chart(stats: dict[str, Any]) -> dict[str, Any]:
             },
             {
                 "data": {"values": marks},
-                "mark": {"type": "text", "dy": -6, "baseline": "bottom", "fontSize": 11},
+                "mark": {
+                    "type": "text",
+                    "dy": -4,
+                    "dx": 3,
+                    "align": "left",
+                    "baseline": "bottom",
+                    "fontSize": 11,
+                },
                 "encoding": {
                     "x": {"field": "value", "type": "quantitative"},
-                    "y": {"value": 0},
+                    "y": {"field": "offset", "type": "quantitative", "scale": None},
                     "text": {"field": "label"},
                 },
             },
