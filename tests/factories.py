@@ -216,3 +216,37 @@ class MeasurementFactory(factory.django.DjangoModelFactory):
     date = factory.LazyFunction(lambda: datetime.date(2026, 7, 1))
     value = 800
     source = "Månedsrapport"
+
+
+# ---------------------------------------------------------------------------------------------
+# Proposal pipeline
+
+
+class ProposalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "proposals.Proposal"
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Forslag {n}")
+    need = "Innbyggere må sende de samme opplysningene flere ganger."
+    idea = "Gjenbruk opplysninger som staten allerede har."
+    source = "staff"
+
+
+class CriterionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "proposals.Criterion"
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    dimension = "potential"
+    name = factory.Sequence(lambda n: f"Kriterium {n}")
+    weight = 1
+
+
+class AssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "proposals.Assessment"
+
+    proposal = factory.SubFactory(ProposalFactory)
+    assessor = factory.SubFactory(UserFactory)

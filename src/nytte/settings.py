@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "nytte.portfolio",
     "nytte.benefits",
     "nytte.costbenefit",
+    "nytte.proposals",
 ]
 
 MIDDLEWARE = [
@@ -202,6 +203,13 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+
+# The address people reach the site at, for links in e-mails (receipts, status changes).
+BASE_URL = os.environ.get(
+    "NYTTE_BASE_URL",
+    f"{'https' if HTTPS else 'http'}://{ALLOWED_HOSTS[0] if ALLOWED_HOSTS else 'localhost'}"
+    + ("" if HTTPS else ":8000"),
+).rstrip("/")
 
 EMAIL_BACKEND = os.environ.get(
     "NYTTE_EMAIL_BACKEND",

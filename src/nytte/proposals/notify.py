@@ -1,0 +1,93 @@
+"""E-mails to proposers and supporters. Each is sent after the transaction commits, so a
+rolled-back change never tells anyone anything; texts are in bokmål (the site's language),
+since we do not know an outside proposer's language."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from nytte.portfolio.models import Initiative
+
+from .choices import Stage
+from .models import Proposal
+
+
+def status_url(token: str) -> str:
+    return settings.BASE_URL + reverse("proposals:status", kwargs={"token": token})
+
+
+def _send(messages: Iterable[tuple[str, str, str]]) -> None:
+    """(recipient, subject, body) for each; sent on commit, failures never break a save."""
+    batch = [
+        (subject, body, settings.DEFAULT_FROM_EMAIL, [to]) for to, subject, body in messages if to
+    ]
+    if batch:
+        transaction.on_commit(lambda: send_mass_mail(batch, fail_silently=True))
+
+
+def _proposer_address(proposal: Proposal) -> str:
+    if proposal.proposer_id and proposal.proposer.email:
+        return proposal.proposer.email
+    return "" if proposal.erased_at else proposal.proposer_email
+
+
+def receipt(proposal: Proposal, token: str) -> None:
+    """Thank the proposer and give the private link where they can follow the status."""
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("We have received your proposal %(ref)s") % {"ref": proposal.reference}
+        body = _(
+            "Thank you for your proposal “%(title)s” to %(programme)s.\n\n"
+            "Follow its status here (this link is yours alone; keep it private):\n%(url)s\n"
+        ) % {
+            "title": proposal.title,
+            "programme": proposal.programme.name,
+            "url": status_url(token),
+        }
+    _send([(_proposer_address(proposal), subject, body)])
+
+
+def _supporter_addresses(proposal: Proposal) -> list[str]:
+    return [email for email in proposal.supports.values_list("user__email", flat=True) if email]
+
+
+def stage_changed(proposal: Proposal) -> None:
+    """Tell the proposer and supporters where the proposal went (a rejection with its
+    reason)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("%(ref)s is now: %(stage)s") % {
+            "ref": proposal.reference,
+            "stage": Stage(proposal.stage).label,
+        }
+        body = _("The proposal “%(title)s” has moved to: %(stage)s.") % {
+            "title": proposal.title,
+            "stage": Stage(proposal.stage).label,
+        }
+        if proposal.stage == Stage.REJECTED and proposal.stage_reason:
+            body += "\n\n" + _("Reason: %(reason)s") % {"reason": proposal.stage_reason}
+    recipients = [_proposer_address(proposal), *_supporter_addresses(proposal)]
+    _send((to, subject, body) for to in dict.fromkeys(recipients))
+
+
+def merged(proposal: Proposal, target: Proposal | Initiative) -> None:
+    """Tell the proposer and supporters that their proposal lives on in another one."""
+    with translation.override(settings.LANGUAGE_CODE):
+        where = (
+            target.reference if isinstance(target, Proposal) else f"{target.code} {target.title}"
+        )
+        subject = _("%(ref)s has been joined with %(target)s") % {
+            "ref": proposal.reference,
+            "target": where,
+        }
+        body = _(
+            "The proposal “%(title)s” describes the same as %(target)s, and is followed up "
+            "there from now on. Your support has been carried over."
+        ) % {"title": proposal.title, "target": where}
+    recipients = [_proposer_address(proposal), *_supporter_addresses(proposal)]
+    _send((to, subject, body) for to in dict.fromkeys(recipients))
