@@ -312,7 +312,7 @@ def test_filterset_takes_natural_keys_and_names_the_initiative_to_attribute(
     assert refused.initiative_ids() is None
 
 
-def test_arises_in_offers_groups_and_organisations_in_one_select(programme):
+def test_arises_in_offers_groups_and_organisations_in_one_select(programme, english):
     organisation = OrganisationFactory(name="Brønnøysundregistrene")
     filterset = BenefitFilterSet(None, queryset=Benefit.objects.none(), programme=programme)
     groups, organisations = filterset.form.fields["arises_in"].choices[1:]
