@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from .choices import ChangeAction
 from .models import ChangeLogEntry, Programme
@@ -33,6 +34,8 @@ def _display(field: models.Field, instance: models.Model) -> Any:
         related = getattr(instance, field.name)
         return None if related is None else str(related)
     value = field.value_from_object(instance)
+    if isinstance(value, FieldFile):
+        return value.name or None
     if isinstance(value, dt.date | dt.datetime | dt.time):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -42,13 +45,20 @@ def _display(field: models.Field, instance: models.Model) -> Any:
     return value
 
 
+REDACTED = "•••"
+
+
 def snapshot(instance: models.Model) -> Snapshot:
-    """Field values as stored in the change log."""
+    """Field values as stored in the change log. Fields a model names in
+    ``history_redacted_fields`` (personal data that may have to be erased, secrets) are
+    logged only as changed or not, never with their value."""
     data: Snapshot = {}
+    redacted = getattr(instance, "history_redacted_fields", ())
     for field in instance._meta.concrete_fields:
         if field.name in IGNORED_FIELDS:
             continue
-        data[field.name] = _display(field, instance)
+        value = _display(field, instance)
+        data[field.name] = (REDACTED if value else "") if field.name in redacted else value
     if instance.pk is not None:
         for field in instance._meta.many_to_many:
             data[field.name] = sorted(str(o) for o in getattr(instance, field.name).all())

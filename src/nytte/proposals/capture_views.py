@@ -1,17 +1,552 @@
-"""Placeholder until this module's pages are built."""
+"""Step 1 — capture (lytte, oppsøke, motta): the proposal form for colleagues, the public
+form for everyone else with the proposer's private status page, and the proposal's overview
+tab with its evidence, support, comments, attachments and the erasure of an outside
+proposer's personal data.
+
+Views parse input, ask the permission module and call the services; every form works
+without JavaScript (POST-redirect-GET) and, with HTMX, swaps only the overview panel.
+"""
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Callable
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import transaction
+from django.forms import BaseForm
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, path, reverse
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-urlpatterns: list[Any] = []
+from nytte.core import selectors as core_selectors
+from nytte.core.htmx import render_page
+from nytte.core.models import Programme
+from nytte.core.permissions import Action, can, check
+
+from . import ratelimit, services
+from .choices import EventKind, Stage
+from .forms import CommentForm, EvidenceForm, ProposalForm, PublicProposalForm
+from .models import Attachment, Comment, Evidence, Proposal, ProposalEvent
+from .views import crumbs, detail_context, programme_for, proposal_for
+
+# The public form: at most this many proposals from one address per window (seconds).
+PUBLIC_LIMIT = 5
+PUBLIC_WINDOW = 60 * 60
+PUBLIC_SCOPE = "proposal-public"
+
+DETAIL_TEMPLATE = "proposals/proposal_detail.html"
+SIMILAR_TARGET = "#capture-similar-results"
 
 
-def not_built(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-    raise Http404
+# ---------------------------------------------------------------------------------------------
+# Helpers
 
 
-def overview_context(request: HttpRequest, proposal: Any) -> dict[str, Any]:
-    return {}
+def add_errors(form: BaseForm, exc: ValidationError) -> None:
+    """Put a service's validation errors next to their fields, or at the top of the form."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, errors in exc.error_dict.items():
+        known = field in form.fields and field != NON_FIELD_ERRORS
+        form.add_error(field if known else None, errors)
+
+
+def may_edit(user: Any, proposal: Proposal) -> bool:
+    """The proposer until assessment starts, the facilitator always (as the service says)."""
+    if can(user, Action.FACILITATE, proposal):
+        return True
+    return (
+        can(user, Action.VIEW, proposal)
+        and proposal.is_owned_by(user)
+        and proposal.stage in services.EDITABLE_BY_PROPOSER
+    )
+
+
+def has_outside_proposer(proposal: Proposal) -> bool:
+    """Whether there is an outside proposer's name or e-mail that could be erased."""
+    return not proposal.erased_at and bool(proposal.proposer_name or proposal.proposer_email)
+
+
+def _submit(
+    programme: Programme, form: ProposalForm | PublicProposalForm, acting_user: Any
+) -> Proposal:
+    """Receive the proposal and its files in one transaction (all or nothing)."""
+    proposal, _token = services.proposal_submit(
+        programme=programme, acting_user=acting_user, **form.submit_kwargs()
+    )
+    return proposal
+
+
+def similar_url(programme: Programme) -> str | None:
+    """Where the similar-proposals box asks (step 2's endpoint); None while it is missing."""
+    for kwargs in ({"slug": programme.slug}, {}):
+        try:
+            return reverse("proposals:similar", kwargs=kwargs)
+        except NoReverseMatch:
+            continue
+    return None
+
+
+def _overview_url(proposal: Proposal, anchor: str = "") -> str:
+    return proposal.get_absolute_url() + (f"#{anchor}" if anchor else "")
+
+
+# ---------------------------------------------------------------------------------------------
+# The overview tab
+
+
+def overview_context(
+    request: HttpRequest,
+    proposal: Proposal,
+    *,
+    evidence_form: EvidenceForm | None = None,
+    comment_form: CommentForm | None = None,
+) -> dict[str, Any]:
+    """The overview tab: the proposal's fields, attachments, evidence, supporters, comments
+    and (for facilitators) the erasure of an outside proposer's data. Two queries beyond
+    the frame's, whatever the number of rows."""
+    user = request.user
+    contribute = can(user, Action.CONTRIBUTE, proposal)
+    facilitate = can(user, Action.FACILITATE, proposal)
+    supports = list(proposal.supports.all())  # prefetched with their users
+    evidence = list(Evidence.objects.filter(proposal=proposal).select_related("added_by"))
+    comments = list(Comment.objects.filter(proposal=proposal).select_related("author"))
+    if contribute:
+        evidence_form = evidence_form or EvidenceForm(prefix="evidence")
+        comment_form = comment_form or CommentForm(prefix="comment")
+    erasable = facilitate and has_outside_proposer(proposal)
+    return {
+        "panel_template": "proposals/tabs/overview.html",
+        "attachments": list(proposal.attachments.all()),
+        "evidence": evidence,
+        "comments": comments,
+        "supporters": [support.user for support in supports],
+        "supported": any(support.user_id == user.pk for support in supports),
+        "evidence_form": evidence_form if contribute else None,
+        "comment_form": comment_form if contribute else None,
+        "may_edit": may_edit(user, proposal),
+        "outside_proposer": bool(proposal.proposer_name or proposal.proposer_email),
+        "erasable": erasable,
+        "erase_confirm": erasable and request.GET.get("erase") == "confirm",
+    }
+
+
+def _overview_page(
+    request: HttpRequest,
+    proposal: Proposal,
+    *,
+    notice: str = "",
+    status: int = 200,
+    **forms: Any,
+) -> HttpResponse:
+    """The proposal page on its overview tab (or, with HTMX, just the tab's panel)."""
+    context = detail_context(request, proposal, "overview")
+    context.update(overview_context(request, proposal, **forms))
+    context["notice"] = notice
+    return render_page(request, DETAIL_TEMPLATE, context, partial="panel", status=status)
+
+
+def _done(request: HttpRequest, proposal: Proposal, notice: str, anchor: str) -> HttpResponse:
+    """After a change: the fresh panel for HTMX, otherwise back to the tab (PRG)."""
+    if request.htmx:
+        fresh = proposal_for(proposal.programme, proposal.number)
+        return _overview_page(request, fresh, notice=notice)
+    messages.success(request, notice)
+    return redirect(_overview_url(proposal, anchor))
+
+
+def _proposal(request: HttpRequest, slug: str, number: int, action: Action) -> Proposal:
+    """The proposal if the user may see it (else 404) and do ``action`` (else 403)."""
+    programme = programme_for(request, slug)
+    proposal = proposal_for(programme, number)
+    check(request.user, action, proposal)
+    return proposal
+
+
+def _line_view(
+    form_class: type[EvidenceForm] | type[CommentForm],
+    prefix: str,
+    save: Callable[[Proposal, dict[str, Any], Any], Any],
+    saved: Any,
+) -> Callable[..., HttpResponse]:
+    """A view adding one evidence snippet or comment; a refused one comes back as typed."""
+
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+        proposal = _proposal(request, slug, number, Action.CONTRIBUTE)
+        model = form_class._meta.model
+        form = form_class(request.POST, instance=model(proposal=proposal), prefix=prefix)
+        if form.is_valid():
+            try:
+                save(proposal, form.cleaned_data, request.user)
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                return _done(request, proposal, str(saved), f"capture-{prefix}")
+        return _overview_page(request, proposal, **{f"{prefix}_form": form})
+
+    view.__name__ = view.__qualname__ = f"{prefix}_add"
+    return view
+
+
+evidence_add = _line_view(
+    EvidenceForm,
+    "evidence",
+    lambda proposal, data, user: services.evidence_add(proposal=proposal, acting_user=user, **data),
+    _("The evidence was added."),
+)
+comment_add = _line_view(
+    CommentForm,
+    "comment",
+    lambda proposal, data, user: services.comment_add(
+        proposal=proposal, text=data["text"], acting_user=user
+    ),
+    _("Your comment was added."),
+)
+
+
+@login_required
+@require_POST
+def support_toggle(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    proposal = _proposal(request, slug, number, Action.CONTRIBUTE)
+    now = services.support_toggle(proposal=proposal, acting_user=request.user)
+    notice = _t("You support this proposal.") if now else _t("You no longer support it.")
+    return _done(request, proposal, notice, "capture-support")
+
+
+@login_required
+@require_POST
+def proposer_erase(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """Erase an outside proposer's name and e-mail (asked for on the tab first)."""
+    proposal = _proposal(request, slug, number, Action.FACILITATE)
+    if not has_outside_proposer(proposal):
+        messages.info(request, _t("There is no outside proposer's data to erase."))
+        return redirect(_overview_url(proposal, "capture-proposer"))
+    services.proposer_erase(proposal=proposal, acting_user=request.user)
+    return _done(
+        request,
+        proposal,
+        _t("The proposer's name and e-mail address are erased; the proposal stays."),
+        "capture-proposer",
+    )
+
+
+SAFE_TYPES = {suffix: types[0] for suffix, types in services.ALLOWED_TYPES.items()}
+
+
+@login_required
+@require_GET
+def attachment(request: HttpRequest, slug: str, number: int, pk: int) -> HttpResponse:
+    """Stream an attachment as a download, only to those who may see its proposal."""
+    programme = programme_for(request, slug)
+    item = get_object_or_404(
+        Attachment.objects.select_related("proposal__programme"),
+        pk=pk,
+        proposal__programme=programme,
+        proposal__number=number,
+    )
+    check(request.user, Action.VIEW, item)
+    try:
+        handle = item.file.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404 from exc
+    suffix = item.name[item.name.rfind(".") :].lower() if "." in item.name else ""
+    # The type comes from our list, never from what the uploader's browser claimed.
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=item.name,
+        content_type=SAFE_TYPES.get(suffix, "application/octet-stream"),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# ---------------------------------------------------------------------------------------------
+# The proposal form for colleagues
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proposal_create(request: HttpRequest, slug: str) -> HttpResponse:
+    """A new proposal from anyone who may contribute; a facilitator may register one they
+    sought out, with an outside proposer's name and e-mail."""
+    programme = programme_for(request, slug, Action.CONTRIBUTE)
+    posted = request.method == "POST"
+    form = ProposalForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        instance=Proposal(programme=programme),
+        facilitator=can(request.user, Action.FACILITATE, programme),
+    )
+    if posted and form.is_valid():
+        try:
+            proposal = _submit(programme, form, request.user)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(
+                request, _t("Proposal %(ref)s is received.") % {"ref": proposal.reference}
+            )
+            return redirect(proposal)
+    return _form_page(
+        request,
+        form,
+        programme=programme,
+        title=_t("New proposal"),
+        crumb={
+            "label": _("New proposal"),
+            "url": reverse("proposals:proposal_create", kwargs={"slug": programme.slug}),
+        },
+        cancel_url=reverse("proposals:proposal_list", kwargs={"slug": programme.slug}),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proposal_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """Edit a proposal: its proposer until assessment starts, the facilitator always."""
+    programme = programme_for(request, slug)
+    proposal = proposal_for(programme, number)
+    if not may_edit(request.user, proposal):
+        raise PermissionDenied
+    posted = request.method == "POST"
+    # The form works on a copy, so the service logs the change against the stored values.
+    form = ProposalForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        instance=copy.copy(proposal),
+    )
+    if posted and form.is_valid():
+        try:
+            with transaction.atomic():
+                services.proposal_update(
+                    proposal=proposal,
+                    data=form.model_data(),
+                    affected_organisations=form.cleaned_data["affected_organisations"],
+                    life_events=form.cleaned_data["life_events"],
+                    acting_user=request.user,
+                )
+                for upload in form.uploads():
+                    services.attachment_add(
+                        proposal=proposal, upload=upload, acting_user=request.user
+                    )
+        except ValidationError as exc:
+            # A refused file (attachment_add) says nothing of its field: it is the files'.
+            if not hasattr(exc, "error_dict"):
+                exc = ValidationError({"attachments": exc.messages})
+            add_errors(form, exc)
+        else:
+            messages.success(request, _t("The proposal is saved."))
+            return redirect(proposal)
+    return _form_page(
+        request,
+        form,
+        programme=programme,
+        proposal=proposal,
+        title=_t("Edit %(ref)s") % {"ref": proposal.reference},
+        crumb={
+            "label": _("Edit"),
+            "url": reverse(
+                "proposals:proposal_edit", kwargs={"slug": programme.slug, "number": number}
+            ),
+        },
+        cancel_url=proposal.get_absolute_url(),
+    )
+
+
+def _form_page(
+    request: HttpRequest,
+    form: ProposalForm,
+    *,
+    programme: Programme,
+    title: str,
+    crumb: dict[str, Any],
+    cancel_url: str,
+    proposal: Proposal | None = None,
+) -> HttpResponse:
+    # Similar initiatives and proposals help before a proposal exists, not while editing it.
+    url = similar_url(programme) if proposal is None else None
+    form.enable_similar(url, SIMILAR_TARGET)
+    return render(
+        request,
+        "proposals/proposal_form.html",
+        {
+            "programme": programme,
+            "proposal": proposal,
+            "form": form,
+            "title": title,
+            "crumbs": [*crumbs(programme, proposal), crumb],
+            "cancel_url": cancel_url,
+            "similar_url": url,
+            "files_dropped": request.method == "POST" and bool(request.FILES),
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The public form and the proposer's status page (no account needed)
+
+
+def _public_programme(slug: str) -> Programme:
+    """Every programme takes public proposals for now."""
+    try:
+        return core_selectors.programme_get(slug=slug)
+    except Programme.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@require_http_methods(["GET", "POST"])
+def public_submit(request: HttpRequest, slug: str) -> HttpResponse:
+    """Anyone may propose without an account. A robot that fills in the hidden honeypot
+    field is thanked and nothing is saved; one address may send ``PUBLIC_LIMIT`` proposals
+    per hour. A refused form keeps what was typed (files must be chosen again)."""
+    programme = _public_programme(slug)
+    thanks = reverse("proposals:public_thanks", kwargs={"slug": programme.slug})
+    if request.method != "POST":
+        return _public_page(request, programme, PublicProposalForm())
+    ip = ratelimit.client_ip(request)
+    if PublicProposalForm.honeypot_filled(request.POST):
+        ratelimit.hit(PUBLIC_SCOPE, ip, window=PUBLIC_WINDOW)
+        return redirect(thanks)
+    form = PublicProposalForm(request.POST, request.FILES, instance=Proposal(programme=programme))
+    if ratelimit.exceeded(PUBLIC_SCOPE, ip, limit=PUBLIC_LIMIT, window=PUBLIC_WINDOW):
+        return _public_page(request, programme, form, limited=True, status=429)
+    if form.is_valid():
+        try:
+            _submit(programme, form, None)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            ratelimit.hit(PUBLIC_SCOPE, ip, window=PUBLIC_WINDOW)
+            return redirect(thanks)
+    return _public_page(request, programme, form)
+
+
+@require_GET
+def public_thanks(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = _public_programme(slug)
+    return render(request, "proposals/public_form.html", {"programme": programme, "thanks": True})
+
+
+def _public_page(
+    request: HttpRequest,
+    programme: Programme,
+    form: PublicProposalForm,
+    *,
+    limited: bool = False,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "proposals/public_form.html",
+        {
+            "programme": programme,
+            "form": form,
+            "limited": limited,
+            "limit": PUBLIC_LIMIT,
+            "files_dropped": request.method == "POST" and bool(request.FILES),
+            "honeypot": form[PublicProposalForm.HONEYPOT],
+        },
+        status=status,
+    )
+
+
+STAGE_EXPLANATIONS: dict[str, Any] = {
+    Stage.RECEIVED: _(
+        "We have received your proposal. The programme's facilitator will look at it soon."
+    ),
+    Stage.HARMONISATION: _(
+        "The proposal is being compared with what the participating agencies already do or "
+        "plan, to find out whether it overlaps with, depends on or adds to existing work."
+    ),
+    Stage.ASSESSMENT: _(
+        "Several assessors are weighing the proposal's potential for innovation against how "
+        "complex it would be to carry out."
+    ),
+    Stage.READY: _(
+        "The proposal has been assessed and is ready for the governance dialogue, where the "
+        "programme's leaders decide what to do with it."
+    ),
+    Stage.PARKED: _(
+        "The proposal is put aside for now. It may be taken up again later, for example when "
+        "plans or budgets change."
+    ),
+    Stage.REJECTED: _("The proposal will not be taken further. The reason is given below."),
+    Stage.MERGED: _(
+        "Your proposal describes the same as another proposal or an existing initiative, and "
+        "is followed up there from now on."
+    ),
+}
+# The events that change the stage; the status page lists their dates, nothing else.
+STAGE_EVENTS = (EventKind.SUBMITTED, EventKind.STAGE_CHANGED, EventKind.MERGED, EventKind.ATTACHED)
+
+
+@require_GET
+def status(request: HttpRequest, token: str) -> HttpResponse:
+    """The proposer's private status page, behind the secret link in the receipt: the stage
+    with a plain explanation and its dates, a rejection's reason and where a merged proposal
+    went. Nothing else about the programme's work, and nobody's personal data."""
+    proposal = services.proposal_for_token(token)
+    if proposal is None:
+        raise Http404
+    changes = list(
+        ProposalEvent.objects.filter(proposal=proposal, kind__in=STAGE_EVENTS)
+        .exclude(to_stage="")
+        .order_by("created_at", "pk")
+        .values("to_stage", "created_at")
+    )
+    labels = dict(Stage.choices)
+    for change in changes:
+        change["label"] = labels.get(change["to_stage"], change["to_stage"])
+    merged_into = attached_to = None
+    if proposal.stage == Stage.MERGED:
+        merged_into = proposal.merged_into
+        attached_to = proposal.attached_to
+    response = render(
+        request,
+        "proposals/status.html",
+        {
+            "proposal": proposal,
+            "programme_name": proposal.programme.name,
+            "stage_label": labels.get(proposal.stage, proposal.stage),
+            "explanation": STAGE_EXPLANATIONS.get(proposal.stage, ""),
+            "reason": proposal.stage_reason if proposal.stage == Stage.REJECTED else "",
+            "merged_into": merged_into,
+            "attached_to": attached_to,
+            "changes": changes,
+        },
+    )
+    # The address is the secret: never cached, indexed or passed on as a referrer.
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+# ---------------------------------------------------------------------------------------------
+
+_proposal_path = "p/<slug:slug>/proposals/<int:number>/"
+urlpatterns: list[Any] = [
+    path("p/<slug:slug>/proposals/new/", proposal_create, name="proposal_create"),
+    path(f"{_proposal_path}edit/", proposal_edit, name="proposal_edit"),
+    path(f"{_proposal_path}evidence/", evidence_add, name="evidence_add"),
+    path(f"{_proposal_path}support/", support_toggle, name="support_toggle"),
+    path(f"{_proposal_path}comments/", comment_add, name="comment_add"),
+    path(f"{_proposal_path}erase/", proposer_erase, name="proposer_erase"),
+    path(f"{_proposal_path}attachments/<int:pk>/", attachment, name="attachment"),
+    path("p/<slug:slug>/submit/", public_submit, name="public_submit"),
+    path("p/<slug:slug>/submit/thanks/", public_thanks, name="public_thanks"),
+    path("proposal-status/<str:token>/", status, name="status"),
+]

@@ -110,6 +110,9 @@ class Proposal(models.Model):
     created_at = models.DateTimeField(_("received"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    # Personal data that may be erased, and the link's secret: never kept in the change log.
+    history_redacted_fields = ("proposer_name", "proposer_email", "status_token_hash")
+
     class Meta:
         ordering = ["programme", "-number"]
         verbose_name = _("proposal")

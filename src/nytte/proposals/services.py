@@ -217,7 +217,7 @@ def _attachment_save(proposal: Proposal, upload: UploadedFile, acting_user: Any)
 @transaction.atomic
 def attachment_add(*, proposal: Proposal, upload: UploadedFile, acting_user: Any) -> Attachment:
     _require(acting_user, Action.CONTRIBUTE, proposal)
-    if proposal.attachments.count() >= MAX_ATTACHMENTS:
+    if Attachment.objects.filter(proposal=proposal).count() >= MAX_ATTACHMENTS:
         raise ValidationError(_("At most %(n)s files.") % {"n": MAX_ATTACHMENTS})
     check_attachment(upload)
     return _attachment_save(proposal, upload, acting_user)
@@ -279,19 +279,19 @@ def evidence_add(*, proposal: Proposal, acting_user: Any, **fields: Any) -> Evid
 
 @transaction.atomic
 def proposer_erase(*, proposal: Proposal, acting_user: Any) -> Proposal:
-    """Erase an outside proposer's name, e-mail and private link; the proposal stays."""
+    """Erase an outside proposer's name, e-mail and private link; the proposal stays. The
+    change log never held the values (``history_redacted_fields``), only that they changed."""
     _require(acting_user, Action.FACILITATE, proposal)
-    before = history.snapshot(proposal)
-    Proposal.objects.filter(pk=proposal.pk).update(
-        proposer_name="", proposer_email="", status_token_hash="", erased_at=timezone.now()
+    object_update(
+        proposal,
+        acting_user=acting_user,
+        data={
+            "proposer_name": "",
+            "proposer_email": "",
+            "status_token_hash": "",
+            "erased_at": timezone.now(),
+        },
     )
-    proposal.refresh_from_db()
-    # The change log must not keep what was erased: record only that it happened.
-    after = history.snapshot(proposal)
-    for name in ("proposer_name", "proposer_email"):
-        before[name] = "…" if before.get(name) else ""
-    history.log_update(proposal, acting_user=acting_user, before=before | {"erased_at": None})
-    _ = after
     _event(proposal, EventKind.ERASED, acting_user)
     return proposal
 
