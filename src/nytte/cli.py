@@ -28,6 +28,8 @@ Import and export:
   export_benefits SLUG FILE   a programme's benefits register as an Excel workbook
   import_benefits SLUG FILE   import an edited benefits export (--dry-run, --user NAME)
   import_measurements SLUG FILE   append measurements from a sheet (--dry-run, --user NAME)
+  export_proposals SLUG FILE  a programme's proposals and evidence as an Excel workbook
+  import_proposals SLUG FILE  add new proposals from a sheet (--dry-run, --user NAME)
 
 Operations:
   migrate      apply database migrations

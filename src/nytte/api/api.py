@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from . import benefits, core, costbenefit, errors, portfolio
+from . import benefits, core, costbenefit, errors, portfolio, proposals
 from .auth import BrowserSessionAuth, TokenAuth
 
 api = NinjaAPI(
@@ -20,3 +20,4 @@ api.add_router("/", core.router)
 api.add_router("/", portfolio.router)
 api.add_router("/", benefits.router)
 api.add_router("/", costbenefit.router)
+api.add_router("/", proposals.router)

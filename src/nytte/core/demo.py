@@ -194,11 +194,12 @@ def load_demo() -> int:
     # Imported here: the portfolio app builds on core, not the other way round.
     from nytte.benefits.demo import load_benefits_demo
     from nytte.portfolio.demo import load_portfolio_demo
+    from nytte.proposals.demo import load_proposals_demo
 
     # Left to right: the benefits hang on the portfolio's initiatives.
     return (
         _organisations() + _programmes() + _users() + load_portfolio_demo() + load_benefits_demo()
-    )
+    ) + load_proposals_demo()  # the proposals weigh against both
 
 
 def demo_user(username: str) -> Any:

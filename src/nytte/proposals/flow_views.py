@@ -1,17 +1,395 @@
-"""Placeholder until this module's pages are built."""
+"""The flow of proposals: the list, the board, moving a proposal between stages, each
+person's work queue, and the programme's proposals as Excel (export, and import of new ones).
+
+Views parse input, ask the permission module, call selectors or services and render; every
+query a page runs is fixed in number, whatever the number of proposals. Merging and attaching
+are done in the harmonisation tab (``harmonise_views``), not here.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import path
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, path, reverse
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from nytte.core import selectors as core_selectors
+from nytte.core.htmx import render_page
+from nytte.core.models import Programme
+from nytte.core.permissions import Action, can
+from nytte.portfolio.excel_views import ImportForm
+from nytte.portfolio.forms import listed
+
+from . import excel, selectors, services
+from .choices import Stage
+from .filtersets import ProposalFilterSet, ordered
+from .models import Assessment, Proposal
+from .queue import work_queue
+from .views import TAB_NAMES, TAB_PROVIDERS, crumbs, detail_context, programme_for, proposal_for
+
+PAGE_SIZE = 50
+BOARD_LIMIT = 40  # cards per column; the list has the rest
+BOARD_STAGES = (Stage.RECEIVED, Stage.HARMONISATION, Stage.ASSESSMENT, Stage.READY)
+SIDE_EXITS = (Stage.PARKED, Stage.REJECTED, Stage.MERGED)
+# The step forward a card on the board offers (none needs a reason).
+FORWARD = {
+    Stage.RECEIVED: Stage.HARMONISATION,
+    Stage.HARMONISATION: Stage.ASSESSMENT,
+    Stage.ASSESSMENT: Stage.READY,
+}
+# Filters with a list of choices validate against the options they list, so a chosen
+# organisation or life event costs no query of its own.
+LISTED_FILTERS = ("organisation", "life_event")
+# The board shows every stage at once and keeps its own order.
+NOT_ON_BOARD = ("stage", "sort", "page")
 
 
-def not_built(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-    raise Http404
+# ---------------------------------------------------------------------------------------------
+# Helpers
+
+
+def _filterset(
+    request: HttpRequest,
+    programme: Programme,
+    queryset: QuerySet[Proposal],
+    data: QueryDict | None = None,
+) -> ProposalFilterSet:
+    data = request.GET if data is None else data
+    filterset = ProposalFilterSet(
+        data or None, queryset=queryset, programme=programme, user=request.user
+    )
+    for name in LISTED_FILTERS:
+        filterset.form.fields[name] = listed(filterset.form.fields[name])
+    return filterset
+
+
+def _flow_crumbs(programme: Programme, label: Any, url: str) -> list[dict[str, Any]]:
+    return [*crumbs(programme), {"label": label, "url": url}]
+
+
+def _url_or_none(name: str, **kwargs: Any) -> str | None:
+    """A route another step's module may not have built yet."""
+    try:
+        return reverse(name, kwargs=kwargs)
+    except NoReverseMatch:
+        return None
+
+
+def _flow_context(request: HttpRequest, programme: Programme, page: str) -> dict[str, Any]:
+    """What the flow pages' section navigation needs."""
+    return {
+        "programme": programme,
+        "flow_page": page,
+        "may_facilitate": can(request.user, Action.FACILITATE, programme),
+        "may_contribute": can(request.user, Action.CONTRIBUTE, programme),
+        "create_url": _url_or_none("proposals:proposal_create", slug=programme.slug),
+        "public_url": _url_or_none("proposals:public_submit", slug=programme.slug),
+        "matrix_url": _url_or_none("proposals:matrix", slug=programme.slug),
+    }
+
+
+def _sort_columns(sort: str) -> list[dict[str, Any]]:
+    """Sortable column headers: the link each offers and the aria-sort it carries now."""
+    columns = [
+        ("number", _("Reference")),
+        ("title", _("Title")),
+        ("stage", _("Stage")),
+        ("source", _("Source")),
+        (None, _("Track")),
+        ("supporters", _("Supporters")),
+        (None, _("Proposer")),
+        ("received", _("Received")),
+    ]
+    result = []
+    for key, label in columns:
+        state = "none"
+        if key and sort == key:
+            state = "ascending"
+        elif key and sort == f"-{key}":
+            state = "descending"
+        result.append(
+            {
+                "key": key,
+                "label": label,
+                "aria_sort": state if key else None,
+                "next": f"-{key}" if state == "ascending" else key,
+            }
+        )
+    return result
+
+
+def _proposer_label(proposal: Proposal, personal: bool) -> str:
+    """A colleague's name for everyone; an outside proposer's name only for facilitators."""
+    if proposal.proposer_id:
+        return proposal.proposer.display_name
+    if proposal.erased_at:
+        return _t("(erased)")
+    if proposal.proposer_name:
+        return proposal.proposer_name if personal else _t("Someone outside the programme")
+    return ""
+
+
+# ---------------------------------------------------------------------------------------------
+# The list
+
+
+@login_required
+@require_GET
+def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """Filter, sort and page through a programme's proposals (the filter form is a GET)."""
+    programme = programme_for(request, slug)
+    filterset = _filterset(request, programme, selectors.proposal_list(programme=programme))
+    page = Paginator(ordered(filterset.qs), PAGE_SIZE).get_page(request.GET.get("page"))
+    proposals = list(page.object_list)
+    personal = can(request.user, Action.FACILITATE, programme)
+    for proposal in proposals:
+        proposal.proposer_label = _proposer_label(proposal, personal)
+    sort = request.GET.get("sort", "")
+    context = _flow_context(request, programme, "list") | {
+        "filterset": filterset,
+        "form": filterset.form,
+        "page": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_ends=1),
+        "proposals": proposals,
+        "crumbs": crumbs(programme),
+        "sort": sort,
+        "columns": _sort_columns(sort),
+    }
+    return render_page(request, "proposals/proposal_list.html", context, partial="results")
+
+
+# ---------------------------------------------------------------------------------------------
+# The board
+
+
+@login_required
+@require_GET
+def board(request: HttpRequest, slug: str) -> HttpResponse:
+    """Columns by stage, oldest first, with the side exits as counts linking to the list."""
+    programme = programme_for(request, slug)
+    data = request.GET.copy()
+    for name in NOT_ON_BOARD:
+        data.pop(name, None)
+    filterset = _filterset(
+        request, programme, selectors.proposal_list(programme=programme), data=data
+    )
+    filtered = filterset.qs
+    counts = dict(
+        Proposal.objects.filter(pk__in=filtered.values("pk"))
+        .order_by()
+        .values_list("stage")
+        .annotate(n=Count("pk"))
+    )
+    columns = []
+    for stage in BOARD_STAGES:
+        cards = list(filtered.filter(stage=stage).order_by("created_at", "pk")[:BOARD_LIMIT])
+        columns.append(
+            {
+                "stage": stage,
+                "label": stage.label,
+                "cards": cards,
+                "count": counts.get(stage, 0),
+                "more": max(counts.get(stage, 0) - len(cards), 0),
+                "forward": FORWARD.get(stage),
+            }
+        )
+    query = data.urlencode()
+    exits = [
+        {"stage": stage, "label": stage.label, "count": counts.get(stage, 0)}
+        for stage in SIDE_EXITS
+    ]
+    context = _flow_context(request, programme, "board") | {
+        "form": filterset.form,
+        "columns": columns,
+        "exits": exits,
+        "query": query,
+        "list_url": reverse("proposals:proposal_list", kwargs={"slug": programme.slug}),
+        "crumbs": _flow_crumbs(programme, _("Board"), request.path),
+    }
+    return render_page(request, "proposals/board.html", context, partial="columns")
+
+
+# ---------------------------------------------------------------------------------------------
+# Moving a proposal
+
+
+def _frame(request: HttpRequest, proposal: Proposal, tab: str) -> dict[str, Any]:
+    """The proposal page's context, as the frame builds it (``views.proposal_detail``)."""
+    context = detail_context(request, proposal, tab)
+    provider = TAB_PROVIDERS.get(tab)
+    if provider:
+        context.update(import_string(provider)(request, proposal))
+    elif tab == "history":
+        context["timeline"] = core_selectors.history_for(proposal)
+    context.setdefault("panel_template", f"proposals/tabs/{tab}.html")
+    return context
+
+
+def _back_to(request: HttpRequest, proposal: Proposal) -> str:
+    """Where a move returns: the board (with its filters) or the proposal's tab."""
+    if request.POST.get("next") == "board":
+        url = reverse("proposals:board", kwargs={"slug": proposal.programme.slug})
+        query = QueryDict(request.POST.get("query", "")).urlencode()
+        return f"{url}?{query}" if query else url
+    tab = request.POST.get("tab", "")
+    url = proposal.get_absolute_url()
+    return f"{url}?tab={tab}" if tab in TAB_NAMES and tab != "overview" else url
+
+
+def _move_errors(exc: ValidationError) -> tuple[list[str], list[str]]:
+    """The service's refusal as (errors about the reason, other errors)."""
+    if not hasattr(exc, "error_dict"):
+        return [], list(exc.messages)
+    reason: list[str] = []
+    other: list[str] = []
+    for name, errors in exc.message_dict.items():
+        (reason if name == "reason" else other).extend(errors)
+    return reason, other
+
+
+@login_required
+@require_POST
+def move(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """Move a proposal to another stage (facilitators). A refusal shows the service's message
+    on the proposal's page with what was typed (status 422)."""
+    programme = programme_for(request, slug)
+    proposal = proposal_for(programme, number)
+    to = request.POST.get("to", "")
+    reason = request.POST.get("reason", "")
+    try:
+        services.proposal_move(proposal=proposal, to=to, reason=reason, acting_user=request.user)
+    except ValidationError as exc:
+        reason_errors, errors = _move_errors(exc)
+        if request.POST.get("next") == "board":
+            for message in reason_errors + errors:
+                messages.error(request, message)
+            return redirect(_back_to(request, proposal))
+        tab = request.POST.get("tab", "")
+        tab = tab if tab in TAB_NAMES else "overview"
+        fresh = proposal_for(programme, number)
+        context = _frame(request, fresh, tab) | {
+            "move_failed": {
+                "to": to,
+                "reason": reason,
+                "reason_errors": reason_errors,
+                "errors": errors,
+            }
+        }
+        return render(request, "proposals/proposal_detail.html", context, status=422)
+    messages.success(
+        request,
+        _t("%(ref)s is now: %(stage)s.")
+        % {"ref": proposal.reference, "stage": Stage(proposal.stage).label},
+    )
+    return redirect(_back_to(request, proposal))
+
+
+# ---------------------------------------------------------------------------------------------
+# The work queue
+
+
+def _assess_url(assessment: Assessment) -> str:
+    """The assessor's scoring page, or the proposal's assessment tab until it exists."""
+    proposal = assessment.proposal
+    url = _url_or_none("proposals:assess", slug=proposal.programme.slug, number=proposal.number)
+    return url or f"{proposal.get_absolute_url()}?tab=assessment"
+
+
+@login_required
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    """What waits for the user in every programme they have a role in."""
+    work = work_queue(request.user)
+    for assessment in [*work.to_assess, *work.overdue]:
+        assessment.url = _assess_url(assessment)
+    for assessment in work.overdue:
+        assessment.tab_url = f"{assessment.proposal.get_absolute_url()}?tab=assessment"
+    return render(request, "proposals/queue.html", {"work": work})
+
+
+# ---------------------------------------------------------------------------------------------
+# Excel
+
+
+class ProposalImportForm(ImportForm):
+    """The register import's form, for a sheet of new proposals."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "A sheet with the columns of the template, one new proposal per row. At most 10 MB."
+        )
+
+
+def _xlsx(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=excel.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest, slug: str) -> HttpResponse:
+    """The programme's proposals and evidence; outside proposers' names and e-mail
+    addresses only for facilitators."""
+    programme = programme_for(request, slug)
+    personal = can(request.user, Action.FACILITATE, programme)
+    return _xlsx(
+        excel.export_proposals(programme, personal_data=personal),
+        excel.export_filename(programme),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_proposals(request: HttpRequest, slug: str) -> HttpResponse:
+    """Upload new proposals from a sheet (facilitators); every row is checked first and
+    nothing is kept if any is wrong (status 422). ``?template`` downloads an empty sheet."""
+    programme = programme_for(request, slug, Action.FACILITATE)
+    if "template" in request.GET:
+        return _xlsx(excel.import_template(), excel.template_filename(programme))
+    result = None
+    status = 200
+    form: forms.Form
+    if request.method == "POST":
+        form = ProposalImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            result = excel.import_proposals(
+                programme,
+                form.cleaned_data["file"],
+                acting_user=request.user,
+                dry_run=form.cleaned_data["dry_run"],
+            )
+            status = 200 if result.ok else 422
+        else:
+            status = 422
+    else:
+        form = ProposalImportForm()
+    context = _flow_context(request, programme, "import") | {
+        "form": form,
+        "result": result,
+        "columns": excel.IMPORT_COLUMNS,
+        "crumbs": _flow_crumbs(programme, _("Import from Excel"), request.path),
+    }
+    return render(request, "proposals/import.html", context, status=status)
 
 
 urlpatterns: list[Any] = [
-    path("p/<slug:slug>/proposals/", not_built, name="proposal_list"),
+    path("p/<slug:slug>/proposals/", proposal_list, name="proposal_list"),
+    path("p/<slug:slug>/proposals/board/", board, name="board"),
+    path("p/<slug:slug>/proposals/export/", export, name="export"),
+    path("p/<slug:slug>/proposals/import/", import_proposals, name="import"),
+    path("p/<slug:slug>/proposals/<int:number>/move/", move, name="move"),
+    path("queue/", queue, name="queue"),
 ]

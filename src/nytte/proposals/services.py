@@ -183,7 +183,8 @@ def proposal_submit(
         created_by=acting_user if authenticated else None,
         **data,
     )
-    if authenticated and channel != Channel.SOUGHT_OUT and proposal.proposer_id is None:
+    outside = bool(proposal.proposer_name or proposal.proposer_email)
+    if authenticated and channel != Channel.SOUGHT_OUT and not outside and not proposal.proposer_id:
         proposal.proposer = acting_user
     object_create(
         proposal,
@@ -327,7 +328,8 @@ def _move(proposal: Proposal, to: str, reason: str, acting_user: Any, **data: An
     proposal.stage_reason = reason
     for name, value in data.items():
         setattr(proposal, name, value)
-    proposal.save()
+    # Only what moved: an object read earlier must not write back stale fields.
+    proposal.save(update_fields=["stage", "stage_reason", "updated_at", *data])
     history.log_update(proposal, acting_user=acting_user, before=before)
     kind = EventKind.STAGE_CHANGED
     if to == Stage.MERGED:

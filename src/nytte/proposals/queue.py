@@ -1,0 +1,126 @@
+"""Each person's work queue across every programme they have a role in.
+
+A facilitator sees proposals waiting for harmonisation, assessments past their due date and
+proposals ready for the governance dialogue (cases to prepare); an assessor sees the
+assessments that wait for their scores; a proposer sees their own proposals and where they
+are. Each list is one query, whatever the number of programmes or proposals, and at most
+``LIMIT`` long (the page says when there are more).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, F, QuerySet
+from django.utils import timezone
+
+from nytte.core.permissions import Action, programme_ids_for, restrict
+
+from .assessment import assessments_awaiting
+from .choices import OPEN_STAGES, Stage
+from .models import Assessment, Proposal
+
+LIMIT = 50
+
+
+@dataclass
+class Section:
+    """One list of the queue: at most ``LIMIT`` items, and whether there are more."""
+
+    items: list[Any] = field(default_factory=list)
+    more: bool = False
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.items)
+
+
+@dataclass
+class WorkQueue:
+    facilitates: bool
+    to_harmonise: Section
+    overdue: Section
+    to_prepare: Section
+    to_assess: Section
+    mine: Section
+
+    @property
+    def empty(self) -> bool:
+        return not any(
+            (self.to_harmonise, self.overdue, self.to_prepare, self.to_assess, self.mine)
+        )
+
+
+def _section(queryset: QuerySet[Any], limit: int = LIMIT) -> Section:
+    rows = list(queryset[: limit + 1])
+    return Section(items=rows[:limit], more=len(rows) > limit)
+
+
+def _proposals(user: Any, action: Action) -> QuerySet[Proposal]:
+    return (
+        restrict(Proposal.objects.all(), user, action)
+        .select_related("programme")
+        .annotate(n_supports=Count("supports", distinct=True))
+    )
+
+
+def _overdue(user: Any, today: dt.date) -> QuerySet[Assessment]:
+    """Unsubmitted assessments past their due date in every programme ``user`` facilitates
+    (who and when only: nothing the blind rule hides)."""
+    return (
+        restrict(Assessment.objects.all(), user, Action.FACILITATE, field="proposal__programme")
+        .filter(submitted_at__isnull=True, due__lt=today, proposal__stage__in=OPEN_STAGES)
+        .select_related("proposal__programme", "assessor")
+    )
+
+
+def work_queue(user: Any, *, today: dt.date | None = None, limit: int = LIMIT) -> WorkQueue:
+    """What waits for ``user``, read in a fixed number of queries."""
+    today = today or timezone.localdate()
+    facilitated = programme_ids_for(user, Action.FACILITATE)
+    facilitates = facilitated is None or bool(facilitated)
+    empty = Section()
+    if facilitates:
+        to_harmonise = _section(
+            _proposals(user, Action.FACILITATE)
+            .filter(stage=Stage.RECEIVED)
+            .order_by("created_at", "pk"),
+            limit,
+        )
+        overdue = _section(
+            _overdue(user, today).order_by(
+                "due", "proposal__programme__name", "proposal__number", "pk"
+            ),
+            limit,
+        )
+        to_prepare = _section(
+            _proposals(user, Action.FACILITATE)
+            .filter(stage=Stage.READY)
+            .order_by("updated_at", "pk"),
+            limit,
+        )
+    else:
+        to_harmonise = overdue = to_prepare = empty
+    to_assess = _section(
+        assessments_awaiting(user=user).order_by(F("due").asc(nulls_last=True), "created_at", "pk"),
+        limit,
+    )
+    mine = _section(
+        _proposals(user, Action.VIEW).filter(proposer=user).order_by("-created_at", "-pk"),
+        limit,
+    )
+    for assessment in to_assess:
+        assessment.overdue = assessment.due is not None and assessment.due < today
+    return WorkQueue(
+        facilitates=facilitates,
+        to_harmonise=to_harmonise,
+        overdue=overdue,
+        to_prepare=to_prepare,
+        to_assess=to_assess,
+        mine=mine,
+    )
