@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from nytte.core.choices import Role
-from nytte.proposals import capture_views, services
+from nytte.proposals import services
 from nytte.proposals.choices import Channel
 from nytte.proposals.models import Comment, Evidence, Proposal, Support
 from tests.browser.conftest import assert_accessible
@@ -59,10 +59,10 @@ def setting():
         affected_organisations=[ske, nav],
         acting_user=None,
     )
-    capture_views.save_attachments(
-        proposal,
-        [SimpleUploadedFile("notat.pdf", b"%PDF-1.4\n", content_type="application/pdf")],
-        None,
+    services.attachment_add(
+        proposal=proposal,
+        upload=SimpleUploadedFile("notat.pdf", b"%PDF-1.4\n", content_type="application/pdf"),
+        acting_user=None,
     )
     Evidence.objects.create(
         proposal=proposal,
