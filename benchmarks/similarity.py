@@ -78,6 +78,9 @@ def quality(evalset: EvalSet, embed: bool) -> None:
         "lexical: + compounds": AnalyzerConfig(concepts=False, themes=False),
         "lexical: + concepts": AnalyzerConfig(compounds=False, themes=False),
         "lexical: + compounds + concepts": AnalyzerConfig(themes=False),
+        "lexical: + compounds + concepts + themes at weight 1.0": AnalyzerConfig(theme_weight=1.0),
+        "lexical: default without topics (life events only)": AnalyzerConfig(topic_weight=0.0),
+        "lexical: default without theme phrases": AnalyzerConfig(phrases=False),
         "lexical: + compounds + concepts + themes (default)": AnalyzerConfig(),
     }
     for name, config in variants.items():
@@ -106,6 +109,8 @@ def quality(evalset: EvalSet, embed: bool) -> None:
                 return [ids[i] for i in np.argsort(-sims) if ids[i] != q.query][:50]
 
             methods["embedding only (e5, brute force)"] = dense
+            default = _ranker(build_index(docs))
+            methods["fusion: RRF of default lexical and e5 over all texts"] = _rrf(default, dense)
             hybrid = HybridIndex(build_index(docs), _Cached(docs, vectors, queries))  # type: ignore[arg-type]
             for d, v in zip(docs, vectors, strict=True):
                 hybrid.set_vector(d.id, v)
@@ -140,6 +145,19 @@ class _Cached:
 
 def _ranker(index) -> Callable[[EvalQuery, str], list[str]]:
     return lambda q, t: [m.id for m in index.query(t, 50, exclude_ids={q.query})]
+
+
+def _rrf(*rankers: Callable[[EvalQuery, str], Sequence[str]], k: int = 60):
+    """Reciprocal rank fusion (Cormack et al., 2009): score = Σ 1 / (k + rank)."""
+
+    def fused(q: EvalQuery, t: str) -> list[str]:
+        scores: dict[str, float] = {}
+        for ranker in rankers:
+            for rank, doc_id in enumerate(ranker(q, t), start=1):
+                scores[doc_id] = scores.get(doc_id, 0.0) + 1.0 / (k + rank)
+        return sorted(scores, key=lambda d: (-scores[d], d))[:50]
+
+    return fused
 
 
 # -- synthetic corpus --------------------------------------------------------------

@@ -106,7 +106,7 @@ def test_concepts_join_synonyms_across_languages(analyzer: Analyzer) -> None:
 
 
 def test_concepts_and_compounds_can_be_switched_off() -> None:
-    plain = Analyzer(AnalyzerConfig(compounds=False, concepts=False))
+    plain = Analyzer(AnalyzerConfig(compounds=False, concepts=False, themes=False))
     terms = plain.term_weights("gjeldsordningen")
     assert list(terms) == [plain.stem("gjeldsordningen")]
 
@@ -138,3 +138,49 @@ def test_themes_link_a_user_story_to_its_life_event(analyzer: Analyzer) -> None:
 def test_themes_can_be_switched_off() -> None:
     plain = Analyzer(AnalyzerConfig(themes=False))
     assert not any(t.startswith("~~") for t in plain.term_weights("dødsbo arvinger pappa"))
+
+
+def themes(analyzer: Analyzer, text: str) -> set[str]:
+    return {t for t in analyzer.term_weights(text) if t.startswith("~~")}
+
+
+def test_a_topic_word_adds_its_topic_and_its_life_event(analyzer: Analyzer) -> None:
+    assert {"~~debt", "~~debt/setoff"} <= themes(analyzer, "motregning")
+    assert {"~~debt", "~~debt/collection"} <= themes(analyzer, "namsmannen")
+    assert "~~debt/setoff" not in themes(analyzer, "namsmannen")
+
+
+def test_topics_can_be_left_out() -> None:
+    plain = Analyzer(AnalyzerConfig(topic_weight=0.0))
+    assert themes(plain, "motregning") == {"~~debt"}
+
+
+def test_phrases_signal_a_theme_their_words_do_not(analyzer: Analyzer) -> None:
+    assert "~~death" in themes(analyzer, "Pappa gikk bort i fjor")
+    assert "~~death" not in themes(analyzer, "Han gikk hjem og la boka bort")
+    assert "~~job/loss" in themes(analyzer, "Jeg mistet jobben i mars")
+    assert "~~job/loss" not in themes(analyzer, "Jeg mistet lommeboka på jobben")
+    # Hyphenated words are phrases of their parts.
+    assert "~~income" in themes(analyzer, "Lønnen står i a-meldingen")
+    off = Analyzer(AnalyzerConfig(phrases=False))
+    assert "~~death" not in themes(off, "Pappa gikk bort i fjor")
+
+
+def test_phrase_tokens_span_the_phrase_and_agree_with_the_bag(analyzer: Analyzer) -> None:
+    text = "Da mor gikk bort, måtte vi fylle ut skjemaer."
+    tokens = analyzer.tokens(text)
+    phrase = next(t for t in tokens if t.surface == "gikk bort")
+    assert text[phrase.start : phrase.end] == "gikk bort"
+    assert "~~death" in dict(phrase.terms)
+    summed: dict[str, float] = {}
+    for token in tokens:
+        for term, weight in token.terms:
+            summed[term] = summed.get(term, 0.0) + weight
+    assert summed == pytest.approx(analyzer.term_weights(text))
+
+
+def test_theme_words_act_only_in_their_own_language(analyzer: Analyzer) -> None:
+    assert "~~family" in themes(analyzer, "Far og mor fikk barnetrygd")
+    english = "The office is far from the station and the road is closed"
+    assert "~~family" not in themes(analyzer, english)
+    assert "~~death" in themes(analyzer, "The heirs of the deceased wait for probate")

@@ -179,3 +179,14 @@ def test_pseudo_relevance_feedback_keeps_the_promises() -> None:
     assert matches[0].id == "innkreving"
     assert all(0.0 <= m.score <= 1.0 for m in matches)
     assert "innkreving" not in [m.id for m in index.query("gjeld", exclude_ids={"innkreving"})]
+
+
+def test_a_user_story_meets_the_initiative_on_its_topic_not_just_its_life_event() -> None:
+    # The story shares no word with either text; both are about jobs, only one about losing one.
+    docs = [
+        Document("a", "Raskere dagpenger\nArbeidsledige får svar på søknaden innen en uke."),
+        Document("b", "Bedre rekruttering\nStillingsannonser og jobbintervju samlet på ett sted."),
+        Document("c", "Barnehageplass for nyfødte\nForeldre søker plass når barnet registreres."),
+    ]
+    story = "Jeg mistet jobben i vår og visste ikke hvordan jeg skulle klare meg."
+    assert [m.id for m in build_index(docs).query(story, 1)] == ["a"]

@@ -44,3 +44,13 @@ def test_matches_from_the_index_carry_passages_with_matched_words() -> None:
             assert word in passage.text
     words = {w.lower() for p in match.passages for w in p.terms}
     assert {"oppstart", "registrering"} <= words or {"bedrifter"} <= words
+
+
+def test_a_theme_phrase_is_reported_as_its_content_words() -> None:
+    text = "Kort om saken. Da far gikk bort, ble vi satt på vent i ukevis."
+    analyzer = Analyzer()
+    query = analyzer.term_weights("dødsfall i familien og lang ventetid")
+    best = best_passages(text, query, analyzer)[0]
+    assert best.text == "Da far gikk bort, ble vi satt på vent i ukevis."
+    assert {"gikk", "bort", "vent"} <= set(best.terms)
+    assert "på" not in best.terms

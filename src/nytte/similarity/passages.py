@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 from nytte.similarity.analysis import CONCEPT_PREFIX, Analyzer, detect_language, normalise
 from nytte.similarity.documents import Passage
+from nytte.similarity.lexicon import STOP_WORDS
 
 # A sentence ends at . ! ? or a line break; keeps its span in the original text.
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
@@ -24,6 +25,10 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         start = m.start() + (len(chunk) - len(chunk.lstrip()))
         spans.append((start, start + len(stripped)))
     return spans
+
+
+def _content_words(words: list[str]) -> list[str]:
+    return [w for w in words if normalise(w) not in STOP_WORDS and len(w) > 1]
 
 
 def best_passages(
@@ -54,8 +59,14 @@ def best_passages(
                 if term.startswith(CONCEPT_PREFIX):
                     qw *= 0.5  # a synonym explains less than the same word
                 seen[term] = max(seen.get(term, 0.0), qw)
-            if hit and token.surface not in words:
-                words.append(token.surface)
+            if not hit:
+                continue
+            # A theme phrase ("gikk bort") is shown as its words, so callers can
+            # mark them one by one; its stop words ("på vent") are not marked.
+            parts = _WORD.findall(token.surface)
+            for word in parts if len(parts) == 1 else _content_words(parts):
+                if word not in words:
+                    words.append(word)
         if seen:
             score = sum(seen.values())
             scored.append((score, start, Passage(sentence, start, end, tuple(words))))
