@@ -5,13 +5,17 @@ Framtidens innkreving is "our" programme; the outsider has a role only in anothe
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 from django.utils import translation
 
 from nytte.core.choices import Role
+from nytte.core.models import Programme
 from tests.factories import MembershipFactory, ProgrammeFactory, UserFactory
 
 
@@ -91,3 +95,22 @@ def client_for():
         return client
 
     return make
+
+
+@pytest.fixture(scope="module")
+def demo_loaded(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """Load the whole demo once for the module that asks, in a transaction rolled back at the
+    end; each test runs in a savepoint inside it. A fast hasher: the demo users' passwords
+    dominate."""
+    from nytte.core.demo import load_demo
+
+    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    with django_db_blocker.unblock(), fast, transaction.atomic():
+        load_demo()
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def framtidens(demo_loaded, db) -> Programme:
+    return Programme.objects.get(slug="framtidens-innkreving")

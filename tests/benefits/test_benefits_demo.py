@@ -4,12 +4,9 @@ them again changes nothing."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
 from django.apps import apps
-from django.db import transaction
-from django.test import override_settings
 
 from nytte.benefits import selectors
 from nytte.benefits.choices import BeneficiaryGroup, BenefitKind
@@ -23,21 +20,6 @@ from nytte.core.validators import is_valid_orgnr
 from nytte.portfolio.models import CostLine
 
 DEMO_SLUGS = ("framtidens-innkreving", "starte-og-drive-bedrift")
-
-
-@pytest.fixture(scope="module")
-def demo_loaded(django_db_setup, django_db_blocker) -> Iterator[None]:
-    """Load the whole demo once for the module, in a transaction rolled back at the end."""
-    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-    with django_db_blocker.unblock(), fast, transaction.atomic():
-        load_demo()
-        yield
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def framtidens(demo_loaded, db) -> Programme:
-    return Programme.objects.get(slug="framtidens-innkreving")
 
 
 def benefits_with_progress(today: dt.date | None = None) -> list[Benefit]:

@@ -19,6 +19,7 @@ from tests.factories import (
     MembershipFactory,
     OrganisationFactory,
     ProgrammeFactory,
+    ProposalFactory,
     UserFactory,
 )
 
@@ -143,4 +144,50 @@ def test_an_analysis_the_engine_refuses_is_explained_accessibly(page, initiative
     assert page.locator("details.cba-settings[open]").count() == 1
     assert page.locator("#id_settings-base_year").input_value() == "2030"
     assert page.locator("[data-chart]").count() == 0
+    assert_accessible(page)
+
+
+def test_a_facilitator_builds_a_proposals_analysis_from_nothing(page):
+    """A proposal starts empty: the page says what to enter, the add form is open, and two
+    lines typed in place give the charts."""
+    ske = OrganisationFactory(name="Skatteetaten", short_name="SKE", kind="agency")
+    programme = ProgrammeFactory(
+        name="Framtidens innkreving", slug="framtidens-innkreving", owner=ske
+    )
+    user = UserFactory(username="eier")
+    MembershipFactory(user=user, programme=programme, role=Role.FACILITATOR)
+    ProposalFactory(programme=programme, number=7, title="Felles betalingsavtale")
+    _log_in(page)
+    page.goto("/p/framtidens-innkreving/proposals/7/")
+    page.get_by_role("link", name="Samfunnsøkonomisk analyse").click()
+    page.wait_for_selector(".cba-empty")
+    assert page.locator("[data-chart]").count() == 0
+    assert_accessible(page)
+
+    lines = [
+        ("Utvikling", "cost", "investment", "2026", "2026", ("800000", "1000000", "1500000")),
+        ("Spart tid", "benefit", "external", "2027", "2036", ("100000", "200000", "250000")),
+    ]
+    for number, (name, kind, category, first, last, (low, likely, high)) in enumerate(lines, 1):
+        if page.locator("details.cba-add").nth(1).get_attribute("open") is None:
+            page.locator("details.cba-add summary").nth(1).click()
+        page.locator("#id_line-add-name").fill(name)
+        page.locator("#id_line-add-kind").select_option(kind)
+        page.locator("#id_line-add-category").select_option(category)
+        page.locator("#id_line-add-group").select_option("citizens")
+        page.locator("#id_line-add-first_year").fill(first)
+        page.locator("#id_line-add-last_year").fill(last)
+        page.locator("#id_line-add-low").fill(low)
+        page.locator("#id_line-add-likely").fill(likely)
+        page.locator("#id_line-add-high").fill(high)
+        page.locator("form:has(input[value='line-add']) button[type=submit]").click()
+        page.wait_for_selector("#cost-benefit .cba__notice .ds-alert[data-color='success']")
+        page.wait_for_function(
+            "n => document.querySelectorAll('#extra-lines ~ .table-scroll tbody tr').length === n",
+            arg=number,
+        )
+    _charts_drawn(page)
+    # (0.8 + 4 × 1 + 1.5) / 6 m cost at once against (0.1 + 4 × 0.2 + 0.25) / 6 m a year for
+    # ten years, discounted at 4 %: positive (see test_costbenefit_proposals for the sum).
+    assert int(page.locator(".cba-key-figures__nnv").get_attribute("data-nnv")) > 0
     assert_accessible(page)

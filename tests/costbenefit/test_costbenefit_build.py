@@ -112,16 +112,16 @@ def test_extra_lines_and_alternatives_join_the_analysis(case, facilitator):
 
 
 def test_a_base_year_after_the_first_costs_is_a_clear_error(case, facilitator):
-    services.settings_save(initiative=case, data={"base_year": 2027}, acting_user=facilitator)
+    services.settings_save(subject=case, data={"base_year": 2027}, acting_user=facilitator)
     case.refresh_from_db()
     with pytest.raises(CBAInputError, match="base year"):
         compute(build_analysis(case))
 
 
 def test_a_snapshot_keeps_its_numbers_when_the_register_changes(case, facilitator):
-    first = services.snapshot_freeze(initiative=case, note="BP2", acting_user=facilitator)
+    first = services.snapshot_freeze(subject=case, note="BP2", acting_user=facilitator)
     CostLineFactory(initiative=case, organisation=case.owner_organisation, year=2027)
-    second = services.snapshot_freeze(initiative=case, acting_user=facilitator)
+    second = services.snapshot_freeze(subject=case, acting_user=facilitator)
     assert (first.version, second.version) == (1, 2)
     first.refresh_from_db()
     nnv = {a["name"]: a["nnv"] for a in first.results["alternatives"]}

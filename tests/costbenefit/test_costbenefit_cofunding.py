@@ -154,7 +154,7 @@ def test_missing_facts_are_not_assessed_and_never_a_pass(programme, english):
 
 
 def test_an_analysis_that_cannot_be_computed_leaves_nnv_not_assessed(case, facilitator, english):
-    services.settings_save(initiative=case, data={"base_year": 2027}, acting_user=facilitator)
+    services.settings_save(subject=case, data={"base_year": 2027}, acting_user=facilitator)
     case.refresh_from_db()
     report = gather(case)
     assert report.application.nnv is None

@@ -196,7 +196,7 @@ def test_the_appendices_document_has_real_headings_and_the_engines_numbers(
     initiative, viewer, facilitator, client_for
 ):
     services.settings_save(
-        initiative=initiative,
+        subject=initiative,
         data={"assumptions": "Lønnsnivå fra 2025.\n\nAdopsjon 80 %."},
         acting_user=facilitator,
     )
@@ -270,7 +270,7 @@ def test_the_appendices_are_in_the_users_language(initiative, viewer, client_for
 
 
 def test_no_appendices_when_the_analysis_cannot_be_computed(initiative, facilitator, client_for):
-    services.settings_save(initiative=initiative, data={"base_year": 2027}, acting_user=facilitator)
+    services.settings_save(subject=initiative, data={"base_year": 2027}, acting_user=facilitator)
     client = client_for(facilitator, language="en")
     response = client.get(url(initiative, "appendices"))
     assert response.status_code == 302

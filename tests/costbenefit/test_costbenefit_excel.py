@@ -155,7 +155,7 @@ def test_the_cash_flows_discount_each_year_and_sum_to_the_nnv(case, facilitator,
 
 def test_the_basis_simulation_and_tornado_sheets(case, facilitator, client_for):
     services.settings_save(
-        initiative=case, data={"iterations": 5000, "seed": 42}, acting_user=facilitator
+        subject=case, data={"iterations": 5000, "seed": 42}, acting_user=facilitator
     )
     case.refresh_from_db()
     evaluation = selectors.evaluate(case)
@@ -187,7 +187,7 @@ def test_the_basis_simulation_and_tornado_sheets(case, facilitator, client_for):
 
 def test_a_snapshot_workbook_keeps_its_numbers(case, facilitator, client_for):
     client = client_for(facilitator)
-    snapshot = services.snapshot_freeze(initiative=case, note="BP2", acting_user=facilitator)
+    snapshot = services.snapshot_freeze(subject=case, note="BP2", acting_user=facilitator)
     frozen_nnv = snapshot.results["alternatives"][1]["nnv"]
     CostLine.objects.filter(initiative=case).update(likely=3_000_000, high=3_000_000)
     live_nnv = selectors.evaluate(case)["result"].alternative("FI-1").nnv

@@ -66,10 +66,10 @@ def filled(programme, user, size: int):
             likely=2,
             high=3,
         )
-    services.settings_save(initiative=initiative, data={"iterations": 1000}, acting_user=None)
+    services.settings_save(subject=initiative, data={"iterations": 1000}, acting_user=None)
     initiative.refresh_from_db()
     for _ in range(size):
-        services.snapshot_freeze(initiative=initiative, acting_user=None)
+        services.snapshot_freeze(subject=initiative, acting_user=None)
     return initiative
 
 
@@ -111,3 +111,58 @@ def test_the_excel_exports_do_not_grow_either(programme, owner, client_for):
         ]
         client.get(addresses[0])
         assert count(client, addresses[0]) == count(client, addresses[1])
+
+
+def filled_proposal(programme, user, size: int):
+    """A proposal with ``size`` lines, alternatives and snapshots."""
+    from tests.factories import ProposalFactory
+
+    org = OrganisationFactory(kind="agency")
+    proposal = ProposalFactory(programme=programme)
+    for n in range(size):
+        alternative = ExtraAlternative.objects.create(proposal=proposal, name=f"Alt {n}")
+        ExtraLine.objects.create(
+            proposal=proposal,
+            alternative=alternative if n % 2 else None,
+            name=f"Linje {n}",
+            kind=("cost", "benefit")[n % 2],
+            category=("other", "external")[n % 2],
+            organisation=org,
+            first_year=2026,
+            last_year=2028,
+            low=1,
+            likely=2,
+            high=3,
+        )
+    services.settings_save(subject=proposal, data={"iterations": 1000}, acting_user=None)
+    proposal.refresh_from_db()
+    for _ in range(size):
+        services.snapshot_freeze(subject=proposal, acting_user=None)
+    return proposal
+
+
+# Session and user, programme, roles, proposal, settings, extra lines, alternatives and their
+# lines (3), the page's alternatives and lines (2), snapshots, organisations, programme menu.
+MAX_PROPOSAL_ANALYSIS_QUERIES = 14
+
+
+@pytest.mark.parametrize(
+    ("name", "ceiling"),
+    [("analysis", MAX_PROPOSAL_ANALYSIS_QUERIES), ("snapshot", MAX_SNAPSHOT_QUERIES)],
+)
+def test_a_proposals_pages_do_not_grow_either(
+    programme, facilitator, client_for, name, ceiling, django_assert_max_num_queries
+):
+    small, large = (filled_proposal(programme, facilitator, n) for n in (3, 30))
+    client = client_for(facilitator)
+
+    def address(proposal):
+        kwargs = {"slug": programme.slug, "number": proposal.number}
+        if name == "snapshot":
+            kwargs["version"] = 1
+        return reverse(f"costbenefit:proposal_{name}", kwargs=kwargs)
+
+    client.get(address(small))
+    assert count(client, address(small)) == count(client, address(large))
+    with django_assert_max_num_queries(ceiling):
+        client.get(address(large))

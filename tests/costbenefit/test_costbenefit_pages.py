@@ -212,7 +212,7 @@ def test_the_histogram_marks_the_simulated_percentiles(case, facilitator, client
 
 def test_an_outsider_gets_404_everywhere(case, outsider, client_for):
     client = client_for(outsider)
-    services.snapshot_freeze(initiative=case, acting_user=None)
+    services.snapshot_freeze(subject=case, acting_user=None)
     for address in (
         url(case),
         url(case, "export"),
@@ -601,7 +601,7 @@ def test_a_snapshot_keeps_its_numbers_when_the_register_changes(case, owner, cli
 
 
 def test_a_snapshot_page_is_read_only_for_everyone(case, owner, viewer, client_for):
-    services.snapshot_freeze(initiative=case, note="BP2", acting_user=owner)
+    services.snapshot_freeze(subject=case, note="BP2", acting_user=owner)
     html = text_of(client_for(viewer, language="en").get(url(case, "snapshot", version=1)))
     assert 'id="result-table"' in html
     assert '<form method="post" action="' + url(case) not in html

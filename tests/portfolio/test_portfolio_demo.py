@@ -2,36 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from django.apps import apps
 from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 
-from nytte.core.demo import load_demo
-from nytte.core.models import ChangeLogEntry, Programme
+from nytte.core.models import ChangeLogEntry
 from nytte.portfolio import rules, selectors
 from nytte.portfolio.choices import DependencyKind, GoalLevel, StatusColour
 from nytte.portfolio.demo import LIFE_EVENTS
 from nytte.portfolio.models import Dependency, Initiative, LifeEvent
-
-
-@pytest.fixture(scope="module")
-def demo_loaded(django_db_setup, django_db_blocker) -> Iterator[None]:
-    """Load the demo once for the module, in a transaction rolled back at the end; each test
-    runs in a savepoint inside it. A fast hasher: the demo users' passwords dominate."""
-    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-    with django_db_blocker.unblock(), fast, transaction.atomic():
-        load_demo()
-        yield
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def framtidens(demo_loaded, db) -> Programme:
-    return Programme.objects.get(slug="framtidens-innkreving")
 
 
 def nytte_row_counts() -> dict[str, int]:
@@ -128,9 +106,10 @@ def test_risks_and_status_reports_exist(framtidens):
 
 def test_the_demo_writes_the_register_change_log_as_the_system(framtidens):
     """The registers are loaded as the system; only the proposal demo acts as the people who
-    propose, support and comment, since those acts are theirs."""
+    propose, support and comment, and the facilitator prepares a proposal's cost-benefit
+    analysis, since those acts are theirs."""
     entries = ChangeLogEntry.objects.filter(programme=framtidens).exclude(
-        content_type__app_label="proposals"
+        content_type__app_label__in=("proposals", "costbenefit")
     )
     assert entries.filter(object_repr__startswith="FI-1 ").exists()
     assert not entries.filter(actor__isnull=False).exists()

@@ -4,13 +4,8 @@ assessments — and loading the demo again changes nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from django.apps import apps
 from django.core import mail
-from django.db import transaction
-from django.test import override_settings
 
 from nytte.core.demo import load_demo
 from nytte.core.models import Programme, User
@@ -20,21 +15,6 @@ from nytte.proposals.demo import PROPOSALS, load_proposals_demo
 from nytte.proposals.models import Assessment, Criterion, Proposal, ProposalEvent
 from nytte.proposals.queue import work_queue
 from nytte.similarity import Document, build_index
-
-
-@pytest.fixture(scope="module")
-def demo_loaded(django_db_setup, django_db_blocker) -> Iterator[None]:
-    """Load the whole demo once for the module, in a transaction rolled back at the end."""
-    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-    with django_db_blocker.unblock(), fast, transaction.atomic():
-        load_demo()
-        yield
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def framtidens(demo_loaded, db) -> Programme:
-    return Programme.objects.get(slug="framtidens-innkreving")
 
 
 def proposals(programme: Programme) -> dict[str, Proposal]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from . import benefits, core, costbenefit, errors, portfolio, proposals
+from . import analysis_lines, benefits, core, costbenefit, errors, portfolio, proposals
 from .auth import BrowserSessionAuth, TokenAuth
 
 api = NinjaAPI(
@@ -20,4 +20,5 @@ api.add_router("/", core.router)
 api.add_router("/", portfolio.router)
 api.add_router("/", benefits.router)
 api.add_router("/", costbenefit.router)
+api.add_router("/", analysis_lines.router)
 api.add_router("/", proposals.router)

@@ -1,9 +1,12 @@
-"""An initiative's cost-benefit analysis over REST: the live result (result table, Monte Carlo
-summary, tornado, break-even), its settings, frozen snapshots, and the co-funding check.
+"""Cost-benefit analyses over REST, for initiatives (``/initiatives/{code}/analysis``) and
+proposals (``/proposals/{number}/analysis``): the live result (result table, Monte Carlo
+summary, tornado, break-even), its settings, frozen snapshots, and an initiative's co-funding
+check. Each route is a thin wrapper that finds the subject and calls the shared handler.
 
 Thin like the other routers: reads through ``nytte.costbenefit.selectors`` and the co-funding
 gatherer, writes through ``nytte.costbenefit.services`` with ``acting_user``; 404 where the
-caller has no role in the programme, 403 where the role may not write. When the inputs do
+caller has no role in the programme, 403 where the role may not write (an initiative's
+analysis: those who may edit it; a proposal's: facilitators). When the inputs do
 not make an analysis, the engine's ``CBAInputError`` becomes a 422 problem with its message.
 """
 
@@ -15,13 +18,15 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 
-from nytte.core.permissions import Action, check
+from nytte.core.permissions import check
 from nytte.costbenefit import selectors, services
+from nytte.costbenefit import subject as subjects
 from nytte.costbenefit.build import settings_for
 from nytte.costbenefit.cofunding import gather
-from nytte.costbenefit.models import AnalysisSettings, Snapshot
+from nytte.costbenefit.models import AnalysisSettings, Snapshot, Subject
 from nytte.economics import DEFAULT_PARAMETER_SET, CBAInputError
 from nytte.portfolio.models import Initiative
+from nytte.proposals.models import Proposal
 
 from . import errors
 from .portfolio import _programme
@@ -31,6 +36,7 @@ router = Router(tags=["cost-benefit"])
 P = "/programmes/{slug}"
 I = P + "/initiatives/{code}"  # noqa: E741
 A = I + "/analysis"
+F = P + "/proposals/{number}/analysis"
 
 
 # -- schemas --
@@ -136,10 +142,21 @@ def _initiative(request: HttpRequest, slug: str, code: str) -> Initiative:
     return initiative
 
 
-def _editable(request: HttpRequest, slug: str, code: str) -> Initiative:
-    initiative = _initiative(request, slug, code)
-    check(request.user, Action.EDIT, initiative)
-    return initiative
+def _proposal(request: HttpRequest, slug: str, number: int) -> Proposal:
+    programme = _programme(request, slug)
+    proposal = (
+        Proposal.objects.select_related("programme", "analysis_settings")
+        .filter(programme=programme, number=number)
+        .first()
+    )
+    if proposal is None:
+        raise Http404
+    return proposal
+
+
+def _editable(subject: Subject, request: HttpRequest) -> Subject:
+    check(request.user, subjects.edit_action(subject), subject)
+    return subject
 
 
 def _unprocessable(request: HttpRequest, exc: CBAInputError) -> HttpResponse:
@@ -191,18 +208,14 @@ def _simulation(data: dict[str, Any], details: bool) -> dict[str, Any]:
     }
 
 
-# -- the live analysis --
+# -- the live analysis, its settings and snapshots (shared handlers) --
 
 
-@router.get(A, response={200: AnalysisOut, **ERRORS})
-def analysis_detail(
-    request: HttpRequest, slug: str, code: str, details: bool = False
+def _analysis(
+    request: HttpRequest, subject: Subject, details: bool
 ) -> dict[str, Any] | HttpResponse:
-    """The analysis as the registers stand now. ``details=1`` adds each alternative's
-    histogram and S-curve to the simulation."""
-    initiative = _initiative(request, slug, code)
     try:
-        evaluation = selectors.evaluate(initiative)
+        evaluation = selectors.evaluate(subject)
     except CBAInputError as exc:
         return _unprocessable(request, exc)
     return {
@@ -212,6 +225,50 @@ def analysis_detail(
         "break_even": [item.to_dict() for item in evaluation["break_even"]],
         "settings": _settings_out(evaluation["settings"]),
     }
+
+
+def _settings_replace(
+    request: HttpRequest, subject: Subject, payload: SettingsIn
+) -> dict[str, Any]:
+    saved = services.settings_save(
+        subject=_editable(subject, request), data=payload.dict(), acting_user=request.user
+    )
+    return _settings_out(saved)
+
+
+def _snapshot_create(
+    request: HttpRequest, subject: Subject, payload: SnapshotIn
+) -> Status | HttpResponse:
+    try:
+        snapshot = services.snapshot_freeze(
+            subject=_editable(subject, request), note=payload.note, acting_user=request.user
+        )
+    except CBAInputError as exc:
+        return _unprocessable(request, exc)
+    return Status(201, _snapshot_out(snapshot))
+
+
+def _snapshot_detail(subject: Subject, version: int) -> dict[str, Any]:
+    snapshot = (
+        Snapshot.objects.filter(version=version, **subjects.owner_filter(subject))
+        .select_related("created_by")
+        .first()
+    )
+    if snapshot is None:
+        raise Http404
+    return _snapshot_out(snapshot)
+
+
+# -- an initiative's analysis --
+
+
+@router.get(A, response={200: AnalysisOut, **ERRORS})
+def analysis_detail(
+    request: HttpRequest, slug: str, code: str, details: bool = False
+) -> dict[str, Any] | HttpResponse:
+    """The analysis as the registers stand now. ``details=1`` adds each alternative's
+    histogram and S-curve to the simulation."""
+    return _analysis(request, _initiative(request, slug, code), details)
 
 
 @router.get(A + "/settings", response={200: SettingsOut, **ERRORS})
@@ -224,21 +281,14 @@ def settings_replace(
     request: HttpRequest, slug: str, code: str, payload: SettingsIn
 ) -> dict[str, Any]:
     """Replace the settings; a field left out goes back to its default."""
-    initiative = _editable(request, slug, code)
-    saved = services.settings_save(
-        initiative=initiative, data=payload.dict(), acting_user=request.user
-    )
-    return _settings_out(saved)
-
-
-# -- snapshots --
+    return _settings_replace(request, _initiative(request, slug, code), payload)
 
 
 @router.get(A + "/snapshots", response={200: list[SnapshotSummary], **ERRORS})
 def snapshot_list(request: HttpRequest, slug: str, code: str) -> list[dict[str, Any]]:
     """Frozen versions, newest first (without their contents)."""
-    initiative = _initiative(request, slug, code)
-    return [_snapshot_summary(s) for s in selectors.snapshots(initiative=initiative)]
+    subject = _initiative(request, slug, code)
+    return [_snapshot_summary(s) for s in selectors.snapshots(subject=subject)]
 
 
 @router.post(A + "/snapshots", response={201: SnapshotOut, **ERRORS})
@@ -246,27 +296,55 @@ def snapshot_create(
     request: HttpRequest, slug: str, code: str, payload: SnapshotIn
 ) -> Status | HttpResponse:
     """Freeze the analysis as it stands: inputs, parameter set, results and simulation."""
-    initiative = _editable(request, slug, code)
-    try:
-        snapshot = services.snapshot_freeze(
-            initiative=initiative, note=payload.note, acting_user=request.user
-        )
-    except CBAInputError as exc:
-        return _unprocessable(request, exc)
-    return Status(201, _snapshot_out(snapshot))
+    return _snapshot_create(request, _initiative(request, slug, code), payload)
 
 
 @router.get(A + "/snapshots/{version}", response={200: SnapshotOut, **ERRORS})
 def snapshot_detail(request: HttpRequest, slug: str, code: str, version: int) -> dict[str, Any]:
-    initiative = _initiative(request, slug, code)
-    snapshot = (
-        Snapshot.objects.filter(initiative=initiative, version=version)
-        .select_related("created_by")
-        .first()
-    )
-    if snapshot is None:
-        raise Http404
-    return _snapshot_out(snapshot)
+    return _snapshot_detail(_initiative(request, slug, code), version)
+
+
+# -- a proposal's analysis (its extra lines and alternatives; see the pages) --
+
+
+@router.get(F, response={200: AnalysisOut, **ERRORS})
+def proposal_analysis_detail(
+    request: HttpRequest, slug: str, number: int, details: bool = False
+) -> dict[str, Any] | HttpResponse:
+    """A proposal's analysis, computed from its extra lines and alternatives."""
+    return _analysis(request, _proposal(request, slug, number), details)
+
+
+@router.get(F + "/settings", response={200: SettingsOut, **ERRORS})
+def proposal_settings_detail(request: HttpRequest, slug: str, number: int) -> dict[str, Any]:
+    return _settings_out(settings_for(_proposal(request, slug, number)))
+
+
+@router.put(F + "/settings", response={200: SettingsOut, **ERRORS})
+def proposal_settings_replace(
+    request: HttpRequest, slug: str, number: int, payload: SettingsIn
+) -> dict[str, Any]:
+    return _settings_replace(request, _proposal(request, slug, number), payload)
+
+
+@router.get(F + "/snapshots", response={200: list[SnapshotSummary], **ERRORS})
+def proposal_snapshot_list(request: HttpRequest, slug: str, number: int) -> list[dict[str, Any]]:
+    subject = _proposal(request, slug, number)
+    return [_snapshot_summary(s) for s in selectors.snapshots(subject=subject)]
+
+
+@router.post(F + "/snapshots", response={201: SnapshotOut, **ERRORS})
+def proposal_snapshot_create(
+    request: HttpRequest, slug: str, number: int, payload: SnapshotIn
+) -> Status | HttpResponse:
+    return _snapshot_create(request, _proposal(request, slug, number), payload)
+
+
+@router.get(F + "/snapshots/{version}", response={200: SnapshotOut, **ERRORS})
+def proposal_snapshot_detail(
+    request: HttpRequest, slug: str, number: int, version: int
+) -> dict[str, Any]:
+    return _snapshot_detail(_proposal(request, slug, number), version)
 
 
 # -- co-funding --

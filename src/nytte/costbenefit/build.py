@@ -1,6 +1,7 @@
-"""Build an initiative's cost-benefit analysis (``nytte.economics.Analysis``) from the
-registers: its cost lines, its share of priced benefits, non-priced benefits as plus-minus
-effects, and the extra lines and alternatives kept for the analysis.
+"""Build a cost-benefit analysis (``nytte.economics.Analysis``) from the registers: an
+initiative's cost lines, its share of priced benefits, non-priced benefits as plus-minus
+effects, and the extra lines and alternatives kept for the analysis. A proposal has no cost
+lines or benefits in the registers yet, so its analysis is its extra lines and alternatives.
 
 The rules, in one place (docs/economics.md, "From the registers"):
 
@@ -35,7 +36,8 @@ from nytte.economics.plusminus import SCOPE_LABELS, SIGNIFICANCE_LABELS
 from nytte.portfolio.choices import CostCategory
 from nytte.portfolio.models import Initiative
 
-from .models import AnalysisSettings, ExtraAlternative, ExtraLine
+from . import subject as subjects
+from .models import AnalysisSettings, ExtraAlternative, ExtraLine, Subject
 
 PUBLIC_KINDS = frozenset(
     {OrganisationKind.MINISTRY, OrganisationKind.AGENCY, OrganisationKind.MUNICIPALITY}
@@ -60,12 +62,12 @@ def effect_scale(consequence: int) -> tuple[str, str]:
     return SIGNIFICANCE_LABELS[significance], SCOPE_LABELS[scope]
 
 
-def settings_for(initiative: Initiative) -> AnalysisSettings:
+def settings_for(subject: Subject) -> AnalysisSettings:
     """The stored settings, or unsaved defaults."""
     try:
-        return initiative.analysis_settings
+        return subject.analysis_settings
     except AnalysisSettings.DoesNotExist:
-        return AnalysisSettings(initiative=initiative)
+        return AnalysisSettings(**subjects.owner_filter(subject))
 
 
 def _estimate(low: float, likely: float, high: float) -> Estimate:
@@ -185,29 +187,35 @@ def _extra_line(line: ExtraLine) -> CashFlowLine:
     )
 
 
-def build_analysis(initiative: Initiative) -> Analysis:
+def build_analysis(subject: Subject) -> Analysis:
     """The analysis as the registers stand now. Alternative names are in the site's
     language, so a snapshot reads the same whoever froze it."""
     with translation.override(settings.LANGUAGE_CODE):
-        return _build(initiative)
+        return _build(subject)
 
 
-def _build(initiative: Initiative) -> Analysis:
-    config = settings_for(initiative)
-    costs = _cost_lines(initiative)
-    benefits, effects = _benefit_lines(initiative)
-    extras = list(ExtraLine.objects.filter(initiative=initiative).select_related("organisation"))
+def _build(subject: Subject) -> Analysis:
+    config = settings_for(subject)
+    owner = subjects.owner_filter(subject)
+    costs: list[CashFlowLine] = []
+    benefits: list[CashFlowLine] = []
+    effects: list[NonPricedEffect] = []
+    if isinstance(subject, Initiative):
+        costs = _cost_lines(subject)
+        benefits, effects = _benefit_lines(subject)
+    extras = list(ExtraLine.objects.filter(**owner).select_related("organisation"))
     alternatives_extra = list(
-        ExtraAlternative.objects.filter(initiative=initiative).prefetch_related(
+        ExtraAlternative.objects.filter(**owner).prefetch_related(
             Prefetch("lines", queryset=ExtraLine.objects.select_related("organisation"))
         )
     )
     own_extra = [_extra_line(line) for line in extras if line.alternative_id is None]
+    code = subjects.code(subject)
     main = Alternative(
-        name=initiative.code,
+        name=code,
         lines=tuple(costs + benefits + own_extra),
         effects=tuple(effects),
-        description=initiative.title,
+        description=subject.title,
     )
     others = [
         Alternative(
@@ -225,7 +233,7 @@ def _build(initiative: Initiative) -> Analysis:
     start = min(first, base)
     period = config.period_years or (last - start + 1)
     return Analysis(
-        name=f"{initiative.code} {initiative.title}",
+        name=f"{code} {subject.title}",
         base_year=base,
         price_year=config.price_year or base,
         period_years=period,

@@ -47,7 +47,7 @@ class SettingsForm(forms.ModelForm):
 
 
 class ExtraAlternativeForm(forms.ModelForm):
-    """An alternative measure beside the initiative itself."""
+    """An alternative measure beside the initiative or proposal itself."""
 
     wide_fields = ("description",)
 
@@ -58,7 +58,7 @@ class ExtraAlternativeForm(forms.ModelForm):
 
 
 class ExtraLineForm(forms.ModelForm):
-    """A cost or benefit the registers do not hold, for the initiative or an alternative."""
+    """A cost or benefit the registers do not hold, for the subject or an alternative."""
 
     wide_fields = ("note",)
 
@@ -103,10 +103,12 @@ class ExtraLineForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         alternative = self.fields["alternative"]
         alternative.queryset = ExtraAlternative.objects.filter(
-            initiative_id=self.instance.initiative_id
+            initiative_id=self.instance.initiative_id, proposal_id=self.instance.proposal_id
         )
         alternative.objects = alternatives
-        alternative.empty_label = _("The initiative itself")
+        alternative.empty_label = (
+            _("The initiative itself") if self.instance.initiative_id else _("The proposal itself")
+        )
         organisation = self.fields["organisation"]
         organisation.queryset = Organisation.objects.order_by("name")
         organisation.objects = organisations

@@ -1,7 +1,8 @@
-"""What an initiative's cost-benefit analysis needs beyond the registers: its settings, extra
-lines and alternatives that the registers do not hold, and frozen snapshots that decision
-cases refer to. The analysis itself is built from cost lines and priced benefits each time
-(see ``build.py``), so it never drifts from the registers."""
+"""What a cost-benefit analysis needs beyond the registers: its settings, extra lines and
+alternatives that the registers do not hold, and frozen snapshots that decision cases refer
+to. An analysis is of one *subject*: an initiative, or a proposal that is not an initiative
+yet. An initiative's analysis is built from its cost lines and priced benefits each time (see
+``build.py``), so it never drifts from the registers; a proposal's from its extra lines."""
 
 from __future__ import annotations
 
@@ -17,22 +18,71 @@ from nytte.benefits.choices import BeneficiaryGroup
 from nytte.core.models import Organisation, Programme
 from nytte.economics import DEFAULT_PARAMETER_SET, PARAMETER_SETS
 from nytte.portfolio.models import YEAR_VALIDATORS, Initiative
+from nytte.proposals.models import Proposal
 
 from .choices import BENEFIT_CATEGORIES, COST_CATEGORIES, DistributionChoice, LineCategory, LineKind
 
 PARAMETER_SET_CHOICES = [(name, name) for name in PARAMETER_SETS]
 
+Subject = Initiative | Proposal
 
-class AnalysisSettings(models.Model):
-    """How an initiative's socio-economic analysis (samfunnsøkonomisk analyse) is run: base
-    year, price year (kroneår), period and the named parameter set it uses."""
 
-    initiative = models.OneToOneField(
-        Initiative,
-        verbose_name=_("initiative"),
-        on_delete=models.CASCADE,
-        related_name="analysis_settings",
+def subject_keys(
+    field: type[models.ForeignKey], related_name: str
+) -> tuple[models.ForeignKey, models.ForeignKey]:
+    """The initiative and proposal keys of a row; ``one_subject`` makes exactly one set."""
+    return tuple(  # type: ignore[return-value]
+        field(
+            model,
+            verbose_name=label,
+            null=True,
+            blank=True,
+            on_delete=models.CASCADE,
+            related_name=related_name,
+        )
+        for model, label in ((Initiative, _("initiative")), (Proposal, _("proposal")))
     )
+
+
+def one_subject(name: str) -> models.CheckConstraint:
+    """Every row belongs to exactly one initiative or one proposal."""
+    return models.CheckConstraint(
+        condition=models.Q(initiative__isnull=False, proposal__isnull=True)
+        | models.Q(initiative__isnull=True, proposal__isnull=False),
+        name=name,
+    )
+
+
+class OfSubject(models.Model):
+    """Rights and naming follow the subject: its programme, its owners."""
+
+    initiative: Any
+    proposal: Any
+
+    class Meta:
+        abstract = True
+
+    @property
+    def subject(self) -> Subject:
+        return self.initiative if self.initiative_id else self.proposal
+
+    @property
+    def subject_code(self) -> str:
+        subject = self.subject
+        return subject.code if isinstance(subject, Initiative) else subject.reference
+
+    def get_permission_programme(self) -> Programme:
+        return self.subject.programme
+
+    def is_owned_by(self, user: Any) -> bool:
+        return self.subject.is_owned_by(user)
+
+
+class AnalysisSettings(OfSubject):
+    """How a socio-economic analysis (samfunnsøkonomisk analyse) is run: base year, price
+    year (kroneår), period and the named parameter set it uses."""
+
+    initiative, proposal = subject_keys(models.OneToOneField, "analysis_settings")
     base_year = models.PositiveSmallIntegerField(
         _("base year"),
         null=True,
@@ -76,56 +126,42 @@ class AnalysisSettings(models.Model):
     class Meta:
         verbose_name = _("analysis settings")
         verbose_name_plural = _("analysis settings")
+        constraints = [one_subject("analysis_settings_one_subject")]
 
     def __str__(self) -> str:
-        return f"{self.initiative.code}"
-
-    def get_permission_programme(self) -> Programme:
-        return self.initiative.programme
-
-    def is_owned_by(self, user: Any) -> bool:
-        return self.initiative.is_owned_by(user)
+        return self.subject_code
 
 
-class ExtraAlternative(models.Model):
-    """An alternative measure beside the initiative itself (the zero alternative is always
-    there and never stored)."""
+class ExtraAlternative(OfSubject):
+    """An alternative measure beside the initiative or proposal itself (the zero alternative
+    is always there and never stored)."""
 
-    initiative = models.ForeignKey(
-        Initiative,
-        verbose_name=_("initiative"),
-        on_delete=models.CASCADE,
-        related_name="extra_alternatives",
-    )
+    initiative, proposal = subject_keys(models.ForeignKey, "extra_alternatives")
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("description"), blank=True)
 
     class Meta:
-        ordering = ["initiative", "name"]
+        ordering = ["name"]
         verbose_name = _("alternative")
         verbose_name_plural = _("alternatives")
         constraints = [
-            models.UniqueConstraint(fields=["initiative", "name"], name="unique_alternative_name")
+            models.UniqueConstraint(fields=["initiative", "name"], name="unique_alternative_name"),
+            models.UniqueConstraint(
+                fields=["proposal", "name"], name="unique_proposal_alternative_name"
+            ),
+            one_subject("extra_alternative_one_subject"),
         ]
 
     def __str__(self) -> str:
         return self.name
 
-    def get_permission_programme(self) -> Programme:
-        return self.initiative.programme
 
-    def is_owned_by(self, user: Any) -> bool:
-        return self.initiative.is_owned_by(user)
-
-
-class ExtraLine(models.Model):
+class ExtraLine(OfSubject):
     """A cost or benefit the registers do not hold (e.g. a one-off effect, a saving outside
-    the benefits register), for the initiative itself or one of the extra alternatives; the
-    same NOK amount in each year from first to last."""
+    the benefits register, or any line of a proposal), for the subject itself or one of the
+    extra alternatives; the same NOK amount in each year from first to last."""
 
-    initiative = models.ForeignKey(
-        Initiative, verbose_name=_("initiative"), on_delete=models.CASCADE, related_name="+"
-    )
+    initiative, proposal = subject_keys(models.ForeignKey, "+")
     alternative = models.ForeignKey(
         ExtraAlternative,
         verbose_name=_("alternative"),
@@ -133,7 +169,7 @@ class ExtraLine(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="lines",
-        help_text=_("Empty: the initiative itself."),
+        help_text=_("Empty: the initiative or proposal itself."),
     )
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=8, choices=LineKind.choices)
@@ -178,7 +214,7 @@ class ExtraLine(models.Model):
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:
-        ordering = ["initiative", "alternative__name", "kind", "name"]
+        ordering = ["alternative__name", "kind", "name"]
         verbose_name = _("extra line")
         verbose_name_plural = _("extra lines")
         constraints = [
@@ -187,16 +223,11 @@ class ExtraLine(models.Model):
                 & models.Q(likely__lte=models.F("high")),
                 name="extra_line_low_likely_high_ordered",
             ),
+            one_subject("extra_line_one_subject"),
         ]
 
     def __str__(self) -> str:
         return self.name
-
-    def get_permission_programme(self) -> Programme:
-        return self.initiative.programme
-
-    def is_owned_by(self, user: Any) -> bool:
-        return self.initiative.is_owned_by(user)
 
     @property
     def falls_on(self) -> str:
@@ -217,26 +248,20 @@ class ExtraLine(models.Model):
         allowed = COST_CATEGORIES if self.kind == LineKind.COST else BENEFIT_CATEGORIES
         if self.kind and self.category and self.category not in allowed:
             errors["category"] = _("This category does not fit the kind of line.")
-        if (
-            self.alternative_id
-            and self.initiative_id
-            and self.alternative.initiative_id != self.initiative_id
+        if self.alternative_id and (
+            self.alternative.initiative_id != self.initiative_id
+            or self.alternative.proposal_id != self.proposal_id
         ):
-            errors["alternative"] = _("The alternative belongs to another initiative.")
+            errors["alternative"] = _("The alternative belongs to another analysis.")
         if errors:
             raise ValidationError(errors)
 
 
-class Snapshot(models.Model):
+class Snapshot(OfSubject):
     """A frozen analysis: inputs, parameter set and results as they were, for a decision case
     to refer to; later changes to the registers never change it."""
 
-    initiative = models.ForeignKey(
-        Initiative,
-        verbose_name=_("initiative"),
-        on_delete=models.CASCADE,
-        related_name="analysis_snapshots",
-    )
+    initiative, proposal = subject_keys(models.ForeignKey, "analysis_snapshots")
     version = models.PositiveIntegerField(_("version"))
     note = models.CharField(_("what it is for"), max_length=500, blank=True)
     parameter_set = models.CharField(_("parameter set"), max_length=60)
@@ -255,23 +280,21 @@ class Snapshot(models.Model):
     created_at = models.DateTimeField(_("frozen"), auto_now_add=True)
 
     class Meta:
-        ordering = ["initiative", "-version"]
+        ordering = ["-version"]
         verbose_name = _("analysis snapshot")
         verbose_name_plural = _("analysis snapshots")
         constraints = [
             models.UniqueConstraint(
                 fields=["initiative", "version"], name="unique_snapshot_version"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["proposal", "version"], name="unique_proposal_snapshot_version"
+            ),
+            one_subject("snapshot_one_subject"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.initiative.code} v{self.version}"
-
-    def get_permission_programme(self) -> Programme:
-        return self.initiative.programme
-
-    def is_owned_by(self, user: Any) -> bool:
-        return self.initiative.is_owned_by(user)
+        return f"{self.subject_code} v{self.version}"
 
 
 from .cofunding_models import CoFundingFacts  # noqa: E402, F401

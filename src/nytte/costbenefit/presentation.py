@@ -28,8 +28,9 @@ from nytte.economics.prepare import prepare
 from nytte.portfolio.models import Initiative
 
 from . import selectors
+from . import subject as subjects
 from .choices import LineCategory
-from .models import Snapshot
+from .models import Snapshot, Subject
 
 MINUS = "\u2212"  # the typographic minus sign, as Norwegian tables print it
 
@@ -157,17 +158,17 @@ class Evaluated:
 
     @property
     def main(self) -> dict[str, Any]:
-        """The initiative's own alternative: the first that is not the zero alternative."""
+        """The subject's own alternative: the first that is not the zero alternative."""
         return next(
             (a for a in self.results["alternatives"] if not a["zero"]),
             self.results["alternatives"][0],
         )
 
 
-def live(initiative: Initiative, analysis: Analysis | None = None) -> Evaluated:
+def live(subject: Subject, analysis: Analysis | None = None) -> Evaluated:
     """The analysis as the registers stand now (or ``analysis``, built from them).
     Raises ``CBAInputError`` when the inputs do not make an analysis."""
-    evaluation = selectors.evaluate(initiative, analysis)
+    evaluation = selectors.evaluate(subject, analysis)
     return Evaluated(
         inputs=evaluation["analysis"].to_dict(),
         results=evaluation["result"].to_dict(),
@@ -721,11 +722,11 @@ def benefit_links(rows: Iterable[Contribution]) -> dict[str, str]:
     return {f"{c.benefit.code} {c.benefit.title}": c.benefit.get_absolute_url() for c in rows}
 
 
-def snapshot_list(initiative: Initiative) -> list[Snapshot]:
-    """The initiative's snapshots, newest first, each with the NNV of the initiative's own
+def snapshot_list(subject: Subject) -> list[Snapshot]:
+    """The subject's snapshots, newest first, each with the NNV of the subject's own
     alternative read inside the database (the frozen JSON is not loaded)."""
     rows = list(
-        Snapshot.objects.filter(initiative=initiative)
+        Snapshot.objects.filter(**subjects.owner_filter(subject))
         .select_related("created_by")
         .defer("inputs", "results", "simulation")
         .annotate(
@@ -740,4 +741,5 @@ def snapshot_list(initiative: Initiative) -> list[Snapshot]:
         except (TypeError, ValueError):
             row.nnv = None
         row.nnv_text = money(row.nnv)
+        row.url = subjects.url(subject, "snapshot", version=row.version)
     return rows

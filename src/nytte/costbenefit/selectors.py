@@ -1,4 +1,5 @@
-"""Reads for cost-benefit analyses: the live evaluation of an initiative and its snapshots."""
+"""Reads for cost-benefit analyses: the live evaluation of an initiative or a proposal, and
+its snapshots."""
 
 from __future__ import annotations
 
@@ -12,34 +13,35 @@ from nytte.economics import (
     tornado,
 )
 from nytte.economics.prepare import prepare
-from nytte.portfolio.models import Initiative
 
+from . import subject as subjects
 from .build import build_analysis, settings_for
-from .models import Snapshot
+from .models import Snapshot, Subject
 
 
-def evaluate(initiative: Initiative, analysis: Analysis | None = None) -> dict[str, Any]:
-    """Compute the result table, the Monte Carlo simulation (with the initiative's
-    iterations and seed), the tornado and the break-even values.
+def evaluate(subject: Subject, analysis: Analysis | None = None) -> dict[str, Any]:
+    """Compute the result table, the Monte Carlo simulation (with the analysis' iterations
+    and seed), the tornado and the break-even values.
 
     Raises ``nytte.economics.CBAInputError`` when the inputs do not make an analysis.
     """
-    config = settings_for(initiative)
-    analysis = analysis or build_analysis(initiative)
+    config = settings_for(subject)
+    analysis = analysis or build_analysis(subject)
     prepared = prepare(analysis)
+    code = subjects.code(subject)
     return {
         "analysis": analysis,
         "result": compute(analysis),
         "simulation": simulate(prepared, iterations=config.iterations, seed=config.seed),
-        "tornado": tornado(prepared, initiative.code),
-        "break_even": break_even(prepared, initiative.code),
+        "tornado": tornado(prepared, code),
+        "break_even": break_even(prepared, code),
         "settings": config,
     }
 
 
-def snapshots(*, initiative: Initiative) -> list[Snapshot]:
+def snapshots(*, subject: Subject) -> list[Snapshot]:
     return list(
-        Snapshot.objects.filter(initiative=initiative)
+        Snapshot.objects.filter(**subjects.owner_filter(subject))
         .select_related("created_by")
         .defer("inputs", "results", "simulation")
     )

@@ -1,74 +1,75 @@
 """Writes for cost-benefit analyses: settings, extra lines and alternatives, and frozen
-snapshots. Rights follow the initiative: its owners, facilitators and programme admins."""
+snapshots. Rights follow the subject (``subject.edit_action``): an initiative's owners,
+facilitators and programme admins; for a proposal, facilitators and programme admins."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import Max
 
-from nytte.core.permissions import Action, ProgrammeScoped, check
+from nytte.core.permissions import check
 from nytte.core.services import object_create, object_delete, object_update
-from nytte.portfolio.models import Initiative
 
 from . import selectors
-from .models import AnalysisSettings, Snapshot
+from . import subject as subjects
+from .models import AnalysisSettings, ExtraAlternative, ExtraLine, Snapshot, Subject
 
-M = TypeVar("M", bound=models.Model)
+M = TypeVar("M", bound=ExtraLine | ExtraAlternative)
 
 
-def _require(acting_user: Any, action: Action, obj: ProgrammeScoped) -> None:
+def _require(acting_user: Any, subject: Subject) -> None:
     if acting_user is not None:
-        check(acting_user, action, obj)
+        check(acting_user, subjects.edit_action(subject), subject)
 
 
 @transaction.atomic
 def settings_save(
-    *, initiative: Initiative, data: Mapping[str, Any], acting_user: Any
+    *, subject: Subject, data: Mapping[str, Any], acting_user: Any
 ) -> AnalysisSettings:
-    _require(acting_user, Action.EDIT, initiative)
-    existing = AnalysisSettings.objects.filter(initiative=initiative).first()
+    _require(acting_user, subject)
+    owner = subjects.owner_filter(subject)
+    existing = AnalysisSettings.objects.filter(**owner).first()
     if existing is None:
-        return object_create(
-            AnalysisSettings(initiative=initiative, **data), acting_user=acting_user
-        )
+        return object_create(AnalysisSettings(**owner, **data), acting_user=acting_user)
     return object_update(existing, acting_user=acting_user, data=data)
 
 
 @transaction.atomic
 def line_create(instance: M, *, acting_user: Any) -> M:
     """Create an extra line or an extra alternative."""
-    _require(acting_user, Action.EDIT, instance)
+    _require(acting_user, instance.subject)
     return object_create(instance, acting_user=acting_user)
 
 
 @transaction.atomic
 def line_update(instance: M, *, data: Mapping[str, Any], acting_user: Any) -> M:
-    _require(acting_user, Action.EDIT, instance)
+    _require(acting_user, instance.subject)
     return object_update(instance, acting_user=acting_user, data=data)
 
 
 @transaction.atomic
-def line_delete(instance: models.Model, *, acting_user: Any) -> None:
-    _require(acting_user, Action.EDIT, instance)
+def line_delete(instance: ExtraLine | ExtraAlternative, *, acting_user: Any) -> None:
+    _require(acting_user, instance.subject)
     object_delete(instance, acting_user=acting_user)
 
 
 @transaction.atomic
-def snapshot_freeze(*, initiative: Initiative, note: str = "", acting_user: Any) -> Snapshot:
+def snapshot_freeze(*, subject: Subject, note: str = "", acting_user: Any) -> Snapshot:
     """Freeze the analysis as it stands: inputs, parameter set, results and simulation.
 
     Raises ``CBAInputError`` (with a clear message) when the analysis cannot be computed.
     """
-    _require(acting_user, Action.EDIT, initiative)
-    evaluation = selectors.evaluate(initiative)
-    # Lock the initiative so two people freezing at once get different versions.
-    Initiative.objects.select_for_update().filter(pk=initiative.pk).first()
-    latest = Snapshot.objects.filter(initiative=initiative).aggregate(v=Max("version"))["v"]
+    _require(acting_user, subject)
+    evaluation = selectors.evaluate(subject)
+    # Lock the subject's row so two people freezing at once get different versions.
+    type(subject).objects.select_for_update().filter(pk=subject.pk).first()
+    owner = subjects.owner_filter(subject)
+    latest = Snapshot.objects.filter(**owner).aggregate(v=Max("version"))["v"]
     snapshot = Snapshot(
-        initiative=initiative,
+        **owner,
         version=(latest or 0) + 1,
         note=note,
         parameter_set=evaluation["analysis"].parameter_set,

@@ -1,11 +1,13 @@
-"""An initiative's cost-benefit page: the live analysis computed from the registers on every
-request, its frozen snapshots, and both as Excel.
+"""The cost-benefit page of an initiative or a proposal: the live analysis computed from the
+registers on every request, its frozen snapshots, and both as Excel. The same views serve
+both subjects; initiative URLs carry ``code``, proposal URLs ``number``.
 
 The live page is one URL: GET shows it (``?edit=line-5`` opens a line's form in place), POST
 carries an ``action`` (settings, line-add/update/delete, alternative-add/update/delete,
 freeze). With HTMX a form swaps the page's content, so the tables and charts recompute at
 once; without JavaScript the POST redirects back (or shows the refused form as typed).
-Permissions: the programme's viewers see; Action.EDIT on the initiative changes and freezes.
+Permissions: the programme's viewers see; ``subject.edit_action`` on the subject changes
+and freezes (EDIT on an initiative, FACILITATE on a proposal).
 """
 
 from __future__ import annotations
@@ -31,11 +33,13 @@ from nytte.core.models import Organisation, Programme
 from nytte.core.permissions import Action, can, check
 from nytte.economics import CBAInputError
 from nytte.portfolio.models import Initiative
+from nytte.proposals.models import Proposal
 
 from . import charts, excel, presentation, services
+from . import subject as subjects
 from .build import build_analysis, settings_for
 from .forms import ExtraAlternativeForm, ExtraLineForm, FreezeForm, SettingsForm
-from .models import ExtraAlternative, ExtraLine, Snapshot
+from .models import ExtraAlternative, ExtraLine, Snapshot, Subject
 
 # ---------------------------------------------------------------------------------------------
 # Lookups
@@ -51,38 +55,57 @@ def _programme(request: HttpRequest, slug: str) -> Programme:
     return programme
 
 
-def _initiative(programme: Programme, code: str) -> Initiative:
+def _subject(programme: Programme, code: str | None, number: int | None) -> Subject:
+    """The initiative (by ``code``) or the proposal (by ``number``), or 404."""
+    subject: Subject
     try:
-        initiative = Initiative.objects.select_related("owner_organisation").get(
-            programme=programme, code=code
-        )
-    except Initiative.DoesNotExist as exc:
+        if code is not None:
+            subject = Initiative.objects.select_related("owner_organisation").get(
+                programme=programme, code=code
+            )
+        else:
+            subject = Proposal.objects.get(programme=programme, number=number)
+    except (Initiative.DoesNotExist, Proposal.DoesNotExist) as exc:
         raise Http404 from exc
-    initiative.programme = programme
-    return initiative
+    subject.programme = programme
+    return subject
 
 
-def _crumbs(programme: Programme, initiative: Initiative, *extra: dict[str, Any]) -> list[Any]:
+def _lookup(
+    request: HttpRequest, slug: str, code: str | None, number: int | None
+) -> tuple[Programme, Subject]:
+    programme = _programme(request, slug)
+    return programme, _subject(programme, code, number)
+
+
+def _fresh(subject: Subject) -> Subject:
+    """The subject read anew: the old object caches its settings as they were."""
+    if isinstance(subject, Initiative):
+        return _subject(subject.programme, subject.code, None)
+    return _subject(subject.programme, None, subject.number)
+
+
+def _crumbs(programme: Programme, subject: Subject, *extra: dict[str, Any]) -> list[Any]:
+    slug = {"slug": programme.slug}
+    if isinstance(subject, Initiative):
+        parents = [
+            {"label": _("Portfolio"), "url": reverse("portfolio:overview", kwargs=slug)},
+            {"label": _("Initiatives"), "url": reverse("portfolio:initiative_list", kwargs=slug)},
+        ]
+    else:
+        parents = [
+            {"label": _("Proposals"), "url": reverse("proposals:proposal_list", kwargs=slug)}
+        ]
     return [
-        {
-            "label": _("Portfolio"),
-            "url": reverse("portfolio:overview", kwargs={"slug": programme.slug}),
-        },
-        {
-            "label": _("Initiatives"),
-            "url": reverse("portfolio:initiative_list", kwargs={"slug": programme.slug}),
-        },
-        {"label": initiative.code, "url": initiative.get_absolute_url()},
-        {"label": _("Cost-benefit analysis"), "url": _analysis_url(initiative)},
+        *parents,
+        {"label": subjects.code(subject), "url": subject.get_absolute_url()},
+        {"label": _("Cost-benefit analysis"), "url": _analysis_url(subject)},
         *extra,
     ]
 
 
-def _analysis_url(initiative: Initiative) -> str:
-    return reverse(
-        "costbenefit:analysis",
-        kwargs={"slug": initiative.programme.slug, "code": initiative.code},
-    )
+def _analysis_url(subject: Subject) -> str:
+    return subjects.url(subject, "analysis")
 
 
 def _int(value: str | None) -> int | None:
@@ -157,19 +180,20 @@ def _evaluated_context(ev: presentation.Evaluated) -> dict[str, Any]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def analysis(request: HttpRequest, slug: str, code: str) -> HttpResponse:
-    programme = _programme(request, slug)
-    initiative = _initiative(programme, code)
+def analysis(
+    request: HttpRequest, slug: str, code: str | None = None, number: int | None = None
+) -> HttpResponse:
+    programme, subject = _lookup(request, slug, code, number)
     if request.method == "POST":
-        check(request.user, Action.EDIT, initiative)
-        return _post(request, programme, initiative)
-    return _render(request, programme, initiative, partial="content")
+        check(request.user, subjects.edit_action(subject), subject)
+        return _post(request, programme, subject)
+    return _render(request, programme, subject, partial="content")
 
 
 def _render(
     request: HttpRequest,
     programme: Programme,
-    initiative: Initiative,
+    subject: Subject,
     *,
     bound: dict[str, BaseForm] | None = None,
     editing: str | None = None,
@@ -179,32 +203,33 @@ def _render(
     """The page. ``bound`` holds a refused form (as typed) in place of its blank one;
     ``editing`` ("line-5", "alternative-2") names the row whose form is open."""
     bound = bound or {}
-    may_edit = can(request.user, Action.EDIT, initiative)
-    config = settings_for(initiative)
-    built = build_analysis(initiative)
+    may_edit = can(request.user, subjects.edit_action(subject), subject)
+    config = settings_for(subject)
+    built = build_analysis(subject)
+    owner = subjects.owner_filter(subject)
     error = ""
     context: dict[str, Any] = {}
-    try:
-        ev = presentation.live(initiative, built)
-    except CBAInputError as exc:
-        error = str(exc)
-    else:
-        context.update(_evaluated_context(ev))
-    contributions = presentation.contributions(initiative)
-    alternatives = list(ExtraAlternative.objects.filter(initiative=initiative).order_by("name"))
-    lines = list(
-        ExtraLine.objects.filter(initiative=initiative).select_related(
-            "organisation", "alternative"
-        )
-    )
-    analysis_url = _analysis_url(initiative)
+    # Nothing entered yet: say what to enter rather than show a table of zeros.
+    empty = not any(alt.lines or alt.effects for alt in built.alternatives)
+    if not empty:
+        try:
+            ev = presentation.live(subject, built)
+        except CBAInputError as exc:
+            error = str(exc)
+        else:
+            context.update(_evaluated_context(ev))
+    contributions = presentation.contributions(subject) if isinstance(subject, Initiative) else []
+    alternatives = list(ExtraAlternative.objects.filter(**owner).order_by("name"))
+    lines = list(ExtraLine.objects.filter(**owner).select_related("organisation", "alternative"))
+    analysis_url = _analysis_url(subject)
     context.update(
         {
             "programme": programme,
-            "initiative": initiative,
-            "crumbs": _crumbs(programme, initiative),
+            **_subject_context(subject),
+            "crumbs": _crumbs(programme, subject),
             "may_edit": may_edit,
             "error": error,
+            "empty": empty,
             "notice": notice,
             "config": config,
             "analysis_url": analysis_url,
@@ -214,26 +239,36 @@ def _render(
             ),
             "alternatives": alternatives,
             "lines": lines,
-            "snapshots": presentation.snapshot_list(initiative),
+            "snapshots": presentation.snapshot_list(subject),
             "live": True,
         }
     )
     if may_edit:
         if editing is None and request.method == "GET":
             editing = request.GET.get("edit") or None
-        context.update(_forms(programme, initiative, config, alternatives, lines, bound, editing))
+        context.update(_forms(subject, config, alternatives, lines, bound, editing))
     return render_page(request, "costbenefit/analysis.html", context, partial=partial)
 
 
+def _subject_context(subject: Subject) -> dict[str, Any]:
+    """What the templates need to name and link the subject, whichever kind it is."""
+    return {
+        "subject": subject,
+        "subject_code": subjects.code(subject),
+        "is_initiative": isinstance(subject, Initiative),
+        "export_url": subjects.url(subject, "export"),
+    }
+
+
 def _forms(
-    programme: Programme,
-    initiative: Initiative,
+    subject: Subject,
     config: Any,
     alternatives: list[ExtraAlternative],
     lines: list[ExtraLine],
     bound: dict[str, BaseForm],
     editing: str | None,
 ) -> dict[str, Any]:
+    owner = subjects.owner_filter(subject)
     organisations = list(Organisation.objects.order_by("name"))
     choices = {"alternatives": alternatives, "organisations": organisations}
     forms: dict[str, Any] = {
@@ -241,11 +276,9 @@ def _forms(
         or SettingsForm(instance=copy.copy(config), prefix="settings"),
         "freeze_form": bound.get("freeze") or FreezeForm(prefix="freeze"),
         "line_add_form": bound.get("line-add")
-        or ExtraLineForm(instance=ExtraLine(initiative=initiative), prefix="line-add", **choices),
+        or ExtraLineForm(instance=ExtraLine(**owner), prefix="line-add", **choices),
         "alternative_add_form": bound.get("alternative-add")
-        or ExtraAlternativeForm(
-            instance=ExtraAlternative(initiative=initiative), prefix="alternative-add"
-        ),
+        or ExtraAlternativeForm(instance=ExtraAlternative(**owner), prefix="alternative-add"),
         "line_edit_form": None,
         "alternative_edit_form": None,
         "editing": editing,
@@ -285,10 +318,10 @@ SAVED = {
 ANCHORS = {"settings": "basis", "line": "extra-lines", "alternative": "alternatives"}
 
 
-def _post(request: HttpRequest, programme: Programme, initiative: Initiative) -> HttpResponse:
+def _post(request: HttpRequest, programme: Programme, subject: Subject) -> HttpResponse:
     action = request.POST.get("action", "")
     if action == "freeze":
-        return _freeze(request, programme, initiative)
+        return _freeze(request, programme, subject)
     kind, _dash, verb = action.partition("-")
     if action != "settings" and (
         kind not in {"line", "alternative"} or verb not in {"add", "update", "delete"}
@@ -298,12 +331,12 @@ def _post(request: HttpRequest, programme: Programme, initiative: Initiative) ->
     editing: str | None = None
     if action == "settings":
         form = SettingsForm(
-            request.POST, instance=copy.copy(settings_for(initiative)), prefix="settings"
+            request.POST, instance=copy.copy(settings_for(subject)), prefix="settings"
         )
         if form.is_valid():
             try:
                 services.settings_save(
-                    initiative=initiative, data=form.cleaned_data, acting_user=request.user
+                    subject=subject, data=form.cleaned_data, acting_user=request.user
                 )
             except ValidationError as exc:
                 _add_errors(form, exc)
@@ -312,7 +345,8 @@ def _post(request: HttpRequest, programme: Programme, initiative: Initiative) ->
         instance = None
         if verb != "add":
             instance = get_object_or_404(
-                model.objects.filter(initiative=initiative), pk=_int(request.POST.get("pk"))
+                model.objects.filter(**subjects.owner_filter(subject)),
+                pk=_int(request.POST.get("pk")),
             )
         if instance is not None and verb == "delete":
             services.line_delete(instance, acting_user=request.user)
@@ -320,7 +354,7 @@ def _post(request: HttpRequest, programme: Programme, initiative: Initiative) ->
             prefix = f"{kind}-{'edit' if instance else 'add'}"
             if instance is not None:
                 editing = f"{kind}-{instance.pk}"
-            form = _line_form(request, initiative, kind, instance, prefix)
+            form = _line_form(request, subject, kind, instance, prefix)
             if form.is_valid():
                 try:
                     if instance is None:
@@ -336,7 +370,7 @@ def _post(request: HttpRequest, programme: Programme, initiative: Initiative) ->
         return _render(
             request,
             programme,
-            initiative,
+            subject,
             bound={key: form},
             editing=editing,
             partial="content",
@@ -344,46 +378,45 @@ def _post(request: HttpRequest, programme: Programme, initiative: Initiative) ->
     notice = str(SAVED[action])
     if not request.htmx:
         messages.success(request, notice)
-        return redirect(f"{_analysis_url(initiative)}#{ANCHORS[kind]}")
-    # A fresh initiative: the old one caches its settings as they were before the save.
-    initiative = _initiative(programme, initiative.code)
-    return _render(request, programme, initiative, notice=notice, partial="content")
+        return redirect(f"{_analysis_url(subject)}#{ANCHORS[kind]}")
+    return _render(request, programme, _fresh(subject), notice=notice, partial="content")
 
 
 def _line_form(
     request: HttpRequest,
-    initiative: Initiative,
+    subject: Subject,
     kind: str,
     instance: Model | None,
     prefix: str,
 ) -> BaseForm:
     """The bound form for an extra line or alternative. It validates a copy, so the service
     still sees the stored values as "before" for the change log."""
+    owner = subjects.owner_filter(subject)
     if kind == "alternative":
         return ExtraAlternativeForm(
             request.POST,
-            instance=copy.copy(instance) if instance else ExtraAlternative(initiative=initiative),
+            instance=copy.copy(instance) if instance else ExtraAlternative(**owner),
             prefix=prefix,
         )
-    alternatives = list(ExtraAlternative.objects.filter(initiative=initiative).order_by("name"))
+    alternatives = list(ExtraAlternative.objects.filter(**owner).order_by("name"))
     organisations = list(Organisation.objects.order_by("name"))
     return ExtraLineForm(
         request.POST,
-        instance=copy.copy(instance) if instance else ExtraLine(initiative=initiative),
+        instance=copy.copy(instance) if instance else ExtraLine(**owner),
         prefix=prefix,
         alternatives=alternatives,
         organisations=organisations,
     )
 
 
-def _freeze(request: HttpRequest, programme: Programme, initiative: Initiative) -> HttpResponse:
+def _freeze(request: HttpRequest, programme: Programme, subject: Subject) -> HttpResponse:
     """Freeze the analysis as a new snapshot and go to it; an analysis that cannot be
     computed is refused with the engine's message next to the form."""
     form = FreezeForm(request.POST, prefix="freeze")
     if form.is_valid():
         try:
             snapshot = services.snapshot_freeze(
-                initiative=initiative, note=form.cleaned_data["note"], acting_user=request.user
+                subject=subject, note=form.cleaned_data["note"], acting_user=request.user
             )
         except CBAInputError as exc:
             form.add_error(
@@ -393,7 +426,7 @@ def _freeze(request: HttpRequest, programme: Programme, initiative: Initiative) 
         except ValidationError as exc:
             _add_errors(form, exc, "note")
         else:
-            url = _snapshot_url(initiative, snapshot.version)
+            url = _snapshot_url(subject, snapshot.version)
             messages.success(
                 request,
                 _t("Version %(version)s of the analysis was frozen.")
@@ -402,50 +435,55 @@ def _freeze(request: HttpRequest, programme: Programme, initiative: Initiative) 
             if request.htmx:
                 return HttpResponse(status=204, headers={"HX-Redirect": url})
             return redirect(url)
-    return _render(request, programme, initiative, bound={"freeze": form}, partial="content")
+    return _render(request, programme, subject, bound={"freeze": form}, partial="content")
 
 
-def _snapshot_url(initiative: Initiative, version: int) -> str:
-    return reverse(
-        "costbenefit:snapshot",
-        kwargs={"slug": initiative.programme.slug, "code": initiative.code, "version": version},
-    )
+def _snapshot_url(subject: Subject, version: int) -> str:
+    return subjects.url(subject, "snapshot", version=version)
 
 
 # ---------------------------------------------------------------------------------------------
 # Snapshots
 
 
-def _snapshot(initiative: Initiative, version: int) -> Snapshot:
+def _snapshot(subject: Subject, version: int) -> Snapshot:
     return get_object_or_404(
-        Snapshot.objects.select_related("created_by"), initiative=initiative, version=version
+        Snapshot.objects.select_related("created_by"),
+        version=version,
+        **subjects.owner_filter(subject),
     )
 
 
 @login_required
 @require_GET
-def snapshot(request: HttpRequest, slug: str, code: str, version: int) -> HttpResponse:
+def snapshot(
+    request: HttpRequest,
+    slug: str,
+    version: int,
+    code: str | None = None,
+    number: int | None = None,
+) -> HttpResponse:
     """A frozen analysis, drawn from its JSON only: later changes to the registers, the
     settings or the extra lines never change what it shows."""
-    programme = _programme(request, slug)
-    initiative = _initiative(programme, code)
-    frozen = _snapshot(initiative, version)
+    programme, subject = _lookup(request, slug, code, number)
+    frozen = _snapshot(subject, version)
     context = _evaluated_context(presentation.frozen(frozen))
     context.update(
         {
             "programme": programme,
-            "initiative": initiative,
+            **_subject_context(subject),
+            "snapshot_export_url": subjects.url(subject, "snapshot_export", version=version),
             "snapshot": frozen,
             "crumbs": _crumbs(
                 programme,
-                initiative,
+                subject,
                 {
                     "label": _t("Version %(version)s") % {"version": frozen.version},
-                    "url": _snapshot_url(initiative, frozen.version),
+                    "url": _snapshot_url(subject, frozen.version),
                 },
             ),
             "inputs": presentation.inputs(frozen.inputs),
-            "analysis_url": _analysis_url(initiative),
+            "analysis_url": _analysis_url(subject),
             "live": False,
         }
     )
@@ -464,28 +502,34 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def export(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+def export(
+    request: HttpRequest, slug: str, code: str | None = None, number: int | None = None
+) -> HttpResponse:
     """The live analysis as a workbook with the page's layout."""
-    programme = _programme(request, slug)
-    initiative = _initiative(programme, code)
+    subject = _lookup(request, slug, code, number)[1]
     try:
-        ev = presentation.live(initiative)
+        ev = presentation.live(subject)
     except CBAInputError as exc:
         messages.error(
             request,
             _t("The analysis cannot be computed, so there is nothing to export: %(reason)s")
             % {"reason": str(exc)},
         )
-        return redirect(_analysis_url(initiative))
-    return _xlsx(excel.workbook(ev), excel.filename(initiative.code))
+        return redirect(_analysis_url(subject))
+    return _xlsx(excel.workbook(ev), excel.filename(subjects.code(subject)))
 
 
 @login_required
 @require_GET
-def snapshot_export(request: HttpRequest, slug: str, code: str, version: int) -> HttpResponse:
+def snapshot_export(
+    request: HttpRequest,
+    slug: str,
+    version: int,
+    code: str | None = None,
+    number: int | None = None,
+) -> HttpResponse:
     """A snapshot as a workbook, from its frozen JSON."""
-    programme = _programme(request, slug)
-    initiative = _initiative(programme, code)
-    frozen = _snapshot(initiative, version)
+    subject = _lookup(request, slug, code, number)[1]
+    frozen = _snapshot(subject, version)
     content = excel.workbook(presentation.frozen(frozen), snapshot=frozen)
-    return _xlsx(content, excel.filename(initiative.code, frozen.version))
+    return _xlsx(content, excel.filename(subjects.code(subject), frozen.version))
