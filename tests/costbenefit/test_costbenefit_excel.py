@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
-from nytte.costbenefit import excel, presentation, selectors, services
+from nytte.core.excel_views import CONTENT_TYPE
+from nytte.costbenefit import presentation, selectors, services
 from nytte.costbenefit.models import ExtraLine
 from nytte.portfolio.models import CostLine
 from tests.factories import (
@@ -74,7 +75,7 @@ def url(initiative, name="export", **kwargs):
 
 def open_workbook(response) -> openpyxl.Workbook:
     assert response.status_code == 200
-    assert response["Content-Type"] == excel.CONTENT_TYPE
+    assert response["Content-Type"] == CONTENT_TYPE
     return openpyxl.load_workbook(io.BytesIO(response.content))
 
 

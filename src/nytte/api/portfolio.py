@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from nytte.core import selectors as core_selectors
+from nytte.core.lookups import programme_or_404 as _programme
 from nytte.core.models import Organisation, Programme, User
 from nytte.core.permissions import Action, check
 from nytte.portfolio import selectors, services
@@ -63,15 +63,6 @@ I = P + "/initiatives/{code}"  # noqa: E741
 
 
 # -- lookups --
-
-
-def _programme(request: HttpRequest, slug: str, action: Action = Action.VIEW) -> Programme:
-    try:
-        programme = core_selectors.programme_get(slug=slug)
-    except Programme.DoesNotExist as exc:
-        raise Http404 from exc
-    check(request.user, action, programme)
-    return programme
 
 
 def _initiative(request: HttpRequest, slug: str, code: str) -> Initiative:

@@ -21,7 +21,6 @@ from xlsxwriter.worksheet import Worksheet
 from .plan import NON_PRICED, display
 from .plan_docx import clean, goal_text, own_agency_rule, plan_title, version_text
 
-CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 WORKBOOK_OPTIONS = {
     "in_memory": True,
     "strings_to_formulas": False,

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from nytte.core.htmx import render_page
+from nytte.core.listing import sort_header
 from nytte.core.models import Organisation, Programme
 from nytte.core.permissions import Action, can, check
 from nytte.portfolio.forms import LineForm, listed
@@ -162,23 +163,9 @@ def _ordered(queryset: QuerySet[Benefit]) -> QuerySet[Benefit]:
 
 def _sort_columns(sort: str) -> list[dict[str, Any]]:
     """Sortable column headers: the link each offers and the aria-sort it carries now."""
-    result = []
-    for key, label, numeric in SORT_COLUMNS:
-        state = "none"
-        if key and sort == key:
-            state = "ascending"
-        elif key and sort == f"-{key}":
-            state = "descending"
-        result.append(
-            {
-                "key": key,
-                "label": label,
-                "numeric": numeric,
-                "aria_sort": state if key else None,
-                "next": f"-{key}" if state == "ascending" else key,
-            }
-        )
-    return result
+    return [
+        sort_header(key, label, sort) | {"numeric": numeric} for key, label, numeric in SORT_COLUMNS
+    ]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -23,8 +23,6 @@ from django.utils.translation import gettext as _
 from . import presentation
 from .models import Snapshot
 
-CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 RESULT_SHEET = "Resultat"
 BASIS_SHEET = "Grunnlag"
 CASH_FLOW_SHEET = "Kontantstrømmer"

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from nytte.core import selectors as core_selectors
+from nytte.core.excel_views import xlsx_response
 from nytte.core.htmx import render_page
 from nytte.core.models import Organisation, Programme
 from nytte.core.permissions import Action, can, check
@@ -494,12 +495,6 @@ def snapshot(
 # Excel
 
 
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=excel.CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @login_required
 @require_GET
 def export(
@@ -516,7 +511,7 @@ def export(
             % {"reason": str(exc)},
         )
         return redirect(_analysis_url(subject))
-    return _xlsx(excel.workbook(ev), excel.filename(subjects.code(subject)))
+    return xlsx_response(excel.workbook(ev), excel.filename(subjects.code(subject)))
 
 
 @login_required
@@ -532,4 +527,4 @@ def snapshot_export(
     subject = _lookup(request, slug, code, number)[1]
     frozen = _snapshot(subject, version)
     content = excel.workbook(presentation.frozen(frozen), snapshot=frozen)
-    return _xlsx(content, excel.filename(subjects.code(subject), frozen.version))
+    return xlsx_response(content, excel.filename(subjects.code(subject), frozen.version))

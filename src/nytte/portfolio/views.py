@@ -29,6 +29,8 @@ from nytte.benefits import selectors as benefit_selectors
 from nytte.benefits.totals import attributed_amount, benefit_totals
 from nytte.core import selectors as core_selectors
 from nytte.core.htmx import render_page
+from nytte.core.listing import sort_header
+from nytte.core.lookups import programme_or_404 as _programme
 from nytte.core.models import Programme
 from nytte.core.permissions import Action, can, check
 
@@ -61,16 +63,6 @@ TAB_NAMES = {name for name, _label in TABS}
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
-
-
-def _programme(request: HttpRequest, slug: str, action: Action = Action.VIEW) -> Programme:
-    """The programme, or 404 for a missing one or one the user has no role in."""
-    try:
-        programme = core_selectors.programme_get(slug=slug)
-    except Programme.DoesNotExist as exc:
-        raise Http404 from exc
-    check(request.user, action, programme)
-    return programme
 
 
 def _initiative(programme: Programme, code: str, *, full: bool = False) -> Initiative:
@@ -220,22 +212,7 @@ def _sort_columns(sort: str) -> list[dict[str, Any]]:
         (None, _("Size")),
         (None, _("Quality assurance")),
     ]
-    result = []
-    for key, label in columns:
-        state = "none"
-        if key and sort == key:
-            state = "ascending"
-        elif key and sort == f"-{key}":
-            state = "descending"
-        result.append(
-            {
-                "key": key,
-                "label": label,
-                "aria_sort": state if key else None,
-                "next": f"-{key}" if state == "ascending" else key,
-            }
-        )
-    return result
+    return [sort_header(key, label, sort) for key, label in columns]
 
 
 # ---------------------------------------------------------------------------------------------

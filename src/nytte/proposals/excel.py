@@ -25,7 +25,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import zipfile
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -37,19 +36,24 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.db import transaction
 from django.db.models import Count
 from django.http import Http404
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 from xlsxwriter.workbook import Workbook
 
 from nytte.core.models import Organisation, Programme, User
 from nytte.core.permissions import Action, check
-from nytte.portfolio.excel.export import CHUNK, WORKBOOK_OPTIONS, _cell_writers
-from nytte.portfolio.excel.format import CONTENT_TYPE, SheetSpec, labels
+from nytte.portfolio.excel.export import CHUNK, WORKBOOK_OPTIONS, _cell_writers, write_legend
+from nytte.portfolio.excel.format import CONTENT_TYPE, LEGEND, SheetSpec, labels
 from nytte.portfolio.excel.format import Column as BaseColumn
-from nytte.portfolio.excel.read import OMIT, CellError, _blank, _parse, read_bytes
+from nytte.portfolio.excel.read import (
+    OMIT,
+    CellError,
+    _blank,
+    _parse,
+    open_workbook,
+    read_bytes,
+)
 from nytte.portfolio.excel.result import ImportResult, RowError, SheetCounts
 from nytte.portfolio.models import LifeEvent
 
@@ -180,8 +184,6 @@ EVIDENCE = SheetSpec(
     ),
 )
 SHEETS = (PROPOSALS, EVIDENCE)
-LEGEND = "Forklaring"
-LEGEND_HEADERS = ("Ark", "Kolonne", "Forklaring", "Koder")
 # What an import reads; the template has these columns only.
 IMPORT_SPEC = SheetSpec(
     PROPOSALS.name, tuple(c for c in PROPOSALS.columns if c.field and c.field != "number")
@@ -323,29 +325,8 @@ def _write_sheet(
                 write(row, col, value)
 
 
-def legend_rows(specs: Iterable[SheetSpec] = SHEETS) -> list[list[str]]:
-    """One row per column of every sheet: what it holds and, for choices, the codes."""
-    rows = []
-    with translation.override("nb"):
-        for spec in specs:
-            for column in spec.columns:
-                codes = ""
-                if column.choices is not None:
-                    codes = "; ".join(
-                        f"{value} = {label}" for value, label in column.choices.choices
-                    )
-                rows.append([spec.name, column.header, getattr(column, "note", ""), codes])
-    return rows
-
-
 def _write_legend(workbook: Workbook, specs: Iterable[SheetSpec], header_format: Any) -> None:
-    legend = workbook.add_worksheet(LEGEND)
-    legend.freeze_panes(1, 0)
-    for index, width in enumerate((12, 28, 60, 80)):
-        legend.set_column(index, index, width)
-    legend.write_row(0, 0, LEGEND_HEADERS, header_format)
-    for row, values in enumerate(legend_rows(specs), start=1):
-        legend.write_row(row, 0, values)
+    write_legend(workbook, specs, header_format, widths=(12, 28, 60, 80))
 
 
 def export_proposals(programme: Programme, *, personal_data: bool = False) -> bytes:
@@ -417,16 +398,8 @@ class _Errors:
 def _read_rows(data: bytes, errors: list[RowError]) -> list[_Row] | None:
     """The proposals sheet's rows, parsed cell by cell; None when the file cannot be read."""
     not_excel = _("This is not an Excel workbook (.xlsx). Download the template to start.")
-    if not data:
-        errors.append(RowError("", None, "", _("The file is empty.")))
-        return None
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        errors.append(RowError("", None, "", not_excel))
-        return None
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
-        errors.append(RowError("", None, "", not_excel))
+    workbook = open_workbook(data, errors, not_excel)
+    if workbook is None:
         return None
     try:
         sheets = list(workbook.worksheets)

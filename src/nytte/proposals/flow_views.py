@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -25,10 +24,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from nytte.core import selectors as core_selectors
+from nytte.core.excel_views import ImportForm, run_import, xlsx_response
 from nytte.core.htmx import render_page
+from nytte.core.listing import sort_header
 from nytte.core.models import Programme
 from nytte.core.permissions import Action, can
-from nytte.portfolio.excel_views import ImportForm
 from nytte.portfolio.forms import listed
 
 from . import excel, selectors, services
@@ -111,22 +111,7 @@ def _sort_columns(sort: str) -> list[dict[str, Any]]:
         (None, _("Proposer")),
         ("received", _("Received")),
     ]
-    result = []
-    for key, label in columns:
-        state = "none"
-        if key and sort == key:
-            state = "ascending"
-        elif key and sort == f"-{key}":
-            state = "descending"
-        result.append(
-            {
-                "key": key,
-                "label": label,
-                "aria_sort": state if key else None,
-                "next": f"-{key}" if state == "ascending" else key,
-            }
-        )
-    return result
+    return [sort_header(key, label, sort) for key, label in columns]
 
 
 def _proposer_label(proposal: Proposal, personal: bool) -> str:
@@ -332,12 +317,6 @@ class ProposalImportForm(ImportForm):
         )
 
 
-def _xlsx(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=excel.CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @login_required
 @require_GET
 def export(request: HttpRequest, slug: str) -> HttpResponse:
@@ -345,7 +324,7 @@ def export(request: HttpRequest, slug: str) -> HttpResponse:
     addresses only for facilitators."""
     programme = programme_for(request, slug)
     personal = can(request.user, Action.FACILITATE, programme)
-    return _xlsx(
+    return xlsx_response(
         excel.export_proposals(programme, personal_data=personal),
         excel.export_filename(programme),
     )
@@ -358,24 +337,10 @@ def import_proposals(request: HttpRequest, slug: str) -> HttpResponse:
     nothing is kept if any is wrong (status 422). ``?template`` downloads an empty sheet."""
     programme = programme_for(request, slug, Action.FACILITATE)
     if "template" in request.GET:
-        return _xlsx(excel.import_template(), excel.template_filename(programme))
-    result = None
-    status = 200
-    form: forms.Form
-    if request.method == "POST":
-        form = ProposalImportForm(request.POST, request.FILES)
-        if form.is_valid():
-            result = excel.import_proposals(
-                programme,
-                form.cleaned_data["file"],
-                acting_user=request.user,
-                dry_run=form.cleaned_data["dry_run"],
-            )
-            status = 200 if result.ok else 422
-        else:
-            status = 422
-    else:
-        form = ProposalImportForm()
+        return xlsx_response(excel.import_template(), excel.template_filename(programme))
+    form, result, status = run_import(
+        request, programme, ProposalImportForm, excel.import_proposals
+    )
     context = _flow_context(request, programme, "import") | {
         "form": form,
         "result": result,

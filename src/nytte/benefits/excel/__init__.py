@@ -24,7 +24,7 @@ Modules: ``format`` (sheets and columns), ``export``, ``read``, ``validate`` and
 services), ``importer`` (the entry points) and ``bulk`` (measurements in bulk).
 """
 
-from nytte.portfolio.excel.format import CONTENT_TYPE
+from nytte.portfolio.excel.format import CONTENT_TYPE, LEGEND
 from nytte.portfolio.excel.result import ImportResult, RowError, SheetCounts
 
 from .export import (
@@ -37,7 +37,6 @@ from .format import (
     AMOUNTS,
     BENEFITS,
     INDICATORS,
-    LEGEND,
     MEASUREMENTS,
     PROGRAMME,
     SHARES,

@@ -15,11 +15,10 @@ from collections.abc import Iterable
 from typing import Any
 
 import xlsxwriter
-from django.utils import translation
 from xlsxwriter.workbook import Workbook
 
 from nytte.core.models import Programme
-from nytte.portfolio.excel.export import CHUNK, WORKBOOK_OPTIONS, _cell_writers
+from nytte.portfolio.excel.export import CHUNK, WORKBOOK_OPTIONS, _cell_writers, write_legend
 from nytte.portfolio.excel.format import SheetSpec
 
 from ..models import Benefit, BenefitAmount, Contribution, Indicator, Measurement, Target
@@ -27,8 +26,6 @@ from .format import (
     AMOUNTS,
     BENEFITS,
     INDICATORS,
-    LEGEND,
-    LEGEND_HEADERS,
     MEASUREMENTS,
     PROGRAMME,
     SHARES,
@@ -180,21 +177,6 @@ def _write_sheet(
                 write(row, col, value)
 
 
-def legend_rows() -> list[list[str]]:
-    """One row per column of every sheet: what it holds and, for choices, the codes."""
-    rows = []
-    with translation.override("nb"):
-        for spec in SHEETS:
-            for column in spec.columns:
-                codes = ""
-                if column.choices is not None:
-                    codes = "; ".join(
-                        f"{value} = {label}" for value, label in column.choices.choices
-                    )
-                rows.append([spec.name, column.header, getattr(column, "note", ""), codes])
-    return rows
-
-
 def export_benefits(programme: Programme) -> bytes:
     """The programme's benefits register as .xlsx bytes; callers check VIEW first."""
     buffer = io.BytesIO()
@@ -203,13 +185,7 @@ def export_benefits(programme: Programme) -> bytes:
     rows = sheet_rows(programme)
     for spec in SHEETS:
         _write_sheet(workbook, spec, rows[spec.name], bold)
-    legend = workbook.add_worksheet(LEGEND)
-    legend.freeze_panes(1, 0)
-    for index, width in enumerate((16, 26, 60, 80)):
-        legend.set_column(index, index, width)
-    legend.write_row(0, 0, LEGEND_HEADERS, bold)
-    for row, values in enumerate(legend_rows(), start=1):
-        legend.write_row(row, 0, values)
+    write_legend(workbook, SHEETS, bold, widths=(16, 26, 60, 80))
     workbook.close()
     return buffer.getvalue()
 

@@ -239,8 +239,6 @@ SHEETS: tuple[SheetSpec, ...] = (
     MEASUREMENTS,
 )
 # The legend the export adds; an import passes over it.
-LEGEND = "Forklaring"
-LEGEND_HEADERS = ("Ark", "Kolonne", "Forklaring", "Koder")
 
 
 class Errors(PortfolioErrors):

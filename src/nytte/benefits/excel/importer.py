@@ -6,20 +6,17 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 
 from nytte.core.models import Programme
 from nytte.core.permissions import Action, check
+from nytte.portfolio.excel.format import LEGEND
+from nytte.portfolio.excel.importer import write_all_or_nothing
 from nytte.portfolio.excel.result import ImportResult, RowError, SheetCounts
 
 from . import bulk, validate, validate_lines
-from .format import LEGEND, MEASUREMENTS, SHEETS, Errors
+from .format import MEASUREMENTS, SHEETS, Errors
 from .read import Row, read_bytes, read_sheets
 from .write import Writer
-
-
-class _Rollback(Exception):
-    pass
 
 
 def plan_benefits(
@@ -63,15 +60,7 @@ def import_benefits(
     plan = plan_benefits(programme, sheets, errors)
     if errors:
         return result
-    try:
-        with transaction.atomic():
-            Writer(programme, acting_user).run(plan.steps, errors)
-            if errors or dry_run:
-                raise _Rollback
-    except _Rollback:
-        pass
-    result.counts = {} if errors else plan.counts
-    return result
+    return write_all_or_nothing(result, plan, Writer(programme, acting_user).run, dry_run)
 
 
 def import_measurements(

@@ -11,20 +11,15 @@ in the trial write.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import models
 from django.utils.translation import gettext as _
 
-from nytte.core.models import Organisation, Programme, User
-from nytte.core.validators import orgnr_problem
+from nytte.core.models import Programme, User
 from nytte.portfolio.choices import GoalLevel
 from nytte.portfolio.excel.format import SheetSpec
-from nytte.portfolio.excel.result import SheetCounts
-from nytte.portfolio.excel.validate import differs, present
+from nytte.portfolio.excel.validate import BasePlan, differs, present
 from nytte.portfolio.models import Goal, Initiative, Risk
 
 from ..choices import BenefitKind
@@ -32,7 +27,7 @@ from ..models import Benefit, BenefitAmount, Contribution, Indicator
 from ..services import HUNDRED
 from .format import AMOUNTS, BENEFITS, INDICATORS, PROGRAMME, SHARES, Errors
 from .read import OMIT, Row
-from .write import Step, Writer
+from .write import Writer
 
 # The benefit's own fields the file sets directly (foreign keys by id, see ``Writer``).
 BENEFIT_FIELDS = (
@@ -60,16 +55,12 @@ def blank(value: Any) -> bool:
     return value in (None, OMIT)
 
 
-class Plan:
-    """The checks' shared state: errors, counts per sheet and the planned write steps."""
+class Plan(BasePlan):
+    """The benefits register's checks: its stored benefits, the goals and initiatives they
+    point to, and the codes rows may refer to."""
 
     def __init__(self, programme: Programme, sheets: dict[str, list[Row]], errors: Errors) -> None:
-        self.programme = programme
-        self.sheets = sheets
-        self.errors = errors
-        self.counts: dict[str, SheetCounts] = {name: SheetCounts() for name in sheets}
-        self.steps: list[Step] = []
-        self.orgs = dict(Organisation.objects.values_list("orgnr", "pk"))
+        super().__init__(programme, sheets, errors)
         self.stored_benefits = {
             r["code"]: r
             for r in Benefit.objects.filter(programme=programme).values(
@@ -92,61 +83,6 @@ class Plan:
         # Whether each benefit is priced once the file is imported (for its amounts).
         self.priced = {code: r["priced"] for code, r in self.stored_benefits.items()}
         self.indicator_keys: set[tuple[str, str]] = set()
-
-    def rows(self, spec: SheetSpec) -> list[Row]:
-        return self.sheets.get(spec.name, [])
-
-    def error(self, sheet: str, row: int, column: str, message: str) -> None:
-        self.errors.add(sheet, row, column, message)
-
-    def count(self, spec: SheetSpec, kind: str) -> None:
-        counts = self.counts[spec.name]
-        setattr(counts, kind, getattr(counts, kind) + 1)
-
-    def step(self, spec: SheetSpec, row: Row, action: Callable[..., None], **kwargs: Any) -> None:
-        self.steps.append(Step(spec.name, row.number, action, kwargs))
-
-    def validate_model(
-        self,
-        sheet: str,
-        row: int,
-        instance: models.Model,
-        exclude: list[str],
-        non_field: str = "",
-    ) -> None:
-        """The model's own field validators and ``clean``: no rule is written twice."""
-        try:
-            instance.clean_fields(exclude=exclude)
-        except ValidationError as exc:
-            self.errors.add_validation(sheet, row, exc, non_field)
-        try:
-            instance.clean()
-        except ValidationError as exc:
-            self.errors.add_validation(sheet, row, exc, non_field)
-
-    def org_id(self, sheet: str, row: int, column: str, orgnr: str) -> int | None:
-        pk = self.orgs.get(orgnr.replace(" ", ""))
-        if pk is None:
-            self.error(
-                sheet,
-                row,
-                column,
-                orgnr_problem(orgnr)
-                or _("No organisation has the organisation number %(orgnr)s.") % {"orgnr": orgnr},
-            )
-        return pk
-
-    def unique(self, sheet: str, row: Row, key: Any, seen: dict[Any, int], column: str) -> bool:
-        if key in seen:
-            self.error(
-                sheet,
-                row.number,
-                column,
-                _("Appears twice: row %(first)s has the same key.") % {"first": seen[key]},
-            )
-            return False
-        seen[key] = row.number
-        return True
 
     def known_benefit(self, spec: SheetSpec, row: Row) -> str | None:
         code = row.values.get("benefit")

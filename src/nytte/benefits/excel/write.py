@@ -8,17 +8,11 @@ owner's confirmation and the change log are exactly those of the pages and the A
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
-from django.utils.translation import gettext as _
-
 from nytte.core.models import Organisation, Programme, User
-from nytte.portfolio.excel.result import RowError
+from nytte.portfolio.excel.write import Step, run_steps
 from nytte.portfolio.models import Goal, Initiative, Risk
 
 from .. import services
@@ -33,16 +27,6 @@ RELATED = {
     "owner_organisation_id": "owner_organisation",
     "owner_id": "owner",
 }
-
-
-@dataclass(frozen=True)
-class Step:
-    """One planned write: the row that asked for it and the ``Writer`` method doing it."""
-
-    sheet: str
-    row: int
-    action: Callable[..., None]
-    kwargs: dict[str, Any]
 
 
 class Writer:
@@ -70,22 +54,7 @@ class Writer:
             indicator.benefit = by_pk[indicator.benefit_id]
             self.indicators[(indicator.benefit.code, indicator.name)] = indicator
         self._load_related(steps)
-        for step in steps:
-            try:
-                step.action(self, **step.kwargs)
-            except ValidationError as exc:
-                errors.add_validation(step.sheet, step.row, exc)
-            except (PermissionDenied, Http404):
-                errors.list.append(
-                    RowError(step.sheet, step.row, "", _("You may not change this."))
-                )
-            except KeyError:
-                # A row this one refers to failed; its own error is reported already.
-                errors.list.append(
-                    RowError(
-                        step.sheet, step.row, "", _("Refers to a row that could not be saved.")
-                    )
-                )
+        run_steps(self, steps, errors)
 
     def _load_related(self, steps: list[Step]) -> None:
         """The organisations, people and goals the benefit rows name, one query per kind."""

@@ -21,6 +21,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import xlsxwriter
+from django.utils import translation
+from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from nytte.core.models import Programme
@@ -33,6 +35,8 @@ from .format import (
     DEPENDENCIES,
     GOALS,
     INITIATIVES,
+    LEGEND,
+    LEGEND_HEADERS,
     PROGRAMME,
     RISKS,
     SHEETS,
@@ -253,3 +257,32 @@ def export_register(programme: Programme) -> bytes:
 
 def export_filename(programme: Programme, today: dt.date | None = None) -> str:
     return f"{programme.slug}-portefolje-{(today or dt.date.today()).isoformat()}.xlsx"
+
+
+def legend_rows(specs: Iterable[SheetSpec]) -> list[list[str]]:
+    """One row per column of every sheet: what it holds and, for choices, the codes."""
+    rows = []
+    with translation.override("nb"):
+        for spec in specs:
+            for column in spec.columns:
+                codes = ""
+                if column.choices is not None:
+                    codes = "; ".join(
+                        f"{value} = {label}" for value, label in column.choices.choices
+                    )
+                rows.append([spec.name, column.header, getattr(column, "note", ""), codes])
+    return rows
+
+
+def write_legend(
+    workbook: Workbook, specs: Iterable[SheetSpec], header_format: Any, widths: Iterable[int]
+) -> None:
+    """The legend sheet, so a workbook explains its own columns and codes (benefits,
+    proposals)."""
+    legend = workbook.add_worksheet(LEGEND)
+    legend.freeze_panes(1, 0)
+    for index, width in enumerate(widths):
+        legend.set_column(index, index, width)
+    legend.write_row(0, 0, LEGEND_HEADERS, header_format)
+    for row, values in enumerate(legend_rows(specs), start=1):
+        legend.write_row(row, 0, values)

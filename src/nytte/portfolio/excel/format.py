@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils import translation
 
+from nytte.core.excel_views import CONTENT_TYPE as CONTENT_TYPE  # re-exported
+
 from ..choices import CostCategory, DependencyKind, GoalLevel, Phase, RiskStatus, StatusColour
 
 
@@ -156,7 +158,11 @@ SHEETS: tuple[SheetSpec, ...] = (
     RISKS,
     STATUS_REPORTS,
 )
-CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# The sheet explaining every column, in the exports that have one (benefits, proposals); an
+# import passes it over.
+LEGEND = "Forklaring"
+LEGEND_HEADERS = ("Ark", "Kolonne", "Forklaring", "Koder")
 
 
 @functools.cache

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
@@ -13,11 +14,31 @@ from nytte.core.permissions import Action, check
 from . import validate, validate_lines
 from .read import Row, read_bytes, read_workbook
 from .result import Errors, ImportResult
-from .write import Writer
+from .write import Step, Writer
 
 
 class _Rollback(Exception):
     pass
+
+
+def write_all_or_nothing(
+    result: ImportResult,
+    plan: validate.BasePlan,
+    run: Callable[[list[Step], Errors], None],
+    dry_run: bool,
+) -> ImportResult:
+    """Run the plan's writes in one transaction, rolled back on any error or on a dry run, so
+    that the rules the services enforce on save are checked too; the counts are kept only
+    when every write succeeded. Shared by the register imports (portfolio, benefits)."""
+    try:
+        with transaction.atomic():
+            run(plan.steps, plan.errors)
+            if plan.errors or dry_run:
+                raise _Rollback
+    except _Rollback:
+        pass
+    result.counts = {} if plan.errors else plan.counts
+    return result
 
 
 def plan_register(
@@ -61,12 +82,4 @@ def import_register(
     plan = plan_register(programme, sheets, errors)
     if errors:
         return result
-    try:
-        with transaction.atomic():
-            Writer(programme, acting_user).run(plan.steps, errors)
-            if errors or dry_run:
-                raise _Rollback
-    except _Rollback:
-        pass
-    result.counts = {} if errors else plan.counts
-    return result
+    return write_all_or_nothing(result, plan, Writer(programme, acting_user).run, dry_run)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.workbook.workbook import Workbook
 
 from .format import SHEETS, Column, SheetSpec, choice_lookup, labels
 from .result import RowError
@@ -157,31 +158,67 @@ def read_bytes(file: bytes | IO[bytes] | str | Path) -> bytes:
     return file.read()
 
 
-def read_workbook(data: bytes, errors: list[RowError]) -> dict[str, list[Row]]:
-    """Rows of every register sheet, parsed cell by cell; problems go to ``errors``."""
+def open_workbook(data: bytes, errors: list[RowError], not_excel: str) -> Workbook | None:
+    """The uploaded workbook, read-only; None, with the reason in ``errors``, for an empty
+    file or one that is not an .xlsx (``not_excel`` says what to do instead). Every Excel
+    import opens its file this way."""
     if not data:
         errors.append(RowError("", None, "", _("The file is empty.")))
-        return {}
-    not_excel = _("This is not an Excel workbook (.xlsx). Export one from Nytte to start.")
+        return None
     if not zipfile.is_zipfile(io.BytesIO(data)):
         errors.append(RowError("", None, "", not_excel))
-        return {}
+        return None
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
         errors.append(RowError("", None, "", not_excel))
+        return None
+
+
+def read_workbook(data: bytes, errors: list[RowError]) -> dict[str, list[Row]]:
+    """Rows of every register sheet, parsed cell by cell; problems go to ``errors``."""
+    return read_sheets(data, errors, SHEETS)
+
+
+def read_sheets(
+    data: bytes,
+    errors: list[RowError],
+    specs: tuple[SheetSpec, ...],
+    *,
+    ignored: frozenset[str] = frozenset(),
+    only: SheetSpec | None = None,
+) -> dict[str, list[Row]]:
+    """Rows of every sheet of ``specs``, parsed cell by cell; problems go to ``errors``.
+
+    Every register import (portfolio, benefits, measurements) reads a workbook this way.
+
+    ``ignored`` names sheets passed over (the legend). With ``only``, the workbook is read
+    for that one sheet: the sheet of that name, or else the workbook's first sheet, and other
+    sheets are passed over (a reference list next to a measurements sheet is fine).
+    """
+    not_excel = _("This is not an Excel workbook (.xlsx). Export one from Nytte to start.")
+    workbook = open_workbook(data, errors, not_excel)
+    if workbook is None:
         return {}
-    specs = {spec.name.casefold(): spec for spec in SHEETS}
+    by_name = {spec.name.casefold(): spec for spec in specs}
+    ignored_names = {name.casefold() for name in ignored}
     sheets: dict[str, list[Row]] = {}
     found_content = False
     try:
-        for ws in workbook.worksheets:
+        worksheets = list(workbook.worksheets)
+        if only is not None:
+            named = [ws for ws in worksheets if ws.title.strip().casefold() == only.name.casefold()]
+            worksheets = named or worksheets[:1]
+        for ws in worksheets:
+            title = ws.title.strip().casefold()
+            if title in ignored_names:
+                continue
             rows = ws.iter_rows(values_only=True)
             header = next(rows, None)
             if header is None or all(_blank(v) for v in header):
                 continue
             found_content = True
-            spec = specs.get(ws.title.strip().casefold())
+            spec = only if only is not None else by_name.get(title)
             if spec is None:
                 errors.append(
                     RowError(
@@ -189,33 +226,39 @@ def read_workbook(data: bytes, errors: list[RowError]) -> dict[str, list[Row]]:
                         None,
                         "",
                         _("Unknown sheet. The sheets are: %(names)s.")
-                        % {"names": ", ".join(s.name for s in SHEETS)},
+                        % {"names": ", ".join(s.name for s in specs)},
                     )
                 )
                 continue
             positions = _header_positions(spec, header, errors)
             if positions is None:
                 continue
-            parsed: list[Row] = []
-            for number, values in enumerate(rows, start=2):
-                if all(_blank(v) for v in values):
-                    continue
-                row = Row(number, {})
-                for column, index in positions:
-                    raw = values[index] if index < len(values) else None
-                    try:
-                        row.values[column.field] = _parse(column, raw)
-                    except CellError as exc:
-                        errors.append(RowError(spec.name, number, column.header, str(exc)))
-                        row.values[column.field] = OMIT
-                        row.failed = True
-                parsed.append(row)
-            sheets[spec.name] = parsed
+            sheets[spec.name] = _rows(spec, rows, positions, errors)
     finally:
         workbook.close()
     if not found_content:
         errors.append(RowError("", None, "", _("The file is empty.")))
     return sheets
+
+
+def _rows(
+    spec: SheetSpec, rows: Any, positions: list[tuple[Column, int]], errors: list[RowError]
+) -> list[Row]:
+    parsed: list[Row] = []
+    for number, values in enumerate(rows, start=2):
+        if all(_blank(v) for v in values):
+            continue
+        row = Row(number, {})
+        for column, index in positions:
+            raw = values[index] if index < len(values) else None
+            try:
+                row.values[column.field] = _parse(column, raw)
+            except CellError as exc:
+                errors.append(RowError(spec.name, number, column.header, str(exc)))
+                row.values[column.field] = OMIT
+                row.failed = True
+        parsed.append(row)
+    return parsed
 
 
 def _header_positions(

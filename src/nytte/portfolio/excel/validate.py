@@ -51,8 +51,13 @@ def differs(data: dict[str, Any], stored: dict[str, Any]) -> bool:
     return any(stored.get(name) != value for name, value in data.items())
 
 
-class Plan:
-    """The checks' shared state: errors, counts per sheet and the planned write steps."""
+class BasePlan:
+    """The checks' shared state: errors, counts per sheet and the planned write steps.
+
+    Every register import (the portfolio's, the benefits') plans alike, so the helpers that
+    record errors, counts and steps live here once; a register's ``Plan`` adds what it
+    loads from the database and the references it checks.
+    """
 
     def __init__(self, programme: Programme, sheets: dict[str, list[Row]], errors: Errors) -> None:
         self.programme = programme
@@ -61,25 +66,6 @@ class Plan:
         self.counts: dict[str, SheetCounts] = {name: SheetCounts() for name in sheets}
         self.steps: list[Step] = []
         self.orgs = dict(Organisation.objects.values_list("orgnr", "pk"))
-        self.stored_initiatives = {
-            r["code"]: r
-            for r in Initiative.objects.filter(programme=programme).values(
-                "pk", "code", *INITIATIVE_FIELDS
-            )
-        }
-        self.stored_goals = {
-            r["code"]: r
-            for r in Goal.objects.filter(programme=programme).values(
-                "pk", "code", "level", "parent__code", "title", "description", "weight"
-            )
-        }
-        # Codes a row may refer to: stored, or created by this file.
-        self.initiative_codes = set(self.stored_initiatives) | {
-            r.values["code"] for r in self.rows(INITIATIVES) if r.values.get("code")
-        }
-        self.goal_codes = set(self.stored_goals) | {
-            r.values["code"] for r in self.rows(GOALS) if r.values.get("code")
-        }
 
     def rows(self, spec: SheetSpec) -> list[Row]:
         return self.sheets.get(spec.name, [])
@@ -142,6 +128,33 @@ class Plan:
             return False
         seen[key] = row.number
         return True
+
+
+class Plan(BasePlan):
+    """The portfolio register's checks: its stored initiatives and goals, and the codes rows
+    may refer to."""
+
+    def __init__(self, programme: Programme, sheets: dict[str, list[Row]], errors: Errors) -> None:
+        super().__init__(programme, sheets, errors)
+        self.stored_initiatives = {
+            r["code"]: r
+            for r in Initiative.objects.filter(programme=programme).values(
+                "pk", "code", *INITIATIVE_FIELDS
+            )
+        }
+        self.stored_goals = {
+            r["code"]: r
+            for r in Goal.objects.filter(programme=programme).values(
+                "pk", "code", "level", "parent__code", "title", "description", "weight"
+            )
+        }
+        # Codes a row may refer to: stored, or created by this file.
+        self.initiative_codes = set(self.stored_initiatives) | {
+            r.values["code"] for r in self.rows(INITIATIVES) if r.values.get("code")
+        }
+        self.goal_codes = set(self.stored_goals) | {
+            r.values["code"] for r in self.rows(GOALS) if r.values.get("code")
+        }
 
     def known_initiative(self, spec: SheetSpec, row: Row, column: str) -> str | None:
         code = row.values.get(column)

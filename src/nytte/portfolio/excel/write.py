@@ -34,6 +34,23 @@ class Step:
     kwargs: dict[str, Any]
 
 
+def run_steps(writer: Any, steps: list[Step], errors: Errors) -> None:
+    """Run the planned writes in order, each failure recorded against its row so that one
+    report lists them all. Shared by the register imports' writers (portfolio, benefits)."""
+    for step in steps:
+        try:
+            step.action(writer, **step.kwargs)
+        except ValidationError as exc:
+            errors.add_validation(step.sheet, step.row, exc)
+        except (PermissionDenied, Http404):
+            errors.list.append(RowError(step.sheet, step.row, "", _("You may not change this.")))
+        except KeyError:
+            # A row this one refers to failed; its own error is reported already.
+            errors.list.append(
+                RowError(step.sheet, step.row, "", _("Refers to a row that could not be saved."))
+            )
+
+
 class Writer:
     """Runs the steps in order; later steps find the initiatives and goals earlier ones made."""
 
@@ -51,22 +68,7 @@ class Writer:
             initiative.programme = self.programme  # permission checks need no query
             self.initiatives[initiative.code] = initiative
         self.goals.update({g.code: g for g in Goal.objects.filter(programme=self.programme)})
-        for step in steps:
-            try:
-                step.action(self, **step.kwargs)
-            except ValidationError as exc:
-                errors.add_validation(step.sheet, step.row, exc)
-            except (PermissionDenied, Http404):
-                errors.list.append(
-                    RowError(step.sheet, step.row, "", _("You may not change this."))
-                )
-            except KeyError:
-                # A row this one refers to failed; its own error is reported already.
-                errors.list.append(
-                    RowError(
-                        step.sheet, step.row, "", _("Refers to a row that could not be saved.")
-                    )
-                )
+        run_steps(self, steps, errors)
 
     def goal(self, code: str) -> Goal:
         if code not in self.goals:

@@ -1,13 +1,10 @@
 """``nytte import_benefits SLUG FILE [--dry-run] [--user NAME]``: import an edited export of
-the benefits register (exit codes: see ``nytte.benefits.excel.command``)."""
+the benefits register (exit codes: see ``nytte.core.excel_command``)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from nytte.benefits.excel import ImportResult, import_benefits
-from nytte.benefits.excel.command import ImportCommand
-from nytte.core.models import Programme, User
+from nytte.benefits.excel import import_benefits
+from nytte.core.excel_command import ImportCommand
 
 
 class Command(ImportCommand):
@@ -16,8 +13,4 @@ class Command(ImportCommand):
         "matched by their natural keys (benefit codes, indicator names, dates): new ones are "
         "created, changed ones updated, nothing deleted. If any row is wrong, nothing is saved."
     )
-
-    def run(
-        self, programme: Programme, path: Path, acting_user: User | None, dry_run: bool
-    ) -> ImportResult:
-        return import_benefits(programme, path, acting_user=acting_user, dry_run=dry_run)
+    importer = staticmethod(import_benefits)

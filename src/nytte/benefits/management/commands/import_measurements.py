@@ -1,13 +1,10 @@
 """``nytte import_measurements SLUG FILE [--dry-run] [--user NAME]``: append measurements
-from a sheet, all or nothing (exit codes: see ``nytte.benefits.excel.command``)."""
+from a sheet, all or nothing (exit codes: see ``nytte.core.excel_command``)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from nytte.benefits.excel import ImportResult, import_measurements
-from nytte.benefits.excel.command import ImportCommand
-from nytte.core.models import Programme, User
+from nytte.benefits.excel import import_measurements
+from nytte.core.excel_command import ImportCommand
 
 
 class Command(ImportCommand):
@@ -17,8 +14,4 @@ class Command(ImportCommand):
         "that already has another value is refused. If any row is wrong, nothing is saved."
     )
     rights = "the right to record measurements of those benefits"
-
-    def run(
-        self, programme: Programme, path: Path, acting_user: User | None, dry_run: bool
-    ) -> ImportResult:
-        return import_measurements(programme, path, acting_user=acting_user, dry_run=dry_run)
+    importer = staticmethod(import_measurements)

@@ -2,33 +2,15 @@
 
 from __future__ import annotations
 
-import time
-from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
-
+from nytte.core.excel_command import ExportCommand
 from nytte.core.models import Programme
 from nytte.portfolio.excel import export_register
 
 
-class Command(BaseCommand):
+class Command(ExportCommand):
     help = "Export a programme's portfolio register to an Excel file (.xlsx)."
 
-    def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("slug", help="the programme's short name, e.g. framtidens-innkreving")
-        parser.add_argument("file", help="where to write the .xlsx file ('-' for stdout)")
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            programme = Programme.objects.select_related("owner").get(slug=options["slug"])
-        except Programme.DoesNotExist as exc:
-            raise CommandError(f"No programme is called {options['slug']!r}.") from exc
-        started = time.perf_counter()
-        data = export_register(programme)
-        if options["file"] == "-":
-            self.stdout._out.buffer.write(data)  # binary, not text
-            return
-        Path(options["file"]).write_bytes(data)
-        elapsed = time.perf_counter() - started
-        self.stderr.write(f"Wrote {options['file']} ({len(data):,} bytes) in {elapsed:.1f} s.")
+    def workbook(self, programme: Programme, options: dict[str, Any]) -> bytes:
+        return export_register(programme)

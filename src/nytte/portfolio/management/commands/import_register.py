@@ -1,80 +1,17 @@
-"""``nytte import_register SLUG FILE [--dry-run] [--user NAME]``: import an edited export.
-
-Exit codes scripts can trust: 0 imported (or valid, with --dry-run), 1 the file has errors
-(each printed as sheet, row, column and reason on stderr, nothing saved), 2 bad arguments.
-"""
+"""``nytte import_register SLUG FILE [--dry-run] [--user NAME]``: import an edited export
+(exit codes: see ``nytte.core.excel_command``)."""
 
 from __future__ import annotations
 
-import time
-from pathlib import Path
-from typing import Any
-
-from django.core.exceptions import PermissionDenied
-from django.core.management.base import BaseCommand, CommandError
-from django.http import Http404
-
-from nytte.core.models import Programme, User
+from nytte.core.excel_command import ImportCommand
 from nytte.portfolio.excel import import_register
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = (
         "Import a portfolio register from an Excel file in the export's format. Rows are "
         "matched by their codes: new ones are created, changed ones updated, nothing deleted. "
         "If any row is wrong, nothing is saved."
     )
-
-    def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("slug", help="the programme's short name")
-        parser.add_argument("file", help="the .xlsx file")
-        parser.add_argument(
-            "--dry-run", action="store_true", help="check the file and report, save nothing"
-        )
-        parser.add_argument(
-            "--user",
-            help="record the changes as this user (who needs edit rights); default: the system",
-        )
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            programme = Programme.objects.select_related("owner").get(slug=options["slug"])
-        except Programme.DoesNotExist as exc:
-            raise CommandError(
-                f"No programme is called {options['slug']!r}.", returncode=2
-            ) from exc
-        path = Path(options["file"])
-        if not path.is_file():
-            raise CommandError(f"No file at {path}.", returncode=2)
-        acting_user = None
-        if options["user"]:
-            acting_user = User.objects.filter(username=options["user"]).first()
-            if acting_user is None:
-                raise CommandError(f"No user named {options['user']!r}.", returncode=2)
-        started = time.perf_counter()
-        try:
-            result = import_register(
-                programme, path, acting_user=acting_user, dry_run=options["dry_run"]
-            )
-        except (PermissionDenied, Http404) as exc:
-            raise CommandError(
-                f"{options['user']} may not edit {programme.slug}.", returncode=2
-            ) from exc
-        elapsed = time.perf_counter() - started
-        if not result.ok:
-            for e in result.errors:
-                where = ", ".join(
-                    part for part in (e.sheet, f"row {e.row}" if e.row else "", e.column) if part
-                )
-                self.stderr.write(f"{where or 'file'}: {e.message}")
-            raise CommandError(f"{len(result.errors)} error(s); nothing was saved.", returncode=1)
-        for sheet, counts in result.counts.items():
-            self.stdout.write(
-                f"{sheet}: {counts.created} created, {counts.updated} updated, "
-                f"{counts.unchanged} unchanged"
-            )
-        verb = "Checked (nothing saved)" if result.dry_run else "Imported"
-        self.stdout.write(
-            f"{verb}: {result.created} created, {result.updated} updated, "
-            f"{result.unchanged} unchanged in {elapsed:.1f} s."
-        )
+    refused = "edit"
+    importer = staticmethod(import_register)

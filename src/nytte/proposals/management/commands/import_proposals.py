@@ -1,13 +1,10 @@
 """``nytte import_proposals SLUG FILE [--dry-run] [--user NAME]``: add new proposals from a
-sheet, all or nothing (exit codes: see ``nytte.benefits.excel.command``)."""
+sheet, all or nothing (exit codes: see ``nytte.core.excel_command``)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from nytte.benefits.excel.command import ImportCommand
-from nytte.core.models import Programme, User
-from nytte.proposals.excel import ImportResult, import_proposals
+from nytte.core.excel_command import ImportCommand
+from nytte.proposals.excel import import_proposals
 
 
 class Command(ImportCommand):
@@ -18,8 +15,4 @@ class Command(ImportCommand):
         "nothing is saved."
     )
     rights = "the facilitator's rights"
-
-    def run(
-        self, programme: Programme, path: Path, acting_user: User | None, dry_run: bool
-    ) -> ImportResult:
-        return import_proposals(programme, path, acting_user=acting_user, dry_run=dry_run)
+    importer = staticmethod(import_proposals)

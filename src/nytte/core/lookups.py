@@ -1,0 +1,20 @@
+"""Finding a programme by its slug for a page or an API call, with the permission check, so
+that every app answers a missing programme and a missing right the same way."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest
+
+from nytte.core import selectors
+from nytte.core.models import Programme
+from nytte.core.permissions import Action, check
+
+
+def programme_or_404(request: HttpRequest, slug: str, action: Action = Action.VIEW) -> Programme:
+    """The programme, or 404 for a missing one or one the user has no role in."""
+    try:
+        programme = selectors.programme_get(slug=slug)
+    except Programme.DoesNotExist as exc:
+        raise Http404 from exc
+    check(request.user, action, programme)
+    return programme
