@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from nytte.core import selectors, services
+from nytte.core.lookups import programme_or_404 as _programme
 from nytte.core.models import Organisation, Programme
-from nytte.core.permissions import Action, check
 
 from .schemas import ERRORS, MeOut, OrganisationOut, ProgrammeOut, ProgrammePatch
 
@@ -43,16 +43,6 @@ def organisation_detail(request: HttpRequest, organisation_id: int) -> Organisat
 @paginate(LimitOffsetPagination)
 def programme_list(request: HttpRequest):
     return selectors.programme_list(user=request.user).prefetch_related("participants")
-
-
-def _programme(request: HttpRequest, slug: str) -> Programme:
-    """404 for a programme the caller has no role in, as if it did not exist."""
-    try:
-        programme = selectors.programme_get(slug=slug)
-    except Programme.DoesNotExist as exc:
-        raise Http404 from exc
-    check(request.user, Action.VIEW, programme)
-    return programme
 
 
 @router.get("/programmes/{slug}", response={200: ProgrammeOut, **ERRORS})

@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import number_format
@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from nytte.core import selectors as core_selectors
+from nytte.core.lookups import programme_or_404 as _programme
 from nytte.core.models import Programme
 from nytte.core.permissions import Action, can, check
 from nytte.core.services import programme_update
@@ -29,16 +29,6 @@ from . import analysis, analysis_charts
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
-
-
-def _programme(request: HttpRequest, slug: str) -> Programme:
-    """The programme, or 404 for a missing one or one the user has no role in."""
-    try:
-        programme = core_selectors.programme_get(slug=slug)
-    except Programme.DoesNotExist as exc:
-        raise Http404 from exc
-    check(request.user, Action.VIEW, programme)
-    return programme
 
 
 def _crumbs(programme: Programme, label: Any, url_name: str) -> list[dict[str, Any]]:

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from nytte.core import selectors as core_selectors
+from nytte.core.lookups import programme_or_404 as _programme
 from nytte.core.models import Programme
 from nytte.core.permissions import Action, can, check
 from nytte.economics import CBAInputError
@@ -39,15 +39,6 @@ class CoFundingFactsForm(forms.ModelForm):
             "requested": forms.NumberInput(attrs={"min": 0, "step": 1, "inputmode": "numeric"}),
             "note": forms.Textarea(attrs={"rows": 3}),
         }
-
-
-def _programme(request: HttpRequest, slug: str) -> Programme:
-    try:
-        programme = core_selectors.programme_get(slug=slug)
-    except Programme.DoesNotExist as exc:
-        raise Http404 from exc
-    check(request.user, Action.VIEW, programme)
-    return programme
 
 
 def _initiative(programme: Programme, code: str) -> Initiative:

@@ -27,11 +27,11 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from nytte.core import selectors as core_selectors
 from nytte.core.excel_views import xlsx_response
 from nytte.core.htmx import render_page
+from nytte.core.lookups import programme_or_404 as _programme
 from nytte.core.models import Organisation, Programme
-from nytte.core.permissions import Action, can, check
+from nytte.core.permissions import can, check
 from nytte.economics import CBAInputError
 from nytte.portfolio.models import Initiative
 from nytte.proposals.models import Proposal
@@ -44,16 +44,6 @@ from .models import ExtraAlternative, ExtraLine, Snapshot, Subject
 
 # ---------------------------------------------------------------------------------------------
 # Lookups
-
-
-def _programme(request: HttpRequest, slug: str) -> Programme:
-    """The programme, or 404 for a missing one or one the user has no role in."""
-    try:
-        programme = core_selectors.programme_get(slug=slug)
-    except Programme.DoesNotExist as exc:
-        raise Http404 from exc
-    check(request.user, Action.VIEW, programme)
-    return programme
 
 
 def _subject(programme: Programme, code: str | None, number: int | None) -> Subject:

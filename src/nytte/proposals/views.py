@@ -18,8 +18,9 @@ from django.utils.translation import gettext_lazy as _
 
 from nytte.core import selectors as core_selectors
 from nytte.core.htmx import render_page
+from nytte.core.lookups import programme_or_404 as programme_for
 from nytte.core.models import Programme
-from nytte.core.permissions import Action, can, check
+from nytte.core.permissions import Action, can
 
 from . import selectors
 from .choices import TRANSITIONS
@@ -38,16 +39,6 @@ TAB_PROVIDERS: dict[str, str] = {
     "harmonisation": "nytte.proposals.harmonise_views.harmonisation_context",
     "assessment": "nytte.proposals.assess_views.assessment_context",
 }
-
-
-def programme_for(request: HttpRequest, slug: str, action: Action = Action.VIEW) -> Programme:
-    """The programme, or 404 for a missing one or one the user has no role in."""
-    try:
-        programme = core_selectors.programme_get(slug=slug)
-    except Programme.DoesNotExist as exc:
-        raise Http404 from exc
-    check(request.user, action, programme)
-    return programme
 
 
 def proposal_for(programme: Programme, number: int) -> Proposal:
