@@ -214,7 +214,8 @@ class ExtraLine(OfSubject):
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:
-        ordering = ["alternative__name", "kind", "name"]
+        # The subject's own lines first, on every database.
+        ordering = [models.F("alternative__name").asc(nulls_first=True), "kind", "name"]
         verbose_name = _("extra line")
         verbose_name_plural = _("extra lines")
         constraints = [
