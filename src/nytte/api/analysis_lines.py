@@ -117,21 +117,8 @@ class AlternativeOut(AlternativeIn):
     subject: str
 
 
-LINE_FIELDS = (
-    "name",
-    "kind",
-    "category",
-    "group",
-    "public_budget",
-    "first_year",
-    "last_year",
-    "low",
-    "likely",
-    "high",
-    "real_growth",
-    "distribution",
-    "note",
-)
+# Read as they are from the line; the others are named or looked up.
+LINE_FIELDS = tuple(set(LineOut.model_fields) - {"id", "subject", "alternative", "organisation"})
 
 
 def _line_out(line: ExtraLine) -> dict[str, Any]:

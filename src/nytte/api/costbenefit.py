@@ -18,7 +18,6 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 
-from nytte.core.permissions import check
 from nytte.costbenefit import selectors, services
 from nytte.costbenefit import subject as subjects
 from nytte.costbenefit.build import settings_for
@@ -129,34 +128,17 @@ def _api() -> Any:
 
 
 def _initiative(request: HttpRequest, slug: str, code: str) -> Initiative:
-    programme = _programme(request, slug)
-    initiative = (
-        Initiative.objects.select_related(
-            "programme", "owner_organisation", "analysis_settings", "cofunding_facts"
-        )
-        .filter(programme=programme, code=code)
-        .first()
-    )
-    if initiative is None:
-        raise Http404
-    return initiative
+    try:
+        return selectors.subject_get(_programme(request, slug), code=code)
+    except Initiative.DoesNotExist as exc:
+        raise Http404 from exc
 
 
 def _proposal(request: HttpRequest, slug: str, number: int) -> Proposal:
-    programme = _programme(request, slug)
-    proposal = (
-        Proposal.objects.select_related("programme", "analysis_settings")
-        .filter(programme=programme, number=number)
-        .first()
-    )
-    if proposal is None:
-        raise Http404
-    return proposal
-
-
-def _editable(subject: Subject, request: HttpRequest) -> Subject:
-    check(request.user, subjects.edit_action(subject), subject)
-    return subject
+    try:
+        return selectors.subject_get(_programme(request, slug), number=number)
+    except Proposal.DoesNotExist as exc:
+        raise Http404 from exc
 
 
 def _unprocessable(request: HttpRequest, exc: CBAInputError) -> HttpResponse:
@@ -230,9 +212,7 @@ def _analysis(
 def _settings_replace(
     request: HttpRequest, subject: Subject, payload: SettingsIn
 ) -> dict[str, Any]:
-    saved = services.settings_save(
-        subject=_editable(subject, request), data=payload.dict(), acting_user=request.user
-    )
+    saved = services.settings_save(subject=subject, data=payload.dict(), acting_user=request.user)
     return _settings_out(saved)
 
 
@@ -241,7 +221,7 @@ def _snapshot_create(
 ) -> Status | HttpResponse:
     try:
         snapshot = services.snapshot_freeze(
-            subject=_editable(subject, request), note=payload.note, acting_user=request.user
+            subject=subject, note=payload.note, acting_user=request.user
         )
     except CBAInputError as exc:
         return _unprocessable(request, exc)

@@ -21,10 +21,9 @@ from nytte.portfolio.models import YEAR_VALIDATORS, Initiative
 from nytte.proposals.models import Proposal
 
 from .choices import BENEFIT_CATEGORIES, COST_CATEGORIES, DistributionChoice, LineCategory, LineKind
+from .subject import Subject, code
 
 PARAMETER_SET_CHOICES = [(name, name) for name in PARAMETER_SETS]
-
-Subject = Initiative | Proposal
 
 
 def subject_keys(
@@ -68,8 +67,7 @@ class OfSubject(models.Model):
 
     @property
     def subject_code(self) -> str:
-        subject = self.subject
-        return subject.code if isinstance(subject, Initiative) else subject.reference
+        return code(self.subject)
 
     def get_permission_programme(self) -> Programme:
         return self.subject.programme

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from nytte.core.models import Programme
 from nytte.economics import (
     Analysis,
     break_even,
@@ -13,10 +14,30 @@ from nytte.economics import (
     tornado,
 )
 from nytte.economics.prepare import prepare
+from nytte.portfolio.models import Initiative
+from nytte.proposals.models import Proposal
 
 from . import subject as subjects
 from .build import build_analysis, settings_for
 from .models import Snapshot, Subject
+
+
+def subject_get(
+    programme: Programme, *, code: str | None = None, number: int | None = None
+) -> Subject:
+    """The initiative (by ``code``) or the proposal (by ``number``) with what an analysis
+    reads of it; raises ``Initiative.DoesNotExist`` or ``Proposal.DoesNotExist``."""
+    subject: Subject
+    if code is not None:
+        subject = Initiative.objects.select_related(
+            "owner_organisation", "analysis_settings", "cofunding_facts"
+        ).get(programme=programme, code=code)
+    else:
+        subject = Proposal.objects.select_related("analysis_settings").get(
+            programme=programme, number=number
+        )
+    subject.programme = programme
+    return subject
 
 
 def evaluate(subject: Subject, analysis: Analysis | None = None) -> dict[str, Any]:

@@ -15,12 +15,9 @@ from django.urls import reverse
 
 from nytte.core.permissions import Action
 from nytte.portfolio.models import Initiative
+from nytte.proposals.models import Proposal
 
-from .models import Subject
-
-
-def is_initiative(subject: Subject) -> bool:
-    return isinstance(subject, Initiative)
+Subject = Initiative | Proposal
 
 
 def code(subject: Subject) -> str:

@@ -36,7 +36,7 @@ from nytte.economics import CBAInputError
 from nytte.portfolio.models import Initiative
 from nytte.proposals.models import Proposal
 
-from . import charts, excel, presentation, services
+from . import charts, excel, presentation, selectors, services
 from . import subject as subjects
 from .build import build_analysis, settings_for
 from .forms import ExtraAlternativeForm, ExtraLineForm, FreezeForm, SettingsForm
@@ -48,18 +48,10 @@ from .models import ExtraAlternative, ExtraLine, Snapshot, Subject
 
 def _subject(programme: Programme, code: str | None, number: int | None) -> Subject:
     """The initiative (by ``code``) or the proposal (by ``number``), or 404."""
-    subject: Subject
     try:
-        if code is not None:
-            subject = Initiative.objects.select_related("owner_organisation").get(
-                programme=programme, code=code
-            )
-        else:
-            subject = Proposal.objects.get(programme=programme, number=number)
+        return selectors.subject_get(programme, code=code, number=number)
     except (Initiative.DoesNotExist, Proposal.DoesNotExist) as exc:
         raise Http404 from exc
-    subject.programme = programme
-    return subject
 
 
 def _lookup(
