@@ -86,6 +86,11 @@ def quality(evalset: EvalSet, embed: bool) -> None:
     for name, config in variants.items():
         index = build_index(docs, config=config)
         methods[name] = _ranker(index)
+    no_blend = build_index(docs, theme_weight=0.0)
+    methods["lexical: default without theme-profile blending (BM25 alone)"] = _ranker(no_blend)
+    for weight in (0.5, 1.0):
+        blended = build_index(docs, theme_weight=weight)
+        methods[f"lexical: default with theme-profile blending at {weight}"] = _ranker(blended)
     feedback = build_index(docs, feedback_docs=3, feedback_terms=30, feedback_weight=0.2)
     methods["lexical: default + pseudo-relevance feedback (3 docs, 30 terms)"] = _ranker(feedback)
 

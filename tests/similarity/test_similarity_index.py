@@ -164,7 +164,8 @@ def test_pruning_common_terms_keeps_the_top_results() -> None:
         Document(f"d{i}", " ".join(words[(i * j) % len(words)] for j in range(1, 8)) + f" unik{i}")
         for i in range(300)
     ]
-    exact, pruned = LexicalIndex(), LexicalIndex()
+    # Theme blending re-ranks the BM25 top; this is about the BM25 sums themselves.
+    exact, pruned = LexicalIndex(theme_weight=0), LexicalIndex(theme_weight=0)
     exact.add(docs)
     pruned.add(docs)
     pruned.COMMON_SHARE, pruned.COMMON_MIN_POSTINGS, pruned.CANDIDATES = 0.2, 0, 50
@@ -190,3 +191,29 @@ def test_a_user_story_meets_the_initiative_on_its_topic_not_just_its_life_event(
     ]
     story = "Jeg mistet jobben i vår og visste ikke hvordan jeg skulle klare meg."
     assert [m.id for m in build_index(docs).query(story, 1)] == ["a"]
+
+
+THEMED = [
+    Document("debt", "Gjeldsrådgivning før tvangsinnfordring og utlegg"),
+    Document("kindergarten", "Hver måned får jeg svar fra barnehagen om plass og betaling"),
+    Document("tax", "Forhåndsutfylt skattemelding for personlige skattytere"),
+    Document("move", "Melde flytting og ny adresse ett sted"),
+    Document("job", "Dagpenger når du mister jobben"),
+]
+
+
+def test_theme_profiles_lift_the_text_on_the_same_topic_and_lower_the_one_sharing_words() -> None:
+    query = "Jeg får purringer og inkassovarsler hver måned"
+    bm25 = {m.id: m.score for m in build_index(THEMED, theme_weight=0).query(query, k=5)}
+    blended = {m.id: m.score for m in build_index(THEMED, theme_weight=1.0).query(query, k=5)}
+    # Debt collection is the query's topic: its score rises. The kindergarten text
+    # shares only everyday words ("hver måned"), no topic: its score falls.
+    assert blended["debt"] > bm25["debt"]
+    assert blended["kindergarten"] < bm25["kindergarten"]
+    assert all(0.0 <= score <= 1.0 for score in blended.values())
+
+
+def test_theme_blending_keeps_a_text_found_by_itself_at_full_score() -> None:
+    index = build_index(THEMED, theme_weight=1.0)
+    best = index.query(THEMED[0].text, k=1)[0]
+    assert best.id == "debt" and best.score == pytest.approx(1.0)
