@@ -819,6 +819,36 @@ def test_history_shows_the_changes_to_the_benefit_and_its_lines(
     assert html.index("777") < html.index("G-1 2027")  # newest first
 
 
+def test_a_target_or_measurement_deleted_on_its_own_stays_in_the_benefits_history(
+    facilitator, client_for, benefit, indicator
+):
+    client = client_for(facilitator, language="en")
+    target = indicator.targets.get()
+    measurement = MeasurementFactory(indicator=indicator, date=dt.date(2026, 4, 1), value=912)
+    # Another benefit, measured by an indicator of the same name and unit.
+    other = BenefitFactory(programme=benefit.programme, code="G-10")
+    twin = IndicatorFactory(benefit=other, name="Feilutbetalinger", unit="saker")
+    twin_measurement = MeasurementFactory(indicator=twin, date=dt.date(2026, 4, 1), value=433)
+    for kind, line, owner in (
+        ("target", target, benefit),
+        ("measurement", measurement, benefit),
+        ("measurement", twin_measurement, other),
+    ):
+        response = client.post(
+            _url(owner, "realisation"), {"action": f"{kind}-delete", "line": str(line.pk)}
+        )
+        assert response.status_code == 302
+    assert not Target.objects.filter(pk=target.pk).exists()
+    assert not Measurement.objects.filter(pk__in=[measurement.pk, twin_measurement.pk]).exists()
+
+    html = client.get(_url(benefit, "history")).content.decode()
+    assert "Feilutbetalinger 2027-01-01: 600" in html  # the target
+    assert "Feilutbetalinger 2026-04-01: 912" in html  # the measurement
+    assert "433" not in html  # the other benefit's measurement
+    assert "433" in client.get(_url(other, "history")).content.decode()
+    assert html.count("G-1 Færre feilutbetalinger") >= 2  # each deletion names its benefit
+
+
 # ---------------------------------------------------------------------------------------------
 # The register: filters, sorting, paging and totals that count each benefit once
 

@@ -4,7 +4,7 @@ once and initiatives get their attributed share."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -354,7 +354,26 @@ class Indicator(models.Model):
             raise ValidationError({field: _("A baseline needs both a value and a date.")})
 
 
-class Target(models.Model):
+class _IndicatorLine:
+    """What a target and a measurement share: rights and history through the benefit."""
+
+    indicator: Indicator
+
+    #: Names the benefit in the change log entry of a deletion, so the benefit's history
+    #: still finds a target or measurement deleted on its own.
+    history_delete_context: ClassVar[dict[str, Any]] = {"benefit": _("benefit")}
+
+    def history_context(self) -> dict[str, str]:
+        return {"benefit": str(self.indicator.benefit)}
+
+    def get_permission_programme(self) -> Programme:
+        return self.indicator.benefit.programme
+
+    def is_owned_by(self, user: Any) -> bool:
+        return self.indicator.benefit.is_owned_by(user)
+
+
+class Target(_IndicatorLine, models.Model):
     """A value the indicator should reach by a date."""
 
     indicator = models.ForeignKey(
@@ -374,12 +393,6 @@ class Target(models.Model):
     def __str__(self) -> str:
         return f"{self.indicator.name} {self.date}: {self.value}"
 
-    def get_permission_programme(self) -> Programme:
-        return self.indicator.benefit.programme
-
-    def is_owned_by(self, user: Any) -> bool:
-        return self.indicator.benefit.is_owned_by(user)
-
     def clean(self) -> None:
         indicator = self.indicator if self.indicator_id else None
         if (
@@ -391,7 +404,7 @@ class Target(models.Model):
             raise ValidationError({"date": _("A target comes after the baseline date.")})
 
 
-class Measurement(models.Model):
+class Measurement(_IndicatorLine, models.Model):
     """A measured value of an indicator; realisation is computed from these, never typed."""
 
     indicator = models.ForeignKey(
@@ -425,12 +438,6 @@ class Measurement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.name} {self.date}: {self.value}"
-
-    def get_permission_programme(self) -> Programme:
-        return self.indicator.benefit.programme
-
-    def is_owned_by(self, user: Any) -> bool:
-        return self.indicator.benefit.is_owned_by(user)
 
 
 class RealisationPlan(models.Model):

@@ -145,8 +145,8 @@ def attributed_share(benefit: Benefit, initiative_ids: Sequence[int] | None = No
 def benefit_history(benefit: Benefit, *, limit: int = 100) -> list[dict[str, Any]]:
     """The change timeline of a benefit and of its lines (shares, yearly amounts, indicators,
     targets, measurements), newest first. Lines deleted since are found by the benefit their
-    deletion names; a target or measurement deleted with its indicator shows as that
-    indicator's deletion."""
+    deletion names (targets and measurements name it through ``history_context``); those
+    deleted with their indicator show as that indicator's deletion."""
     types = ContentType.objects.get_for_models(
         Benefit, Contribution, BenefitAmount, Indicator, Target, Measurement
     )
@@ -168,7 +168,7 @@ def benefit_history(benefit: Benefit, *, limit: int = 100) -> list[dict[str, Any
     query |= Q(
         action=ChangeAction.DELETE,
         programme_id=benefit.programme_id,
-        content_type__in=[types[Contribution], types[BenefitAmount], types[Indicator]],
+        content_type__in=[types[m] for m in lines],
         changes__benefit__before__startswith=f"{benefit.code} ",
     )
     entries = (

@@ -144,7 +144,15 @@ def log_update(
 
 
 def log_delete(instance: models.Model, *, acting_user: Any) -> ChangeLogEntry:
-    return _write(instance, ChangeAction.DELETE, acting_user, diff(snapshot(instance), {}))
+    """Record a deletion with every field's last value. A model whose own fields do not
+    say where it belonged (a measurement names only its indicator) adds that from
+    ``history_context()``, labelled by ``history_delete_context``."""
+    changes = diff(snapshot(instance), {})
+    context = getattr(instance, "history_context", None)
+    if context is not None:
+        for name, value in context().items():
+            changes.setdefault(name, {"before": value, "after": None})
+    return _write(instance, ChangeAction.DELETE, acting_user, changes)
 
 
 def _field(model: type[models.Model] | None, name: str) -> models.Field | None:
@@ -158,7 +166,9 @@ def _field(model: type[models.Model] | None, name: str) -> models.Field | None:
 
 def field_label(model: type[models.Model] | None, name: str) -> str:
     field = _field(model, name)
-    return str(field.verbose_name) if field is not None else name
+    if field is not None:
+        return str(field.verbose_name)
+    return str(getattr(model, "history_delete_context", {}).get(name, name))
 
 
 def value_label(model: type[models.Model] | None, name: str, value: Any) -> Any:
