@@ -595,6 +595,17 @@ def test_status_reports_are_newest_first_with_six_dimensions(viewer, english_for
     assert re.search(r'data-color="danger" data-size="sm">Red<', html)
 
 
+def test_in_bokmal_the_report_column_plan_is_not_the_planning_phase(viewer, client_for, initiative):
+    StatusReportFactory(initiative=initiative, period="2026-03")
+    initiative.phase = "plan"
+    initiative.save()
+    client = client_for(viewer, language="nb")
+    reports = client.get(initiative.get_absolute_url() + "?tab=reports").content.decode()
+    assert '<th scope="col">Plan</th>' in reports  # on schedule or not
+    assert '<th scope="col">Planlegging</th>' not in reports
+    assert "Planlegging" in client.get(initiative.get_absolute_url()).content.decode()  # phase
+
+
 def test_an_unknown_initiative_is_not_found(viewer, client_for, programme):
     url = reverse("portfolio:initiative", args=[programme.slug, "NOPE"])
     assert client_for(viewer).get(url).status_code == 404
