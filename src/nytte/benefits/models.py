@@ -359,11 +359,12 @@ class _IndicatorLine:
 
     indicator: Indicator
 
-    #: Names the benefit in the change log entry of a deletion, so the benefit's history
-    #: still finds a target or measurement deleted on its own.
-    history_delete_context: ClassVar[dict[str, Any]] = {"benefit": _("benefit")}
+    #: Labels for what ``history_context`` adds to the change log.
+    history_context_labels: ClassVar[dict[str, Any]] = {"benefit": _("benefit")}
 
     def history_context(self) -> dict[str, str]:
+        """Names the benefit in the log entry of a deletion, so the benefit's history still
+        finds a target or measurement deleted on its own."""
         return {"benefit": str(self.indicator.benefit)}
 
     def get_permission_programme(self) -> Programme:

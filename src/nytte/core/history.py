@@ -146,7 +146,7 @@ def log_update(
 def log_delete(instance: models.Model, *, acting_user: Any) -> ChangeLogEntry:
     """Record a deletion with every field's last value. A model whose own fields do not
     say where it belonged (a measurement names only its indicator) adds that from
-    ``history_context()``, labelled by ``history_delete_context``."""
+    ``history_context()``, labelled by ``history_context_labels``."""
     changes = diff(snapshot(instance), {})
     context = getattr(instance, "history_context", None)
     if context is not None:
@@ -168,7 +168,7 @@ def field_label(model: type[models.Model] | None, name: str) -> str:
     field = _field(model, name)
     if field is not None:
         return str(field.verbose_name)
-    return str(getattr(model, "history_delete_context", {}).get(name, name))
+    return str(getattr(model, "history_context_labels", {}).get(name, name))
 
 
 def value_label(model: type[models.Model] | None, name: str, value: Any) -> Any:
