@@ -165,3 +165,8 @@ def test_results_round_half_away_from_zero_and_serialise() -> None:
         "rate": 0.04,
     }
     assert data["alternatives"][1]["nnv"] == -2
+
+
+def test_an_analysis_is_empty_until_an_alternative_has_a_line() -> None:
+    assert analysis().is_empty
+    assert not analysis(line("Drift", "cost", {2025: 100})).is_empty

@@ -27,6 +27,7 @@ from nytte.costbenefit.models import ExtraAlternative, ExtraLine, Subject
 
 from .costbenefit import A, F, _initiative, _proposal
 from .portfolio import _org_out, _organisation
+from .portfolio_schemas import OrganisationRef
 from .schemas import ERRORS
 
 router = Router(tags=["cost-benefit"])
@@ -75,11 +76,6 @@ class LinePatch(Schema):
     real_growth: Decimal | None = None
     distribution: str | None = None
     note: str | None = None
-
-
-class OrganisationRef(Schema):
-    orgnr: str
-    name: str
 
 
 class LineOut(Schema):

@@ -19,7 +19,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 
 from nytte.costbenefit import selectors, services
-from nytte.costbenefit import subject as subjects
 from nytte.costbenefit.build import settings_for
 from nytte.costbenefit.cofunding import gather
 from nytte.costbenefit.models import AnalysisSettings, Snapshot, Subject
@@ -229,14 +228,10 @@ def _snapshot_create(
 
 
 def _snapshot_detail(subject: Subject, version: int) -> dict[str, Any]:
-    snapshot = (
-        Snapshot.objects.filter(version=version, **subjects.owner_filter(subject))
-        .select_related("created_by")
-        .first()
-    )
-    if snapshot is None:
-        raise Http404
-    return _snapshot_out(snapshot)
+    try:
+        return _snapshot_out(selectors.snapshot_get(subject=subject, version=version))
+    except Snapshot.DoesNotExist:
+        raise Http404 from None
 
 
 # -- an initiative's analysis --

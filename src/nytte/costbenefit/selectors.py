@@ -66,3 +66,10 @@ def snapshots(*, subject: Subject) -> list[Snapshot]:
         .select_related("created_by")
         .defer("inputs", "results", "simulation")
     )
+
+
+def snapshot_get(*, subject: Subject, version: int) -> Snapshot:
+    """One frozen version of the subject's analysis; raises ``Snapshot.DoesNotExist``."""
+    return Snapshot.objects.select_related("created_by").get(
+        version=version, **subjects.owner_filter(subject)
+    )

@@ -193,7 +193,7 @@ def _render(
     error = ""
     context: dict[str, Any] = {}
     # Nothing entered yet: say what to enter rather than show a table of zeros.
-    empty = not any(alt.lines or alt.effects for alt in built.alternatives)
+    empty = built.is_empty
     if not empty:
         try:
             ev = presentation.live(subject, built)
@@ -430,11 +430,10 @@ def _snapshot_url(subject: Subject, version: int) -> str:
 
 
 def _snapshot(subject: Subject, version: int) -> Snapshot:
-    return get_object_or_404(
-        Snapshot.objects.select_related("created_by"),
-        version=version,
-        **subjects.owner_filter(subject),
-    )
+    try:
+        return selectors.snapshot_get(subject=subject, version=version)
+    except Snapshot.DoesNotExist:
+        raise Http404 from None
 
 
 @login_required

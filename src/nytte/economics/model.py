@@ -353,6 +353,11 @@ class Analysis:
     def last_year(self) -> int:
         return self.start_year + self.period_years - 1
 
+    @property
+    def is_empty(self) -> bool:
+        """No alternative has a cost or benefit yet: nothing to compute but zeros."""
+        return not any(alt.lines or alt.effects for alt in self.alternatives)
+
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "format": FORMAT_TAG,
