@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import number_format
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -219,7 +219,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    _t("The tolerance is now %(tolerance)s percentage points.")
+                    gettext("The tolerance is now %(tolerance)s percentage points.")
                     % {"tolerance": _points(save_form.cleaned_data["tolerance"])},
                 )
                 return redirect("benefits:dashboard", slug=programme.slug)

@@ -20,7 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -176,7 +176,8 @@ def _plan_page(
             else:
                 messages.success(
                     request,
-                    _t("The plan was saved as version %(version)s.") % {"version": saved.version},
+                    gettext("The plan was saved as version %(version)s.")
+                    % {"version": saved.version},
                 )
                 return redirect(_page_url(programme, initiative))
     saved = _version(request, programme, initiative) if request.method == "GET" else None

@@ -21,7 +21,7 @@ from django.db.models import Model, QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -479,7 +479,7 @@ def benefit_confirm(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _t("You confirmed the estimate."))
+        messages.success(request, gettext("You confirmed the estimate."))
     return redirect(benefit)
 
 
@@ -502,7 +502,7 @@ def benefit_create(request: HttpRequest, slug: str) -> HttpResponse:
         saved=_("The benefit was created."),
         context={
             "programme": programme,
-            "title": _t("New benefit"),
+            "title": gettext("New benefit"),
             "crumbs": [
                 *_register_crumbs(programme),
                 _crumb(_("New benefit"), "benefits:benefit_create", programme.slug),
@@ -529,7 +529,7 @@ def benefit_edit(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         context={
             "programme": programme,
             "benefit": benefit,
-            "title": _t("Edit %(code)s") % {"code": benefit.code},
+            "title": gettext("Edit %(code)s") % {"code": benefit.code},
             "crumbs": [
                 *_benefit_crumbs(benefit),
                 _crumb(_("Edit"), "benefits:benefit_edit", programme.slug, benefit.code),

@@ -14,6 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.fields.files import FieldFile
 
+from .actors import SYSTEM, actor_label, actor_user
 from .choices import ChangeAction
 from .models import ChangeLogEntry, Programme
 
@@ -80,10 +81,16 @@ def _programme_for(instance: models.Model) -> Programme | None:
     return getter() if getter else None
 
 
+def _actor_fields(acting_user: Any) -> dict[str, Any]:
+    # Transitional: callers not yet converted to explicit actors pass None for the system.
+    acting_user = SYSTEM if acting_user is None else acting_user
+    return {"actor": actor_user(acting_user), "actor_label": actor_label(acting_user)}
+
+
 def _write(
     instance: models.Model, action: str, acting_user: Any, changes: dict[str, Any]
 ) -> ChangeLogEntry:
-    actor = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    actor_fields = _actor_fields(acting_user)
     programme = _programme_for(instance)
     if programme is not None and programme.pk is not None:
         Programme.objects.filter(pk=programme.pk).update(
@@ -94,8 +101,8 @@ def _write(
         object_id=str(instance.pk),
         object_repr=str(instance)[:200],
         action=action,
-        actor=actor,
         changes=changes,
+        **actor_fields,
         programme=programme,
     )
 
@@ -109,7 +116,7 @@ def log_create_many(instances: list[models.Model], *, acting_user: Any) -> None:
     programme, whatever the number of objects."""
     if not instances:
         return
-    actor = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    actor_fields = _actor_fields(acting_user)
     entries = []
     programmes: dict[int, Programme] = {}
     for instance in instances:
@@ -122,7 +129,7 @@ def log_create_many(instances: list[models.Model], *, acting_user: Any) -> None:
                 object_id=str(instance.pk),
                 object_repr=str(instance)[:200],
                 action=ChangeAction.CREATE,
-                actor=actor,
+                **actor_fields,
                 changes=diff({}, snapshot(instance)),
                 programme=programmes.get(programme.pk) if programme is not None else None,
             )

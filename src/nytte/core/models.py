@@ -207,6 +207,8 @@ class ChangeLogEntry(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # "system:<purpose>" or "public" when no user account acted (see core.actors).
+    actor_label = models.CharField(_("acted as"), max_length=60, blank=True, default="")
     timestamp = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     programme = models.ForeignKey(

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
+from .actors import is_system, require_actor
 from .choices import Role
 from .models import Programme, ProgrammeMembership
 
@@ -97,6 +98,13 @@ def programme_actions(user: Any, programme: Programme) -> frozenset[Action]:
 
 
 def can(user: Any, action: Action, obj: Programme | ProgrammeScoped) -> bool:
+    """Whether an actor (a user, the system, a public proposer) may act on ``obj``.
+
+    The system may do anything; a public proposer has no role anywhere (the services that
+    accept one say so explicitly); ``None`` is a programming error and raises."""
+    require_actor(user)
+    if is_system(user):
+        return True
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     programme = _programme_of(obj)
@@ -122,6 +130,8 @@ def check(user: Any, action: Action, obj: Programme | ProgrammeScoped) -> None:
 
 def programme_ids_for(user: Any, action: Action = Action.VIEW) -> list[int] | None:
     """Ids of programmes where the user's roles allow ``action``; None means all of them."""
+    if is_system(require_actor(user)):
+        return None
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
     if user.is_superuser:

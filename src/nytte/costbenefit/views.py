@@ -23,7 +23,7 @@ from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -404,7 +404,7 @@ def _freeze(request: HttpRequest, programme: Programme, subject: Subject) -> Htt
         except CBAInputError as exc:
             form.add_error(
                 None,
-                _t("The analysis cannot be frozen: %(reason)s") % {"reason": str(exc)},
+                gettext("The analysis cannot be frozen: %(reason)s") % {"reason": str(exc)},
             )
         except ValidationError as exc:
             _add_errors(form, exc, "note")
@@ -412,7 +412,7 @@ def _freeze(request: HttpRequest, programme: Programme, subject: Subject) -> Htt
             url = _snapshot_url(subject, snapshot.version)
             messages.success(
                 request,
-                _t("Version %(version)s of the analysis was frozen.")
+                gettext("Version %(version)s of the analysis was frozen.")
                 % {"version": snapshot.version},
             )
             if request.htmx:
@@ -460,7 +460,7 @@ def snapshot(
                 programme,
                 subject,
                 {
-                    "label": _t("Version %(version)s") % {"version": frozen.version},
+                    "label": gettext("Version %(version)s") % {"version": frozen.version},
                     "url": _snapshot_url(subject, frozen.version),
                 },
             ),
@@ -488,7 +488,7 @@ def export(
     except CBAInputError as exc:
         messages.error(
             request,
-            _t("The analysis cannot be computed, so there is nothing to export: %(reason)s")
+            gettext("The analysis cannot be computed, so there is nothing to export: %(reason)s")
             % {"reason": str(exc)},
         )
         return redirect(_analysis_url(subject))

@@ -21,7 +21,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
@@ -513,7 +513,7 @@ def initiative_create(request: HttpRequest, slug: str) -> HttpResponse:
         saved=_("The initiative was created."),
         context={
             "programme": programme,
-            "title": _t("New initiative"),
+            "title": gettext("New initiative"),
             "crumbs": [
                 _crumb(_("Initiatives"), "portfolio:initiative_list", programme.slug),
                 _crumb(_("New initiative"), "portfolio:initiative_create", programme.slug),
@@ -540,7 +540,7 @@ def initiative_edit(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         context={
             "programme": programme,
             "initiative": initiative,
-            "title": _t("Edit %(code)s") % {"code": initiative.code},
+            "title": gettext("Edit %(code)s") % {"code": initiative.code},
             "crumbs": [
                 _crumb(_("Initiatives"), "portfolio:initiative_list", programme.slug),
                 {"label": initiative.code, "url": initiative.get_absolute_url()},

@@ -21,7 +21,7 @@ from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, path, reverse
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -219,7 +219,7 @@ comment_add = _line_view(
 def support_toggle(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     proposal = _proposal(request, slug, number, Action.CONTRIBUTE)
     now = services.support_toggle(proposal=proposal, acting_user=request.user)
-    notice = _t("You support this proposal.") if now else _t("You no longer support it.")
+    notice = gettext("You support this proposal.") if now else gettext("You no longer support it.")
     return _done(request, proposal, notice, "capture-support")
 
 
@@ -229,13 +229,13 @@ def proposer_erase(request: HttpRequest, slug: str, number: int) -> HttpResponse
     """Erase an outside proposer's name and e-mail (asked for on the tab first)."""
     proposal = _proposal(request, slug, number, Action.FACILITATE)
     if not has_outside_proposer(proposal):
-        messages.info(request, _t("There is no outside proposer's data to erase."))
+        messages.info(request, gettext("There is no outside proposer's data to erase."))
         return redirect(_overview_url(proposal, "capture-proposer"))
     services.proposer_erase(proposal=proposal, acting_user=request.user)
     return _done(
         request,
         proposal,
-        _t("The proposer's name and e-mail address are erased; the proposal stays."),
+        gettext("The proposer's name and e-mail address are erased; the proposal stays."),
         "capture-proposer",
     )
 
@@ -297,14 +297,14 @@ def proposal_create(request: HttpRequest, slug: str) -> HttpResponse:
             add_errors(form, exc)
         else:
             messages.success(
-                request, _t("Proposal %(ref)s is received.") % {"ref": proposal.reference}
+                request, gettext("Proposal %(ref)s is received.") % {"ref": proposal.reference}
             )
             return redirect(proposal)
     return _form_page(
         request,
         form,
         programme=programme,
-        title=_t("New proposal"),
+        title=gettext("New proposal"),
         crumb={
             "label": _("New proposal"),
             "url": reverse("proposals:proposal_create", kwargs={"slug": programme.slug}),
@@ -348,14 +348,14 @@ def proposal_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
                 exc = ValidationError({"attachments": exc.messages})
             add_errors(form, exc)
         else:
-            messages.success(request, _t("The proposal is saved."))
+            messages.success(request, gettext("The proposal is saved."))
             return redirect(proposal)
     return _form_page(
         request,
         form,
         programme=programme,
         proposal=proposal,
-        title=_t("Edit %(ref)s") % {"ref": proposal.reference},
+        title=gettext("Edit %(ref)s") % {"ref": proposal.reference},
         crumb={
             "label": _("Edit"),
             "url": reverse(

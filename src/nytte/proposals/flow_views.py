@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.module_loading import import_string
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -119,9 +119,9 @@ def _proposer_label(proposal: Proposal, personal: bool) -> str:
     if proposal.proposer_id:
         return proposal.proposer.display_name
     if proposal.erased_at:
-        return _t("(erased)")
+        return gettext("(erased)")
     if proposal.proposer_name:
-        return proposal.proposer_name if personal else _t("Someone outside the programme")
+        return proposal.proposer_name if personal else gettext("Someone outside the programme")
     return ""
 
 
@@ -274,7 +274,7 @@ def move(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         return render(request, "proposals/proposal_detail.html", context, status=422)
     messages.success(
         request,
-        _t("%(ref)s is now: %(stage)s.")
+        gettext("%(ref)s is now: %(stage)s.")
         % {"ref": proposal.reference, "stage": Stage(proposal.stage).label},
     )
     return redirect(_back_to(request, proposal))

@@ -23,7 +23,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -256,19 +256,19 @@ def _confirmation(
     target: Proposal | Initiative | None
     if action == "merge":
         target = find_proposal(programme, value)
-        missing = _t("There is no proposal %(ref)s in this programme.") % {"ref": value}
+        missing = gettext("There is no proposal %(ref)s in this programme.") % {"ref": value}
         if target is not None and target.pk == proposal.pk:
-            target, missing = None, _t("A proposal cannot be merged into itself.")
+            target, missing = None, gettext("A proposal cannot be merged into itself.")
         elif target is not None and target.stage in matching.EXCLUDED_STAGES:
-            target, missing = None, _t("Merge into a proposal that is still open.")
+            target, missing = None, gettext("Merge into a proposal that is still open.")
     else:
         target = find_initiative(programme, value)
-        missing = _t("There is no initiative with the code %(code)s in this programme.") % {
+        missing = gettext("There is no initiative with the code %(code)s in this programme.") % {
             "code": value
         }
     error = "" if target is not None else missing
     if not may_join(proposal):
-        error = _t("A proposal cannot go from %(from)s to %(to)s.") % {
+        error = gettext("A proposal cannot go from %(from)s to %(to)s.") % {
             "from": Stage(proposal.stage).label,
             "to": Stage.MERGED.label,
         }
@@ -407,7 +407,7 @@ def link_create(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         if target is None:
             form.add_error(
                 None if suggested else field,
-                _t("There is no initiative or proposal %(ref)s in this programme.")
+                gettext("There is no initiative or proposal %(ref)s in this programme.")
                 % {"ref": value},
             )
         else:
@@ -417,7 +417,7 @@ def link_create(request: HttpRequest, slug: str, number: int) -> HttpResponse:
                 Q(target_proposal=target) if is_proposal else Q(target_initiative=target)
             )
             if same.exists():
-                form.add_error("kind", _t("This link is already recorded."))
+                form.add_error("kind", gettext("This link is already recorded."))
             else:
                 score = matching.score_of(
                     programme,
@@ -442,7 +442,7 @@ def link_create(request: HttpRequest, slug: str, number: int) -> HttpResponse:
                     return _done(
                         request,
                         proposal,
-                        _t("The link to %(ref)s is recorded.") % {"ref": name},
+                        gettext("The link to %(ref)s is recorded.") % {"ref": name},
                         "harmonise-links",
                     )
     if suggested:
@@ -458,7 +458,7 @@ def link_delete(request: HttpRequest, slug: str, number: int, pk: int) -> HttpRe
         ProposalLink.objects.select_related("proposal"), pk=pk, proposal=proposal
     )
     services.link_delete(link=link, acting_user=request.user)
-    return _done(request, proposal, _t("The link is removed."), "harmonise-links")
+    return _done(request, proposal, gettext("The link is removed."), "harmonise-links")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -480,7 +480,7 @@ def _join_view(action: str) -> Any:
                 else find_initiative(programme, value)
             )
             if target is None:
-                form.add_error(None, _t("The other end was not found in this programme."))
+                form.add_error(None, gettext("The other end was not found in this programme."))
             else:
                 try:
                     if isinstance(target, Proposal):
@@ -490,7 +490,7 @@ def _join_view(action: str) -> Any:
                             note=form.cleaned_data["note"],
                             acting_user=request.user,
                         )
-                        notice = _t("%(ref)s is merged into %(into)s.") % {
+                        notice = gettext("%(ref)s is merged into %(into)s.") % {
                             "ref": proposal.reference,
                             "into": target.reference,
                         }
@@ -501,7 +501,7 @@ def _join_view(action: str) -> Any:
                             note=form.cleaned_data["note"],
                             acting_user=request.user,
                         )
-                        notice = _t("%(ref)s is attached to %(code)s.") % {
+                        notice = gettext("%(ref)s is attached to %(code)s.") % {
                             "ref": proposal.reference,
                             "code": target.code,
                         }
@@ -544,7 +544,7 @@ def answers_save(request: HttpRequest, slug: str, number: int) -> HttpResponse:
             add_errors(form, exc)
         else:
             return _done(
-                request, proposal, _t("The qualification is saved."), "harmonise-qualification"
+                request, proposal, gettext("The qualification is saved."), "harmonise-qualification"
             )
     return _tab_page(request, proposal, qualification_form=form)
 
@@ -568,7 +568,7 @@ def similar(request: HttpRequest, slug: str) -> HttpResponse:
     suggestions: list[matching.Suggestion] = []
     hint = ""
     if len(_WORD.findall(text)) < TYPING_MIN_WORDS:
-        hint = _t(
+        hint = gettext(
             "Write a few words of the title, the need or the idea, and similar initiatives "
             "and proposals will be listed here."
         )
@@ -641,7 +641,7 @@ def qualification_questions(request: HttpRequest, slug: str) -> HttpResponse:
             question = qualification.question_create(
                 programme=programme, acting_user=request.user, **form.cleaned_data
             )
-            messages.success(request, _t("The question is added."))
+            messages.success(request, gettext("The question is added."))
             return redirect(f"{url}#question-{question.pk}")
         return _questions_page(request, programme, add_form=form)
     raw = request.POST.get("question", "")
@@ -656,7 +656,7 @@ def qualification_questions(request: HttpRequest, slug: str) -> HttpResponse:
             qualification.question_update(
                 question=question, acting_user=request.user, **form.cleaned_data
             )
-            messages.success(request, _t("The question is saved."))
+            messages.success(request, gettext("The question is saved."))
             return redirect(f"{url}#question-{question.pk}")
         return _questions_page(request, programme, edit_form=form, editing=question.pk)
     if action in ("up", "down"):
@@ -668,7 +668,7 @@ def qualification_questions(request: HttpRequest, slug: str) -> HttpResponse:
         n = qualification.question_delete(question=question, acting_user=request.user)
         messages.success(
             request,
-            _t("The question is deleted, with %(n)s answer(s) to it.") % {"n": n},
+            gettext("The question is deleted, with %(n)s answer(s) to it.") % {"n": n},
         )
         return redirect(url)
     raise Http404

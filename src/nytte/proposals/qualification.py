@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.utils import translation
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from nytte.core.models import ChangeLogEntry, Programme
@@ -136,7 +136,7 @@ def answers_save(
     }
     unknown = [pk for pk in answers if pk not in questions]
     if unknown:
-        raise ValidationError(_t("A question does not belong to this programme's checklist."))
+        raise ValidationError(gettext("A question does not belong to this programme's checklist."))
     existing = answers_for(proposal)
     user = acting_user if getattr(acting_user, "is_authenticated", False) else None
     counts = {"created": 0, "changed": 0, "removed": 0}
