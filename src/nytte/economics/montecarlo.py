@@ -206,8 +206,8 @@ def _compile(prepared_list: Sequence[PreparedAnalysis], size: int, dtype: Any) -
                     likelies.append(pl.likely)
                     highs.append(pl.high)
                     lengths.append(w.size)
-                else:  # residual value: a benefit in the final year, no TFC
-                    weights.append(np.append(w, pl.residual_weight))
+                else:  # residual value: a benefit in the final year, TFC if public
+                    weights.append(np.append(w, pl.residual_weight * pl.residual_coef))
                     lows.append(np.append(pl.low, pl.residual[0]))
                     likelies.append(np.append(pl.likely, pl.residual[1]))
                     highs.append(np.append(pl.high, pl.residual[2]))
