@@ -7,7 +7,10 @@ is instant and works before anything is configured.
 from __future__ import annotations
 
 import os
+import shlex
+import shutil
 import sys
+from pathlib import Path
 
 HELP = """\
 usage: nytte <command> [options]
@@ -40,6 +43,37 @@ Operations:
 Run 'nytte help' for every command, 'nytte help <command>' for one command's options.
 Configuration comes from environment variables: see README.md.
 """
+
+
+def command_as_typed(argv0: str | None = None, executable: str | None = None) -> str:
+    """How to run ``nytte`` from the user's shell, as typed: works without an active venv.
+
+    ``nytte`` if that name on PATH is this installation's script; otherwise the script's
+    full path (e.g. ``/home/me/nytte/.venv/bin/nytte``); run as ``python -m nytte.cli``
+    (or from a test), the interpreter's own ``nytte`` script if it has one, else
+    ``<python> -m nytte.cli``.
+    """
+    argv0 = sys.argv[0] if argv0 is None else argv0
+    executable = sys.executable if executable is None else executable
+    script: Path | None = None
+    if argv0 and Path(argv0).stem == "nytte":
+        script = Path(argv0)
+        if not script.is_absolute() and os.sep not in argv0:
+            found = shutil.which(argv0)
+            script = Path(found) if found else None
+    if script is None and executable:
+        for name in ("nytte", "nytte.exe"):
+            candidate = Path(executable).parent / name
+            if candidate.is_file():
+                script = candidate
+                break
+    if script is not None:
+        script = script.absolute()
+        on_path = shutil.which("nytte")
+        if on_path and Path(on_path).absolute() == script:
+            return "nytte"
+        return shlex.quote(str(script))
+    return f"{shlex.quote(executable or 'python3')} -m nytte.cli"
 
 
 def main(argv: list[str] | None = None) -> None:

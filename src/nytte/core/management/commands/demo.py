@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from nytte.cli import command_as_typed
 from nytte.core.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
 
 
@@ -27,4 +28,4 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         for user in DEMO_USERS:
             self.stdout.write(f"  {user.username:<13} {user.description}")
-        self.stdout.write("\nStart the app with: nytte serve")
+        self.stdout.write(f"\nStart the app with: {command_as_typed()} serve")
