@@ -77,12 +77,12 @@ def has_outside_proposer(proposal: Proposal) -> bool:
 
 def _submit(
     programme: Programme, form: ProposalForm | PublicProposalForm, acting_user: Any
-) -> Proposal:
-    """Receive the proposal and its files in one transaction (all or nothing)."""
-    proposal, _token = services.proposal_submit(
+) -> tuple[Proposal, str]:
+    """Receive the proposal and its files in one transaction (all or nothing); returns it
+    and the secret of its private status link."""
+    return services.proposal_submit(
         programme=programme, acting_user=acting_user, **form.submit_kwargs()
     )
-    return proposal
 
 
 def similar_url(programme: Programme) -> str | None:
@@ -292,7 +292,7 @@ def proposal_create(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if posted and form.is_valid():
         try:
-            proposal = _submit(programme, form, request.user)
+            proposal, _token = _submit(programme, form, request.user)
         except ValidationError as exc:
             add_errors(form, exc)
         else:
@@ -425,19 +425,40 @@ def public_submit(request: HttpRequest, slug: str) -> HttpResponse:
         return _public_page(request, programme, form, limited=True, status=429)
     if form.is_valid():
         try:
-            _submit(programme, form, None)
+            proposal, token = _submit(programme, form, None)
         except ValidationError as exc:
             add_errors(form, exc)
         else:
             ratelimit.hit(PUBLIC_SCOPE, ip, window=PUBLIC_WINDOW)
+            # Shown once on the thank-you page (it is also in the e-mailed receipt).
+            request.session[RECEIPT_SESSION_KEY] = {
+                "programme": programme.pk,
+                "reference": proposal.reference,
+                "token": token,
+            }
             return redirect(thanks)
     return _public_page(request, programme, form)
 
 
+RECEIPT_SESSION_KEY = "nytte_public_receipt"
+
+
 @require_GET
 def public_thanks(request: HttpRequest, slug: str) -> HttpResponse:
+    """The thank-you page shows the reference and the private status link once, right
+    after sending (the receipt e-mail has both); a robot caught by the honeypot, or a
+    reload, gets the page without them."""
     programme = _public_programme(slug)
-    return render(request, "proposals/public_form.html", {"programme": programme, "thanks": True})
+    context: dict[str, Any] = {"programme": programme, "thanks": True}
+    receipt = request.session.pop(RECEIPT_SESSION_KEY, None)
+    if receipt and receipt.get("programme") == programme.pk:
+        context["reference"] = receipt["reference"]
+        context["status_url"] = request.build_absolute_uri(
+            reverse("proposals:status", kwargs={"token": receipt["token"]})
+        )
+    response = render(request, "proposals/public_form.html", context)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _public_page(
