@@ -185,6 +185,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# django-filter: an empty filter select reads "All" (the blank choice means no filter).
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
+
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
