@@ -158,3 +158,16 @@ def test_monte_carlo_carries_the_tfc_of_a_public_residual_value_entered_by_hand(
     assert summary.mean == pytest.approx(deterministic, abs=0.01 * 1.2 * 10e6 * df(10))
     lowest, highest = -50e6 * 1.2, -50e6 * 1.2 + 1.2 * 20e6 * df(10)
     assert lowest - 1 <= summary.p10 < summary.p90 <= highest + 1
+
+
+def test_the_result_table_shows_the_residual_value_after_year_75():
+    from nytte.economics.table import render_table
+
+    result = compute(eighty_five_year_case())
+    text = render_table(result)
+    project = result.alternative("Project")
+    assert "Of which after year 75 (2101-2109)" in text
+    assert f"{project.residual_value:,}".replace(",", " ") in text
+    assert "Residual value" not in render_table(
+        compute(analysis(line("Run", "cost", {2025: 1e6}), period=10))
+    )
