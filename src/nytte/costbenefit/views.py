@@ -27,7 +27,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from nytte.core.excel_views import xlsx_response
+from nytte.core.excel.views import xlsx_response
 from nytte.core.htmx import render_page
 from nytte.core.lookups import programme_or_404 as _programme
 from nytte.core.models import Organisation, Programme

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from nytte.core import selectors as core_selectors
-from nytte.core.excel_views import ImportForm, run_import, xlsx_response
+from nytte.core.excel.views import ImportForm, run_import, xlsx_response
 from nytte.core.htmx import render_page
 from nytte.core.listing import sort_header
 from nytte.core.models import Programme

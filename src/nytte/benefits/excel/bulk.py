@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from nytte.core.choices import Role
+from nytte.core.excel.rollback import Rollback, trial_write
 from nytte.core.models import Programme
 from nytte.core.permissions import Action, can, roles_in
 
@@ -59,10 +59,6 @@ class BulkResult:
     @property
     def ok(self) -> bool:
         return not self.refusals
-
-
-class _Rollback(Exception):
-    pass
 
 
 def may_record_some(user: Any, programme: Programme) -> bool:
@@ -177,17 +173,15 @@ def append(
                 where=str(index),
             )
         )
-    try:
-        with transaction.atomic():
-            try:
-                result.created = services.measurements_append(to_append, acting_user=acting_user)
-            except services.BulkError as exc:
-                result.refusals.extend(_refusals(exc, origin, to_append, stored, acting_user))
-            if result.refusals or dry_run:
-                raise _Rollback
-    except _Rollback:
-        if result.refusals:
-            result.created = []
+    with trial_write():
+        try:
+            result.created = services.measurements_append(to_append, acting_user=acting_user)
+        except services.BulkError as exc:
+            result.refusals.extend(_refusals(exc, origin, to_append, stored, acting_user))
+        if result.refusals or dry_run:
+            raise Rollback
+    if result.refusals:
+        result.created = []
     order = {row.where: n for n, row in enumerate(rows)}
     result.refusals.sort(key=lambda r: order.get(r.where, 0))
     return result

@@ -1,10 +1,10 @@
 """``nytte import_benefits SLUG FILE [--dry-run] [--user NAME]``: import an edited export of
-the benefits register (exit codes: see ``nytte.core.excel_command``)."""
+the benefits register (exit codes: see ``nytte.core.excel.command``)."""
 
 from __future__ import annotations
 
 from nytte.benefits.excel import import_benefits
-from nytte.core.excel_command import ImportCommand
+from nytte.core.excel.command import ImportCommand
 
 
 class Command(ImportCommand):

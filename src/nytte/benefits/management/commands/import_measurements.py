@@ -1,10 +1,10 @@
 """``nytte import_measurements SLUG FILE [--dry-run] [--user NAME]``: append measurements
-from a sheet, all or nothing (exit codes: see ``nytte.core.excel_command``)."""
+from a sheet, all or nothing (exit codes: see ``nytte.core.excel.command``)."""
 
 from __future__ import annotations
 
 from nytte.benefits.excel import import_measurements
-from nytte.core.excel_command import ImportCommand
+from nytte.core.excel.command import ImportCommand
 
 
 class Command(ImportCommand):
