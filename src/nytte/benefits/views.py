@@ -16,7 +16,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Model, QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,12 +24,21 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from nytte.core.forms import LineForm, listed
 from nytte.core.htmx import render_page
-from nytte.core.listing import sort_header
+from nytte.core.lines import (
+    LineKind,
+    change_line,
+    edit_form,
+    posted_kind,
+    posted_line,
+    redirect_unless_htmx,
+)
+from nytte.core.listing import paginate, sort_header
+from nytte.core.lookups import programme_or_404
 from nytte.core.models import Organisation, Programme
 from nytte.core.permissions import Action, can, check
-from nytte.portfolio.forms import LineForm, listed
-from nytte.portfolio.views import _add_errors, _crumb, _int, _programme
+from nytte.core.viewhelpers import add_errors, crumb, int_or_none
 
 from . import charts, selectors, services
 from .filtersets import BenefitFilterSet
@@ -45,7 +53,6 @@ from .forms import (
 from .models import Benefit, BenefitAmount, Contribution, Indicator, Measurement, Target
 from .totals import attributed_amount, benefit_totals
 
-PAGE_SIZE = 50
 TABS: list[tuple[str, Any]] = [
     ("overview", _("Overview")),
     ("realisation", _("Realisation")),
@@ -75,7 +82,7 @@ def _benefit_only(programme: Programme, code: str) -> Benefit:
 
 
 def _register_crumbs(programme: Programme) -> list[dict[str, Any]]:
-    return [_crumb(_("Benefits"), "benefits:benefit_list", programme.slug)]
+    return [crumb(_("Benefits"), "benefits:benefit_list", programme.slug)]
 
 
 def _benefit_crumbs(benefit: Benefit) -> list[dict[str, Any]]:
@@ -107,7 +114,7 @@ SORT_COLUMNS: list[tuple[str | None, Any, bool]] = [  # key, label, numeric
 def benefit_list(request: HttpRequest, slug: str) -> HttpResponse:
     """Filter, sort and page through a programme's benefits, with totals that count each
     benefit once and attribute to initiatives only their shares."""
-    programme = _programme(request, slug)
+    programme = programme_or_404(request, slug)
     organisations = list(Organisation.objects.order_by("name"))
     filterset = BenefitFilterSet(
         request.GET or None,
@@ -122,8 +129,8 @@ def benefit_list(request: HttpRequest, slug: str) -> HttpResponse:
     # (with their contributions), and only the page gets its indicators.
     benefits = list(_ordered(filterset.qs))
     initiative_ids = filterset.initiative_ids()
-    page = Paginator(benefits, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = list(page.object_list)
+    pages = paginate(request, benefits)
+    rows = list(pages["page"].object_list)
     prefetch_related_objects(rows, "indicators__targets", "indicators__measurements")
     selectors.attach_progress(rows)
     for benefit in rows:
@@ -138,8 +145,7 @@ def benefit_list(request: HttpRequest, slug: str) -> HttpResponse:
             "benefits_page": "register",
             "filterset": filterset,
             "form": filterset.form,
-            "page": page,
-            "page_range": page.paginator.get_elided_page_range(page.number, on_ends=1),
+            **pages,
             "benefits": rows,
             "totals": benefit_totals(benefits, initiative_ids),
             "chosen_initiative": chosen,
@@ -176,7 +182,7 @@ def _sort_columns(sort: str) -> list[dict[str, Any]]:
 @require_http_methods(["GET", "POST"])
 def benefit_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     """A benefit with one tab at a time; each tab is its own URL (``?tab=realisation``)."""
-    programme = _programme(request, slug)
+    programme = programme_or_404(request, slug)
     if request.method == "POST":
         return _line_action(request, programme, code)
     tab = request.GET.get("tab", "overview")
@@ -214,18 +220,12 @@ def _detail_context(
 # Lines of a benefit: added, changed or deleted in place on their tab, the same way for each.
 
 
-@dataclass(frozen=True)
-class Lines:
-    """One kind of line: the tab it is on, its form, and how it is found and created."""
+@dataclass(frozen=True, kw_only=True)
+class Lines(LineKind):
+    """One kind of a benefit's lines: whether it hangs on an indicator and how it is created,
+    besides its tab, form and the lines changeable through the benefit (``LineKind``)."""
 
-    action: str  # the POST's action is "<action>-add", "<action>-update" or "<action>-delete"
-    tab: str
-    form_class: type[LineForm]
-    editable: Callable[[Benefit], QuerySet[Any]]  # lines changeable through this benefit
     on_indicator: bool  # added to one of the benefit's indicators, not to the benefit
-    saved: Any
-    deleted: Any
-    error_field: str | None = None  # where a service error without a field is shown
 
     def new(self, benefit: Benefit, indicator: Indicator | None) -> Model:
         model = self.form_class._meta.model
@@ -386,13 +386,12 @@ def _open_edit_form(
     kind = LINES.get(action)
     if kind is None or kind.tab != context["tab"]:
         return
-    line = next((line for line in _shown_lines(benefit, kind) if line.pk == _int(pk)), None)
+    wanted = int_or_none(pk)
+    line = next((line for line in _shown_lines(benefit, kind) if line.pk == wanted), None)
     if line is None:
         return
     if form is None:
-        form = kind.form_class(instance=line, programme=programme, prefix=_edit_prefix(kind))
-        # After an HTMX swap (or a reload without JS) the keyboard lands in the form.
-        next(iter(form.fields.values())).widget.attrs["autofocus"] = True
+        form = edit_form(kind.form_class, line, programme, _edit_prefix(kind))
     line.edit_form = form
 
 
@@ -401,13 +400,10 @@ def _line_action(request: HttpRequest, programme: Programme, code: str) -> HttpR
     without JavaScript (a refused form is then shown on the full page)."""
     benefit = _benefit_only(programme, code)
     check(request.user, Action.EDIT, benefit)
-    prefix, _dash, verb = request.POST.get("action", "").rpartition("-")
-    kind = LINES.get(prefix)
-    if kind is None or verb not in {"add", "update", "delete"}:
-        raise Http404
+    kind, verb = posted_kind(request, LINES)
     line = indicator = None
     if verb != "add":
-        line = get_object_or_404(kind.editable(benefit), pk=_int(request.POST.get("line")))
+        line = posted_line(request, kind, benefit)
         # The permission checks and rules read the parent: give them the one read above.
         if kind.on_indicator:
             line.indicator.benefit = benefit
@@ -415,35 +411,30 @@ def _line_action(request: HttpRequest, programme: Programme, code: str) -> HttpR
             line.benefit = benefit
     elif kind.on_indicator:
         indicator = get_object_or_404(
-            Indicator.objects.filter(benefit=benefit), pk=_int(request.POST.get("indicator"))
+            Indicator.objects.filter(benefit=benefit),
+            pk=int_or_none(request.POST.get("indicator")),
         )
         indicator.benefit = benefit
-    form: LineForm | None = None
-    if line is not None and verb == "delete":
-        services.child_delete(line, acting_user=request.user)
-        notice = str(kind.deleted)
-    else:
-        # The form validates a copy, so the service still sees the stored values as "before".
-        form = kind.form_class(
+    form, notice = change_line(
+        request,
+        kind,
+        verb=verb,
+        line=line,
+        form=lambda instance: kind.form_class(
             request.POST,
-            instance=copy.copy(line) if line else kind.new(benefit, indicator),
+            instance=instance or kind.new(benefit, indicator),
             programme=programme,
             prefix=_edit_prefix(kind) if line else _add_prefix(kind, indicator),
-        )
-        notice = str(kind.saved)
-        if form.is_valid():
-            try:
-                if line is None:
-                    services.child_create(form.instance, acting_user=request.user)
-                else:
-                    services.child_update(line, data=form.cleaned_data, acting_user=request.user)
-            except ValidationError as exc:
-                _add_errors(form, exc, kind.error_field)
-        if not form.errors:
-            form = None
-    if form is None and not request.htmx:
-        messages.success(request, notice)
-        return redirect(f"{benefit.get_absolute_url()}?tab={kind.tab}")
+        ),
+        create=services.child_create,
+        update=services.child_update,
+        delete=services.child_delete,
+    )
+    done = redirect_unless_htmx(
+        request, form, notice, f"{benefit.get_absolute_url()}?tab={kind.tab}"
+    )
+    if done is not None:
+        return done
     # Read again: totals, confirmation and progress may have changed with the line.
     benefit = _benefit(programme, code)
     context = _detail_context(request, programme, benefit, kind.tab)
@@ -472,7 +463,7 @@ def _line_action(request: HttpRequest, programme: Programme, code: str) -> HttpR
 @require_POST
 def benefit_confirm(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     """The benefit's owner stands behind the estimate; nobody else may (403)."""
-    programme = _programme(request, slug)
+    programme = programme_or_404(request, slug)
     benefit = _benefit_only(programme, code)
     try:
         services.benefit_confirm(benefit=benefit, acting_user=request.user)
@@ -491,7 +482,7 @@ def benefit_confirm(request: HttpRequest, slug: str, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def benefit_create(request: HttpRequest, slug: str) -> HttpResponse:
     """A new benefit in the programme: for programme admins and facilitators."""
-    programme = _programme(request, slug, Action.EDIT)
+    programme = programme_or_404(request, slug, Action.EDIT)
     form = BenefitForm(
         request.POST or None, instance=Benefit(programme=programme), programme=programme
     )
@@ -505,7 +496,7 @@ def benefit_create(request: HttpRequest, slug: str) -> HttpResponse:
             "title": gettext("New benefit"),
             "crumbs": [
                 *_register_crumbs(programme),
-                _crumb(_("New benefit"), "benefits:benefit_create", programme.slug),
+                crumb(_("New benefit"), "benefits:benefit_create", programme.slug),
             ],
             "cancel_url": reverse("benefits:benefit_list", kwargs={"slug": programme.slug}),
         },
@@ -516,7 +507,7 @@ def benefit_create(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def benefit_edit(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     """Edit a benefit: its owners, programme admins and facilitators."""
-    programme = _programme(request, slug)
+    programme = programme_or_404(request, slug)
     benefit = _benefit_only(programme, code)
     check(request.user, Action.EDIT, benefit)
     # The form works on a copy so the service logs the change against the stored values.
@@ -532,7 +523,7 @@ def benefit_edit(request: HttpRequest, slug: str, code: str) -> HttpResponse:
             "title": gettext("Edit %(code)s") % {"code": benefit.code},
             "crumbs": [
                 *_benefit_crumbs(benefit),
-                _crumb(_("Edit"), "benefits:benefit_edit", programme.slug, benefit.code),
+                crumb(_("Edit"), "benefits:benefit_edit", programme.slug, benefit.code),
             ],
             "cancel_url": benefit.get_absolute_url(),
         },
@@ -561,7 +552,7 @@ def _benefit_form_page(
             if _codes(exc) & {"shares_over_100"}:
                 form.add_contribution_error(exc)
             else:
-                _add_errors(form, exc)
+                add_errors(form, exc)
         else:
             messages.success(request, str(saved))
             return redirect(benefit)
