@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from nytte.core import history
 from nytte.core.models import Programme
-from nytte.core.permissions import Action, ProgrammeScoped, check
+from nytte.core.permissions import Action, check, require
 from nytte.core.services import object_create, object_delete, object_update
 from nytte.portfolio.models import Initiative, Risk
 
@@ -54,11 +54,6 @@ ESTIMATE_FIELDS = frozenset(
     }
 )
 HUNDRED = Decimal(100)
-
-
-def _require(acting_user: Any, action: Action, obj: Programme | ProgrammeScoped) -> None:
-    if acting_user is not None:
-        check(acting_user, action, obj)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -108,7 +103,7 @@ def benefit_create(
     risks: Iterable[Risk] = (),
     acting_user: Any,
 ) -> Benefit:
-    _require(acting_user, Action.EDIT, programme)
+    require(acting_user, Action.EDIT, programme)
     benefit = object_create(Benefit(programme=programme, **data), acting_user=acting_user)
     if contributions:
         _set_contributions(benefit, contributions, acting_user)
@@ -127,7 +122,7 @@ def benefit_update(
     risks: Iterable[Risk] | None = None,
     acting_user: Any,
 ) -> Benefit:
-    _require(acting_user, Action.EDIT, benefit)
+    require(acting_user, Action.EDIT, benefit)
     if "programme" in data and data["programme"] != benefit.programme:
         raise ValidationError({"programme": _("A benefit cannot move to another programme.")})
     changed = {
@@ -159,7 +154,7 @@ def _set_risks(benefit: Benefit, risks: list[Risk], acting_user: Any) -> None:
 
 @transaction.atomic
 def benefit_delete(*, benefit: Benefit, acting_user: Any) -> None:
-    _require(acting_user, Action.EDIT, benefit.programme)
+    require(acting_user, Action.EDIT, benefit.programme)
     object_delete(benefit, acting_user=acting_user)
 
 
@@ -167,7 +162,7 @@ def benefit_delete(*, benefit: Benefit, acting_user: Any) -> None:
 def benefit_confirm(*, benefit: Benefit, acting_user: Any) -> Benefit:
     """The owner confirms that the estimate is theirs (the Digitalisation Council's advice).
     Only the owner can: a facilitator confirming on their behalf would defeat the point."""
-    _require(acting_user, Action.VIEW, benefit)
+    require(acting_user, Action.VIEW, benefit)
     if benefit.owner_organisation_id is None:
         raise ValidationError(_("Name the owning organisation before the owner confirms."))
     if acting_user is not None and not benefit.is_owned_by(acting_user):
@@ -221,7 +216,7 @@ def _after_line_change(instance: models.Model, acting_user: Any) -> None:
 @transaction.atomic
 def child_create(instance: M, *, acting_user: Any) -> M:
     """Create a contribution, yearly amount, indicator, target or measurement."""
-    _require(acting_user, Action.EDIT, instance)
+    require(acting_user, Action.EDIT, instance)
     if isinstance(instance, Measurement) and acting_user is not None:
         instance.recorded_by = acting_user
     _before_line_change(instance)
@@ -232,7 +227,7 @@ def child_create(instance: M, *, acting_user: Any) -> M:
 
 @transaction.atomic
 def child_update(instance: M, *, data: Mapping[str, Any], acting_user: Any) -> M:
-    _require(acting_user, Action.EDIT, instance)
+    require(acting_user, Action.EDIT, instance)
     for parent in ("benefit", "indicator"):
         if parent in data and getattr(instance, f"{parent}_id") != getattr(
             data[parent], "pk", None
@@ -253,7 +248,7 @@ def child_update(instance: M, *, data: Mapping[str, Any], acting_user: Any) -> M
 
 @transaction.atomic
 def child_delete(instance: models.Model, *, acting_user: Any) -> None:
-    _require(acting_user, Action.EDIT, instance)
+    require(acting_user, Action.EDIT, instance)
     object_delete(instance, acting_user=acting_user)
     _after_line_change(instance, acting_user)
 
@@ -397,7 +392,7 @@ def realisation_plan_save(
     """Freeze the plan as it stands now as the next version."""
     from .plan import build_plan  # the plan reads selectors; import here to keep this light
 
-    _require(acting_user, Action.EDIT, initiative or programme)
+    require(acting_user, Action.EDIT, initiative or programme)
     if initiative is not None and initiative.programme_id != programme.pk:
         raise ValidationError(_("The initiative belongs to another programme."))
     # Lock the programme row so two people saving at once get different version numbers.
