@@ -40,7 +40,7 @@ from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 from xlsxwriter.workbook import Workbook
 
-from nytte.core.excel.export import CHUNK, WORKBOOK_OPTIONS, cell_writers, write_legend
+from nytte.core.excel.export import CHUNK, WORKBOOK_OPTIONS, cell_writers, write_legend, yes_no
 from nytte.core.excel.format import CONTENT_TYPE, LEGEND, SheetSpec, labels
 from nytte.core.excel.format import NotedColumn as Column
 from nytte.core.excel.read import (
@@ -189,10 +189,6 @@ REFERENCE = re.compile(r"^(?:[Ff]-?)?(\d+)$")
 # Export
 
 
-def _yes_no(value: bool) -> str:
-    return "Ja" if value else "Nei"
-
-
 def _day(moment: dt.datetime | None) -> dt.date | None:
     return timezone.localtime(moment).date() if moment else None
 
@@ -243,7 +239,7 @@ def sheet_rows(programme: Programme, *, personal_data: bool) -> dict[str, Iterab
             username,
             name,
             email,
-            _yes_no(consent_at is not None) if personal_data and (name or email) else "",
+            yes_no(consent_at is not None) if personal_data and (name or email) else "",
             channel.get(chan, chan),
             stage.get(stg, stg),
             reason,
