@@ -24,6 +24,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from nytte.core.actors import System
 from nytte.core.choices import OrganisationKind
 from nytte.core.demo import ORGANISATIONS
 from nytte.core.models import Organisation, Programme, User
@@ -622,7 +623,7 @@ def _organisations() -> tuple[dict[str, Organisation], int]:
     for orgnr, name, short, kind in ORGANISATIONS_EXTRA:
         if orgnr not in existing:
             existing[orgnr] = organisation_create(
-                name=name, orgnr=orgnr, kind=kind, short_name=short, acting_user=None
+                name=name, orgnr=orgnr, kind=kind, short_name=short, acting_user=System("demo")
             )
             created += 1
     shorts = [(orgnr, short) for orgnr, _n, short, *_rest in ORGANISATIONS]

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 
+from .actors import System
 from .choices import OrganisationKind as K
 from .choices import Role
 from .models import Organisation, Programme, ProgrammeMembership, User
@@ -22,6 +23,7 @@ from .services import (
 )
 
 DEMO_PASSWORD = "nytte-demo"
+DEMO = System("demo")
 
 # (orgnr, name, short name, kind, parent orgnr) — real organisation numbers.
 ORGANISATIONS = [
@@ -140,7 +142,7 @@ def _organisations() -> int:
             kind=kind,
             short_name=short,
             parent=by_orgnr.get(parent) if parent else None,
-            acting_user=None,
+            acting_user=DEMO,
         )
         created += 1
     return created
@@ -157,7 +159,7 @@ def _programmes() -> int:
             owner=Organisation.objects.get(orgnr=spec["owner"]),
             participants=Organisation.objects.filter(orgnr__in=spec["participants"]),
             vision=spec["vision"],
-            acting_user=None,
+            acting_user=DEMO,
         )
         created += 1
     return created
@@ -182,7 +184,7 @@ def _users() -> int:
                     programme=programme, user=user, role=role
                 ).exists():
                     programme_membership_add(
-                        programme=programme, user=user, role=role, acting_user=None
+                        programme=programme, user=user, role=role, acting_user=DEMO
                     )
                     created += 1
     return created

@@ -7,14 +7,14 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from nytte.core import history
 from nytte.core.models import Organisation, Programme
-from nytte.core.permissions import Action, require
+from nytte.core.permissions import Action, is_site_admin, programme_ids_for, require
 from nytte.core.services import object_create, object_delete, object_update
 from nytte.core.services import programme_update as programme_update  # moved to core; callers keep
 
@@ -243,3 +243,70 @@ def life_event_get_or_create(*, name: str, slug: str, **fields: Any) -> LifeEven
     event.save()
     history.log_create(event, acting_user=None)
     return event
+
+
+# ---------------------------------------------------------------------------------------------
+# Life events: one list shared by every programme
+
+
+def life_event_programmes(event: LifeEvent) -> set[int]:
+    """Ids of the programmes whose initiatives, proposals or other records name the event
+    (every relation to it, whichever app it belongs to)."""
+    ids: set[int] = set()
+    for relation in LifeEvent._meta.related_objects:
+        if not relation.many_to_many:
+            continue
+        model = relation.related_model
+        try:
+            model._meta.get_field("programme")
+        except Exception:  # a relation without a programme says nothing here
+            continue
+        ids.update(
+            model._base_manager.filter(**{relation.field.name: event}).values_list(
+                "programme_id", flat=True
+            )
+        )
+    return ids
+
+
+def _require_life_event_rights(acting_user: Any, event: LifeEvent | None) -> None:
+    """Site admins change any life event; a programme admin adds new ones and changes those
+    used by no programme but the ones they administer."""
+    if is_site_admin(acting_user):
+        return
+    administered = set(programme_ids_for(acting_user, Action.ADMINISTER) or ())
+    if not administered:
+        raise PermissionDenied
+    if event is not None and life_event_programmes(event) - administered:
+        raise ValidationError(
+            _(
+                "Other programmes use this life event too: only a site administrator can "
+                "change or delete it."
+            ),
+            code="life_event_shared",
+        )
+
+
+@transaction.atomic
+def life_event_create(*, data: Mapping[str, Any], acting_user: Any) -> LifeEvent:
+    _require_life_event_rights(acting_user, None)
+    return object_create(LifeEvent(**data), acting_user=acting_user)
+
+
+@transaction.atomic
+def life_event_update(*, event: LifeEvent, data: Mapping[str, Any], acting_user: Any) -> LifeEvent:
+    _require_life_event_rights(acting_user, event)
+    return object_update(event, acting_user=acting_user, data=data)
+
+
+@transaction.atomic
+def life_event_delete(*, event: LifeEvent, acting_user: Any) -> None:
+    """Delete a life event nobody uses: removing it from initiatives and proposals would
+    change them unlogged."""
+    _require_life_event_rights(acting_user, event)
+    if life_event_programmes(event):
+        raise ValidationError(
+            _("Initiatives or proposals name this life event: remove it from them first."),
+            code="life_event_in_use",
+        )
+    object_delete(event, acting_user=acting_user)
