@@ -21,6 +21,7 @@ Getting started:
   demo         create the data directory and SQLite database, load demo data, print logins
   serve        serve the app (gunicorn) on 127.0.0.1:8000; --host, --port, --workers
   worker       run background tasks
+  createadmin  create a site administrator (creates programmes and organisations in pages)
 
 Analyses:
   cba FILE     cost-benefit analysis of a JSON or Excel file (docs/economics.md)

@@ -48,4 +48,8 @@ def main(stdout: TextIO | None = None) -> None:
     out.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):\n")
     for user in DEMO_USERS:
         out.write(f"  {user.username:<13} {user.description}\n")
+    out.write(
+        "\nA site administrator (creates programmes and organisations): "
+        f"{command_as_typed()} createadmin\n"
+    )
     out.write(f"\nStart the app with: {command_as_typed()} serve\n")

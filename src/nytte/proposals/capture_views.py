@@ -404,6 +404,11 @@ def public_submit(request: HttpRequest, slug: str) -> HttpResponse:
     field is thanked and nothing is saved; one address may send ``PUBLIC_LIMIT`` proposals
     per hour. A refused form keeps what was typed (files must be chosen again)."""
     programme = _public_programme(slug)
+    if not programme.public_form_open:
+        # Closed by the programme admin: one clear page, for a form sent from an old tab too.
+        return render(
+            request, "proposals/public_form.html", {"programme": programme, "closed": True}
+        )
     thanks = reverse("proposals:public_thanks", kwargs={"slug": programme.slug})
     if request.method != "POST":
         return _public_page(request, programme, PublicProposalForm())

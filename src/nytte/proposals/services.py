@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nytte.core import history
+from nytte.core.actors import is_public
 from nytte.core.models import Organisation, Programme, hash_token
 from nytte.core.permissions import Action, can, require
 from nytte.core.services import object_create, object_delete, object_update
@@ -151,6 +152,13 @@ def proposal_submit(
         require(acting_user, Action.CONTRIBUTE, programme)
         if channel == Channel.SOUGHT_OUT and not can(acting_user, Action.FACILITATE, programme):
             raise PermissionDenied
+    public = acting_user is None or is_public(acting_user)
+    if channel == Channel.PUBLIC and public and not programme.public_form_open:
+        raise ValidationError(
+            _("%(programme)s does not take proposals through the public form now.")
+            % {"programme": programme.name},
+            code="public_form_closed",
+        )
     data = dict(data)
     if data.get("proposer_email") or data.get("proposer_name"):
         if not consent:
