@@ -198,15 +198,18 @@ def test_an_invitation_stores_only_the_hash_and_mails_the_link_on_commit(
 def test_no_mail_when_the_invitation_is_rolled_back(
     programme, programme_admin, mailoutbox, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks, suppress(RuntimeError):
-        with transaction.atomic():
-            services.invitation_create(
-                programme=programme,
-                email="kari@example.no",
-                role=Role.VIEWER,
-                acting_user=programme_admin,
-            )
-            raise RuntimeError("something later failed")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        suppress(RuntimeError),
+        transaction.atomic(),
+    ):
+        services.invitation_create(
+            programme=programme,
+            email="kari@example.no",
+            role=Role.VIEWER,
+            acting_user=programme_admin,
+        )
+        raise RuntimeError("something later failed")
     assert callbacks == [] and mailoutbox == []
     assert not Invitation.objects.exists()
 
