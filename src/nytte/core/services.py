@@ -184,7 +184,7 @@ def programme_participant_remove(
     )
 
 
-def _refuse_last_admin(membership: ProgrammeMembership) -> None:
+def refuse_last_admin(membership: ProgrammeMembership) -> None:
     """A programme always keeps at least one active programme admin: without one, nobody
     could manage its people any more (the rule for removing and for changing a role)."""
     if membership.role != Role.PROGRAMME_ADMIN:
@@ -247,7 +247,7 @@ def programme_membership_change_role(
     _check_role(role)
     if membership.role == role:
         return membership
-    _refuse_last_admin(membership)
+    refuse_last_admin(membership)
     existing = ProgrammeMembership.objects.filter(
         programme_id=membership.programme_id, user_id=membership.user_id, role=role
     ).first()
@@ -264,7 +264,7 @@ def programme_membership_change_role(
 def programme_membership_remove(*, membership: ProgrammeMembership, acting_user: Actor) -> None:
     """Take a role away (programme admins); the last programme admin is never removed."""
     check(acting_user, Action.ADMINISTER, membership.programme)
-    _refuse_last_admin(membership)
+    refuse_last_admin(membership)
     object_delete(membership, acting_user=acting_user)
     forget_roles(membership.user)
 
