@@ -188,6 +188,19 @@ def test_a_logged_in_invitee_joins_with_their_account(programme, programme_admin
     assert ProgrammeMembership.objects.filter(programme=programme, user=person).exists()
 
 
+def test_the_invitation_page_keeps_the_referrer_for_its_own_form(
+    programme, programme_admin, client
+):
+    """With ``Referrer-Policy: no-referrer`` Chromium sends ``Origin: null`` with the form,
+    and Django's CSRF check refuses it (found in the browser)."""
+    _, token = services.invitation_create(
+        programme=programme, email="a@example.no", role=Role.VIEWER, acting_user=programme_admin
+    )
+    response = client.get(reverse("administration:invitation", kwargs={"token": token}))
+    assert response.get("Referrer-Policy", "same-origin") != "no-referrer"
+    assert response["Cache-Control"] == "private, no-store"
+
+
 def test_an_unknown_link_is_404_and_says_so(client, english):
     response = client.get(reverse("administration:invitation", kwargs={"token": "nope"}))
     assert response.status_code == 404

@@ -21,7 +21,6 @@ from .common import done
 def _page(request: HttpRequest, context: dict, status: int = 200) -> HttpResponse:
     response = render(request, "administration/invitation.html", context, status=status)
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
     return response
 
 
