@@ -97,7 +97,9 @@ class ProgrammeSettingsForm(forms.Form):
 
 class ParticipantAddForm(forms.Form):
     organisation = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Organisation.objects.none()
+        label=_("Organisation"),
+        queryset=Organisation.objects.none(),
+        empty_label=_("Choose an organisation"),
     )
 
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
@@ -113,6 +115,7 @@ class GoalForm(forms.Form):
         label=_("Serves the societal goal"),
         queryset=Goal.objects.none(),
         required=False,
+        empty_label=_("None (a societal goal)"),
         help_text=_("For an impact goal."),
     )
     code = forms.CharField(label=_("Code"), max_length=20)
@@ -163,6 +166,7 @@ class LifeEventForm(forms.Form):
         label=_("Responsible ministry"),
         queryset=Organisation.objects.filter(kind=OrganisationKind.MINISTRY).order_by("name"),
         required=False,
+        empty_label=_("None"),
     )
 
     @classmethod
@@ -196,6 +200,7 @@ class OrganisationForm(forms.Form):
         label=_("Parent organisation"),
         queryset=Organisation.objects.order_by("name"),
         required=False,
+        empty_label=_("None"),
     )
 
     def __init__(self, *args: Any, organisation: Organisation | None = None, **kwargs: Any) -> None:
@@ -223,7 +228,9 @@ class ProgrammeCreateForm(forms.Form):
         help_text=_("Used in the programme's web addresses; made from the name when left empty."),
     )
     owner = forms.ModelChoiceField(
-        label=_("Owning organisation"), queryset=Organisation.objects.order_by("name")
+        label=_("Owning organisation"),
+        queryset=Organisation.objects.order_by("name"),
+        empty_label=_("Choose an organisation"),
     )
     participants = forms.ModelMultipleChoiceField(
         label=_("Other participating organisations"),
