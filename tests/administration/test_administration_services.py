@@ -361,3 +361,24 @@ def test_a_life_event_used_elsewhere_is_for_the_site_admin(
     with pytest.raises(ValidationError) as caught:
         portfolio_services.life_event_delete(event=event, acting_user=site_admin)
     assert caught.value.code == "life_event_in_use"
+
+
+def test_a_closed_programme_refuses_public_proposals_in_the_service(programme, contributor):
+    from nytte.proposals import services as proposal_services
+    from nytte.proposals.choices import Channel
+
+    programme.public_form_open = False
+    programme.save(update_fields=["public_form_open"])
+    public = {"title": "Idé", "need": "Behov", "idea": "Idé", "proposer_email": "a@example.no"}
+    with pytest.raises(ValidationError) as caught:
+        proposal_services.proposal_submit(
+            programme=programme, data=public, channel=Channel.PUBLIC, consent=True, acting_user=None
+        )
+    assert caught.value.code == "public_form_closed"
+    # Colleagues with an account still propose through their own form.
+    proposal, _token = proposal_services.proposal_submit(
+        programme=programme,
+        data={"title": "Idé", "need": "Behov", "idea": "Idé"},
+        acting_user=contributor,
+    )
+    assert proposal.pk
