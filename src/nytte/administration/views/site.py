@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
 
 from nytte.core import services as core_services
 from nytte.core.choices import Role
@@ -41,6 +42,7 @@ def site(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def programme_create(request: HttpRequest) -> HttpResponse:
     """A new programme, and optionally its first programme admin, in one go."""
     check_site_admin(request.user)
@@ -107,6 +109,7 @@ def _organisation_form_page(
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def organisation_create(request: HttpRequest) -> HttpResponse:
     check_site_admin(request.user)
     form = OrganisationForm(auto_id="organisation_%s")
@@ -129,6 +132,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     check_site_admin(request.user)
     organisation = get_object_or_404(Organisation, pk=pk)
