@@ -382,3 +382,26 @@ def test_a_closed_programme_refuses_public_proposals_in_the_service(programme, c
         acting_user=contributor,
     )
     assert proposal.pk
+
+
+def test_the_new_services_refuse_a_missing_actor(programme, viewer):
+    membership = ProgrammeMembership.objects.get(programme=programme, user=viewer)
+    calls = [
+        lambda: core_services.programme_membership_add(
+            programme=programme, user=UserFactory(), role=Role.VIEWER, acting_user=None
+        ),
+        lambda: core_services.programme_membership_remove(membership=membership, acting_user=None),
+        lambda: core_services.programme_membership_change_role(
+            membership=membership, role=Role.OWNER, acting_user=None
+        ),
+        lambda: core_services.organisation_create(
+            name="X", orgnr="974761076", kind="agency", acting_user=None
+        ),
+        lambda: services.invitation_create(
+            programme=programme, email="a@example.no", role=Role.VIEWER, acting_user=None
+        ),
+        lambda: portfolio_services.life_event_create(data={"name": "X"}, acting_user=None),
+    ]
+    for call in calls:
+        with pytest.raises(TypeError):
+            call()

@@ -217,7 +217,6 @@ def programme_membership_add(
 ) -> ProgrammeMembership:
     """Give a person a role in a programme (programme admins, site admins and the system);
     giving a role the person already has changes nothing."""
-    acting_user = SYSTEM if acting_user is None else acting_user  # transitional: old callers
     check(acting_user, Action.ADMINISTER, programme)
     _check_role(role)
     if not user.is_active:
