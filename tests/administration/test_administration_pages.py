@@ -391,3 +391,13 @@ def test_a_site_admin_creates_a_programme_with_its_first_admin(client_for):
         programme=programme, user=first, role=Role.PROGRAMME_ADMIN
     ).exists()
     assert owner in programme.participants.all()
+
+
+def test_edit_forms_open_with_the_current_values(programme, programme_admin, client_for):
+    goal = GoalFactory(programme=programme, title="Gammel tittel")
+    event = LifeEvent.objects.create(name="Flytte", slug="flytte")
+    client = client_for(programme_admin)
+    page = client.get(url("goals", programme, edit=goal.pk)).content.decode()
+    assert f'name="goal" value="{goal.pk}"' in page and 'value="Gammel tittel"' in page
+    page = client.get(url("life_events", programme, edit=event.pk)).content.decode()
+    assert f'name="event" value="{event.pk}"' in page and 'value="Flytte"' in page
