@@ -15,7 +15,16 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 NYTTE = SRC / "nytte"
-DOMAIN_APPS = ("portfolio", "benefits", "proposals", "costbenefit", "api", "governance", "optimise")
+DOMAIN_APPS = (
+    "portfolio",
+    "benefits",
+    "proposals",
+    "costbenefit",
+    "api",
+    "governance",
+    "optimise",
+    "administration",
+)
 PURE_CORES = ("economics", "optimise", "similarity")
 APPS = ("core", *DOMAIN_APPS, *PURE_CORES)
 

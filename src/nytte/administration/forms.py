@@ -20,15 +20,6 @@ from nytte.portfolio.models import Goal, LifeEvent
 ROLE_CHOICES = [("", _("Choose a role")), *Role.choices]
 
 
-def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Put a service's refusal on the form: on the field it names, else above the form."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def find_user(value: str) -> User | None:
     """An active account by exact user name or e-mail address (no directory to browse)."""
     value = value.strip()

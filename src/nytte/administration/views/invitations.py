@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from nytte.core.models import User
+from nytte.core.viewhelpers import add_errors
 
 from .. import services
-from ..forms import AcceptNewAccountForm, add_service_errors
+from ..forms import AcceptNewAccountForm
 from .common import done
 
 
@@ -61,7 +62,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
                     acting_user=request.user,
                 )
             except ValidationError as exc:
-                add_service_errors(form, exc)
+                add_errors(form, exc)
             else:
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                 return done(

@@ -21,6 +21,7 @@ from nytte.core import services as core_services
 from nytte.core.choices import Role
 from nytte.core.models import Programme, ProgrammeMembership
 from nytte.core.permissions import is_site_admin
+from nytte.core.viewhelpers import add_errors, int_or_none
 from nytte.portfolio import services as portfolio_services
 from nytte.portfolio.choices import GoalLevel
 from nytte.portfolio.models import Goal, LifeEvent
@@ -34,17 +35,9 @@ from ..forms import (
     ParticipantAddForm,
     ProgrammeSettingsForm,
     RoleChangeForm,
-    add_service_errors,
 )
 from ..models import Invitation
 from .common import admin_programme, admin_url, crumbs, done
-
-
-def _int(value: Any) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
 
 
 @login_required
@@ -114,7 +107,7 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
                     acting_user=user,
                 )
             except ValidationError as exc:
-                add_service_errors(form, exc)
+                add_errors(form, exc)
             else:
                 return done(
                     request,
@@ -134,7 +127,7 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
                     programme=programme, acting_user=user, **form.cleaned_data
                 )
             except ValidationError as exc:
-                add_service_errors(form, exc)
+                add_errors(form, exc)
             else:
                 return done(
                     request,
@@ -145,7 +138,7 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
         return _members_page(request, programme, invite_form=form)
     if action == "cancel":
         invitation = get_object_or_404(
-            Invitation, pk=_int(request.POST.get("invitation")), programme=programme
+            Invitation, pk=int_or_none(request.POST.get("invitation")), programme=programme
         )
         try:
             services.invitation_cancel(invitation=invitation, acting_user=user)
@@ -159,7 +152,7 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
         )
     membership = get_object_or_404(
         ProgrammeMembership.objects.select_related("user", "programme"),
-        pk=_int(request.POST.get("membership")),
+        pk=int_or_none(request.POST.get("membership")),
         programme=programme,
     )
     name = membership.user.display_name
@@ -171,7 +164,7 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
                     membership=membership, role=form.cleaned_data["role"], acting_user=user
                 )
             except ValidationError as exc:
-                add_service_errors(form, exc)
+                add_errors(form, exc)
             else:
                 return done(
                     request,
@@ -213,7 +206,7 @@ def settings_page(request: HttpRequest, slug: str) -> HttpResponse:
                     programme=programme, data=form.cleaned_data, acting_user=request.user
                 )
             except ValidationError as exc:
-                add_service_errors(form, exc)
+                add_errors(form, exc)
                 programme.refresh_from_db()
             else:
                 return done(
@@ -260,7 +253,7 @@ def organisations(request: HttpRequest, slug: str) -> HttpResponse:
                 )
         elif action == "remove":
             organisation = get_object_or_404(
-                programme.participants, pk=_int(request.POST.get("organisation"))
+                programme.participants, pk=int_or_none(request.POST.get("organisation"))
             )
             try:
                 core_services.programme_participant_remove(
@@ -313,7 +306,7 @@ def goals(request: HttpRequest, slug: str) -> HttpResponse:
     url = admin_url("goals", programme)
     by_pk = {g.pk: g for g in Goal.objects.filter(programme=programme)}
     add_form = GoalForm(programme=programme, auto_id="goal_add_%s")
-    editing = by_pk.get(_int(request.GET.get("edit")))
+    editing = by_pk.get(int_or_none(request.GET.get("edit")))
     edit_form = (
         GoalForm(programme=programme, goal=editing, auto_id="goal_edit_%s") if editing else None
     )
@@ -327,13 +320,13 @@ def goals(request: HttpRequest, slug: str) -> HttpResponse:
                         programme=programme, data=add_form.service_data(), acting_user=request.user
                     )
                 except ValidationError as exc:
-                    add_service_errors(add_form, exc)
+                    add_errors(add_form, exc)
                 else:
                     return done(
                         request, _("Goal %(goal)s added.") % {"goal": goal}, f"{url}#goal-{goal.pk}"
                     )
         elif action in {"update", "delete"}:
-            goal = by_pk.get(_int(request.POST.get("goal")))
+            goal = by_pk.get(int_or_none(request.POST.get("goal")))
             if goal is None:
                 raise Http404
             if action == "delete":
@@ -356,7 +349,7 @@ def goals(request: HttpRequest, slug: str) -> HttpResponse:
                         acting_user=request.user,
                     )
                 except ValidationError as exc:
-                    add_service_errors(edit_form, exc)
+                    add_errors(edit_form, exc)
                     goal.refresh_from_db()
                 else:
                     return done(
@@ -391,7 +384,7 @@ def life_events(request: HttpRequest, slug: str) -> HttpResponse:
     url = admin_url("life_events", programme)
     events = {e.pk: e for e in LifeEvent.objects.select_related("responsible").order_by("name")}
     add_form = LifeEventForm(auto_id="event_add_%s")
-    editing = events.get(_int(request.GET.get("edit")))
+    editing = events.get(int_or_none(request.GET.get("edit")))
     edit_form = LifeEventForm.for_event(editing, auto_id="event_edit_%s") if editing else None
     if request.method == "POST":
         action = request.POST.get("action", "")
@@ -403,7 +396,7 @@ def life_events(request: HttpRequest, slug: str) -> HttpResponse:
                         data=add_form.service_data(), acting_user=request.user
                     )
                 except ValidationError as exc:
-                    add_service_errors(add_form, exc)
+                    add_errors(add_form, exc)
                 else:
                     return done(
                         request,
@@ -411,7 +404,7 @@ def life_events(request: HttpRequest, slug: str) -> HttpResponse:
                         f"{url}#event-{event.pk}",
                     )
         elif action in {"update", "delete"}:
-            event = events.get(_int(request.POST.get("event")))
+            event = events.get(int_or_none(request.POST.get("event")))
             if event is None:
                 raise Http404
             if action == "delete":
@@ -431,7 +424,7 @@ def life_events(request: HttpRequest, slug: str) -> HttpResponse:
                         event=event, data=edit_form.service_data(), acting_user=request.user
                     )
                 except ValidationError as exc:
-                    add_service_errors(edit_form, exc)
+                    add_errors(edit_form, exc)
                     event.refresh_from_db()
                 else:
                     return done(

@@ -17,8 +17,9 @@ from nytte.core import services as core_services
 from nytte.core.choices import Role
 from nytte.core.models import Organisation, Programme
 from nytte.core.permissions import check_site_admin
+from nytte.core.viewhelpers import add_errors
 
-from ..forms import OrganisationForm, ProgrammeCreateForm, add_service_errors
+from ..forms import OrganisationForm, ProgrammeCreateForm
 from .common import done
 
 
@@ -69,7 +70,7 @@ def programme_create(request: HttpRequest) -> HttpResponse:
                             acting_user=request.user,
                         )
             except ValidationError as exc:
-                add_service_errors(form, exc)
+                add_errors(form, exc)
             else:
                 return done(
                     request,
@@ -121,7 +122,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
                     acting_user=request.user, **form.cleaned_data
                 )
             except ValidationError as exc:
-                add_service_errors(form, exc)
+                add_errors(form, exc)
             else:
                 return done(
                     request,
@@ -145,7 +146,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     organisation=organisation, data=form.cleaned_data, acting_user=request.user
                 )
             except ValidationError as exc:
-                add_service_errors(form, exc)
+                add_errors(form, exc)
                 organisation.refresh_from_db()
             else:
                 return done(
