@@ -7,6 +7,7 @@ they need no script. Every chart on a page also has a table or list with the sam
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -16,6 +17,21 @@ from .choices import DependencyKind, Phase
 from .models import Dependency, Initiative
 
 VEGA_LITE = "https://vega.github.io/schema/vega-lite/v5.json"
+# Long axis labels (initiative and input names) are never cut: they wrap onto lines of their
+# own, joined by newlines that the axis splits (Vega draws an array as lines).
+WRAPPED_LABELS = {"labelExpr": "split(datum.label, '\\n')", "labelLimit": 0}
+LABEL_LINE_HEIGHT = 16
+
+
+def wrapped(text: str, width: int = 32) -> str:
+    """The text on lines of at most ``width`` characters (a longer word keeps its line)."""
+    return "\n".join(textwrap.wrap(text, width, break_long_words=False)) or text
+
+
+def label_step(labels: list[str]) -> int:
+    """Height of one band in a chart whose labels are ``wrapped``: room for its lines."""
+    lines = max((label.count("\n") + 1 for label in labels), default=1)
+    return max(22, lines * LABEL_LINE_HEIGHT + 8)
 
 
 def cost_chart(table: dict[str, Any]) -> dict[str, Any]:
@@ -58,7 +74,7 @@ def roadmap_chart(initiatives: list[Initiative]) -> dict[str, Any]:
     phases = dict(Phase.choices)
     values = [
         {
-            "initiative": f"{i.code} {i.title}"[:60],
+            "initiative": wrapped(f"{i.code} {i.title}", 26),
             "start": i.planned_start.isoformat(),
             "end": (i.planned_end or i.planned_start).isoformat(),
             "phase": str(phases.get(i.phase, i.phase)),
@@ -69,12 +85,18 @@ def roadmap_chart(initiatives: list[Initiative]) -> dict[str, Any]:
         "$schema": VEGA_LITE,
         "description": _("Planned start and end of each initiative"),
         "width": "container",
-        "height": {"step": 22},
+        "height": {"step": label_step([v["initiative"] for v in values])},
         "data": {"values": values},
         "mark": {"type": "bar", "cornerRadius": 2},
         "encoding": {
             # sort: None keeps the selector's order (earliest start first).
-            "y": {"field": "initiative", "type": "nominal", "sort": None, "title": None},
+            "y": {
+                "field": "initiative",
+                "type": "nominal",
+                "sort": None,
+                "title": None,
+                "axis": WRAPPED_LABELS,
+            },
             "x": {
                 "field": "start",
                 "type": "temporal",

@@ -10,13 +10,37 @@
 (function () {
   "use strict";
 
+  // One look for every chart: the page's font at a readable size. A spec's own config wins
+  // where it sets something (vega-embed merges this under it).
+  const FONT = "Inter, system-ui, sans-serif";
+  const CONFIG = {
+    font: FONT,
+    axis: { labelFont: FONT, titleFont: FONT, labelFontSize: 13, titleFontSize: 13, titleFontWeight: 600 },
+    legend: { labelFont: FONT, titleFont: FONT, labelFontSize: 13, titleFontSize: 13, labelLimit: 0 },
+    header: { labelFont: FONT, titleFont: FONT, labelFontSize: 13, titleFontSize: 13 },
+    title: { font: FONT, subtitleFont: FONT, fontSize: 14, subtitleFontSize: 13 },
+    text: { font: FONT, fontSize: 13 },
+    view: { stroke: null },
+  };
+  // Numbers the Norwegian way on bokmål pages: decimal comma, a thin space between thousands,
+  // a true minus (d3-format locale; the specs say how many decimals).
+  const NORWEGIAN = {
+    decimal: ",",
+    thousands: "\u202f",
+    grouping: [3],
+    currency: ["", "\u00a0kr"],
+    minus: "\u2212",
+  };
+  const LANG = (document.documentElement.lang || "nb").toLowerCase();
   const OPTIONS = {
     actions: false,
     ast: true,
     renderer: "svg",
     defaultStyle: false,
     tooltip: false,
+    config: CONFIG,
   };
+  if (/^(nb|nn|no)/.test(LANG)) OPTIONS.formatLocale = NORWEGIAN;
 
   function draw(root) {
     if (typeof window.vegaEmbed !== "function") return;
@@ -31,7 +55,11 @@
         console.warn("Chart spec is not valid JSON", error);
         return;
       }
-      window.vegaEmbed(element, spec, OPTIONS).catch((error) => {
+      // On a narrow screen a legend lists its entries one under the other, so none is cut.
+      const options = element.clientWidth < 640
+        ? { ...OPTIONS, config: { ...CONFIG, legend: { ...CONFIG.legend, columns: 1, direction: "vertical" } } }
+        : OPTIONS;
+      window.vegaEmbed(element, spec, options).catch((error) => {
         console.warn("Chart could not be drawn; the table shows the same figures", error);
       });
     });
