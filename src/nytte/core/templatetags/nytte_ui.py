@@ -74,9 +74,9 @@ def markdown_filter(text: str | None) -> SafeString:
     # A table scrolls in its own named box, like every table in the pages (added after nh3,
     # which allows no attributes on tables).
     box = (
-        '<div class="table-scroll" tabindex="0" role="region" aria-label="%s">'
+        '<div class="table-scroll" tabindex="0" role="region" aria-label="{}">'
         '<table class="ds-table" data-border data-size="sm">'
-    ) % escape(gettext("Table"))
+    ).format(escape(gettext("Table")))
     cleaned = cleaned.replace("<table>", box).replace("</table>", "</table></div>")
     return mark_safe(cleaned)  # sanitised by nh3 just above; the box is our own markup
 
