@@ -313,7 +313,7 @@ def s_curve_chart(simulation: dict[str, Any]) -> dict[str, Any]:
 def tornado_chart(bars: list[dict[str, Any]], base_nnv: float) -> dict[str, Any]:
     """NNV with one input at its low and at its high estimate, all others at expected
     values: one bar per input, widest swing on top, drawn from the expected NNV."""
-    low_label, high_label = _("Input at low estimate"), _("Input at high estimate")
+    low_label, high_label = _("Low estimate"), _("High estimate")
     shown = bars[:TORNADO_BARS]
     labels: list[str] = []
     for bar in shown:
@@ -363,7 +363,7 @@ def tornado_chart(bars: list[dict[str, Any]], base_nnv: float) -> dict[str, Any]
                         "type": "nominal",
                         "title": None,
                         "scale": {"domain": [low_label, high_label]},
-                        "legend": {"orient": "bottom"},
+                        "legend": {"orient": "bottom", "direction": "vertical"},
                     },
                 },
             },

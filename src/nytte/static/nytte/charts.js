@@ -15,7 +15,7 @@
   const FONT = "Inter, system-ui, sans-serif";
   const CONFIG = {
     font: FONT,
-    axis: { labelFont: FONT, titleFont: FONT, labelFontSize: 13, titleFontSize: 13, titleFontWeight: 600 },
+    axis: { labelOverlap: true, labelSeparation: 6, labelFont: FONT, titleFont: FONT, labelFontSize: 13, titleFontSize: 13, titleFontWeight: 600 },
     legend: { labelFont: FONT, titleFont: FONT, labelFontSize: 13, titleFontSize: 13, labelLimit: 0 },
     header: { labelFont: FONT, titleFont: FONT, labelFontSize: 13, titleFontSize: 13 },
     title: { font: FONT, subtitleFont: FONT, fontSize: 14, subtitleFontSize: 13 },
@@ -42,6 +42,27 @@
   };
   if (/^(nb|nn|no)/.test(LANG)) OPTIONS.formatLocale = NORWEGIAN;
 
+  // On a narrow screen every legend lists its entries one under the other, so none is cut:
+  // the spec's own legends and (through the config) the default ones.
+  function stackLegends(node) {
+    if (Array.isArray(node)) {
+      node.forEach(stackLegends);
+    } else if (node && typeof node === "object") {
+      Object.entries(node).forEach(([key, value]) => {
+        if (key === "legend" && value && typeof value === "object") {
+          value.columns = 1;
+          value.direction = "vertical";
+        } else {
+          stackLegends(value);
+        }
+      });
+    }
+  }
+  const NARROW = {
+    ...OPTIONS,
+    config: { ...CONFIG, legend: { ...CONFIG.legend, columns: 1, direction: "vertical" } },
+  };
+
   function draw(root) {
     if (typeof window.vegaEmbed !== "function") return;
     root.querySelectorAll("[data-chart]:not([data-chart-drawn])").forEach((element) => {
@@ -55,11 +76,9 @@
         console.warn("Chart spec is not valid JSON", error);
         return;
       }
-      // On a narrow screen a legend lists its entries one under the other, so none is cut.
-      const options = element.clientWidth < 640
-        ? { ...OPTIONS, config: { ...CONFIG, legend: { ...CONFIG.legend, columns: 1, direction: "vertical" } } }
-        : OPTIONS;
-      window.vegaEmbed(element, spec, options).catch((error) => {
+      const narrow = element.clientWidth < 640;
+      if (narrow) stackLegends(spec);
+      window.vegaEmbed(element, spec, narrow ? NARROW : OPTIONS).catch((error) => {
         console.warn("Chart could not be drawn; the table shows the same figures", error);
       });
     });
