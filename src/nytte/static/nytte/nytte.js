@@ -9,10 +9,4 @@ document.addEventListener("DOMContentLoaded", () => {
       if (caption) box.setAttribute("aria-label", caption.textContent.trim());
     }
   });
-  // Close the programme menu when focus or a click leaves it.
-  document.addEventListener("click", (event) => {
-    document.querySelectorAll("details.site-menu[open]").forEach((menu) => {
-      if (!menu.contains(event.target)) menu.removeAttribute("open");
-    });
-  });
 });
