@@ -19,7 +19,8 @@ MEASURE = """(chart) => {
   // Labels an axis hides so they do not collide (labelOverlap) stay in the SVG, transparent.
   const visible = (el, stop) => {
     for (let e = el; e && e !== stop; e = e.parentElement) {
-      if (parseFloat(getComputedStyle(e).opacity) === 0 || e.getAttribute('opacity') === '0') return false;
+      const hidden = e.getAttribute('opacity') === '0';
+      if (hidden || parseFloat(getComputedStyle(e).opacity) === 0) return false;
     }
     return true;
   };
