@@ -14,6 +14,7 @@ from openpyxl.utils import get_column_letter
 
 from nytte.benefits import excel
 from nytte.benefits.models import Benefit, BenefitAmount, Contribution, Indicator, Measurement
+from nytte.core.actors import SYSTEM
 from nytte.core.choices import Role
 from nytte.core.models import ChangeLogEntry, OrganisationMembership
 from tests.factories import (
@@ -373,16 +374,16 @@ def test_rules_checked_on_save_are_reported_by_row_and_roll_everything_back(
 
 @pytest.mark.django_db
 def test_wrong_files_and_sheets_are_refused(register, other_programme, facilitator, english):
-    assert [e.message for e in excel.import_benefits(register, b"", acting_user=None).errors] == [
+    assert [e.message for e in excel.import_benefits(register, b"", acting_user=SYSTEM).errors] == [
         "The file is empty."
     ]
-    result = excel.import_benefits(register, b"Kode;Tittel\n", acting_user=None)
+    result = excel.import_benefits(register, b"Kode;Tittel\n", acting_user=SYSTEM)
     assert "not an Excel workbook" in result.errors[0].message
     headers = [h for h in excel.BENEFITS.headers if h != "Tittel"] + ["Farge"]
     result = excel.import_benefits(
         register,
         workbook_bytes({"Gevinster": [headers, ["G-9"]], "Ark1": [["x"]]}),
-        acting_user=None,
+        acting_user=SYSTEM,
     )
     assert errors_of(result) == {
         ("Gevinster", 1, "Farge"),
@@ -390,7 +391,7 @@ def test_wrong_files_and_sheets_are_refused(register, other_programme, facilitat
         ("Ark1", None, ""),
     }
     foreign = excel.import_benefits(
-        other_programme, excel.export_benefits(register), acting_user=None
+        other_programme, excel.export_benefits(register), acting_user=SYSTEM
     )
     assert ("Program", 2, "Kortnavn") in errors_of(foreign)
 

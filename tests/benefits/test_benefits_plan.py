@@ -42,6 +42,7 @@ from nytte.benefits.plan import (
 )
 from nytte.benefits.plan_docx import render_docx
 from nytte.benefits.plan_xlsx import _Sheets, render_xlsx
+from nytte.core.actors import SYSTEM
 from nytte.core.choices import OrganisationKind
 from nytte.portfolio.models import InitiativeGoal
 from tests.factories import (
@@ -405,10 +406,12 @@ def test_saved_versions_keep_their_figures_when_the_register_changes(
         programme=programme, initiative=fi1, note="Ved BP2", acting_user=facilitator
     )
     line = BenefitAmount.objects.get(benefit=register["g1"], year=2026)
-    services.child_update(
-        line, data={"low": 2_000_000, "likely": 3_000_000, "high": 4_000_000}, acting_user=None
+    services.amount_update(
+        amount=line,
+        data={"low": 2_000_000, "likely": 3_000_000, "high": 4_000_000},
+        acting_user=SYSTEM,
     )
-    second = services.realisation_plan_save(programme=programme, initiative=fi1, acting_user=None)
+    second = services.realisation_plan_save(programme=programme, initiative=fi1, acting_user=SYSTEM)
     assert (first.version, second.version) == (1, 2)
     first.refresh_from_db()
     # v1 still says 60 % of 1 m; v2 says 60 % of 3 m.

@@ -126,9 +126,15 @@ def test_a_new_or_changed_share_that_passes_100_percent_is_refused(
     )
     first = benefit.contributions.get(initiative__code="FI-1")
     with pytest.raises(ValidationError, match="100"):
-        services.child_update(first, data={"share": Decimal("61")}, acting_user=facilitator)
-    services.child_update(exactly, data={"share": Decimal("10")}, acting_user=facilitator)
-    services.child_update(first, data={"share": Decimal("90")}, acting_user=facilitator)
+        services.contribution_update(
+            contribution=first, data={"share": Decimal("61")}, acting_user=facilitator
+        )
+    services.contribution_update(
+        contribution=exactly, data={"share": Decimal("10")}, acting_user=facilitator
+    )
+    services.contribution_update(
+        contribution=first, data={"share": Decimal("90")}, acting_user=facilitator
+    )
     assert sum(Contribution.objects.filter(benefit=benefit).values_list("share", flat=True)) == 100
 
 
@@ -202,7 +208,7 @@ def test_amounts_keep_the_totals_and_clear_the_owners_confirmation(benefit, nav_
     )
     benefit.refresh_from_db()
     assert (benefit.total_low, benefit.total_likely, benefit.total_high) == (11, 22, 33)
-    services.child_delete(line, acting_user=nav_owner)
+    services.amount_delete(amount=line, acting_user=nav_owner)
     benefit.refresh_from_db()
     assert benefit.total_likely == 2
 
@@ -323,11 +329,13 @@ def test_one_bad_row_and_no_measurement_is_saved_but_every_error_is_listed(
     ]
     with pytest.raises(services.BulkError) as refused:
         services.measurements_append(batch, acting_user=nav_owner)
-    wheres = [where for where, _message in refused.value.rows]
-    assert wheres == ["Målinger, rad 3", "Målinger, rad 4", "Ark 2, rad 2"]
-    assert "already has a measurement" in refused.value.rows[0][1]
-    assert "two measurements" in refused.value.rows[1][1]
-    assert "may not record" in refused.value.rows[2][1]
+    refusals = refused.value.refusals
+    assert [r.where for r in refusals] == ["Målinger, rad 3", "Målinger, rad 4", "Ark 2, rad 2"]
+    # Each refusal names the field it concerns, whichever face sent the row.
+    assert [r.field for r in refusals] == ["date", "date", "benefit"]
+    assert "already has a measurement" in refusals[0].message
+    assert "two measurements" in refusals[1].message
+    assert "may not record" in refusals[2].message
     assert Measurement.objects.count() == 1
 
 

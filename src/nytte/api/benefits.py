@@ -327,6 +327,8 @@ def benefit_list(request: HttpRequest, slug: str, filters: Query[BenefitFilters]
 def benefit_create(request: HttpRequest, slug: str, payload: BenefitIn) -> Status:
     programme = _programme(request, slug)
     data = payload.dict()
+    if data.get("priced") is None:
+        data.pop("priced", None)  # the service's default for the kind
     relations = _benefit_data(programme, data)
     benefit = services.benefit_create(
         programme=programme, data=data, acting_user=request.user, **relations
@@ -392,13 +394,15 @@ def amount_update(
     request: HttpRequest, slug: str, code: str, year: int, payload: AmountPatch
 ) -> dict[str, Any]:
     amount = _amount(request, slug, code, year)
-    services.child_update(amount, data=payload.dict(exclude_unset=True), acting_user=request.user)
+    services.amount_update(
+        amount=amount, data=payload.dict(exclude_unset=True), acting_user=request.user
+    )
     return _amount_out(amount)
 
 
 @router.delete(B + "/amounts/{int:year}", response={204: None, **ERRORS})
 def amount_delete(request: HttpRequest, slug: str, code: str, year: int) -> Status:
-    services.child_delete(_amount(request, slug, code, year), acting_user=request.user)
+    services.amount_delete(amount=_amount(request, slug, code, year), acting_user=request.user)
     return Status(204, None)
 
 
@@ -432,15 +436,17 @@ def indicator_update(
     request: HttpRequest, indicator_id: int, payload: IndicatorPatch
 ) -> dict[str, Any]:
     indicator = _line(request, Indicator, indicator_id)
-    services.child_update(
-        indicator, data=payload.dict(exclude_unset=True), acting_user=request.user
+    services.indicator_update(
+        indicator=indicator, data=payload.dict(exclude_unset=True), acting_user=request.user
     )
     return _indicator_out(_indicator(request, indicator_id))
 
 
 @router.delete("/indicators/{int:indicator_id}", response={204: None, **ERRORS})
 def indicator_delete(request: HttpRequest, indicator_id: int) -> Status:
-    services.child_delete(_line(request, Indicator, indicator_id), acting_user=request.user)
+    services.indicator_delete(
+        indicator=_line(request, Indicator, indicator_id), acting_user=request.user
+    )
     return Status(204, None)
 
 
@@ -469,13 +475,15 @@ def target_detail(request: HttpRequest, target_id: int) -> dict[str, Any]:
 @router.patch("/targets/{int:target_id}", response={200: TargetOut, **ERRORS})
 def target_update(request: HttpRequest, target_id: int, payload: TargetPatch) -> dict[str, Any]:
     target = _line(request, Target, target_id)
-    services.child_update(target, data=payload.dict(exclude_unset=True), acting_user=request.user)
+    services.target_update(
+        target=target, data=payload.dict(exclude_unset=True), acting_user=request.user
+    )
     return _target_out(target)
 
 
 @router.delete("/targets/{int:target_id}", response={204: None, **ERRORS})
 def target_delete(request: HttpRequest, target_id: int) -> Status:
-    services.child_delete(_line(request, Target, target_id), acting_user=request.user)
+    services.target_delete(target=_line(request, Target, target_id), acting_user=request.user)
     return Status(204, None)
 
 
@@ -516,15 +524,17 @@ def measurement_update(
     request: HttpRequest, measurement_id: int, payload: MeasurementPatch
 ) -> dict[str, Any]:
     measurement = _line(request, Measurement, measurement_id)
-    services.child_update(
-        measurement, data=payload.dict(exclude_unset=True), acting_user=request.user
+    services.measurement_update(
+        measurement=measurement, data=payload.dict(exclude_unset=True), acting_user=request.user
     )
     return _measurement_out(measurement)
 
 
 @router.delete("/measurements/{int:measurement_id}", response={204: None, **ERRORS})
 def measurement_delete(request: HttpRequest, measurement_id: int) -> Status:
-    services.child_delete(_line(request, Measurement, measurement_id), acting_user=request.user)
+    services.measurement_delete(
+        measurement=_line(request, Measurement, measurement_id), acting_user=request.user
+    )
     return Status(204, None)
 
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from nytte.core.actors import Actor
 from nytte.core.htmx import render_page
 from nytte.core.listing import sort_header
 from nytte.core.models import Organisation, Programme
@@ -205,7 +206,7 @@ def _detail_context(
         "tab": tab,
         "tabs": TABS,
         "may_edit": can(request.user, Action.EDIT, benefit),
-        "is_owner": benefit.owner_organisation_id is not None and benefit.is_owned_by(request.user),
+        "is_owner": services.may_confirm(request.user, benefit),
         "crumbs": _benefit_crumbs(benefit),
     }
 
@@ -225,6 +226,11 @@ class Lines:
     on_indicator: bool  # added to one of the benefit's indicators, not to the benefit
     saved: Any
     deleted: Any
+    # The named services: create(parent, data, actor), update(line, data, actor),
+    # delete(line, actor); the parent is the benefit, or the indicator when ``on_indicator``.
+    create: Callable[[Any, dict[str, Any], Actor], Model]
+    update: Callable[[Any, dict[str, Any], Actor], Model]
+    delete: Callable[[Any, Actor], None]
     error_field: str | None = None  # where a service error without a field is shown
 
     def new(self, benefit: Benefit, indicator: Indicator | None) -> Model:
@@ -243,6 +249,15 @@ LINES: dict[str, Lines] = {
             on_indicator=False,
             saved=_("Share saved."),
             deleted=_("Share deleted."),
+            create=lambda b, data, user: services.contribution_create(
+                benefit=b, acting_user=user, **data
+            ),
+            update=lambda line, data, user: services.contribution_update(
+                contribution=line, data=data, acting_user=user
+            ),
+            delete=lambda line, user: services.contribution_delete(
+                contribution=line, acting_user=user
+            ),
             error_field="share",  # together over 100 %
         ),
         Lines(
@@ -253,6 +268,13 @@ LINES: dict[str, Lines] = {
             on_indicator=False,
             saved=_("Yearly amount saved."),
             deleted=_("Yearly amount deleted."),
+            create=lambda b, data, user: services.amount_create(
+                benefit=b, acting_user=user, **data
+            ),
+            update=lambda line, data, user: services.amount_update(
+                amount=line, data=data, acting_user=user
+            ),
+            delete=lambda line, user: services.amount_delete(amount=line, acting_user=user),
         ),
         Lines(
             action="indicator",
@@ -262,6 +284,13 @@ LINES: dict[str, Lines] = {
             on_indicator=False,
             saved=_("Indicator saved."),
             deleted=_("Indicator deleted."),
+            create=lambda b, data, user: services.indicator_create(
+                benefit=b, acting_user=user, **data
+            ),
+            update=lambda line, data, user: services.indicator_update(
+                indicator=line, data=data, acting_user=user
+            ),
+            delete=lambda line, user: services.indicator_delete(indicator=line, acting_user=user),
         ),
         Lines(
             action="target",
@@ -273,6 +302,13 @@ LINES: dict[str, Lines] = {
             on_indicator=True,
             saved=_("Target saved."),
             deleted=_("Target deleted."),
+            create=lambda i, data, user: services.target_create(
+                indicator=i, acting_user=user, **data
+            ),
+            update=lambda line, data, user: services.target_update(
+                target=line, data=data, acting_user=user
+            ),
+            delete=lambda line, user: services.target_delete(target=line, acting_user=user),
         ),
         Lines(
             action="measurement",
@@ -284,6 +320,15 @@ LINES: dict[str, Lines] = {
             on_indicator=True,
             saved=_("Measurement saved."),
             deleted=_("Measurement deleted."),
+            create=lambda i, data, user: services.measurement_create(
+                indicator=i, acting_user=user, **data
+            ),
+            update=lambda line, data, user: services.measurement_update(
+                measurement=line, data=data, acting_user=user
+            ),
+            delete=lambda line, user: services.measurement_delete(
+                measurement=line, acting_user=user
+            ),
         ),
     )
 }
@@ -420,7 +465,7 @@ def _line_action(request: HttpRequest, programme: Programme, code: str) -> HttpR
         indicator.benefit = benefit
     form: LineForm | None = None
     if line is not None and verb == "delete":
-        services.child_delete(line, acting_user=request.user)
+        kind.delete(line, request.user)
         notice = str(kind.deleted)
     else:
         # The form validates a copy, so the service still sees the stored values as "before".
@@ -434,9 +479,9 @@ def _line_action(request: HttpRequest, programme: Programme, code: str) -> HttpR
         if form.is_valid():
             try:
                 if line is None:
-                    services.child_create(form.instance, acting_user=request.user)
+                    kind.create(indicator or benefit, form.cleaned_data, request.user)
                 else:
-                    services.child_update(line, data=form.cleaned_data, acting_user=request.user)
+                    kind.update(line, form.cleaned_data, request.user)
             except ValidationError as exc:
                 _add_errors(form, exc, kind.error_field)
         if not form.errors:

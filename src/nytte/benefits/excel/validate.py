@@ -22,9 +22,8 @@ from nytte.portfolio.excel.format import SheetSpec
 from nytte.portfolio.excel.validate import BasePlan, differs, present
 from nytte.portfolio.models import Goal, Initiative, Risk
 
-from ..choices import BenefitKind
 from ..models import Benefit, BenefitAmount, Contribution, Indicator
-from ..services import HUNDRED
+from ..services import HUNDRED, default_priced
 from .format import AMOUNTS, BENEFITS, INDICATORS, PROGRAMME, SHARES, Errors
 from .read import OMIT, Row
 from .write import Writer
@@ -187,7 +186,7 @@ def plan_benefits(plan: Plan) -> None:
         if values.get("arises_in_group") is OMIT and not row.failed:
             data["arises_in_group"] = ""  # a blank group is no group, not "keep the stored"
         if stored is None and "priced" not in data and "kind" in data:
-            data["priced"] = data["kind"] != BenefitKind.QUALITY
+            data["priced"] = default_priced(data["kind"])  # the service's default
         keys, ok = _benefit_keys(plan, row)
         data.update(keys)
         owner = values.get("owner", OMIT)
