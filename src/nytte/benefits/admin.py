@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -49,16 +50,50 @@ class ServiceAdmin(admin.ModelAdmin):
     def remove(self, request: HttpRequest, obj: Any) -> None:
         raise NotImplementedError
 
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        fields = [f for f in form.cleaned_data if f in {x.name for x in obj._meta.get_fields()}]
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        """The admin's form, which writes through the service as its last validation step,
+        so that a rule the service refuses comes back on the form like any other error.
+        (The admin runs validation and saving in one transaction.)"""
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        admin_ = self
+
+        class ServiceForm(form_class):  # type: ignore[valid-type,misc]
+            saved: models.Model | None = None
+
+            def validate_unique(self) -> None:
+                """Left to the service, which says which field a clash concerns."""
+
+            def _post_clean(self) -> None:
+                # Constraints too (one measurement per date...): the service's answer counts.
+                self.instance.validate_constraints = lambda exclude=None: None
+                try:
+                    super()._post_clean()
+                finally:
+                    del self.instance.validate_constraints
+                if not self.errors:
+                    try:
+                        self.saved = admin_._write(request, self, change)
+                    except ValidationError as exc:
+                        for name, messages in _error_dict(exc).items():
+                            self.add_error(name if name in self.fields else None, messages)
+
+        return ServiceForm
+
+    def _write(self, request: HttpRequest, form: Any, change: bool) -> models.Model:
+        obj = form.instance
+        fields = {x.name for x in obj._meta.get_fields()}
         if change:
             stored = type(obj).objects.get(pk=obj.pk)
-            data = {name: form.cleaned_data[name] for name in form.changed_data if name in fields}
-            saved = self.update(request, stored, data)
-        else:
-            data = {name: form.cleaned_data[name] for name in fields if name != self.parent}
-            saved = self.create(request, obj, data)
-        obj.pk = saved.pk  # the admin redirects and messages by the saved object
+            data = {n: form.cleaned_data[n] for n in form.changed_data if n in fields}
+            return self.update(request, stored, data)
+        data = {n: v for n, v in form.cleaned_data.items() if n in fields and n != self.parent}
+        return self.create(request, obj, data)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        """Saved by the service while the form was validated; the admin goes on with it."""
+        obj.pk = form.saved.pk
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         """Many-to-many values were saved (and logged) by the service."""
@@ -70,6 +105,14 @@ class ServiceAdmin(admin.ModelAdmin):
         """ "Delete selected": one service call per object, each logged."""
         for obj in queryset:
             self.remove(request, obj)
+
+
+def _error_dict(exc: ValidationError) -> dict[str | None, list[str]]:
+    if hasattr(exc, "error_dict"):
+        return {
+            name: [m for e in errors for m in e.messages] for name, errors in exc.error_dict.items()
+        }
+    return {None: exc.messages}
 
 
 class LineAdmin(ServiceAdmin):
