@@ -20,6 +20,7 @@ from openpyxl import Workbook, load_workbook
 
 from nytte.benefits import excel, services
 from nytte.benefits.models import Benefit, BenefitAmount, Measurement
+from nytte.core.actors import SYSTEM
 from nytte.core.choices import ChangeAction, Role
 from nytte.core.models import ChangeLogEntry, OrganisationMembership
 from tests.api.test_api_core import bearer
@@ -130,7 +131,7 @@ def workbook(sheets: dict[str, list[list]]) -> bytes:
 
 def with_new_benefit(programme, **cells) -> bytes:
     """The programme's export with one more benefit row (``cells`` by header)."""
-    data = excel.export_benefits(programme)
+    data = excel.export_benefits(programme, user=SYSTEM)
     wb = load_workbook(io.BytesIO(data))
     row = dict.fromkeys(excel.BENEFITS.headers, None) | cells
     wb[excel.BENEFITS.name].append(list(row.values()))
@@ -451,7 +452,7 @@ def _change_amount(face: str, benefit, user) -> None:
         )
         assert response.status_code == 200, response.json()
     elif face == "excel":
-        data = excel.export_benefits(benefit.programme)
+        data = excel.export_benefits(benefit.programme, user=SYSTEM)
         wb = load_workbook(io.BytesIO(data))
         sheet = wb[excel.AMOUNTS.name]
         headers = [c.value for c in sheet[1]]

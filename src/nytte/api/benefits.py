@@ -73,7 +73,11 @@ def _with_lines(benefits: QuerySet[Benefit]) -> QuerySet[Benefit]:
 
 def _benefit(request: HttpRequest, slug: str, code: str) -> Benefit:
     programme = _programme(request, slug)
-    benefit = _with_lines(selectors.benefit_list(programme=programme)).filter(code=code).first()
+    benefit = (
+        _with_lines(selectors.benefit_list(programme=programme, user=request.user))
+        .filter(code=code)
+        .first()
+    )
     if benefit is None:
         raise Http404
     return benefit
@@ -316,7 +320,9 @@ def benefit_list(request: HttpRequest, slug: str, filters: Query[BenefitFilters]
         else:
             params[name] = str(value)
     filterset = BenefitFilterSet(
-        params, queryset=selectors.benefit_list(programme=programme), programme=programme
+        params,
+        queryset=selectors.benefit_list(programme=programme, user=request.user),
+        programme=programme,
     )
     if not filterset.is_valid():
         raise ValidationError(filterset.errors)

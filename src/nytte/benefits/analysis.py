@@ -21,6 +21,7 @@ from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from nytte.core.actors import Actor
 from nytte.core.models import Organisation, Programme
 from nytte.economics import (
     DEFAULT_PARAMETER_SET,
@@ -232,13 +233,14 @@ class FlowRows:
     organisations: list[Organisation]  # payers and places of arising, by name
 
 
-def flow_rows(*, programme: Programme, today: dt.date | None = None) -> FlowRows:
+def flow_rows(*, programme: Programme, user: Actor, today: dt.date | None = None) -> FlowRows:
     """Costs and benefits in present value NOK (five queries)."""
     params = get_parameter_set(DEFAULT_PARAMETER_SET)
     base = base_year(programme, today)
     payer_costs, payers, payers_of = _payer_costs(programme, base=base, params=params)
     benefits = list(
-        Benefit.objects.filter(programme=programme)
+        Benefit.objects.for_user(user)
+        .in_programme(programme)
         .select_related("programme", "arises_in_organisation")
         .prefetch_related("amounts", "contributions")
         .order_by("code")
@@ -319,13 +321,14 @@ def build_flows(
 def flows(
     *,
     programme: Programme,
+    user: Actor,
     initiative: int | None = None,
     organisation: int | None = None,
     today: dt.date | None = None,
 ) -> Flows:
     """Who pays and who benefits, in present value NOK (five queries)."""
     return build_flows(
-        flow_rows(programme=programme, today=today),
+        flow_rows(programme=programme, user=user, today=today),
         initiative=initiative,
         organisation=organisation,
     )
@@ -454,10 +457,10 @@ class MapRows:
     organisations: list[Organisation]  # owners of initiatives and benefits, places, by name
 
 
-def map_rows(*, programme: Programme) -> MapRows:
+def map_rows(*, programme: Programme, user: Actor) -> MapRows:
     """Goals, benefits with contributions, and initiatives with owners (four queries)."""
     goals = list(Goal.objects.filter(programme=programme).order_by("code"))
-    benefits = list(selectors.benefit_list(programme=programme).order_by("code"))
+    benefits = list(selectors.benefit_list(programme=programme, user=user).order_by("code"))
     initiatives = list(
         Initiative.objects.filter(programme=programme)
         .select_related("programme", "owner_organisation")
@@ -516,9 +519,11 @@ def build_map(data: MapRows, *, organisation: int | None = None) -> BenefitsMap:
     )
 
 
-def benefits_map(*, programme: Programme, organisation: int | None = None) -> BenefitsMap:
+def benefits_map(
+    *, programme: Programme, user: Actor, organisation: int | None = None
+) -> BenefitsMap:
     """The map of a programme, or of the part that touches one organisation (four queries)."""
-    return build_map(map_rows(programme=programme), organisation=organisation)
+    return build_map(map_rows(programme=programme, user=user), organisation=organisation)
 
 
 def _branches(
@@ -570,11 +575,12 @@ class FollowUp:
         }
 
 
-def followed_benefits(*, programme: Programme) -> QuerySet[Benefit]:
+def followed_benefits(*, programme: Programme, user: Actor) -> QuerySet[Benefit]:
     """Benefits with owners and indicators, targets and measurements (four queries); lost
     benefits are no longer followed up."""
     return selectors.with_indicators(
-        Benefit.objects.filter(programme=programme)
+        Benefit.objects.for_user(user)
+        .in_programme(programme)
         .exclude(status=BenefitStatus.LOST)
         .select_related("programme", "owner", "owner_organisation")
         .order_by("code")
@@ -610,11 +616,15 @@ def follow_up_lists(benefits: Iterable[Benefit], *, tolerance: Decimal) -> Follo
 
 
 def follow_up(
-    *, programme: Programme, tolerance: Decimal | None = None, today: dt.date | None = None
+    *,
+    programme: Programme,
+    user: Actor,
+    tolerance: Decimal | None = None,
+    today: dt.date | None = None,
 ) -> FollowUp:
     """The dashboard's lists, with the programme's tolerance unless another is given."""
     limit = programme.behind_plan_tolerance if tolerance is None else tolerance
     benefits = selectors.attach_progress(
-        followed_benefits(programme=programme), today=today, tolerance=float(limit)
+        followed_benefits(programme=programme, user=user), today=today, tolerance=float(limit)
     )
     return follow_up_lists(benefits, tolerance=Decimal(limit))

@@ -101,7 +101,7 @@ def _bound(request: HttpRequest, names: tuple[str, ...]) -> dict[str, str] | Non
 def benefits_map(request: HttpRequest, slug: str) -> HttpResponse:
     """Initiatives → benefits → impact goals → societal goals, as a diagram and as lists."""
     programme = _programme(request, slug)
-    rows = analysis.map_rows(programme=programme)
+    rows = analysis.map_rows(programme=programme, user=request.user)
     form = MapFilterForm(
         _bound(request, ("organisation",)),
         {"organisation": [(str(o.pk), o.name) for o in rows.organisations]},
@@ -133,7 +133,7 @@ def benefits_map(request: HttpRequest, slug: str) -> HttpResponse:
 def flows(request: HttpRequest, slug: str) -> HttpResponse:
     """Present value of benefits from the organisations that pay to where benefits arise."""
     programme = _programme(request, slug)
-    rows = analysis.flow_rows(programme=programme)
+    rows = analysis.flow_rows(programme=programme, user=request.user)
     form = FlowFilterForm(
         _bound(request, ("initiative", "organisation")),
         {
@@ -230,7 +230,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     tolerance: Decimal | None = None
     if try_form.is_bound and try_form.is_valid():
         tolerance = try_form.cleaned_data["tolerance"]
-    report = analysis.follow_up(programme=programme, tolerance=tolerance)
+    report = analysis.follow_up(programme=programme, user=request.user, tolerance=tolerance)
     return render(
         request,
         "benefits/dashboard.html",

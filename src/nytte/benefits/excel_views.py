@@ -43,7 +43,9 @@ def _crumbs(request: HttpRequest, slug: str, label: str) -> list[dict[str, str]]
 @require_GET
 def export(request: HttpRequest, slug: str) -> HttpResponse:
     programme = programme_or_404(request, slug, Action.VIEW)
-    return xlsx_response(excel.export_benefits(programme), excel.export_filename(programme))
+    return xlsx_response(
+        excel.export_benefits(programme, user=request.user), excel.export_filename(programme)
+    )
 
 
 @login_required
@@ -72,7 +74,11 @@ def import_measurements(request: HttpRequest, slug: str) -> HttpResponse:
     if not may_record_some(request.user, programme):
         raise PermissionDenied
     if request.method == "GET" and "template" in request.GET:
-        benefits = list(Benefit.objects.filter(programme=programme).select_related("programme"))
+        benefits = list(
+            Benefit.objects.for_user(request.user)
+            .in_programme(programme)
+            .select_related("programme")
+        )
         if not can(request.user, Action.EDIT, programme):  # an owner: their benefits only
             benefits = [b for b in benefits if can(request.user, Action.EDIT, b)]
         return xlsx_response(

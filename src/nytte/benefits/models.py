@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nytte.core.choices import Role
 from nytte.core.models import Organisation, OrganisationMembership, Programme
+from nytte.core.querysets import scoped_manager
 from nytte.portfolio.choices import GoalLevel
 from nytte.portfolio.models import CODE_VALIDATOR, YEAR_VALIDATORS, Goal, Initiative, Risk
 
@@ -129,6 +130,9 @@ class Benefit(models.Model):
     total_high = models.BigIntegerField(_("total, high (NOK)"), default=0, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    # The queryset gate: Benefit.objects.for_user(actor, action); owners edit what they own.
+    objects = scoped_manager("programme", owner_path="owner")
+
     class Meta:
         ordering = ["programme", "code"]
         verbose_name = _("benefit")
@@ -219,6 +223,8 @@ class Contribution(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
 
+    objects = scoped_manager("benefit__programme", owner_path="benefit__owner")
+
     class Meta:
         ordering = ["benefit", "initiative__code"]
         verbose_name = _("contribution to benefit")
@@ -263,6 +269,8 @@ class BenefitAmount(models.Model):
     low = models.BigIntegerField(_("low (NOK)"), validators=[MinValueValidator(0)])
     likely = models.BigIntegerField(_("most likely (NOK)"), validators=[MinValueValidator(0)])
     high = models.BigIntegerField(_("high (NOK)"), validators=[MinValueValidator(0)])
+
+    objects = scoped_manager("benefit__programme", owner_path="benefit__owner")
 
     class Meta:
         ordering = ["benefit", "year"]
@@ -327,6 +335,8 @@ class Indicator(models.Model):
     )
     baseline_date = models.DateField(_("baseline date"), null=True, blank=True)
 
+    objects = scoped_manager("benefit__programme", owner_path="benefit__owner")
+
     class Meta:
         ordering = ["benefit", "name"]
         verbose_name = _("indicator")
@@ -383,6 +393,10 @@ class Target(_IndicatorLine, models.Model):
     date = models.DateField(_("date"))
     value = models.DecimalField(_("target value"), max_digits=20, decimal_places=4)
 
+    objects = scoped_manager(
+        "indicator__benefit__programme", owner_path="indicator__benefit__owner"
+    )
+
     class Meta:
         ordering = ["indicator", "date"]
         verbose_name = _("target")
@@ -429,6 +443,10 @@ class Measurement(_IndicatorLine, models.Model):
     )
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
+    objects = scoped_manager(
+        "indicator__benefit__programme", owner_path="indicator__benefit__owner"
+    )
+
     class Meta:
         ordering = ["indicator", "date"]
         verbose_name = _("measurement")
@@ -473,6 +491,8 @@ class RealisationPlan(models.Model):
         editable=False,
     )
     created_at = models.DateTimeField(_("saved"), auto_now_add=True)
+
+    objects = scoped_manager("programme")
 
     class Meta:
         ordering = ["programme", "initiative", "-version"]

@@ -39,6 +39,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from nytte.core.actors import Actor
 from nytte.core.choices import OrganisationKind
 from nytte.core.models import Programme
 from nytte.portfolio import selectors as portfolio_selectors
@@ -243,10 +244,13 @@ def parts_of(*, sector: str, kind: str, priced: bool) -> list[str]:
 # Reading the register
 
 
-def _benefits(programme: Programme, initiative: Initiative | None) -> QuerySet[Benefit]:
+def _benefits(
+    programme: Programme, initiative: Initiative | None, user: Actor
+) -> QuerySet[Benefit]:
     """The plan's benefits with everything it shows (seven queries however many)."""
     benefits = (
-        Benefit.objects.filter(programme=programme)
+        Benefit.objects.for_user(user)
+        .in_programme(programme)
         .select_related(
             "programme",
             "impact_goal__parent",
@@ -683,12 +687,18 @@ def _programme_initiatives(
 
 
 def build_plan(
-    *, programme: Programme, initiative: Initiative | None = None, today: dt.date | None = None
+    *,
+    programme: Programme,
+    user: Actor,
+    initiative: Initiative | None = None,
+    today: dt.date | None = None,
 ) -> dict[str, Any]:
     """The realisation plan of ``initiative``, or of the whole programme when it is None, as
     plain JSON data (see the module docstring for the rules). ``today`` dates the progress."""
     today = today or timezone.localdate()
-    benefit_objects = selectors.attach_progress(list(_benefits(programme, initiative)), today=today)
+    benefit_objects = selectors.attach_progress(
+        list(_benefits(programme, initiative, user)), today=today
+    )
     years = sorted({a.year for b in benefit_objects for a in b.amounts.all()})
     scope_initiative = None
     if initiative is not None:

@@ -85,8 +85,10 @@ def _version(
         return None
     try:
         number = int(raw)
-        return RealisationPlan.objects.select_related("created_by").get(
-            programme=programme, initiative=initiative, version=number
+        return (
+            RealisationPlan.objects.for_user(request.user)
+            .select_related("created_by")
+            .get(programme=programme, initiative=initiative, version=number)
         )
     except (ValueError, RealisationPlan.DoesNotExist) as exc:
         raise Http404 from exc
@@ -104,12 +106,15 @@ def _version_meta(saved: RealisationPlan | None) -> dict[str, Any] | None:
 
 
 def _content(
-    programme: Programme, initiative: Initiative | None, saved: RealisationPlan | None
+    request: HttpRequest,
+    programme: Programme,
+    initiative: Initiative | None,
+    saved: RealisationPlan | None,
 ) -> dict[str, Any]:
     """The plan to render: a saved version's frozen content, or the plan built now."""
     if saved is not None:
         return saved.content
-    return build_plan(programme=programme, initiative=initiative)
+    return build_plan(programme=programme, initiative=initiative, user=request.user)
 
 
 def _page_url(programme: Programme, initiative: Initiative | None) -> str:
@@ -182,13 +187,14 @@ def _plan_page(
                 return redirect(_page_url(programme, initiative))
     saved = _version(request, programme, initiative) if request.method == "GET" else None
     versions = list(
-        RealisationPlan.objects.filter(programme=programme, initiative=initiative)
+        RealisationPlan.objects.for_user(request.user)
+        .filter(programme=programme, initiative=initiative)
         .select_related("created_by")
         .defer("content")
         .order_by("-version")
     )
     number = saved.version if saved else None
-    plan = display(_content(programme, initiative, saved))
+    plan = display(_content(request, programme, initiative, saved))
     return render(
         request,
         "benefits/plan.html",
@@ -239,7 +245,7 @@ def _plan_file(
         raise Http404
     render_file, content_type = FILE_FORMATS[fmt]
     saved = _version(request, programme, initiative)
-    plan = _content(programme, initiative, saved)
+    plan = _content(request, programme, initiative, saved)
     data = render_file(plan, version=_version_meta(saved))
     scope = initiative.code if initiative else programme.slug
     when = f"v{saved.version}" if saved else str(plan["built_on"])

@@ -556,7 +556,7 @@ def realisation_plan_save(
         initiative=initiative,
         version=(latest or 0) + 1,
         note=note,
-        content=build_plan(programme=programme, initiative=initiative),
+        content=build_plan(programme=programme, initiative=initiative, user=acting_user),
         created_by=actor_user(acting_user),
     )
     return object_create(plan, acting_user=acting_user)

@@ -59,18 +59,18 @@ TAB_NAMES = {name for name, _label in TABS}
 # Helpers
 
 
-def _benefit(programme: Programme, code: str) -> Benefit:
+def _benefit(request: HttpRequest, programme: Programme, code: str) -> Benefit:
     """One benefit with every line a tab shows."""
     try:
-        return selectors.benefit_get(programme=programme, code=code)
+        return selectors.benefit_get(programme=programme, code=code, user=request.user)
     except Benefit.DoesNotExist as exc:
         raise Http404 from exc
 
 
-def _benefit_only(programme: Programme, code: str) -> Benefit:
+def _benefit_only(request: HttpRequest, programme: Programme, code: str) -> Benefit:
     """One benefit with its contributions, for permission checks and writes."""
     try:
-        return selectors.benefit_list(programme=programme).get(code=code)
+        return selectors.benefit_list(programme=programme, user=request.user).get(code=code)
     except Benefit.DoesNotExist as exc:
         raise Http404 from exc
 
@@ -112,7 +112,7 @@ def benefit_list(request: HttpRequest, slug: str) -> HttpResponse:
     organisations = list(Organisation.objects.order_by("name"))
     filterset = BenefitFilterSet(
         request.GET or None,
-        queryset=selectors.benefit_list(programme=programme),
+        queryset=selectors.benefit_list(programme=programme, user=request.user),
         programme=programme,
         organisations=organisations,
     )
@@ -183,7 +183,7 @@ def benefit_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     tab = request.GET.get("tab", "overview")
     if tab not in TAB_NAMES:
         tab = "overview"
-    benefit = _benefit(programme, code)
+    benefit = _benefit(request, programme, code)
     context = _detail_context(request, programme, benefit, tab)
     if tab == "history":
         context["timeline"] = selectors.benefit_history(benefit)
@@ -444,7 +444,7 @@ def _open_edit_form(
 def _line_action(request: HttpRequest, programme: Programme, code: str) -> HttpResponse:
     """Add, change or delete a line: an HTMX swap of its tab's panel, or POST-redirect-GET
     without JavaScript (a refused form is then shown on the full page)."""
-    benefit = _benefit_only(programme, code)
+    benefit = _benefit_only(request, programme, code)
     check(request.user, Action.EDIT, benefit)
     prefix, _dash, verb = request.POST.get("action", "").rpartition("-")
     kind = LINES.get(prefix)
@@ -490,7 +490,7 @@ def _line_action(request: HttpRequest, programme: Programme, code: str) -> HttpR
         messages.success(request, notice)
         return redirect(f"{benefit.get_absolute_url()}?tab={kind.tab}")
     # Read again: totals, confirmation and progress may have changed with the line.
-    benefit = _benefit(programme, code)
+    benefit = _benefit(request, programme, code)
     context = _detail_context(request, programme, benefit, kind.tab)
     context.update(
         _lines_context(
@@ -518,7 +518,7 @@ def _line_action(request: HttpRequest, programme: Programme, code: str) -> HttpR
 def benefit_confirm(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     """The benefit's owner stands behind the estimate; nobody else may (403)."""
     programme = _programme(request, slug)
-    benefit = _benefit_only(programme, code)
+    benefit = _benefit_only(request, programme, code)
     try:
         services.benefit_confirm(benefit=benefit, acting_user=request.user)
     except ValidationError as exc:
@@ -562,7 +562,7 @@ def benefit_create(request: HttpRequest, slug: str) -> HttpResponse:
 def benefit_edit(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     """Edit a benefit: its owners, programme admins and facilitators."""
     programme = _programme(request, slug)
-    benefit = _benefit_only(programme, code)
+    benefit = _benefit_only(request, programme, code)
     check(request.user, Action.EDIT, benefit)
     # The form works on a copy so the service logs the change against the stored values.
     form = BenefitForm(request.POST or None, instance=copy.copy(benefit), programme=programme)
