@@ -10,8 +10,9 @@ from decimal import Decimal
 
 import pytest
 
-from nytte.benefits import analysis, analysis_charts
+from nytte.benefits import analysis
 from nytte.benefits.analysis import UNTIED, PricedBenefit, allocate, flow_cells
+from nytte.benefits.analysis import charts as analysis_charts
 from nytte.core.actors import SYSTEM
 from nytte.economics import get_parameter_set
 from tests.factories import (

@@ -40,8 +40,9 @@ from nytte.benefits.plan import (
     split_amount,
     whole_kroner,
 )
-from nytte.benefits.plan_docx import render_docx
-from nytte.benefits.plan_xlsx import _Sheets, render_xlsx
+from nytte.benefits.plan.docx import render_docx
+from nytte.benefits.plan.xlsx import render_xlsx
+from nytte.benefits.plan.xlsx_book import _Sheets
 from nytte.core.actors import SYSTEM
 from nytte.core.choices import OrganisationKind
 from nytte.portfolio.models import InitiativeGoal

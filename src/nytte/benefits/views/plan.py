@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -30,24 +29,19 @@ from nytte.core.models import Programme
 from nytte.core.permissions import Action, can, check
 from nytte.portfolio.models import Initiative
 
-from . import plan_docx, plan_xlsx, services
-from .models import RealisationPlan
-from .plan import build_plan, display
+from .. import services
+from ..forms import PlanSaveForm
+from ..models import RealisationPlan
+from ..plan import build_plan, display
+from ..plan.docx import CONTENT_TYPE as DOCX
+from ..plan.docx import render_docx
+from ..plan.text import plan_title
+from ..plan.xlsx import render_xlsx
 
 FILE_FORMATS = {
-    "docx": (plan_docx.render_docx, plan_docx.CONTENT_TYPE),
-    "xlsx": (plan_xlsx.render_xlsx, XLSX),
+    "docx": (render_docx, DOCX),
+    "xlsx": (render_xlsx, XLSX),
 }
-
-
-class PlanSaveForm(forms.Form):
-    note = forms.CharField(
-        label=_("What changed"),
-        max_length=500,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Shown in the list of versions, e.g. “Updated at the end of the Plan phase”."),
-    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -202,7 +196,7 @@ def _plan_page(
             "programme": programme,
             "initiative": initiative,
             "plan": plan,
-            "title": plan_docx.plan_title(plan),
+            "title": plan_title(plan),
             "version": _version_meta(saved),
             "versions": versions,
             "may_save": may_save,

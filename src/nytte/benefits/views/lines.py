@@ -1,8 +1,5 @@
-"""Benefit pages: the register, a benefit's tabs (overview, realisation, history), its
-create/edit form and the owner's confirmation. Views parse input, ask the permission module,
-call selectors or services and render; each page runs a fixed number of queries, whatever
-the number of benefits, indicators or measurements.
-"""
+"""Lines of a benefit (shares, yearly amounts, indicators, targets, measurements) added,
+changed or deleted in place on their tab, each through its named service."""
 
 from __future__ import annotations
 
@@ -10,206 +7,33 @@ import copy
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Model, QuerySet, prefetch_related_objects
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils.translation import gettext
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_http_methods, require_POST
 
 from nytte.core.actors import Actor
 from nytte.core.htmx import render_page
-from nytte.core.listing import sort_header
-from nytte.core.models import Organisation, Programme
-from nytte.core.permissions import Action, can, check
-from nytte.portfolio.forms import LineForm, listed
-from nytte.portfolio.views import _add_errors, _crumb, _int, _programme
+from nytte.core.models import Programme
+from nytte.core.permissions import Action, check
+from nytte.portfolio.forms import LineForm
+from nytte.portfolio.views import _add_errors, _int
 
-from . import charts, selectors, services
-from .filtersets import BenefitFilterSet
-from .forms import (
+from .. import charts, selectors, services
+from ..forms import (
     BenefitAmountForm,
-    BenefitForm,
     ContributionForm,
     IndicatorForm,
     MeasurementForm,
     TargetForm,
 )
-from .models import Benefit, BenefitAmount, Contribution, Indicator, Measurement, Target
-from .totals import attributed_amount, benefit_totals
-
-PAGE_SIZE = 50
-TABS: list[tuple[str, Any]] = [
-    ("overview", _("Overview")),
-    ("realisation", _("Realisation")),
-    ("history", _("History")),
-]
-TAB_NAMES = {name for name, _label in TABS}
-
-
-# ---------------------------------------------------------------------------------------------
-# Helpers
-
-
-def _benefit(request: HttpRequest, programme: Programme, code: str) -> Benefit:
-    """One benefit with every line a tab shows."""
-    try:
-        return selectors.benefit_get(programme=programme, code=code, user=request.user)
-    except Benefit.DoesNotExist as exc:
-        raise Http404 from exc
-
-
-def _benefit_only(request: HttpRequest, programme: Programme, code: str) -> Benefit:
-    """One benefit with its contributions, for permission checks and writes."""
-    try:
-        return selectors.benefit_list(programme=programme, user=request.user).get(code=code)
-    except Benefit.DoesNotExist as exc:
-        raise Http404 from exc
-
-
-def _register_crumbs(programme: Programme) -> list[dict[str, Any]]:
-    return [_crumb(_("Benefits"), "benefits:benefit_list", programme.slug)]
-
-
-def _benefit_crumbs(benefit: Benefit) -> list[dict[str, Any]]:
-    return [
-        *_register_crumbs(benefit.programme),
-        {"label": benefit.code, "url": benefit.get_absolute_url()},
-    ]
-
-
-# ---------------------------------------------------------------------------------------------
-# The register
-
-
-# The filters with a list of choices validate against the options they list, so a chosen
-# organisation, initiative or goal costs no query of its own.
-LISTED_FILTERS = ("owner_organisation", "initiative", "goal")
-SORT_COLUMNS: list[tuple[str | None, Any, bool]] = [  # key, label, numeric
-    ("code", _("Code"), False),
-    ("title", _("Title"), False),
-    ("kind", _("Kind"), False),
-    (None, _("Arises in"), False),
-    ("owner", _("Owner"), False),
-    ("status", _("Status"), False),
-    ("total", _("Most likely total (NOK)"), True),
-]
-
-
-@login_required
-def benefit_list(request: HttpRequest, slug: str) -> HttpResponse:
-    """Filter, sort and page through a programme's benefits, with totals that count each
-    benefit once and attribute to initiatives only their shares."""
-    programme = _programme(request, slug)
-    organisations = list(Organisation.objects.order_by("name"))
-    filterset = BenefitFilterSet(
-        request.GET or None,
-        queryset=selectors.benefit_list(programme=programme, user=request.user),
-        programme=programme,
-        organisations=organisations,
-    )
-    for name in LISTED_FILTERS:
-        filterset.form.fields[name] = listed(filterset.form.fields[name])
-    filterset.form.fields["owner_organisation"].objects = organisations
-    # Totals cover every benefit that matches, not just this page: all of them are read once
-    # (with their contributions), and only the page gets its indicators.
-    benefits = list(_ordered(filterset.qs))
-    initiative_ids = filterset.initiative_ids()
-    page = Paginator(benefits, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = list(page.object_list)
-    prefetch_related_objects(rows, "indicators__targets", "indicators__measurements")
-    selectors.attach_progress(rows)
-    for benefit in rows:
-        benefit.share_percent = selectors.attributed_share(benefit, initiative_ids) * 100
-    sort = request.GET.get("sort", "")
-    chosen = filterset.form.cleaned_data.get("initiative") if initiative_ids else None
-    return render_page(
-        request,
-        "benefits/benefit_list.html",
-        {
-            "programme": programme,
-            "benefits_page": "register",
-            "filterset": filterset,
-            "form": filterset.form,
-            "page": page,
-            "page_range": page.paginator.get_elided_page_range(page.number, on_ends=1),
-            "benefits": rows,
-            "totals": benefit_totals(benefits, initiative_ids),
-            "chosen_initiative": chosen,
-            "crumbs": _register_crumbs(programme),
-            "sort": sort,
-            "columns": _sort_columns(sort),
-            "may_create": can(request.user, Action.EDIT, programme),
-        },
-        partial="results",
-    )
-
-
-def _ordered(queryset: QuerySet[Benefit]) -> QuerySet[Benefit]:
-    """The FilterSet's ordering with ties broken by code, so that the same benefit never
-    turns up on two pages."""
-    order = list(queryset.query.order_by)
-    if order and "code" not in order:
-        return queryset.order_by(*order, "code")
-    return queryset
-
-
-def _sort_columns(sort: str) -> list[dict[str, Any]]:
-    """Sortable column headers: the link each offers and the aria-sort it carries now."""
-    return [
-        sort_header(key, label, sort) | {"numeric": numeric} for key, label, numeric in SORT_COLUMNS
-    ]
-
-
-# ---------------------------------------------------------------------------------------------
-# A benefit's page and its tabs
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def benefit_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
-    """A benefit with one tab at a time; each tab is its own URL (``?tab=realisation``)."""
-    programme = _programme(request, slug)
-    if request.method == "POST":
-        return _line_action(request, programme, code)
-    tab = request.GET.get("tab", "overview")
-    if tab not in TAB_NAMES:
-        tab = "overview"
-    benefit = _benefit(request, programme, code)
-    context = _detail_context(request, programme, benefit, tab)
-    if tab == "history":
-        context["timeline"] = selectors.benefit_history(benefit)
-    else:
-        editing = request.GET.get("edit", "") if context["may_edit"] else ""
-        context.update(_lines_context(programme, benefit, tab, may_edit=context["may_edit"]))
-        _open_edit_form(programme, benefit, context, editing)
-    # A tab's own links and forms swap only its panel; tab links swap the tabs with content.
-    partial = "panel" if request.htmx and request.htmx.target == f"{tab}-panel" else "tabs"
-    return render_page(request, "benefits/benefit_detail.html", context, partial=partial)
-
-
-def _detail_context(
-    request: HttpRequest, programme: Programme, benefit: Benefit, tab: str
-) -> dict[str, Any]:
-    selectors.attach_progress([benefit])
-    return {
-        "programme": programme,
-        "benefit": benefit,
-        "tab": tab,
-        "tabs": TABS,
-        "may_edit": can(request.user, Action.EDIT, benefit),
-        "is_owner": services.may_confirm(request.user, benefit),
-        "crumbs": _benefit_crumbs(benefit),
-    }
-
+from ..models import Benefit, BenefitAmount, Contribution, Indicator, Measurement, Target
+from ..totals import attributed_amount
+from .common import _benefit, _benefit_only, _detail_context
 
 # ---------------------------------------------------------------------------------------------
 # Lines of a benefit: added, changed or deleted in place on their tab, the same way for each.
@@ -507,111 +331,3 @@ def _line_action(request: HttpRequest, programme: Programme, code: str) -> HttpR
         else:
             context["add_forms"][kind.action] = form
     return render_page(request, "benefits/benefit_detail.html", context, partial="panel")
-
-
-# ---------------------------------------------------------------------------------------------
-# The owner confirms the estimate
-
-
-@login_required
-@require_POST
-def benefit_confirm(request: HttpRequest, slug: str, code: str) -> HttpResponse:
-    """The benefit's owner stands behind the estimate; nobody else may (403)."""
-    programme = _programme(request, slug)
-    benefit = _benefit_only(request, programme, code)
-    try:
-        services.benefit_confirm(benefit=benefit, acting_user=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, gettext("You confirmed the estimate."))
-    return redirect(benefit)
-
-
-# ---------------------------------------------------------------------------------------------
-# Create and edit
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def benefit_create(request: HttpRequest, slug: str) -> HttpResponse:
-    """A new benefit in the programme: for programme admins and facilitators."""
-    programme = _programme(request, slug, Action.EDIT)
-    form = BenefitForm(
-        request.POST or None, instance=Benefit(programme=programme), programme=programme
-    )
-    return _benefit_form_page(
-        request,
-        form,
-        partial(services.benefit_create, programme=programme),
-        saved=_("The benefit was created."),
-        context={
-            "programme": programme,
-            "title": gettext("New benefit"),
-            "crumbs": [
-                *_register_crumbs(programme),
-                _crumb(_("New benefit"), "benefits:benefit_create", programme.slug),
-            ],
-            "cancel_url": reverse("benefits:benefit_list", kwargs={"slug": programme.slug}),
-        },
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def benefit_edit(request: HttpRequest, slug: str, code: str) -> HttpResponse:
-    """Edit a benefit: its owners, programme admins and facilitators."""
-    programme = _programme(request, slug)
-    benefit = _benefit_only(request, programme, code)
-    check(request.user, Action.EDIT, benefit)
-    # The form works on a copy so the service logs the change against the stored values.
-    form = BenefitForm(request.POST or None, instance=copy.copy(benefit), programme=programme)
-    return _benefit_form_page(
-        request,
-        form,
-        partial(services.benefit_update, benefit=benefit),
-        saved=_("The benefit was saved."),
-        context={
-            "programme": programme,
-            "benefit": benefit,
-            "title": gettext("Edit %(code)s") % {"code": benefit.code},
-            "crumbs": [
-                *_benefit_crumbs(benefit),
-                _crumb(_("Edit"), "benefits:benefit_edit", programme.slug, benefit.code),
-            ],
-            "cancel_url": benefit.get_absolute_url(),
-        },
-    )
-
-
-def _benefit_form_page(
-    request: HttpRequest,
-    form: BenefitForm,
-    save: Callable[..., Benefit],
-    *,
-    saved: Any,
-    context: dict[str, Any],
-) -> HttpResponse:
-    """Validate, save through the service (``save``) and go to the benefit; otherwise show the
-    form again with what was typed and every error next to its field."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            benefit = save(
-                data=form.model_data(),
-                contributions=form.shares(),
-                risks=form.cleaned_data["risks"],
-                acting_user=request.user,
-            )
-        except ValidationError as exc:
-            if _codes(exc) & {"shares_over_100"}:
-                form.add_contribution_error(exc)
-            else:
-                _add_errors(form, exc)
-        else:
-            messages.success(request, str(saved))
-            return redirect(benefit)
-    return render(request, "benefits/benefit_form.html", {**context, "form": form})
-
-
-def _codes(exc: ValidationError) -> set[str | None]:
-    return {error.code for error in getattr(exc, "error_list", [])}
