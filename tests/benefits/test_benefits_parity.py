@@ -11,7 +11,7 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
@@ -420,7 +420,7 @@ def test_single_and_bulk_appends_share_one_service_path(indicator, nav_owner, en
             [services.MeasurementRow(indicator=indicator, date=D(2026, 4, 1), value=Decimal(1))],
             acting_user=nav_owner,
         )
-    with pytest.raises(services.ValidationError) as single:
+    with pytest.raises(ValidationError) as single:
         services.measurement_create(
             indicator=indicator, date=D(2026, 4, 1), value=1, acting_user=nav_owner
         )
