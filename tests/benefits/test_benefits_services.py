@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from nytte.benefits import selectors, services
 from nytte.benefits.models import Benefit, Contribution, Measurement
+from nytte.core.actors import SYSTEM
 from nytte.core.choices import ChangeAction, Role
 from nytte.core.models import ChangeLogEntry, OrganisationMembership
 from nytte.portfolio import services as portfolio_services
@@ -366,7 +367,7 @@ def test_progress_flags_on_benefits(programme, benefit):
     IndicatorFactory(benefit=bare, baseline_value=None, baseline_date=None)
 
     found = selectors.attach_progress(
-        selectors.with_indicators(selectors.benefit_list(programme=programme)),
+        selectors.with_indicators(selectors.benefit_list(programme=programme, user=SYSTEM)),
         today=D(2026, 7, 3),
     )
     by_code = {b.code: b for b in found}
@@ -377,13 +378,13 @@ def test_progress_flags_on_benefits(programme, benefit):
     assert by_code["G-1"].has_baseline
     # Overdue counts for benefits under way, not for ones merely identified.
     later = selectors.attach_progress(
-        selectors.with_indicators(selectors.benefit_list(programme=programme)),
+        selectors.with_indicators(selectors.benefit_list(programme=programme, user=SYSTEM)),
         today=D(2026, 12, 1),
     )
     assert {b.code for b in later if b.overdue} == {"G-1", lagging.code}
     # A looser tolerance takes the lagging benefit off the list.
     loose = selectors.attach_progress(
-        selectors.with_indicators(selectors.benefit_list(programme=programme)),
+        selectors.with_indicators(selectors.benefit_list(programme=programme, user=SYSTEM)),
         today=D(2026, 7, 3),
         tolerance=40,
     )
@@ -394,7 +395,7 @@ def test_a_benefit_shared_by_two_initiatives_is_split_by_share(benefit, programm
     other = InitiativeFactory(programme=programme, code="FI-2")
     ContributionFactory(benefit=benefit, initiative=other, share=30)
     BenefitAmountFactory(benefit=benefit, year=2027, low=0, likely=1_000_000, high=2_000_000)
-    fetched = selectors.benefit_list(programme=programme).get(pk=benefit.pk)
+    fetched = selectors.benefit_list(programme=programme, user=SYSTEM).get(pk=benefit.pk)
     assert selectors.attributed_share(fetched) == Decimal("0.9")
     assert selectors.attributed_share(fetched, [initiative.pk]) == Decimal("0.6")
     assert selectors.attributed_share(fetched, [other.pk]) == Decimal("0.3")
@@ -418,3 +419,18 @@ def test_bulk_measurements_cost_the_same_queries_for_3_or_30_rows(benefit, nav_o
     assert set(logged.values_list("object_id", flat=True)) == {
         str(pk) for pk in Measurement.objects.values_list("pk", flat=True)
     }
+
+
+def test_the_queryset_gate_starts_every_list(benefit, programme, viewer, outsider, nav_owner):
+    """Lists start from ``for_user``: a viewer sees the programme's benefits, someone with no
+    role in it sees none; EDIT lists what the named owner owns (and no more)."""
+    from nytte.core.permissions import Action
+
+    assert list(selectors.benefit_list(programme=programme, user=viewer)) == [benefit]
+    assert list(selectors.benefit_list(programme=programme, user=outsider)) == []
+    editable = selectors.benefit_list(programme=programme, user=viewer, action=Action.EDIT)
+    assert list(editable) == []
+    Benefit.objects.filter(pk=benefit.pk).update(owner=nav_owner)
+    owned = selectors.benefit_list(programme=programme, user=nav_owner, action=Action.EDIT)
+    assert list(owned) == [benefit]
+    assert list(Measurement.objects.for_user(outsider)) == []

@@ -369,8 +369,10 @@ class TargetForm(_DatedForm):
         }
 
 
-class MeasurementForm(_DatedForm):
-    taken_message = _("The indicator already has a measurement on this date.")
+class MeasurementForm(LineForm):
+    """One measurement; a date already measured is refused by the service (the same answer
+    as from the API, the sheet and the command)."""
+
     wide_fields = ("comment",)
 
     class Meta:

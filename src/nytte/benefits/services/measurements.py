@@ -59,7 +59,20 @@ def measurement_create(
 def measurement_update(
     *, measurement: Measurement, data: Mapping[str, Any], acting_user: Actor
 ) -> Measurement:
+    check(acting_user, Action.EDIT, measurement)
+    date = data.get("date", measurement.date)
+    taken = Measurement.objects.filter(indicator_id=measurement.indicator_id, date=date)
+    if date != measurement.date and taken.exclude(pk=measurement.pk).exists():
+        # The same refusal, on the same field, as an append on a date already measured.
+        raise ValidationError({"date": _taken(measurement.indicator, date)}, code="unique")
     return _line_update(measurement, data, acting_user, parent="indicator")
+
+
+def _taken(indicator: Indicator, date: dt.date) -> str:
+    return _("%(indicator)s already has a measurement on %(date)s.") % {
+        "indicator": indicator.name,
+        "date": date.isoformat(),
+    }
 
 
 @transaction.atomic
@@ -128,8 +141,7 @@ def measurements_append(rows: Sequence[MeasurementRow], *, acting_user: Actor) -
                 Refusal(
                     row.where,
                     "date",
-                    _("%(indicator)s already has a measurement on %(date)s.")
-                    % {"indicator": row.indicator.name, "date": row.date.isoformat()},
+                    _taken(row.indicator, row.date),
                 )
             )
         elif key in seen:
