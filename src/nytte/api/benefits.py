@@ -87,7 +87,8 @@ def _line(request: HttpRequest, model: type[Model], pk: int) -> Any:
     """An indicator, target or measurement by id, visible only to the programme's roles."""
     via = "benefit" if model is Indicator else "indicator__benefit"
     try:
-        obj = model.objects.select_related(f"{via}__programme").get(pk=pk)
+        # The queryset gate: an object in a programme the caller has no role in is not found.
+        obj = model.objects.for_user(request.user).select_related(f"{via}__programme").get(pk=pk)
     except model.DoesNotExist as exc:
         raise Http404 from exc
     check(request.user, Action.VIEW, obj)
