@@ -140,6 +140,21 @@ def with_new_benefit(programme, **cells) -> bytes:
     return buffer.getvalue()
 
 
+def cli_import(command: str, slug: str, data: bytes, user=None) -> set[str]:
+    """Run an import command on ``data``; the columns its errors name (empty: imported)."""
+    path = f"/tmp/nytte-parity-{command}-{slug}.xlsx"
+    with open(path, "wb") as file:
+        file.write(data)
+    err = io.StringIO()
+    args = [command, slug, path, *(["--user", user.username] if user else [])]
+    try:
+        call_command(*args, stderr=err, stdout=io.StringIO())
+    except CommandError:
+        lines = [line.split(": ", 1)[0] for line in err.getvalue().splitlines() if ": " in line]
+        return {line.split(", ")[-1] for line in lines} or {"?"}
+    return set()
+
+
 def page_benefit_post(**overrides) -> dict[str, object]:
     data: dict[str, object] = {
         "code": "G-9",
@@ -210,16 +225,23 @@ def _create_with_owner(face: str, programme, superuser, owner) -> set[str]:
         )  # fmt: skip
         result = excel.import_benefits(programme, data, acting_user=superuser)
         return {e.column for e in result.errors}
+    if face == "cli":
+        data = with_new_benefit(
+            programme,
+            **{"Kode": "G-9", "Tittel": "Mindre papir", "Type": "efficiency",
+               "Gevinsteier (brukernavn)": owner.username},
+        )  # fmt: skip
+        return cli_import("import_benefits", programme.slug, data, superuser)
     response = login(superuser).post(
         reverse("admin:benefits_benefit_add"), admin_benefit_post(programme, owner=owner.pk)
     )
     return admin_errors(response)
 
 
-OWNER_COLUMN = {"page": "owner", "api": "owner", "excel": "Gevinsteier (brukernavn)"}
+OWNER_COLUMN = {"excel": "Gevinsteier (brukernavn)", "cli": "Gevinsteier (brukernavn)"}
 
 
-@pytest.mark.parametrize("face", FACES)
+@pytest.mark.parametrize("face", [*FACES, "cli"])
 def test_the_named_owner_must_be_a_member_of_the_programme(
     face, programme, superuser, outsider, owner, english
 ):
@@ -308,6 +330,14 @@ def _create_quality_without_price(face: str, programme, superuser) -> Benefit:
         )
         result = excel.import_benefits(programme, data, acting_user=superuser)
         assert result.ok, result.errors
+    elif face == "cli":  # without --user: the system, as the command line
+        data = with_new_benefit(
+            programme,
+            **{"Kode": "G-9", "Tittel": "Mindre papir", "Type": "quality", "Prissatt": None},
+        )
+        assert cli_import("import_benefits", programme.slug, data) == set()
+        entry = ChangeLogEntry.objects.filter(action=ChangeAction.CREATE).latest("timestamp")
+        assert (entry.actor, entry.actor_label) == (None, "system:cli")
     else:
         response = login(superuser).post(
             reverse("admin:benefits_benefit_add"),
@@ -317,7 +347,7 @@ def _create_quality_without_price(face: str, programme, superuser) -> Benefit:
     return Benefit.objects.get(code="G-9")
 
 
-@pytest.mark.parametrize("face", FACES)
+@pytest.mark.parametrize("face", [*FACES, "cli"])
 def test_a_quality_gain_is_not_priced_unless_said(face, programme, superuser):
     assert _create_quality_without_price(face, programme, superuser).priced is False
 
@@ -383,15 +413,7 @@ def _record(face: str, indicator, user, date: D) -> set[str]:
         result = excel.import_measurements(benefit.programme, sheet, acting_user=user)
         return {e.column for e in result.errors}
     if face == "cli":
-        path = f"/tmp/nytte-parity-{indicator.pk}.xlsx"
-        with open(path, "wb") as file:
-            file.write(sheet)
-        err = io.StringIO()
-        try:
-            call_command("import_measurements", slug, path, "--user", user.username, stderr=err)
-        except CommandError:
-            return {"Dato"} if "Dato" in err.getvalue() else {"?"}
-        return set()
+        return cli_import("import_measurements", slug, sheet, user)
     # the admin, as a superuser: the same service
     response = login(user).post(
         reverse("admin:benefits_measurement_add"),

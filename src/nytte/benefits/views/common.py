@@ -62,6 +62,6 @@ def _detail_context(
         "tab": tab,
         "tabs": TABS,
         "may_edit": can(request.user, Action.EDIT, benefit),
-        "is_owner": services.may_confirm(request.user, benefit),
+        "may_confirm": services.may_confirm(request.user, benefit),
         "crumbs": _benefit_crumbs(benefit),
     }
