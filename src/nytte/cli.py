@@ -43,6 +43,12 @@ Operations:
 Run 'nytte help' for every command, 'nytte help <command>' for one command's options.
 Configuration comes from environment variables: see README.md.
 """
+DEMO_HELP = """\
+usage: nytte demo
+
+Create the data directory and database, load the demo programmes and print the demo logins.
+Safe to run again: existing demo data is left as it is.
+"""
 
 
 def command_as_typed(argv0: str | None = None, executable: str | None = None) -> str:
@@ -87,6 +93,18 @@ def main(argv: list[str] | None = None) -> None:
 
         sys.exit(cba_main(args[1:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nytte.settings")
+    if args[0] == "demo":
+        # Above every app, so not a management command of one of them (core imports none).
+        if set(args[1:]) & {"-h", "--help"}:
+            sys.stdout.write(DEMO_HELP)
+            return
+        import django
+
+        django.setup()
+        from nytte.demo import main as demo_main
+
+        demo_main()
+        return
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["nytte", *args])

@@ -14,10 +14,10 @@ from nytte.benefits.demo import CONSENT_CODE, ORGANISATIONS_EXTRA, load_benefits
 from nytte.benefits.models import Benefit
 from nytte.core.actors import SYSTEM
 from nytte.core.choices import OrganisationKind
-from nytte.core.demo import load_demo
 from nytte.core.models import Organisation, Programme, User
 from nytte.core.permissions import Action, can
 from nytte.core.validators import is_valid_orgnr
+from nytte.demo import load_demo
 from nytte.portfolio.models import CostLine
 
 DEMO_SLUGS = ("framtidens-innkreving", "starte-og-drive-bedrift")

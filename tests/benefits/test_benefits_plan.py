@@ -42,7 +42,7 @@ from nytte.benefits.plan import (
 )
 from nytte.benefits.plan.docx import render_docx
 from nytte.benefits.plan.xlsx import render_xlsx
-from nytte.benefits.plan.xlsx_book import _Sheets
+from nytte.benefits.plan.xlsx_book import Sheets
 from nytte.core.actors import SYSTEM
 from nytte.core.choices import OrganisationKind
 from nytte.portfolio.models import InitiativeGoal
@@ -479,7 +479,7 @@ def test_the_workbook_opens_with_a_sheet_per_part_and_the_figures(register, prog
 def test_sheet_names_excel_cannot_take_are_cut_and_made_unique():
     out = io.BytesIO()
     workbook = xlsxwriter.Workbook(out, {"in_memory": True})
-    sheets = _Sheets(workbook)
+    sheets = Sheets(workbook)
     long = "Gevinster/oversikt: " + "x" * 40
     names = [sheets.sheet(long, [10]).get_name(), sheets.sheet(long, [10]).get_name()]
     workbook.close()

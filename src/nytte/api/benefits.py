@@ -24,6 +24,7 @@ from nytte.benefits import selectors, services
 from nytte.benefits.excel import bulk
 from nytte.benefits.filtersets import BenefitFilterSet
 from nytte.benefits.models import Benefit, BenefitAmount, Indicator, Measurement, Target
+from nytte.core.lookups import programme_or_404
 from nytte.core.models import Programme
 from nytte.core.permissions import Action, check
 from nytte.portfolio.models import Goal, Initiative, Risk
@@ -50,7 +51,7 @@ from .benefits_schemas import (
     TargetOut,
     TargetPatch,
 )
-from .portfolio import _org_out, _organisation, _programme, _user
+from .common import find_organisation, find_user, org_out
 from .schemas import ERRORS
 
 router = Router(tags=["benefits"])
@@ -72,7 +73,7 @@ def _with_lines(benefits: QuerySet[Benefit]) -> QuerySet[Benefit]:
 
 
 def _benefit(request: HttpRequest, slug: str, code: str) -> Benefit:
-    programme = _programme(request, slug)
+    programme = programme_or_404(request, slug)
     benefit = (
         _with_lines(selectors.benefit_list(programme=programme, user=request.user))
         .filter(code=code)
@@ -166,9 +167,9 @@ def _benefit_data(programme: Programme, data: dict[str, Any]) -> dict[str, Any]:
         data["arises_in_group"] = ""  # no group: the benefit arises in an organisation
     for name in ("arises_in_organisation", "owner_organisation"):
         if name in data:
-            data[name] = _organisation(data[name], name) if data[name] else None
+            data[name] = find_organisation(data[name], name) if data[name] else None
     if "owner" in data:
-        data["owner"] = _user(data["owner"])
+        data["owner"] = find_user(data["owner"])
     if "impact_goal" in data:
         data["impact_goal"] = _goal(programme, data["impact_goal"]) if data["impact_goal"] else None
     if data.get("contributions") is not None:
@@ -211,8 +212,8 @@ def _benefit_out(benefit: Benefit) -> dict[str, Any]:
             )
         },
         "impact_goal": benefit.impact_goal.code if benefit.impact_goal else None,
-        "arises_in_organisation": _org_out(benefit.arises_in_organisation),
-        "owner_organisation": _org_out(benefit.owner_organisation),
+        "arises_in_organisation": org_out(benefit.arises_in_organisation),
+        "owner_organisation": org_out(benefit.owner_organisation),
         "owner": benefit.owner.username if benefit.owner else None,
         "confirmed_by": benefit.confirmed_by.username if benefit.confirmed_by else None,
         "contributions": [
@@ -313,7 +314,7 @@ class _Lazy:
 @paginate(LimitOffsetPagination)
 def benefit_list(request: HttpRequest, slug: str, filters: Query[BenefitFilters]) -> _Lazy:
     """Benefits with the register page's filters and sort order, with their realisation."""
-    programme = _programme(request, slug)
+    programme = programme_or_404(request, slug)
     params = QueryDict(mutable=True)
     for name, value in filters.dict(exclude_none=True).items():
         if isinstance(value, list):
@@ -332,7 +333,7 @@ def benefit_list(request: HttpRequest, slug: str, filters: Query[BenefitFilters]
 
 @router.post(P + "/benefits", response={201: BenefitOut, **ERRORS})
 def benefit_create(request: HttpRequest, slug: str, payload: BenefitIn) -> Status:
-    programme = _programme(request, slug)
+    programme = programme_or_404(request, slug)
     data = payload.dict()
     if data.get("priced") is None:
         data.pop("priced", None)  # the service's default for the kind
@@ -559,14 +560,13 @@ def measurements_bulk(
     already has a measurement, the same date twice), nothing is saved and the answer is a
     422 problem listing every refused row by its index in the list.
     """
-    programme = _programme(request, slug)
+    programme = programme_or_404(request, slug)
     if not bulk.may_record_some(request.user, programme):
         raise PermissionDenied
     rows = [bulk.RawMeasurement(where=index, **row.dict()) for index, row in enumerate(payload)]
     result = bulk.append(programme, rows, acting_user=request.user)
     if not result.ok:
         return errors.problem(
-            _api(),
             request,
             422,
             "Invalid input",
@@ -587,10 +587,3 @@ def measurements_bulk(
         201,
         {"created": len(result.created), "items": [_measurement_out(m) for m in result.created]},
     )
-
-
-def _api() -> Any:
-    """The NinjaAPI serving this router (its module imports this one: import it late)."""
-    from .api import api
-
-    return api

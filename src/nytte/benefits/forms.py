@@ -15,15 +15,15 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from nytte.core.excel_views import ImportForm
-from nytte.core.models import Organisation, Programme, User
-from nytte.portfolio.choices import GoalLevel
-from nytte.portfolio.forms import (
+from nytte.core.excel.views import ImportForm
+from nytte.core.forms import (
     DATE_WIDGET,
     LineForm,
     ListedModelChoiceField,
     ListedModelMultipleChoiceField,
 )
+from nytte.core.models import Organisation, Programme, User
+from nytte.portfolio.choices import GoalLevel
 from nytte.portfolio.models import Goal, Initiative, Risk
 
 from .models import Benefit, BenefitAmount, Contribution, Indicator, Measurement, Target

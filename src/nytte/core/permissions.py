@@ -128,6 +128,13 @@ def check(user: Any, action: Action, obj: Programme | ProgrammeScoped) -> None:
         raise PermissionDenied
 
 
+def require(acting_user: Any, action: Action, obj: Programme | ProgrammeScoped) -> None:
+    """``check`` for a service, which ``acting_user=None`` (the system, until every caller
+    passes an actor) skips: the one gate every service's writes go through."""
+    if acting_user is not None:
+        check(acting_user, action, obj)
+
+
 def programme_ids_for(user: Any, action: Action = Action.VIEW) -> list[int] | None:
     """Ids of programmes where the user's roles allow ``action``; None means all of them."""
     if is_system(require_actor(user)):

@@ -16,7 +16,7 @@ from typing import Any
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from nytte.portfolio.charts import VEGA_LITE
+from nytte.core.charts import VEGA_LITE
 
 MILLION = 1_000_000
 TORNADO_BARS = 15  # the chart shows the widest bars; the table lists them all

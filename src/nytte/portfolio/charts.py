@@ -12,10 +12,10 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from nytte.core.charts import VEGA_LITE
+
 from .choices import DependencyKind, Phase
 from .models import Dependency, Initiative
-
-VEGA_LITE = "https://vega.github.io/schema/vega-lite/v5.json"
 
 
 def cost_chart(table: dict[str, Any]) -> dict[str, Any]:

@@ -12,10 +12,10 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from nytte.core.charts import VEGA_LITE
+
 from .assessment import TRACK_THRESHOLD, MatrixPoint
 from .choices import Track
-
-VEGA_LITE = "https://vega.github.io/schema/vega-lite/v5.json"
 
 # Each track's colour (Designsystemet's theme colours) and shape: colour is never the only cue.
 TRACK_STYLE: dict[str, tuple[str, str]] = {

@@ -14,11 +14,11 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from nytte.core.actors import Actor, is_system
 from nytte.core.choices import Role
+from nytte.core.excel.rollback import Rollback, trial_write
 from nytte.core.models import Programme
 from nytte.core.permissions import Action, can, roles_in
 
@@ -53,10 +53,6 @@ class BulkResult:
     @property
     def ok(self) -> bool:
         return not self.refusals
-
-
-class _Rollback(Exception):
-    pass
 
 
 def may_record_some(user: Actor, programme: Programme) -> bool:
@@ -174,19 +170,17 @@ def append(
                 where=str(index),
             )
         )
-    try:
-        with transaction.atomic():
-            try:
-                result.created = services.measurements_append(to_append, acting_user=acting_user)
-            except services.BulkError as exc:
-                result.refusals.extend(
-                    Refusal(origin[str(r.where)].where, r.field, r.message) for r in exc.refusals
-                )
-            if result.refusals or dry_run:
-                raise _Rollback
-    except _Rollback:
-        if result.refusals:
-            result.created = []
+    with trial_write():
+        try:
+            result.created = services.measurements_append(to_append, acting_user=acting_user)
+        except services.BulkError as exc:
+            result.refusals.extend(
+                Refusal(origin[str(r.where)].where, r.field, r.message) for r in exc.refusals
+            )
+        if result.refusals or dry_run:
+            raise Rollback
+    if result.refusals:
+        result.created = []
     order = {row.where: n for n, row in enumerate(rows)}
     result.refusals.sort(key=lambda r: order.get(r.where, 0))
     return result

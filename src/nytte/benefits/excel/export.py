@@ -18,9 +18,9 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 
 from nytte.core.actors import Actor
+from nytte.core.excel.export import CHUNK, WORKBOOK_OPTIONS, cell_writers, write_legend, yes_no
+from nytte.core.excel.format import SheetSpec
 from nytte.core.models import Programme
-from nytte.portfolio.excel.export import CHUNK, WORKBOOK_OPTIONS, _cell_writers, write_legend
-from nytte.portfolio.excel.format import SheetSpec
 
 from ..models import Benefit, BenefitAmount, Contribution, Indicator, Measurement, Target
 from .format import (
@@ -35,10 +35,6 @@ from .format import (
 )
 
 MAX_ROW = 1_048_575  # the last row of a worksheet, for drop-down lists on whole columns
-
-
-def _yes_no(value: bool) -> str:
-    return "Ja" if value else "Nei"
 
 
 def _joined(values: Iterable[Any]) -> str:
@@ -61,7 +57,7 @@ def sheet_rows(programme: Programme, user: Actor) -> dict[str, Iterable[Iterable
         [
             *r[1:4],
             r[4],
-            _yes_no(r[5]),
+            yes_no(r[5]),
             *r[6:17],
             _joined(risks.get(r[0], ())),
             *r[17:],
@@ -179,7 +175,7 @@ def _write_sheet(
                 },
             )
     ws.write_row(0, 0, spec.headers, header_format)
-    writers = list(enumerate(_cell_writers(ws, spec)))
+    writers = list(enumerate(cell_writers(ws, spec)))
     for row, values in enumerate(rows, start=1):
         for (col, write), value in zip(writers, values, strict=True):
             # Blank cells are left out: the import reads a missing cell as empty.

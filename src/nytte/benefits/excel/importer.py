@@ -8,15 +8,15 @@ from typing import IO
 from django.core.exceptions import PermissionDenied
 
 from nytte.core.actors import Actor
+from nytte.core.excel.format import LEGEND
+from nytte.core.excel.read import Row, read_bytes, read_sheets
+from nytte.core.excel.result import Errors, ImportResult, RowError, SheetCounts
+from nytte.core.excel.rollback import write_all_or_nothing
 from nytte.core.models import Programme
 from nytte.core.permissions import Action, check
-from nytte.portfolio.excel.format import LEGEND
-from nytte.portfolio.excel.importer import write_all_or_nothing
-from nytte.portfolio.excel.result import ImportResult, RowError, SheetCounts
 
 from . import bulk, validate, validate_lines
-from .format import MEASUREMENTS, SHEETS, Errors
-from .read import Row, read_bytes, read_sheets
+from .format import MEASUREMENTS, SHEETS
 from .write import Writer
 
 
@@ -56,7 +56,7 @@ def import_benefits(
     if any(error.row in (None, 1) for error in result.errors):
         # The file or a sheet's shape is wrong: checking references would only add noise.
         return result
-    errors = Errors(result.errors)
+    errors = Errors(result.errors, SHEETS)
     plan = plan_benefits(programme, sheets, errors)
     if errors:
         return result

@@ -16,16 +16,17 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from nytte.core.excel.format import SheetSpec
+from nytte.core.excel.plan import BasePlan, differs, present
+from nytte.core.excel.read import OMIT, Row
+from nytte.core.excel.result import Errors
 from nytte.core.models import Programme, User
 from nytte.portfolio.choices import GoalLevel
-from nytte.portfolio.excel.format import SheetSpec
-from nytte.portfolio.excel.validate import BasePlan, differs, present
 from nytte.portfolio.models import Goal, Initiative, Risk
 
 from ..models import Benefit, BenefitAmount, Contribution, Indicator
 from ..services import HUNDRED, default_priced
-from .format import AMOUNTS, BENEFITS, INDICATORS, PROGRAMME, SHARES, Errors
-from .read import OMIT, Row
+from .format import AMOUNTS, BENEFITS, INDICATORS, PROGRAMME, SHARES
 from .write import Writer
 
 # The benefit's own fields the file sets directly (foreign keys by id, see ``Writer``).

@@ -12,13 +12,13 @@ from decimal import Decimal
 from typing import Any
 
 from nytte.core.actors import Actor
+from nytte.core.excel.result import Errors
+from nytte.core.excel.write import Step, run_steps
 from nytte.core.models import Organisation, Programme, User
-from nytte.portfolio.excel.write import Step, run_steps
 from nytte.portfolio.models import Goal, Initiative, Risk
 
 from .. import services
 from ..models import Benefit, BenefitAmount, Indicator, Measurement, Target
-from .format import Errors
 
 # Foreign keys the plan gives as ids; the services take objects, so that a changed owner or
 # organisation is seen as a changed estimate (and clears the owner's confirmation).

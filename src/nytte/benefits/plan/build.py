@@ -15,7 +15,14 @@ from nytte.portfolio.models import Initiative
 
 from .. import selectors
 from ..models import Benefit
-from .data import _benefit_data, _benefits, _goal_tree, _initiative_data, _iso, _programme_data
+from .data import (
+    benefit_data,
+    initiative_data,
+    iso,
+    plan_benefits,
+    programme_data,
+    programme_goal_tree,
+)
 from .rules import (
     HUNDRED,
     NON_PRICED,
@@ -201,8 +208,8 @@ def _programme_initiatives(
             "owner_organisation": i.owner_organisation.name,
             "phase": i.phase,
             "status": i.status,
-            "planned_start": _iso(i.planned_start),
-            "planned_end": _iso(i.planned_end),
+            "planned_start": iso(i.planned_start),
+            "planned_end": iso(i.planned_end),
             "benefits": codes[i.pk],
             "attributed_likely": attributed[i.pk],
         }
@@ -221,7 +228,7 @@ def build_plan(
     plain JSON data (see the module docstring for the rules). ``today`` dates the progress."""
     today = today or timezone.localdate()
     benefit_objects = selectors.attach_progress(
-        list(_benefits(programme, initiative, user)), today=today
+        list(plan_benefits(programme, initiative, user)), today=today
     )
     years = sorted({a.year for b in benefit_objects for a in b.amounts.all()})
     scope_initiative = None
@@ -229,16 +236,16 @@ def build_plan(
         scope_initiative = Initiative.objects.select_related("owner_organisation", "owner").get(
             pk=initiative.pk
         )
-    benefits = [_benefit_data(b, scope_initiative, years) for b in benefit_objects]
+    benefits = [benefit_data(b, scope_initiative, years) for b in benefit_objects]
     overview = _overview(benefits, years)
     initiatives = _programme_initiatives(programme, benefit_objects) if initiative is None else []
     plan: dict[str, Any] = {
         "format": PLAN_FORMAT,
         "scope": "initiative" if initiative is not None else "programme",
         "built_on": today.isoformat(),
-        "programme": _programme_data(programme),
-        "initiative": _initiative_data(scope_initiative) if scope_initiative else None,
-        "goal_tree": _goal_tree(programme) if initiative is None else [],
+        "programme": programme_data(programme),
+        "initiative": initiative_data(scope_initiative) if scope_initiative else None,
+        "goal_tree": programme_goal_tree(programme) if initiative is None else [],
         "benefit_goals": _benefit_goals(benefits),
         "initiatives": initiatives,
         "years": years,

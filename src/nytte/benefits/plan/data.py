@@ -34,7 +34,7 @@ from .rules import (
 # Reading the register
 
 
-def _benefits(
+def plan_benefits(
     programme: Programme, initiative: Initiative | None, user: Actor
 ) -> QuerySet[Benefit]:
     """The plan's benefits with everything it shows (seven queries however many)."""
@@ -71,7 +71,7 @@ def _benefits(
     return selectors.with_indicators(benefits)
 
 
-def _iso(day: dt.date | None) -> str | None:
+def iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
@@ -97,7 +97,7 @@ def _organisation(organisation: Any) -> str:
     return organisation.name if organisation is not None else ""
 
 
-def _programme_data(programme: Programme) -> dict[str, Any]:
+def programme_data(programme: Programme) -> dict[str, Any]:
     return {
         "name": programme.name,
         "slug": programme.slug,
@@ -109,7 +109,7 @@ def _programme_data(programme: Programme) -> dict[str, Any]:
     }
 
 
-def _initiative_data(initiative: Initiative) -> dict[str, Any]:
+def initiative_data(initiative: Initiative) -> dict[str, Any]:
     """The initiative as its plan presents it: what it is, who owns it, the goals it serves
     (owner organisation and owner selected with it)."""
     links = (
@@ -127,8 +127,8 @@ def _initiative_data(initiative: Initiative) -> dict[str, Any]:
         "phase": initiative.phase,
         "status": initiative.status,
         "status_reason": initiative.status_reason,
-        "planned_start": _iso(initiative.planned_start),
-        "planned_end": _iso(initiative.planned_end),
+        "planned_start": iso(initiative.planned_start),
+        "planned_end": iso(initiative.planned_end),
         "goals": [
             {
                 **_goal(link.goal),
@@ -140,7 +140,7 @@ def _initiative_data(initiative: Initiative) -> dict[str, Any]:
     }
 
 
-def _goal_tree(programme: Programme) -> list[dict[str, Any]]:
+def programme_goal_tree(programme: Programme) -> list[dict[str, Any]]:
     return [
         {
             **_goal(node["goal"]),
@@ -165,13 +165,13 @@ def _indicator_data(indicator: Any) -> dict[str, Any]:
         "direction": indicator.direction,
         "frequency": indicator.frequency,
         "baseline_value": _number(indicator.baseline_value),
-        "baseline_date": _iso(indicator.baseline_date),
+        "baseline_date": iso(indicator.baseline_date),
         "targets": [
-            {"date": _iso(t.date), "value": _number(t.value)} for t in indicator.targets.all()
+            {"date": iso(t.date), "value": _number(t.value)} for t in indicator.targets.all()
         ],
         "measurements": [
             {
-                "date": _iso(m.date),
+                "date": iso(m.date),
                 "value": _number(m.value),
                 "source": m.source,
                 "comment": m.comment,
@@ -179,7 +179,7 @@ def _indicator_data(indicator: Any) -> dict[str, Any]:
             for m in indicator.measurements.all()
         ],
         "progress": {
-            "latest_date": _iso(latest.date) if latest else None,
+            "latest_date": iso(latest.date) if latest else None,
             "latest_value": latest.value if latest else None,
             "planned_value": _rounded(progress.planned_value, 4),
             "realised_percent": _rounded(progress.realised_percent),
@@ -188,7 +188,7 @@ def _indicator_data(indicator: Any) -> dict[str, Any]:
             ),
             "gap": _rounded(progress.gap),
             "behind": progress.behind,
-            "next_due": _iso(progress.next_due),
+            "next_due": iso(progress.next_due),
             "overdue": progress.overdue,
         },
     }
@@ -209,7 +209,7 @@ def _risk_data(risk: Risk) -> dict[str, Any]:
     }
 
 
-def _benefit_data(
+def benefit_data(
     benefit: Benefit, initiative: Initiative | None, years: list[int]
 ) -> dict[str, Any]:
     """One benefit with its figures as this plan counts them."""
@@ -256,7 +256,7 @@ def _benefit_data(
         "owner_organisation": _organisation(benefit.owner_organisation),
         "owner": _person(benefit.owner),
         "confirmed_by": _person(benefit.confirmed_by),
-        "confirmed_on": _iso(benefit.confirmed_on),
+        "confirmed_on": iso(benefit.confirmed_on),
         "share": _number(fraction * HUNDRED),
         "contributions": [
             {

@@ -15,8 +15,14 @@ from docx import Document
 from docx.document import Document as DocumentType
 
 from .display import display
-from .docx_blocks import _facts, _paragraphs, _setup, _table
-from .docx_sections import _followup, _goals_and_products, _justification, _overview, _owners
+from .docx_blocks import add_facts, add_paragraphs, plan_table, set_up
+from .docx_sections import (
+    followup_section,
+    goals_and_products_section,
+    justification_section,
+    overview_section,
+    owners_section,
+)
 from .text import day, goal_text, nok, number, owner_text, percent, plan_title, version_text, yes_no
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -24,11 +30,11 @@ CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.d
 
 def _benefit(document: DocumentType, plan: dict[str, Any], b: dict[str, Any]) -> None:
     document.add_heading(f"{b['code']} {b['title']}", level=2)
-    _paragraphs(document, b["description"])
+    add_paragraphs(document, b["description"])
     where = b["arises_in"] or _("Not given")
     if b["sector_label"]:
         where = f"{where} ({b['sector_label']})"
-    _facts(
+    add_facts(
         document,
         [
             (_("Kind"), b["kind_label"]),
@@ -79,7 +85,7 @@ def _benefit(document: DocumentType, plan: dict[str, Any], b: dict[str, Any]) ->
         document.add_heading(_("Yearly realisation profile (NOK)"), level=3)
         if b["profile"]:
             profile = b["profile"]
-            _table(
+            plan_table(
                 document,
                 [
                     _("Year"),
@@ -127,7 +133,7 @@ def _indicator(document: DocumentType, indicator: dict[str, Any]) -> None:
         if indicator["baseline_date"]
         else _("No baseline yet")
     )
-    _facts(
+    add_facts(
         document,
         [
             (_("Unit"), indicator["unit"]),
@@ -156,7 +162,7 @@ def _indicator(document: DocumentType, indicator: dict[str, Any]) -> None:
         ],
     )
     if indicator["measurements"]:
-        _table(
+        plan_table(
             document,
             [_("Date"), _("Measured value"), _("Source"), _("Comment")],
             [
@@ -175,7 +181,7 @@ def _benefits_map(document: DocumentType, plan: dict[str, Any]) -> None:
     if not plan["benefits_map"]:
         document.add_paragraph(_("No benefits in this plan yet."))
         return
-    _table(
+    plan_table(
         document,
         [_("Initiatives"), _("Benefit"), _("Arises in"), _("Impact goal"), _("Societal goal")],
         [
@@ -197,15 +203,15 @@ def render_docx(plan: dict[str, Any], *, version: dict[str, Any] | None = None) 
     shown = display(plan)
     title = plan_title(shown)
     document = Document()
-    _setup(document, title)
+    set_up(document, title)
     document.add_heading(title, level=0)
     document.add_paragraph(version_text(version, shown))
     document.add_paragraph(_("Programme: %(name)s") % {"name": shown["programme"]["name"]})
-    _justification(document, shown)
-    _goals_and_products(document, shown)
-    _owners(document, shown)
-    _overview(document, shown)
-    _followup(document, shown)
+    justification_section(document, shown)
+    goals_and_products_section(document, shown)
+    owners_section(document, shown)
+    overview_section(document, shown)
+    followup_section(document, shown)
     document.add_heading(f"6. {_('The benefits one by one')}", level=1)
     if not shown["benefits"]:
         document.add_paragraph(_("No benefits in this plan yet."))

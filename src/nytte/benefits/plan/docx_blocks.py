@@ -29,7 +29,7 @@ def _language_tag() -> str:
     return {"nb": "nb-NO", "en": "en-GB"}.get(translation.get_language() or "nb", "nb-NO")
 
 
-def _setup(document: DocumentType, title: str) -> None:
+def set_up(document: DocumentType, title: str) -> None:
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Cm(21), Cm(29.7)
@@ -47,7 +47,7 @@ def _setup(document: DocumentType, title: str) -> None:
     style.font.size = Pt(10.5)
 
 
-def _paragraphs(document: DocumentType, text: str, *, empty: str = "") -> None:
+def add_paragraphs(document: DocumentType, text: str, *, empty: str = "") -> None:
     """Text typed in the register, paragraph by paragraph (blank lines separate them)."""
     blocks = [b.strip() for b in re.split(r"\n\s*\n", clean(text)) if b.strip()]
     if not blocks and empty:
@@ -56,7 +56,7 @@ def _paragraphs(document: DocumentType, text: str, *, empty: str = "") -> None:
         document.add_paragraph(block)
 
 
-def _table(
+def plan_table(
     document: DocumentType,
     headers: Sequence[str],
     rows: Iterable[Sequence[Any]],
@@ -96,8 +96,8 @@ def _cell(cell: Any, value: Any, *, bold: bool = False, right: bool = False) -> 
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
-def _facts(document: DocumentType, facts: Sequence[tuple[str, Any]]) -> None:
+def add_facts(document: DocumentType, facts: Sequence[tuple[str, Any]]) -> None:
     """Label and value pairs as a two-column table, leaving out empty values."""
     rows = [(label, value) for label, value in facts if value not in (None, "", [])]
     if rows:
-        _table(document, [_("Field"), _("Value")], rows)
+        plan_table(document, [_("Field"), _("Value")], rows)

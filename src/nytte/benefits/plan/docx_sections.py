@@ -8,7 +8,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from docx.document import Document as DocumentType
 
-from .docx_blocks import MAX_YEAR_COLUMNS, _facts, _paragraphs, _table
+from .docx_blocks import MAX_YEAR_COLUMNS, add_facts, add_paragraphs, plan_table
 from .rules import NON_PRICED
 from .text import clean, day, goal_text, nok, own_agency_rule, owner_text, percent
 
@@ -16,10 +16,10 @@ from .text import clean, day, goal_text, nok, own_agency_rule, owner_text, perce
 # The plan's sections (domain.md §5)
 
 
-def _justification(document: DocumentType, plan: dict[str, Any]) -> None:
+def justification_section(document: DocumentType, plan: dict[str, Any]) -> None:
     document.add_heading(f"1. {_('Justification')}", level=1)
     if plan.get("initiative"):
-        _paragraphs(
+        add_paragraphs(
             document,
             plan["initiative"]["description"],
             empty=_("The initiative has no description yet."),
@@ -30,14 +30,14 @@ def _justification(document: DocumentType, plan: dict[str, Any]) -> None:
                 % {"vision": clean(plan["programme"]["vision"])}
             )
     else:
-        _paragraphs(document, plan["programme"]["vision"], empty=_("No vision written yet."))
+        add_paragraphs(document, plan["programme"]["vision"], empty=_("No vision written yet."))
 
 
-def _goals_and_products(document: DocumentType, plan: dict[str, Any]) -> None:
+def goals_and_products_section(document: DocumentType, plan: dict[str, Any]) -> None:
     document.add_heading(f"2. {_('Goals and main products')}", level=1)
     initiative = plan.get("initiative")
     if initiative:
-        _facts(
+        add_facts(
             document,
             [
                 (_("Initiative"), f"{initiative['code']} {initiative['title']}"),
@@ -52,7 +52,7 @@ def _goals_and_products(document: DocumentType, plan: dict[str, Any]) -> None:
         )
         document.add_heading(_("Goals the initiative serves"), level=2)
         if initiative["goals"]:
-            _table(
+            plan_table(
                 document,
                 [_("Goal"), _("Level"), _("Serves")],
                 [
@@ -64,7 +64,7 @@ def _goals_and_products(document: DocumentType, plan: dict[str, Any]) -> None:
             document.add_paragraph(_("No goals linked to the initiative yet."))
         document.add_heading(_("Impact goals its benefits serve"), level=2)
         if plan["benefit_goals"]:
-            _table(
+            plan_table(
                 document,
                 [_("Impact goal"), _("Societal goal"), _("Benefits")],
                 [
@@ -76,7 +76,7 @@ def _goals_and_products(document: DocumentType, plan: dict[str, Any]) -> None:
             document.add_paragraph(_("None of its benefits is linked to an impact goal yet."))
         return
     document.add_heading(_("Target picture"), level=2)
-    _paragraphs(
+    add_paragraphs(
         document, plan["programme"]["target_picture"], empty=_("No target picture written yet.")
     )
     document.add_heading(_("Goal tree"), level=2)
@@ -90,7 +90,7 @@ def _goals_and_products(document: DocumentType, plan: dict[str, Any]) -> None:
             )
     document.add_heading(_("Initiatives"), level=2)
     if plan["initiatives"]:
-        _table(
+        plan_table(
             document,
             [
                 _("Initiative"),
@@ -131,7 +131,7 @@ def _goals_and_products(document: DocumentType, plan: dict[str, Any]) -> None:
         document.add_paragraph(_("No initiatives yet."))
 
 
-def _owners(document: DocumentType, plan: dict[str, Any]) -> None:
+def owners_section(document: DocumentType, plan: dict[str, Any]) -> None:
     document.add_heading(f"3. {_('Benefit owners and what they answer for')}", level=1)
     document.add_paragraph(
         _(
@@ -155,7 +155,7 @@ def _owners(document: DocumentType, plan: dict[str, Any]) -> None:
                     nok(b["budget_effect"]) if b["priced"] else "",
                 )
             )
-    _table(
+    plan_table(
         document,
         [
             _("Owner"),
@@ -170,7 +170,7 @@ def _owners(document: DocumentType, plan: dict[str, Any]) -> None:
     )
 
 
-def _overview(document: DocumentType, plan: dict[str, Any]) -> None:
+def overview_section(document: DocumentType, plan: dict[str, Any]) -> None:
     document.add_heading(f"4. {_('Benefit overview')}", level=1)
     document.add_paragraph(own_agency_rule(plan))
     overview = plan["overview"]
@@ -187,7 +187,7 @@ def _overview(document: DocumentType, plan: dict[str, Any]) -> None:
         footer = (
             [_("Total")] + [nok(s["total"]) for s in overview["summary"]] + [nok(overview["total"])]
         )
-        _table(document, headers, rows, numeric=range(1, len(headers)), footer=footer)
+        plan_table(document, headers, rows, numeric=range(1, len(headers)), footer=footer)
     for part in overview["parts"]:
         document.add_heading(_part_heading(part), level=2)
         document.add_paragraph(part["description"])
@@ -195,7 +195,7 @@ def _overview(document: DocumentType, plan: dict[str, Any]) -> None:
             document.add_paragraph(_("None in this plan."))
             continue
         if part["key"] == NON_PRICED:
-            _table(
+            plan_table(
                 document,
                 [_("Benefit"), _("Kind"), _("Arises in"), _("Plus-minus"), _("Indicators")],
                 [
@@ -222,18 +222,18 @@ def _overview(document: DocumentType, plan: dict[str, Any]) -> None:
             + ([nok(v) for v in part["year_totals"]] if shown_years else [])
             + [nok(part["total"])]
         )
-        _table(document, headers, rows, numeric=range(2, len(headers)), footer=footer)
+        plan_table(document, headers, rows, numeric=range(2, len(headers)), footer=footer)
 
 
 def _part_heading(part: dict[str, Any]) -> str:
     return f"({part['letter']}) {part['title']}" if part["letter"] else part["title"]
 
 
-def _followup(document: DocumentType, plan: dict[str, Any]) -> None:
+def followup_section(document: DocumentType, plan: dict[str, Any]) -> None:
     document.add_heading(f"5. {_('Measures and follow-up, with risk')}", level=1)
     followup = plan["followup"]
     if followup["rows"]:
-        _table(
+        plan_table(
             document,
             [
                 _("Benefit"),
@@ -259,7 +259,7 @@ def _followup(document: DocumentType, plan: dict[str, Any]) -> None:
     if not followup["risks"]:
         document.add_paragraph(_("No risks are linked to these benefits."))
         return
-    _table(
+    plan_table(
         document,
         [
             _("Risk"),

@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 
 from .display import display
 from .text import goal_text, plan_title
-from .xlsx_book import WORKBOOK_OPTIONS, _Sheets
-from .xlsx_sheets import _followup_sheet, _goals_sheet, _overview_sheet, _owners_sheet, _plan_sheet
+from .xlsx_book import WORKBOOK_OPTIONS, Sheets
+from .xlsx_sheets import followup_sheet, goals_sheet, overview_sheet, owners_sheet, plan_sheet
 
 
-def _benefits_sheet(s: _Sheets, plan: dict[str, Any]) -> None:
+def _benefits_sheet(s: Sheets, plan: dict[str, Any]) -> None:
     sheet = s.sheet(_("Benefits"), [12, 36, 40, 24, 8, 16, 24, 24, 28, 24, 12, 12, 12, 16, 16])
     s.block(
         sheet,
@@ -79,7 +79,7 @@ def _benefits_sheet(s: _Sheets, plan: dict[str, Any]) -> None:
     )
 
 
-def _profile_sheet(s: _Sheets, plan: dict[str, Any]) -> None:
+def _profile_sheet(s: Sheets, plan: dict[str, Any]) -> None:
     sheet = s.sheet(_("Yearly profile"), [12, 36, 8, 16, 16, 16, 16, 16, 18])
     s.block(
         sheet,
@@ -114,7 +114,7 @@ def _profile_sheet(s: _Sheets, plan: dict[str, Any]) -> None:
     )
 
 
-def _indicators_sheet(s: _Sheets, plan: dict[str, Any]) -> None:
+def _indicators_sheet(s: Sheets, plan: dict[str, Any]) -> None:
     sheet = s.sheet(_("Indicators"), [12, 30, 18, 36, 24, 14, 16, 14, 14, 12, 14, 12, 12, 12, 14])
     s.block(
         sheet,
@@ -161,7 +161,7 @@ def _indicators_sheet(s: _Sheets, plan: dict[str, Any]) -> None:
     )
 
 
-def _targets_sheet(s: _Sheets, plan: dict[str, Any]) -> None:
+def _targets_sheet(s: Sheets, plan: dict[str, Any]) -> None:
     sheet = s.sheet(_("Targets"), [12, 30, 18, 14, 14])
     s.block(
         sheet,
@@ -177,7 +177,7 @@ def _targets_sheet(s: _Sheets, plan: dict[str, Any]) -> None:
     )
 
 
-def _measurements_sheet(s: _Sheets, plan: dict[str, Any]) -> None:
+def _measurements_sheet(s: Sheets, plan: dict[str, Any]) -> None:
     sheet = s.sheet(_("Measurements"), [12, 30, 18, 14, 14, 24, 40])
     s.block(
         sheet,
@@ -193,7 +193,7 @@ def _measurements_sheet(s: _Sheets, plan: dict[str, Any]) -> None:
     )
 
 
-def _map_sheet(s: _Sheets, plan: dict[str, Any]) -> None:
+def _map_sheet(s: Sheets, plan: dict[str, Any]) -> None:
     sheet = s.sheet(_("Benefits map"), [20, 12, 36, 24, 12, 30, 12, 30])
     s.block(
         sheet,
@@ -230,12 +230,12 @@ def render_xlsx(plan: dict[str, Any], *, version: dict[str, Any] | None = None) 
     out = io.BytesIO()
     workbook = xlsxwriter.Workbook(out, WORKBOOK_OPTIONS)
     workbook.set_properties({"title": plan_title(shown), "author": "Nytte"})
-    sheets = _Sheets(workbook)
-    _plan_sheet(sheets, shown, version)
-    _goals_sheet(sheets, shown)
-    _owners_sheet(sheets, shown)
-    _overview_sheet(sheets, shown)
-    _followup_sheet(sheets, shown)
+    sheets = Sheets(workbook)
+    plan_sheet(sheets, shown, version)
+    goals_sheet(sheets, shown)
+    owners_sheet(sheets, shown)
+    overview_sheet(sheets, shown)
+    followup_sheet(sheets, shown)
     _benefits_sheet(sheets, shown)
     _profile_sheet(sheets, shown)
     _indicators_sheet(sheets, shown)

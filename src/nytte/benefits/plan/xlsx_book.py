@@ -24,7 +24,7 @@ WORKBOOK_OPTIONS = {
 SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
-class _Sheets:
+class Sheets:
     """The workbook with its few cell formats, and a writer for header-and-rows blocks."""
 
     def __init__(self, workbook: Workbook) -> None:

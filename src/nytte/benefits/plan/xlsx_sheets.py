@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 
 from .rules import NON_PRICED
 from .text import clean, goal_text, own_agency_rule, plan_title, version_text
-from .xlsx_book import _Sheets
+from .xlsx_book import Sheets
 
 
-def _plan_sheet(s: _Sheets, plan: dict[str, Any], version: dict[str, Any] | None) -> None:
+def plan_sheet(s: Sheets, plan: dict[str, Any], version: dict[str, Any] | None) -> None:
     sheet = s.sheet(_("About the plan"), [34, 100])
     sheet.write_string(0, 0, plan_title(plan), s.title)
     sheet.write_string(1, 0, version_text(version, plan))
@@ -52,7 +52,7 @@ def _plan_sheet(s: _Sheets, plan: dict[str, Any], version: dict[str, Any] | None
             s.cell(sheet, offset, 1, value, "nok")
 
 
-def _goals_sheet(s: _Sheets, plan: dict[str, Any]) -> None:
+def goals_sheet(s: Sheets, plan: dict[str, Any]) -> None:
     sheet = s.sheet(_("Goals and products"), [14, 50, 18, 28, 16, 14, 18])
     initiative = plan.get("initiative")
     if initiative:
@@ -149,7 +149,7 @@ def _goals_sheet(s: _Sheets, plan: dict[str, Any]) -> None:
     )
 
 
-def _owners_sheet(s: _Sheets, plan: dict[str, Any]) -> None:
+def owners_sheet(s: Sheets, plan: dict[str, Any]) -> None:
     sheet = s.sheet(_("Benefit owners"), [28, 24, 12, 40, 16, 14, 18, 18])
     rows = [
         (
@@ -187,7 +187,7 @@ def _part_name(part: dict[str, Any]) -> str:
     return f"({part['letter']}) {part['title']}" if part["letter"] else part["title"]
 
 
-def _overview_sheet(s: _Sheets, plan: dict[str, Any]) -> None:
+def overview_sheet(s: Sheets, plan: dict[str, Any]) -> None:
     years = plan["years"]
     sheet = s.sheet(_("Benefit overview"), [44, 12, 40, 28, *([14] * len(years)), 16])
     headers = [_("Part"), _("Code"), _("Benefit"), _("Arises in"), *map(str, years), _("Total")]
@@ -229,7 +229,7 @@ def _overview_sheet(s: _Sheets, plan: dict[str, Any]) -> None:
         )
 
 
-def _followup_sheet(s: _Sheets, plan: dict[str, Any]) -> None:
+def followup_sheet(s: Sheets, plan: dict[str, Any]) -> None:
     sheet = s.sheet(_("Follow-up and risk"), [12, 36, 28, 16, 12, 12, 14, 50])
     followup = plan["followup"]
     row = s.block(

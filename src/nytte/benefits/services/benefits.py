@@ -45,7 +45,7 @@ HUNDRED = Decimal(100)
 # Benefits and the initiatives' shares of them
 
 
-def _check_shares(benefit: Benefit, shares: Mapping[int, Decimal]) -> None:
+def check_shares(benefit: Benefit, shares: Mapping[int, Decimal]) -> None:
     """Refuse shares that add up to more than 100 % of the benefit."""
     total = sum(shares.values(), Decimal(0))
     if total > HUNDRED:
@@ -63,7 +63,7 @@ def _set_contributions(
     benefit: Benefit, shares: Mapping[Initiative, Decimal | int | float], acting_user: Actor
 ) -> None:
     wanted = {i.pk: (i, Decimal(str(share))) for i, share in shares.items()}
-    _check_shares(benefit, {pk: share for pk, (_i, share) in wanted.items()})
+    check_shares(benefit, {pk: share for pk, (_i, share) in wanted.items()})
     for link in list(benefit.contributions.all()):
         if link.initiative_id not in wanted:
             object_delete(link, acting_user=acting_user)

@@ -26,7 +26,7 @@ from ..models import (
     Indicator,
     Target,
 )
-from .benefits import _check_shares
+from .benefits import check_shares
 
 M = TypeVar("M", bound=models.Model)
 # ---------------------------------------------------------------------------------------------
@@ -45,19 +45,19 @@ def refresh_amount_totals(benefit: Benefit) -> None:
     )
 
 
-def _line_create(instance: M, acting_user: Actor) -> M:
+def line_create(instance: M, acting_user: Actor) -> M:
     check(acting_user, Action.EDIT, instance)
     return object_create(instance, acting_user=acting_user)
 
 
-def _line_update(instance: M, data: Mapping[str, Any], acting_user: Actor, *, parent: str) -> M:
+def line_update(instance: M, data: Mapping[str, Any], acting_user: Actor, *, parent: str) -> M:
     check(acting_user, Action.EDIT, instance)
     if parent in data and getattr(instance, f"{parent}_id") != getattr(data[parent], "pk", None):
         raise ValidationError(_("A line cannot move to another benefit or indicator."))
     return object_update(instance, acting_user=acting_user, data=data)
 
 
-def _line_delete(instance: models.Model, acting_user: Actor) -> None:
+def line_delete(instance: models.Model, acting_user: Actor) -> None:
     check(acting_user, Action.EDIT, instance)
     object_delete(instance, acting_user=acting_user)
 
@@ -71,7 +71,7 @@ def _check_contribution(contribution: Contribution) -> None:
     )
     shares = dict(others.values_list("initiative_id", "share"))
     shares[contribution.initiative_id] = Decimal(str(contribution.share or 0))
-    _check_shares(contribution.benefit, shares)
+    check_shares(contribution.benefit, shares)
 
 
 @transaction.atomic
@@ -101,12 +101,12 @@ def contribution_update(
             share=data.get("share", contribution.share),
         )
     )
-    return _line_update(contribution, data, acting_user, parent="benefit")
+    return line_update(contribution, data, acting_user, parent="benefit")
 
 
 @transaction.atomic
 def contribution_delete(*, contribution: Contribution, acting_user: Actor) -> None:
-    _line_delete(contribution, acting_user)
+    line_delete(contribution, acting_user)
 
 
 # -- yearly amounts: the benefit keeps their totals, and new numbers clear the confirmation
@@ -124,7 +124,7 @@ def _amounts_changed(benefit: Benefit, acting_user: Actor) -> None:
 
 @transaction.atomic
 def amount_create(*, benefit: Benefit, acting_user: Actor, **fields: Any) -> BenefitAmount:
-    amount = _line_create(BenefitAmount(benefit=benefit, **fields), acting_user)
+    amount = line_create(BenefitAmount(benefit=benefit, **fields), acting_user)
     _amounts_changed(benefit, acting_user)
     return amount
 
@@ -133,14 +133,14 @@ def amount_create(*, benefit: Benefit, acting_user: Actor, **fields: Any) -> Ben
 def amount_update(
     *, amount: BenefitAmount, data: Mapping[str, Any], acting_user: Actor
 ) -> BenefitAmount:
-    _line_update(amount, data, acting_user, parent="benefit")
+    line_update(amount, data, acting_user, parent="benefit")
     _amounts_changed(amount.benefit, acting_user)
     return amount
 
 
 @transaction.atomic
 def amount_delete(*, amount: BenefitAmount, acting_user: Actor) -> None:
-    _line_delete(amount, acting_user)
+    line_delete(amount, acting_user)
     _amounts_changed(amount.benefit, acting_user)
 
 
@@ -149,34 +149,34 @@ def amount_delete(*, amount: BenefitAmount, acting_user: Actor) -> None:
 
 @transaction.atomic
 def indicator_create(*, benefit: Benefit, acting_user: Actor, **fields: Any) -> Indicator:
-    return _line_create(Indicator(benefit=benefit, **fields), acting_user)
+    return line_create(Indicator(benefit=benefit, **fields), acting_user)
 
 
 @transaction.atomic
 def indicator_update(
     *, indicator: Indicator, data: Mapping[str, Any], acting_user: Actor
 ) -> Indicator:
-    return _line_update(indicator, data, acting_user, parent="benefit")
+    return line_update(indicator, data, acting_user, parent="benefit")
 
 
 @transaction.atomic
 def indicator_delete(*, indicator: Indicator, acting_user: Actor) -> None:
-    _line_delete(indicator, acting_user)
+    line_delete(indicator, acting_user)
 
 
 @transaction.atomic
 def target_create(*, indicator: Indicator, acting_user: Actor, **fields: Any) -> Target:
-    return _line_create(Target(indicator=indicator, **fields), acting_user)
+    return line_create(Target(indicator=indicator, **fields), acting_user)
 
 
 @transaction.atomic
 def target_update(*, target: Target, data: Mapping[str, Any], acting_user: Actor) -> Target:
-    return _line_update(target, data, acting_user, parent="indicator")
+    return line_update(target, data, acting_user, parent="indicator")
 
 
 @transaction.atomic
 def target_delete(*, target: Target, acting_user: Actor) -> None:
-    _line_delete(target, acting_user)
+    line_delete(target, acting_user)
 
 
 # -- measurements: one is appended as a batch of one, so every path has the same rules

@@ -23,7 +23,7 @@ from ..models import (
     Indicator,
     Measurement,
 )
-from .lines import _line_delete, _line_update
+from .lines import line_delete, line_update
 
 
 @transaction.atomic
@@ -65,7 +65,7 @@ def measurement_update(
     if date != measurement.date and taken.exclude(pk=measurement.pk).exists():
         # The same refusal, on the same field, as an append on a date already measured.
         raise ValidationError({"date": _taken(measurement.indicator, date)}, code="unique")
-    return _line_update(measurement, data, acting_user, parent="indicator")
+    return line_update(measurement, data, acting_user, parent="indicator")
 
 
 def _taken(indicator: Indicator, date: dt.date) -> str:
@@ -77,7 +77,7 @@ def _taken(indicator: Indicator, date: dt.date) -> str:
 
 @transaction.atomic
 def measurement_delete(*, measurement: Measurement, acting_user: Actor) -> None:
-    _line_delete(measurement, acting_user)
+    line_delete(measurement, acting_user)
 
 
 # ---------------------------------------------------------------------------------------------

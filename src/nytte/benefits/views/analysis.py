@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from nytte.core.lookups import programme_or_404 as _programme
+from nytte.core.lookups import programme_or_404
 from nytte.core.models import Programme
 from nytte.core.permissions import Action, can, check
 from nytte.core.services import programme_update
@@ -65,7 +65,7 @@ def _bound(request: HttpRequest, names: tuple[str, ...]) -> dict[str, str] | Non
 @require_safe
 def benefits_map(request: HttpRequest, slug: str) -> HttpResponse:
     """Initiatives → benefits → impact goals → societal goals, as a diagram and as lists."""
-    programme = _programme(request, slug)
+    programme = programme_or_404(request, slug)
     rows = analysis.map_rows(programme=programme, user=request.user)
     form = MapFilterForm(
         _bound(request, ("organisation",)),
@@ -97,7 +97,7 @@ def benefits_map(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def flows(request: HttpRequest, slug: str) -> HttpResponse:
     """Present value of benefits from the organisations that pay to where benefits arise."""
-    programme = _programme(request, slug)
+    programme = programme_or_404(request, slug)
     rows = analysis.flow_rows(programme=programme, user=request.user)
     form = FlowFilterForm(
         _bound(request, ("initiative", "organisation")),
@@ -133,7 +133,7 @@ def flows(request: HttpRequest, slug: str) -> HttpResponse:
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     """What needs following up: benefits behind plan, overdue measurements, and benefits
     without confirmation, baseline or owner."""
-    programme = _programme(request, slug)
+    programme = programme_or_404(request, slug)
     may_administer = can(request.user, Action.ADMINISTER, programme)
     save_form = SaveToleranceForm(initial={"tolerance": _exact(programme.behind_plan_tolerance)})
     if request.method == "POST":

@@ -20,8 +20,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from nytte.core.htmx import render_page
+from nytte.core.lookups import programme_or_404
 from nytte.core.permissions import Action, check
-from nytte.portfolio.views import _add_errors, _crumb, _programme
+from nytte.core.viewhelpers import add_errors, crumb
 
 from .. import selectors, services
 from ..forms import (
@@ -30,13 +31,13 @@ from ..forms import (
 from ..models import Benefit
 from .common import (
     TAB_NAMES,
-    _benefit,
-    _benefit_crumbs,
-    _benefit_only,
-    _detail_context,
-    _register_crumbs,
+    benefit_crumbs,
+    benefit_for_change,
+    benefit_with_lines,
+    detail_context,
+    register_crumbs,
 )
-from .lines import _line_action, _lines_context, _open_edit_form
+from .lines import line_action, lines_context, open_edit_form
 
 # ---------------------------------------------------------------------------------------------
 # A benefit's page and its tabs
@@ -46,20 +47,20 @@ from .lines import _line_action, _lines_context, _open_edit_form
 @require_http_methods(["GET", "POST"])
 def benefit_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     """A benefit with one tab at a time; each tab is its own URL (``?tab=realisation``)."""
-    programme = _programme(request, slug)
+    programme = programme_or_404(request, slug)
     if request.method == "POST":
-        return _line_action(request, programme, code)
+        return line_action(request, programme, code)
     tab = request.GET.get("tab", "overview")
     if tab not in TAB_NAMES:
         tab = "overview"
-    benefit = _benefit(request, programme, code)
-    context = _detail_context(request, programme, benefit, tab)
+    benefit = benefit_with_lines(request, programme, code)
+    context = detail_context(request, programme, benefit, tab)
     if tab == "history":
         context["timeline"] = selectors.benefit_history(benefit)
     else:
         editing = request.GET.get("edit", "") if context["may_edit"] else ""
-        context.update(_lines_context(programme, benefit, tab, may_edit=context["may_edit"]))
-        _open_edit_form(programme, benefit, context, editing)
+        context.update(lines_context(programme, benefit, tab, may_edit=context["may_edit"]))
+        open_edit_form(programme, benefit, context, editing)
     # A tab's own links and forms swap only its panel; tab links swap the tabs with content.
     partial = "panel" if request.htmx and request.htmx.target == f"{tab}-panel" else "tabs"
     return render_page(request, "benefits/benefit_detail.html", context, partial=partial)
@@ -73,8 +74,8 @@ def benefit_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
 @require_POST
 def benefit_confirm(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     """The benefit's owner stands behind the estimate; nobody else may (403)."""
-    programme = _programme(request, slug)
-    benefit = _benefit_only(request, programme, code)
+    programme = programme_or_404(request, slug)
+    benefit = benefit_for_change(request, programme, code)
     try:
         services.benefit_confirm(benefit=benefit, acting_user=request.user)
     except ValidationError as exc:
@@ -92,7 +93,7 @@ def benefit_confirm(request: HttpRequest, slug: str, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def benefit_create(request: HttpRequest, slug: str) -> HttpResponse:
     """A new benefit in the programme: for programme admins and facilitators."""
-    programme = _programme(request, slug, Action.EDIT)
+    programme = programme_or_404(request, slug, Action.EDIT)
     form = BenefitForm(
         request.POST or None, instance=Benefit(programme=programme), programme=programme
     )
@@ -105,8 +106,8 @@ def benefit_create(request: HttpRequest, slug: str) -> HttpResponse:
             "programme": programme,
             "title": gettext("New benefit"),
             "crumbs": [
-                *_register_crumbs(programme),
-                _crumb(_("New benefit"), "benefits:benefit_create", programme.slug),
+                *register_crumbs(programme),
+                crumb(_("New benefit"), "benefits:benefit_create", programme.slug),
             ],
             "cancel_url": reverse("benefits:benefit_list", kwargs={"slug": programme.slug}),
         },
@@ -117,8 +118,8 @@ def benefit_create(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def benefit_edit(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     """Edit a benefit: its owners, programme admins and facilitators."""
-    programme = _programme(request, slug)
-    benefit = _benefit_only(request, programme, code)
+    programme = programme_or_404(request, slug)
+    benefit = benefit_for_change(request, programme, code)
     check(request.user, Action.EDIT, benefit)
     # The form works on a copy so the service logs the change against the stored values.
     form = BenefitForm(request.POST or None, instance=copy.copy(benefit), programme=programme)
@@ -132,8 +133,8 @@ def benefit_edit(request: HttpRequest, slug: str, code: str) -> HttpResponse:
             "benefit": benefit,
             "title": gettext("Edit %(code)s") % {"code": benefit.code},
             "crumbs": [
-                *_benefit_crumbs(benefit),
-                _crumb(_("Edit"), "benefits:benefit_edit", programme.slug, benefit.code),
+                *benefit_crumbs(benefit),
+                crumb(_("Edit"), "benefits:benefit_edit", programme.slug, benefit.code),
             ],
             "cancel_url": benefit.get_absolute_url(),
         },
@@ -162,7 +163,7 @@ def _benefit_form_page(
             if _codes(exc) & {"shares_over_100"}:
                 form.add_contribution_error(exc)
             else:
-                _add_errors(form, exc)
+                add_errors(form, exc)
         else:
             messages.success(request, str(saved))
             return redirect(benefit)

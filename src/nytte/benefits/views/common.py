@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nytte.core.models import Programme
 from nytte.core.permissions import Action, can
-from nytte.portfolio.views import _crumb
+from nytte.core.viewhelpers import crumb
 
 from .. import selectors, services
 from ..models import Benefit
@@ -25,7 +25,7 @@ TAB_NAMES = {name for name, _label in TABS}
 # Helpers
 
 
-def _benefit(request: HttpRequest, programme: Programme, code: str) -> Benefit:
+def benefit_with_lines(request: HttpRequest, programme: Programme, code: str) -> Benefit:
     """One benefit with every line a tab shows."""
     try:
         return selectors.benefit_get(programme=programme, code=code, user=request.user)
@@ -33,7 +33,7 @@ def _benefit(request: HttpRequest, programme: Programme, code: str) -> Benefit:
         raise Http404 from exc
 
 
-def _benefit_only(request: HttpRequest, programme: Programme, code: str) -> Benefit:
+def benefit_for_change(request: HttpRequest, programme: Programme, code: str) -> Benefit:
     """One benefit with its contributions, for permission checks and writes."""
     try:
         return selectors.benefit_list(programme=programme, user=request.user).get(code=code)
@@ -41,18 +41,18 @@ def _benefit_only(request: HttpRequest, programme: Programme, code: str) -> Bene
         raise Http404 from exc
 
 
-def _register_crumbs(programme: Programme) -> list[dict[str, Any]]:
-    return [_crumb(_("Benefits"), "benefits:benefit_list", programme.slug)]
+def register_crumbs(programme: Programme) -> list[dict[str, Any]]:
+    return [crumb(_("Benefits"), "benefits:benefit_list", programme.slug)]
 
 
-def _benefit_crumbs(benefit: Benefit) -> list[dict[str, Any]]:
+def benefit_crumbs(benefit: Benefit) -> list[dict[str, Any]]:
     return [
-        *_register_crumbs(benefit.programme),
+        *register_crumbs(benefit.programme),
         {"label": benefit.code, "url": benefit.get_absolute_url()},
     ]
 
 
-def _detail_context(
+def detail_context(
     request: HttpRequest, programme: Programme, benefit: Benefit, tab: str
 ) -> dict[str, Any]:
     selectors.attach_progress([benefit])
@@ -63,5 +63,5 @@ def _detail_context(
         "tabs": TABS,
         "may_edit": can(request.user, Action.EDIT, benefit),
         "may_confirm": services.may_confirm(request.user, benefit),
-        "crumbs": _benefit_crumbs(benefit),
+        "crumbs": benefit_crumbs(benefit),
     }

@@ -3,25 +3,30 @@ changed or deleted in place on their tab, each through its named service."""
 
 from __future__ import annotations
 
-import copy
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.db.models import Model, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from nytte.core.actors import Actor
+from nytte.core.forms import LineForm
 from nytte.core.htmx import render_page
+from nytte.core.lines import (
+    LineKind,
+    change_line,
+    edit_form,
+    posted_kind,
+    posted_line,
+    redirect_unless_htmx,
+)
 from nytte.core.models import Programme
 from nytte.core.permissions import Action, check
-from nytte.portfolio.forms import LineForm
-from nytte.portfolio.views import _add_errors, _int
+from nytte.core.viewhelpers import int_or_none
 
 from .. import charts, selectors, services
 from ..forms import (
@@ -33,29 +38,24 @@ from ..forms import (
 )
 from ..models import Benefit, BenefitAmount, Contribution, Indicator, Measurement, Target
 from ..totals import attributed_amount
-from .common import _benefit, _benefit_only, _detail_context
+from .common import benefit_for_change, benefit_with_lines, detail_context
 
 # ---------------------------------------------------------------------------------------------
 # Lines of a benefit: added, changed or deleted in place on their tab, the same way for each.
 
 
-@dataclass(frozen=True)
-class Lines:
-    """One kind of line: the tab it is on, its form, and how it is found and created."""
+@dataclass(frozen=True, kw_only=True)
+class Lines(LineKind):
+    """One kind of a benefit's lines: whether it hangs on an indicator and its named
+    services, besides its tab, form and the lines changeable through the benefit
+    (``LineKind``)."""
 
-    action: str  # the POST's action is "<action>-add", "<action>-update" or "<action>-delete"
-    tab: str
-    form_class: type[LineForm]
-    editable: Callable[[Benefit], QuerySet[Any]]  # lines changeable through this benefit
     on_indicator: bool  # added to one of the benefit's indicators, not to the benefit
-    saved: Any
-    deleted: Any
     # The named services: create(parent, data, actor), update(line, data, actor),
     # delete(line, actor); the parent is the benefit, or the indicator when ``on_indicator``.
     create: Callable[[Any, dict[str, Any], Actor], Model]
     update: Callable[[Any, dict[str, Any], Actor], Model]
     delete: Callable[[Any, Actor], None]
-    error_field: str | None = None  # where a service error without a field is shown
 
     def new(self, benefit: Benefit, indicator: Indicator | None) -> Model:
         model = self.form_class._meta.model
@@ -167,7 +167,7 @@ def _edit_prefix(kind: Lines) -> str:
     return f"edit-{kind.action}"
 
 
-def _lines_context(
+def lines_context(
     programme: Programme, benefit: Benefit, tab: str, *, may_edit: bool, notice: str = ""
 ) -> dict[str, Any]:
     """What a tab shows, with blank add forms for those who may edit. Add forms of an
@@ -242,7 +242,7 @@ def _shown_lines(benefit: Benefit, kind: Lines) -> list[Any]:
     return [line for i in indicators for line in getattr(i, f"{kind.action}s").all()]
 
 
-def _open_edit_form(
+def open_edit_form(
     programme: Programme,
     benefit: Benefit,
     context: dict[str, Any],
@@ -255,28 +255,24 @@ def _open_edit_form(
     kind = LINES.get(action)
     if kind is None or kind.tab != context["tab"]:
         return
-    line = next((line for line in _shown_lines(benefit, kind) if line.pk == _int(pk)), None)
+    wanted = int_or_none(pk)
+    line = next((line for line in _shown_lines(benefit, kind) if line.pk == wanted), None)
     if line is None:
         return
     if form is None:
-        form = kind.form_class(instance=line, programme=programme, prefix=_edit_prefix(kind))
-        # After an HTMX swap (or a reload without JS) the keyboard lands in the form.
-        next(iter(form.fields.values())).widget.attrs["autofocus"] = True
+        form = edit_form(kind.form_class, line, programme, _edit_prefix(kind))
     line.edit_form = form
 
 
-def _line_action(request: HttpRequest, programme: Programme, code: str) -> HttpResponse:
+def line_action(request: HttpRequest, programme: Programme, code: str) -> HttpResponse:
     """Add, change or delete a line: an HTMX swap of its tab's panel, or POST-redirect-GET
     without JavaScript (a refused form is then shown on the full page)."""
-    benefit = _benefit_only(request, programme, code)
+    benefit = benefit_for_change(request, programme, code)
     check(request.user, Action.EDIT, benefit)
-    prefix, _dash, verb = request.POST.get("action", "").rpartition("-")
-    kind = LINES.get(prefix)
-    if kind is None or verb not in {"add", "update", "delete"}:
-        raise Http404
+    kind, verb = posted_kind(request, LINES)
     line = indicator = None
     if verb != "add":
-        line = get_object_or_404(kind.editable(benefit), pk=_int(request.POST.get("line")))
+        line = posted_line(request, kind, benefit)
         # The permission checks and rules read the parent: give them the one read above.
         if kind.on_indicator:
             line.indicator.benefit = benefit
@@ -284,46 +280,45 @@ def _line_action(request: HttpRequest, programme: Programme, code: str) -> HttpR
             line.benefit = benefit
     elif kind.on_indicator:
         indicator = get_object_or_404(
-            Indicator.objects.filter(benefit=benefit), pk=_int(request.POST.get("indicator"))
+            Indicator.objects.filter(benefit=benefit),
+            pk=int_or_none(request.POST.get("indicator")),
         )
         indicator.benefit = benefit
-    form: LineForm | None = None
-    if line is not None and verb == "delete":
-        kind.delete(line, request.user)
-        notice = str(kind.deleted)
-    else:
-        # The form validates a copy, so the service still sees the stored values as "before".
-        form = kind.form_class(
+    fields = kind.form_class._meta.fields
+    form, notice = change_line(
+        request,
+        kind,
+        verb=verb,
+        line=line,
+        form=lambda instance: kind.form_class(
             request.POST,
-            instance=copy.copy(line) if line else kind.new(benefit, indicator),
+            instance=instance or kind.new(benefit, indicator),
             programme=programme,
             prefix=_edit_prefix(kind) if line else _add_prefix(kind, indicator),
-        )
-        notice = str(kind.saved)
-        if form.is_valid():
-            try:
-                if line is None:
-                    kind.create(indicator or benefit, form.cleaned_data, request.user)
-                else:
-                    kind.update(line, form.cleaned_data, request.user)
-            except ValidationError as exc:
-                _add_errors(form, exc, kind.error_field)
-        if not form.errors:
-            form = None
-    if form is None and not request.htmx:
-        messages.success(request, notice)
-        return redirect(f"{benefit.get_absolute_url()}?tab={kind.tab}")
+        ),
+        # Each kind's named services (no choosing by type): the new line's fields as typed.
+        create=lambda instance, acting_user: kind.create(
+            indicator or benefit, {f: getattr(instance, f) for f in fields}, acting_user
+        ),
+        update=lambda line, data, acting_user: kind.update(line, data, acting_user),
+        delete=lambda line, acting_user: kind.delete(line, acting_user),
+    )
+    done = redirect_unless_htmx(
+        request, form, notice, f"{benefit.get_absolute_url()}?tab={kind.tab}"
+    )
+    if done is not None:
+        return done
     # Read again: totals, confirmation and progress may have changed with the line.
-    benefit = _benefit(request, programme, code)
-    context = _detail_context(request, programme, benefit, kind.tab)
+    benefit = benefit_with_lines(request, programme, code)
+    context = detail_context(request, programme, benefit, kind.tab)
     context.update(
-        _lines_context(
+        lines_context(
             programme, benefit, kind.tab, may_edit=True, notice=notice if form is None else ""
         )
     )
     if form is not None:
         if line is not None:
-            _open_edit_form(programme, benefit, context, f"{kind.action}-{line.pk}", form)
+            open_edit_form(programme, benefit, context, f"{kind.action}-{line.pk}", form)
         elif indicator is not None:
             for shown in context["indicators"]:
                 if shown.pk == indicator.pk:

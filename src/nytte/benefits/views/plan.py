@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from nytte.core import selectors as core_selectors
-from nytte.core.excel_views import CONTENT_TYPE as XLSX
+from nytte.core.excel.format import CONTENT_TYPE as XLSX
 from nytte.core.models import Programme
 from nytte.core.permissions import Action, can, check
 from nytte.portfolio.models import Initiative

@@ -6,25 +6,23 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import QuerySet, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
+from nytte.core.forms import listed
 from nytte.core.htmx import render_page
-from nytte.core.listing import sort_header
+from nytte.core.listing import paginate, sort_header
+from nytte.core.lookups import programme_or_404
 from nytte.core.models import Organisation
 from nytte.core.permissions import Action, can
-from nytte.portfolio.forms import listed
-from nytte.portfolio.views import _programme
 
 from .. import selectors
 from ..filtersets import BenefitFilterSet
 from ..models import Benefit
 from ..totals import benefit_totals
-from .common import _register_crumbs
+from .common import register_crumbs
 
-PAGE_SIZE = 50
 # ---------------------------------------------------------------------------------------------
 # The register
 
@@ -47,7 +45,7 @@ SORT_COLUMNS: list[tuple[str | None, Any, bool]] = [  # key, label, numeric
 def benefit_list(request: HttpRequest, slug: str) -> HttpResponse:
     """Filter, sort and page through a programme's benefits, with totals that count each
     benefit once and attribute to initiatives only their shares."""
-    programme = _programme(request, slug)
+    programme = programme_or_404(request, slug)
     organisations = list(Organisation.objects.order_by("name"))
     filterset = BenefitFilterSet(
         request.GET or None,
@@ -62,8 +60,8 @@ def benefit_list(request: HttpRequest, slug: str) -> HttpResponse:
     # (with their contributions), and only the page gets its indicators.
     benefits = list(_ordered(filterset.qs))
     initiative_ids = filterset.initiative_ids()
-    page = Paginator(benefits, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = list(page.object_list)
+    pages = paginate(request, benefits)
+    rows = list(pages["page"].object_list)
     prefetch_related_objects(rows, "indicators__targets", "indicators__measurements")
     selectors.attach_progress(rows)
     for benefit in rows:
@@ -78,12 +76,11 @@ def benefit_list(request: HttpRequest, slug: str) -> HttpResponse:
             "benefits_page": "register",
             "filterset": filterset,
             "form": filterset.form,
-            "page": page,
-            "page_range": page.paginator.get_elided_page_range(page.number, on_ends=1),
+            **pages,
             "benefits": rows,
             "totals": benefit_totals(benefits, initiative_ids),
             "chosen_initiative": chosen,
-            "crumbs": _register_crumbs(programme),
+            "crumbs": register_crumbs(programme),
             "sort": sort,
             "columns": _sort_columns(sort),
             "may_create": can(request.user, Action.EDIT, programme),

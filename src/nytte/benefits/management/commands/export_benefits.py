@@ -6,7 +6,7 @@ from typing import Any
 
 from nytte.benefits.excel import export_benefits
 from nytte.core.actors import System
-from nytte.core.excel_command import ExportCommand
+from nytte.core.excel.command import ExportCommand
 from nytte.core.models import Programme
 
 

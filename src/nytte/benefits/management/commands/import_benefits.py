@@ -1,5 +1,5 @@
 """``nytte import_benefits SLUG FILE [--dry-run] [--user NAME]``: import an edited export of
-the benefits register (exit codes: see ``nytte.core.excel_command``)."""
+the benefits register (exit codes: see ``nytte.core.excel.command``)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from pathlib import Path
 
 from nytte.benefits.excel import import_benefits
 from nytte.core.actors import System
-from nytte.core.excel_command import ImportCommand
+from nytte.core.excel.command import ImportCommand
+from nytte.core.excel.result import ImportResult
 from nytte.core.models import Programme, User
-from nytte.portfolio.excel.result import ImportResult
 
 
 class Command(ImportCommand):

@@ -1,5 +1,5 @@
 """``nytte import_measurements SLUG FILE [--dry-run] [--user NAME]``: append measurements
-from a sheet, all or nothing (exit codes: see ``nytte.core.excel_command``)."""
+from a sheet, all or nothing (exit codes: see ``nytte.core.excel.command``)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from pathlib import Path
 
 from nytte.benefits.excel import import_measurements
 from nytte.core.actors import System
-from nytte.core.excel_command import ImportCommand
+from nytte.core.excel.command import ImportCommand
+from nytte.core.excel.result import ImportResult
 from nytte.core.models import Programme, User
-from nytte.portfolio.excel.result import ImportResult
 
 
 class Command(ImportCommand):

@@ -1,12 +1,14 @@
-"""What an import reports: every problem by sheet, row and column, and counts per sheet."""
+"""What every Excel import reports: each problem by sheet, row and column, and counts per
+sheet, so that pages, commands and the API show them alike."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
-from .format import SHEETS
+from .format import SheetSpec
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,8 @@ class RowError:
 
 @dataclass
 class SheetCounts:
+    """How many rows of one sheet were (or in a dry run would be) created, updated or left."""
+
     created: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -52,12 +56,13 @@ class ImportResult:
 
 
 class Errors:
-    """The errors of one import, with field names turned into the file's column headers."""
+    """The errors of one import, with field names turned into the file's column headers
+    (those of ``sheets``, the workbook's sheets)."""
 
-    def __init__(self, errors: list[RowError]) -> None:
+    def __init__(self, errors: list[RowError], sheets: Iterable[SheetSpec]) -> None:
         self.list = errors
         self.headers = {
-            spec.name: {c.field: c.header for c in spec.columns if c.field} for spec in SHEETS
+            spec.name: {c.field: c.header for c in spec.columns if c.field} for spec in sheets
         }
 
     def __bool__(self) -> bool:

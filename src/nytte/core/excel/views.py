@@ -5,7 +5,6 @@ status 422, nothing kept)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -15,10 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from nytte.core.models import Programme
 
-if TYPE_CHECKING:
-    from nytte.portfolio.excel.result import ImportResult
+from .format import CONTENT_TYPE
+from .result import ImportResult
 
-CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 

@@ -2,11 +2,13 @@ from __future__ import annotations
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
 
+from nytte.cli import DEMO_HELP
+from nytte.cli import main as cli_main
 from nytte.core.demo import DEMO_PASSWORD, DEMO_USERS, ORGANISATIONS
 from nytte.core.models import Organisation, Programme, User
 from nytte.core.validators import is_valid_orgnr
+from nytte.demo import main as run_demo
 
 
 def row_counts() -> dict[str, int]:
@@ -19,10 +21,10 @@ def row_counts() -> dict[str, int]:
 
 @pytest.mark.django_db
 def test_demo_twice_changes_nothing_the_second_time(capsys):
-    call_command("demo")
+    cli_main(["demo"])  # the command itself, as people run it
     first = row_counts()
     password_hashes = dict(User.objects.values_list("username", "password"))
-    call_command("demo")
+    cli_main(["demo"])
     out = capsys.readouterr().out
 
     assert row_counts() == first
@@ -33,7 +35,7 @@ def test_demo_twice_changes_nothing_the_second_time(capsys):
 
 @pytest.mark.django_db
 def test_demo_has_both_programmes_agencies_and_a_user_per_role():
-    call_command("demo")
+    run_demo()
     framtidens = Programme.objects.get(slug="framtidens-innkreving")
     assert framtidens.name == "Framtidens innkreving"
     assert {"Skatteetaten", "Arbeids- og velferdsetaten", "Brønnøysundregistrene"} <= set(
@@ -50,3 +52,8 @@ def test_demo_has_both_programmes_agencies_and_a_user_per_role():
 
 def test_every_demo_organisation_number_passes_the_check_digit():
     assert all(is_valid_orgnr(orgnr) for orgnr, *_ in ORGANISATIONS)
+
+
+def test_demo_help_needs_no_database(capsys):
+    cli_main(["demo", "--help"])
+    assert capsys.readouterr().out == DEMO_HELP

@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
@@ -21,8 +21,7 @@ from django.http import Http404
 
 from nytte.core.models import Programme, User
 
-if TYPE_CHECKING:
-    from nytte.portfolio.excel.result import ImportResult
+from .result import ImportResult
 
 
 class ImportCommand(BaseCommand):
