@@ -74,7 +74,11 @@ def _with_lines(benefits: QuerySet[Benefit]) -> QuerySet[Benefit]:
 
 def _benefit(request: HttpRequest, slug: str, code: str) -> Benefit:
     programme = programme_or_404(request, slug)
-    benefit = _with_lines(selectors.benefit_list(programme=programme)).filter(code=code).first()
+    benefit = (
+        _with_lines(selectors.benefit_list(programme=programme, user=request.user))
+        .filter(code=code)
+        .first()
+    )
     if benefit is None:
         raise Http404
     return benefit
@@ -84,7 +88,8 @@ def _line(request: HttpRequest, model: type[Model], pk: int) -> Any:
     """An indicator, target or measurement by id, visible only to the programme's roles."""
     via = "benefit" if model is Indicator else "indicator__benefit"
     try:
-        obj = model.objects.select_related(f"{via}__programme").get(pk=pk)
+        # The queryset gate: an object in a programme the caller has no role in is not found.
+        obj = model.objects.for_user(request.user).select_related(f"{via}__programme").get(pk=pk)
     except model.DoesNotExist as exc:
         raise Http404 from exc
     check(request.user, Action.VIEW, obj)
@@ -317,7 +322,9 @@ def benefit_list(request: HttpRequest, slug: str, filters: Query[BenefitFilters]
         else:
             params[name] = str(value)
     filterset = BenefitFilterSet(
-        params, queryset=selectors.benefit_list(programme=programme), programme=programme
+        params,
+        queryset=selectors.benefit_list(programme=programme, user=request.user),
+        programme=programme,
     )
     if not filterset.is_valid():
         raise ValidationError(filterset.errors)
@@ -328,6 +335,8 @@ def benefit_list(request: HttpRequest, slug: str, filters: Query[BenefitFilters]
 def benefit_create(request: HttpRequest, slug: str, payload: BenefitIn) -> Status:
     programme = programme_or_404(request, slug)
     data = payload.dict()
+    if data.get("priced") is None:
+        data.pop("priced", None)  # the service's default for the kind
     relations = _benefit_data(programme, data)
     benefit = services.benefit_create(
         programme=programme, data=data, acting_user=request.user, **relations
@@ -393,13 +402,15 @@ def amount_update(
     request: HttpRequest, slug: str, code: str, year: int, payload: AmountPatch
 ) -> dict[str, Any]:
     amount = _amount(request, slug, code, year)
-    services.child_update(amount, data=payload.dict(exclude_unset=True), acting_user=request.user)
+    services.amount_update(
+        amount=amount, data=payload.dict(exclude_unset=True), acting_user=request.user
+    )
     return _amount_out(amount)
 
 
 @router.delete(B + "/amounts/{int:year}", response={204: None, **ERRORS})
 def amount_delete(request: HttpRequest, slug: str, code: str, year: int) -> Status:
-    services.child_delete(_amount(request, slug, code, year), acting_user=request.user)
+    services.amount_delete(amount=_amount(request, slug, code, year), acting_user=request.user)
     return Status(204, None)
 
 
@@ -433,15 +444,17 @@ def indicator_update(
     request: HttpRequest, indicator_id: int, payload: IndicatorPatch
 ) -> dict[str, Any]:
     indicator = _line(request, Indicator, indicator_id)
-    services.child_update(
-        indicator, data=payload.dict(exclude_unset=True), acting_user=request.user
+    services.indicator_update(
+        indicator=indicator, data=payload.dict(exclude_unset=True), acting_user=request.user
     )
     return _indicator_out(_indicator(request, indicator_id))
 
 
 @router.delete("/indicators/{int:indicator_id}", response={204: None, **ERRORS})
 def indicator_delete(request: HttpRequest, indicator_id: int) -> Status:
-    services.child_delete(_line(request, Indicator, indicator_id), acting_user=request.user)
+    services.indicator_delete(
+        indicator=_line(request, Indicator, indicator_id), acting_user=request.user
+    )
     return Status(204, None)
 
 
@@ -470,13 +483,15 @@ def target_detail(request: HttpRequest, target_id: int) -> dict[str, Any]:
 @router.patch("/targets/{int:target_id}", response={200: TargetOut, **ERRORS})
 def target_update(request: HttpRequest, target_id: int, payload: TargetPatch) -> dict[str, Any]:
     target = _line(request, Target, target_id)
-    services.child_update(target, data=payload.dict(exclude_unset=True), acting_user=request.user)
+    services.target_update(
+        target=target, data=payload.dict(exclude_unset=True), acting_user=request.user
+    )
     return _target_out(target)
 
 
 @router.delete("/targets/{int:target_id}", response={204: None, **ERRORS})
 def target_delete(request: HttpRequest, target_id: int) -> Status:
-    services.child_delete(_line(request, Target, target_id), acting_user=request.user)
+    services.target_delete(target=_line(request, Target, target_id), acting_user=request.user)
     return Status(204, None)
 
 
@@ -517,15 +532,17 @@ def measurement_update(
     request: HttpRequest, measurement_id: int, payload: MeasurementPatch
 ) -> dict[str, Any]:
     measurement = _line(request, Measurement, measurement_id)
-    services.child_update(
-        measurement, data=payload.dict(exclude_unset=True), acting_user=request.user
+    services.measurement_update(
+        measurement=measurement, data=payload.dict(exclude_unset=True), acting_user=request.user
     )
     return _measurement_out(measurement)
 
 
 @router.delete("/measurements/{int:measurement_id}", response={204: None, **ERRORS})
 def measurement_delete(request: HttpRequest, measurement_id: int) -> Status:
-    services.child_delete(_line(request, Measurement, measurement_id), acting_user=request.user)
+    services.measurement_delete(
+        measurement=_line(request, Measurement, measurement_id), acting_user=request.user
+    )
     return Status(204, None)
 
 

@@ -225,7 +225,7 @@ def initiative_detail(request: HttpRequest, slug: str, code: str) -> HttpRespons
             _lines_context(request, programme, initiative, LINES[tab], may_edit=context["may_edit"])
         )
     elif tab == "benefits":
-        context.update(_benefits_context(initiative))
+        context.update(_benefits_context(initiative, request.user))
     elif tab == "history":
         context["timeline"] = core_selectors.history_for(initiative)
     # A tab's own links and forms swap only its panel; tab links swap the tabs with content.
@@ -251,11 +251,11 @@ def _detail_context(
     }
 
 
-def _benefits_context(initiative: Initiative) -> dict[str, Any]:
+def _benefits_context(initiative: Initiative, user: Any) -> dict[str, Any]:
     """The benefits the initiative contributes to, each with its share and what that share is
     worth; the total is the initiative's attributed part, never the benefits' full sums."""
     benefits = list(
-        benefit_selectors.benefit_list(programme=initiative.programme).filter(
+        benefit_selectors.benefit_list(programme=initiative.programme, user=user).filter(
             contributions__initiative=initiative
         )
     )

@@ -24,9 +24,8 @@ from nytte.core.models import Programme, User
 from nytte.portfolio.choices import GoalLevel
 from nytte.portfolio.models import Goal, Initiative, Risk
 
-from ..choices import BenefitKind
 from ..models import Benefit, BenefitAmount, Contribution, Indicator
-from ..services import HUNDRED
+from ..services import HUNDRED, default_priced
 from .format import AMOUNTS, BENEFITS, INDICATORS, PROGRAMME, SHARES
 from .write import Writer
 
@@ -188,7 +187,7 @@ def plan_benefits(plan: Plan) -> None:
         if values.get("arises_in_group") is OMIT and not row.failed:
             data["arises_in_group"] = ""  # a blank group is no group, not "keep the stored"
         if stored is None and "priced" not in data and "kind" in data:
-            data["priced"] = data["kind"] != BenefitKind.QUALITY
+            data["priced"] = default_priced(data["kind"])  # the service's default
         keys, ok = _benefit_keys(plan, row)
         data.update(keys)
         owner = values.get("owner", OMIT)

@@ -1,12 +1,5 @@
-"""The benefits map, who pays and who benefits, and the follow-up dashboard.
-
-Selectors read in a fixed number of queries whatever the register's size. The arithmetic
-(present values, splitting a benefit among initiatives and their payers, the follow-up
-checks) sits in small pure functions, so each rule can be checked by hand in a test.
-
-A benefit is one object however many initiatives contribute to it: every figure here counts
-it once, and an initiative gets the benefit's value times its attributed share.
-"""
+"""Who pays, who benefits: the allocation of each benefit's present value to initiatives
+and their payers (pure), and the selector that reads it in five queries."""
 
 from __future__ import annotations
 
@@ -14,77 +7,32 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet, Sum
-from django.utils import timezone
+from django.db.models import Sum
 from django.utils.translation import gettext
 
+from nytte.core.actors import Actor
 from nytte.core.models import Organisation, Programme
 from nytte.economics import (
     DEFAULT_PARAMETER_SET,
     ParameterSet,
-    discount_factor,
     get_parameter_set,
 )
-from nytte.portfolio.choices import GoalLevel
-from nytte.portfolio.models import CostLine, Goal, Initiative
+from nytte.portfolio.models import CostLine, Initiative
 
-from . import selectors
-from .choices import BeneficiaryGroup, BenefitStatus
-from .models import Benefit
-
-# Row key of the benefit value that no cost in the portfolio stands behind.
-UNTIED = "untied"
-# Column key of benefits whose place of arising is not recorded.
-NO_PLACE = "unknown"
-# Allowed slack when deciding that shares add up to 100 % (they are stored with 2 decimals).
-EPSILON = 1e-9
-
-
-# ---------------------------------------------------------------------------------------------
-# Keys for organisations and groups, shared by matrix rows, columns and filters
-
-
-def organisation_key(pk: int) -> str:
-    return f"org-{pk}"
-
-
-def group_key(group: str) -> str:
-    return f"group-{group}"
-
-
-def place_key(benefit: Benefit) -> str:
-    """Where a benefit arises, as a column key: an organisation, a group, or not recorded."""
-    if benefit.arises_in_organisation_id:
-        return organisation_key(benefit.arises_in_organisation_id)
-    if benefit.arises_in_group:
-        return group_key(benefit.arises_in_group)
-    return NO_PLACE
-
-
-# ---------------------------------------------------------------------------------------------
-# Present values (pure)
-
-
-def base_year(programme: Programme, today: dt.date | None = None) -> int:
-    """The year values are discounted to: the programme's first year, else the current one."""
-    return programme.start_year or (today or timezone.localdate()).year
-
-
-def year_factor(year: int, base: int, params: ParameterSet) -> float:
-    """The discount factor of a year. Years before the base year count at factor 1: they are
-    taken as they stand, neither discounted nor compounded forward."""
-    return 1.0 if year <= base else discount_factor(year - base, params)
-
-
-def present_value(
-    amounts: Iterable[tuple[int, float]], *, base: int, params: ParameterSet
-) -> float:
-    """Σ amount × discount factor over (year, amount) pairs."""
-    return sum(amount * year_factor(year, base, params) for year, amount in amounts)
-
+from ..choices import BeneficiaryGroup
+from ..models import Benefit
+from .common import (
+    EPSILON,
+    UNTIED,
+    base_year,
+    group_key,
+    organisation_key,
+    place_key,
+    present_value,
+    year_factor,
+)
 
 # ---------------------------------------------------------------------------------------------
 # Who pays, who benefits: the allocation (pure)
@@ -232,13 +180,14 @@ class FlowRows:
     organisations: list[Organisation]  # payers and places of arising, by name
 
 
-def flow_rows(*, programme: Programme, today: dt.date | None = None) -> FlowRows:
+def flow_rows(*, programme: Programme, user: Actor, today: dt.date | None = None) -> FlowRows:
     """Costs and benefits in present value NOK (five queries)."""
     params = get_parameter_set(DEFAULT_PARAMETER_SET)
     base = base_year(programme, today)
     payer_costs, payers, payers_of = _payer_costs(programme, base=base, params=params)
     benefits = list(
-        Benefit.objects.filter(programme=programme)
+        Benefit.objects.for_user(user)
+        .in_programme(programme)
         .select_related("programme", "arises_in_organisation")
         .prefetch_related("amounts", "contributions")
         .order_by("code")
@@ -319,13 +268,14 @@ def build_flows(
 def flows(
     *,
     programme: Programme,
+    user: Actor,
     initiative: int | None = None,
     organisation: int | None = None,
     today: dt.date | None = None,
 ) -> Flows:
     """Who pays and who benefits, in present value NOK (five queries)."""
     return build_flows(
-        flow_rows(programme=programme, today=today),
+        flow_rows(programme=programme, user=user, today=today),
         initiative=initiative,
         organisation=organisation,
     )
@@ -400,221 +350,3 @@ def _rows(
     for index, column in enumerate(columns):
         column.total = sum(row.cells[index] for row in rows)
     return rows
-
-
-# ---------------------------------------------------------------------------------------------
-# The benefits map
-
-
-@dataclass
-class ImpactBranch:
-    goal: Goal | None  # None: benefits that serve no impact goal
-    benefits: list[Benefit]
-
-
-@dataclass
-class SocietalBranch:
-    goal: Goal | None  # None: impact goals without a societal goal above them
-    impacts: list[ImpactBranch]
-
-
-@dataclass
-class BenefitsMap:
-    branches: list[SocietalBranch]
-    unlinked: list[Benefit]  # benefits without an impact goal
-    idle: list[Initiative]  # initiatives that contribute to no benefit shown
-    organisations: list[Organisation]  # choices for the filter
-    benefit_count: int
-    initiative_count: int
-
-    @property
-    def impact_branches(self) -> list[ImpactBranch]:
-        return [impact for branch in self.branches for impact in branch.impacts]
-
-
-def benefit_matches(benefit: Benefit, organisation: int) -> bool:
-    """A benefit arising in or owned by the organisation, or one that an initiative it owns
-    contributes to (contributions with their initiatives prefetched)."""
-    return (
-        benefit.arises_in_organisation_id == organisation
-        or benefit.owner_organisation_id == organisation
-        or any(
-            c.initiative.owner_organisation_id == organisation for c in benefit.contributions.all()
-        )
-    )
-
-
-@dataclass
-class MapRows:
-    """What the map is drawn from, read once per page."""
-
-    goals: list[Goal]
-    benefits: list[Benefit]  # contributions prefetched, their initiatives with owners
-    initiatives: list[Initiative]
-    organisations: list[Organisation]  # owners of initiatives and benefits, places, by name
-
-
-def map_rows(*, programme: Programme) -> MapRows:
-    """Goals, benefits with contributions, and initiatives with owners (four queries)."""
-    goals = list(Goal.objects.filter(programme=programme).order_by("code"))
-    benefits = list(selectors.benefit_list(programme=programme).order_by("code"))
-    initiatives = list(
-        Initiative.objects.filter(programme=programme)
-        .select_related("programme", "owner_organisation")
-        .order_by("code")
-    )
-    organisations: dict[int, Organisation] = {}
-    by_id = {initiative.pk: initiative for initiative in initiatives}
-    for initiative in initiatives:
-        organisations[initiative.owner_organisation_id] = initiative.owner_organisation
-    for benefit in benefits:
-        for org in (benefit.arises_in_organisation, benefit.owner_organisation):
-            if org is not None:
-                organisations.setdefault(org.pk, org)
-        # The contributions' initiatives come with their owners from the list above.
-        for contribution in benefit.contributions.all():
-            contribution.initiative = by_id.get(contribution.initiative_id, contribution.initiative)
-    return MapRows(
-        goals=goals,
-        benefits=benefits,
-        initiatives=initiatives,
-        organisations=sorted(organisations.values(), key=lambda o: o.name.lower()),
-    )
-
-
-def build_map(data: MapRows, *, organisation: int | None = None) -> BenefitsMap:
-    """Initiatives → benefits → impact goals → societal goals.
-
-    With ``organisation``, the part of the map that touches it: the benefits it owns or where
-    they arise, those its initiatives contribute to, and every initiative on those paths or
-    owned by it. Goals without any of those benefits are then left out.
-    """
-    benefits, initiatives = data.benefits, data.initiatives
-    if organisation is not None:
-        benefits = [b for b in benefits if benefit_matches(b, organisation)]
-    contributing = {c.initiative_id for b in benefits for c in b.contributions.all()}
-    if organisation is not None:
-        initiatives = [
-            i
-            for i in initiatives
-            if i.pk in contributing or i.owner_organisation_id == organisation
-        ]
-    idle = [i for i in initiatives if i.pk not in contributing]
-
-    by_goal: dict[int | None, list[Benefit]] = defaultdict(list)
-    goal_ids = {g.pk for g in data.goals if g.level == GoalLevel.IMPACT}
-    for benefit in benefits:
-        goal = benefit.impact_goal_id if benefit.impact_goal_id in goal_ids else None
-        by_goal[goal].append(benefit)
-    return BenefitsMap(
-        branches=_branches(data.goals, by_goal, keep_empty=organisation is None),
-        unlinked=by_goal[None],
-        idle=idle,
-        organisations=data.organisations,
-        benefit_count=len(benefits),
-        initiative_count=len(initiatives),
-    )
-
-
-def benefits_map(*, programme: Programme, organisation: int | None = None) -> BenefitsMap:
-    """The map of a programme, or of the part that touches one organisation (four queries)."""
-    return build_map(map_rows(programme=programme), organisation=organisation)
-
-
-def _branches(
-    goals: Sequence[Goal], by_goal: Mapping[int | None, list[Benefit]], *, keep_empty: bool
-) -> list[SocietalBranch]:
-    """The goal tree with each impact goal's benefits; an impact goal whose parent is missing
-    hangs under a branch without a societal goal."""
-    societal = [g for g in goals if g.level == GoalLevel.SOCIETAL]
-    societal_ids = {g.pk for g in societal}
-    impacts: dict[int | None, list[ImpactBranch]] = defaultdict(list)
-    for goal in goals:
-        if goal.level != GoalLevel.IMPACT:
-            continue
-        branch = ImpactBranch(goal=goal, benefits=by_goal.get(goal.pk, []))
-        if branch.benefits or keep_empty:
-            impacts[goal.parent_id if goal.parent_id in societal_ids else None].append(branch)
-    branches = [
-        SocietalBranch(goal=g, impacts=impacts[g.pk])
-        for g in societal
-        if impacts[g.pk] or keep_empty
-    ]
-    if impacts[None]:
-        branches.append(SocietalBranch(goal=None, impacts=impacts[None]))
-    return branches
-
-
-# ---------------------------------------------------------------------------------------------
-# The follow-up dashboard
-
-
-@dataclass
-class FollowUp:
-    tolerance: Decimal
-    behind: list[Benefit]  # each with .behind_indicators and .worst_gap
-    overdue: list[Benefit]  # each with .overdue_indicators and .first_due
-    unconfirmed: list[Benefit]
-    no_baseline: list[Benefit]  # each with .missing_baseline (indicators), empty = no indicator
-    no_owner: list[Benefit]
-    count: int  # benefits followed up (all but the lost ones)
-
-    @property
-    def counts(self) -> dict[str, int]:
-        return {
-            "behind": len(self.behind),
-            "overdue": len(self.overdue),
-            "unconfirmed": len(self.unconfirmed),
-            "no_baseline": len(self.no_baseline),
-            "no_owner": len(self.no_owner),
-        }
-
-
-def followed_benefits(*, programme: Programme) -> QuerySet[Benefit]:
-    """Benefits with owners and indicators, targets and measurements (four queries); lost
-    benefits are no longer followed up."""
-    return selectors.with_indicators(
-        Benefit.objects.filter(programme=programme)
-        .exclude(status=BenefitStatus.LOST)
-        .select_related("programme", "owner", "owner_organisation")
-        .order_by("code")
-    )
-
-
-def follow_up_lists(benefits: Iterable[Benefit], *, tolerance: Decimal) -> FollowUp:
-    """Sort benefits that went through ``selectors.attach_progress`` into what needs doing."""
-    result = FollowUp(tolerance, [], [], [], [], [], 0)
-    for benefit in benefits:
-        result.count += 1
-        indicators = list(benefit.indicators.all())
-        if benefit.behind:
-            benefit.behind_indicators = [i for i in indicators if i.progress.behind]
-            for indicator in benefit.behind_indicators:
-                indicator.planned_percent = indicator.progress.planned_share * 100
-            benefit.worst_gap = max(i.progress.gap for i in benefit.behind_indicators)
-            result.behind.append(benefit)
-        if benefit.overdue:
-            benefit.overdue_indicators = [i for i in indicators if i.progress.overdue]
-            benefit.first_due = min(i.progress.next_due for i in benefit.overdue_indicators)
-            result.overdue.append(benefit)
-        if not benefit.confirmed:
-            result.unconfirmed.append(benefit)
-        if not benefit.has_baseline:
-            benefit.missing_baseline = [i for i in indicators if not i.has_baseline]
-            result.no_baseline.append(benefit)
-        if benefit.owner_id is None:
-            result.no_owner.append(benefit)
-    result.behind.sort(key=lambda b: -b.worst_gap)
-    result.overdue.sort(key=lambda b: b.first_due)
-    return result
-
-
-def follow_up(
-    *, programme: Programme, tolerance: Decimal | None = None, today: dt.date | None = None
-) -> FollowUp:
-    """The dashboard's lists, with the programme's tolerance unless another is given."""
-    limit = programme.behind_plan_tolerance if tolerance is None else tolerance
-    benefits = selectors.attach_progress(
-        followed_benefits(programme=programme), today=today, tolerance=float(limit)
-    )
-    return follow_up_lists(benefits, tolerance=Decimal(limit))

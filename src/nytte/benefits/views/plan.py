@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -30,24 +29,19 @@ from nytte.core.models import Programme
 from nytte.core.permissions import Action, can, check
 from nytte.portfolio.models import Initiative
 
-from . import plan_docx, plan_xlsx, services
-from .models import RealisationPlan
-from .plan import build_plan, display
+from .. import services
+from ..forms import PlanSaveForm
+from ..models import RealisationPlan
+from ..plan import build_plan, display
+from ..plan.docx import CONTENT_TYPE as DOCX
+from ..plan.docx import render_docx
+from ..plan.text import plan_title
+from ..plan.xlsx import render_xlsx
 
 FILE_FORMATS = {
-    "docx": (plan_docx.render_docx, plan_docx.CONTENT_TYPE),
-    "xlsx": (plan_xlsx.render_xlsx, XLSX),
+    "docx": (render_docx, DOCX),
+    "xlsx": (render_xlsx, XLSX),
 }
-
-
-class PlanSaveForm(forms.Form):
-    note = forms.CharField(
-        label=_("What changed"),
-        max_length=500,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Shown in the list of versions, e.g. “Updated at the end of the Plan phase”."),
-    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -85,8 +79,10 @@ def _version(
         return None
     try:
         number = int(raw)
-        return RealisationPlan.objects.select_related("created_by").get(
-            programme=programme, initiative=initiative, version=number
+        return (
+            RealisationPlan.objects.for_user(request.user)
+            .select_related("created_by")
+            .get(programme=programme, initiative=initiative, version=number)
         )
     except (ValueError, RealisationPlan.DoesNotExist) as exc:
         raise Http404 from exc
@@ -104,12 +100,15 @@ def _version_meta(saved: RealisationPlan | None) -> dict[str, Any] | None:
 
 
 def _content(
-    programme: Programme, initiative: Initiative | None, saved: RealisationPlan | None
+    request: HttpRequest,
+    programme: Programme,
+    initiative: Initiative | None,
+    saved: RealisationPlan | None,
 ) -> dict[str, Any]:
     """The plan to render: a saved version's frozen content, or the plan built now."""
     if saved is not None:
         return saved.content
-    return build_plan(programme=programme, initiative=initiative)
+    return build_plan(programme=programme, initiative=initiative, user=request.user)
 
 
 def _page_url(programme: Programme, initiative: Initiative | None) -> str:
@@ -182,13 +181,14 @@ def _plan_page(
                 return redirect(_page_url(programme, initiative))
     saved = _version(request, programme, initiative) if request.method == "GET" else None
     versions = list(
-        RealisationPlan.objects.filter(programme=programme, initiative=initiative)
+        RealisationPlan.objects.for_user(request.user)
+        .filter(programme=programme, initiative=initiative)
         .select_related("created_by")
         .defer("content")
         .order_by("-version")
     )
     number = saved.version if saved else None
-    plan = display(_content(programme, initiative, saved))
+    plan = display(_content(request, programme, initiative, saved))
     return render(
         request,
         "benefits/plan.html",
@@ -196,7 +196,7 @@ def _plan_page(
             "programme": programme,
             "initiative": initiative,
             "plan": plan,
-            "title": plan_docx.plan_title(plan),
+            "title": plan_title(plan),
             "version": _version_meta(saved),
             "versions": versions,
             "may_save": may_save,
@@ -239,7 +239,7 @@ def _plan_file(
         raise Http404
     render_file, content_type = FILE_FORMATS[fmt]
     saved = _version(request, programme, initiative)
-    plan = _content(programme, initiative, saved)
+    plan = _content(request, programme, initiative, saved)
     data = render_file(plan, version=_version_meta(saved))
     scope = initiative.code if initiative else programme.slug
     when = f"v{saved.version}" if saved else str(plan["built_on"])

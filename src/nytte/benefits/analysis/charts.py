@@ -16,7 +16,9 @@ from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from .analysis import UNTIED, BenefitsMap, Flows
+from .common import UNTIED
+from .flows import Flows
+from .map import BenefitsMap
 
 # ---------------------------------------------------------------------------------------------
 # Shared helpers

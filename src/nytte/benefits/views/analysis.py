@@ -25,7 +25,9 @@ from nytte.core.models import Programme
 from nytte.core.permissions import Action, can, check
 from nytte.core.services import programme_update
 
-from . import analysis, analysis_charts
+from .. import analysis
+from ..analysis import charts as analysis_charts
+from ..forms import FlowFilterForm, MapFilterForm, SaveToleranceForm, TryToleranceForm
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
@@ -49,43 +51,6 @@ def _choice(form: forms.Form, name: str) -> int | None:
     return int(value) if value else None
 
 
-class _FilterForm(forms.Form):
-    """A GET filter whose options come from data the page has already read, so validating a
-    choice costs no query."""
-
-    def __init__(self, data: Any, choices: dict[str, list[tuple[str, str]]]) -> None:
-        super().__init__(data, auto_id="filter_%s")
-        for name, options in choices.items():
-            self.fields[name].choices = [("", self.fields[name].empty_label), *options]
-
-
-class MapFilterForm(_FilterForm):
-    organisation = forms.ChoiceField(
-        label=_("Organisation"),
-        required=False,
-        help_text=_(
-            "Its initiatives, and the benefits that arise in it, that it owns or that its "
-            "initiatives contribute to."
-        ),
-    )
-    organisation.empty_label = _("All organisations")
-
-
-class FlowFilterForm(_FilterForm):
-    initiative = forms.ChoiceField(
-        label=_("Initiative"),
-        required=False,
-        help_text=_("Only this initiative's attributed shares of the benefits."),
-    )
-    initiative.empty_label = _("All initiatives")
-    organisation = forms.ChoiceField(
-        label=_("Organisation"),
-        required=False,
-        help_text=_("Only what it pays for and what arises in it."),
-    )
-    organisation.empty_label = _("All organisations")
-
-
 def _bound(request: HttpRequest, names: tuple[str, ...]) -> dict[str, str] | None:
     """The GET data when any of the filter's fields was sent (so an empty page shows no
     errors)."""
@@ -101,7 +66,7 @@ def _bound(request: HttpRequest, names: tuple[str, ...]) -> dict[str, str] | Non
 def benefits_map(request: HttpRequest, slug: str) -> HttpResponse:
     """Initiatives → benefits → impact goals → societal goals, as a diagram and as lists."""
     programme = programme_or_404(request, slug)
-    rows = analysis.map_rows(programme=programme)
+    rows = analysis.map_rows(programme=programme, user=request.user)
     form = MapFilterForm(
         _bound(request, ("organisation",)),
         {"organisation": [(str(o.pk), o.name) for o in rows.organisations]},
@@ -133,7 +98,7 @@ def benefits_map(request: HttpRequest, slug: str) -> HttpResponse:
 def flows(request: HttpRequest, slug: str) -> HttpResponse:
     """Present value of benefits from the organisations that pay to where benefits arise."""
     programme = programme_or_404(request, slug)
-    rows = analysis.flow_rows(programme=programme)
+    rows = analysis.flow_rows(programme=programme, user=request.user)
     form = FlowFilterForm(
         _bound(request, ("initiative", "organisation")),
         {
@@ -161,39 +126,6 @@ def flows(request: HttpRequest, slug: str) -> HttpResponse:
 
 # ---------------------------------------------------------------------------------------------
 # Follow-up dashboard
-
-TOLERANCE_FIELD = forms.DecimalField(
-    label=_("Tolerance (percentage points)"),
-    min_value=0,
-    max_value=100,
-    max_digits=5,
-    decimal_places=2,
-)
-
-
-class TryToleranceForm(forms.Form):
-    """Another threshold for this look only (``?tolerance=``); nothing is saved."""
-
-    tolerance = TOLERANCE_FIELD
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, auto_id="try_%s", **kwargs)
-        self.fields["tolerance"].help_text = _(
-            "Try another threshold without saving it. Leave empty for the programme's own."
-        )
-        self.fields["tolerance"].required = False
-
-
-class SaveToleranceForm(forms.Form):
-    """The programme's tolerance, for programme admins."""
-
-    tolerance = TOLERANCE_FIELD
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, auto_id="save_%s", **kwargs)
-        self.fields["tolerance"].help_text = _(
-            "A benefit is behind plan when its realisation trails the plan by more than this."
-        )
 
 
 @login_required
@@ -230,7 +162,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     tolerance: Decimal | None = None
     if try_form.is_bound and try_form.is_valid():
         tolerance = try_form.cleaned_data["tolerance"]
-    report = analysis.follow_up(programme=programme, tolerance=tolerance)
+    report = analysis.follow_up(programme=programme, user=request.user, tolerance=tolerance)
     return render(
         request,
         "benefits/dashboard.html",

@@ -3,8 +3,6 @@ upload measurements in bulk (how agencies feed real data)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -17,19 +15,10 @@ from nytte.core.excel.views import ImportForm, run_import, xlsx_response
 from nytte.core.lookups import programme_or_404
 from nytte.core.permissions import Action, can
 
-from . import excel
-from .excel.bulk import may_record_some
-from .models import Benefit
-
-
-class MeasurementsForm(ImportForm):
-    """The import form, for a sheet of measurements rather than an edited export."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = _(
-            "A sheet with the columns of the template. At most 10 MB."
-        )
+from .. import excel
+from ..excel.bulk import may_record_some
+from ..forms import MeasurementsForm
+from ..models import Benefit
 
 
 def _crumbs(request: HttpRequest, slug: str, label: str) -> list[dict[str, str]]:
@@ -43,7 +32,9 @@ def _crumbs(request: HttpRequest, slug: str, label: str) -> list[dict[str, str]]
 @require_GET
 def export(request: HttpRequest, slug: str) -> HttpResponse:
     programme = programme_or_404(request, slug, Action.VIEW)
-    return xlsx_response(excel.export_benefits(programme), excel.export_filename(programme))
+    return xlsx_response(
+        excel.export_benefits(programme, user=request.user), excel.export_filename(programme)
+    )
 
 
 @login_required
@@ -72,7 +63,11 @@ def import_measurements(request: HttpRequest, slug: str) -> HttpResponse:
     if not may_record_some(request.user, programme):
         raise PermissionDenied
     if request.method == "GET" and "template" in request.GET:
-        benefits = list(Benefit.objects.filter(programme=programme).select_related("programme"))
+        benefits = list(
+            Benefit.objects.for_user(request.user)
+            .in_programme(programme)
+            .select_related("programme")
+        )
         if not can(request.user, Action.EDIT, programme):  # an owner: their benefits only
             benefits = [b for b in benefits if can(request.user, Action.EDIT, b)]
         return xlsx_response(

@@ -1,10 +1,8 @@
-"""The benefits register: why the programme exists, where each benefit lands and who takes
-it out. A benefit is one object however many initiatives contribute to it, so totals count it
-once and initiatives get their attributed share."""
+"""A benefit, the initiatives' shares of it and its yearly amounts."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,10 +13,11 @@ from django.utils.translation import gettext_lazy as _
 
 from nytte.core.choices import Role
 from nytte.core.models import Organisation, OrganisationMembership, Programme
+from nytte.core.querysets import scoped_manager
 from nytte.portfolio.choices import GoalLevel
 from nytte.portfolio.models import CODE_VALIDATOR, YEAR_VALIDATORS, Goal, Initiative, Risk
 
-from .choices import BeneficiaryGroup, BenefitKind, BenefitStatus, Direction, Frequency
+from ..choices import BeneficiaryGroup, BenefitKind, BenefitStatus
 
 PERCENT_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
 
@@ -129,6 +128,9 @@ class Benefit(models.Model):
     total_high = models.BigIntegerField(_("total, high (NOK)"), default=0, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    # The queryset gate: Benefit.objects.for_user(actor, action); owners edit what they own.
+    objects = scoped_manager("programme", owner_path="owner")
+
     class Meta:
         ordering = ["programme", "code"]
         verbose_name = _("benefit")
@@ -219,6 +221,8 @@ class Contribution(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
 
+    objects = scoped_manager("benefit__programme", owner_path="benefit__owner")
+
     class Meta:
         ordering = ["benefit", "initiative__code"]
         verbose_name = _("contribution to benefit")
@@ -264,6 +268,8 @@ class BenefitAmount(models.Model):
     likely = models.BigIntegerField(_("most likely (NOK)"), validators=[MinValueValidator(0)])
     high = models.BigIntegerField(_("high (NOK)"), validators=[MinValueValidator(0)])
 
+    objects = scoped_manager("benefit__programme", owner_path="benefit__owner")
+
     class Meta:
         ordering = ["benefit", "year"]
         verbose_name = _("yearly benefit")
@@ -297,205 +303,3 @@ class BenefitAmount(models.Model):
             raise ValidationError(
                 _("Only priced benefits have amounts in NOK."), code="amount_not_priced"
             )
-
-
-class Indicator(models.Model):
-    """How a benefit is measured (indikator), from a baseline (nullpunktsmåling) towards
-    target values."""
-
-    benefit = models.ForeignKey(
-        Benefit, verbose_name=_("benefit"), on_delete=models.CASCADE, related_name="indicators"
-    )
-    name = models.CharField(_("indicator"), max_length=200)
-    unit = models.CharField(_("unit"), max_length=60)
-    method = models.TextField(_("measuring method"), blank=True)
-    data_source = models.CharField(_("data source"), max_length=300, blank=True)
-    measuring_cost = models.BigIntegerField(
-        _("measuring cost per year (NOK)"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0)],
-    )
-    direction = models.CharField(
-        _("direction"), max_length=10, choices=Direction.choices, default=Direction.INCREASE
-    )
-    frequency = models.CharField(
-        _("measured"), max_length=12, choices=Frequency.choices, default=Frequency.QUARTERLY
-    )
-    baseline_value = models.DecimalField(
-        _("baseline value"), max_digits=20, decimal_places=4, null=True, blank=True
-    )
-    baseline_date = models.DateField(_("baseline date"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["benefit", "name"]
-        verbose_name = _("indicator")
-        verbose_name_plural = _("indicators")
-        constraints = [
-            models.UniqueConstraint(fields=["benefit", "name"], name="unique_indicator_name")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.unit})"
-
-    def get_permission_programme(self) -> Programme:
-        return self.benefit.programme
-
-    def is_owned_by(self, user: Any) -> bool:
-        return self.benefit.is_owned_by(user)
-
-    @property
-    def has_baseline(self) -> bool:
-        return self.baseline_value is not None and self.baseline_date is not None
-
-    def clean(self) -> None:
-        if (self.baseline_value is None) != (self.baseline_date is None):
-            field = "baseline_date" if self.baseline_date is None else "baseline_value"
-            raise ValidationError({field: _("A baseline needs both a value and a date.")})
-
-
-class _IndicatorLine:
-    """What a target and a measurement share: rights and history through the benefit."""
-
-    indicator: Indicator
-
-    #: Labels for what ``history_context`` adds to the change log.
-    history_context_labels: ClassVar[dict[str, Any]] = {"benefit": _("benefit")}
-
-    def history_context(self) -> dict[str, str]:
-        """Names the benefit in the log entry of a deletion, so the benefit's history still
-        finds a target or measurement deleted on its own."""
-        return {"benefit": str(self.indicator.benefit)}
-
-    def get_permission_programme(self) -> Programme:
-        return self.indicator.benefit.programme
-
-    def is_owned_by(self, user: Any) -> bool:
-        return self.indicator.benefit.is_owned_by(user)
-
-
-class Target(_IndicatorLine, models.Model):
-    """A value the indicator should reach by a date."""
-
-    indicator = models.ForeignKey(
-        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="targets"
-    )
-    date = models.DateField(_("date"))
-    value = models.DecimalField(_("target value"), max_digits=20, decimal_places=4)
-
-    class Meta:
-        ordering = ["indicator", "date"]
-        verbose_name = _("target")
-        verbose_name_plural = _("targets")
-        constraints = [
-            models.UniqueConstraint(fields=["indicator", "date"], name="unique_target_date")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.indicator.name} {self.date}: {self.value}"
-
-    def clean(self) -> None:
-        indicator = self.indicator if self.indicator_id else None
-        if (
-            indicator
-            and indicator.baseline_date
-            and self.date
-            and self.date <= indicator.baseline_date
-        ):
-            raise ValidationError({"date": _("A target comes after the baseline date.")})
-
-
-class Measurement(_IndicatorLine, models.Model):
-    """A measured value of an indicator; realisation is computed from these, never typed."""
-
-    indicator = models.ForeignKey(
-        Indicator,
-        verbose_name=_("indicator"),
-        on_delete=models.CASCADE,
-        related_name="measurements",
-    )
-    date = models.DateField(_("date"))
-    value = models.DecimalField(_("value"), max_digits=20, decimal_places=4)
-    source = models.CharField(_("source"), max_length=300, blank=True)
-    comment = models.TextField(_("comment"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["indicator", "date"]
-        verbose_name = _("measurement")
-        verbose_name_plural = _("measurements")
-        constraints = [
-            models.UniqueConstraint(fields=["indicator", "date"], name="unique_measurement_date")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.indicator.name} {self.date}: {self.value}"
-
-
-class RealisationPlan(models.Model):
-    """A kept version of a benefits realisation plan (gevinstrealiseringsplan) for one
-    initiative or, with no initiative, the whole programme. ``content`` is the plan as it was
-    built when the version was saved, so every version renders as it was."""
-
-    programme = models.ForeignKey(
-        Programme,
-        verbose_name=_("programme"),
-        on_delete=models.CASCADE,
-        related_name="realisation_plans",
-    )
-    initiative = models.ForeignKey(
-        Initiative,
-        verbose_name=_("initiative"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="realisation_plans",
-    )
-    version = models.PositiveIntegerField(_("version"))
-    note = models.CharField(_("what changed"), max_length=500, blank=True)
-    content = models.JSONField(_("content"), editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("saved by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    created_at = models.DateTimeField(_("saved"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["programme", "initiative", "-version"]
-        verbose_name = _("benefits realisation plan")
-        verbose_name_plural = _("benefits realisation plans")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["programme", "initiative", "version"], name="unique_plan_version"
-            ),
-            # The programme-wide plan has no initiative, and NULLs never clash in the above.
-            models.UniqueConstraint(
-                fields=["programme", "version"],
-                condition=models.Q(initiative__isnull=True),
-                name="unique_programme_plan_version",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        scope = self.initiative.code if self.initiative_id else self.programme.name
-        return f"{scope} v{self.version}"
-
-    def get_permission_programme(self) -> Programme:
-        return self.programme
-
-    def is_owned_by(self, user: Any) -> bool:
-        return self.initiative.is_owned_by(user) if self.initiative_id else False
