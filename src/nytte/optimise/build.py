@@ -52,6 +52,21 @@ class Prepared:
     values: list[dict[int, float]]  # objective value per start year
     unbudgeted: list[str]  # organisations with costs but no budget (not constrained)
     requires: dict[int, list[tuple[int, int]]]  # dependant -> [(required, min distance)]
+    #: per candidate: non-zero budgeted costs as (org, years after start, amount)
+    entries: list[list[tuple[int, int, float]]] = field(default_factory=list)
+
+    def flat_entries(self, i: int, start: int) -> list[tuple[int, float]]:
+        """(org * n_years + year index, amount) within the plan years, cached; plain
+        Python, which beats NumPy on the handful of entries one candidate has."""
+        cache = self.__dict__.setdefault("_flat", {})
+        hit = cache.get((i, start))
+        if hit is None:
+            n = self.problem.n_years
+            off = start - self.problem.first_year
+            hit = cache[(i, start)] = [
+                (o * n + k + off, a) for o, k, a in self.entries[i] if 0 <= k + off < n
+            ]
+        return hit
 
     def in_horizon(self, i: int, start: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(org rows, year columns, amounts) of candidate *i*'s budgeted costs if it starts
@@ -93,7 +108,7 @@ def prepare(problem: Problem) -> Prepared:
     budget = np.array([problem.budgets[o] for o in orgs], dtype=np.float64).reshape(len(orgs), n)
     index = {c.id: k for k, c in enumerate(problem.candidates)}
     forced_out = set(problem.forced_out)
-    windows, cost_orgs, cost_mats, stop_mats, values = [], [], [], [], []
+    windows, cost_orgs, cost_mats, stop_mats, values, entries = [], [], [], [], [], []
     unbudgeted: set[str] = set()
     for c in problem.candidates:
         window = [] if c.id in forced_out else problem.window(c)
@@ -114,6 +129,9 @@ def prepare(problem: Problem) -> Prepared:
             np.array([per_org[k] for k in keys]).reshape(len(keys), length)
             if keys
             else np.zeros((0, length))
+        )
+        entries.append(
+            [(k, y, float(a)) for k in keys for y, a in enumerate(per_org[k].tolist()) if a]
         )
         stop_mats.append(_stop_matrix(c, org_index, n) if c.stoppable else None)
         values.append({s: problem.value(c, s) for s in window})
@@ -136,6 +154,7 @@ def prepare(problem: Problem) -> Prepared:
         values=values,
         unbudgeted=sorted(unbudgeted),
         requires=dict(requires),
+        entries=entries,
     )
 
 
@@ -290,20 +309,26 @@ def build(
         [[model.budget_rows[(o, t)] for t in range(n)] for o in range(len(prep.orgs))],
         dtype=np.int64,
     ).reshape(len(prep.orgs), n)
+    flat_row = budget_row.ravel().tolist()
+    b_rows: list[int] = []
+    b_cols: list[int] = []
+    b_vals: list[float] = []
     for i, cols in enumerate(model.x_cols):
         stop = prep.stop_mats[i]
         for s, col in cols.items():
-            orgs, ts, amounts = prep.in_horizon(i, s)
-            if len(orgs):
-                model.trip_row.append(budget_row[orgs, ts])
-                model.trip_col.append(np.full(len(orgs), col, dtype=np.int64))
-                model.trip_val.append(amounts / MONEY)
+            for j, a in prep.flat_entries(i, s):
+                b_rows.append(flat_row[j])
+                b_cols.append(col)
+                b_vals.append(a / MONEY)
             if stop is not None:
                 so, st = np.nonzero(stop)
                 if len(so):
                     model.trip_row.append(budget_row[so, st])
                     model.trip_col.append(np.full(len(so), col, dtype=np.int64))
                     model.trip_val.append(-stop[so, st] / MONEY)
+    model.trip_row.append(np.array(b_rows, dtype=np.int64))
+    model.trip_col.append(np.array(b_cols, dtype=np.int64))
+    model.trip_val.append(np.array(b_vals, dtype=np.float64))
     if elastic:
         for (o, t), r in model.budget_rows.items():
             scale = max(prep.budget[o, t] / MONEY, 1.0)

@@ -35,7 +35,7 @@ class GreedyPlan:
 class _Placer:
     def __init__(self, prep: Prepared) -> None:
         self.prep = prep
-        self.left = prep.budget.copy()
+        self.left = prep.budget.ravel().tolist()  # flat: org * n_years + year
         self.starts: dict[int, int] = {}
         self.taken_groups: set[int] = set()
         self.feasible = True
@@ -51,12 +51,13 @@ class _Placer:
         return True
 
     def fits(self, i: int, s: int) -> bool:
-        orgs, ts, amounts = _costs(self.prep, i, s)
-        return bool(np.all(self.left[orgs, ts] >= amounts * (1 - 1e-9) - 1e-6))
+        left = self.left
+        return all(left[j] >= a * (1 - 1e-9) - 1e-6 for j, a in self.prep.flat_entries(i, s))
 
     def place(self, i: int, s: int) -> None:
-        orgs, ts, amounts = _costs(self.prep, i, s)
-        np.subtract.at(self.left, (orgs, ts), amounts)
+        left = self.left
+        for j, a in self.prep.flat_entries(i, s):
+            left[j] -= a
         self.starts[i] = s
         self.taken_groups.update(self.groups.get(i, ()))
 
@@ -74,15 +75,6 @@ class _Placer:
                 self.place(i, allowed[0])
             return True
         return False
-
-
-def _costs(prep: Prepared, i: int, s: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    cache = prep.__dict__.setdefault("_cost_cache", {})
-    key = (i, s)
-    hit = cache.get(key)
-    if hit is None:
-        hit = cache[key] = prep.in_horizon(i, s)
-    return hit
 
 
 def _must_order(prep: Prepared) -> list[int]:
@@ -167,7 +159,7 @@ def benefit_cost(prep: Prepared) -> GreedyPlan:
 
 
 def scarcity(prep: Prepared) -> GreedyPlan:
-    weight = 1.0 / np.maximum(prep.budget, 1.0)
+    weight = (1.0 / np.maximum(prep.budget, 1.0)).ravel().tolist()
     prefs = _by_value(prep)
     keys = []
     for i, w in enumerate(prep.windows):
@@ -175,8 +167,7 @@ def scarcity(prep: Prepared) -> GreedyPlan:
             keys.append(0.0)
             continue
         s = prefs[i][0]
-        orgs, ts, amounts = _costs(prep, i, s)
-        used = float((weight[orgs, ts] * amounts).sum())
+        used = sum(weight[j] * a for j, a in prep.flat_entries(i, s))
         value = prep.values[i][s]
         keys.append(value / used if used > 0 else (np.inf if value > 0 else 0.0))
     return run_greedy(prep, "budget-share ranking", _ranked(keys), prefs)
@@ -186,6 +177,7 @@ def lp_guided(prep: Prepared, x_lp: list[dict[int, float]], duals: np.ndarray) -
     """``x_lp[i][s]``: the LP relaxation's value of x[i,s]; ``duals``: value per NOK of
     each organisation's budget per year (n_org x n_years)."""
     keys, prefs = [], []
+    flat_duals = duals.ravel().tolist()
     for i, w in enumerate(prep.windows):
         if not w:
             keys.append((0.0, 0.0))
@@ -194,8 +186,7 @@ def lp_guided(prep: Prepared, x_lp: list[dict[int, float]], duals: np.ndarray) -
         pref = sorted(w, key=lambda s, i=i: (-round(x_lp[i].get(s, 0.0), 6), -prep.values[i][s]))
         prefs.append(pref)
         s = pref[0]
-        orgs, ts, amounts = _costs(prep, i, s)
-        priced = float((duals[orgs, ts] * amounts).sum())
+        priced = sum(flat_duals[j] * a for j, a in prep.flat_entries(i, s))
         value = prep.values[i][s]
         ratio = value / priced if priced > 1e-12 else (1e300 if value > 0 else 0.0)
         keys.append((round(sum(x_lp[i].values()), 6), ratio))
