@@ -224,7 +224,16 @@ class Model:
         self.trip_val.append(np.asarray(vals, dtype=np.float64))
 
     def csc(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Column-wise matrix (start, index, value), duplicates summed."""
+        """Column-wise matrix (start, index, value), duplicates summed; cached."""
+        key = (self.n_col, self.n_row, len(self.trip_col))
+        cached = self.__dict__.get("_csc")
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        result = self._build_csc()
+        self.__dict__["_csc"] = (key, result)
+        return result
+
+    def _build_csc(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         if self.trip_col:
             rows = np.concatenate(self.trip_row)
             cols = np.concatenate(self.trip_col)

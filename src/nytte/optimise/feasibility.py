@@ -181,7 +181,7 @@ def explain(prep: Prepared, time_limit: float) -> list[str]:
                 f"{p.candidates[i].id!r} ({why.get(i, 'must be included')}) cannot be included"
             )
         elif info.kind == "risk_count":
-            conflicts.append(f"the chance constraint {info.label.split(' ', 0)[0]} cannot be met")
+            conflicts.append(f"the chance constraint {info.label} cannot be met")
     return conflicts or [
         "the solver reports the problem infeasible but no relaxation named a cause"
     ]

@@ -265,11 +265,16 @@ def optimise(
     )
     if mip.status == "infeasible":
         raise InfeasibleError(explain(prep, min(10.0, time_limit)), "relaxation")
-    if best is not None and (
+    worse = (
         mip.col_values is None
         or mip.objective is None
         or (mip.objective * model.obj_scale < best.value - 1e-9 * max(1.0, abs(best.value)))
-    ):
+        if best is not None
+        else False
+    )
+    if best is None or not _is_feasible(model, start_vec):
+        best = None  # a start HiGHS could not use is never reported as the plan
+    elif worse:
         # HiGHS did not beat (or did not accept) the start: keep the start
         mip.col_values = start_vec
         mip.row_values = None
@@ -296,9 +301,8 @@ def optimise(
 
 def _is_feasible(model: Model, vec: np.ndarray) -> bool:
     start, index, value = model.csc()
-    activity = np.zeros(model.n_row)
-    for j in np.nonzero(vec)[0]:
-        activity[index[start[j] : start[j + 1]]] += value[start[j] : start[j + 1]] * vec[j]
+    cols = np.repeat(np.arange(model.n_col), np.diff(start))
+    activity = np.bincount(index, weights=value * vec[cols], minlength=model.n_row)
     lo, hi = np.asarray(model.row_lower), np.asarray(model.row_upper)
     tol = 1e-6 * np.maximum(1.0, np.abs(np.where(np.isfinite(hi), hi, 0.0)))
     cols_ok = np.all(vec >= np.asarray(model.col_lower) - 1e-9) and np.all(
