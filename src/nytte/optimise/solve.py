@@ -237,6 +237,12 @@ def optimise(
         candidates.append(_as_greedy(prep, ws))
     best = greedy_mod.best_of(candidates)
     start_vec = _start_vector(model, best.starts) if best else None
+    early_trace = []
+    if first_answer[0] is not None:
+        early_trace.append((first_answer[0], first_answer[1], None))
+    if best is not None:
+        early_trace.append((time.perf_counter() - t0, best.value, lp_bound))
+        tell("greedy", best.value, lp_bound)
     # a complete solution of the same model structure (the frontier's previous level)
     if (
         warm_vector is not None
@@ -278,6 +284,7 @@ def optimise(
         # HiGHS did not beat (or did not accept) the start: keep the start
         mip.col_values = start_vec
         mip.row_values = None
+    mip.trace[:0] = early_trace
     plan = _plan_from(model, mip, best, time.perf_counter() - t0, mip_gap)
     plan.first_answer_time, plan.first_answer_value, plan.first_answer_method = first_answer
     if plan.first_answer_time is None and plan.status != "no_plan_found":
