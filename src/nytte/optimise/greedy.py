@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -30,6 +31,8 @@ class GreedyPlan:
     starts: dict[int, int]  # candidate index -> start year
     value: float
     feasible: bool
+    #: a complete column vector when the plan came from a solve (else built from starts)
+    vector: Any = None
 
 
 class _Placer:
