@@ -224,3 +224,13 @@ def test_progress_callback_is_called_and_can_stop() -> None:
     p = problem([cand("A", 100, {"A": [10]}), cand("B", 50, {"A": [10]})])
     optimise(p, progress=lambda e: seen.append(e.stage))
     assert seen[:2] == ["greedy", "lp"]
+
+
+def test_progress_callback_can_stop_the_solve_and_the_plan_keeps_a_bound() -> None:
+    from nytte.optimise.io import load_problem
+    from tests.optimise.test_optimise_answers import EXAMPLE
+
+    p, _ = load_problem(EXAMPLE)
+    plan = optimise(p, progress=lambda e: e.stage == "mip")
+    assert plan.chosen and plan.bound is not None and plan.bound >= plan.value
+    assert plan.status == "optimal" or plan.gap > 0

@@ -299,6 +299,10 @@ def optimise(
         plan.first_answer_method = "HiGHS"
     plan.baseline_value = baseline.value if baseline.feasible else None
     plan.lp_bound = lp_bound
+    if plan.bound is None and lp_bound is not None and plan.status == "feasible":
+        # stopped before the MIP had a bound: the LP relaxation's value still bounds it
+        plan.bound = max(lp_bound, plan.value)
+        plan.gap = (plan.bound - plan.value) / max(abs(plan.value), 1e-9)
     plan.marginal_values = [
         MarginalValue(org, problem.first_year + t, float(duals[o, t]))
         for o, org in enumerate(prep.orgs)
