@@ -374,7 +374,9 @@ def build(
                 [1.0] * len(cols),
             )
     if p.max_probability_negative is not None:
-        _add_risk(model, prep, elastic)
+        from .risk import add_chance_constraint  # risk builds on this module's types
+
+        add_chance_constraint(model, prep, elastic)
     return model
 
 
@@ -538,42 +540,3 @@ def _add_dependencies(model: Model, prep: Prepared) -> None:
                 left + right,
                 [1.0] * len(left) + [-1.0] * len(right),
             )
-
-
-def _add_risk(model: Model, prep: Prepared, elastic: bool) -> None:
-    """Scenario chance constraint: NNV_k + M_k w_k >= 0, sum_k w_k <= floor(level * S)."""
-    p = prep.problem
-    n_samples = next(len(c.nnv_samples) for c in p.candidates if c.nnv_samples)
-    entries: list[tuple[int, np.ndarray]] = []
-    big_m = np.zeros(n_samples)
-    for i, c in enumerate(p.candidates):
-        cols = model.x_cols[i]
-        if not cols:
-            continue
-        draws = (np.asarray(c.nnv_samples) if c.nnv_samples else np.full(n_samples, c.nnv)) / MONEY
-        if not draws.any():
-            continue
-        worst = np.zeros(n_samples)
-        for s, col in cols.items():
-            coef = draws * p.discount(s)
-            entries.append((col, coef))
-            worst = np.minimum(worst, coef)
-        big_m -= worst
-    allowed = math.floor(p.max_probability_negative * n_samples + 1e-9)
-    for k in range(n_samples):
-        w = model.add_col(0.0, 0.0, 1.0, True)
-        model.w_cols.append(w)
-        cols = [col for col, _ in entries] + [w]
-        vals = [coef[k] for _, coef in entries] + [big_m[k] + 1e-6]
-        model.add_row(0.0, INF, RowInfo("risk_scenario", f"NNV scenario {k}", ref=k), cols, vals)
-    r = model.add_row(
-        -INF,
-        float(allowed),
-        RowInfo("risk_count", f"P(NNV < 0) <= {p.max_probability_negative:g}"),
-        model.w_cols,
-        [1.0] * n_samples,
-    )
-    if elastic:
-        e = model.add_col(1.0, 0.0, INF, False)
-        model.add_entries(r, [e], [-1.0])
-        model.slack_cols.append((r, e))

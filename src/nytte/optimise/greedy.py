@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from .build import Prepared
+from .risk import within_risk
 
 
 @dataclass
@@ -120,24 +121,12 @@ def run_greedy(
         pending = [i for i in pending if not placer.try_place(i, start_prefs[i])]
     plan = GreedyPlan(name, placer.starts, evaluate(prep, placer.starts), placer.feasible)
     if plan.feasible and prep.problem.max_probability_negative is not None:
-        plan.feasible = risk_ok(prep, placer.starts)
+        plan.feasible = within_risk(prep, placer.starts)
     return plan
 
 
 def evaluate(prep: Prepared, starts: dict[int, int]) -> float:
     return float(sum(prep.values[i][s] for i, s in starts.items()))
-
-
-def risk_ok(prep: Prepared, starts: dict[int, int]) -> bool:
-    p = prep.problem
-    n = next(len(c.nnv_samples) for c in p.candidates if c.nnv_samples)
-    total = np.zeros(n)
-    for i, s in starts.items():
-        c = p.candidates[i]
-        draws = np.asarray(c.nnv_samples) if c.nnv_samples else np.full(n, c.nnv)
-        total += draws * p.discount(s)
-    allowed = int(p.max_probability_negative * n + 1e-9)
-    return int((total < 0).sum()) <= allowed
 
 
 def _by_value(prep: Prepared) -> list[list[int]]:

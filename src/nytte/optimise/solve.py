@@ -23,6 +23,7 @@ from .errors import InfeasibleError
 from .feasibility import explain, precheck
 from .model import Problem
 from .result import Binding, BudgetUse, Chosen, FundPayment, MarginalValue, Plan, Progress
+from .risk import scenario_nnv, within_risk
 
 ProgressCallback = Callable[[Progress], bool | None]
 DEFAULT_TIME_LIMIT = 30.0
@@ -384,7 +385,7 @@ def _as_greedy(prep: Prepared, starts: dict[int, int]) -> greedy_mod.GreedyPlan:
         for excl in prep.problem.exclusions:
             ok = ok and sum(prep.index[c] in starts for c in excl.candidates) <= 1
     if ok and prep.problem.max_probability_negative is not None:
-        ok = greedy_mod.risk_ok(prep, starts)
+        ok = within_risk(prep, starts)
     value = greedy_mod.evaluate(prep, starts) if ok else float("-inf")
     return greedy_mod.GreedyPlan("warm start", dict(starts), value, ok)
 
@@ -393,19 +394,10 @@ def _start_vector(model: Model, starts: dict[int, int]) -> np.ndarray:
     vec = np.zeros(model.n_col)
     for i, s in starts.items():
         vec[model.x_cols[i][s]] = 1.0
-    for c in model.w_cols:  # risk indicators: allow every scenario (count row checks)
-        vec[c] = 0.0
-    if model.w_cols:
-        prep = model.prep
-        p = prep.problem
-        n = len(model.w_cols)
-        total = np.zeros(n)
-        for i, s in starts.items():
-            c = p.candidates[i]
-            draws = np.asarray(c.nnv_samples) if c.nnv_samples else np.full(n, c.nnv)
-            total += draws * p.discount(s)
+    if model.w_cols:  # risk indicators: switch off exactly the negative samples
+        negative = scenario_nnv(model.prep, starts) < 0
         for k, c in enumerate(model.w_cols):
-            vec[c] = 1.0 if total[k] < 0 else 0.0
+            vec[c] = 1.0 if negative[k] else 0.0
     return vec
 
 
