@@ -27,6 +27,8 @@ from .risk import scenario_nnv, within_risk
 
 ProgressCallback = Callable[[Progress], bool | None]
 DEFAULT_TIME_LIMIT = 30.0
+#: Longest time the LP-neighbourhood search may take before the full MIP starts.
+NEIGHBOURHOOD_MAX_SECONDS = 30.0
 #: A plan is called optimal only if (bound - value) / |value| is at most this.
 DEFAULT_MIP_GAP = 1e-6
 #: Share of HiGHS's MIP effort spent on primal heuristics (HiGHS default 0.05): more
@@ -245,7 +247,7 @@ def optimise(
         early_trace.append((time.perf_counter() - t0, best.value, lp_bound))
         tell("greedy", best.value, lp_bound)
     if best is not None and lp.col_values is not None:
-        found = _neighbourhood(model, lp.col_values, start_vec, t0, time_limit, mip_gap)
+        found = _neighbourhood(model, lp.col_values, start_vec, t0, time_limit, mip_gap, progress)
         if found is not None and found.value > best.value:
             best, start_vec = found, found.vector
             early_trace.append((time.perf_counter() - t0, best.value, None))
@@ -324,12 +326,14 @@ def _neighbourhood(
     t0: float,
     time_limit: float,
     mip_gap: float,
+    progress: ProgressCallback | None = None,
 ) -> greedy_mod.GreedyPlan | None:
     """Relaxation-induced neighbourhood search: the MIP restricted to the start years
     the LP relaxation uses or the greedy plan uses (every other x fixed at 0), for up to
-    30 % of the time left. Much smaller than the full MIP, so HiGHS improves the greedy
-    plan sooner; its bound is *not* a bound on the full problem and is never reported.
-    The plan it finds is feasible for the full model and becomes the full MIP's start."""
+    30 % of the time left (at most 30 s). Much smaller than the full MIP, so HiGHS
+    improves the greedy plan sooner; its bound is *not* a bound on the full problem and
+    is never reported. The plan it finds is feasible for the full model and becomes the
+    full MIP's start."""
     upper = np.asarray(model.col_upper, dtype=np.float64).copy()
     restricted = 0
     for cols in model.x_cols:
@@ -340,8 +344,22 @@ def _neighbourhood(
     left = time_limit - (time.perf_counter() - t0)
     if restricted == 0 or left < 0.5:
         return None
+
+    def relay(event: Progress) -> bool | None:
+        # values only: the restricted problem's bound is no bound on the full problem
+        if progress is None:
+            return None
+        return progress(Progress("neighbourhood", event.elapsed, event.value, None))
+
     sub = run_highs(
-        model, relax=False, time_limit=0.3 * left, mip_gap=mip_gap, start=start_vec, upper=upper
+        model,
+        relax=False,
+        time_limit=min(0.3 * left, NEIGHBOURHOOD_MAX_SECONDS),
+        mip_gap=mip_gap,
+        start=start_vec,
+        upper=upper,
+        progress=relay,
+        clock_offset=time.perf_counter() - t0,
     )
     if sub.col_values is None or not _is_feasible(model, sub.col_values):
         return None
