@@ -25,6 +25,7 @@ Getting started:
 
 Analyses:
   cba FILE     cost-benefit analysis of a JSON or Excel file (docs/economics.md)
+  optimise FILE   choose and schedule a portfolio under budgets (docs/optimise.md)
 
 Import and export:
   export_register SLUG FILE   a programme's portfolio register as an Excel workbook
@@ -93,6 +94,10 @@ def main(argv: list[str] | None = None) -> None:
         from nytte.economics.cli import main as cba_main
 
         sys.exit(cba_main(args[1:]))
+    if args[0] == "optimise":
+        from nytte.optimise.cli import main as optimise_main
+
+        sys.exit(optimise_main(args[1:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nytte.settings")
     if args[0] == "demo":
         # Above every app, so not a management command of one of them (core imports none).
