@@ -42,6 +42,15 @@ class AlternativeSimulation:
         return data
 
 
+def _bins_for(ordered: np.ndarray, bins: int) -> int:
+    """``bins``, or one bin when the spread is narrower than floating point can split into
+    ``bins`` (for example amounts of a few ten-thousandths of a krone): NumPy refuses then."""
+    low, high = float(ordered[0]), float(ordered[-1])
+    if high > low and (high - low) / bins <= np.spacing(max(abs(low), abs(high))):
+        return 1
+    return bins
+
+
 @dataclass(frozen=True)
 class SimulationResult:
     """Monte Carlo result for one analysis (the zero alternative is not simulated)."""
@@ -108,7 +117,7 @@ def summarise(
     histogram = s_curve = None
     if details:
         samples.sort()
-        counts, edges = np.histogram(samples, bins=bins)
+        counts, edges = np.histogram(samples, bins=_bins_for(samples, bins))
         histogram = {"edges": edges.astype(float).tolist(), "counts": counts.astype(float).tolist()}
         probs = np.linspace(0.0, 1.0, 101)
         values = np.quantile(samples, probs)
