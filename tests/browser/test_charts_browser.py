@@ -73,7 +73,7 @@ def chart_problems(found: dict) -> list[str]:
 
 @pytest.fixture
 def demo(transactional_db):
-    from nytte.core.demo import load_demo
+    from nytte.demo import load_demo
 
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         load_demo()

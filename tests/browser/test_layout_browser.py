@@ -105,7 +105,7 @@ OVERFLOW = """() => ({
 
 @pytest.fixture
 def demo(transactional_db):
-    from nytte.core.demo import load_demo
+    from nytte.demo import load_demo
 
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         load_demo()
