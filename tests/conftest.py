@@ -11,12 +11,23 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.utils import translation
 
 from nytte.core.choices import Role
 from nytte.core.models import Programme
 from tests.factories import MembershipFactory, ProgrammeFactory, UserFactory
+
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_configure(config):
+    """Tests hash passwords with MD5: PBKDF2's million rounds cost a third of a second per
+    user, and the tests are not about password storage. Every xdist worker runs this too."""
+    from django.contrib.auth.hashers import get_hashers
+
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+    get_hashers.cache_clear()
 
 
 @pytest.fixture(autouse=True)
@@ -100,12 +111,10 @@ def client_for():
 @pytest.fixture(scope="module")
 def demo_loaded(django_db_setup, django_db_blocker) -> Iterator[None]:
     """Load the whole demo once for the module that asks, in a transaction rolled back at the
-    end; each test runs in a savepoint inside it. A fast hasher: the demo users' passwords
-    dominate."""
+    end; each test runs in a savepoint inside it."""
     from nytte.demo import load_demo
 
-    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-    with django_db_blocker.unblock(), fast, transaction.atomic():
+    with django_db_blocker.unblock(), transaction.atomic():
         load_demo()
         yield
         transaction.set_rollback(True)

@@ -31,11 +31,6 @@ BASE = "/api/v1/programmes/framtidens-innkreving"
 D = dt.date
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def register(programme):
     """G-1: NAV's benefit of Skatteetaten's initiative FI-1 (60 %), measured against a

@@ -36,11 +36,6 @@ P = BASE + "/proposals"
 TEXT = {"title": "Felles betalingsavtale", "need": "Flere avtaler.", "idea": "Én avtale."}
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def api(user) -> Client:
     """A client whose every request carries the user's bearer token."""
     return Client(**bearer(user))

@@ -51,11 +51,6 @@ PERSONAS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def ske(programme):
     agency = OrganisationFactory(name="Skatteetaten", short_name="SKE")
