@@ -16,6 +16,7 @@ from django.utils import translation
 
 from nytte.core.choices import Role
 from nytte.core.models import Programme
+from tests import query_counts
 from tests.factories import MembershipFactory, ProgrammeFactory, UserFactory
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -28,6 +29,17 @@ def pytest_configure(config):
 
     settings.PASSWORD_HASHERS = FAST_HASHERS
     get_hashers.cache_clear()
+
+
+def pytest_sessionfinish(session):
+    query_counts.write_measured()
+
+
+@pytest.fixture
+def pinned_queries(request) -> query_counts.PinnedQueries:
+    """``with pinned_queries("name"):`` checks the block's query count against the count
+    pinned in the test's app's query_counts.json (see tests/query_counts.py)."""
+    return query_counts.for_test_module(request.path)
 
 
 @pytest.fixture(autouse=True)

@@ -190,7 +190,7 @@ def test_the_list_takes_the_register_pages_filters(viewer, register, programme):
 @pytest.mark.django_db
 @pytest.mark.parametrize("count", [3, 30])
 def test_the_list_takes_a_fixed_number_of_queries(
-    count, viewer, programme, django_assert_max_num_queries
+    count, viewer, programme, django_assert_max_num_queries, pinned_queries
 ):
     initiative = InitiativeFactory(programme=programme)
     goal = GoalFactory(programme=programme, level="impact")
@@ -205,7 +205,7 @@ def test_the_list_takes_a_fixed_number_of_queries(
     client = api(viewer)
     # Token, roles, programme, count, benefits, contributions, risks, indicators, targets,
     # measurements, the filter's organisations — the same for 3 benefits as for 30.
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(12), pinned_queries("benefit list"):
         body = client.get(f"{BASE}/benefits?limit=100").json()
     assert body["count"] == count
     assert all(b["realised_percent"] is not None for b in body["items"])
