@@ -18,6 +18,7 @@ from nytte.core.choices import Role
 from nytte.core.models import Programme
 from tests import query_counts
 from tests.factories import MembershipFactory, ProgrammeFactory, UserFactory
+from tests.permissions import Access
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -118,6 +119,12 @@ def client_for():
         return client
 
     return make
+
+
+@pytest.fixture
+def access(request, client_for) -> Access:
+    """Request an address as personas and compare statuses (see tests/permissions.py)."""
+    return Access(request, client_for)
 
 
 @pytest.fixture(scope="module")

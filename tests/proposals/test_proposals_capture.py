@@ -108,17 +108,16 @@ def test_a_refused_form_keeps_what_was_typed_with_errors_next_to_the_fields(
     assert "ds-error-summary" in html
 
 
-def test_who_may_open_the_proposal_form(
-    programme, contributor, owner, facilitator, viewer, forum_member, outsider, client_for
-):
+def test_who_may_open_the_proposal_form(programme, access):
     url = _create_url(programme)
-    for user in (contributor, owner, facilitator):
-        assert client_for(user).get(url).status_code == 200, user
-    assert client_for(viewer).get(url).status_code == 403
-    assert client_for(forum_member).get(url).status_code == 403
-    assert client_for(outsider).get(url).status_code == 404
-    assert client_for(viewer).post(url, TEXT).status_code == 403
-    assert client_for(outsider).post(url, TEXT).status_code == 404
+    access.check(
+        "get",
+        url,
+        allowed=["contributor", "owner", "facilitator"],
+        allowed_status=200,
+        forbidden=["viewer", "forum_member"],
+    )
+    access.check("post", url, TEXT, forbidden=["viewer"])
     assert not Proposal.objects.exists()
 
 
