@@ -54,6 +54,13 @@ class PinnedQueries:
         self.path = path
         self.pinned = _load(path)
 
+    @property
+    def where(self) -> str:
+        try:
+            return str(self.path.relative_to(Path.cwd()))
+        except ValueError:
+            return str(self.path)
+
     @contextmanager
     def __call__(self, name: str) -> Iterator[CaptureQueriesContext]:
         """Count the queries of the block and check them against the pinned count."""
@@ -72,7 +79,7 @@ class PinnedQueries:
         entry = self.pinned.get(name)
         if entry is None:
             pytest.fail(
-                f"No query count pinned for {name!r} in {self.path} ({count} measured; "
+                f"No query count pinned for {name!r} in {self.where} ({count} measured; "
                 f"NYTTE_PIN_QUERIES=1 pins it):\n{format_queries(queries)}",
                 pytrace=False,
             )
@@ -80,7 +87,7 @@ class PinnedQueries:
             more_or_fewer = "more" if count > entry["count"] else "fewer"
             pytest.fail(
                 f"{name!r} ran {count} queries, {abs(count - entry['count'])} {more_or_fewer} "
-                f"than the {entry['count']} pinned in {self.path}"
+                f"than the {entry['count']} pinned in {self.where}"
                 + (f" ({entry['note']})" if entry.get("note") else "")
                 + f":\n{format_queries(queries)}",
                 pytrace=False,
