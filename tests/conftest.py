@@ -11,12 +11,36 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.utils import translation
 
 from nytte.core.choices import Role
 from nytte.core.models import Programme
+from tests import query_counts
 from tests.factories import MembershipFactory, ProgrammeFactory, UserFactory
+from tests.permissions import Access
+
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_configure(config):
+    """Tests hash passwords with MD5: PBKDF2's million rounds cost a third of a second per
+    user, and the tests are not about password storage. Every xdist worker runs this too."""
+    from django.contrib.auth.hashers import get_hashers
+
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+    get_hashers.cache_clear()
+
+
+def pytest_sessionfinish(session):
+    query_counts.write_measured()
+
+
+@pytest.fixture
+def pinned_queries(request) -> query_counts.PinnedQueries:
+    """``with pinned_queries("name"):`` checks the block's query count against the count
+    pinned in the test's app's query_counts.json (see tests/query_counts.py)."""
+    return query_counts.for_test_module(request.path)
 
 
 @pytest.fixture(autouse=True)
@@ -97,15 +121,19 @@ def client_for():
     return make
 
 
+@pytest.fixture
+def access(request, client_for) -> Access:
+    """Request an address as personas and compare statuses (see tests/permissions.py)."""
+    return Access(request, client_for)
+
+
 @pytest.fixture(scope="module")
 def demo_loaded(django_db_setup, django_db_blocker) -> Iterator[None]:
     """Load the whole demo once for the module that asks, in a transaction rolled back at the
-    end; each test runs in a savepoint inside it. A fast hasher: the demo users' passwords
-    dominate."""
+    end; each test runs in a savepoint inside it."""
     from nytte.demo import load_demo
 
-    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-    with django_db_blocker.unblock(), fast, transaction.atomic():
+    with django_db_blocker.unblock(), transaction.atomic():
         load_demo()
         yield
         transaction.set_rollback(True)

@@ -163,8 +163,7 @@ def test_the_extra_organisations_have_valid_numbers_and_exist(demo_loaded, db):
         assert Organisation.objects.get(orgnr=orgnr).name == name
 
 
-def test_loading_again_changes_nothing_even_on_another_day(demo_loaded, db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def test_loading_again_changes_nothing_even_on_another_day(demo_loaded, db):
     first = nytte_row_counts()
     assert load_demo() == 0
     assert load_benefits_demo(today=dt.date.today() + dt.timedelta(days=100)) == 0

@@ -34,11 +34,6 @@ from tests.factories import (
 D = dt.date
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def register(programme):
     """Three benefits: G-1 priced and shared by two initiatives, with an indicator, target,

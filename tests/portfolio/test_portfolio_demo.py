@@ -20,8 +20,7 @@ def nytte_row_counts() -> dict[str, int]:
     }
 
 
-def test_demo_after_demo_creates_nothing(framtidens, settings, capsys):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def test_demo_after_demo_creates_nothing(framtidens, capsys):
     first = nytte_row_counts()
     run_demo()
     run_demo()

@@ -30,18 +30,9 @@ from tests.factories import (
     RiskFactory,
     StatusReportFactory,
 )
+from tests.permissions import PermissionMatrix
 
 pytestmark = pytest.mark.django_db
-
-PERSONAS = [
-    "facilitator",
-    "programme_admin",
-    "owner",
-    "contributor",
-    "forum_member",
-    "viewer",
-    "outsider",
-]
 
 
 @pytest.fixture
@@ -130,31 +121,21 @@ def _cost_post(agency, prefix: str = "add", **overrides) -> dict[str, str]:
 # ---------------------------------------------------------------------------------------------
 # Permissions
 
-EXPECTED = {
-    # page: statuses for facilitator, programme admin, owner, contributor, forum member,
-    # viewer, outsider
-    "overview": [200, 200, 200, 200, 200, 200, 404],
-    "list": [200, 200, 200, 200, 200, 200, 404],
-    "detail": [200, 200, 200, 200, 200, 200, 404],
-    "create": [200, 200, 403, 403, 403, 403, 404],
-    "edit": [200, 200, 200, 403, 403, 403, 404],
-}
 
+class TestPagePermissions(PermissionMatrix):
+    EXPECTED = {
+        # page: statuses for facilitator, programme admin, owner, contributor, forum member,
+        # viewer, outsider
+        "overview": [200, 200, 200, 200, 200, 200, 404],
+        "list": [200, 200, 200, 200, 200, 200, 404],
+        "detail": [200, 200, 200, 200, 200, 200, 404],
+        "create": [200, 200, 403, 403, 403, 403, 404],
+        "edit": [200, 200, 200, 403, 403, 403, 404],
+    }
 
-@pytest.mark.parametrize("page", list(EXPECTED))
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_permission_matrix_over_pages(request, page, persona, programme, initiative, client_for):
-    user = request.getfixturevalue(persona)
-    url = _urls(programme, initiative)[page]
-    expected = EXPECTED[page][PERSONAS.index(persona)]
-    assert client_for(user).get(url).status_code == expected
-
-
-def test_anonymous_visitors_are_sent_to_log_in(programme, initiative):
-    for url in _urls(programme, initiative).values():
-        response = Client().get(url)
-        assert response.status_code == 302
-        assert response["Location"].startswith(reverse("login"))
+    @pytest.fixture
+    def urls(self, programme, initiative):
+        return _urls(programme, initiative)
 
 
 def test_outsider_gets_404_everywhere_even_when_posting(outsider, programme, initiative, agency):

@@ -29,12 +29,6 @@ REQ, ENA, CON = DependencyKind.REQUIRES, DependencyKind.ENABLES, DependencyKind.
 COST = {"category": "investment", "low": 1_000_000, "likely": 2_000_000, "high": 3_000_000}
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings) -> None:
-    """The personas' password hashing would otherwise dominate the run time."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def log_of(instance, pk: int | None = None) -> list[ChangeLogEntry]:
     return list(
         ChangeLogEntry.objects.filter(

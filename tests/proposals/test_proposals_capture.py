@@ -108,17 +108,16 @@ def test_a_refused_form_keeps_what_was_typed_with_errors_next_to_the_fields(
     assert "ds-error-summary" in html
 
 
-def test_who_may_open_the_proposal_form(
-    programme, contributor, owner, facilitator, viewer, forum_member, outsider, client_for
-):
+def test_who_may_open_the_proposal_form(programme, access):
     url = _create_url(programme)
-    for user in (contributor, owner, facilitator):
-        assert client_for(user).get(url).status_code == 200, user
-    assert client_for(viewer).get(url).status_code == 403
-    assert client_for(forum_member).get(url).status_code == 403
-    assert client_for(outsider).get(url).status_code == 404
-    assert client_for(viewer).post(url, TEXT).status_code == 403
-    assert client_for(outsider).post(url, TEXT).status_code == 404
+    access.check(
+        "get",
+        url,
+        allowed=["contributor", "owner", "facilitator"],
+        allowed_status=200,
+        forbidden=["viewer", "forum_member"],
+    )
+    access.check("post", url, TEXT, forbidden=["viewer"])
     assert not Proposal.objects.exists()
 
 
@@ -473,7 +472,7 @@ def _fill(proposal, n: int) -> None:
 
 
 def test_the_overview_tab_runs_a_fixed_number_of_queries(
-    programme, facilitator, client_for, django_assert_max_num_queries
+    programme, facilitator, client_for, django_assert_max_num_queries, pinned_queries
 ):
     few = ProposalFactory(programme=programme)
     many = ProposalFactory(programme=programme)
@@ -484,6 +483,6 @@ def test_the_overview_tab_runs_a_fixed_number_of_queries(
     with CaptureQueriesContext(connection) as baseline:
         assert client.get(few.get_absolute_url()).status_code == 200
     assert len(baseline) <= 25
-    with django_assert_max_num_queries(len(baseline)):
+    with django_assert_max_num_queries(len(baseline)), pinned_queries("proposal overview"):
         response = client.get(many.get_absolute_url())
     assert response.content.decode().count("Innspill-nr-") == 30
