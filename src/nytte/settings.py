@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "nytte.benefits",
     "nytte.costbenefit",
     "nytte.proposals",
+    "nytte.scenarios",
     "nytte.administration",
 ]
 

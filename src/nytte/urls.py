@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("nytte.costbenefit.urls")),
     path("", include("nytte.costbenefit.cofunding_urls")),
     path("", include("nytte.proposals.urls")),
+    path("", include("nytte.scenarios.urls")),
     path("", include("nytte.administration.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

@@ -1,0 +1,490 @@
+"""Writes for scenarios, and the one place the optimiser's input is built from the registers.
+
+Every service takes ``acting_user`` (``nytte.core.actors``) and checks it: facilitators and
+programme admins (``Action.FACILITATE``) create, change and run scenarios; anyone who may see
+the programme reads them. Runs are queued as background tasks (``tasks.py``, ``nytte worker``)
+and never solved in a web request.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from nytte.core.actors import actor_user, require_actor
+from nytte.core.models import Organisation, Programme
+from nytte.core.permissions import Action, check
+from nytte.core.services import object_create, object_delete, object_update
+from nytte.costbenefit.build import build_analysis
+from nytte.costbenefit.models import ExtraLine
+from nytte.economics import compute
+from nytte.optimise import OptimiseError, Problem, Progress, optimise
+from nytte.optimise.displacement import displacement
+from nytte.portfolio.choices import DependencyKind, Phase
+from nytte.portfolio.models import CostLine, Dependency, Initiative
+from nytte.proposals.models import Proposal
+
+from .choices import RunMode, RunStatus
+from .models import Scenario, ScenarioRun
+
+logger = logging.getLogger(__name__)
+
+FORMAT = "nytte-optimise/1"
+#: Phases whose initiatives are candidates: running (fixed) and planned (may move).
+RUNNING_PHASES = (Phase.EXECUTE,)
+PLANNED_PHASES = (Phase.IDEA, Phase.CONCEPT, Phase.PLAN)
+#: Seconds between two progress writes to a run's row.
+PROGRESS_EVERY = 1.0
+
+
+def initiative_key(initiative: Initiative) -> str:
+    return f"initiative:{initiative.code}"
+
+
+def proposal_key(proposal: Proposal) -> str:
+    return f"proposal:{proposal.number}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading the registers
+
+
+def portfolio_initiatives(programme: Programme) -> list[Initiative]:
+    """The current portfolio's running and planned initiatives, with their cost lines."""
+    return list(
+        Initiative.objects.filter(programme=programme, phase__in=[*RUNNING_PHASES, *PLANNED_PHASES])
+        .select_related("owner_organisation")
+        .prefetch_related("costs__organisation")
+        .order_by("code")
+    )
+
+
+def _planned_start(initiative: Initiative) -> int | None:
+    years = [line.year for line in initiative.costs.all()]
+    if initiative.planned_start:
+        years.append(initiative.planned_start.year)
+    return min(years) if years else None
+
+
+def default_budgets(programme: Programme, first_year: int, years: int) -> dict[str, list[int]]:
+    """Each paying organisation's planned most-likely cost per plan year, over the current
+    portfolio's running and planned initiatives: the portfolio as planned just fits."""
+    totals: dict[int, list[int]] = defaultdict(lambda: [0] * years)
+    for line in CostLine.objects.filter(
+        initiative__programme=programme,
+        initiative__phase__in=[*RUNNING_PHASES, *PLANNED_PHASES],
+        year__gte=first_year,
+        year__lt=first_year + years,
+    ).only("organisation_id", "year", "likely"):
+        totals[line.organisation_id][line.year - first_year] += line.likely
+    return {str(org): amounts for org, amounts in sorted(totals.items())}
+
+
+def _nnv(subject: Initiative | Proposal, code: str, warnings: list[str]) -> float:
+    """The subject's NNV (most likely figures) from the cost-benefit engine; 0 with a
+    warning when its analysis cannot be computed."""
+    try:
+        return float(compute(build_analysis(subject)).alternative(code).nnv)
+    except (ValueError, KeyError) as exc:
+        warnings.append(
+            _("%(code)s: no cost-benefit result (%(error)s); its value is taken as 0.")
+            % {"code": code, "error": exc}
+        )
+        return 0.0
+
+
+def _labels(org_ids: Iterable[int]) -> dict[int, str]:
+    """A unique label per organisation (its short name, or name; the id if two clash)."""
+    orgs = Organisation.objects.in_bulk(set(org_ids))
+    labels: dict[int, str] = {}
+    seen: dict[str, int] = {}
+    for pk in sorted(orgs):
+        label = orgs[pk].label
+        if label in seen:
+            label = f"{label} ({pk})"
+        seen[label] = pk
+        labels[pk] = label
+    return labels
+
+
+def _profile(lines: Mapping[tuple[int, str], dict[int, int]], start: int) -> list[dict[str, Any]]:
+    """Cost lines per (organisation id, kind) with ``{year: amount}`` as amounts relative to
+    ``start`` (years before ``start`` are dropped)."""
+    out = []
+    for (org, kind), by_year in sorted(lines.items()):
+        last = max(by_year)
+        if last < start:
+            continue
+        amounts = [by_year.get(year, 0) for year in range(start, last + 1)]
+        if any(amounts):
+            out.append({"organisation": org, "kind": kind, "amounts": amounts})
+    return out
+
+
+def scenario_input(
+    scenario: Scenario, *, displace: Proposal | None = None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The optimiser's input (``nytte-optimise/1``, docs/optimise.md) for ``scenario`` as the
+    registers stand now, and the baseline it is compared with (the portfolio as planned).
+
+    * running initiatives (phase *execute*) are fixed at their start; planned ones (idea,
+      concept, plan) may start in any plan year; proposals likewise;
+    * costs: the most-likely cost lines per paying organisation and year, relative to the
+      start (an initiative's start is its first cost year or planned start, whichever is
+      earlier); a proposal's costs are its cost-benefit analysis' own cost lines that fall on
+      an organisation;
+    * value: NNV from the cost-benefit engine's deterministic result (as of the analysis'
+      base year; read as of the candidate's start);
+    * "requires" dependencies and conflicts (exclusions) between candidates;
+    * budgets from the scenario (organisations without one are not constrained).
+    """
+    programme = scenario.programme
+    first, n = scenario.first_year, scenario.years
+    warnings: list[str] = []
+    excluded = set(scenario.excluded)
+    initiatives = [i for i in portfolio_initiatives(programme) if initiative_key(i) not in excluded]
+    proposals = list(scenario.proposals.filter(programme=programme).order_by("number"))
+    if displace is not None and displace.pk not in {p.pk for p in proposals}:
+        proposals.append(displace)
+    proposal_lines: dict[int, list[ExtraLine]] = defaultdict(list)
+    for line in ExtraLine.objects.filter(
+        proposal__in=proposals, kind="cost", alternative__isnull=True, organisation__isnull=False
+    ):
+        proposal_lines[line.proposal_id].append(line)
+
+    org_ids = {int(k) for k in scenario.budgets}
+    org_ids |= {line.organisation_id for i in initiatives for line in i.costs.all()}
+    org_ids |= {line.organisation_id for lines in proposal_lines.values() for line in lines}
+    labels = _labels(org_ids)
+
+    candidates: list[dict[str, Any]] = []
+    starts: dict[str, int] = {}
+    baseline_costs: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    mandatory = set(scenario.mandatory)
+    for initiative in initiatives:
+        key = initiative_key(initiative)
+        by_line: dict[tuple[int, str], dict[int, int]] = defaultdict(dict)
+        for line in initiative.costs.all():
+            cell = by_line[(line.organisation_id, line.category)]
+            cell[line.year] = cell.get(line.year, 0) + line.likely
+            if first <= line.year < first + n:
+                baseline_costs[labels[line.organisation_id]][line.year] += line.likely
+        start = _planned_start(initiative)
+        running = initiative.phase in RUNNING_PHASES
+        if start is None:
+            start = first
+            if running:
+                warnings.append(
+                    _("%(code)s is running but has neither a planned start nor costs.")
+                    % {"code": initiative.code}
+                )
+        costs = _profile(by_line, start)
+        for line in costs:
+            line["organisation"] = labels[line["organisation"]]
+        candidate: dict[str, Any] = {
+            "id": key,
+            "name": f"{initiative.code} {initiative.title}",
+            "status": "running" if running else "planned",
+            "nnv": _nnv(initiative, initiative.code, warnings),
+            "costs": costs,
+            "mandatory": initiative.mandatory or key in mandatory,
+        }
+        if running:
+            candidate["start"] = start
+            starts[key] = start
+        else:
+            plan_start = min(max(start, first), first + n - 1)
+            candidate["earliest_start"] = first
+            candidate["latest_start"] = first + n - 1
+            starts[key] = plan_start
+        candidates.append(candidate)
+
+    for proposal in proposals:
+        key = proposal_key(proposal)
+        by_line = defaultdict(dict)
+        for line in proposal_lines[proposal.pk]:
+            cell = by_line[(line.organisation_id, line.category)]
+            for year in range(line.first_year, line.last_year + 1):
+                cell[year] = cell.get(year, 0) + line.likely
+        origin = min((y for cell in by_line.values() for y in cell), default=first)
+        costs = _profile(by_line, origin)
+        for line in costs:
+            line["organisation"] = labels[line["organisation"]]
+        if not costs:
+            warnings.append(
+                _("%(ref)s has no cost lines on an organisation in its cost-benefit analysis.")
+                % {"ref": proposal.reference}
+            )
+        candidates.append(
+            {
+                "id": key,
+                "name": f"{proposal.reference} {proposal.title}",
+                "status": "proposal",
+                "nnv": _nnv(proposal, proposal.reference, warnings),
+                "costs": costs,
+                "earliest_start": first,
+                "latest_start": first + n - 1,
+                "mandatory": key in mandatory,
+            }
+        )
+
+    keys = {c["id"] for c in candidates}
+    by_pk = {i.pk: initiative_key(i) for i in initiatives}
+    dependencies, exclusions = [], []
+    for dep in Dependency.objects.filter(
+        source__programme=programme, kind__in=[DependencyKind.REQUIRES, DependencyKind.CONFLICTS]
+    ).order_by("pk"):
+        source, target = by_pk.get(dep.source_id), by_pk.get(dep.target_id)
+        if source is None or target is None:
+            continue
+        if dep.kind == DependencyKind.REQUIRES:
+            dependencies.append({"candidate": source, "requires": target, "kind": "finish"})
+        else:
+            exclusions.append({"name": str(dep), "candidates": [source, target]})
+
+    def known(values: list[str], field: str) -> list[str]:
+        unknown = [v for v in values if v not in keys]
+        if unknown:
+            warnings.append(
+                _("%(field)s: %(keys)s are not candidates of this scenario and are ignored.")
+                % {"field": field, "keys": ", ".join(unknown)}
+            )
+        return [v for v in values if v in keys]
+
+    budgets = {
+        labels[int(org)]: [float(a) for a in amounts]
+        for org, amounts in sorted(scenario.budgets.items(), key=lambda kv: int(kv[0]))
+    }
+    share = float(scenario.flexibility) / 100
+    data: dict[str, Any] = {
+        "format": FORMAT,
+        "name": scenario.name,
+        "first_year": first,
+        "years": n,
+        "budgets": budgets,
+        "flexibility": {org: share for org in budgets} if share > 0 else {},
+        "candidates": candidates,
+        "dependencies": dependencies,
+        "exclusions": exclusions,
+        "forced_in": known(list(scenario.forced_in), "forced_in"),
+        "forced_out": known(list(scenario.forced_out), "forced_out"),
+    }
+    baseline = {
+        "starts": dict(starts),
+        "costs": {
+            org: {str(y): a for y, a in sorted(c.items())} for org, c in baseline_costs.items()
+        },
+        "organisations": {label: pk for pk, label in labels.items()},
+        "baseline_ref": scenario.baseline_ref,
+        "warnings": warnings,
+    }
+    return data, baseline
+
+
+# ---------------------------------------------------------------------------------------------
+# Scenarios
+
+
+@transaction.atomic
+def scenario_create(
+    *,
+    programme: Programme,
+    name: str,
+    acting_user: Any,
+    description: str = "",
+    first_year: int | None = None,
+    years: int = 5,
+    budgets: Mapping[str, list[int | float]] | None = None,
+    proposals: Iterable[Proposal] = (),
+    **fields: Any,
+) -> Scenario:
+    """A new scenario; without ``budgets`` each organisation's planned most-likely cost per
+    plan year (the portfolio as planned just fits)."""
+    require_actor(acting_user)
+    check(acting_user, Action.FACILITATE, programme)
+    first_year = first_year or timezone.localdate().year
+    if budgets is None:
+        budgets = default_budgets(programme, first_year, years)
+    scenario = Scenario(
+        programme=programme,
+        name=name,
+        description=description,
+        first_year=first_year,
+        years=years,
+        budgets={str(k): list(v) for k, v in budgets.items()},
+        created_by=actor_user(acting_user),
+        **fields,
+    )
+    proposals = list(proposals)
+    _check_proposals(programme, proposals)
+    return object_create(scenario, acting_user=acting_user, m2m={"proposals": proposals})
+
+
+def _check_proposals(programme: Programme, proposals: list[Proposal]) -> None:
+    if any(p.programme_id != programme.pk for p in proposals):
+        raise ValidationError({"proposals": _("A proposal belongs to another programme.")})
+
+
+@transaction.atomic
+def scenario_update(
+    *,
+    scenario: Scenario,
+    data: Mapping[str, Any],
+    acting_user: Any,
+    proposals: Iterable[Proposal] | None = None,
+) -> Scenario:
+    require_actor(acting_user)
+    check(acting_user, Action.FACILITATE, scenario)
+    data = dict(data)
+    if "budgets" in data:
+        data["budgets"] = {str(k): list(v) for k, v in data["budgets"].items()}
+    m2m = None
+    if proposals is not None:
+        proposals = list(proposals)
+        _check_proposals(scenario.programme, proposals)
+        m2m = {"proposals": proposals}
+    return object_update(scenario, acting_user=acting_user, data=data, m2m=m2m)
+
+
+@transaction.atomic
+def scenario_delete(*, scenario: Scenario, acting_user: Any) -> None:
+    require_actor(acting_user)
+    check(acting_user, Action.FACILITATE, scenario)
+    object_delete(scenario, acting_user=acting_user)
+
+
+# ---------------------------------------------------------------------------------------------
+# Runs
+
+
+@transaction.atomic
+def run_create(
+    *, scenario: Scenario, acting_user: Any, proposal: Proposal | None = None
+) -> ScenarioRun:
+    """Queue a run of ``scenario`` (with ``proposal``: what it would displace). The input
+    is built and solved by the background task; the run row holds its progress."""
+    from .tasks import run_scenario
+
+    require_actor(acting_user)
+    check(acting_user, Action.FACILITATE, scenario)
+    if proposal is not None and proposal.programme_id != scenario.programme_id:
+        raise ValidationError({"proposal": _("The proposal belongs to another programme.")})
+    run = ScenarioRun(
+        scenario=scenario,
+        mode=RunMode.DISPLACEMENT if proposal is not None else RunMode.PLAN,
+        proposal=proposal,
+        created_by=actor_user(acting_user),
+    )
+    run = object_create(run, acting_user=acting_user)
+    transaction.on_commit(lambda: run_scenario.enqueue(run.pk))
+    return run
+
+
+def _finite(value: Any) -> Any:
+    """JSON without NaN or infinities (PostgreSQL's jsonb refuses them)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
+def run_execute(run_id: int) -> ScenarioRun:
+    """Build the run's input, solve it and store the answer; the background task's body.
+
+    Progress (stage, seconds, best value, bound) is written to the run's row at most once
+    a second. An input or infeasibility error ends the run as *failed* with the message."""
+    run = ScenarioRun.objects.select_related("scenario__programme", "proposal").get(pk=run_id)
+    if run.finished:
+        return run
+    now = timezone.now()
+    ScenarioRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, started_at=now)
+    run.status, run.started_at = RunStatus.RUNNING, now
+    last = [0.0]
+
+    def report(event: Progress) -> bool:
+        if time.monotonic() - last[0] >= PROGRESS_EVERY:
+            last[0] = time.monotonic()
+            ScenarioRun.objects.filter(pk=run.pk).update(
+                progress=_finite(
+                    {
+                        "stage": event.stage,
+                        "elapsed": round(event.elapsed, 2),
+                        "value": event.value,
+                        "bound": event.bound,
+                    }
+                )
+            )
+        return False
+
+    scenario = run.scenario
+    try:
+        data, baseline = scenario_input(scenario, displace=run.proposal)
+        run.input, run.baseline = data, baseline
+        problem = Problem.from_dict(data)
+        limit = float(scenario.time_limit)
+        if run.mode == RunMode.DISPLACEMENT and run.proposal is not None:
+            key = proposal_key(run.proposal)
+            window = {c.id: problem.window(c) for c in problem.candidates}
+            current = {
+                k: min(max(s, window[k][0]), window[k][-1])
+                for k, s in baseline["starts"].items()
+                if window.get(k)
+            }
+            answer = displacement(
+                problem, key, current, mode="keep", time_limit=limit / 2, progress=report
+            )
+            result = {"displacement": answer.to_dict()}
+        else:
+            plan = optimise(problem, time_limit=limit, progress=report)
+            result = {"plan": plan.to_dict()}
+    except OptimiseError as exc:
+        run.status, run.error, run.result = RunStatus.FAILED, str(exc), None
+    except Exception as exc:  # a worker must record any failure on the row
+        logger.exception("Scenario run %s failed", run.pk)
+        run.status, run.error, run.result = RunStatus.FAILED, _("Internal error: %s") % exc, None
+    else:
+        run.status, run.error, run.result = RunStatus.DONE, "", _finite(result)
+    run.input = _finite(run.input)
+    run.finished_at = timezone.now()
+    run.progress = {**(run.progress or {}), "stage": "finished"}
+    run.save(
+        update_fields=[
+            "status",
+            "error",
+            "result",
+            "input",
+            "baseline",
+            "finished_at",
+            "progress",
+            "started_at",
+        ]
+    )
+    return run
+
+
+def run_delete(*, run: ScenarioRun, acting_user: Any) -> None:
+    require_actor(acting_user)
+    check(acting_user, Action.FACILITATE, run)
+    object_delete(run, acting_user=acting_user)
+
+
+__all__ = [
+    "default_budgets",
+    "run_create",
+    "run_execute",
+    "scenario_create",
+    "scenario_input",
+    "scenario_update",
+]
