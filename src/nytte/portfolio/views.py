@@ -102,6 +102,7 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "programme": programme,
             "may_edit": can(request.user, Action.EDIT, programme),
+            "may_facilitate": can(request.user, Action.FACILITATE, programme),
             "goal_tree": selectors.goal_tree(programme=programme),
             "phase_status": phase_status,
             "crumbs": [crumb(_("Portfolio"), "portfolio:overview", programme.slug)],

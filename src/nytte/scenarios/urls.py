@@ -1,3 +1,15 @@
+from django.urls import path
+
+from . import views
 
 app_name = "scenarios"
-urlpatterns: list = []
+S = "p/<slug:slug>/scenarios/<int:pk>/"
+urlpatterns = [
+    path("p/<slug:slug>/scenarios/", views.scenario_list, name="list"),
+    path(S, views.scenario_detail, name="detail"),
+    path(S + "runs/", views.run_create, name="run_create"),
+    path(S + "runs/<int:run>/", views.run_detail, name="run"),
+    path(S + "runs/<int:run>/progress/", views.run_progress, name="run_progress"),
+    path(S + "runs/<int:run>/export.xlsx", views.run_export, name="run_export"),
+    path("p/<slug:slug>/proposals/<int:number>/displacement/", views.displace, name="displace"),
+]

@@ -1,0 +1,256 @@
+"""Scenario pages: the list, one scenario's settings and budgets, a run's progress (polled
+by HTMX without inline script) and its comparison with the baseline, the Excel export, and
+a proposal's "what would it displace" button. Nothing here solves: runs are queued."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from nytte.core.excel.views import xlsx_response
+from nytte.core.lookups import programme_or_404
+from nytte.core.models import Organisation, Programme
+from nytte.core.permissions import Action, can, check
+from nytte.core.viewhelpers import add_errors, crumb
+from nytte.proposals.models import Proposal
+
+from . import charts, excel, selectors, services
+from .choices import RunMode
+from .forms import LIST_FIELDS, BudgetForm, ScenarioForm
+from .models import Scenario, ScenarioRun
+
+#: Seconds between two progress polls.
+POLL_SECONDS = 2
+
+
+def _crumbs(programme: Programme, *extra: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        crumb(_("Portfolio"), "portfolio:overview", programme.slug),
+        crumb(_("Scenarios"), "scenarios:list", programme.slug),
+        *extra,
+    ]
+
+
+def _scenario(request: HttpRequest, programme: Programme, pk: int) -> Scenario:
+    try:
+        return selectors.scenario_get(user=request.user, programme=programme, pk=pk)
+    except Scenario.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _run(request: HttpRequest, scenario: Scenario, run: int) -> ScenarioRun:
+    try:
+        return selectors.run_get(user=request.user, scenario=scenario, pk=run)
+    except ScenarioRun.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _organisations(scenario: Scenario | None, programme: Programme) -> list[Organisation]:
+    """Organisations that pay for the portfolio or already have a budget in the scenario."""
+    ids = set(
+        Organisation.objects.filter(cost_lines__initiative__programme=programme).values_list(
+            "pk", flat=True
+        )
+    )
+    if scenario is not None:
+        ids |= {int(k) for k in scenario.budgets}
+    return sorted(Organisation.objects.filter(pk__in=ids), key=lambda o: o.label)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def scenario_list(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = programme_or_404(request, slug)
+    may_facilitate = can(request.user, Action.FACILITATE, programme)
+    form = None
+    if may_facilitate:
+        form = ScenarioForm(
+            request.POST or None,
+            programme=programme,
+            initial={"first_year": timezone.localdate().year, "years": 5},
+        )
+    if request.method == "POST":
+        check(request.user, Action.FACILITATE, programme)
+        assert form is not None
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "proposals"}
+            try:
+                scenario = services.scenario_create(
+                    programme=programme,
+                    proposals=form.cleaned_data["proposals"],
+                    acting_user=request.user,
+                    **data,
+                )
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(request, gettext("Scenario created."))
+                return redirect(scenario.get_absolute_url())
+    return render(
+        request,
+        "scenarios/scenario_list.html",
+        {
+            "programme": programme,
+            "scenarios": selectors.scenario_list(user=request.user, programme=programme),
+            "form": form,
+            "may_facilitate": may_facilitate,
+            "crumbs": _crumbs(programme),
+        },
+        status=422 if form is not None and form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def scenario_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    programme = programme_or_404(request, slug)
+    scenario = _scenario(request, programme, pk)
+    may_facilitate = can(request.user, Action.FACILITATE, scenario)
+    data = request.POST if request.method == "POST" else None
+    form = ScenarioForm(data, instance=scenario, programme=programme)
+    budget_form = BudgetForm(
+        data,
+        organisations=_organisations(scenario, programme),
+        first_year=scenario.first_year,
+        years=scenario.years,
+        budgets=scenario.budgets,
+    )
+    if request.method == "POST":
+        check(request.user, Action.FACILITATE, scenario)
+        if form.is_valid() and budget_form.is_valid():
+            values = {k: form.cleaned_data[k] for k in form.Meta.fields}
+            values.update({k: form.cleaned_data[k] for k in LIST_FIELDS})
+            budgets = budget_form.budgets()
+            if values["years"] != scenario.years or values["first_year"] != scenario.first_year:
+                # A new period: start again from the planned costs of the new years.
+                budgets = services.default_budgets(programme, values["first_year"], values["years"])
+            values["budgets"] = budgets
+            try:
+                services.scenario_update(
+                    scenario=Scenario.objects.get(pk=scenario.pk),
+                    data=values,
+                    proposals=form.cleaned_data["proposals"],
+                    acting_user=request.user,
+                )
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(request, gettext("Scenario saved."))
+                return redirect(scenario.get_absolute_url())
+    return render(
+        request,
+        "scenarios/scenario_detail.html",
+        {
+            "programme": programme,
+            "scenario": scenario,
+            "form": form,
+            "budget_form": budget_form,
+            "runs": selectors.run_list(user=request.user, scenario=scenario),
+            "may_facilitate": may_facilitate,
+            "crumbs": _crumbs(programme, {"label": scenario.name, "url": request.path}),
+        },
+        status=422 if form.errors or budget_form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def run_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    programme = programme_or_404(request, slug)
+    scenario = _scenario(request, programme, pk)
+    run = services.run_create(scenario=scenario, acting_user=request.user)
+    return redirect(run.get_absolute_url())
+
+
+def _run_context(request: HttpRequest, run: ScenarioRun) -> dict[str, Any]:
+    context: dict[str, Any] = {"run": run, "poll_seconds": POLL_SECONDS}
+    if run.mode == RunMode.DISPLACEMENT:
+        context["displacement"] = selectors.displacement_view(run)
+    else:
+        comparison = selectors.compare(run)
+        context["comparison"] = comparison
+        if comparison is not None:
+            context["budget_chart"] = charts.budget_chart(comparison)
+            context["value_chart"] = charts.value_chart(comparison)
+    return context
+
+
+@login_required
+@require_GET
+def run_detail(request: HttpRequest, slug: str, pk: int, run: int) -> HttpResponse:
+    programme = programme_or_404(request, slug)
+    scenario = _scenario(request, programme, pk)
+    the_run = _run(request, scenario, run)
+    context = {
+        "programme": programme,
+        "scenario": scenario,
+        "crumbs": _crumbs(
+            programme,
+            {"label": scenario.name, "url": scenario.get_absolute_url()},
+            {"label": gettext("Run %(n)s") % {"n": the_run.pk}, "url": request.path},
+        ),
+        **_run_context(request, the_run),
+    }
+    return render(request, "scenarios/run_detail.html", context)
+
+
+@login_required
+@require_GET
+def run_progress(request: HttpRequest, slug: str, pk: int, run: int) -> HttpResponse:
+    """The progress block, polled every two seconds until the run has finished; then the
+    whole page reloads once (``HX-Refresh``) to show the result and its charts."""
+    programme = programme_or_404(request, slug)
+    scenario = _scenario(request, programme, pk)
+    the_run = _run(request, scenario, run)
+    response = render(
+        request,
+        "scenarios/partials/progress.html",
+        {"programme": programme, "scenario": scenario, **_run_context(request, the_run)},
+    )
+    if the_run.finished and getattr(request, "htmx", False):
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+@require_GET
+def run_export(request: HttpRequest, slug: str, pk: int, run: int) -> HttpResponse:
+    programme = programme_or_404(request, slug)
+    scenario = _scenario(request, programme, pk)
+    the_run = _run(request, scenario, run)
+    if the_run.result is None or "plan" not in the_run.result:
+        raise Http404
+    return xlsx_response(excel.export_run(the_run), f"scenario-{scenario.pk}-run-{the_run.pk}.xlsx")
+
+
+@login_required
+@require_POST
+def displace(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """ "What would it displace": a displacement run of the proposal in the programme's most
+    recent scenario (one from the current portfolio is made if there is none)."""
+    programme = programme_or_404(request, slug)
+    try:
+        proposal = Proposal.objects.get(programme=programme, number=number)
+    except Proposal.DoesNotExist as exc:
+        raise Http404 from exc
+    check(request.user, Action.FACILITATE, programme)
+    with transaction.atomic():
+        scenario = selectors.scenario_list(user=request.user, programme=programme).first()
+        if scenario is None:
+            scenario = services.scenario_create(
+                programme=programme,
+                name=gettext("Current portfolio"),
+                acting_user=request.user,
+            )
+        run = services.run_create(scenario=scenario, proposal=proposal, acting_user=request.user)
+    return redirect(run.get_absolute_url())

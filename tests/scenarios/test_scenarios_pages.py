@@ -1,0 +1,118 @@
+import pytest
+from django.urls import reverse
+
+from nytte.scenarios import services
+from nytte.scenarios.models import Scenario, ScenarioRun
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def scenario(programme, register, facilitator):
+    return services.scenario_create(
+        programme=programme,
+        name="S",
+        first_year=2027,
+        years=3,
+        time_limit=5,
+        acting_user=facilitator,
+        proposals=[register["proposal"]],
+    )
+
+
+def test_list_and_create(client_for, programme, register, facilitator, viewer):
+    url = reverse("scenarios:list", args=[programme.slug])
+    page = client_for(facilitator, "en").get(url)
+    assert page.status_code == 200 and b"New scenario" in page.content
+    assert b"New scenario" not in client_for(viewer, "en").get(url).content
+    response = client_for(facilitator).post(
+        url,
+        {
+            "name": "Neste år",
+            "first_year": 2027,
+            "years": 3,
+            "flexibility": 5,
+            "time_limit": 10,
+            "proposals": [register["proposal"].pk],
+            "forced_in": ["initiative:A"],
+        },
+    )
+    scenario = Scenario.objects.get(name="Neste år")
+    assert response.status_code == 302 and response.url == scenario.get_absolute_url()
+    assert scenario.forced_in == ["initiative:A"]
+    assert list(scenario.proposals.all()) == [register["proposal"]]
+    assert client_for(viewer).post(url, {"name": "x"}).status_code == 403
+
+
+def test_portfolio_overview_links_scenarios_for_facilitators(
+    client_for, programme, facilitator, viewer
+):
+    url = reverse("portfolio:overview", args=[programme.slug])
+    target = reverse("scenarios:list", args=[programme.slug]).encode()
+    assert target in client_for(facilitator).get(url).content
+    assert target not in client_for(viewer).get(url).content
+
+
+def test_edit_budgets(client_for, programme, register, facilitator, scenario):
+    nav = register["nav"].pk
+    data = {
+        "name": "S",
+        "first_year": 2027,
+        "years": 3,
+        "flexibility": 0,
+        "time_limit": 5,
+        f"budget-{nav}-0": 40_000_000,
+        f"budget-{nav}-1": 30_000_000,
+        f"budget-{nav}-2": 0,
+    }
+    response = client_for(facilitator).post(scenario.get_absolute_url(), data)
+    assert response.status_code == 302
+    scenario.refresh_from_db()
+    assert scenario.budgets == {str(nav): [40_000_000, 30_000_000, 0]}
+
+
+def test_run_page_polls_then_shows_the_comparison(
+    client_for, programme, facilitator, viewer, scenario, django_capture_on_commit_callbacks
+):
+    client = client_for(facilitator, "en")
+    with django_capture_on_commit_callbacks(execute=True):  # enqueues in the database
+        response = client.post(reverse("scenarios:run_create", args=[programme.slug, scenario.pk]))
+    run = ScenarioRun.objects.get()
+    assert response.url == run.get_absolute_url()
+    page = client.get(run.get_absolute_url())
+    assert b'hx-trigger="every 2s"' in page.content and b"<script>" not in page.content
+    services.run_execute(run.pk)
+    progress = client.get(
+        reverse("scenarios:run_progress", args=[programme.slug, scenario.pk, run.pk]),
+        HTTP_HX_REQUEST="true",
+    )
+    assert progress["HX-Refresh"] == "true"
+    page = client_for(viewer, "en").get(run.get_absolute_url())
+    assert b"hx-trigger" not in page.content
+    assert b"What starts, moves and stops" in page.content
+    assert b"Value of one more krone (estimate)" in page.content
+    assert b"optimal" in page.content  # either "proven optimal" or "Not proven optimal"
+    export = client.get(reverse("scenarios:run_export", args=[programme.slug, scenario.pk, run.pk]))
+    assert export.status_code == 200 and export.content[:2] == b"PK"
+
+
+def test_viewer_cannot_run_and_outsider_gets_404(client_for, programme, viewer, outsider, scenario):
+    url = reverse("scenarios:run_create", args=[programme.slug, scenario.pk])
+    assert client_for(viewer).post(url).status_code == 403
+    assert client_for(outsider).get(scenario.get_absolute_url()).status_code == 404
+
+
+def test_displacement_button(client_for, programme, register, facilitator, viewer):
+    proposal = register["proposal"]
+    client = client_for(facilitator, "en")
+    page = client.get(reverse("proposals:proposal", args=[programme.slug, proposal.number]))
+    assert b"What would it displace?" in page.content
+    url = reverse("scenarios:displace", args=[programme.slug, proposal.number])
+    assert client_for(viewer).post(url).status_code == 403
+    response = client.post(url)
+    run = ScenarioRun.objects.get()
+    assert run.mode == "displacement" and run.proposal == proposal
+    assert response.url == run.get_absolute_url()
+    services.run_execute(run.pk)
+    page = client.get(run.get_absolute_url())
+    assert b"would displace" in page.content
