@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from . import analysis_lines, benefits, core, costbenefit, errors, portfolio, proposals
+from . import (
+    analysis_lines,
+    benefits,
+    core,
+    costbenefit,
+    errors,
+    portfolio,
+    proposals,
+    scenarios,
+)
 from .auth import BrowserSessionAuth, TokenAuth
 from .docs import VendoredSwagger
 
@@ -24,3 +33,4 @@ api.add_router("/", benefits.router)
 api.add_router("/", costbenefit.router)
 api.add_router("/", analysis_lines.router)
 api.add_router("/", proposals.router)
+api.add_router("/", scenarios.router)

@@ -389,14 +389,14 @@ def run_create(
     return run
 
 
-def _finite(value: Any) -> Any:
+def finite_json(value: Any) -> Any:
     """JSON without NaN or infinities (PostgreSQL's jsonb refuses them)."""
     if isinstance(value, float):
         return value if math.isfinite(value) else None
     if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
+        return {k: finite_json(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
+        return [finite_json(v) for v in value]
     return value
 
 
@@ -417,7 +417,7 @@ def run_execute(run_id: int) -> ScenarioRun:
         if time.monotonic() - last[0] >= PROGRESS_EVERY:
             last[0] = time.monotonic()
             ScenarioRun.objects.filter(pk=run.pk).update(
-                progress=_finite(
+                progress=finite_json(
                     {
                         "stage": event.stage,
                         "elapsed": round(event.elapsed, 2),
@@ -455,8 +455,8 @@ def run_execute(run_id: int) -> ScenarioRun:
         logger.exception("Scenario run %s failed", run.pk)
         run.status, run.error, run.result = RunStatus.FAILED, _("Internal error: %s") % exc, None
     else:
-        run.status, run.error, run.result = RunStatus.DONE, "", _finite(result)
-    run.input = _finite(run.input)
+        run.status, run.error, run.result = RunStatus.DONE, "", finite_json(result)
+    run.input = finite_json(run.input)
     run.finished_at = timezone.now()
     run.progress = {**(run.progress or {}), "stage": "finished"}
     run.save(
