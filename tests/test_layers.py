@@ -24,6 +24,7 @@ DOMAIN_APPS = (
     "governance",
     "optimise",
     "administration",
+    "scenarios",
 )
 PURE_CORES = ("economics", "optimise", "similarity")
 APPS = ("core", *DOMAIN_APPS, *PURE_CORES)

@@ -59,7 +59,7 @@ def test_edit_budgets(client_for, programme, register, facilitator, scenario):
         "name": "S",
         "first_year": 2027,
         "years": 3,
-        "flexibility": 0,
+        "flexibility": 0, "score_weight": 0,
         "time_limit": 5,
         f"budget-{nav}-0": 40_000_000,
         f"budget-{nav}-1": 30_000_000,

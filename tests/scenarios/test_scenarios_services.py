@@ -113,3 +113,27 @@ def test_infeasible_input_fails_the_run_with_the_message(programme, register, fa
     run.refresh_from_db()
     assert run.status == RunStatus.FAILED
     assert "infeasible" in run.error
+
+
+def test_assessed_potential_is_the_score_of_a_proposal(programme, register, facilitator):
+    from django.utils import timezone
+
+    from nytte.proposals.models import Score
+    from tests.factories import AssessmentFactory, CriterionFactory
+
+    criterion = CriterionFactory(programme=programme, dimension="potential")
+    CriterionFactory(programme=programme, dimension="complexity")
+    assessment = AssessmentFactory(
+        proposal=register["proposal"], assessor=facilitator, submitted_at=timezone.now()
+    )
+    Score.objects.create(
+        assessment=assessment, criterion=criterion, value=criterion.scale_values[-1]
+    )
+    scenario = make(
+        programme, register, facilitator, proposals=[register["proposal"]], score_weight=1_000_000
+    )
+    data, _baseline = services.scenario_input(scenario)
+    assert data["objective"] == {"nnv_weight": 1.0, "score_weight": 1_000_000.0}
+    proposal = next(c for c in data["candidates"] if c["id"] == "proposal:1")
+    assert proposal["score"] == pytest.approx(100.0)
+    assert all(c.get("score", 0) == 0 for c in data["candidates"] if c["id"] != "proposal:1")

@@ -53,6 +53,7 @@ class ScenarioIn(Schema):
     forced_out: list[str] = []
     mandatory: list[str] = []
     flexibility: float = 0
+    score_weight: float = 0
     time_limit: int = 30
 
 
@@ -78,6 +79,7 @@ class ScenarioOut(Schema):
     forced_out: list[str]
     mandatory: list[str]
     flexibility: float
+    score_weight: float
     time_limit: int
     baseline: int | None
     created_at: dt.datetime
@@ -152,6 +154,7 @@ def _scenario_out(scenario: Scenario) -> dict[str, Any]:
         "forced_out": scenario.forced_out,
         "mandatory": scenario.mandatory,
         "flexibility": float(scenario.flexibility),
+        "score_weight": float(scenario.score_weight),
         "time_limit": scenario.time_limit,
         "baseline": scenario.baseline_ref,
         "created_at": scenario.created_at,

@@ -56,12 +56,21 @@ class ScenarioForm(forms.ModelForm):
 
     class Meta:
         model = Scenario
-        fields = ["name", "description", "first_year", "years", "flexibility", "time_limit"]
+        fields = [
+            "name",
+            "description",
+            "first_year",
+            "years",
+            "flexibility",
+            "score_weight",
+            "time_limit",
+        ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.programme = programme
+        self.fields["score_weight"].required = False
         open_proposals = Proposal.objects.filter(
             programme=programme, stage__in=OPEN_STAGES
         ).order_by("number")
@@ -76,6 +85,11 @@ class ScenarioForm(forms.ModelForm):
             self.fields[name].choices = choices
             if self.instance.pk:
                 self.fields[name].initial = getattr(self.instance, name)
+
+
+    def clean_score_weight(self) -> Any:
+        value = self.cleaned_data.get("score_weight")
+        return 0 if value is None else value
 
 
 class BudgetForm(forms.Form):

@@ -68,6 +68,17 @@ class Scenario(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
         help_text=_("Share of a year's budget that may move to an adjacent year."),
     )
+    score_weight = models.DecimalField(
+        _("NOK per point of assessed potential"),
+        max_digits=14,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
+        help_text=_(
+            "Adds this many kroner of value per point (0–100) of a proposal's assessed "
+            "innovation potential. 0: value is NNV only."
+        ),
+    )
     time_limit = models.PositiveIntegerField(
         _("time limit (seconds)"),
         default=30,

@@ -31,7 +31,8 @@ from nytte.optimise import OptimiseError, Problem, Progress, optimise
 from nytte.optimise.displacement import displacement
 from nytte.portfolio.choices import DependencyKind, Phase
 from nytte.portfolio.models import CostLine, Dependency, Initiative
-from nytte.proposals.models import Proposal
+from nytte.proposals.assessment import criteria_for, results_from
+from nytte.proposals.models import Proposal, Score
 
 from .choices import RunMode, RunStatus
 from .models import Scenario, ScenarioRun
@@ -100,6 +101,23 @@ def _nnv(subject: Initiative | Proposal, code: str, warnings: list[str]) -> floa
             % {"code": code, "error": exc}
         )
         return 0.0
+
+
+def potential_scores(programme: Programme, proposals: list[Proposal]) -> dict[int, float]:
+    """Each proposal's assessed innovation potential (0–100, criteria-weighted) from its
+    submitted assessments; proposals without any are left out."""
+    criteria = criteria_for(programme=programme)
+    rows: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+    for proposal_id, assessment_id, criterion_id, value in Score.objects.filter(
+        assessment__proposal__in=proposals, assessment__submitted_at__isnull=False
+    ).values_list("assessment__proposal_id", "assessment_id", "criterion_id", "value"):
+        rows[proposal_id].append((assessment_id, criterion_id, value))
+    out = {}
+    for proposal_id, scores in rows.items():
+        potential = results_from(criteria, scores, with_spread=False).potential
+        if potential is not None:
+            out[proposal_id] = potential
+    return out
 
 
 def _labels(org_ids: Iterable[int]) -> dict[int, str]:
@@ -208,6 +226,7 @@ def scenario_input(
             starts[key] = plan_start
         candidates.append(candidate)
 
+    scores = potential_scores(programme, proposals) if scenario.score_weight else {}
     for proposal in proposals:
         key = proposal_key(proposal)
         by_line = defaultdict(dict)
@@ -230,6 +249,7 @@ def scenario_input(
                 "name": f"{proposal.reference} {proposal.title}",
                 "status": "proposal",
                 "nnv": _nnv(proposal, proposal.reference, warnings),
+                "score": scores.get(proposal.pk, 0.0),
                 "costs": costs,
                 "earliest_start": first,
                 "latest_start": first + n - 1,
@@ -270,6 +290,7 @@ def scenario_input(
         "name": scenario.name,
         "first_year": first,
         "years": n,
+        "objective": {"nnv_weight": 1.0, "score_weight": float(scenario.score_weight)},
         "budgets": budgets,
         "flexibility": {org: share for org in budgets} if share > 0 else {},
         "candidates": candidates,
