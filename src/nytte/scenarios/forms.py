@@ -86,7 +86,6 @@ class ScenarioForm(forms.ModelForm):
             if self.instance.pk:
                 self.fields[name].initial = getattr(self.instance, name)
 
-
     def clean_score_weight(self) -> Any:
         value = self.cleaned_data.get("score_weight")
         return 0 if value is None else value
