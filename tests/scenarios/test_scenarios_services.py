@@ -137,3 +137,23 @@ def test_assessed_potential_is_the_score_of_a_proposal(programme, register, faci
     proposal = next(c for c in data["candidates"] if c["id"] == "proposal:1")
     assert proposal["score"] == pytest.approx(100.0)
     assert all(c.get("score", 0) == 0 for c in data["candidates"] if c["id"] != "proposal:1")
+
+
+def test_dependencies_wait_for_the_planned_end_and_running_ones_are_history(
+    programme, register, facilitator
+):
+    import datetime
+
+    from nytte.portfolio.models import Dependency
+
+    a, running = register["a"], register["running"]
+    a.planned_end = datetime.date(2027, 6, 30)
+    a.save()
+    Dependency.objects.create(source=running, target=a, kind="requires")
+    scenario = make(programme, register, facilitator)
+    data, _baseline = services.scenario_input(scenario)
+    by_id = {c["id"]: c for c in data["candidates"]}
+    assert by_id["initiative:A"]["duration"] == 1
+    assert data["dependencies"] == [
+        {"candidate": "initiative:B", "requires": "initiative:A", "kind": "finish"}
+    ]

@@ -162,7 +162,8 @@ def scenario_input(
       an organisation;
     * value: NNV from the cost-benefit engine's deterministic result (as of the analysis'
       base year; read as of the candidate's start);
-    * "requires" dependencies and conflicts (exclusions) between candidates;
+    * "requires" dependencies (B waits until A's planned end, or its cost profile ends when
+      it has none; ignored once B runs) and conflicts (exclusions) between candidates;
     * budgets from the scenario (organisations without one are not constrained).
     """
     programme = scenario.programme
@@ -216,6 +217,9 @@ def scenario_input(
             "costs": costs,
             "mandatory": initiative.mandatory or key in mandatory,
         }
+        if initiative.planned_end and initiative.planned_end.year >= start:
+            # Cost lines run on into operation; "finish" dependencies wait for the project.
+            candidate["duration"] = initiative.planned_end.year - start + 1
         if running:
             candidate["start"] = start
             starts[key] = start
@@ -258,6 +262,7 @@ def scenario_input(
         )
 
     keys = {c["id"] for c in candidates}
+    running_keys = {c["id"] for c in candidates if c["status"] == "running"}
     by_pk = {i.pk: initiative_key(i) for i in initiatives}
     dependencies, exclusions = [], []
     for dep in Dependency.objects.filter(
@@ -267,6 +272,8 @@ def scenario_input(
         if source is None or target is None:
             continue
         if dep.kind == DependencyKind.REQUIRES:
+            if source in running_keys:
+                continue  # already started: the requirement is history
             dependencies.append({"candidate": source, "requires": target, "kind": "finish"})
         else:
             exclusions.append({"name": str(dep), "candidates": [source, target]})
