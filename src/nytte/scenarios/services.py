@@ -290,6 +290,7 @@ def scenario_input(
     budgets = {
         labels[int(org)]: [float(a) for a in amounts]
         for org, amounts in sorted(scenario.budgets.items(), key=lambda kv: int(kv[0]))
+        if int(org) in labels  # an organisation deleted since has no budget to keep
     }
     share = float(scenario.flexibility) / 100
     data: dict[str, Any] = {
