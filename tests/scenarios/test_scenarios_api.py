@@ -94,3 +94,24 @@ def test_inline_optimise(viewer):
     bad = post(api(viewer), "/api/v1/optimise", {"format": "nytte-optimise/1"})
     assert bad.status_code == 422 and bad["Content-Type"] == "application/problem+json"
     assert "first_year" in bad.json()["detail"]
+
+
+def test_patch_a_scenario(programme, register, facilitator, viewer):
+    scenario = services.scenario_create(
+        programme=programme, name="S", first_year=2027, years=3, acting_user=facilitator
+    )
+    nav = register["nav"]
+    url = f"{BASE}/{scenario.pk}"
+    body = {"name": "T", "budgets": {nav.orgnr: [1, 2, 3]}, "proposals": [1], "forced_in": ["x"]}
+    assert (
+        api(viewer).patch(url, json.dumps(body), content_type="application/json").status_code == 403
+    )
+    response = api(facilitator).patch(url, json.dumps(body), content_type="application/json")
+    assert response.status_code == 200, response.content
+    out = response.json()
+    assert out["name"] == "T" and out["budgets"] == {nav.orgnr: [1, 2, 3]}
+    assert out["proposals"] == [1] and out["forced_in"] == ["x"]
+    bad = api(facilitator).patch(
+        url, json.dumps({"budgets": {nav.orgnr: [1]}}), content_type="application/json"
+    )
+    assert bad.status_code == 422

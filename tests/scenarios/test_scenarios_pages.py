@@ -117,3 +117,13 @@ def test_displacement_button(client_for, programme, register, facilitator, viewe
     services.run_execute(run.pk)
     page = client.get(run.get_absolute_url())
     assert b"would displace" in page.content
+
+
+def test_the_run_input_downloads_as_the_optimiser_format(client_for, programme, viewer, scenario):
+    run = services.run_create(scenario=scenario, acting_user=scenario.created_by)
+    url = reverse("scenarios:run_input", args=[programme.slug, scenario.pk, run.pk])
+    assert client_for(viewer).get(url).status_code == 404  # not built before the run starts
+    services.run_execute(run.pk)
+    response = client_for(viewer).get(url)
+    assert response.status_code == 200
+    assert response.json()["format"] == "nytte-optimise/1"

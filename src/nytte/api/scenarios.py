@@ -57,6 +57,20 @@ class ScenarioIn(Schema):
     time_limit: int = 30
 
 
+class ScenarioPatch(Schema):
+    name: str | None = None
+    description: str | None = None
+    budgets: dict[str, list[int]] | None = None
+    proposals: list[int] | None = None
+    excluded: list[str] | None = None
+    forced_in: list[str] | None = None
+    forced_out: list[str] | None = None
+    mandatory: list[str] | None = None
+    flexibility: float | None = None
+    score_weight: float | None = None
+    time_limit: int | None = None
+
+
 class RunSummary(Schema):
     id: int
     mode: str
@@ -226,6 +240,26 @@ def scenario_create(request: HttpRequest, slug: str, payload: ScenarioIn) -> Sta
 @router.get(P + "/{pk}", response={200: ScenarioOut, **ERRORS})
 def scenario_detail(request: HttpRequest, slug: str, pk: int) -> dict[str, Any]:
     return _scenario_out(_scenario(request, slug, pk))
+
+
+@router.patch(P + "/{pk}", response={200: ScenarioOut, **ERRORS})
+def scenario_update(
+    request: HttpRequest, slug: str, pk: int, payload: ScenarioPatch
+) -> dict[str, Any]:
+    """Change the fields given (budgets replace the whole table; the plan years are fixed
+    once created)."""
+    scenario = _scenario(request, slug, pk)
+    data = payload.dict(exclude_unset=True)
+    proposals = data.pop("proposals", None)
+    if data.get("budgets") is not None:
+        data["budgets"] = _budgets_in(data["budgets"])
+    scenario = services.scenario_update(
+        scenario=scenario,
+        data={k: v for k, v in data.items() if v is not None},
+        proposals=None if proposals is None else _proposals(scenario.programme, proposals),
+        acting_user=request.user,
+    )
+    return _scenario_out(scenario)
 
 
 @router.post(P + "/{pk}/runs", response={202: RunOut, **ERRORS})

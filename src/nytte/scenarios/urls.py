@@ -11,5 +11,6 @@ urlpatterns = [
     path(S + "runs/<int:run>/", views.run_detail, name="run"),
     path(S + "runs/<int:run>/progress/", views.run_progress, name="run_progress"),
     path(S + "runs/<int:run>/export.xlsx", views.run_export, name="run_export"),
+    path(S + "runs/<int:run>/input.json", views.run_input, name="run_input"),
     path("p/<slug:slug>/proposals/<int:number>/displacement/", views.displace, name="displace"),
 ]

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -231,6 +231,21 @@ def run_export(request: HttpRequest, slug: str, pk: int, run: int) -> HttpRespon
     if the_run.result is None or "plan" not in the_run.result:
         raise Http404
     return xlsx_response(excel.export_run(the_run), f"scenario-{scenario.pk}-run-{the_run.pk}.xlsx")
+
+
+@login_required
+@require_GET
+def run_input(request: HttpRequest, slug: str, pk: int, run: int) -> HttpResponse:
+    """The run's optimiser input (``nytte-optimise/1``): ``nytte optimise FILE`` repeats it."""
+    programme = programme_or_404(request, slug)
+    scenario = _scenario(request, programme, pk)
+    the_run = _run(request, scenario, run)
+    if not the_run.input:
+        raise Http404
+    response = JsonResponse(the_run.input, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    name = f"scenario-{scenario.pk}-run-{the_run.pk}.json"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @login_required
