@@ -13,6 +13,7 @@ from collections import defaultdict
 import numpy as np
 
 from .build import MONEY, Prepared, build
+from .highs import run_highs
 from .errors import InfeasibleError
 
 
@@ -145,8 +146,6 @@ def _fund_help(prep: Prepared, items: list[int], org: str, t: int) -> float:
 
 def explain(prep: Prepared, time_limit: float) -> list[str]:
     """Conflicts named by the cheapest relaxation (an elastic solve)."""
-    from .solve import run_highs  # local: solve imports this module
-
     model = build(prep, elastic=True)
     outcome = run_highs(model, relax=False, time_limit=max(1.0, time_limit), mip_gap=1e-4)
     if outcome.col_values is None:

@@ -12,7 +12,7 @@ from nytte.core.models import Organisation, Programme
 from nytte.proposals.choices import OPEN_STAGES
 from nytte.proposals.models import Proposal
 
-from . import services
+from . import inputs
 from .models import Scenario
 
 LIST_FIELDS = ("excluded", "forced_in", "forced_out", "mandatory")
@@ -21,10 +21,10 @@ LIST_FIELDS = ("excluded", "forced_in", "forced_out", "mandatory")
 def candidate_choices(programme: Programme, proposals: list[Proposal]) -> list[tuple[str, str]]:
     """Keys and names of the current portfolio's initiatives and the given proposals."""
     choices = [
-        (services.initiative_key(i), f"{i.code} {i.title}")
-        for i in services.portfolio_initiatives(programme)
+        (inputs.initiative_key(i), f"{i.code} {i.title}")
+        for i in inputs.portfolio_initiatives(programme)
     ]
-    choices += [(services.proposal_key(p), f"{p.reference} {p.title}") for p in proposals]
+    choices += [(inputs.proposal_key(p), f"{p.reference} {p.title}") for p in proposals]
     return choices
 
 

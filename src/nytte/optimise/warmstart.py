@@ -1,0 +1,118 @@
+"""Starting points for HiGHS's MIP: a caller's plan or a greedy plan as a solution vector,
+the feasibility test for one, and the LP-neighbourhood search that improves it.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from . import greedy as greedy_mod
+from .build import Model, Prepared
+from .highs import ProgressCallback, run_highs
+from .result import Progress
+from .risk import scenario_nnv, within_risk
+
+#: Longest time the LP-neighbourhood search may take before the full MIP starts.
+NEIGHBOURHOOD_MAX_SECONDS = 30.0
+
+
+def neighbourhood_search(
+    model: Model,
+    x_lp: np.ndarray,
+    start_vec: np.ndarray,
+    t0: float,
+    time_limit: float,
+    mip_gap: float,
+    progress: ProgressCallback | None = None,
+) -> greedy_mod.GreedyPlan | None:
+    """Relaxation-induced neighbourhood search: the MIP restricted to the start years
+    the LP relaxation uses or the greedy plan uses (every other x fixed at 0), for up to
+    30 % of the time left (at most 30 s). Much smaller than the full MIP, so HiGHS
+    improves the greedy plan sooner; its bound is *not* a bound on the full problem and
+    is never reported. The plan it finds is feasible for the full model and becomes the
+    full MIP's start."""
+    upper = np.asarray(model.col_upper, dtype=np.float64).copy()
+    restricted = 0
+    for cols in model.x_cols:
+        for col in cols.values():
+            if x_lp[col] < 1e-6 and start_vec[col] < 0.5:
+                upper[col] = 0.0
+                restricted += 1
+    left = time_limit - (time.perf_counter() - t0)
+    if restricted == 0 or left < 0.5:
+        return None
+
+    def relay(event: Progress) -> bool | None:
+        # values only: the restricted problem's bound is no bound on the full problem
+        if progress is None:
+            return None
+        return progress(Progress("neighbourhood", event.elapsed, event.value, None))
+
+    sub = run_highs(
+        model,
+        relax=False,
+        time_limit=min(0.3 * left, NEIGHBOURHOOD_MAX_SECONDS),
+        mip_gap=mip_gap,
+        start=start_vec,
+        upper=upper,
+        progress=relay,
+        clock_offset=time.perf_counter() - t0,
+    )
+    if sub.col_values is None or not is_feasible(model, sub.col_values):
+        return None
+    starts = {
+        i: s
+        for i, cols in enumerate(model.x_cols)
+        for s, col in cols.items()
+        if sub.col_values[col] > 0.5
+    }
+    plan = greedy_mod.GreedyPlan(
+        "LP neighbourhood search", starts, greedy_mod.evaluate(model.prep, starts), True
+    )
+    plan.vector = sub.col_values
+    return plan
+
+
+def is_feasible(model: Model, vec: np.ndarray) -> bool:
+    start, index, value = model.csc()
+    cols = np.repeat(np.arange(model.n_col), np.diff(start))
+    activity = np.bincount(index, weights=value * vec[cols], minlength=model.n_row)
+    lo, hi = np.asarray(model.row_lower), np.asarray(model.row_upper)
+    tol = 1e-6 * np.maximum(1.0, np.abs(np.where(np.isfinite(hi), hi, 0.0)))
+    cols_ok = np.all(vec >= np.asarray(model.col_lower) - 1e-9) and np.all(
+        vec <= np.asarray(model.col_upper) + 1e-9
+    )
+    return bool(cols_ok and np.all(activity <= hi + tol) and np.all(activity >= lo - tol))
+
+
+def as_greedy(prep: Prepared, starts: dict[int, int]) -> greedy_mod.GreedyPlan:
+    """A caller's plan as a candidate start, if it fits budgets without funds or moves."""
+    ok = all(s in prep.values[i] for i, s in starts.items())
+    ok = ok and all(i in starts for i in prep.must_in)
+    left = prep.budget.copy()
+    if ok:
+        for i, s in starts.items():
+            orgs, ts, amounts = prep.in_horizon(i, s)
+            np.subtract.at(left, (orgs, ts), amounts)
+            for a, d in prep.requires.get(i, ()):
+                ok = ok and a in starts and s >= starts[a] + d
+        ok = ok and bool(np.all(left >= -1e-6))
+        for excl in prep.problem.exclusions:
+            ok = ok and sum(prep.index[c] in starts for c in excl.candidates) <= 1
+    if ok and prep.problem.max_probability_negative is not None:
+        ok = within_risk(prep, starts)
+    value = greedy_mod.evaluate(prep, starts) if ok else float("-inf")
+    return greedy_mod.GreedyPlan("warm start", dict(starts), value, ok)
+
+
+def start_vector(model: Model, starts: dict[int, int]) -> np.ndarray:
+    vec = np.zeros(model.n_col)
+    for i, s in starts.items():
+        vec[model.x_cols[i][s]] = 1.0
+    if model.w_cols:  # risk indicators: switch off exactly the negative samples
+        negative = scenario_nnv(model.prep, starts) < 0
+        for k, c in enumerate(model.w_cols):
+            vec[c] = 1.0 if negative[k] else 0.0
+    return vec
