@@ -97,3 +97,22 @@ def test_the_check_sees_what_it_looks_for():
     resolved = {target for _line, target, _names in imports(module)}
     assert "nytte.core.excel.format" in resolved
     assert "nytte.core.models" in resolved
+
+
+#: Modules allowed over the limit: data, not code (issue #12).
+LONG_DATA_MODULES = ("similarity/lexicon.py", "similarity/themes.py")
+MAX_LINES = 500
+
+
+def test_no_module_is_over_500_lines():
+    """Issue #12: small modules named for what they hold. Migrations, demo data
+    (``demo.py``) and the similarity word lists are data, not code."""
+    found = []
+    for path in sorted(NYTTE.rglob("*.py")):
+        relative = path.relative_to(NYTTE).as_posix()
+        if "migrations" in path.parts or path.name == "demo.py" or relative in LONG_DATA_MODULES:
+            continue
+        lines = len(path.read_text(encoding="utf-8").splitlines())
+        if lines > MAX_LINES:
+            found.append(f"{path.relative_to(SRC)}: {lines} lines")
+    assert not found, f"modules over {MAX_LINES} lines: " + ", ".join(found)

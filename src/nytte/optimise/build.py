@@ -14,26 +14,14 @@ Rows are listed in docs/optimise.md; each row carries a ``RowInfo`` so answers
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from .funding import add_funds
+from .matrix import INF, MONEY, Model, RowInfo
 from .model import Candidate, Problem
-
-MONEY = 1e6  # NOK per model unit
-INF = math.inf
-
-
-@dataclass(frozen=True)
-class RowInfo:
-    kind: str  # select, budget, fund_eligible, fund_share, fund_link, fund_years, fund_budget,
-    # fund_overlap, dependency, exclusion, risk_scenario, risk_count
-    label: str
-    org: str | None = None
-    year: int | None = None
-    ref: object = None
 
 
 @dataclass
@@ -168,92 +156,6 @@ def _stop_matrix(c: Candidate, org_index: dict[str, int], n: int) -> np.ndarray:
     return out
 
 
-@dataclass
-class Model:
-    """A built MILP: column and row arrays plus what each index means."""
-
-    prep: Prepared
-    col_cost: list[float] = field(default_factory=list)
-    col_lower: list[float] = field(default_factory=list)
-    col_upper: list[float] = field(default_factory=list)
-    col_integer: list[bool] = field(default_factory=list)
-    row_lower: list[float] = field(default_factory=list)
-    row_upper: list[float] = field(default_factory=list)
-    rows_info: list[RowInfo] = field(default_factory=list)
-    trip_row: list[np.ndarray] = field(default_factory=list)
-    trip_col: list[np.ndarray] = field(default_factory=list)
-    trip_val: list[np.ndarray] = field(default_factory=list)
-    x_cols: list[dict[int, int]] = field(default_factory=list)  # candidate -> {start: col}
-    p_cols: list[tuple[int, int, int, int, int]] = field(default_factory=list)  # f,i,o,t,col
-    m_cols: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
-    w_cols: list[int] = field(default_factory=list)
-    slack_cols: list[tuple[int, int]] = field(default_factory=list)  # (row, col) elastic
-    budget_rows: dict[tuple[int, int], int] = field(default_factory=dict)
-    fund_budget_rows: dict[tuple[int, int], int] = field(default_factory=dict)
-    obj_scale: float = 1.0
-    maximise: bool = True
-
-    @property
-    def n_col(self) -> int:
-        return len(self.col_cost)
-
-    @property
-    def n_row(self) -> int:
-        return len(self.row_lower)
-
-    def add_col(self, cost: float, lower: float, upper: float, integer: bool) -> int:
-        self.col_cost.append(cost)
-        self.col_lower.append(lower)
-        self.col_upper.append(upper)
-        self.col_integer.append(integer)
-        return len(self.col_cost) - 1
-
-    def add_row(self, lower: float, upper: float, info: RowInfo, cols=(), vals=()) -> int:
-        self.row_lower.append(lower)
-        self.row_upper.append(upper)
-        self.rows_info.append(info)
-        r = len(self.row_lower) - 1
-        if len(cols):
-            self.add_entries(r, cols, vals)
-        return r
-
-    def add_entries(self, row, cols, vals) -> None:
-        cols = np.asarray(cols, dtype=np.int64)
-        self.trip_col.append(cols)
-        self.trip_row.append(np.broadcast_to(np.asarray(row, dtype=np.int64), cols.shape))
-        self.trip_val.append(np.asarray(vals, dtype=np.float64))
-
-    def csc(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Column-wise matrix (start, index, value), duplicates summed; cached."""
-        key = (self.n_col, self.n_row, len(self.trip_col))
-        cached = self.__dict__.get("_csc")
-        if cached is not None and cached[0] == key:
-            return cached[1]
-        result = self._build_csc()
-        self.__dict__["_csc"] = (key, result)
-        return result
-
-    def _build_csc(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        if self.trip_col:
-            rows = np.concatenate(self.trip_row)
-            cols = np.concatenate(self.trip_col)
-            vals = np.concatenate(self.trip_val)
-        else:
-            rows = cols = np.zeros(0, dtype=np.int64)
-            vals = np.zeros(0)
-        key = cols * max(1, self.n_row) + rows
-        order = np.argsort(key, kind="stable")
-        key, vals = key[order], vals[order]
-        uniq, first = np.unique(key, return_index=True)
-        summed = np.add.reduceat(vals, first) if len(vals) else vals
-        keep = summed != 0
-        uniq, summed = uniq[keep], summed[keep]
-        ucols = uniq // max(1, self.n_row)
-        urows = uniq % max(1, self.n_row)
-        start = np.searchsorted(ucols, np.arange(self.n_col + 1))
-        return start.astype(np.int32), urows.astype(np.int32), summed
-
-
 def build(
     prep: Prepared, *, elastic: bool = False, start_penalty: dict[int, int] | None = None
 ) -> Model:
@@ -360,7 +262,7 @@ def build(
             model.add_entries(budget_row[o, t], [fwd, back], [1.0, -1.0])
             model.add_entries(budget_row[o, t + 1], [fwd, back], [-1.0, 1.0])
 
-    _add_funds(model, prep, budget_row, elastic)
+    add_funds(model, prep, budget_row, elastic)
     _add_dependencies(model, prep)
     for e_idx, excl in enumerate(p.exclusions):
         cols = [col for cid in excl.candidates for col in model.x_cols[prep.index[cid]].values()]
@@ -378,148 +280,6 @@ def build(
 
         add_chance_constraint(model, prep, elastic)
     return model
-
-
-def _add_funds(model: Model, prep: Prepared, budget_row: np.ndarray, elastic: bool) -> None:
-    p = prep.problem
-    n, first = p.n_years, p.first_year
-    org_index = {o: k for k, o in enumerate(prep.orgs)}
-    overlap: dict[tuple[int, int, int], list[int]] = defaultdict(list)
-    for f_idx, fund in enumerate(p.funds):
-        fund_years = set(range(n)) if fund.years is None else {y - first for y in fund.years}
-        per_year: dict[int, list[int]] = defaultdict(list)
-        for i, c in enumerate(p.candidates):
-            xcols = model.x_cols[i]
-            if not xcols or not fund.pays_for(c):
-                continue
-            elig: dict[int, np.ndarray] = {}
-            for line in c.costs:
-                o = org_index.get(line.organisation)
-                if o is None or not fund.covers(line):
-                    continue
-                row = elig.setdefault(o, np.zeros(c.profile_years))
-                row[: len(line.amounts)] += line.amounts
-            if not elig:
-                continue
-            limit = fund.max_share * c.total_cost
-            if fund.max_amount is not None:
-                limit = min(limit, fund.max_amount)
-            if limit <= 0:
-                continue
-            pcols_by_t: dict[int, list[int]] = defaultdict(list)
-            big_m_by_t: dict[int, float] = defaultdict(float)
-            for o, amounts in sorted(elig.items()):
-                for t in sorted(fund_years):
-                    if not 0 <= t < n:
-                        continue
-                    terms = []
-                    for s, xcol in xcols.items():
-                        k = t - (s - first)
-                        if 0 <= k < len(amounts) and amounts[k] > 0:
-                            terms.append((xcol, amounts[k]))
-                    if not terms:
-                        continue
-                    pc = model.add_col(0.0, 0.0, INF, False)
-                    model.p_cols.append((f_idx, i, o, t, pc))
-                    model.add_row(
-                        -INF,
-                        0.0,
-                        RowInfo(
-                            "fund_eligible",
-                            f"{fund.id} pays only eligible cost of {c.id!r}",
-                            prep.orgs[o],
-                            first + t,
-                            (f_idx, i),
-                        ),
-                        [pc] + [col for col, _ in terms],
-                        [1.0] + [-a / MONEY for _, a in terms],
-                    )
-                    model.add_entries(budget_row[o, t], [pc], [-1.0])
-                    pcols_by_t[t].append(pc)
-                    big_m_by_t[t] += max(a for _, a in terms)
-                    per_year[t].append(pc)
-                    overlap[(i, o, t)].append(pc)
-            if not pcols_by_t:
-                continue
-            all_p = [pc for cols in pcols_by_t.values() for pc in cols]
-            xs = list(xcols.values())
-            model.add_row(
-                -INF,
-                0.0,
-                RowInfo(
-                    "fund_share",
-                    f"{fund.id} pays at most {limit:,.0f} NOK of {c.id!r}",
-                    ref=(f_idx, i),
-                ),
-                all_p + xs,
-                [1.0] * len(all_p) + [-limit / MONEY] * len(xs),
-            )
-            if fund.max_budget_years is not None and len(pcols_by_t) > fund.max_budget_years:
-                zs = []
-                for t, cols in sorted(pcols_by_t.items()):
-                    z = model.add_col(0.0, 0.0, 1.0, True)
-                    zs.append(z)
-                    big_m = min(limit, big_m_by_t[t]) / MONEY
-                    model.add_row(
-                        -INF,
-                        0.0,
-                        RowInfo(
-                            "fund_link",
-                            f"{fund.id} pays {c.id!r} in {first + t}",
-                            year=first + t,
-                            ref=(f_idx, i),
-                        ),
-                        [*cols, z],
-                        [1.0] * len(cols) + [-big_m],
-                    )
-                model.add_row(
-                    -INF,
-                    float(fund.max_budget_years),
-                    RowInfo(
-                        "fund_years",
-                        f"{fund.id} pays {c.id!r} in at most {fund.max_budget_years} years",
-                        ref=(f_idx, i),
-                    ),
-                    zs,
-                    [1.0] * len(zs),
-                )
-        if fund.budget is not None:
-            for t, cols in sorted(per_year.items()):
-                r = model.add_row(
-                    -INF,
-                    fund.budget[t] / MONEY,
-                    RowInfo(
-                        "fund_budget",
-                        f"budget of fund {fund.id} {first + t}",
-                        year=first + t,
-                        ref=f_idx,
-                    ),
-                    cols,
-                    [1.0] * len(cols),
-                )
-                model.fund_budget_rows[(f_idx, t)] = r
-    # Two funds never pay more than the whole cost of one organisation's year.
-    for (i, o, t), pcs in overlap.items():
-        if len(pcs) < 2:
-            continue
-        terms = []
-        for s, xcol in model.x_cols[i].items():
-            orgs, ts, amounts = prep.in_horizon(i, s)
-            hit = (orgs == o) & (ts == t)
-            if hit.any():
-                terms.append((xcol, float(amounts[hit].sum())))
-        model.add_row(
-            -INF,
-            0.0,
-            RowInfo(
-                "fund_overlap",
-                f"funds pay at most the cost of {p.candidates[i].id!r}",
-                prep.orgs[o],
-                first + t,
-            ),
-            pcs + [c for c, _ in terms],
-            [1.0] * len(pcs) + [-a / MONEY for _, a in terms],
-        )
 
 
 def _add_dependencies(model: Model, prep: Prepared) -> None:

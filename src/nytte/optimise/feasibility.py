@@ -12,9 +12,10 @@ from collections import defaultdict
 
 import numpy as np
 
-from .build import MONEY, Prepared, build
-from .highs import run_highs
+from .build import Prepared, build
 from .errors import InfeasibleError
+from .highs import run_highs
+from .matrix import MONEY
 
 
 def _nok(x: float) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import highspy
 import numpy as np
 
-from .build import Model
+from .matrix import Model
 from .result import Progress
 
 ProgressCallback = Callable[[Progress], bool | None]

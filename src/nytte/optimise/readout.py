@@ -7,8 +7,8 @@ from __future__ import annotations
 import numpy as np
 
 from . import greedy as greedy_mod
-from .build import MONEY, Model
 from .highs import HighsOutcome, run_highs
+from .matrix import MONEY, Model
 from .result import Binding, BudgetUse, Chosen, FundPayment, Plan
 from .warmstart import start_vector
 

@@ -15,7 +15,8 @@ import math
 
 import numpy as np
 
-from .build import INF, MONEY, Model, Prepared, RowInfo
+from .build import Prepared
+from .matrix import INF, MONEY, Model, RowInfo
 
 
 def n_samples(prep: Prepared) -> int:

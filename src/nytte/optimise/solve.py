@@ -13,10 +13,11 @@ import time
 import numpy as np
 
 from . import greedy as greedy_mod
-from .build import MONEY, build, prepare
+from .build import build, prepare
 from .errors import InfeasibleError
 from .feasibility import explain, precheck
 from .highs import DEFAULT_MIP_GAP, ProgressCallback, run_highs
+from .matrix import MONEY
 from .model import Problem
 from .readout import plan_from
 from .result import MarginalValue, Plan, Progress

@@ -9,8 +9,9 @@ import time
 import numpy as np
 
 from . import greedy as greedy_mod
-from .build import Model, Prepared
+from .build import Prepared
 from .highs import ProgressCallback, run_highs
+from .matrix import Model
 from .result import Progress
 from .risk import scenario_nnv, within_risk
 
