@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from nytte.core.actors import PublicProposer
 from nytte.core.models import ChangeLogEntry
 from nytte.proposals import capture_views, services
 from nytte.proposals.choices import Channel, Stage
@@ -408,7 +409,7 @@ def _outside(programme) -> tuple[Proposal, str]:
         data=TEXT | {"proposer_name": "Kari Nordmann", "proposer_email": "kari@example.no"},
         channel=Channel.PUBLIC,
         consent=True,
-        acting_user=None,
+        acting_user=PublicProposer(programme_id=programme.pk),
     )
 
 

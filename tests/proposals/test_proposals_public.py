@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from nytte.core.actors import PublicProposer
 from nytte.proposals import capture_views, services
 from nytte.proposals.choices import Channel, Stage
 from nytte.proposals.models import Attachment, Comment, Proposal
@@ -239,7 +240,7 @@ def _submitted(programme, **data):
         },
         channel=Channel.PUBLIC,
         consent=True,
-        acting_user=None,
+        acting_user=PublicProposer(programme_id=programme.pk),
     )
     return proposal, token
 

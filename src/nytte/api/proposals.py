@@ -313,7 +313,8 @@ def proposal_move(
     request: HttpRequest, slug: str, number: int, payload: MoveIn
 ) -> dict[str, Any] | HttpResponse:
     """Move to another stage, as the flow allows (facilitators). 409 when the flow does not
-    allow it from the stage the proposal is in; parked and rejected need a reason (422)."""
+    allow it from the stage the proposal is in; parked and rejected need a reason, and so does
+    ready for governance without a submitted assessment and track (422)."""
     proposal = _proposal(request, slug, number)
     check(request.user, Action.FACILITATE, proposal)
     if payload.to not in Stage.values:
@@ -393,6 +394,7 @@ def link_list(request: HttpRequest, slug: str, number: int) -> list[dict[str, An
 
 @router.post(R + "/links", response={201: LinkOut, **ERRORS})
 def link_create(request: HttpRequest, slug: str, number: int, payload: LinkIn) -> Status:
+    """Record a link (once per kind and target). Its similarity score is the server's."""
     proposal = _proposal(request, slug, number)
     check(request.user, Action.FACILITATE, proposal)
     if (payload.target_proposal is None) == (payload.target_initiative is None):
@@ -407,7 +409,6 @@ def link_create(request: HttpRequest, slug: str, number: int, payload: LinkIn) -
         if payload.target_initiative is None
         else _initiative(proposal.programme, payload.target_initiative, "target_initiative"),
         note=payload.note,
-        score=payload.score,
         acting_user=request.user,
     )
     return Status(201, _link_out(_links(proposal).get(pk=link.pk)))
@@ -459,9 +460,7 @@ def _support_state(proposal: Proposal, user: Any) -> dict[str, Any]:
 def support_add(request: HttpRequest, slug: str, number: int) -> dict[str, Any]:
     """Support the proposal (again: no change)."""
     proposal = _proposal(request, slug, number)
-    check(request.user, Action.CONTRIBUTE, proposal)
-    if not proposal.mine_supported:
-        services.support_toggle(proposal=proposal, acting_user=request.user)
+    services.support_set(proposal=proposal, supported=True, acting_user=request.user)
     return _support_state(proposal, request.user)
 
 
@@ -469,9 +468,7 @@ def support_add(request: HttpRequest, slug: str, number: int) -> dict[str, Any]:
 def support_remove(request: HttpRequest, slug: str, number: int) -> dict[str, Any]:
     """Withdraw one's support (when there is none: no change)."""
     proposal = _proposal(request, slug, number)
-    check(request.user, Action.CONTRIBUTE, proposal)
-    if proposal.mine_supported:
-        services.support_toggle(proposal=proposal, acting_user=request.user)
+    services.support_set(proposal=proposal, supported=False, acting_user=request.user)
     return _support_state(proposal, request.user)
 
 

@@ -22,6 +22,7 @@ from .models import (
     hash_token,
 )
 from .permissions import Action, check, forget_roles
+from .signals import programme_created
 
 M = TypeVar("M", bound=models.Model)
 
@@ -79,6 +80,7 @@ def organisation_create(
     return object_create(organisation, acting_user=acting_user)
 
 
+@transaction.atomic
 def programme_create(
     *,
     name: str,
@@ -89,9 +91,10 @@ def programme_create(
     acting_user: Any,
 ) -> Programme:
     programme = Programme(name=name, slug=slug, owner=owner, vision=vision)
-    return object_create(
-        programme, acting_user=acting_user, m2m={"participants": [owner, *participants]}
-    )
+    object_create(programme, acting_user=acting_user, m2m={"participants": [owner, *participants]})
+    # Domain apps add what every programme starts with (core imports none of them).
+    programme_created.send(sender=Programme, programme=programme, acting_user=acting_user)
+    return programme
 
 
 @transaction.atomic

@@ -57,6 +57,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from nytte.core import history
+from nytte.core.actors import SYSTEM, Actor
 from nytte.core.choices import Role
 from nytte.core.models import Programme
 from nytte.core.permissions import Action, can, check, programme_ids_for, restrict
@@ -64,7 +65,9 @@ from nytte.core.services import object_create, object_delete, object_update
 
 from . import ahp
 from .choices import OPEN_STAGES, Dimension, EventKind, Stage, Track
+from .defaults import DEFAULT_CRITERIA
 from .models import Assessment, Criterion, PairwiseJudgement, Proposal, ProposalEvent, Score
+from .services.capture import user_or_none
 
 # A dimension scores "high" from this value (of 0–100) upwards.
 TRACK_THRESHOLD = 50.0
@@ -224,149 +227,18 @@ def most_contradictory(
 
 
 # ---------------------------------------------------------------------------------------------
-# Default criteria, created once per programme the first time its criteria are read
-
-
-def _scale(*labels: Any) -> list[tuple[int, Any]]:
-    return list(enumerate(labels, start=1))
-
-
-DEFAULT_CRITERIA: list[tuple[str, Any, Any, list[tuple[int, Any]]]] = [
-    (
-        Dimension.POTENTIAL,
-        gettext_lazy("User value"),
-        gettext_lazy("How much better the service gets for the people who use it."),
-        _scale(
-            gettext_lazy("Hardly noticeable for users"),
-            gettext_lazy("A small improvement for some users"),
-            gettext_lazy("A clear improvement for many users"),
-            gettext_lazy("A large improvement for many users"),
-            gettext_lazy("Changes how users experience the service"),
-        ),
-    ),
-    (
-        Dimension.POTENTIAL,
-        gettext_lazy("Size of benefit"),
-        gettext_lazy("The benefits for users, agencies and society, priced or not."),
-        _scale(
-            gettext_lazy("Very small"),
-            gettext_lazy("Small"),
-            gettext_lazy("Moderate"),
-            gettext_lazy("Large"),
-            gettext_lazy("Very large"),
-        ),
-    ),
-    (
-        Dimension.POTENTIAL,
-        gettext_lazy("Reach across agencies and life events"),
-        gettext_lazy("How many agencies, user groups and life events it touches."),
-        _scale(
-            gettext_lazy("One unit in one agency"),
-            gettext_lazy("One agency"),
-            gettext_lazy("Two agencies, or one life event"),
-            gettext_lazy("Several agencies or life events"),
-            gettext_lazy("Across the public sector and several life events"),
-        ),
-    ),
-    (
-        Dimension.POTENTIAL,
-        gettext_lazy("Strategic fit"),
-        gettext_lazy("How well it serves the programme's vision, target picture and goals."),
-        _scale(
-            gettext_lazy("Does not support the goals"),
-            gettext_lazy("Supports the goals indirectly"),
-            gettext_lazy("Supports one goal"),
-            gettext_lazy("Supports several goals"),
-            gettext_lazy("Essential to the vision"),
-        ),
-    ),
-    (
-        Dimension.POTENTIAL,
-        gettext_lazy("Degree of transformation"),
-        gettext_lazy("A new way of solving the mission, or today's process digitised as it is."),
-        _scale(
-            gettext_lazy("Today's process as it is"),
-            gettext_lazy("Today's process improved"),
-            gettext_lazy("Parts of the process redesigned"),
-            gettext_lazy("The service redesigned around the user"),
-            gettext_lazy("A new way of solving the mission"),
-        ),
-    ),
-    (
-        Dimension.COMPLEXITY,
-        gettext_lazy("Technical"),
-        gettext_lazy("How new the technology is to us, and how much must be integrated."),
-        _scale(
-            gettext_lazy("Known technology, no integration"),
-            gettext_lazy("Known technology, some integration"),
-            gettext_lazy("New to us, or several integrations"),
-            gettext_lazy("New technology and many integrations"),
-            gettext_lazy("Unproven technology or architecture"),
-        ),
-    ),
-    (
-        Dimension.COMPLEXITY,
-        gettext_lazy("Organisational"),
-        gettext_lazy(
-            "How much people, roles and ways of working must change, and in how many organisations."
-        ),
-        _scale(
-            gettext_lazy("One team"),
-            gettext_lazy("One unit"),
-            gettext_lazy("One agency"),
-            gettext_lazy("Several agencies"),
-            gettext_lazy("Many agencies and municipalities"),
-        ),
-    ),
-    (
-        Dimension.COMPLEXITY,
-        gettext_lazy("Legal and regulatory"),
-        gettext_lazy("Whether it needs changed regulations or a new division of responsibility."),
-        _scale(
-            gettext_lazy("Within the current rules"),
-            gettext_lazy("Needs an interpretation of the current rules"),
-            gettext_lazy("Needs changed internal rules or agreements"),
-            gettext_lazy("Needs changed regulations"),
-            gettext_lazy("Needs a change in law or in the division of responsibility"),
-        ),
-    ),
-    (
-        Dimension.COMPLEXITY,
-        gettext_lazy("Dependencies"),
-        gettext_lazy("On other initiatives, systems, suppliers and decisions."),
-        _scale(
-            gettext_lazy("None"),
-            gettext_lazy("A few, under our control"),
-            gettext_lazy("Some outside our control"),
-            gettext_lazy("Many outside our control"),
-            gettext_lazy("Critical ones outside our control"),
-        ),
-    ),
-    (
-        Dimension.COMPLEXITY,
-        gettext_lazy("Uncertainty"),
-        gettext_lazy("How well we know the need, the solution, the cost and the benefits."),
-        _scale(
-            gettext_lazy("Well known"),
-            gettext_lazy("Mostly known"),
-            gettext_lazy("Partly known"),
-            gettext_lazy("Largely unknown"),
-            gettext_lazy("Unknown"),
-        ),
-    ),
-]
+# Default criteria (defaults.DEFAULT_CRITERIA), created with the programme
 
 
 @transaction.atomic
-def criteria_ensure_defaults(*, programme: Programme, acting_user: Any = None) -> bool:
+def criteria_ensure_defaults(*, programme: Programme, acting_user: Actor = SYSTEM) -> bool:
     """Give a programme without criteria the default ones; True if they were created.
 
-    Runs once per programme: a dimension can never lose its last criterion
-    (``criterion_delete``), so a programme has no criteria only until this has run. Texts
-    are stored in the site's language, since everyone in the programme reads them.
+    Called when a programme is created (the ``programme_created`` signal) and by the data
+    migration for programmes that existed before; never on a page view. A dimension can
+    never lose its last criterion (``criterion_delete``). Texts are stored in the site's
+    language, since everyone in the programme reads them.
     """
-    # Lock the programme row so two first visits at once do not both create them.
-    Programme.objects.select_for_update().filter(pk=programme.pk).first()
     if Criterion.objects.filter(programme=programme).exists():
         return False
     order: dict[str, int] = defaultdict(int)
@@ -393,11 +265,9 @@ def criteria_ensure_defaults(*, programme: Programme, acting_user: Any = None) -
 
 
 def criteria_for(*, programme: Programme) -> list[Criterion]:
-    """The programme's criteria, potential first, each dimension in its order; the default
-    criteria are created the first time (one query after that)."""
+    """The programme's criteria, potential first, each dimension in its order (one query;
+    a read never creates anything)."""
     criteria = list(Criterion.objects.filter(programme=programme).order_by("order", "pk"))
-    if not criteria and criteria_ensure_defaults(programme=programme):
-        criteria = list(Criterion.objects.filter(programme=programme).order_by("order", "pk"))
     rank = {value: k for k, value in enumerate(Dimension.values)}
     return sorted(criteria, key=lambda c: (rank.get(c.dimension, 99), c.order, c.pk))
 
@@ -899,7 +769,7 @@ CRITERION_FIELDS = ("name", "description", "scale", "weight", "order")
 
 @transaction.atomic
 def criterion_create(
-    *, programme: Programme, dimension: str, data: Mapping[str, Any], acting_user: Any
+    *, programme: Programme, dimension: str, data: Mapping[str, Any], acting_user: Actor
 ) -> Criterion:
     """A new criterion at the end of its dimension."""
     check(acting_user, Action.FACILITATE, programme)
@@ -918,7 +788,7 @@ def criterion_create(
 
 @transaction.atomic
 def criterion_update(
-    *, criterion: Criterion, data: Mapping[str, Any], acting_user: Any
+    *, criterion: Criterion, data: Mapping[str, Any], acting_user: Actor
 ) -> Criterion:
     """Rename, describe, rescale or reweight a criterion. Once it has scores, its steps keep
     their values (their descriptions may change), so no score falls off its scale."""
@@ -940,7 +810,7 @@ def criterion_update(
 
 
 @transaction.atomic
-def criterion_delete(*, criterion: Criterion, acting_user: Any) -> None:
+def criterion_delete(*, criterion: Criterion, acting_user: Actor) -> None:
     """Delete a criterion nobody has scored; a dimension keeps at least one criterion."""
     check(acting_user, Action.FACILITATE, criterion)
     if criterion.scores.exists():
@@ -961,7 +831,7 @@ def criterion_delete(*, criterion: Criterion, acting_user: Any) -> None:
 
 @transaction.atomic
 def criteria_weights_set(
-    *, programme: Programme, weights: Mapping[int, Decimal | float | int], acting_user: Any
+    *, programme: Programme, weights: Mapping[int, Decimal | float | int], acting_user: Actor
 ) -> list[Criterion]:
     """Set weights directly: ``weights`` maps criterion ids to numbers ≥ 0; each dimension
     touched must keep a weight above 0."""
@@ -1010,7 +880,7 @@ def pairwise_save(
     programme: Programme,
     dimension: str,
     judgements: Mapping[tuple[int, int], Any],
-    acting_user: Any,
+    acting_user: Actor,
 ) -> PairwiseState:
     """Store pairwise judgements for one dimension and give its criteria the weights they
     derive (AHP, principal eigenvector; rounded to 4 decimals).
@@ -1091,7 +961,7 @@ def _notify_asked(assessment: Assessment) -> None:
 
 @transaction.atomic
 def assessor_request(
-    *, proposal: Proposal, assessor: Any, due: dt.date | None = None, acting_user: Any
+    *, proposal: Proposal, assessor: Any, due: dt.date | None = None, acting_user: Actor
 ) -> Assessment:
     """The facilitator asks a programme member to assess a proposal (by ``due``).
 
@@ -1119,14 +989,14 @@ def assessor_request(
         proposal=proposal,
         assessor=assessor,
         due=due,
-        requested_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        requested_by=user_or_none(acting_user),
     )
     object_create(assessment, acting_user=acting_user)  # no scores yet: safe to log
     _notify_asked(assessment)
     return assessment
 
 
-def _log_assessment(assessment: Assessment, acting_user: Any, **before: Any) -> None:
+def _log_assessment(assessment: Assessment, acting_user: Actor, **before: Any) -> None:
     """Log a change of due date or submission. The change log never holds scores or the
     comment: the programme page shows recent changes to every member, and the blind rule
     forbids that (the comment is blanked on both sides, so it never shows in the diff)."""
@@ -1137,7 +1007,7 @@ def _log_assessment(assessment: Assessment, acting_user: Any, **before: Any) -> 
 
 @transaction.atomic
 def assessor_due_set(
-    *, assessment: Assessment, due: dt.date | None, acting_user: Any
+    *, assessment: Assessment, due: dt.date | None, acting_user: Actor
 ) -> Assessment:
     """The facilitator moves an assessment's due date."""
     check(acting_user, Action.FACILITATE, assessment)
@@ -1149,7 +1019,7 @@ def assessor_due_set(
 
 
 @transaction.atomic
-def assessor_remove(*, assessment: Assessment, acting_user: Any) -> None:
+def assessor_remove(*, assessment: Assessment, acting_user: Actor) -> None:
     """Withdraw a request that is not submitted; a draft's scores go with it."""
     check(acting_user, Action.FACILITATE, assessment)
     if assessment.submitted:
@@ -1161,7 +1031,7 @@ def assessor_remove(*, assessment: Assessment, acting_user: Any) -> None:
 
 
 @transaction.atomic
-def assessment_reopen(*, assessment: Assessment, acting_user: Any) -> Assessment:
+def assessment_reopen(*, assessment: Assessment, acting_user: Actor) -> Assessment:
     """Only the facilitator can reopen a submitted assessment (say, a score given by
     mistake). The assessor is then blind again until they submit anew."""
     check(acting_user, Action.FACILITATE, assessment)
@@ -1184,7 +1054,7 @@ def assessment_save(
     scores: Mapping[int, ScoreInput],
     comment: str | None = None,
     submit: bool = False,
-    acting_user: Any,
+    acting_user: Actor,
 ) -> Assessment:
     """The assessor saves their scores as a draft or submits them.
 

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from nytte.core import selectors as core_selectors
+from nytte.core.actors import Actor, PublicProposer
 from nytte.core.htmx import render_page
 from nytte.core.models import Programme
 from nytte.core.permissions import Action, can, check
@@ -60,14 +61,8 @@ def add_errors(form: BaseForm, exc: ValidationError) -> None:
 
 
 def may_edit(user: Any, proposal: Proposal) -> bool:
-    """The proposer until assessment starts, the facilitator always (as the service says)."""
-    if can(user, Action.FACILITATE, proposal):
-        return True
-    return (
-        can(user, Action.VIEW, proposal)
-        and proposal.is_owned_by(user)
-        and proposal.stage in services.EDITABLE_BY_PROPOSER
-    )
+    """Who may edit: the service's one rule (``services.may_edit``)."""
+    return services.may_edit(user, proposal)
 
 
 def has_outside_proposer(proposal: Proposal) -> bool:
@@ -76,7 +71,7 @@ def has_outside_proposer(proposal: Proposal) -> bool:
 
 
 def _submit(
-    programme: Programme, form: ProposalForm | PublicProposalForm, acting_user: Any
+    programme: Programme, form: ProposalForm | PublicProposalForm, acting_user: Actor
 ) -> Proposal:
     """Receive the proposal and its files in one transaction (all or nothing)."""
     proposal, _token = services.proposal_submit(
@@ -425,7 +420,7 @@ def public_submit(request: HttpRequest, slug: str) -> HttpResponse:
         return _public_page(request, programme, form, limited=True, status=429)
     if form.is_valid():
         try:
-            _submit(programme, form, None)
+            _submit(programme, form, PublicProposer(programme_id=programme.pk))
         except ValidationError as exc:
             add_errors(form, exc)
         else:

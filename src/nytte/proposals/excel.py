@@ -41,6 +41,7 @@ from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 from xlsxwriter.workbook import Workbook
 
+from nytte.core.actors import Actor
 from nytte.core.models import Organisation, Programme, User
 from nytte.core.permissions import Action, check
 from nytte.portfolio.excel.export import CHUNK, WORKBOOK_OPTIONS, _cell_writers, write_legend
@@ -596,17 +597,17 @@ def import_proposals(
     programme: Programme,
     file: bytes | IO[bytes] | str | Path,
     *,
-    acting_user: Any,
+    acting_user: Actor,
     dry_run: bool = False,
 ) -> ImportResult:
     """Check every row, then add all the new proposals or none.
 
-    ``acting_user=None`` is the system (the command line without ``--user``); otherwise the
-    user needs FACILITATE on the programme. The writes run in one transaction, rolled back
-    on any error or on a dry run, so the rules ``proposal_submit`` enforces are checked too.
+    The actor is a user with FACILITATE on the programme, or the system (the command line
+    without ``--user`` passes ``System("cli")``). The writes run in one transaction, rolled
+    back on any error or on a dry run, so the rules ``proposal_submit`` enforces are checked
+    too.
     """
-    if acting_user is not None:
-        check(acting_user, Action.FACILITATE, programme)
+    check(acting_user, Action.FACILITATE, programme)
     result = ImportResult(dry_run=dry_run)
     rows = _read_rows(read_bytes(file), result.errors)
     if rows is None or any(error.row in (None, 1) for error in result.errors):

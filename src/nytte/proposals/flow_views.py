@@ -269,6 +269,8 @@ def move(request: HttpRequest, slug: str, number: int) -> HttpResponse:
                 "reason": reason,
                 "reason_errors": reason_errors,
                 "errors": errors,
+                # Whether the form that keeps the typed reason is on the page.
+                "shown": any(m.value == to and m.needs_reason for m in services.next_moves(fresh)),
             }
         }
         return render(request, "proposals/proposal_detail.html", context, status=422)

@@ -33,7 +33,7 @@ from nytte.core.permissions import Action, can, check
 from nytte.portfolio.models import Initiative
 
 from . import matching, qualification, services
-from .choices import TRANSITIONS, LinkKind, Stage
+from .choices import LinkKind, Stage
 from .models import Proposal, ProposalLink, QualificationQuestion
 from .views import crumbs, detail_context, programme_for, proposal_for
 
@@ -190,7 +190,7 @@ def find_any(programme: Programme, value: str) -> Proposal | Initiative | None:
 
 def may_join(proposal: Proposal) -> bool:
     """Whether the flow lets this proposal be merged or attached now."""
-    return Stage.MERGED in TRANSITIONS.get(proposal.stage, frozenset())
+    return services.may_move(proposal, Stage.MERGED)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -412,39 +412,25 @@ def link_create(request: HttpRequest, slug: str, number: int) -> HttpResponse:
             )
         else:
             is_proposal = isinstance(target, Proposal)
-            kind = form.cleaned_data["kind"]
-            same = ProposalLink.objects.filter(proposal=proposal, kind=kind).filter(
-                Q(target_proposal=target) if is_proposal else Q(target_initiative=target)
-            )
-            if same.exists():
-                form.add_error("kind", gettext("This link is already recorded."))
-            else:
-                score = matching.score_of(
-                    programme,
-                    proposal,
-                    matching.PROPOSAL if is_proposal else matching.INITIATIVE,
-                    target.pk,
+            try:
+                services.link_create(
+                    proposal=proposal,
+                    kind=form.cleaned_data["kind"],
+                    target_proposal=target if is_proposal else None,
+                    target_initiative=None if is_proposal else target,
+                    note=form.cleaned_data["note"],
+                    acting_user=request.user,
                 )
-                try:
-                    services.link_create(
-                        proposal=proposal,
-                        kind=kind,
-                        target_proposal=target if is_proposal else None,
-                        target_initiative=None if is_proposal else target,
-                        note=form.cleaned_data["note"],
-                        score=score,
-                        acting_user=request.user,
-                    )
-                except ValidationError as exc:
-                    add_errors(form, exc)
-                else:
-                    name = target.reference if is_proposal else target.code
-                    return _done(
-                        request,
-                        proposal,
-                        gettext("The link to %(ref)s is recorded.") % {"ref": name},
-                        "harmonise-links",
-                    )
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                name = target.reference if is_proposal else target.code
+                return _done(
+                    request,
+                    proposal,
+                    gettext("The link to %(ref)s is recorded.") % {"ref": name},
+                    "harmonise-links",
+                )
     if suggested:
         return _tab_page(request, proposal, link_form=form)
     return _tab_page(request, proposal, link_any_form=form)

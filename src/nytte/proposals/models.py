@@ -323,6 +323,19 @@ class ProposalLink(models.Model):
                 ),
                 name="link_has_one_target",
             ),
+            # A link of one kind to one target is recorded once (services.links too).
+            models.UniqueConstraint(
+                fields=["proposal", "kind", "target_proposal"],
+                condition=models.Q(target_proposal__isnull=False),
+                name="unique_link_to_proposal",
+                violation_error_message=_("This link is already recorded."),
+            ),
+            models.UniqueConstraint(
+                fields=["proposal", "kind", "target_initiative"],
+                condition=models.Q(target_initiative__isnull=False),
+                name="unique_link_to_initiative",
+                violation_error_message=_("This link is already recorded."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -22,8 +22,7 @@ from nytte.core.lookups import programme_or_404 as programme_for
 from nytte.core.models import Programme
 from nytte.core.permissions import Action, can
 
-from . import selectors
-from .choices import TRANSITIONS
+from . import selectors, services
 from .models import Proposal
 
 TABS: list[tuple[str, Any]] = [
@@ -69,7 +68,8 @@ def detail_context(request: HttpRequest, proposal: Proposal, tab: str) -> dict[s
         "tabs": TABS,
         "may_facilitate": can(request.user, Action.FACILITATE, proposal),
         "may_contribute": can(request.user, Action.CONTRIBUTE, proposal),
-        "next_stages": sorted(TRANSITIONS.get(proposal.stage, ())),
+        # Where the flow lets it go, and which moves need a reason (the service's rules).
+        "next_moves": services.next_moves(proposal),
         "show_personal_data": selectors.may_see_personal_data(request.user, proposal),
         "crumbs": crumbs(proposal.programme, proposal),
     }
