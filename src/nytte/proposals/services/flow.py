@@ -71,8 +71,10 @@ def check_transition(proposal: Proposal, to: str, reason: str = "") -> None:
                 "The proposal has no submitted assessment and track: give the reason for "
                 "sending it on without them."
             )
-            raise ValidationError({"reason": message}, code="assessment_required")
-        raise ValidationError({"reason": _("Give a reason.")}, code="reason_required")
+            error = ValidationError(message, code="assessment_required")
+        else:
+            error = ValidationError(_("Give a reason."), code="reason_required")
+        raise ValidationError({"reason": error})
 
 
 @dataclass(frozen=True)
