@@ -91,7 +91,7 @@ def _with_lines(proposals: QuerySet[Proposal], user: Any) -> QuerySet[Proposal]:
 def _proposal(request: HttpRequest, slug: str, number: int) -> Proposal:
     programme = _programme(request, slug)
     proposal = (
-        _with_lines(selectors.proposal_list(programme=programme), request.user)
+        _with_lines(selectors.proposal_list(programme=programme, user=request.user), request.user)
         .filter(number=number)
         .first()
     )
@@ -248,7 +248,7 @@ def proposal_list(request: HttpRequest, slug: str, filters: Query[ProposalFilter
             params[name] = str(value)
     filterset = ProposalFilterSet(
         params,
-        queryset=selectors.proposal_list(programme=programme),
+        queryset=selectors.proposal_list(programme=programme, user=request.user),
         programme=programme,
         user=request.user,
     )

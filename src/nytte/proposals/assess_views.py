@@ -545,13 +545,13 @@ def _done(
     request: HttpRequest, proposal: Proposal, notice: str, *, refused: bool = False
 ) -> HttpResponse:
     if request.htmx:
-        return _render_tab(request, _reload(proposal), notice=notice)
+        return _render_tab(request, _reload(request, proposal), notice=notice)
     (messages.error if refused else messages.success)(request, notice)
     return redirect(_tab_url(proposal))
 
 
-def _reload(proposal: Proposal) -> Proposal:
-    return proposal_for(proposal.programme, proposal.number)
+def _reload(request: HttpRequest, proposal: Proposal) -> Proposal:
+    return proposal_for(proposal.programme, proposal.number, user=request.user)
 
 
 @login_required
@@ -559,7 +559,7 @@ def _reload(proposal: Proposal) -> Proposal:
 def assessors(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """The facilitator asks an assessor, withdraws a request or reopens a submission."""
     programme = programme_for(request, slug)
-    proposal = proposal_for(programme, number)
+    proposal = proposal_for(programme, number, user=request.user)
     check(request.user, Action.FACILITATE, proposal)
     action = request.POST.get("action", "")
     if action == "request":
@@ -611,7 +611,7 @@ def assessors(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 def track(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """The facilitator sets the track with a reason, from the tab or the matrix table."""
     programme = programme_for(request, slug)
-    proposal = proposal_for(programme, number)
+    proposal = proposal_for(programme, number, user=request.user)
     check(request.user, Action.FACILITATE, proposal)
     from_matrix = request.POST.get("return_to") == "matrix"
     form = TrackForm(
@@ -652,7 +652,7 @@ def assess_page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """The assessor scores every criterion, saves a draft, and submits (final). Only those
     asked may open it; after submitting they see the others' submitted scores."""
     programme = programme_for(request, slug)
-    proposal = proposal_for(programme, number)
+    proposal = proposal_for(programme, number, user=request.user)
     own = (
         Assessment.objects.filter(proposal=proposal, assessor=request.user)
         .prefetch_related("scores")

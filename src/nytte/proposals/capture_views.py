@@ -152,7 +152,7 @@ def _overview_page(
 def _done(request: HttpRequest, proposal: Proposal, notice: str, anchor: str) -> HttpResponse:
     """After a change: the fresh panel for HTMX, otherwise back to the tab (PRG)."""
     if request.htmx:
-        fresh = proposal_for(proposal.programme, proposal.number)
+        fresh = proposal_for(proposal.programme, proposal.number, user=request.user)
         return _overview_page(request, fresh, notice=notice)
     messages.success(request, notice)
     return redirect(_overview_url(proposal, anchor))
@@ -161,7 +161,7 @@ def _done(request: HttpRequest, proposal: Proposal, notice: str, anchor: str) ->
 def _proposal(request: HttpRequest, slug: str, number: int, action: Action) -> Proposal:
     """The proposal if the user may see it (else 404) and do ``action`` (else 403)."""
     programme = programme_for(request, slug)
-    proposal = proposal_for(programme, number)
+    proposal = proposal_for(programme, number, user=request.user)
     check(request.user, action, proposal)
     return proposal
 
@@ -313,7 +313,7 @@ def proposal_create(request: HttpRequest, slug: str) -> HttpResponse:
 def proposal_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """Edit a proposal: its proposer until assessment starts, the facilitator always."""
     programme = programme_for(request, slug)
-    proposal = proposal_for(programme, number)
+    proposal = proposal_for(programme, number, user=request.user)
     if not may_edit(request.user, proposal):
         raise PermissionDenied
     posted = request.method == "POST"

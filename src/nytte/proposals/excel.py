@@ -205,8 +205,11 @@ def _day(moment: dt.datetime | None) -> dt.date | None:
     return timezone.localtime(moment).date() if moment else None
 
 
-def sheet_rows(programme: Programme, *, personal_data: bool) -> dict[str, Iterable[list[Any]]]:
-    """Each sheet's data rows, read with a fixed number of queries."""
+def sheet_rows(
+    programme: Programme, *, personal_data: bool, user: Actor
+) -> dict[str, Iterable[list[Any]]]:
+    """Each sheet's data rows, read through the queryset gate with a fixed number of
+    queries."""
     source, channel = labels(Source), labels(Channel)
     stage, track = labels(Stage), labels(Track)
     link_kind, evidence_kind = labels(LinkKind), labels(EvidenceKind)
@@ -227,7 +230,8 @@ def sheet_rows(programme: Programme, *, personal_data: bool) -> dict[str, Iterab
         events[proposal_id].append(slug)
     links: dict[int, list[str]] = defaultdict(list)
     for proposal_id, kind, number, code in (
-        ProposalLink.objects.filter(**in_programme)
+        ProposalLink.objects.for_user(user)
+        .filter(**in_programme)
         .order_by("created_at", "pk")
         .values_list("proposal_id", "kind", "target_proposal__number", "target_initiative__code")
     ):
@@ -266,7 +270,8 @@ def sheet_rows(programme: Programme, *, personal_data: bool) -> dict[str, Iterab
 
     proposals = (
         proposal_row(r)
-        for r in Proposal.objects.filter(programme=programme)
+        for r in Proposal.objects.for_user(user)
+        .in_programme(programme)
         .annotate(n=Count("supports"))
         .order_by("number")
         .values_list(
@@ -295,9 +300,8 @@ def sheet_rows(programme: Programme, *, personal_data: bool) -> dict[str, Iterab
     )
     evidence = (
         [f"F-{number}", evidence_kind.get(kind, kind), text, url, src, username, _day(created)]
-        for number, kind, text, url, src, username, created in Evidence.objects.filter(
-            **in_programme
-        )
+        for number, kind, text, url, src, username, created in Evidence.objects.for_user(user)
+        .filter(**in_programme)
         .order_by("proposal__number", "created_at", "pk")
         .values_list(
             "proposal__number", "kind", "text", "url", "source", "added_by__username", "created_at"
@@ -330,13 +334,13 @@ def _write_legend(workbook: Workbook, specs: Iterable[SheetSpec], header_format:
     write_legend(workbook, specs, header_format, widths=(12, 28, 60, 80))
 
 
-def export_proposals(programme: Programme, *, personal_data: bool = False) -> bytes:
-    """The programme's proposals and evidence as .xlsx bytes; callers check VIEW first and
+def export_proposals(programme: Programme, *, user: Actor, personal_data: bool = False) -> bytes:
+    """The programme's proposals and evidence that ``user`` may see, as .xlsx bytes; callers
     pass ``personal_data`` only for those who may see outside proposers' names."""
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, WORKBOOK_OPTIONS)
     bold = workbook.add_format({"bold": True})
-    rows = sheet_rows(programme, personal_data=personal_data)
+    rows = sheet_rows(programme, personal_data=personal_data, user=user)
     for spec in SHEETS:
         _write_sheet(workbook, spec, rows[spec.name], bold)
     _write_legend(workbook, SHEETS, bold)

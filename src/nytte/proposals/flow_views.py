@@ -134,7 +134,9 @@ def _proposer_label(proposal: Proposal, personal: bool) -> str:
 def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
     """Filter, sort and page through a programme's proposals (the filter form is a GET)."""
     programme = programme_for(request, slug)
-    filterset = _filterset(request, programme, selectors.proposal_list(programme=programme))
+    filterset = _filterset(
+        request, programme, selectors.proposal_list(programme=programme, user=request.user)
+    )
     page = Paginator(ordered(filterset.qs), PAGE_SIZE).get_page(request.GET.get("page"))
     proposals = list(page.object_list)
     personal = can(request.user, Action.FACILITATE, programme)
@@ -167,7 +169,10 @@ def board(request: HttpRequest, slug: str) -> HttpResponse:
     for name in NOT_ON_BOARD:
         data.pop(name, None)
     filterset = _filterset(
-        request, programme, selectors.proposal_list(programme=programme), data=data
+        request,
+        programme,
+        selectors.proposal_list(programme=programme, user=request.user),
+        data=data,
     )
     filtered = filterset.qs
     counts = dict(
@@ -249,7 +254,7 @@ def move(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """Move a proposal to another stage (facilitators). A refusal shows the service's message
     on the proposal's page with what was typed (status 422)."""
     programme = programme_for(request, slug)
-    proposal = proposal_for(programme, number)
+    proposal = proposal_for(programme, number, user=request.user)
     to = request.POST.get("to", "")
     reason = request.POST.get("reason", "")
     try:
@@ -262,7 +267,7 @@ def move(request: HttpRequest, slug: str, number: int) -> HttpResponse:
             return redirect(_back_to(request, proposal))
         tab = request.POST.get("tab", "")
         tab = tab if tab in TAB_NAMES else "overview"
-        fresh = proposal_for(programme, number)
+        fresh = proposal_for(programme, number, user=request.user)
         context = _frame(request, fresh, tab) | {
             "move_failed": {
                 "to": to,
@@ -327,7 +332,7 @@ def export(request: HttpRequest, slug: str) -> HttpResponse:
     programme = programme_for(request, slug)
     personal = can(request.user, Action.FACILITATE, programme)
     return xlsx_response(
-        excel.export_proposals(programme, personal_data=personal),
+        excel.export_proposals(programme, user=request.user, personal_data=personal),
         excel.export_filename(programme),
     )
 

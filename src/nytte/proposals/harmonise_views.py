@@ -369,7 +369,7 @@ def _tab_url(proposal: Proposal, anchor: str = "") -> str:
 def _done(request: HttpRequest, proposal: Proposal, notice: str, anchor: str) -> HttpResponse:
     """After a change: the fresh panel for HTMX, otherwise back to the tab (PRG)."""
     if request.htmx:
-        fresh = proposal_for(proposal.programme, proposal.number)
+        fresh = proposal_for(proposal.programme, proposal.number, user=request.user)
         return _tab_page(request, fresh, notice=notice)
     messages.success(request, notice)
     return redirect(_tab_url(proposal, anchor))
@@ -378,7 +378,7 @@ def _done(request: HttpRequest, proposal: Proposal, notice: str, anchor: str) ->
 def _proposal(request: HttpRequest, slug: str, number: int, action: Action) -> Proposal:
     """The proposal if the user may see it (else 404) and do ``action`` (else 403)."""
     programme = programme_for(request, slug)
-    proposal = proposal_for(programme, number)
+    proposal = proposal_for(programme, number, user=request.user)
     check(request.user, action, proposal)
     return proposal
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from nytte.core.models import Organisation, Programme
+from nytte.core.querysets import scoped_manager
 from nytte.portfolio.models import Initiative, LifeEvent
 
 from .choices import Channel, Dimension, EventKind, EvidenceKind, LinkKind, Source, Stage, Track
@@ -113,6 +114,8 @@ class Proposal(models.Model):
     # Personal data that may be erased, and the link's secret: never kept in the change log.
     history_redacted_fields = ("proposer_name", "proposer_email", "status_token_hash")
 
+    objects = scoped_manager("programme")
+
     class Meta:
         ordering = ["programme", "-number"]
         verbose_name = _("proposal")
@@ -174,6 +177,8 @@ class Attachment(models.Model):
     )
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
+    objects = scoped_manager("proposal__programme")
+
     class Meta:
         ordering = ["proposal", "created_at"]
         verbose_name = _("attachment")
@@ -208,6 +213,8 @@ class Evidence(models.Model):
     )
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
 
+    objects = scoped_manager("proposal__programme")
+
     class Meta:
         ordering = ["proposal", "created_at"]
         verbose_name = _("evidence")
@@ -234,6 +241,8 @@ class Support(models.Model):
     )
     created_at = models.DateTimeField(_("supported"), auto_now_add=True)
 
+    objects = scoped_manager("proposal__programme")
+
     class Meta:
         verbose_name = _("support")
         verbose_name_plural = _("supports")
@@ -259,6 +268,8 @@ class Comment(models.Model):
     )
     text = models.TextField(_("comment"))
     created_at = models.DateTimeField(_("written"), auto_now_add=True)
+
+    objects = scoped_manager("proposal__programme")
 
     class Meta:
         ordering = ["proposal", "created_at"]
@@ -310,6 +321,8 @@ class ProposalLink(models.Model):
         editable=False,
     )
     created_at = models.DateTimeField(_("linked"), auto_now_add=True)
+
+    objects = scoped_manager("proposal__programme")
 
     class Meta:
         ordering = ["proposal", "created_at"]
@@ -372,6 +385,8 @@ class QualificationQuestion(models.Model):
     text = models.CharField(_("question"), max_length=300)
     help_text = models.CharField(_("guidance"), max_length=500, blank=True)
 
+    objects = scoped_manager("programme")
+
     class Meta:
         ordering = ["programme", "order", "pk"]
         verbose_name = _("qualification question")
@@ -402,6 +417,8 @@ class QualificationAnswer(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = scoped_manager("proposal__programme")
 
     class Meta:
         verbose_name = _("qualification answer")
@@ -436,6 +453,8 @@ class Criterion(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    objects = scoped_manager("programme")
+
     class Meta:
         ordering = ["programme", "dimension", "order", "pk"]
         verbose_name = _("criterion")
@@ -465,6 +484,8 @@ class PairwiseJudgement(models.Model):
     value = models.FloatField(
         _("judgement"), validators=[MinValueValidator(1 / 9), MaxValueValidator(9)]
     )
+
+    objects = scoped_manager("first__programme")
 
     class Meta:
         verbose_name = _("pairwise judgement")
@@ -512,6 +533,8 @@ class Assessment(models.Model):
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("requested"), auto_now_add=True)
 
+    objects = scoped_manager("proposal__programme")
+
     class Meta:
         ordering = ["proposal", "created_at"]
         verbose_name = _("assessment")
@@ -543,6 +566,8 @@ class Score(models.Model):
     )
     value = models.PositiveSmallIntegerField(_("score"))
     comment = models.CharField(_("comment"), max_length=500, blank=True)
+
+    objects = scoped_manager("assessment__proposal__programme")
 
     class Meta:
         verbose_name = _("score")
@@ -578,6 +603,8 @@ class ProposalEvent(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    objects = scoped_manager("proposal__programme")
 
     class Meta:
         ordering = ["proposal", "created_at", "pk"]

@@ -17,6 +17,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from nytte.core import selectors as core_selectors
+from nytte.core.actors import Actor
 from nytte.core.htmx import render_page
 from nytte.core.lookups import programme_or_404 as programme_for
 from nytte.core.models import Programme
@@ -40,9 +41,10 @@ TAB_PROVIDERS: dict[str, str] = {
 }
 
 
-def proposal_for(programme: Programme, number: int) -> Proposal:
+def proposal_for(programme: Programme, number: int, *, user: Actor) -> Proposal:
+    """The proposal, through the queryset gate (404 where the user may not see it)."""
     try:
-        return selectors.proposal_get(programme=programme, number=number)
+        return selectors.proposal_get(programme=programme, number=number, user=user)
     except Proposal.DoesNotExist as exc:
         raise Http404 from exc
 
@@ -83,7 +85,7 @@ def _provider(tab: str) -> Callable[[HttpRequest, Proposal], dict[str, Any]] | N
 @login_required
 def proposal_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     programme = programme_for(request, slug)
-    proposal = proposal_for(programme, number)
+    proposal = proposal_for(programme, number, user=request.user)
     tab = request.GET.get("tab", "overview")
     if tab not in TAB_NAMES:
         tab = "overview"
