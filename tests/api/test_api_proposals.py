@@ -12,7 +12,6 @@ from django.test import Client
 from django.utils import timezone
 
 from nytte.proposals.choices import TRANSITIONS, Channel, EventKind, Stage
-from nytte.proposals.defaults import programme_defaults_create
 from nytte.proposals.models import (
     Assessment,
     Criterion,
@@ -35,13 +34,6 @@ from tests.factories import (
 BASE = "/api/v1/programmes/framtidens-innkreving"
 P = BASE + "/proposals"
 TEXT = {"title": "Felles betalingsavtale", "need": "Flere avtaler.", "idea": "Én avtale."}
-
-
-@pytest.fixture
-def programme(programme):
-    """As ``programme_create`` makes it: with the default criteria and questions."""
-    programme_defaults_create(programme=programme)
-    return programme
 
 
 @pytest.fixture(autouse=True)

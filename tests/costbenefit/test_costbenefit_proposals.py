@@ -20,19 +20,11 @@ from nytte.costbenefit.build import build_analysis
 from nytte.costbenefit.models import AnalysisSettings, ExtraAlternative, ExtraLine, Snapshot
 from nytte.costbenefit.presentation import money
 from nytte.economics import compute
-from nytte.proposals.defaults import programme_defaults_create
 from tests.api.test_api_core import bearer
 from tests.costbenefit.test_costbenefit_pages import row_cells
 from tests.factories import InitiativeFactory, OrganisationFactory, ProposalFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def programme(programme):
-    """As ``programme_create`` makes it: with the default criteria and questions."""
-    programme_defaults_create(programme=programme)
-    return programme
 
 
 @pytest.fixture

@@ -1,18 +1,23 @@
 """Programmes here start as ``core.services.programme_create`` makes them: with the
-proposal pipeline's default criteria and qualification questions (``programme_created``)."""
+proposal pipeline's default criteria and qualification questions (``programme_created``).
+A module that sets ``BARE_PROGRAMME = True`` builds its own criteria on a bare programme."""
 
 import pytest
 
 from nytte.proposals.defaults import programme_defaults_create
 
 
-@pytest.fixture
-def programme(programme):
-    programme_defaults_create(programme=programme)
+def _with_defaults(request, programme):
+    if not getattr(request.module, "BARE_PROGRAMME", False):
+        programme_defaults_create(programme=programme)
     return programme
 
 
 @pytest.fixture
-def other_programme(other_programme):
-    programme_defaults_create(programme=other_programme)
-    return other_programme
+def programme(programme, request):
+    return _with_defaults(request, programme)
+
+
+@pytest.fixture
+def other_programme(other_programme, request):
+    return _with_defaults(request, other_programme)

@@ -27,6 +27,9 @@ from tests.factories import (
     UserFactory,
 )
 
+# These tests build their own criteria on a bare programme (see conftest.py).
+BARE_PROGRAMME = True
+
 pytestmark = pytest.mark.django_db
 FIVE = [{"value": v, "label": f"Trinn {v}"} for v in range(1, 6)]
 _numbers = itertools.count(100)

@@ -20,6 +20,9 @@ from nytte.proposals.choices import EventKind, Stage, Track
 from nytte.proposals.models import Assessment, Criterion, ProposalEvent, Score
 from tests.factories import AssessmentFactory, CriterionFactory, ProposalFactory
 
+# These tests build their own criteria on a bare programme (see conftest.py).
+BARE_PROGRAMME = True
+
 pytestmark = pytest.mark.django_db
 
 FIVE = [{"value": v, "label": f"Trinn {v}"} for v in range(1, 6)]
