@@ -15,9 +15,10 @@ from django.urls import reverse
 
 from nytte.core.actors import PublicProposer
 from nytte.core.models import ChangeLogEntry
-from nytte.proposals import capture_views, services
+from nytte.proposals import services
 from nytte.proposals.choices import Channel, Stage
 from nytte.proposals.models import Attachment, Comment, Evidence, Proposal, Support
+from nytte.proposals.views import capture as capture_views
 from tests.factories import (
     LifeEventFactory,
     OrganisationFactory,

@@ -1,30 +1,21 @@
-"""The proposal page frame: one tab at a time, each its own URL (``?tab=harmonisation``).
-
-Each step's module provides its tab's context (``TAB_PROVIDERS``) and handles its own forms
-on its own addresses; this frame only picks the tab, checks that the user may see the
-proposal and renders.
-"""
+"""The proposal page's frame, shared by every tab: the tabs, the lookup through the queryset
+gate, breadcrumbs and what the frame shows."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
 from django.urls import reverse
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
-from nytte.core import selectors as core_selectors
 from nytte.core.actors import Actor
-from nytte.core.htmx import render_page
 from nytte.core.lookups import programme_or_404 as programme_for
 from nytte.core.models import Programme
 from nytte.core.permissions import Action, can
 
-from . import selectors, services
-from .models import Proposal
+from .. import selectors, services
+from ..models import Proposal
 
 TABS: list[tuple[str, Any]] = [
     ("overview", _("Proposal")),
@@ -32,13 +23,9 @@ TABS: list[tuple[str, Any]] = [
     ("assessment", _("Assessment")),
     ("history", _("History")),
 ]
+
+
 TAB_NAMES = {name for name, _label in TABS}
-# "module.function" taking (request, proposal) and returning the tab's context.
-TAB_PROVIDERS: dict[str, str] = {
-    "overview": "nytte.proposals.capture_views.overview_context",
-    "harmonisation": "nytte.proposals.harmonise_views.harmonisation_context",
-    "assessment": "nytte.proposals.assess_views.assessment_context",
-}
 
 
 def proposal_for(programme: Programme, number: int, *, user: Actor) -> Proposal:
@@ -77,24 +64,4 @@ def detail_context(request: HttpRequest, proposal: Proposal, tab: str) -> dict[s
     }
 
 
-def _provider(tab: str) -> Callable[[HttpRequest, Proposal], dict[str, Any]] | None:
-    path = TAB_PROVIDERS.get(tab)
-    return import_string(path) if path else None
-
-
-@login_required
-def proposal_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    programme = programme_for(request, slug)
-    proposal = proposal_for(programme, number, user=request.user)
-    tab = request.GET.get("tab", "overview")
-    if tab not in TAB_NAMES:
-        tab = "overview"
-    context = detail_context(request, proposal, tab)
-    provider = _provider(tab)
-    if provider is not None:
-        context.update(provider(request, proposal))
-    elif tab == "history":
-        context["timeline"] = core_selectors.history_for(proposal)
-    context.setdefault("panel_template", f"proposals/tabs/{tab}.html")
-    partial = "panel" if request.htmx and request.htmx.target == f"{tab}-panel" else "tabs"
-    return render_page(request, "proposals/proposal_detail.html", context, partial=partial)
+__all__ = ["TABS", "TAB_NAMES", "crumbs", "detail_context", "programme_for", "proposal_for"]
