@@ -21,7 +21,7 @@ from nytte.core.permissions import Action, can, check
 from .. import assessment as assess
 from .. import services
 from ..assess_charts import matrix_chart
-from ..choices import Track
+from ..choices import OPEN_STAGES, Track
 from ..forms import AssessForm, AssessorForm, TrackForm, add_errors
 from ..models import Assessment, Proposal
 from .criteria import _criteria_url, _int
@@ -58,7 +58,7 @@ def _tab_context(
         context["assessor_form"] = assessor_form or AssessorForm(
             candidates=assess.assessor_candidates(proposal=proposal), auto_id="assessor_%s"
         )
-        context["may_ask"] = proposal.stage in assess.OPEN_STAGES
+        context["may_ask"] = proposal.stage in OPEN_STAGES
     return context
 
 

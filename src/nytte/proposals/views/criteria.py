@@ -17,6 +17,7 @@ from nytte.core.htmx import render_page
 from nytte.core.models import Programme
 from nytte.core.permissions import Action, can, check
 
+from .. import ahp
 from .. import assessment as assess
 from ..choices import Dimension
 from ..forms import CriterionForm, PairwiseForm, WeightsForm, add_errors
@@ -89,7 +90,7 @@ def criteria_page(request: HttpRequest, slug: str) -> HttpResponse:
         "editing": editing,
         "edit_form": edit_form,
         "threshold": assess.TRACK_THRESHOLD,
-        "consistency_limit": assess.ahp.CONSISTENCY_LIMIT,
+        "consistency_limit": ahp.CONSISTENCY_LIMIT,
         "crumbs": [
             *crumbs(programme),
             {"label": _("Assessment criteria"), "url": _criteria_url(programme)},
@@ -194,7 +195,7 @@ def _criteria_post(
                             "Weights derived and saved, but the judgements contradict each "
                             "other (consistency ratio %(cr)s, above %(limit)s): see below."
                         )
-                        % {"cr": f"{cr:.2f}", "limit": f"{assess.ahp.CONSISTENCY_LIMIT:.2f}"},
+                        % {"cr": f"{cr:.2f}", "limit": f"{ahp.CONSISTENCY_LIMIT:.2f}"},
                     )
                 else:
                     messages.success(
