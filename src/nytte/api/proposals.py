@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from nytte.core.actors import Actor
 from nytte.core.models import Organisation, Programme
 from nytte.core.permissions import Action, check
 from nytte.portfolio.models import Initiative, LifeEvent
@@ -80,7 +81,7 @@ def _api() -> Any:
 # -- lookups --
 
 
-def _with_lines(proposals: QuerySet[Proposal], user: Any) -> QuerySet[Proposal]:
+def _with_lines(proposals: QuerySet[Proposal], user: Actor) -> QuerySet[Proposal]:
     """What a proposal's output needs besides the list's own joins: fixed number of queries."""
     return proposals.prefetch_related(
         Prefetch("affected_organisations", queryset=Organisation.objects.order_by("orgnr")),
@@ -141,7 +142,7 @@ def _flow_problem(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 # -- output --
 
 
-def _proposal_out(proposal: Proposal, user: Any) -> dict[str, Any]:
+def _proposal_out(proposal: Proposal, user: Actor) -> dict[str, Any]:
     """A proposal read through ``_with_lines``; personal data only for facilitators."""
     personal = selectors.may_see_personal_data(user, proposal)
     return {
@@ -219,7 +220,7 @@ def _comment_out(comment: Comment) -> dict[str, Any]:
 class _Lazy:
     """A sliceable view of a queryset that serialises only the page asked for."""
 
-    def __init__(self, queryset: QuerySet[Proposal], user: Any) -> None:
+    def __init__(self, queryset: QuerySet[Proposal], user: Actor) -> None:
         self.queryset = queryset
         self.user = user
 
@@ -448,7 +449,7 @@ def evidence_add(request: HttpRequest, slug: str, number: int, payload: Evidence
 # -- support --
 
 
-def _support_state(proposal: Proposal, user: Any) -> dict[str, Any]:
+def _support_state(proposal: Proposal, user: Actor) -> dict[str, Any]:
     counts = Support.objects.filter(proposal=proposal).aggregate(n=Count("pk"))
     return {
         "supported": Support.objects.filter(proposal=proposal, user=user).exists(),

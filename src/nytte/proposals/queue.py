@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import Count, F, QuerySet
 from django.utils import timezone
 
+from nytte.core.actors import Actor
 from nytte.core.permissions import Action, programme_ids_for, restrict
 
 from .assessment import assessments_awaiting
@@ -61,7 +62,7 @@ def _section(queryset: QuerySet[Any], limit: int = LIMIT) -> Section:
     return Section(items=rows[:limit], more=len(rows) > limit)
 
 
-def _proposals(user: Any, action: Action) -> QuerySet[Proposal]:
+def _proposals(user: Actor, action: Action) -> QuerySet[Proposal]:
     return (
         restrict(Proposal.objects.all(), user, action)
         .select_related("programme")
@@ -69,7 +70,7 @@ def _proposals(user: Any, action: Action) -> QuerySet[Proposal]:
     )
 
 
-def _overdue(user: Any, today: dt.date) -> QuerySet[Assessment]:
+def _overdue(user: Actor, today: dt.date) -> QuerySet[Assessment]:
     """Unsubmitted assessments past their due date in every programme ``user`` facilitates
     (who and when only: nothing the blind rule hides)."""
     return (
@@ -79,7 +80,7 @@ def _overdue(user: Any, today: dt.date) -> QuerySet[Assessment]:
     )
 
 
-def work_queue(user: Any, *, today: dt.date | None = None, limit: int = LIMIT) -> WorkQueue:
+def work_queue(user: Actor, *, today: dt.date | None = None, limit: int = LIMIT) -> WorkQueue:
     """What waits for ``user``, read in a fixed number of queries."""
     today = today or timezone.localdate()
     facilitated = programme_ids_for(user, Action.FACILITATE)

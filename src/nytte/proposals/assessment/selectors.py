@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from nytte.core.actors import Actor
 from nytte.core.choices import Role
 from nytte.core.models import Programme
 from nytte.core.permissions import Action, can, programme_ids_for, restrict
@@ -113,7 +114,7 @@ def pairwise_states(
 # Selectors: assessments and the blind rule
 
 
-def visible_assessment_queryset(user: Any) -> QuerySet[Assessment]:
+def visible_assessment_queryset(user: Actor) -> QuerySet[Assessment]:
     """Every assessment ``user`` may read, with its scores and comments — THE blind rule.
 
     Facilitators: all of their programmes' assessments, drafts included. Anyone else: their
@@ -136,7 +137,7 @@ def visible_assessment_queryset(user: Any) -> QuerySet[Assessment]:
     )
 
 
-def visible_assessments(user: Any, proposal: Proposal) -> list[Assessment]:
+def visible_assessments(user: Actor, proposal: Proposal) -> list[Assessment]:
     """The assessments of one proposal that ``user`` may read, with assessor and scores
     (``assessment.scores.all()`` is prefetched: three queries in all)."""
     return list(
@@ -148,14 +149,14 @@ def visible_assessments(user: Any, proposal: Proposal) -> list[Assessment]:
     )
 
 
-def visible_scores(user: Any, proposal: Proposal) -> QuerySet[Score]:
+def visible_scores(user: Actor, proposal: Proposal) -> QuerySet[Score]:
     """The individual scores of one proposal that ``user`` may read (the blind rule)."""
     return Score.objects.filter(
         assessment__in=visible_assessment_queryset(user).filter(proposal=proposal)
     ).select_related("assessment__assessor", "criterion")
 
 
-def _own_assessment(user: Any, proposal: Proposal) -> Assessment | None:
+def _own_assessment(user: Actor, proposal: Proposal) -> Assessment | None:
     if not getattr(user, "is_authenticated", False):
         return None
     return Assessment.objects.filter(proposal=proposal, assessor=user).first()
@@ -169,7 +170,7 @@ def _sees_scores(facilitator: bool, own: Assessment | None) -> bool:
     return facilitator or (own is not None and own.submitted)
 
 
-def may_see_results(user: Any, proposal: Proposal) -> bool:
+def may_see_results(user: Actor, proposal: Proposal) -> bool:
     """Aggregate, spread and matrix point: everyone in the programme except an assessor of
     this proposal who has not submitted yet."""
     if not can(user, Action.VIEW, proposal):
@@ -178,7 +179,7 @@ def may_see_results(user: Any, proposal: Proposal) -> bool:
     return facilitator or _sees_results(False, _own_assessment(user, proposal))
 
 
-def may_see_scores(user: Any, proposal: Proposal) -> bool:
+def may_see_scores(user: Actor, proposal: Proposal) -> bool:
     """Individual scores and their spread: the facilitator, and assessors who submitted."""
     if not can(user, Action.VIEW, proposal):
         return False
@@ -270,7 +271,7 @@ def _submitted_rows(proposal_ids: Iterable[int]) -> list[tuple[int, int, int, in
 
 
 def proposal_results(
-    user: Any, proposal: Proposal, *, criteria: Sequence[Criterion] | None = None
+    user: Actor, proposal: Proposal, *, criteria: Sequence[Criterion] | None = None
 ) -> Results | None:
     """The aggregate (and, for those who may see scores, the spread) of one proposal; None
     when ``user`` may not see it (an assessor who has not submitted, or no role). For the
@@ -316,7 +317,7 @@ class AssessmentOverview:
 
 
 def assessment_overview(
-    user: Any, proposal: Proposal, *, today: dt.date | None = None
+    user: Actor, proposal: Proposal, *, today: dt.date | None = None
 ) -> AssessmentOverview:
     """The assessment tab of one proposal as ``user`` may see it, in a fixed number of
     queries however many assessors and criteria there are."""
@@ -373,7 +374,7 @@ class MatrixPoint:
         return self.potential is not None and self.complexity is not None
 
 
-def matrix_points(*, user: Any, programme: Programme) -> list[MatrixPoint]:
+def matrix_points(*, user: Actor, programme: Programme) -> list[MatrixPoint]:
     """Every proposal of the programme with at least one submitted assessment (merged and
     rejected ones left out), highest potential first; a proposal the user is asked to assess
     and has not submitted is left out too (the blind rule). A fixed number of queries."""
@@ -421,7 +422,7 @@ def matrix_points(*, user: Any, programme: Programme) -> list[MatrixPoint]:
     return points
 
 
-def assessments_awaiting(*, user: Any) -> QuerySet[Assessment]:
+def assessments_awaiting(*, user: Actor) -> QuerySet[Assessment]:
     """What awaits ``user``'s scores: their unsubmitted assessments of open proposals."""
     if not getattr(user, "is_authenticated", False):
         return Assessment.objects.none()

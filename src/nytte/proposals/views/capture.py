@@ -34,7 +34,7 @@ DETAIL_TEMPLATE = "proposals/proposal_detail.html"
 SIMILAR_TARGET = "#capture-similar-results"
 
 
-def may_edit(user: Any, proposal: Proposal) -> bool:
+def may_edit(user: Actor, proposal: Proposal) -> bool:
     """Who may edit: the service's one rule (``services.may_edit``)."""
     return services.may_edit(user, proposal)
 

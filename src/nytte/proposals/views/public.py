@@ -16,10 +16,10 @@ from nytte.core import selectors as core_selectors
 from nytte.core.actors import PublicProposer
 from nytte.core.models import Programme
 
-from .. import ratelimit, services
-from ..choices import EventKind, Stage
+from .. import ratelimit, selectors
+from ..choices import Stage
 from ..forms import PublicProposalForm, add_errors
-from ..models import Proposal, ProposalEvent
+from ..models import Proposal
 from .capture import _submit
 
 # The public form: at most this many proposals from one address per window (seconds).
@@ -129,7 +129,6 @@ STAGE_EXPLANATIONS: dict[str, Any] = {
 
 
 # The events that change the stage; the status page lists their dates, nothing else.
-STAGE_EVENTS = (EventKind.SUBMITTED, EventKind.STAGE_CHANGED, EventKind.MERGED, EventKind.ATTACHED)
 
 
 @require_GET
@@ -137,15 +136,11 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
     """The proposer's private status page, behind the secret link in the receipt: the stage
     with a plain explanation and its dates, a rejection's reason and where a merged proposal
     went. Nothing else about the programme's work, and nobody's personal data."""
-    proposal = services.proposal_for_token(token)
-    if proposal is None:
+    found = selectors.proposal_for_status(token)
+    if found is None:
         raise Http404
-    changes = list(
-        ProposalEvent.objects.filter(proposal=proposal, kind__in=STAGE_EVENTS)
-        .exclude(to_stage="")
-        .order_by("created_at", "pk")
-        .values("to_stage", "created_at")
-    )
+    proposal, viewer = found  # the link's holder acts as a PublicProposer
+    changes = selectors.status_changes(proposal, viewer=viewer)
     labels = dict(Stage.choices)
     for change in changes:
         change["label"] = labels.get(change["to_stage"], change["to_stage"])
