@@ -34,6 +34,7 @@ from nytte.proposals.models import (
     Criterion,
     Evidence,
     Proposal,
+    ProposalEvent,
     ProposalLink,
     Support,
 )
@@ -378,9 +379,10 @@ def proposal_track(
 # -- links --
 
 
-def _links(proposal: Proposal) -> QuerySet[ProposalLink]:
+def _links(proposal: Proposal, user: Actor) -> QuerySet[ProposalLink]:
     return (
-        ProposalLink.objects.filter(proposal=proposal)
+        ProposalLink.objects.for_user(user)
+        .filter(proposal=proposal)
         .select_related("proposal", "target_proposal", "target_initiative", "created_by")
         .order_by("created_at", "pk")
     )
@@ -390,7 +392,7 @@ def _links(proposal: Proposal) -> QuerySet[ProposalLink]:
 @paginate(LimitOffsetPagination)
 def link_list(request: HttpRequest, slug: str, number: int) -> list[dict[str, Any]]:
     """What harmonisation confirmed: how this proposal relates to others and to initiatives."""
-    return [_link_out(link) for link in _links(_proposal(request, slug, number))]
+    return [_link_out(link) for link in _links(_proposal(request, slug, number), request.user)]
 
 
 @router.post(R + "/links", response={201: LinkOut, **ERRORS})
@@ -412,13 +414,13 @@ def link_create(request: HttpRequest, slug: str, number: int, payload: LinkIn) -
         note=payload.note,
         acting_user=request.user,
     )
-    return Status(201, _link_out(_links(proposal).get(pk=link.pk)))
+    return Status(201, _link_out(_links(proposal, request.user).get(pk=link.pk)))
 
 
 @router.delete(R + "/links/{int:link_id}", response={204: None, **ERRORS})
 def link_delete(request: HttpRequest, slug: str, number: int, link_id: int) -> Status:
     proposal = _proposal(request, slug, number)
-    link = _links(proposal).filter(pk=link_id).first()
+    link = _links(proposal, request.user).filter(pk=link_id).first()
     if link is None:
         raise Http404
     services.link_delete(link=link, acting_user=request.user)
@@ -434,7 +436,10 @@ def evidence_list(request: HttpRequest, slug: str, number: int) -> list[dict[str
     proposal = _proposal(request, slug, number)
     return [
         _evidence_out(e)
-        for e in proposal.evidence.select_related("added_by").order_by("created_at", "pk")
+        for e in Evidence.objects.for_user(request.user)
+        .filter(proposal=proposal)
+        .select_related("added_by")
+        .order_by("created_at", "pk")
     ]
 
 
@@ -482,7 +487,10 @@ def comment_list(request: HttpRequest, slug: str, number: int) -> list[dict[str,
     proposal = _proposal(request, slug, number)
     return [
         _comment_out(c)
-        for c in proposal.comments.select_related("author").order_by("created_at", "pk")
+        for c in Comment.objects.for_user(request.user)
+        .filter(proposal=proposal)
+        .select_related("author")
+        .order_by("created_at", "pk")
     ]
 
 
@@ -506,7 +514,10 @@ def event_list(request: HttpRequest, slug: str, number: int) -> list[dict[str, A
             },
             "actor": event.actor.username if event.actor_id else None,
         }
-        for event in proposal.events.select_related("actor").order_by("created_at", "pk")
+        for event in ProposalEvent.objects.for_user(request.user)
+        .filter(proposal=proposal)
+        .select_related("actor")
+        .order_by("created_at", "pk")
     ]
 
 
