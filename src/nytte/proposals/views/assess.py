@@ -24,7 +24,7 @@ from ..assess_charts import matrix_chart
 from ..choices import OPEN_STAGES, Track
 from ..forms import AssessForm, AssessorForm, TrackForm, add_errors
 from ..models import Assessment, Proposal
-from .criteria import _criteria_url, _int
+from .criteria import criteria_url, int_param
 from .frame import crumbs, detail_context, programme_for, proposal_for
 
 # ---------------------------------------------------------------------------------------------
@@ -45,7 +45,7 @@ def _tab_context(
             "proposals:assess",
             kwargs={"slug": proposal.programme.slug, "number": proposal.number},
         ),
-        "criteria_url": _criteria_url(proposal.programme),
+        "criteria_url": criteria_url(proposal.programme),
         "matrix_url": reverse("proposals:matrix", kwargs={"slug": proposal.programme.slug}),
         "threshold": assess.TRACK_THRESHOLD,
         "panel_template": "proposals/tabs/assessment.html",
@@ -127,7 +127,9 @@ def assessors(request: HttpRequest, slug: str, number: int) -> HttpResponse:
                 )
         return _render_tab(request, proposal, assessor_form=form)
     target = (
-        Assessment.objects.filter(proposal=proposal, pk=_int(request.POST.get("assessment")) or 0)
+        Assessment.objects.filter(
+            proposal=proposal, pk=int_param(request.POST.get("assessment")) or 0
+        )
         .select_related("assessor", "proposal__programme")
         .first()
     )
@@ -276,7 +278,7 @@ def _render_matrix(
         "chart": matrix_chart(points) if any(p.placed for p in points) else None,
         "facilitator": facilitator,
         "threshold": assess.TRACK_THRESHOLD,
-        "criteria_url": _criteria_url(programme),
+        "criteria_url": criteria_url(programme),
         "tracks": [
             (Track.QUICK_WIN.label, _("high potential, low complexity")),
             (Track.STRATEGIC.label, _("high potential, high complexity")),

@@ -44,7 +44,7 @@ def has_outside_proposer(proposal: Proposal) -> bool:
     return not proposal.erased_at and bool(proposal.proposer_name or proposal.proposer_email)
 
 
-def _submit(
+def submit_proposal(
     programme: Programme, form: ProposalForm | PublicProposalForm, acting_user: Actor
 ) -> Proposal:
     """Receive the proposal and its files in one transaction (all or nothing)."""
@@ -263,7 +263,7 @@ def proposal_create(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if posted and form.is_valid():
         try:
-            proposal = _submit(programme, form, request.user)
+            proposal = submit_proposal(programme, form, request.user)
         except ValidationError as exc:
             add_errors(form, exc)
         else:

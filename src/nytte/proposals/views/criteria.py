@@ -28,12 +28,12 @@ from .frame import crumbs, programme_for
 # Criteria and weights
 
 
-def _criteria_url(programme: Programme, anchor: str = "") -> str:
+def criteria_url(programme: Programme, anchor: str = "") -> str:
     url = reverse("proposals:criteria", kwargs={"slug": programme.slug})
     return f"{url}#{anchor}" if anchor else url
 
 
-def _int(value: Any) -> int | None:
+def int_param(value: Any) -> int | None:
     try:
         return int(value)
     except (TypeError, ValueError):
@@ -55,7 +55,7 @@ def criteria_page(request: HttpRequest, slug: str) -> HttpResponse:
         response = _criteria_post(request, programme, by_pk, bound)
         if response is not None:
             return response
-    editing = by_pk.get(_int(request.GET.get("edit")) or 0) if may_edit else None
+    editing = by_pk.get(int_param(request.GET.get("edit")) or 0) if may_edit else None
     if "edit" in bound:
         editing = bound["edit"].criterion
     states = assess.pairwise_states(programme=programme, criteria=criteria)
@@ -93,7 +93,7 @@ def criteria_page(request: HttpRequest, slug: str) -> HttpResponse:
         "consistency_limit": ahp.CONSISTENCY_LIMIT,
         "crumbs": [
             *crumbs(programme),
-            {"label": _("Assessment criteria"), "url": _criteria_url(programme)},
+            {"label": _("Assessment criteria"), "url": criteria_url(programme)},
         ],
     }
     return render_page(request, "proposals/criteria.html", context)
@@ -126,11 +126,11 @@ def _criteria_post(
                 add_errors(form, exc, {})
             else:
                 messages.success(request, _("Criterion “%(name)s” added.") % {"name": criterion})
-                return redirect(_criteria_url(programme, f"criterion-{criterion.pk}"))
+                return redirect(criteria_url(programme, f"criterion-{criterion.pk}"))
         bound[f"add_{dimension}"] = form
         return None
     if action in {"update", "delete"}:
-        criterion = by_pk.get(_int(request.POST.get("criterion")) or 0)
+        criterion = by_pk.get(int_param(request.POST.get("criterion")) or 0)
         if criterion is None:
             raise Http404
         if action == "delete":
@@ -142,7 +142,7 @@ def _criteria_post(
                 messages.success(
                     request, _("Criterion “%(name)s” deleted.") % {"name": criterion.name}
                 )
-            return redirect(_criteria_url(programme, f"dimension-{criterion.dimension}"))
+            return redirect(criteria_url(programme, f"dimension-{criterion.dimension}"))
         form = CriterionForm(request.POST, criterion=criterion, auto_id="edit_%s")
         if form.is_valid():
             try:
@@ -153,7 +153,7 @@ def _criteria_post(
                 add_errors(form, exc, {})
             else:
                 messages.success(request, _("Criterion “%(name)s” saved.") % {"name": criterion})
-                return redirect(_criteria_url(programme, f"criterion-{criterion.pk}"))
+                return redirect(criteria_url(programme, f"criterion-{criterion.pk}"))
         bound["edit"] = form
         return None
     members = [c for c in by_pk.values() if c.dimension == dimension]
@@ -168,7 +168,7 @@ def _criteria_post(
                 add_errors(form, exc, {str(c.pk): f"weight_{c.pk}" for c in members})
             else:
                 messages.success(request, _("Weights saved."))
-                return redirect(_criteria_url(programme, f"dimension-{dimension}"))
+                return redirect(criteria_url(programme, f"dimension-{dimension}"))
         bound[f"weights_{dimension}"] = form
         return None
     if action == "pairwise":
@@ -203,7 +203,7 @@ def _criteria_post(
                         _("Weights derived and saved (consistency ratio %(cr)s).")
                         % {"cr": f"{cr:.2f}"},
                     )
-                return redirect(_criteria_url(programme, f"pairwise-result-{dimension}"))
+                return redirect(criteria_url(programme, f"pairwise-result-{dimension}"))
         bound[f"pairwise_{dimension}"] = form
         return None
     raise Http404

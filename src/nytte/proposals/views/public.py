@@ -20,7 +20,7 @@ from .. import ratelimit, selectors
 from ..choices import Stage
 from ..forms import PublicProposalForm, add_errors
 from ..models import Proposal
-from .capture import _submit
+from .capture import submit_proposal
 
 # The public form: at most this many proposals from one address per window (seconds).
 PUBLIC_LIMIT = 5
@@ -62,7 +62,7 @@ def public_submit(request: HttpRequest, slug: str) -> HttpResponse:
         return _public_page(request, programme, form, limited=True, status=429)
     if form.is_valid():
         try:
-            _submit(programme, form, PublicProposer(programme_id=programme.pk))
+            submit_proposal(programme, form, PublicProposer(programme_id=programme.pk))
         except ValidationError as exc:
             add_errors(form, exc)
         else:
