@@ -1,7 +1,7 @@
 """What every programme starts with in the proposal pipeline: the default assessment
 criteria and qualification questions. Created when a programme is created (the
 ``core.signals.programme_created`` signal, connected in ``apps.ProposalsConfig.ready``) and,
-for programmes created before, by the data migration ``0003_programme_defaults``; never on a
+for programmes created before, by the data migration ``0004_programme_defaults``; never on a
 page view."""
 
 from __future__ import annotations

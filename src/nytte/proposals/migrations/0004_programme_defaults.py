@@ -50,7 +50,7 @@ def create_defaults(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("proposals", "0002_link_unique"),
+        ("proposals", "0003_link_unique"),
         ("core", "0005_changelog_actor_label"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]

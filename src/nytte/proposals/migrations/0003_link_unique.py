@@ -4,34 +4,15 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def dedupe_links(apps, schema_editor):
-    """Keep the first of each (proposal, kind, target) link; the API could record more."""
-    ProposalLink = apps.get_model("proposals", "ProposalLink")
-    seen = set()
-    duplicates = []
-    rows = ProposalLink.objects.order_by("created_at", "pk").values_list(
-        "pk", "proposal_id", "kind", "target_proposal_id", "target_initiative_id"
-    )
-    for pk, *key in rows:
-        key = tuple(key)
-        if key in seen:
-            duplicates.append(pk)
-        else:
-            seen.add(key)
-    if duplicates:
-        ProposalLink.objects.filter(pk__in=duplicates).delete()
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
         ('portfolio', '0002_initiative_cost_totals'),
-        ('proposals', '0001_initial'),
+        ('proposals', '0002_link_dedupe'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
-        migrations.RunPython(dedupe_links, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name='proposallink',
             constraint=models.UniqueConstraint(condition=models.Q(('target_proposal__isnull', False)), fields=('proposal', 'kind', 'target_proposal'), name='unique_link_to_proposal', violation_error_message='This link is already recorded.'),
