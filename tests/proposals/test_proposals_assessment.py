@@ -73,6 +73,9 @@ def _score(assessment, criteria, values, *, submit=True, comment=""):
 
 
 def test_default_criteria_are_created_once_with_described_scales(programme):
+    assert assess.criteria_for(programme=programme) == []  # a read creates nothing
+    assert assess.criteria_ensure_defaults(programme=programme)  # as programme_create does
+    assert not assess.criteria_ensure_defaults(programme=programme)
     first = assess.criteria_for(programme=programme)
     assert [c.dimension for c in first] == ["potential"] * 5 + ["complexity"] * 5
     for criterion in first:
