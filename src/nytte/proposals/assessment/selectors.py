@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from nytte.core.actors import Actor
 from nytte.core.choices import Role
 from nytte.core.models import Programme
-from nytte.core.permissions import Action, can, programme_ids_for, restrict
+from nytte.core.permissions import Action, can, programme_ids_for
 
 from .. import ahp
 from ..choices import OPEN_STAGES, Dimension, Stage, Track
@@ -123,7 +123,7 @@ def visible_assessment_queryset(user: Actor) -> QuerySet[Assessment]:
     """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Assessment.objects.none()
-    base = restrict(Assessment.objects.all(), user, Action.VIEW, field="proposal__programme")
+    base = Assessment.objects.for_user(user, Action.VIEW)
     facilitated = programme_ids_for(user, Action.FACILITATE)
     if facilitated is None:  # superuser
         return base
@@ -427,7 +427,7 @@ def assessments_awaiting(*, user: Actor) -> QuerySet[Assessment]:
     if not getattr(user, "is_authenticated", False):
         return Assessment.objects.none()
     return (
-        restrict(Assessment.objects.all(), user, Action.VIEW, field="proposal__programme")
+        Assessment.objects.for_user(user, Action.VIEW)
         .filter(assessor=user, submitted_at__isnull=True, proposal__stage__in=OPEN_STAGES)
         .select_related("proposal", "proposal__programme")
         .order_by("due", "created_at")
