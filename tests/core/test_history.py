@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from nytte.core import selectors, services
+from nytte.core.actors import SYSTEM
 from nytte.core.choices import ChangeAction, OrganisationKind
 from nytte.core.models import ChangeLogEntry, Organisation
 from tests.factories import OrganisationFactory, UserFactory, valid_orgnr
@@ -14,7 +15,7 @@ from tests.factories import OrganisationFactory, UserFactory, valid_orgnr
 
 @pytest.mark.django_db
 def test_create_update_delete_are_logged_with_actor_and_values():
-    user = UserFactory(full_name="Kari Nordmann")
+    user = UserFactory(full_name="Kari Nordmann", is_superuser=True)
     organisation = services.organisation_create(
         name="Skatteetaten",
         orgnr="974761076",
@@ -68,7 +69,7 @@ def test_an_invalid_update_is_refused_and_leaves_no_trace():
 
 @pytest.mark.django_db
 def test_related_objects_and_many_to_many_are_shown_by_name(english):
-    user = UserFactory()
+    user = UserFactory(is_superuser=True)
     ministry = OrganisationFactory(name="Finansdepartementet", kind=OrganisationKind.MINISTRY)
     agency = OrganisationFactory(name="Skatteetaten")
     nav = OrganisationFactory(name="NAV")
@@ -113,11 +114,11 @@ def test_choice_values_are_shown_in_the_readers_language():
 def test_organisation_numbers_are_validated_on_create(english):
     with pytest.raises(ValidationError, match="check digit"):
         services.organisation_create(
-            name="Feil", orgnr="974761077", kind=OrganisationKind.AGENCY, acting_user=None
+            name="Feil", orgnr="974761077", kind=OrganisationKind.AGENCY, acting_user=SYSTEM
         )
     assert not Organisation.objects.filter(name="Feil").exists()
     services.organisation_create(
-        name="Riktig", orgnr=valid_orgnr(4242), kind=OrganisationKind.AGENCY, acting_user=None
+        name="Riktig", orgnr=valid_orgnr(4242), kind=OrganisationKind.AGENCY, acting_user=SYSTEM
     )
 
 

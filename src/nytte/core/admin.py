@@ -1,11 +1,14 @@
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest
 
 from . import history
+from .choices import Role
 from .models import (
     ApiToken,
     ChangeLogEntry,
@@ -15,6 +18,7 @@ from .models import (
     ProgrammeMembership,
     User,
 )
+from .services import refuse_last_admin
 
 
 class HistoryAdmin(admin.ModelAdmin):
@@ -48,7 +52,42 @@ class ProgrammeAdmin(HistoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-admin.site.register(ProgrammeMembership, HistoryAdmin)
+class ProgrammeMembershipForm(forms.ModelForm):
+    class Meta:
+        model = ProgrammeMembership
+        fields = ["user", "programme", "role"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        original = self.instance
+        if original.pk and original.role == Role.PROGRAMME_ADMIN:
+            moved = (data.get("role"), data.get("programme"), data.get("user")) != (
+                original.role,
+                original.programme,
+                original.user,
+            )
+            if moved:  # the same rule as the pages: the last programme admin stays
+                refuse_last_admin(ProgrammeMembership.objects.get(pk=original.pk))
+        return data
+
+
+@admin.register(ProgrammeMembership)
+class ProgrammeMembershipAdmin(HistoryAdmin):
+    form = ProgrammeMembershipForm
+    list_display = ["user", "programme", "role"]
+    # Bulk deletion would bypass both the change log and the last-admin rule.
+    actions = None
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for membership in objs:
+            try:
+                refuse_last_admin(membership)
+            except ValidationError as exc:
+                protected = [*protected, *exc.messages]
+        return deleted, counts, perms_needed, protected
+
+
 admin.site.register(OrganisationMembership, HistoryAdmin)
 
 

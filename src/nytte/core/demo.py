@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 
+from .actors import System
 from .choices import OrganisationKind as K
 from .choices import Role
 from .models import Organisation, Programme, ProgrammeMembership, User
@@ -22,6 +23,7 @@ from .services import (
 )
 
 DEMO_PASSWORD = "nytte-demo"
+DEMO = System("demo")
 
 # (orgnr, name, short name, kind, parent orgnr) — real organisation numbers.
 ORGANISATIONS = [
@@ -140,7 +142,7 @@ def _organisations() -> int:
             kind=kind,
             short_name=short,
             parent=by_orgnr.get(parent) if parent else None,
-            acting_user=None,
+            acting_user=DEMO,
         )
         created += 1
     return created
@@ -157,7 +159,7 @@ def _programmes() -> int:
             owner=Organisation.objects.get(orgnr=spec["owner"]),
             participants=Organisation.objects.filter(orgnr__in=spec["participants"]),
             vision=spec["vision"],
-            acting_user=None,
+            acting_user=DEMO,
         )
         created += 1
     return created
@@ -182,26 +184,19 @@ def _users() -> int:
                     programme=programme, user=user, role=role
                 ).exists():
                     programme_membership_add(
-                        programme=programme, user=user, role=role, acting_user=None
+                        programme=programme, user=user, role=role, acting_user=DEMO
                     )
                     created += 1
     return created
 
 
 @transaction.atomic
-def load_demo() -> int:
-    """Load everything that is missing; return the number of objects created."""
-    # Imported here: the portfolio app builds on core, not the other way round.
-    from nytte.benefits.demo import load_benefits_demo
-    from nytte.costbenefit.demo import load_costbenefit_demo
-    from nytte.portfolio.demo import load_portfolio_demo
-    from nytte.proposals.demo import load_proposals_demo
-
-    # Left to right: the benefits hang on the portfolio's initiatives, the proposals weigh
-    # against both, and a proposal's analysis needs the proposal.
-    registers = _organisations() + _programmes() + _users() + load_portfolio_demo()
-    return registers + load_benefits_demo() + load_proposals_demo() + load_costbenefit_demo()
+def load_core_demo() -> int:
+    """Load the organisations, programmes and users that are missing; return how many objects
+    were created. The apps' demos build on these (``nytte.demo`` loads them all)."""
+    return _organisations() + _programmes() + _users()
 
 
 def demo_user(username: str) -> Any:
+    """A demo user by username."""
     return User.objects.get(username=username)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from nytte.benefits.choices import BeneficiaryGroup
 from nytte.core.models import Organisation, Programme
 from nytte.economics import DEFAULT_PARAMETER_SET, PARAMETER_SETS
+from nytte.economics.prepare import MAX_LIFETIME_YEARS
 from nytte.portfolio.models import YEAR_VALIDATORS, Initiative
 from nytte.proposals.models import Proposal
 
@@ -99,7 +100,8 @@ class AnalysisSettings(OfSubject):
         _("analysis period (years)"),
         null=True,
         blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(75)],
+        # the period is the lifetime; flows after year 75 form a computed residual value.
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_LIFETIME_YEARS)],
         help_text=_(
             "The lifetime of the measure. Empty: from the first to the last year with amounts."
         ),

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
@@ -27,11 +27,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from nytte.core.excel_views import xlsx_response
+from nytte.core.excel.views import xlsx_response
 from nytte.core.htmx import render_page
-from nytte.core.lookups import programme_or_404 as _programme
+from nytte.core.lookups import programme_or_404
 from nytte.core.models import Organisation, Programme
 from nytte.core.permissions import can, check
+from nytte.core.viewhelpers import add_errors
 from nytte.economics import CBAInputError
 from nytte.portfolio.models import Initiative
 from nytte.proposals.models import Proposal
@@ -57,7 +58,7 @@ def _subject(programme: Programme, code: str | None, number: int | None) -> Subj
 def _lookup(
     request: HttpRequest, slug: str, code: str | None, number: int | None
 ) -> tuple[Programme, Subject]:
-    programme = _programme(request, slug)
+    programme = programme_or_404(request, slug)
     return programme, _subject(programme, code, number)
 
 
@@ -96,19 +97,6 @@ def _int(value: str | None) -> int | None:
         return int(value) if value else None
     except ValueError:
         return None
-
-
-def _add_errors(form: BaseForm, exc: ValidationError, fallback: str | None = None) -> None:
-    """A service's validation errors next to their fields; errors the model did not tie to
-    a field go to ``fallback`` (or the top of the form)."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(fallback if fallback in form.fields else None, exc)
-        return
-    for name, errors in exc.error_dict.items():
-        if name in form.fields and name != NON_FIELD_ERRORS:
-            form.add_error(name, errors)
-        else:
-            form.add_error(fallback if fallback in form.fields else None, errors)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -322,7 +310,7 @@ def _post(request: HttpRequest, programme: Programme, subject: Subject) -> HttpR
                     subject=subject, data=form.cleaned_data, acting_user=request.user
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_errors(form, exc)
     else:
         model: type[Model] = ExtraLine if kind == "line" else ExtraAlternative
         instance = None
@@ -347,7 +335,7 @@ def _post(request: HttpRequest, programme: Programme, subject: Subject) -> HttpR
                             instance, data=form.cleaned_data, acting_user=request.user
                         )
                 except ValidationError as exc:
-                    _add_errors(form, exc, "name")
+                    add_errors(form, exc, field="name", unknown="name")
     if form is not None and form.errors:
         key = "settings" if action == "settings" else form.prefix
         return _render(
@@ -407,7 +395,7 @@ def _freeze(request: HttpRequest, programme: Programme, subject: Subject) -> Htt
                 gettext("The analysis cannot be frozen: %(reason)s") % {"reason": str(exc)},
             )
         except ValidationError as exc:
-            _add_errors(form, exc, "note")
+            add_errors(form, exc, field="note", unknown="note")
         else:
             url = _snapshot_url(subject, snapshot.version)
             messages.success(

@@ -7,14 +7,14 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from nytte.core import history
 from nytte.core.models import Organisation, Programme
-from nytte.core.permissions import Action, ProgrammeScoped, check
+from nytte.core.permissions import Action, is_site_admin, programme_ids_for, require
 from nytte.core.services import object_create, object_delete, object_update
 from nytte.core.services import programme_update as programme_update  # moved to core; callers keep
 
@@ -32,11 +32,6 @@ from .models import (
 )
 
 M = TypeVar("M", bound=models.Model)
-
-
-def _require(acting_user: Any, action: Action, obj: Programme | ProgrammeScoped) -> None:
-    if acting_user is not None:
-        check(acting_user, action, obj)
 
 
 def _set_goals(
@@ -68,7 +63,7 @@ def initiative_create(
     goals: Mapping[Goal, Decimal | int | float] | None = None,
     acting_user: Any,
 ) -> Initiative:
-    _require(acting_user, Action.EDIT, programme)
+    require(acting_user, Action.EDIT, programme)
     initiative = object_create(
         Initiative(programme=programme, **data),
         acting_user=acting_user,
@@ -89,7 +84,7 @@ def initiative_update(
     goals: Mapping[Goal, Decimal | int | float] | None = None,
     acting_user: Any,
 ) -> Initiative:
-    _require(acting_user, Action.EDIT, initiative)
+    require(acting_user, Action.EDIT, initiative)
     if "programme" in data and data["programme"] != initiative.programme:
         raise ValidationError({"programme": _("An initiative cannot move to another programme.")})
     m2m: dict[str, list[Any]] = {}
@@ -105,7 +100,7 @@ def initiative_update(
 
 @transaction.atomic
 def initiative_delete(*, initiative: Initiative, acting_user: Any) -> None:
-    _require(acting_user, Action.EDIT, initiative.programme)
+    require(acting_user, Action.EDIT, initiative.programme)
     object_delete(initiative, acting_user=acting_user)
 
 
@@ -127,7 +122,7 @@ def _after_line_change(instance: models.Model) -> None:
 @transaction.atomic
 def child_create(instance: M, *, acting_user: Any) -> M:
     """Create a cost line, risk, status report or dependency of an initiative."""
-    _require(acting_user, Action.EDIT, instance)
+    require(acting_user, Action.EDIT, instance)
     if isinstance(instance, Dependency):
         _refuse_cycle(instance)
     object_create(instance, acting_user=acting_user)
@@ -137,14 +132,14 @@ def child_create(instance: M, *, acting_user: Any) -> M:
 
 @transaction.atomic
 def child_update(instance: M, *, data: Mapping[str, Any], acting_user: Any) -> M:
-    _require(acting_user, Action.EDIT, instance)
+    require(acting_user, Action.EDIT, instance)
     if "initiative" in data and data["initiative"] != instance.initiative:
         raise ValidationError(_("A line cannot move to another initiative."))
     if isinstance(instance, Dependency):
         fields = {f: data.get(f, getattr(instance, f)) for f in ("source", "target", "kind")}
         changed = Dependency(pk=instance.pk, **fields)
         # Rights follow the source initiative: re-check them where the source changes.
-        _require(acting_user, Action.EDIT, changed)
+        require(acting_user, Action.EDIT, changed)
         _refuse_cycle(changed)
     object_update(instance, acting_user=acting_user, data=data)
     _after_line_change(instance)
@@ -153,7 +148,7 @@ def child_update(instance: M, *, data: Mapping[str, Any], acting_user: Any) -> M
 
 @transaction.atomic
 def child_delete(instance: models.Model, *, acting_user: Any) -> None:
-    _require(acting_user, Action.EDIT, instance)
+    require(acting_user, Action.EDIT, instance)
     object_delete(instance, acting_user=acting_user)
     _after_line_change(instance)
 
@@ -210,7 +205,7 @@ def status_report_create(
 def goal_save(
     *, programme: Programme, goal: Goal | None = None, data: Mapping[str, Any], acting_user: Any
 ) -> Goal:
-    _require(acting_user, Action.EDIT, programme)
+    require(acting_user, Action.EDIT, programme)
     if goal is None:
         return object_create(Goal(programme=programme, **data), acting_user=acting_user)
     return object_update(goal, acting_user=acting_user, data=data)
@@ -223,7 +218,7 @@ def goal_delete(*, goal: Goal, acting_user: Any) -> None:
     A societal goal that still has impact goals is refused: the database would delete them
     along with it (and their contributions), unlogged and easily unnoticed.
     """
-    _require(acting_user, Action.EDIT, goal.programme)
+    require(acting_user, Action.EDIT, goal.programme)
     children = list(goal.children.order_by("code").values_list("code", flat=True))
     if children:
         raise ValidationError(
@@ -248,3 +243,70 @@ def life_event_get_or_create(*, name: str, slug: str, **fields: Any) -> LifeEven
     event.save()
     history.log_create(event, acting_user=None)
     return event
+
+
+# ---------------------------------------------------------------------------------------------
+# Life events: one list shared by every programme
+
+
+def life_event_programmes(event: LifeEvent) -> set[int]:
+    """Ids of the programmes whose initiatives, proposals or other records name the event
+    (every relation to it, whichever app it belongs to)."""
+    ids: set[int] = set()
+    for relation in LifeEvent._meta.related_objects:
+        if not relation.many_to_many:
+            continue
+        model = relation.related_model
+        try:
+            model._meta.get_field("programme")
+        except Exception:  # a relation without a programme says nothing here
+            continue
+        ids.update(
+            model._base_manager.filter(**{relation.field.name: event}).values_list(
+                "programme_id", flat=True
+            )
+        )
+    return ids
+
+
+def _require_life_event_rights(acting_user: Any, event: LifeEvent | None) -> None:
+    """Site admins change any life event; a programme admin adds new ones and changes those
+    used by no programme but the ones they administer."""
+    if is_site_admin(acting_user):
+        return
+    administered = set(programme_ids_for(acting_user, Action.ADMINISTER) or ())
+    if not administered:
+        raise PermissionDenied
+    if event is not None and life_event_programmes(event) - administered:
+        raise ValidationError(
+            _(
+                "Other programmes use this life event too: only a site administrator can "
+                "change or delete it."
+            ),
+            code="life_event_shared",
+        )
+
+
+@transaction.atomic
+def life_event_create(*, data: Mapping[str, Any], acting_user: Any) -> LifeEvent:
+    _require_life_event_rights(acting_user, None)
+    return object_create(LifeEvent(**data), acting_user=acting_user)
+
+
+@transaction.atomic
+def life_event_update(*, event: LifeEvent, data: Mapping[str, Any], acting_user: Any) -> LifeEvent:
+    _require_life_event_rights(acting_user, event)
+    return object_update(event, acting_user=acting_user, data=data)
+
+
+@transaction.atomic
+def life_event_delete(*, event: LifeEvent, acting_user: Any) -> None:
+    """Delete a life event nobody uses: removing it from initiatives and proposals would
+    change them unlogged."""
+    _require_life_event_rights(acting_user, event)
+    if life_event_programmes(event):
+        raise ValidationError(
+            _("Initiatives or proposals name this life event: remove it from them first."),
+            code="life_event_in_use",
+        )
+    object_delete(event, acting_user=acting_user)

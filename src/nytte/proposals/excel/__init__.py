@@ -1,6 +1,6 @@
 """A programme's proposals as an Excel workbook, and new proposals imported from a sheet.
 
-The design is the portfolio register's (``nytte.portfolio.excel``), whose cell reading,
+The design is the shared Excel engine's (``nytte.core.excel``), whose cell reading,
 writers and error reporting this module reuses: a fixed format in bokmål whatever the
 reader's language, objects keyed by natural keys (the proposal's number, organisation
 numbers, life-event short names, usernames), every header explained in a comment and on a
@@ -24,8 +24,8 @@ The package: ``sheets`` (columns), ``export`` and ``importer``.
 
 from __future__ import annotations
 
-from nytte.portfolio.excel.format import CONTENT_TYPE, LEGEND
-from nytte.portfolio.excel.result import ImportResult, RowError
+from nytte.core.excel.format import CONTENT_TYPE, LEGEND
+from nytte.core.excel.result import ImportResult, RowError
 
 from .export import (
     export_filename,

@@ -14,9 +14,9 @@ from django.utils import timezone
 from xlsxwriter.workbook import Workbook
 
 from nytte.core.actors import Actor
+from nytte.core.excel.export import CHUNK, WORKBOOK_OPTIONS, cell_writers, write_legend, yes_no
+from nytte.core.excel.format import SheetSpec, labels
 from nytte.core.models import Programme
-from nytte.portfolio.excel.export import CHUNK, WORKBOOK_OPTIONS, _cell_writers, write_legend
-from nytte.portfolio.excel.format import SheetSpec, labels
 
 from ..choices import Channel, EvidenceKind, LinkKind, Source, Stage, Track
 from ..models import Evidence, Proposal, ProposalLink
@@ -29,10 +29,6 @@ from .sheets import (
 
 # ---------------------------------------------------------------------------------------------
 # Export
-
-
-def _yes_no(value: bool) -> str:
-    return "Ja" if value else "Nei"
 
 
 def _day(moment: dt.datetime | None) -> dt.date | None:
@@ -89,7 +85,7 @@ def sheet_rows(
             username,
             name,
             email,
-            _yes_no(consent_at is not None) if personal_data and (name or email) else "",
+            yes_no(consent_at is not None) if personal_data and (name or email) else "",
             channel.get(chan, chan),
             stage.get(stg, stg),
             reason,
@@ -156,7 +152,7 @@ def _write_sheet(
         if note:
             ws.write_comment(0, index, note, {"x_scale": 2})
     ws.write_row(0, 0, spec.headers, header_format)
-    writers = list(enumerate(_cell_writers(ws, spec)))
+    writers = list(enumerate(cell_writers(ws, spec)))
     for row, values in enumerate(rows, start=1):
         for (col, write), value in zip(writers, values, strict=True):
             # Blank cells are left out: the import reads a missing cell as empty.

@@ -7,24 +7,24 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
 from nytte.core.actors import Actor
-from nytte.core.models import Organisation, Programme, User
-from nytte.core.permissions import Action, check
-from nytte.portfolio.excel.format import LEGEND
-from nytte.portfolio.excel.read import (
+from nytte.core.excel.format import LEGEND
+from nytte.core.excel.read import (
     OMIT,
     CellError,
-    _blank,
-    _parse,
+    is_blank,
     open_workbook,
+    parse_cell,
     read_bytes,
 )
-from nytte.portfolio.excel.result import ImportResult, RowError, SheetCounts
+from nytte.core.excel.result import ImportResult, RowError, SheetCounts
+from nytte.core.excel.rollback import Rollback, trial_write
+from nytte.core.models import Organisation, Programme, User
+from nytte.core.permissions import Action, check
 from nytte.portfolio.models import LifeEvent
 
 from .. import services
@@ -91,7 +91,7 @@ def _read_rows(data: bytes, errors: list[RowError]) -> list[_Row] | None:
             return None
         rows = ws.iter_rows(values_only=True)
         header = next(rows, None)
-        if header is None or all(_blank(v) for v in header):
+        if header is None or all(is_blank(v) for v in header):
             errors.append(RowError(ws.title, None, "", _("The file is empty.")))
             return None
         positions = _positions(ws.title, header, errors)
@@ -99,13 +99,13 @@ def _read_rows(data: bytes, errors: list[RowError]) -> list[_Row] | None:
             return None
         parsed: list[_Row] = []
         for number, values in enumerate(rows, start=2):
-            if all(_blank(v) for v in values):
+            if all(is_blank(v) for v in values):
                 continue
             row = _Row(number, {})
             for column, index in positions:
                 raw = values[index] if index < len(values) else None
                 try:
-                    row.values[column.field] = _parse(column, raw)
+                    row.values[column.field] = parse_cell(column, raw)
                 except CellError as exc:
                     errors.append(RowError(PROPOSALS.name, number, column.header, str(exc)))
                     row.failed = True
@@ -127,7 +127,7 @@ def _positions(
     seen: dict[str, int] = {}
     ok = True
     for index, value in enumerate(header):
-        if _blank(value):
+        if is_blank(value):
             continue
         name = str(value).strip()
         if name.casefold() not in by_name:
@@ -264,10 +264,6 @@ def _plan(programme: Programme, rows: list[_Row], errors: _Errors) -> tuple[list
     return new, unchanged
 
 
-class _Rollback(Exception):
-    pass
-
-
 def import_proposals(
     programme: Programme,
     file: bytes | IO[bytes] | str | Path,
@@ -291,27 +287,24 @@ def import_proposals(
     new, unchanged = _plan(programme, rows, errors)
     if result.errors:
         return result
-    try:
-        with transaction.atomic():
-            for item in new:
-                try:
-                    services.proposal_submit(
-                        programme=programme,
-                        data=item.data,
-                        channel=Channel.IMPORT,
-                        affected_organisations=item.organisations,
-                        life_events=item.life_events,
-                        consent=item.consent,
-                        acting_user=acting_user,
-                    )
-                except ValidationError as exc:
-                    errors.add_validation(item.row, exc)
-                except (PermissionDenied, Http404):
-                    errors.add(item.row, "", _("You may not add proposals here."))
-            if result.errors or dry_run:
-                raise _Rollback
-    except _Rollback:
-        pass
+    with trial_write():
+        for item in new:
+            try:
+                services.proposal_submit(
+                    programme=programme,
+                    data=item.data,
+                    channel=Channel.IMPORT,
+                    affected_organisations=item.organisations,
+                    life_events=item.life_events,
+                    consent=item.consent,
+                    acting_user=acting_user,
+                )
+            except ValidationError as exc:
+                errors.add_validation(item.row, exc)
+            except (PermissionDenied, Http404):
+                errors.add(item.row, "", _("You may not add proposals here."))
+        if result.errors or dry_run:
+            raise Rollback
     if not result.errors:
         result.counts = {PROPOSALS.name: SheetCounts(created=len(new), unchanged=unchanged)}
     return result

@@ -3,20 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from nytte.portfolio.excel.format import Column as BaseColumn
-from nytte.portfolio.excel.format import SheetSpec
+from nytte.core.excel.format import NotedColumn as Column
+from nytte.core.excel.format import SheetSpec
 
 from ..choices import Channel, EvidenceKind, Source, Stage, Track
-
-
-@dataclass(frozen=True)
-class Column(BaseColumn):
-    """A portfolio column with the explanation shown on its header."""
-
-    note: str = ""
-
 
 LATER = "Det som skjedde med forslaget etterpå; leses ikke ved import."
 

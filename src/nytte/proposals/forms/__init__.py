@@ -1,31 +1,12 @@
 """The proposal pipeline's forms, by step: ``capture`` (the proposal form, the public form,
 evidence, comments, Excel import), ``harmonise`` (links, merge/attach, the checklist) and
 ``assess`` (criteria, weights, pairwise comparison, assessors, the track, scores). View
-modules hold no forms. Everything is re-exported here."""
+modules hold no forms. Everything is re-exported here; a service's errors go onto a form with
+``nytte.core.viewhelpers.add_errors``."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.forms import BaseForm
-
-
-def add_errors(
-    form: BaseForm, exc: ValidationError, fields: Mapping[str, str] | None = None
-) -> None:
-    """Put a service's validation errors next to their fields (``fields`` maps the service's
-    keys to the form's where they differ), the rest at the top of the form."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for key, errors in exc.error_dict.items():
-        name = (fields or {}).get(key, key)
-        known = name in form.fields and name != NON_FIELD_ERRORS
-        form.add_error(name if known else None, errors)
-
-
-from .assess import (  # noqa: E402 - after add_errors, which they may use
+from .assess import (
     AssessForm,
     AssessorForm,
     CriterionForm,
@@ -34,7 +15,7 @@ from .assess import (  # noqa: E402 - after add_errors, which they may use
     WeightsForm,
     saaty_choices,
 )
-from .capture import (  # noqa: E402 - after add_errors, which they may use
+from .capture import (
     CommentForm,
     EvidenceForm,
     MultipleFileField,
@@ -45,7 +26,7 @@ from .capture import (  # noqa: E402 - after add_errors, which they may use
     attachments_field,
     check_uploads,
 )
-from .harmonise import (  # noqa: E402 - after add_errors, which they may use
+from .harmonise import (
     JoinForm,
     LinkAnyForm,
     LinkForm,
@@ -72,7 +53,6 @@ __all__ = [
     "QuestionForm",
     "TrackForm",
     "WeightsForm",
-    "add_errors",
     "attachments_field",
     "check_uploads",
     "saaty_choices",

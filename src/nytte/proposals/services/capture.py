@@ -77,7 +77,7 @@ def may_edit(acting_user: Actor, proposal: Proposal) -> bool:
     )
 
 
-def _event(
+def event_record(
     proposal: Proposal,
     kind: str,
     acting_user: Actor,
@@ -87,6 +87,8 @@ def _event(
     note: str = "",
     data: Mapping[str, Any] | None = None,
 ) -> ProposalEvent:
+    """One entry in the proposal's own history (shared by the capture, flow and link
+    services)."""
     return ProposalEvent.objects.create(
         proposal=proposal,
         kind=kind,
@@ -162,6 +164,12 @@ def proposal_submit(
     if isinstance(acting_user, PublicProposer):
         if acting_user.programme_id != programme.pk or channel != Channel.PUBLIC:
             raise PermissionDenied
+        if not programme.public_form_open:
+            raise ValidationError(
+                _("%(programme)s does not take proposals through the public form now.")
+                % {"programme": programme.name},
+                code="public_form_closed",
+            )
     else:
         check(acting_user, Action.CONTRIBUTE, programme)
         if channel == Channel.SOUGHT_OUT and not can(acting_user, Action.FACILITATE, programme):
@@ -206,7 +214,7 @@ def proposal_submit(
     )
     for upload in uploads:
         _attachment_save(proposal, upload, acting_user)
-    _event(proposal, EventKind.SUBMITTED, acting_user, to_stage=Stage.RECEIVED)
+    event_record(proposal, EventKind.SUBMITTED, acting_user, to_stage=Stage.RECEIVED)
     notify.receipt(proposal, token)
     return proposal, token
 
@@ -313,7 +321,7 @@ def proposer_erase(*, proposal: Proposal, acting_user: Actor) -> Proposal:
             "erased_at": timezone.now(),
         },
     )
-    _event(proposal, EventKind.ERASED, acting_user)
+    event_record(proposal, EventKind.ERASED, acting_user)
     return proposal
 
 

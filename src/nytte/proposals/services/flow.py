@@ -28,7 +28,7 @@ from nytte.portfolio.models import Initiative
 from .. import notify
 from ..choices import NEEDS_REASON, TRANSITIONS, EventKind, LinkKind, Stage
 from ..models import Assessment, Evidence, Proposal, ProposalLink, Support
-from .capture import _event, user_or_none
+from .capture import event_record, user_or_none
 
 # ---------------------------------------------------------------------------------------------
 # The rules
@@ -144,7 +144,7 @@ def _move(proposal: Proposal, to: str, reason: str, acting_user: Actor, **data: 
     kind = EventKind.STAGE_CHANGED
     if to == Stage.MERGED:
         kind = EventKind.ATTACHED if proposal.attached_to_id else EventKind.MERGED
-    _event(proposal, kind, acting_user, from_stage=from_stage, to_stage=to, note=reason)
+    event_record(proposal, kind, acting_user, from_stage=from_stage, to_stage=to, note=reason)
     if to != Stage.MERGED:  # a merge sends its own message, saying where it went
         notify.stage_changed(proposal)
     return proposal
@@ -239,5 +239,5 @@ def track_set(*, proposal: Proposal, track: str, reason: str, acting_user: Actor
     if not reason.strip():
         raise ValidationError({"track_reason": _("Give a reason for the track.")})
     object_update(proposal, acting_user=acting_user, data={"track": track, "track_reason": reason})
-    _event(proposal, EventKind.TRACK_SET, acting_user, data={"track": track}, note=reason)
+    event_record(proposal, EventKind.TRACK_SET, acting_user, data={"track": track}, note=reason)
     return proposal

@@ -16,7 +16,7 @@ from nytte.portfolio.models import Initiative
 from .. import matching
 from ..choices import EventKind
 from ..models import Proposal, ProposalLink
-from .capture import _event, user_or_none
+from .capture import event_record, user_or_none
 
 
 def link_exists(
@@ -71,7 +71,7 @@ def link_create(
     assert target is not None
     link.score = similarity(proposal, target)
     object_create(link, acting_user=acting_user)
-    _event(proposal, EventKind.LINKED, acting_user, data={"kind": kind}, note=note)
+    event_record(proposal, EventKind.LINKED, acting_user, data={"kind": kind}, note=note)
     return link
 
 

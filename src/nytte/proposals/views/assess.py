@@ -15,17 +15,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from nytte.core.htmx import render_page
+from nytte.core.lookups import programme_or_404
 from nytte.core.models import Programme
 from nytte.core.permissions import Action, can, check
+from nytte.core.viewhelpers import add_errors
 
 from .. import assessment as assess
 from .. import services
 from ..assess_charts import matrix_chart
 from ..choices import OPEN_STAGES, Track
-from ..forms import AssessForm, AssessorForm, TrackForm, add_errors
+from ..forms import AssessForm, AssessorForm, TrackForm
 from ..models import Assessment, Proposal
 from .criteria import criteria_url, int_param
-from .frame import crumbs, detail_context, programme_for, proposal_for
+from .frame import crumbs, detail_context, proposal_for
 
 # ---------------------------------------------------------------------------------------------
 # The assessment tab
@@ -98,7 +100,7 @@ def _reload(request: HttpRequest, proposal: Proposal) -> Proposal:
 @require_POST
 def assessors(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """The facilitator asks an assessor, withdraws a request or reopens a submission."""
-    programme = programme_for(request, slug)
+    programme = programme_or_404(request, slug)
     proposal = proposal_for(programme, number, user=request.user)
     check(request.user, Action.FACILITATE, proposal)
     action = request.POST.get("action", "")
@@ -118,7 +120,7 @@ def assessors(request: HttpRequest, slug: str, number: int) -> HttpResponse:
                     acting_user=request.user,
                 )
             except ValidationError as exc:
-                add_errors(form, exc, {})
+                add_errors(form, exc)
             else:
                 return _done(
                     request,
@@ -152,7 +154,7 @@ def assessors(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 @require_POST
 def track(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """The facilitator sets the track with a reason, from the tab or the matrix table."""
-    programme = programme_for(request, slug)
+    programme = programme_or_404(request, slug)
     proposal = proposal_for(programme, number, user=request.user)
     check(request.user, Action.FACILITATE, proposal)
     from_matrix = request.POST.get("return_to") == "matrix"
@@ -168,7 +170,7 @@ def track(request: HttpRequest, slug: str, number: int) -> HttpResponse:
                 acting_user=request.user,
             )
         except ValidationError as exc:
-            add_errors(form, exc, {})
+            add_errors(form, exc)
         else:
             notice = _("%(ref)s: track set to “%(track)s”.") % {
                 "ref": proposal.reference,
@@ -193,7 +195,7 @@ def track(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 def assess_page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """The assessor scores every criterion, saves a draft, and submits (final). Only those
     asked may open it; after submitting they see the others' submitted scores."""
-    programme = programme_for(request, slug)
+    programme = programme_or_404(request, slug)
     proposal = proposal_for(programme, number, user=request.user)
     own = (
         Assessment.objects.filter(proposal=proposal, assessor=request.user)
@@ -222,7 +224,7 @@ def assess_page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
                     acting_user=request.user,
                 )
             except ValidationError as exc:
-                add_errors(form, exc, form.service_fields())
+                add_errors(form, exc, rename=form.service_fields())
             else:
                 if submit:
                     messages.success(
@@ -300,5 +302,5 @@ def _render_matrix(
 def matrix_page(request: HttpRequest, slug: str) -> HttpResponse:
     """Every assessed proposal by potential and complexity, with the suggested track and
     the track the facilitator set; a chart and the same figures as a table."""
-    programme = programme_for(request, slug)
+    programme = programme_or_404(request, slug)
     return _render_matrix(request, programme)

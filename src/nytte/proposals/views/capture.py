@@ -20,13 +20,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from nytte.core.actors import Actor
 from nytte.core.htmx import render_page
+from nytte.core.lookups import programme_or_404
 from nytte.core.models import Programme
 from nytte.core.permissions import Action, can, check
+from nytte.core.viewhelpers import add_errors
 
 from .. import services
-from ..forms import CommentForm, EvidenceForm, ProposalForm, PublicProposalForm, add_errors
+from ..forms import CommentForm, EvidenceForm, ProposalForm, PublicProposalForm
 from ..models import Attachment, Comment, Evidence, Proposal
-from .frame import crumbs, detail_context, programme_for, proposal_for
+from .frame import crumbs, detail_context, proposal_for
 
 DETAIL_TEMPLATE = "proposals/proposal_detail.html"
 
@@ -46,12 +48,12 @@ def has_outside_proposer(proposal: Proposal) -> bool:
 
 def submit_proposal(
     programme: Programme, form: ProposalForm | PublicProposalForm, acting_user: Actor
-) -> Proposal:
-    """Receive the proposal and its files in one transaction (all or nothing)."""
-    proposal, _token = services.proposal_submit(
+) -> tuple[Proposal, str]:
+    """Receive the proposal and its files in one transaction (all or nothing); returns it
+    and the secret of its private status link."""
+    return services.proposal_submit(
         programme=programme, acting_user=acting_user, **form.submit_kwargs()
     )
-    return proposal
 
 
 def similar_url(programme: Programme) -> str | None:
@@ -134,7 +136,7 @@ def _done(request: HttpRequest, proposal: Proposal, notice: str, anchor: str) ->
 
 def _proposal(request: HttpRequest, slug: str, number: int, action: Action) -> Proposal:
     """The proposal if the user may see it (else 404) and do ``action`` (else 403)."""
-    programme = programme_for(request, slug)
+    programme = programme_or_404(request, slug)
     proposal = proposal_for(programme, number, user=request.user)
     check(request.user, action, proposal)
     return proposal
@@ -218,7 +220,7 @@ SAFE_TYPES = {suffix: types[0] for suffix, types in services.ALLOWED_TYPES.items
 @require_GET
 def attachment(request: HttpRequest, slug: str, number: int, pk: int) -> HttpResponse:
     """Stream an attachment as a download, only to those who may see its proposal."""
-    programme = programme_for(request, slug)
+    programme = programme_or_404(request, slug)
     item = get_object_or_404(
         Attachment.objects.select_related("proposal__programme"),
         pk=pk,
@@ -253,7 +255,7 @@ def attachment(request: HttpRequest, slug: str, number: int, pk: int) -> HttpRes
 def proposal_create(request: HttpRequest, slug: str) -> HttpResponse:
     """A new proposal from anyone who may contribute; a facilitator may register one they
     sought out, with an outside proposer's name and e-mail."""
-    programme = programme_for(request, slug, Action.CONTRIBUTE)
+    programme = programme_or_404(request, slug, Action.CONTRIBUTE)
     posted = request.method == "POST"
     form = ProposalForm(
         request.POST if posted else None,
@@ -263,7 +265,7 @@ def proposal_create(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if posted and form.is_valid():
         try:
-            proposal = submit_proposal(programme, form, request.user)
+            proposal, _token = submit_proposal(programme, form, request.user)
         except ValidationError as exc:
             add_errors(form, exc)
         else:
@@ -288,7 +290,7 @@ def proposal_create(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def proposal_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """Edit a proposal: its proposer until assessment starts, the facilitator always."""
-    programme = programme_for(request, slug)
+    programme = programme_or_404(request, slug)
     proposal = proposal_for(programme, number, user=request.user)
     if not may_edit(request.user, proposal):
         raise PermissionDenied

@@ -14,15 +14,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from nytte.core.htmx import render_page
+from nytte.core.lookups import programme_or_404
 from nytte.core.models import Programme
 from nytte.core.permissions import Action, can, check
+from nytte.core.viewhelpers import add_errors
 
 from .. import ahp
 from .. import assessment as assess
 from ..choices import Dimension
-from ..forms import CriterionForm, PairwiseForm, WeightsForm, add_errors
+from ..forms import CriterionForm, PairwiseForm, WeightsForm
 from ..models import Criterion
-from .frame import crumbs, programme_for
+from .frame import crumbs
 
 # ---------------------------------------------------------------------------------------------
 # Criteria and weights
@@ -45,7 +47,7 @@ def int_param(value: Any) -> int | None:
 def criteria_page(request: HttpRequest, slug: str) -> HttpResponse:
     """The criteria of both dimensions with their scales and weights; the facilitator adds,
     edits and deletes criteria and sets weights directly or by pairwise comparison."""
-    programme = programme_for(request, slug)
+    programme = programme_or_404(request, slug)
     may_edit = can(request.user, Action.FACILITATE, programme)
     criteria = assess.criteria_for(programme=programme)
     by_pk = {c.pk: c for c in criteria}
@@ -123,7 +125,7 @@ def _criteria_post(
                     acting_user=user,
                 )
             except ValidationError as exc:
-                add_errors(form, exc, {})
+                add_errors(form, exc)
             else:
                 messages.success(request, _("Criterion “%(name)s” added.") % {"name": criterion})
                 return redirect(criteria_url(programme, f"criterion-{criterion.pk}"))
@@ -150,7 +152,7 @@ def _criteria_post(
                     criterion=criterion, data=form.data_for_service(), acting_user=user
                 )
             except ValidationError as exc:
-                add_errors(form, exc, {})
+                add_errors(form, exc)
             else:
                 messages.success(request, _("Criterion “%(name)s” saved.") % {"name": criterion})
                 return redirect(criteria_url(programme, f"criterion-{criterion.pk}"))
@@ -165,7 +167,7 @@ def _criteria_post(
                     programme=programme, weights=form.weights(), acting_user=user
                 )
             except ValidationError as exc:
-                add_errors(form, exc, {str(c.pk): f"weight_{c.pk}" for c in members})
+                add_errors(form, exc, rename={str(c.pk): f"weight_{c.pk}" for c in members})
             else:
                 messages.success(request, _("Weights saved."))
                 return redirect(criteria_url(programme, f"dimension-{dimension}"))
@@ -185,7 +187,7 @@ def _criteria_post(
                     acting_user=user,
                 )
             except ValidationError as exc:
-                add_errors(form, exc, {})
+                add_errors(form, exc)
             else:
                 cr = state.result.consistency_ratio if state.result else 0.0
                 if state.result is not None and not state.result.consistent:

@@ -11,10 +11,11 @@ from django.http import HttpRequest, HttpResponse
 
 from nytte.core import selectors as core_selectors
 from nytte.core.htmx import render_page
+from nytte.core.lookups import programme_or_404
 
 from ..models import Proposal
 from . import assess, capture, harmonise
-from .frame import TAB_NAMES, detail_context, programme_for, proposal_for
+from .frame import TAB_NAMES, detail_context, proposal_for
 
 # Each tab's context, taking (request, proposal); the history tab needs only the timeline.
 TAB_PROVIDERS: dict[str, Callable[[HttpRequest, Proposal], dict[str, Any]]] = {
@@ -38,7 +39,7 @@ def tab_context(request: HttpRequest, proposal: Proposal, tab: str) -> dict[str,
 
 @login_required
 def proposal_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    programme = programme_for(request, slug)
+    programme = programme_or_404(request, slug)
     proposal = proposal_for(programme, number, user=request.user)
     tab = request.GET.get("tab", "overview")
     if tab not in TAB_NAMES:

@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from nytte.core.actors import Actor
-from nytte.core.lookups import programme_or_404 as programme_for
 from nytte.core.models import Programme
 from nytte.core.permissions import Action, can
 
@@ -64,4 +63,4 @@ def detail_context(request: HttpRequest, proposal: Proposal, tab: str) -> dict[s
     }
 
 
-__all__ = ["TABS", "TAB_NAMES", "crumbs", "detail_context", "programme_for", "proposal_for"]
+__all__ = ["TABS", "TAB_NAMES", "crumbs", "detail_context", "proposal_for"]

@@ -17,15 +17,17 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from nytte.core.htmx import render_page
+from nytte.core.lookups import programme_or_404
 from nytte.core.models import Programme
 from nytte.core.permissions import Action, can, check
+from nytte.core.viewhelpers import add_errors
 from nytte.portfolio.models import Initiative
 
 from .. import matching, qualification, services
 from ..choices import Stage
-from ..forms import JoinForm, LinkAnyForm, LinkForm, QualificationForm, add_errors
+from ..forms import JoinForm, LinkAnyForm, LinkForm, QualificationForm
 from ..models import Proposal, ProposalLink
-from .frame import detail_context, programme_for, proposal_for
+from .frame import detail_context, proposal_for
 
 TAB = "harmonisation"
 
@@ -268,7 +270,7 @@ def _done(request: HttpRequest, proposal: Proposal, notice: str, anchor: str) ->
 
 def _proposal(request: HttpRequest, slug: str, number: int, action: Action) -> Proposal:
     """The proposal if the user may see it (else 404) and do ``action`` (else 403)."""
-    programme = programme_for(request, slug)
+    programme = programme_or_404(request, slug)
     proposal = proposal_for(programme, number, user=request.user)
     check(request.user, action, proposal)
     return proposal

@@ -15,10 +15,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from nytte.core import selectors as core_selectors
 from nytte.core.actors import PublicProposer
 from nytte.core.models import Programme
+from nytte.core.viewhelpers import add_errors
 
 from .. import ratelimit, selectors
 from ..choices import Stage
-from ..forms import PublicProposalForm, add_errors
+from ..forms import PublicProposalForm
 from ..models import Proposal
 from .capture import submit_proposal
 
@@ -50,6 +51,11 @@ def public_submit(request: HttpRequest, slug: str) -> HttpResponse:
     field is thanked and nothing is saved; one address may send ``PUBLIC_LIMIT`` proposals
     per hour. A refused form keeps what was typed (files must be chosen again)."""
     programme = _public_programme(slug)
+    if not programme.public_form_open:
+        # Closed by the programme admin: one clear page, for a form sent from an old tab too.
+        return render(
+            request, "proposals/public_form.html", {"programme": programme, "closed": True}
+        )
     thanks = reverse("proposals:public_thanks", kwargs={"slug": programme.slug})
     if request.method != "POST":
         return _public_page(request, programme, PublicProposalForm())
@@ -62,19 +68,42 @@ def public_submit(request: HttpRequest, slug: str) -> HttpResponse:
         return _public_page(request, programme, form, limited=True, status=429)
     if form.is_valid():
         try:
-            submit_proposal(programme, form, PublicProposer(programme_id=programme.pk))
+            proposal, token = submit_proposal(
+                programme, form, PublicProposer(programme_id=programme.pk)
+            )
         except ValidationError as exc:
             add_errors(form, exc)
         else:
             ratelimit.hit(PUBLIC_SCOPE, ip, window=PUBLIC_WINDOW)
+            # Shown once on the thank-you page (it is also in the e-mailed receipt).
+            request.session[RECEIPT_SESSION_KEY] = {
+                "programme": programme.pk,
+                "reference": proposal.reference,
+                "token": token,
+            }
             return redirect(thanks)
     return _public_page(request, programme, form)
 
 
+RECEIPT_SESSION_KEY = "nytte_public_receipt"
+
+
 @require_GET
 def public_thanks(request: HttpRequest, slug: str) -> HttpResponse:
+    """The thank-you page shows the reference and the private status link once, right
+    after sending (the receipt e-mail has both); a robot caught by the honeypot, or a
+    reload, gets the page without them."""
     programme = _public_programme(slug)
-    return render(request, "proposals/public_form.html", {"programme": programme, "thanks": True})
+    context: dict[str, Any] = {"programme": programme, "thanks": True}
+    receipt = request.session.pop(RECEIPT_SESSION_KEY, None)
+    if receipt and receipt.get("programme") == programme.pk:
+        context["reference"] = receipt["reference"]
+        context["status_url"] = request.build_absolute_uri(
+            reverse("proposals:status", kwargs={"token": receipt["token"]})
+        )
+    response = render(request, "proposals/public_form.html", context)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _public_page(

@@ -14,13 +14,14 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from nytte.core.lookups import programme_or_404
 from nytte.core.models import Programme
 from nytte.core.permissions import Action
 
 from .. import matching, qualification
 from ..forms import QuestionForm
 from ..models import QualificationQuestion
-from .frame import crumbs, programme_for
+from .frame import crumbs
 
 TYPING_SUGGESTIONS = 5
 
@@ -53,7 +54,7 @@ def similar(request: HttpRequest, slug: str) -> HttpResponse:
     """Up to five initiatives and proposals like what someone is typing into the proposal
     form (title, need, idea), so they can join one instead. Needs Action.CONTRIBUTE, like
     the form that asks."""
-    programme = programme_for(request, slug, Action.CONTRIBUTE)
+    programme = programme_or_404(request, slug, Action.CONTRIBUTE)
     text = _typed_text(request)
     suggestions: list[matching.Suggestion] = []
     hint = ""
@@ -120,7 +121,7 @@ def _questions_page(
 @require_http_methods(["GET", "POST"])
 def qualification_questions(request: HttpRequest, slug: str) -> HttpResponse:
     """Add, edit, reorder and delete the questions of the programme's checklist."""
-    programme = programme_for(request, slug, Action.FACILITATE)
+    programme = programme_or_404(request, slug, Action.FACILITATE)
     if request.method == "GET":
         return _questions_page(request, programme)
     url = reverse("proposals:qualification_questions", kwargs={"slug": programme.slug})

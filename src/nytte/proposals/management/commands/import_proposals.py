@@ -1,5 +1,5 @@
 """``nytte import_proposals SLUG FILE [--dry-run] [--user NAME]``: add new proposals from a
-sheet, all or nothing (exit codes: see ``nytte.core.excel_command``)."""
+sheet, all or nothing (exit codes: see ``nytte.core.excel.command``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from nytte.core.actors import System
-from nytte.core.excel_command import ImportCommand
+from nytte.core.excel.command import ImportCommand
 from nytte.core.models import Programme, User
 from nytte.proposals.excel import import_proposals
 
