@@ -339,7 +339,7 @@ def table_notes(ev: Evaluated) -> list[str]:
         if a["zero"]:
             continue
         if a["nnb"] is None and a["nnb_note"]:
-            notes.append(f"{_('NNB')} {a['name']}: {engine_note(a['nnb_note'])}")
+            notes.append(_("NNB") + f" {a['name']}: {engine_note(a['nnb_note'])}")
         if a["payback_year"] is None and a["payback_note"]:
             notes.append(f"{_('Payback year')} {a['name']}: {engine_note(a['payback_note'])}")
     return notes

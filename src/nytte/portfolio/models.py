@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nytte.core.choices import Role
 from nytte.core.models import Organisation, OrganisationMembership, Programme
+from nytte.core.naturalsort import COLLATION
 
 from .choices import (
     DECISION_POINT_INTO,
@@ -72,7 +73,9 @@ class Goal(models.Model):
         related_name="children",
     )
     level = models.CharField(_("level"), max_length=10, choices=GoalLevel.choices)
-    code = models.CharField(_("code"), max_length=20, validators=[CODE_VALIDATOR])
+    code = models.CharField(
+        _("code"), max_length=20, validators=[CODE_VALIDATOR], db_collation=COLLATION
+    )
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
     weight = models.DecimalField(
@@ -123,6 +126,7 @@ class Initiative(models.Model):
         _("code"),
         max_length=30,
         validators=[CODE_VALIDATOR],
+        db_collation=COLLATION,
         help_text=_("A stable short key, unique within the programme, e.g. FI-12."),
     )
     title = models.CharField(_("title"), max_length=300)

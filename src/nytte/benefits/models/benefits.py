@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nytte.core.choices import Role
 from nytte.core.models import Organisation, OrganisationMembership, Programme
+from nytte.core.naturalsort import COLLATION
 from nytte.core.querysets import scoped_manager
 from nytte.portfolio.choices import GoalLevel
 from nytte.portfolio.models import CODE_VALIDATOR, YEAR_VALIDATORS, Goal, Initiative, Risk
@@ -34,6 +35,7 @@ class Benefit(models.Model):
         _("code"),
         max_length=30,
         validators=[CODE_VALIDATOR],
+        db_collation=COLLATION,
         help_text=_("A stable short key, unique within the programme, e.g. G-07."),
     )
     title = models.CharField(_("title"), max_length=300)

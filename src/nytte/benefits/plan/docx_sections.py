@@ -247,9 +247,9 @@ def followup_section(document: DocumentType, plan: dict[str, Any]) -> None:
                 (
                     f"{r['code']} {r['title']}",
                     owner_text(r["owner_organisation"], r["owner"]),
-                    r["status_label"] + (f" – {_('behind plan')}" if r["behind"] else ""),
+                    r["status_label"] + (" – " + _("behind plan") if r["behind"] else ""),
                     percent(r["realised_percent"]),
-                    day(r["next_due"]) + (f" ({_('overdue')})" if r["overdue"] else ""),
+                    day(r["next_due"]) + (" (" + _("overdue") + ")" if r["overdue"] else ""),
                     r["preconditions"],
                 )
                 for r in followup["rows"]

@@ -25,6 +25,7 @@ from nytte.core.lines import (
     redirect_unless_htmx,
 )
 from nytte.core.models import Programme
+from nytte.core.naturalsort import natural_key
 from nytte.core.permissions import Action, check
 from nytte.core.viewhelpers import int_or_none
 
@@ -186,7 +187,9 @@ def lines_context(
             shares_total=selectors.attributed_share(benefit) * 100,
             attributed_total=attributed_amount(benefit),
             amounts=list(benefit.amounts.all()),
-            risks=sorted(benefit.risks.all(), key=lambda r: (r.initiative.code, r.title)),
+            risks=sorted(
+                benefit.risks.all(), key=lambda r: (natural_key(r.initiative.code), r.title)
+            ),
         )
     else:
         indicators = list(benefit.indicators.all())
