@@ -560,7 +560,9 @@ def test_only_facilitators_answer(collection, contributor, client_for):
     assert not QualificationAnswer.objects.exists()
 
 
-def test_answers_save_refuses_another_programmes_question(collection, other_programme, facilitator):
+def test_answers_save_refuses_another_programmes_question(
+    collection, other_programme, facilitator, english
+):
     foreign = QualificationQuestion.objects.create(programme=other_programme, text="?")
     with pytest.raises(Exception) as refused:
         qualification.answers_save(
