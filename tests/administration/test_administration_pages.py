@@ -5,6 +5,7 @@ that every change lands in the change log, and that a refused form keeps what wa
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from nytte.administration import services
@@ -202,6 +203,7 @@ def test_the_invitation_page_keeps_the_referrer_for_its_own_form(
 
 
 def test_an_unknown_link_is_404_and_says_so(client, english):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the page's language is the cookie's
     response = client.get(reverse("administration:invitation", kwargs={"token": "nope"}))
     assert response.status_code == 404
     assert "no longer works" in response.content.decode()
@@ -257,6 +259,7 @@ def test_refused_settings_keep_what_was_typed(programme, programme_admin, client
 
 
 def test_a_closed_public_form_shows_a_clear_page(programme, client, english):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the page's language is the cookie's
     Programme.objects.filter(pk=programme.pk).update(public_form_open=False)
     path = reverse("proposals:public_submit", kwargs={"slug": programme.slug})
     for response in (client.get(path), client.post(path, {"title": "Idé"})):

@@ -364,6 +364,7 @@ def test_a_life_event_used_elsewhere_is_for_the_site_admin(
 
 
 def test_a_closed_programme_refuses_public_proposals_in_the_service(programme, contributor):
+    from nytte.core.actors import PublicProposer
     from nytte.proposals import services as proposal_services
     from nytte.proposals.choices import Channel
 
@@ -372,7 +373,11 @@ def test_a_closed_programme_refuses_public_proposals_in_the_service(programme, c
     public = {"title": "Idé", "need": "Behov", "idea": "Idé", "proposer_email": "a@example.no"}
     with pytest.raises(ValidationError) as caught:
         proposal_services.proposal_submit(
-            programme=programme, data=public, channel=Channel.PUBLIC, consent=True, acting_user=None
+            programme=programme,
+            data=public,
+            channel=Channel.PUBLIC,
+            consent=True,
+            acting_user=PublicProposer(programme_id=programme.pk),
         )
     assert caught.value.code == "public_form_closed"
     # Colleagues with an account still propose through their own form.

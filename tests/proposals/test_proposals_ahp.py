@@ -16,6 +16,9 @@ from nytte.proposals.ahp import matrix_from_judgements, weights
 from nytte.proposals.models import Criterion, PairwiseJudgement
 from tests.factories import CriterionFactory
 
+# These tests build their own criteria on a bare programme (see conftest.py).
+BARE_PROGRAMME = True
+
 # Saaty's example: A is moderately more important than B (3) and strongly more than C (5);
 # B moderately more than C (3).
 SAATY = [[1, 3, 5], [1 / 3, 1, 3], [1 / 5, 1 / 3, 1]]

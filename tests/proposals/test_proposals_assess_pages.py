@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from nytte.core.choices import Role
 from nytte.proposals import assessment as assess
 from nytte.proposals.choices import Stage, Track
+from nytte.proposals.defaults import programme_defaults_create
 from nytte.proposals.models import Assessment, Criterion, PairwiseJudgement, Score
 from tests.factories import (
     AssessmentFactory,
@@ -26,6 +27,9 @@ from tests.factories import (
     ProposalFactory,
     UserFactory,
 )
+
+# These tests build their own criteria on a bare programme (see conftest.py).
+BARE_PROGRAMME = True
 
 pytestmark = pytest.mark.django_db
 FIVE = [{"value": v, "label": f"Trinn {v}"} for v in range(1, 6)]
@@ -86,6 +90,7 @@ ALL_FIVE = {"Brukerverdi": 5, "Gevinst": 1, "Rekkevidde": 3, "Teknisk": 2, "Rege
 def test_members_read_the_criteria_and_only_the_facilitator_edits(
     programme, viewer, contributor, outsider, facilitator, client_for
 ):
+    programme_defaults_create(programme=programme)  # as programme_create does
     url = _url("criteria", programme)
     page = client_for(viewer, language="en").get(url)
     assert page.status_code == 200

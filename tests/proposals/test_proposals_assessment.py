@@ -20,6 +20,9 @@ from nytte.proposals.choices import EventKind, Stage, Track
 from nytte.proposals.models import Assessment, Criterion, ProposalEvent, Score
 from tests.factories import AssessmentFactory, CriterionFactory, ProposalFactory
 
+# These tests build their own criteria on a bare programme (see conftest.py).
+BARE_PROGRAMME = True
+
 pytestmark = pytest.mark.django_db
 
 FIVE = [{"value": v, "label": f"Trinn {v}"} for v in range(1, 6)]
@@ -70,6 +73,9 @@ def _score(assessment, criteria, values, *, submit=True, comment=""):
 
 
 def test_default_criteria_are_created_once_with_described_scales(programme):
+    assert assess.criteria_for(programme=programme) == []  # a read creates nothing
+    assert assess.criteria_ensure_defaults(programme=programme)  # as programme_create does
+    assert not assess.criteria_ensure_defaults(programme=programme)
     first = assess.criteria_for(programme=programme)
     assert [c.dimension for c in first] == ["potential"] * 5 + ["complexity"] * 5
     for criterion in first:

@@ -13,10 +13,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from nytte.core.actors import PublicProposer
 from nytte.core.models import ChangeLogEntry
-from nytte.proposals import capture_views, services
+from nytte.proposals import services
 from nytte.proposals.choices import Channel, Stage
 from nytte.proposals.models import Attachment, Comment, Evidence, Proposal, Support
+from nytte.proposals.views import capture as capture_views
 from tests.factories import (
     LifeEventFactory,
     OrganisationFactory,
@@ -407,7 +409,7 @@ def _outside(programme) -> tuple[Proposal, str]:
         data=TEXT | {"proposer_name": "Kari Nordmann", "proposer_email": "kari@example.no"},
         channel=Channel.PUBLIC,
         consent=True,
-        acting_user=None,
+        acting_user=PublicProposer(programme_id=programme.pk),
     )
 
 

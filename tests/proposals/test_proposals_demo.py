@@ -10,9 +10,16 @@ from django.core import mail
 from nytte.core.models import Programme, User
 from nytte.demo import load_demo
 from nytte.portfolio.models import Initiative
+from nytte.proposals import services
 from nytte.proposals.choices import Channel, Source, Stage
 from nytte.proposals.demo import PROPOSALS, load_proposals_demo
-from nytte.proposals.models import Assessment, Criterion, Proposal, ProposalEvent
+from nytte.proposals.models import (
+    Assessment,
+    Criterion,
+    Proposal,
+    ProposalEvent,
+    QualificationQuestion,
+)
 from nytte.proposals.queue import work_queue
 from nytte.similarity import Document, build_index
 
@@ -88,7 +95,7 @@ def test_supporters_evidence_comments_and_blind_assessments(framtidens):
     submitted = Assessment.objects.filter(
         proposal__programme=framtidens, submitted_at__isnull=False
     )
-    assert submitted.count() == 2
+    assert submitted.count() == 4  # two proposals, each assessed by two (one is ready)
     assert all(
         a.scores.count() == Criterion.objects.filter(programme=framtidens).count()
         for a in submitted
@@ -114,3 +121,17 @@ def test_loading_again_changes_nothing(framtidens):
     assert load_demo() == 0
     after = {m.__name__: m.objects.count() for m in apps.get_app_config("proposals").get_models()}
     assert after == counts
+
+
+def test_no_proposal_reaches_governance_without_an_assessment_and_a_track(framtidens):
+    """The flow's rule (services.flow.needs_reason), obeyed by the demo: a proposal ready for
+    governance has a submitted assessment and a track, or the facilitator's reason."""
+    ready = Proposal.objects.filter(programme=framtidens, stage=Stage.READY)
+    assert ready.exists()
+    for proposal in ready:
+        assert services.assessment_done(proposal), proposal.reference
+
+
+def test_a_programme_made_by_the_demo_has_its_criteria_and_questions(framtidens):
+    assert Criterion.objects.filter(programme=framtidens).exists()
+    assert QualificationQuestion.objects.filter(programme=framtidens).exists()

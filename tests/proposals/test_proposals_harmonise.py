@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from nytte.core.actors import SYSTEM
 from nytte.core.choices import Role
 from nytte.proposals import matching, qualification, services
 from nytte.proposals.choices import LinkKind, Stage
@@ -203,19 +204,19 @@ def test_the_tab_costs_a_fixed_number_of_queries(
                 programme=programme, title=f"Innkreving {i}", description="Krav og plan."
             )
             services.link_create(
-                proposal=proposal, kind=LinkKind.OVERLAP, target_proposal=other, acting_user=None
+                proposal=proposal, kind=LinkKind.OVERLAP, target_proposal=other, acting_user=SYSTEM
             )
             services.link_create(
-                proposal=other, kind=LinkKind.ENABLES, target_proposal=proposal, acting_user=None
+                proposal=other, kind=LinkKind.ENABLES, target_proposal=proposal, acting_user=SYSTEM
             )
             services.link_create(
                 proposal=proposal,
                 kind=LinkKind.DEPENDS_ON,
                 target_initiative=initiative,
-                acting_user=None,
+                acting_user=SYSTEM,
             )
         services.link_create(
-            proposal=proposal, kind=LinkKind.OVERLAP, target_initiative=first, acting_user=None
+            proposal=proposal, kind=LinkKind.OVERLAP, target_initiative=first, acting_user=SYSTEM
         )
         for question in qualification.questions_for(programme):
             QualificationAnswer.objects.create(proposal=proposal, question=question, answer="x")
@@ -358,7 +359,6 @@ def test_links_are_listed_and_removed_by_facilitators(
         kind=LinkKind.OVERLAP,
         target_initiative=collection["initiative"],
         note="Overlapper delvis.",
-        score=0.42,
         acting_user=facilitator,
     )
     services.link_create(
@@ -368,6 +368,8 @@ def test_links_are_listed_and_removed_by_facilitators(
         note="Gjør det mulig.",
         acting_user=facilitator,
     )
+    assert link.score == services.similarity(proposal, collection["initiative"])
+    ProposalLink.objects.filter(pk=link.pk).update(score=0.42)  # as recorded then
     html = client_for(contributor, language="en").get(tab_url(proposal)).content.decode()
     assert "Overlapper delvis." in html and "42 %" in html
     assert "Gjør det mulig." in html  # links from other proposals
@@ -555,7 +557,9 @@ def test_only_facilitators_answer(collection, contributor, client_for):
     assert not QualificationAnswer.objects.exists()
 
 
-def test_answers_save_refuses_another_programmes_question(collection, other_programme, facilitator):
+def test_answers_save_refuses_another_programmes_question(
+    collection, other_programme, facilitator, english
+):
     foreign = QualificationQuestion.objects.create(programme=other_programme, text="?")
     with pytest.raises(Exception) as refused:
         qualification.answers_save(

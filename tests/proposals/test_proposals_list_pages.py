@@ -120,7 +120,7 @@ def test_the_board_takes_the_lists_filters_but_not_its_stage_or_sort(
 
 
 def test_a_full_column_sends_the_rest_to_the_list(programme, viewer, client_for, monkeypatch):
-    from nytte.proposals import flow_views
+    from nytte.proposals.views import flow as flow_views
 
     monkeypatch.setattr(flow_views, "BOARD_LIMIT", 2)
     for _ in range(5):

@@ -14,9 +14,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from nytte.proposals import capture_views, services
+from nytte.core.actors import PublicProposer
+from nytte.proposals import services
 from nytte.proposals.choices import Channel, Stage
 from nytte.proposals.models import Attachment, Comment, Proposal
+from nytte.proposals.views import public as public_views
 from tests.factories import LifeEventFactory, OrganisationFactory, ProposalFactory
 
 pytestmark = pytest.mark.django_db
@@ -159,7 +161,7 @@ def test_refused_without_consent_email_or_need_and_what_was_typed_is_kept(
 
 
 def test_five_proposals_an_hour_from_one_address_then_a_clear_refusal(programme, anon):
-    for n in range(capture_views.PUBLIC_LIMIT):
+    for n in range(public_views.PUBLIC_LIMIT):
         response = anon.post(_url(programme), _data(title=f"Forslag {n}"), REMOTE_ADDR="10.1.1.1")
         assert response.status_code == 302
     response = anon.post(_url(programme), _data(title="Ett til"), REMOTE_ADDR="10.1.1.1")
@@ -168,15 +170,15 @@ def test_five_proposals_an_hour_from_one_address_then_a_clear_refusal(programme,
     assert "Too many proposals from your address" in html
     assert "at most 5 proposals an hour" in html
     assert 'value="Ett til"' in html  # typed text kept
-    assert Proposal.objects.count() == capture_views.PUBLIC_LIMIT
+    assert Proposal.objects.count() == public_views.PUBLIC_LIMIT
     # Another address is not held back.
     other = anon.post(_url(programme), _data(title="Fra en annen"), REMOTE_ADDR="10.2.2.2")
     assert other.status_code == 302
-    assert Proposal.objects.count() == capture_views.PUBLIC_LIMIT + 1
+    assert Proposal.objects.count() == public_views.PUBLIC_LIMIT + 1
 
 
 def test_honeypot_hits_count_towards_the_limit(programme, anon):
-    for _ in range(capture_views.PUBLIC_LIMIT):
+    for _ in range(public_views.PUBLIC_LIMIT):
         anon.post(_url(programme), _data(website="spam"), REMOTE_ADDR="10.3.3.3")
     response = anon.post(_url(programme), _data(), REMOTE_ADDR="10.3.3.3")
     assert response.status_code == 429
@@ -239,7 +241,7 @@ def _submitted(programme, **data):
         },
         channel=Channel.PUBLIC,
         consent=True,
-        acting_user=None,
+        acting_user=PublicProposer(programme_id=programme.pk),
     )
     return proposal, token
 

@@ -7,6 +7,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from nytte.core.actors import SYSTEM, PublicProposer
 from nytte.core.models import ChangeLogEntry
 from nytte.proposals import services
 from nytte.proposals.ahp import matrix_from_judgements, weights
@@ -29,7 +30,7 @@ def test_proposals_are_numbered_in_each_programme_and_get_a_private_link(
             programme=programme, data=TEXT, acting_user=contributor
         )
         second, _ = services.proposal_submit(
-            programme=programme, data=TEXT, acting_user=None, channel=Channel.API
+            programme=programme, data=TEXT, acting_user=SYSTEM, channel=Channel.API
         )
     assert (first.number, second.number) == (1, 2)
     assert first.proposer == contributor
@@ -44,17 +45,27 @@ def test_proposals_are_numbered_in_each_programme_and_get_a_private_link(
 def test_an_outside_proposer_must_consent_and_give_an_email_on_the_public_form(programme):
     with pytest.raises(ValidationError) as refused:
         services.proposal_submit(
-            programme=programme, data=TEXT, channel=Channel.PUBLIC, acting_user=None
+            programme=programme,
+            data=TEXT,
+            channel=Channel.PUBLIC,
+            acting_user=PublicProposer(programme_id=programme.pk),
         )
     assert "proposer_email" in refused.value.error_dict
     outside = TEXT | {"proposer_name": "Kari", "proposer_email": "kari@example.no"}
     with pytest.raises(ValidationError) as refused:
         services.proposal_submit(
-            programme=programme, data=outside, channel=Channel.PUBLIC, acting_user=None
+            programme=programme,
+            data=outside,
+            channel=Channel.PUBLIC,
+            acting_user=PublicProposer(programme_id=programme.pk),
         )
     assert "consent" in refused.value.error_dict
     proposal, _ = services.proposal_submit(
-        programme=programme, data=outside, channel=Channel.PUBLIC, consent=True, acting_user=None
+        programme=programme,
+        data=outside,
+        channel=Channel.PUBLIC,
+        consent=True,
+        acting_user=PublicProposer(programme_id=programme.pk),
     )
     assert proposal.consent_at is not None
 
@@ -164,7 +175,7 @@ def test_erasure_removes_the_outside_proposers_data_but_keeps_the_proposal(progr
         data=TEXT | {"proposer_name": "Kari Nordmann", "proposer_email": "kari@example.no"},
         channel=Channel.PUBLIC,
         consent=True,
-        acting_user=None,
+        acting_user=PublicProposer(programme_id=programme.pk),
     )
     services.proposer_erase(proposal=proposal, acting_user=facilitator)
     proposal.refresh_from_db()

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from nytte.core.actors import Actor
 from nytte.core.lookups import programme_or_404
 from nytte.core.models import Organisation, Programme
 from nytte.core.permissions import Action, check
@@ -34,6 +35,7 @@ from nytte.proposals.models import (
     Criterion,
     Evidence,
     Proposal,
+    ProposalEvent,
     ProposalLink,
     Support,
 )
@@ -74,7 +76,7 @@ REFERENCE = re.compile(r"^\s*(?:[Ff]-?)?(\d+)\s*$")
 # -- lookups --
 
 
-def _with_lines(proposals: QuerySet[Proposal], user: Any) -> QuerySet[Proposal]:
+def _with_lines(proposals: QuerySet[Proposal], user: Actor) -> QuerySet[Proposal]:
     """What a proposal's output needs besides the list's own joins: fixed number of queries."""
     return proposals.prefetch_related(
         Prefetch("affected_organisations", queryset=Organisation.objects.order_by("orgnr")),
@@ -85,7 +87,7 @@ def _with_lines(proposals: QuerySet[Proposal], user: Any) -> QuerySet[Proposal]:
 def _proposal(request: HttpRequest, slug: str, number: int) -> Proposal:
     programme = programme_or_404(request, slug)
     proposal = (
-        _with_lines(selectors.proposal_list(programme=programme), request.user)
+        _with_lines(selectors.proposal_list(programme=programme, user=request.user), request.user)
         .filter(number=number)
         .first()
     )
@@ -135,7 +137,7 @@ def _flow_problem(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 # -- output --
 
 
-def _proposal_out(proposal: Proposal, user: Any) -> dict[str, Any]:
+def _proposal_out(proposal: Proposal, user: Actor) -> dict[str, Any]:
     """A proposal read through ``_with_lines``; personal data only for facilitators."""
     personal = selectors.may_see_personal_data(user, proposal)
     return {
@@ -213,7 +215,7 @@ def _comment_out(comment: Comment) -> dict[str, Any]:
 class _Lazy:
     """A sliceable view of a queryset that serialises only the page asked for."""
 
-    def __init__(self, queryset: QuerySet[Proposal], user: Any) -> None:
+    def __init__(self, queryset: QuerySet[Proposal], user: Actor) -> None:
         self.queryset = queryset
         self.user = user
 
@@ -242,7 +244,7 @@ def proposal_list(request: HttpRequest, slug: str, filters: Query[ProposalFilter
             params[name] = str(value)
     filterset = ProposalFilterSet(
         params,
-        queryset=selectors.proposal_list(programme=programme),
+        queryset=selectors.proposal_list(programme=programme, user=request.user),
         programme=programme,
         user=request.user,
     )
@@ -307,7 +309,8 @@ def proposal_move(
     request: HttpRequest, slug: str, number: int, payload: MoveIn
 ) -> dict[str, Any] | HttpResponse:
     """Move to another stage, as the flow allows (facilitators). 409 when the flow does not
-    allow it from the stage the proposal is in; parked and rejected need a reason (422)."""
+    allow it from the stage the proposal is in; parked and rejected need a reason, and so does
+    ready for governance without a submitted assessment and track (422)."""
     proposal = _proposal(request, slug, number)
     check(request.user, Action.FACILITATE, proposal)
     if payload.to not in Stage.values:
@@ -370,9 +373,10 @@ def proposal_track(
 # -- links --
 
 
-def _links(proposal: Proposal) -> QuerySet[ProposalLink]:
+def _links(proposal: Proposal, user: Actor) -> QuerySet[ProposalLink]:
     return (
-        ProposalLink.objects.filter(proposal=proposal)
+        ProposalLink.objects.for_user(user)
+        .filter(proposal=proposal)
         .select_related("proposal", "target_proposal", "target_initiative", "created_by")
         .order_by("created_at", "pk")
     )
@@ -382,11 +386,12 @@ def _links(proposal: Proposal) -> QuerySet[ProposalLink]:
 @paginate(LimitOffsetPagination)
 def link_list(request: HttpRequest, slug: str, number: int) -> list[dict[str, Any]]:
     """What harmonisation confirmed: how this proposal relates to others and to initiatives."""
-    return [_link_out(link) for link in _links(_proposal(request, slug, number))]
+    return [_link_out(link) for link in _links(_proposal(request, slug, number), request.user)]
 
 
 @router.post(R + "/links", response={201: LinkOut, **ERRORS})
 def link_create(request: HttpRequest, slug: str, number: int, payload: LinkIn) -> Status:
+    """Record a link (once per kind and target). Its similarity score is the server's."""
     proposal = _proposal(request, slug, number)
     check(request.user, Action.FACILITATE, proposal)
     if (payload.target_proposal is None) == (payload.target_initiative is None):
@@ -401,16 +406,15 @@ def link_create(request: HttpRequest, slug: str, number: int, payload: LinkIn) -
         if payload.target_initiative is None
         else _initiative(proposal.programme, payload.target_initiative, "target_initiative"),
         note=payload.note,
-        score=payload.score,
         acting_user=request.user,
     )
-    return Status(201, _link_out(_links(proposal).get(pk=link.pk)))
+    return Status(201, _link_out(_links(proposal, request.user).get(pk=link.pk)))
 
 
 @router.delete(R + "/links/{int:link_id}", response={204: None, **ERRORS})
 def link_delete(request: HttpRequest, slug: str, number: int, link_id: int) -> Status:
     proposal = _proposal(request, slug, number)
-    link = _links(proposal).filter(pk=link_id).first()
+    link = _links(proposal, request.user).filter(pk=link_id).first()
     if link is None:
         raise Http404
     services.link_delete(link=link, acting_user=request.user)
@@ -426,7 +430,10 @@ def evidence_list(request: HttpRequest, slug: str, number: int) -> list[dict[str
     proposal = _proposal(request, slug, number)
     return [
         _evidence_out(e)
-        for e in proposal.evidence.select_related("added_by").order_by("created_at", "pk")
+        for e in Evidence.objects.for_user(request.user)
+        .filter(proposal=proposal)
+        .select_related("added_by")
+        .order_by("created_at", "pk")
     ]
 
 
@@ -441,7 +448,7 @@ def evidence_add(request: HttpRequest, slug: str, number: int, payload: Evidence
 # -- support --
 
 
-def _support_state(proposal: Proposal, user: Any) -> dict[str, Any]:
+def _support_state(proposal: Proposal, user: Actor) -> dict[str, Any]:
     counts = Support.objects.filter(proposal=proposal).aggregate(n=Count("pk"))
     return {
         "supported": Support.objects.filter(proposal=proposal, user=user).exists(),
@@ -453,9 +460,7 @@ def _support_state(proposal: Proposal, user: Any) -> dict[str, Any]:
 def support_add(request: HttpRequest, slug: str, number: int) -> dict[str, Any]:
     """Support the proposal (again: no change)."""
     proposal = _proposal(request, slug, number)
-    check(request.user, Action.CONTRIBUTE, proposal)
-    if not proposal.mine_supported:
-        services.support_toggle(proposal=proposal, acting_user=request.user)
+    services.support_set(proposal=proposal, supported=True, acting_user=request.user)
     return _support_state(proposal, request.user)
 
 
@@ -463,9 +468,7 @@ def support_add(request: HttpRequest, slug: str, number: int) -> dict[str, Any]:
 def support_remove(request: HttpRequest, slug: str, number: int) -> dict[str, Any]:
     """Withdraw one's support (when there is none: no change)."""
     proposal = _proposal(request, slug, number)
-    check(request.user, Action.CONTRIBUTE, proposal)
-    if proposal.mine_supported:
-        services.support_toggle(proposal=proposal, acting_user=request.user)
+    services.support_set(proposal=proposal, supported=False, acting_user=request.user)
     return _support_state(proposal, request.user)
 
 
@@ -478,7 +481,10 @@ def comment_list(request: HttpRequest, slug: str, number: int) -> list[dict[str,
     proposal = _proposal(request, slug, number)
     return [
         _comment_out(c)
-        for c in proposal.comments.select_related("author").order_by("created_at", "pk")
+        for c in Comment.objects.for_user(request.user)
+        .filter(proposal=proposal)
+        .select_related("author")
+        .order_by("created_at", "pk")
     ]
 
 
@@ -502,7 +508,10 @@ def event_list(request: HttpRequest, slug: str, number: int) -> list[dict[str, A
             },
             "actor": event.actor.username if event.actor_id else None,
         }
-        for event in proposal.events.select_related("actor").order_by("created_at", "pk")
+        for event in ProposalEvent.objects.for_user(request.user)
+        .filter(proposal=proposal)
+        .select_related("actor")
+        .order_by("created_at", "pk")
     ]
 
 

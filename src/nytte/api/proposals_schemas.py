@@ -138,13 +138,13 @@ class LinkOut(Schema):
 
 
 class LinkIn(Schema):
-    """Either target_proposal or target_initiative."""
+    """Either target_proposal or target_initiative. The similarity score is computed by the
+    server; a ``score`` sent by the client is ignored."""
 
     kind: str = Field(description=LINK_KINDS)
     target_proposal: str | int | None = Field(None, description=PROPOSAL_REF)
     target_initiative: str | None = Field(None, description="Initiative code.")
     note: str = ""
-    score: float | None = None
 
 
 class EvidenceOut(Schema):

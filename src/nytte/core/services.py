@@ -26,6 +26,7 @@ from .models import (
     hash_token,
 )
 from .permissions import Action, check, check_site_admin, forget_roles
+from .signals import programme_created
 
 M = TypeVar("M", bound=models.Model)
 
@@ -118,9 +119,10 @@ def programme_create(
     """A new programme with its owner among the participants: for site administrators."""
     check_site_admin(acting_user)
     programme = Programme(name=name, slug=slug, owner=owner, vision=vision)
-    return object_create(
-        programme, acting_user=acting_user, m2m={"participants": [owner, *participants]}
-    )
+    object_create(programme, acting_user=acting_user, m2m={"participants": [owner, *participants]})
+    # Domain apps add what every programme starts with (core imports none of them).
+    programme_created.send(sender=Programme, programme=programme, acting_user=acting_user)
+    return programme
 
 
 # What only a programme admin changes; the frame (vision, target picture, period) is open to

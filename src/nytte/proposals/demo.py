@@ -25,12 +25,16 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from nytte.core.actors import Actor, PublicProposer, System
 from nytte.core.models import Organisation, Programme, User
 from nytte.portfolio.models import LifeEvent
 
 from . import assessment, notify, services
 from .choices import Channel, Dimension, EvidenceKind, Source, Stage, Track
+from .defaults import programme_defaults_create
 from .models import Proposal
+
+DEMO = System("demo")
 
 FI = "framtidens-innkreving"
 H, A, R = Stage.HARMONISATION, Stage.ASSESSMENT, Stage.READY
@@ -267,6 +271,11 @@ PROPOSALS: Sequence[Spec] = (
         life_events=("miste-og-finne-jobb",),
         days_ago=75,
         moves=((H, ""), (A, ""), (R, "")),
+        # Assessed and given a track before it went on: "ready" needs both (or a reason).
+        reviews=(
+            Review("bidragsyter", -50, potential=(5, 4, 4, 4, 3), complexity=(4, 4, 5, 3, 4)),
+            Review("leser", -45, potential=(4, 4, 5, 3, 4), complexity=(4, 5, 4, 4, 3)),
+        ),
         track=(
             Track.STRATEGIC,
             "Endrer ansvarsdelingen mellom NAV og Skatteetaten og krever hjemmel for deling; "
@@ -371,68 +380,12 @@ def _scores(criteria: list[Any], review: Review) -> dict[int, int]:
     return values
 
 
-def _proposal(
-    spec: Spec,
-    programme: Programme,
-    users: dict[str, User],
-    orgs: dict[str, Organisation],
-    events: dict[str, LifeEvent],
-    criteria: list[Any],
-    today: dt.date,
+def _assess(
+    spec: Spec, proposal: Proposal, users: dict[str, User], criteria: list[Any], today: dt.date
 ) -> int:
-    """Create one proposal with its story; returns the number of objects created."""
+    """The spec's track and assessors (with their submitted scores); objects created."""
     facilitator = users["fasilitator"]
-    acting = users.get(spec.registered_by or "")
-    data: dict[str, Any] = {
-        "title": spec.title,
-        "need": spec.need,
-        "idea": spec.idea,
-        "expected_benefits": spec.benefits,
-        "source": spec.source,
-    }
-    if spec.proposer:
-        data["proposer"] = users[spec.proposer]
-    if spec.outside:
-        data |= {"proposer_name": spec.outside.name, "proposer_email": spec.outside.email}
-    proposal, _token = services.proposal_submit(
-        programme=programme,
-        data=data,
-        channel=spec.channel,
-        affected_organisations=[orgs[o] for o in spec.organisations if o in orgs],
-        life_events=[events[e] for e in spec.life_events if e in events],
-        consent=spec.outside is not None,
-        acting_user=acting,
-    )
-    created = 1
-    for username in spec.supporters:
-        if username in users:
-            services.support_toggle(proposal=proposal, acting_user=users[username])
-            created += 1
-    for kind, text, source in spec.evidence:
-        services.evidence_add(
-            proposal=proposal,
-            kind=kind,
-            text=text,
-            source=source,
-            acting_user=acting or facilitator,
-        )
-        created += 1
-    for username, text in spec.comments:
-        services.comment_add(proposal=proposal, text=text, acting_user=users[username])
-        created += 1
-    for stage, reason in spec.moves:
-        services.proposal_move(
-            proposal=proposal,
-            to=stage,
-            reason=reason or REASONS.get(spec.title, ""),
-            acting_user=facilitator,
-        )
-    if spec.merge_into:
-        into = Proposal.objects.filter(programme=programme, title=spec.merge_into).first()
-        if into is not None:
-            services.proposal_merge(
-                proposal=proposal, into=into, note=spec.merge_note, acting_user=facilitator
-            )
+    created = 0
     if spec.track:
         services.track_set(
             proposal=proposal, track=spec.track[0], reason=spec.track[1], acting_user=facilitator
@@ -456,6 +409,85 @@ def _proposal(
                 submit=True,
                 acting_user=users[review.assessor],
             )
+    return created
+
+
+def _proposal(
+    spec: Spec,
+    programme: Programme,
+    users: dict[str, User],
+    orgs: dict[str, Organisation],
+    events: dict[str, LifeEvent],
+    criteria: list[Any],
+    today: dt.date,
+) -> int:
+    """Create one proposal with its story; returns the number of objects created."""
+    facilitator = users["fasilitator"]
+    registered_by = users.get(spec.registered_by or "")
+    acting: Actor
+    if registered_by is not None:
+        acting = registered_by
+    elif spec.channel == Channel.PUBLIC:
+        acting = PublicProposer(programme_id=programme.pk)
+    else:
+        acting = DEMO  # "registered" through the API or by a system
+    data: dict[str, Any] = {
+        "title": spec.title,
+        "need": spec.need,
+        "idea": spec.idea,
+        "expected_benefits": spec.benefits,
+        "source": spec.source,
+    }
+    if spec.proposer:
+        data["proposer"] = users[spec.proposer]
+    if spec.outside:
+        data |= {"proposer_name": spec.outside.name, "proposer_email": spec.outside.email}
+    proposal, _token = services.proposal_submit(
+        programme=programme,
+        data=data,
+        channel=spec.channel,
+        affected_organisations=[orgs[o] for o in spec.organisations if o in orgs],
+        life_events=[events[e] for e in spec.life_events if e in events],
+        consent=spec.outside is not None,
+        acting_user=acting,
+    )
+    created = 1
+    for username in spec.supporters:
+        if username in users:
+            services.support_set(proposal=proposal, supported=True, acting_user=users[username])
+            created += 1
+    for kind, text, source in spec.evidence:
+        services.evidence_add(
+            proposal=proposal,
+            kind=kind,
+            text=text,
+            source=source,
+            acting_user=registered_by or facilitator,
+        )
+        created += 1
+    for username, text in spec.comments:
+        services.comment_add(proposal=proposal, text=text, acting_user=users[username])
+        created += 1
+    assessed = False
+    for stage, reason in spec.moves:
+        if stage == Stage.READY and not assessed:
+            # Assessed (and given a track) before it goes on, as the flow requires.
+            created += _assess(spec, proposal, users, criteria, today)
+            assessed = True
+        services.proposal_move(
+            proposal=proposal,
+            to=stage,
+            reason=reason or REASONS.get(spec.title, ""),
+            acting_user=facilitator,
+        )
+    if spec.merge_into:
+        into = Proposal.objects.filter(programme=programme, title=spec.merge_into).first()
+        if into is not None:
+            services.proposal_merge(
+                proposal=proposal, into=into, note=spec.merge_note, acting_user=facilitator
+            )
+    if not assessed:
+        created += _assess(spec, proposal, users, criteria, today)
     # Received some time ago (last: every save above would write the old value back).
     received = timezone.now() - dt.timedelta(days=spec.days_ago)
     Proposal.objects.filter(pk=proposal.pk).update(created_at=received)
@@ -471,7 +503,8 @@ def load_proposals_demo(*, today: dt.date | None = None) -> int:
         return 0
     existing = set(Proposal.objects.filter(programme=programme).values_list("title", flat=True))
     missing = [spec for spec in PROPOSALS if spec.title not in existing]
-    created = int(assessment.criteria_ensure_defaults(programme=programme))
+    # The programme got its defaults when it was created; this is for an older database.
+    created = programme_defaults_create(programme=programme, acting_user=DEMO)
     if not missing:
         return created
     today = today or timezone.localdate()

@@ -4,69 +4,42 @@ or division of responsibility? who must be involved?), and each proposal's answe
 
 Reads and writes for the checklist live here; the facilitator (Action.FACILITATE) edits both
 the questions and the answers, everyone who sees the proposal reads the answers. A programme
-that never had questions gets the default ones on first use — once: a programme that later
-deletes them all has chosen to have none.
+gets the default questions when it is created (``apps.ProposalsConfig.ready`` connects
+``core.signals.programme_created``); a programme that later deletes them all has chosen to
+have none.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
-from nytte.core.models import ChangeLogEntry, Programme
-from nytte.core.permissions import Action, require
+from nytte.core.actors import SYSTEM, Actor
+from nytte.core.models import Programme
+from nytte.core.permissions import Action, check
 from nytte.core.services import object_create, object_delete, object_update
 
+from .defaults import DEFAULT_QUESTIONS
 from .models import Proposal, QualificationAnswer, QualificationQuestion
-
-# (question, guidance) created for a programme that has never had a checklist.
-DEFAULT_QUESTIONS: tuple[tuple[Any, Any], ...] = (
-    (
-        _("Is it within the programme's mandate?"),
-        _("If not, say who could take it further."),
-    ),
-    (
-        _("Which initiatives and agencies are affected?"),
-        _("Name the initiatives it touches and the agencies whose work or systems change."),
-    ),
-    (
-        _("Does it need a change in regulations or in the division of responsibility?"),
-        _("Which regulations, and between whom responsibility would move."),
-    ),
-    (
-        _("Who must be involved?"),
-        _("Agencies, municipalities (through KS), users, suppliers, owners of common components."),
-    ),
-)
-
-
-def _ever_had_questions(programme: Programme) -> bool:
-    """Whether the change log shows this programme had a checklist before."""
-    content_type = ContentType.objects.get_for_model(QualificationQuestion)
-    return ChangeLogEntry.objects.filter(programme=programme, content_type=content_type).exists()
 
 
 @transaction.atomic
-def ensure_default_questions(programme: Programme) -> bool:
-    """Create the default questions if the programme never had any; True if it did now.
+def ensure_default_questions(programme: Programme, *, acting_user: Actor = SYSTEM) -> bool:
+    """Give a new programme the default questions; True if they were created.
 
-    Texts are stored in the site's language (the programme's working language), since they
-    are the programme's own from then on and its facilitators edit them.
+    Called when a programme is created (the ``programme_created`` signal) and by the data
+    migration for programmes that existed before; never on a page view. A programme whose
+    facilitators deleted every question keeps an empty checklist. Texts are stored in the
+    site's language (the programme's working language), since they are the programme's own
+    from then on and its facilitators edit them.
     """
-    # Lock the programme row so two first visits do not both create the defaults.
-    Programme.objects.select_for_update().filter(pk=programme.pk).first()
     if QualificationQuestion.objects.filter(programme=programme).exists():
-        return False
-    if _ever_had_questions(programme):
         return False
     with translation.override(settings.LANGUAGE_CODE):
         for order, (text, guidance) in enumerate(DEFAULT_QUESTIONS):
@@ -74,25 +47,18 @@ def ensure_default_questions(programme: Programme) -> bool:
                 QualificationQuestion(
                     programme=programme, order=order, text=str(text), help_text=str(guidance)
                 ),
-                acting_user=None,
+                acting_user=acting_user,
             )
     return True
 
 
 def questions_for(programme: Programme) -> list[QualificationQuestion]:
-    """The programme's checklist in order, with the defaults created on first use.
-
-    One query when the programme has questions; a few more once, on the first visit.
-    """
-    questions = list(QualificationQuestion.objects.filter(programme=programme))
-    if not questions and ensure_default_questions(programme):
-        questions = list(QualificationQuestion.objects.filter(programme=programme))
-    return questions
+    """The programme's checklist in order (one query; a read never creates anything)."""
+    return list(QualificationQuestion.objects.filter(programme=programme))
 
 
 def questions_with_answer_counts(programme: Programme) -> QuerySet[QualificationQuestion]:
     """The checklist with how many proposals answered each question (for the editor)."""
-    questions_for(programme)  # the defaults, on first use
     return QualificationQuestion.objects.filter(programme=programme).annotate(
         n_answers=Count("answers")
     )
@@ -118,14 +84,14 @@ def checklist(proposal: Proposal) -> list[tuple[QualificationQuestion, Qualifica
 
 @transaction.atomic
 def answers_save(
-    *, proposal: Proposal, answers: Mapping[int, str], acting_user: Any
+    *, proposal: Proposal, answers: Mapping[int, str], acting_user: Actor
 ) -> dict[str, int]:
     """Save the facilitator's answers (question id → text) for one proposal.
 
     A blank answer removes an earlier one; unchanged answers are not touched. Returns how
     many were created, changed and removed.
     """
-    require(acting_user, Action.FACILITATE, proposal)
+    check(acting_user, Action.FACILITATE, proposal)
     questions = {
         q.pk: q for q in QualificationQuestion.objects.filter(programme=proposal.programme_id)
     }
@@ -160,10 +126,10 @@ def answers_save(
 
 @transaction.atomic
 def question_create(
-    *, programme: Programme, text: str, help_text: str = "", acting_user: Any
+    *, programme: Programme, text: str, help_text: str = "", acting_user: Actor
 ) -> QualificationQuestion:
     """Add a question at the end of the checklist."""
-    require(acting_user, Action.FACILITATE, programme)
+    check(acting_user, Action.FACILITATE, programme)
     questions_for(programme)  # the defaults first, so a new question comes after them
     last = (
         QualificationQuestion.objects.filter(programme=programme)
@@ -184,9 +150,9 @@ def question_create(
 
 @transaction.atomic
 def question_update(
-    *, question: QualificationQuestion, text: str, help_text: str = "", acting_user: Any
+    *, question: QualificationQuestion, text: str, help_text: str = "", acting_user: Actor
 ) -> QualificationQuestion:
-    require(acting_user, Action.FACILITATE, question.programme)
+    check(acting_user, Action.FACILITATE, question.programme)
     return object_update(
         question,
         acting_user=acting_user,
@@ -195,10 +161,10 @@ def question_update(
 
 
 @transaction.atomic
-def question_delete(*, question: QualificationQuestion, acting_user: Any) -> int:
+def question_delete(*, question: QualificationQuestion, acting_user: Actor) -> int:
     """Delete a question and, with it, every proposal's answer to it; returns how many
     answers went."""
-    require(acting_user, Action.FACILITATE, question.programme)
+    check(acting_user, Action.FACILITATE, question.programme)
     answers = list(question.answers.all())
     for answer in answers:
         object_delete(answer, acting_user=acting_user)
@@ -207,12 +173,12 @@ def question_delete(*, question: QualificationQuestion, acting_user: Any) -> int
 
 
 @transaction.atomic
-def question_move(*, question: QualificationQuestion, offset: int, acting_user: Any) -> bool:
+def question_move(*, question: QualificationQuestion, offset: int, acting_user: Actor) -> bool:
     """Move a question ``offset`` places up (negative) or down; False if it cannot move.
 
     Orders are renumbered 0…n-1 on the way, so gaps and ties from older edits disappear.
     """
-    require(acting_user, Action.FACILITATE, question.programme)
+    check(acting_user, Action.FACILITATE, question.programme)
     questions = list(
         QualificationQuestion.objects.select_for_update().filter(programme=question.programme_id)
     )

@@ -17,7 +17,8 @@ from typing import Any
 from django.db.models import Count, F, QuerySet
 from django.utils import timezone
 
-from nytte.core.permissions import Action, programme_ids_for, restrict
+from nytte.core.actors import Actor
+from nytte.core.permissions import Action, programme_ids_for
 
 from .assessment import assessments_awaiting
 from .choices import OPEN_STAGES, Stage
@@ -61,25 +62,25 @@ def _section(queryset: QuerySet[Any], limit: int = LIMIT) -> Section:
     return Section(items=rows[:limit], more=len(rows) > limit)
 
 
-def _proposals(user: Any, action: Action) -> QuerySet[Proposal]:
+def _proposals(user: Actor, action: Action) -> QuerySet[Proposal]:
     return (
-        restrict(Proposal.objects.all(), user, action)
+        Proposal.objects.for_user(user, action)
         .select_related("programme")
         .annotate(n_supports=Count("supports", distinct=True))
     )
 
 
-def _overdue(user: Any, today: dt.date) -> QuerySet[Assessment]:
+def _overdue(user: Actor, today: dt.date) -> QuerySet[Assessment]:
     """Unsubmitted assessments past their due date in every programme ``user`` facilitates
     (who and when only: nothing the blind rule hides)."""
     return (
-        restrict(Assessment.objects.all(), user, Action.FACILITATE, field="proposal__programme")
+        Assessment.objects.for_user(user, Action.FACILITATE)
         .filter(submitted_at__isnull=True, due__lt=today, proposal__stage__in=OPEN_STAGES)
         .select_related("proposal__programme", "assessor")
     )
 
 
-def work_queue(user: Any, *, today: dt.date | None = None, limit: int = LIMIT) -> WorkQueue:
+def work_queue(user: Actor, *, today: dt.date | None = None, limit: int = LIMIT) -> WorkQueue:
     """What waits for ``user``, read in a fixed number of queries."""
     today = today or timezone.localdate()
     facilitated = programme_ids_for(user, Action.FACILITATE)

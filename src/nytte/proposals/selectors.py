@@ -12,24 +12,32 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
 
-from nytte.core.models import Programme
+from nytte.core.actors import Actor, PublicProposer
+from nytte.core.models import Programme, hash_token
 from nytte.core.permissions import Action, can
 
+from .choices import EventKind
 from .models import Proposal, ProposalEvent, Support
 
+# What the private status page shows of a proposal's history: its stage changes.
+STATUS_EVENTS = (EventKind.SUBMITTED, EventKind.STAGE_CHANGED, EventKind.MERGED, EventKind.ATTACHED)
 
-def proposal_list(*, programme: Programme) -> QuerySet[Proposal]:
+
+def proposal_list(*, programme: Programme, user: Actor) -> QuerySet[Proposal]:
+    """The programme's proposals the user may see (the queryset gate), with what lists show."""
     return (
-        Proposal.objects.filter(programme=programme)
+        Proposal.objects.for_user(user)
+        .in_programme(programme)
         .select_related("programme", "proposer", "merged_into", "attached_to")
         .annotate(n_supports=Count("supports", distinct=True))
     )
 
 
-def proposal_get(*, programme: Programme, number: int) -> Proposal:
-    """One proposal with what its page shows; raises ``Proposal.DoesNotExist``."""
+def proposal_get(*, programme: Programme, number: int, user: Actor) -> Proposal:
+    """One proposal with what its page shows; raises ``Proposal.DoesNotExist`` (also where
+    the user may not see it)."""
     return (
-        proposal_list(programme=programme)
+        proposal_list(programme=programme, user=user)
         .prefetch_related(
             "affected_organisations",
             "life_events",
@@ -41,6 +49,38 @@ def proposal_get(*, programme: Programme, number: int) -> Proposal:
     )
 
 
-def may_see_personal_data(user: Any, proposal: Proposal) -> bool:
+def may_see_personal_data(user: Actor, proposal: Proposal) -> bool:
     """An outside proposer's name and e-mail: the facilitator's business only."""
     return can(user, Action.FACILITATE, proposal)
+
+
+def proposal_for_status(token: str) -> tuple[Proposal, PublicProposer] | None:
+    """The proposal behind a private status link and its holder as a ``PublicProposer`` (of
+    the proposal's programme, holding the token), or None for an unknown or erased link."""
+    if not token:
+        return None
+    proposal = (
+        Proposal.objects.select_related("programme", "merged_into", "attached_to")
+        .filter(status_token_hash=hash_token(token))
+        .exclude(status_token_hash="")
+        .first()
+    )
+    if proposal is None:
+        return None
+    return proposal, PublicProposer(programme_id=proposal.programme_id, token=token)
+
+
+def status_changes(proposal: Proposal, *, viewer: PublicProposer) -> list[dict[str, Any]]:
+    """The stage changes the link holder sees (stages and dates only, no names)."""
+    if (
+        viewer.programme_id != proposal.programme_id
+        or not proposal.status_token_hash
+        or (hash_token(viewer.token) != proposal.status_token_hash)
+    ):
+        return []
+    return list(
+        ProposalEvent.objects.filter(proposal=proposal, kind__in=STATUS_EVENTS)
+        .exclude(to_stage="")
+        .order_by("created_at", "pk")
+        .values("to_stage", "created_at")
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from nytte.core.actors import System
 from nytte.core.excel.command import ExportCommand
 from nytte.core.models import Programme
 from nytte.proposals.excel import export_proposals
@@ -26,4 +27,6 @@ class Command(ExportCommand):
         )
 
     def workbook(self, programme: Programme, options: dict[str, Any]) -> bytes:
-        return export_proposals(programme, personal_data=options["personal_data"])
+        return export_proposals(
+            programme, user=System("cli"), personal_data=options["personal_data"]
+        )

@@ -1,5 +1,4 @@
-"""The proposal pipeline, steps 1–3: innovation opportunities caught from anyone,
-harmonised against every agency's portfolio, and assessed for potential against complexity."""
+"""Step 1: proposals, their attachments, evidence, support, comments and domain events."""
 
 from __future__ import annotations
 
@@ -7,15 +6,15 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from nytte.core.models import Organisation, Programme
+from nytte.core.querysets import scoped_manager
 from nytte.portfolio.models import Initiative, LifeEvent
 
-from .choices import Channel, Dimension, EventKind, EvidenceKind, LinkKind, Source, Stage, Track
+from ..choices import Channel, EventKind, EvidenceKind, Source, Stage, Track
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
@@ -113,6 +112,8 @@ class Proposal(models.Model):
     # Personal data that may be erased, and the link's secret: never kept in the change log.
     history_redacted_fields = ("proposer_name", "proposer_email", "status_token_hash")
 
+    objects = scoped_manager("programme")
+
     class Meta:
         ordering = ["programme", "-number"]
         verbose_name = _("proposal")
@@ -174,6 +175,8 @@ class Attachment(models.Model):
     )
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
+    objects = scoped_manager("proposal__programme")
+
     class Meta:
         ordering = ["proposal", "created_at"]
         verbose_name = _("attachment")
@@ -208,6 +211,8 @@ class Evidence(models.Model):
     )
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
 
+    objects = scoped_manager("proposal__programme")
+
     class Meta:
         ordering = ["proposal", "created_at"]
         verbose_name = _("evidence")
@@ -233,6 +238,8 @@ class Support(models.Model):
         related_name="supports",
     )
     created_at = models.DateTimeField(_("supported"), auto_now_add=True)
+
+    objects = scoped_manager("proposal__programme")
 
     class Meta:
         verbose_name = _("support")
@@ -260,6 +267,8 @@ class Comment(models.Model):
     text = models.TextField(_("comment"))
     created_at = models.DateTimeField(_("written"), auto_now_add=True)
 
+    objects = scoped_manager("proposal__programme")
+
     class Meta:
         ordering = ["proposal", "created_at"]
         verbose_name = _("comment")
@@ -273,280 +282,6 @@ class Comment(models.Model):
 
     def is_owned_by(self, user: Any) -> bool:
         return self.author_id is not None and self.author_id == user.pk
-
-
-class ProposalLink(models.Model):
-    """What the facilitator confirmed in harmonisation: how a proposal relates to another
-    proposal or to an initiative, with a note saying why."""
-
-    proposal = models.ForeignKey(
-        Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="links"
-    )
-    kind = models.CharField(_("kind"), max_length=20, choices=LinkKind.choices)
-    target_proposal = models.ForeignKey(
-        Proposal,
-        verbose_name=_("other proposal"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="links_in",
-    )
-    target_initiative = models.ForeignKey(
-        Initiative,
-        verbose_name=_("initiative"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="proposal_links",
-    )
-    note = models.TextField(_("note"), blank=True)
-    score = models.FloatField(_("similarity when linked"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    created_at = models.DateTimeField(_("linked"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["proposal", "created_at"]
-        verbose_name = _("link")
-        verbose_name_plural = _("links")
-        constraints = [
-            models.CheckConstraint(
-                condition=(
-                    models.Q(target_proposal__isnull=False, target_initiative__isnull=True)
-                    | models.Q(target_proposal__isnull=True, target_initiative__isnull=False)
-                ),
-                name="link_has_one_target",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        target = self.target_proposal or self.target_initiative
-        return f"{self.proposal.reference} {self.get_kind_display().lower()} {target}"
-
-    @property
-    def target(self) -> Proposal | Initiative | None:
-        return self.target_proposal or self.target_initiative
-
-    def get_permission_programme(self) -> Programme:
-        return self.proposal.programme
-
-    def clean(self) -> None:
-        if bool(self.target_proposal_id) == bool(self.target_initiative_id):
-            raise ValidationError(_("Link to either a proposal or an initiative."))
-        if self.target_proposal_id and self.target_proposal_id == self.proposal_id:
-            raise ValidationError({"target_proposal": _("A proposal cannot link to itself.")})
-        target = self.target
-        if target is not None and target.programme_id != self.proposal.programme_id:
-            raise ValidationError(_("The other end belongs to another programme."))
-
-
-class QualificationQuestion(models.Model):
-    """One question of a programme's qualification checklist (editable per programme)."""
-
-    programme = models.ForeignKey(
-        Programme,
-        verbose_name=_("programme"),
-        on_delete=models.CASCADE,
-        related_name="qualification_questions",
-    )
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-    text = models.CharField(_("question"), max_length=300)
-    help_text = models.CharField(_("guidance"), max_length=500, blank=True)
-
-    class Meta:
-        ordering = ["programme", "order", "pk"]
-        verbose_name = _("qualification question")
-        verbose_name_plural = _("qualification questions")
-
-    def __str__(self) -> str:
-        return self.text
-
-    def get_permission_programme(self) -> Programme:
-        return self.programme
-
-
-class QualificationAnswer(models.Model):
-    proposal = models.ForeignKey(
-        Proposal,
-        verbose_name=_("proposal"),
-        on_delete=models.CASCADE,
-        related_name="qualification_answers",
-    )
-    question = models.ForeignKey(
-        QualificationQuestion,
-        verbose_name=_("question"),
-        on_delete=models.CASCADE,
-        related_name="answers",
-    )
-    answer = models.TextField(_("answer"), blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("qualification answer")
-        verbose_name_plural = _("qualification answers")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["proposal", "question"], name="unique_qualification_answer"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.proposal.reference}: {self.question}"
-
-    def get_permission_programme(self) -> Programme:
-        return self.proposal.programme
-
-
-class Criterion(models.Model):
-    """An assessment criterion of a programme in one of two dimensions, with a described
-    scale and a weight (set directly or derived by pairwise comparison)."""
-
-    programme = models.ForeignKey(
-        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="criteria"
-    )
-    dimension = models.CharField(_("dimension"), max_length=10, choices=Dimension.choices)
-    name = models.CharField(_("criterion"), max_length=120)
-    description = models.TextField(_("description"), blank=True)
-    # The steps 1..n of the scale, each described: [{"value": 1, "label": "…"}, …].
-    scale = models.JSONField(_("scale"), default=list, blank=True)
-    weight = models.DecimalField(
-        _("weight"), max_digits=7, decimal_places=4, default=1, validators=[MinValueValidator(0)]
-    )
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    class Meta:
-        ordering = ["programme", "dimension", "order", "pk"]
-        verbose_name = _("criterion")
-        verbose_name_plural = _("criteria")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["programme", "dimension", "name"], name="unique_criterion_name"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def get_permission_programme(self) -> Programme:
-        return self.programme
-
-    @property
-    def scale_values(self) -> list[int]:
-        return [int(step["value"]) for step in self.scale] or [1, 2, 3, 4, 5]
-
-
-class PairwiseJudgement(models.Model):
-    """An AHP judgement: how much more important ``first`` is than ``second`` (1/9 … 9)."""
-
-    first = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="+")
-    second = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="+")
-    value = models.FloatField(
-        _("judgement"), validators=[MinValueValidator(1 / 9), MaxValueValidator(9)]
-    )
-
-    class Meta:
-        verbose_name = _("pairwise judgement")
-        verbose_name_plural = _("pairwise judgements")
-        constraints = [models.UniqueConstraint(fields=["first", "second"], name="unique_judgement")]
-
-    def __str__(self) -> str:
-        return f"{self.first} : {self.second} = {self.value:g}"
-
-    def get_permission_programme(self) -> Programme:
-        return self.first.programme
-
-    def clean(self) -> None:
-        if self.first_id == self.second_id:
-            raise ValidationError(_("Compare two different criteria."))
-        if self.first.programme_id != self.second.programme_id or (
-            self.first.dimension != self.second.dimension
-        ):
-            raise ValidationError(_("Compare criteria of the same programme and dimension."))
-
-
-class Assessment(models.Model):
-    """One assessor's scores for one proposal. Until submitted, nobody else sees them, and
-    the assessor sees nobody else's (blind assessment)."""
-
-    proposal = models.ForeignKey(
-        Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="assessments"
-    )
-    assessor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("assessor"),
-        on_delete=models.CASCADE,
-        related_name="assessments",
-    )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    due = models.DateField(_("due"), null=True, blank=True)
-    comment = models.TextField(_("overall comment"), blank=True)
-    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["proposal", "created_at"]
-        verbose_name = _("assessment")
-        verbose_name_plural = _("assessments")
-        constraints = [
-            models.UniqueConstraint(fields=["proposal", "assessor"], name="unique_assessor")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.proposal.reference}: {self.assessor}"
-
-    def get_permission_programme(self) -> Programme:
-        return self.proposal.programme
-
-    def is_owned_by(self, user: Any) -> bool:
-        return self.assessor_id == user.pk
-
-    @property
-    def submitted(self) -> bool:
-        return self.submitted_at is not None
-
-
-class Score(models.Model):
-    assessment = models.ForeignKey(
-        Assessment, verbose_name=_("assessment"), on_delete=models.CASCADE, related_name="scores"
-    )
-    criterion = models.ForeignKey(
-        Criterion, verbose_name=_("criterion"), on_delete=models.CASCADE, related_name="scores"
-    )
-    value = models.PositiveSmallIntegerField(_("score"))
-    comment = models.CharField(_("comment"), max_length=500, blank=True)
-
-    class Meta:
-        verbose_name = _("score")
-        verbose_name_plural = _("scores")
-        constraints = [
-            models.UniqueConstraint(fields=["assessment", "criterion"], name="unique_score")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.criterion}: {self.value}"
-
-    def get_permission_programme(self) -> Programme:
-        return self.assessment.proposal.programme
-
-    def clean(self) -> None:
-        if self.criterion_id and self.value not in self.criterion.scale_values:
-            raise ValidationError({"value": _("Choose a step on the criterion's scale.")})
 
 
 class ProposalEvent(models.Model):
@@ -565,6 +300,8 @@ class ProposalEvent(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    objects = scoped_manager("proposal__programme")
 
     class Meta:
         ordering = ["proposal", "created_at", "pk"]

@@ -1,10 +1,4 @@
-"""The flow of proposals: the list, the board, moving a proposal between stages, each
-person's work queue, and the programme's proposals as Excel (export, and import of new ones).
-
-Views parse input, ask the permission module, call selectors or services and render; every
-query a page runs is fixed in number, whatever the number of proposals. Merging and attaching
-are done in the harmonisation tab (``harmonise_views``), not here.
-"""
+"""The flow: the proposal list, the board, moving a proposal, the work queue, export and import."""
 
 from __future__ import annotations
 
@@ -16,14 +10,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, reverse
-from django.utils.module_loading import import_string
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from nytte.core import selectors as core_selectors
-from nytte.core.excel.views import ImportForm, run_import, xlsx_response
+from nytte.core.excel.views import run_import, xlsx_response
 from nytte.core.forms import listed
 from nytte.core.htmx import render_page
 from nytte.core.listing import paginate, sort_header
@@ -31,25 +23,37 @@ from nytte.core.lookups import programme_or_404
 from nytte.core.models import Programme
 from nytte.core.permissions import Action, can
 
-from . import excel, selectors, services
-from .choices import Stage
-from .filtersets import ProposalFilterSet, ordered
-from .models import Assessment, Proposal
-from .queue import work_queue
-from .views import TAB_NAMES, TAB_PROVIDERS, crumbs, detail_context, proposal_for
+from .. import excel, selectors, services
+from ..choices import Stage
+from ..filtersets import ProposalFilterSet, ordered
+from ..forms import ProposalImportForm
+from ..models import Assessment, Proposal
+from ..queue import work_queue
+from .detail import tab_context
+from .frame import TAB_NAMES, crumbs, proposal_for
 
 BOARD_LIMIT = 40  # cards per column; the list has the rest
+
+
 BOARD_STAGES = (Stage.RECEIVED, Stage.HARMONISATION, Stage.ASSESSMENT, Stage.READY)
+
+
 SIDE_EXITS = (Stage.PARKED, Stage.REJECTED, Stage.MERGED)
+
+
 # The step forward a card on the board offers (none needs a reason).
 FORWARD = {
     Stage.RECEIVED: Stage.HARMONISATION,
     Stage.HARMONISATION: Stage.ASSESSMENT,
     Stage.ASSESSMENT: Stage.READY,
 }
+
+
 # Filters with a list of choices validate against the options they list, so a chosen
 # organisation or life event costs no query of its own.
 LISTED_FILTERS = ("organisation", "life_event")
+
+
 # The board shows every stage at once and keeps its own order.
 NOT_ON_BOARD = ("stage", "sort", "page")
 
@@ -133,7 +137,9 @@ def _proposer_label(proposal: Proposal, personal: bool) -> str:
 def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
     """Filter, sort and page through a programme's proposals (the filter form is a GET)."""
     programme = programme_or_404(request, slug)
-    filterset = _filterset(request, programme, selectors.proposal_list(programme=programme))
+    filterset = _filterset(
+        request, programme, selectors.proposal_list(programme=programme, user=request.user)
+    )
     pages = paginate(request, ordered(filterset.qs))
     proposals = list(pages["page"].object_list)
     personal = can(request.user, Action.FACILITATE, programme)
@@ -165,7 +171,10 @@ def board(request: HttpRequest, slug: str) -> HttpResponse:
     for name in NOT_ON_BOARD:
         data.pop(name, None)
     filterset = _filterset(
-        request, programme, selectors.proposal_list(programme=programme), data=data
+        request,
+        programme,
+        selectors.proposal_list(programme=programme, user=request.user),
+        data=data,
     )
     filtered = filterset.qs
     counts = dict(
@@ -208,15 +217,8 @@ def board(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _frame(request: HttpRequest, proposal: Proposal, tab: str) -> dict[str, Any]:
-    """The proposal page's context, as the frame builds it (``views.proposal_detail``)."""
-    context = detail_context(request, proposal, tab)
-    provider = TAB_PROVIDERS.get(tab)
-    if provider:
-        context.update(import_string(provider)(request, proposal))
-    elif tab == "history":
-        context["timeline"] = core_selectors.history_for(proposal)
-    context.setdefault("panel_template", f"proposals/tabs/{tab}.html")
-    return context
+    """The proposal page's context, as the frame builds it (``views.detail``)."""
+    return tab_context(request, proposal, tab)
 
 
 def _back_to(request: HttpRequest, proposal: Proposal) -> str:
@@ -247,7 +249,7 @@ def move(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """Move a proposal to another stage (facilitators). A refusal shows the service's message
     on the proposal's page with what was typed (status 422)."""
     programme = programme_or_404(request, slug)
-    proposal = proposal_for(programme, number)
+    proposal = proposal_for(programme, number, user=request.user)
     to = request.POST.get("to", "")
     reason = request.POST.get("reason", "")
     try:
@@ -260,13 +262,15 @@ def move(request: HttpRequest, slug: str, number: int) -> HttpResponse:
             return redirect(_back_to(request, proposal))
         tab = request.POST.get("tab", "")
         tab = tab if tab in TAB_NAMES else "overview"
-        fresh = proposal_for(programme, number)
+        fresh = proposal_for(programme, number, user=request.user)
         context = _frame(request, fresh, tab) | {
             "move_failed": {
                 "to": to,
                 "reason": reason,
                 "reason_errors": reason_errors,
                 "errors": errors,
+                # Whether the form that keeps the typed reason is on the page.
+                "shown": any(m.value == to and m.needs_reason for m in services.next_moves(fresh)),
             }
         }
         return render(request, "proposals/proposal_detail.html", context, status=422)
@@ -301,20 +305,6 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(request, "proposals/queue.html", {"work": work})
 
 
-# ---------------------------------------------------------------------------------------------
-# Excel
-
-
-class ProposalImportForm(ImportForm):
-    """The register import's form, for a sheet of new proposals."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = _(
-            "A sheet with the columns of the template, one new proposal per row. At most 10 MB."
-        )
-
-
 @login_required
 @require_GET
 def export(request: HttpRequest, slug: str) -> HttpResponse:
@@ -323,7 +313,7 @@ def export(request: HttpRequest, slug: str) -> HttpResponse:
     programme = programme_or_404(request, slug)
     personal = can(request.user, Action.FACILITATE, programme)
     return xlsx_response(
-        excel.export_proposals(programme, personal_data=personal),
+        excel.export_proposals(programme, user=request.user, personal_data=personal),
         excel.export_filename(programme),
     )
 
@@ -346,13 +336,3 @@ def import_proposals(request: HttpRequest, slug: str) -> HttpResponse:
         "crumbs": _flow_crumbs(programme, _("Import from Excel"), request.path),
     }
     return render(request, "proposals/import.html", context, status=status)
-
-
-urlpatterns: list[Any] = [
-    path("p/<slug:slug>/proposals/", proposal_list, name="proposal_list"),
-    path("p/<slug:slug>/proposals/board/", board, name="board"),
-    path("p/<slug:slug>/proposals/export/", export, name="export"),
-    path("p/<slug:slug>/proposals/import/", import_proposals, name="import"),
-    path("p/<slug:slug>/proposals/<int:number>/move/", move, name="move"),
-    path("queue/", queue, name="queue"),
-]

@@ -1,31 +1,20 @@
-"""Step 2 — harmonise and qualify: the "similar while typing" box of the proposal form, the
-proposal's harmonisation tab (suggestions with why they match, confirmed links, merge into
-another proposal or attach to an initiative, the qualification checklist) and the page where
-facilitators edit the programme's checklist.
-
-Views parse input, ask the permission module and call the services (``services`` for links,
-merges and attachments, ``qualification`` for the checklist). Every form works without
-JavaScript (POST-redirect-GET back to the tab); with HTMX, link and checklist forms swap only
-the tab's panel. Merging and attaching are asked for on the tab first (``?merge=F-12``,
-``?attach=FI-1``) and always reload the whole page, since the proposal's stage changes.
-"""
+"""Step 2, harmonise: the proposal's harmonisation tab (suggestions with why they match,
+confirmed links, merge and attach, the checklist answers)."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from nytte.core.htmx import render_page
 from nytte.core.lookups import programme_or_404
@@ -34,111 +23,23 @@ from nytte.core.permissions import Action, can, check
 from nytte.core.viewhelpers import add_errors
 from nytte.portfolio.models import Initiative
 
-from . import matching, qualification, services
-from .choices import TRANSITIONS, LinkKind, Stage
-from .models import Proposal, ProposalLink, QualificationQuestion
-from .views import crumbs, detail_context, proposal_for
+from .. import matching, qualification, services
+from ..choices import Stage
+from ..forms import JoinForm, LinkAnyForm, LinkForm, QualificationForm
+from ..models import Proposal, ProposalLink
+from .frame import detail_context, proposal_for
 
 TAB = "harmonisation"
+
+
 DETAIL_TEMPLATE = "proposals/proposal_detail.html"
+
+
 # How many suggestions the tab lists, and the typing box.
 TAB_SUGGESTIONS = 8
-TYPING_SUGGESTIONS = 5
-# The typing box hides loose relations: a false alarm there teaches people to ignore it.
-TYPING_MIN_SCORE = 0.1
-# At least this many words of three letters or more before the typing box searches.
-TYPING_MIN_WORDS = 2
-TYPING_FIELDS = ("title", "need", "idea")
-_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
 _PROPOSAL_REF = re.compile(r"^\s*[Ff]-?\s*(\d+)\s*$")
-
-
-# ---------------------------------------------------------------------------------------------
-# Forms
-
-
-def _textarea(rows: int = 3) -> forms.Textarea:
-    return forms.Textarea(attrs={"rows": rows})
-
-
-class LinkForm(forms.Form):
-    """Confirm a link to one suggested initiative or proposal (named by ``target``)."""
-
-    target = forms.CharField(widget=forms.HiddenInput)
-    kind = forms.ChoiceField(label=_("Kind of link"), choices=LinkKind.choices)
-    note = forms.CharField(
-        label=_("Note"),
-        help_text=_("Why they are related: what you checked, and with whom."),
-        max_length=2000,
-        widget=_textarea(),
-    )
-
-
-class LinkAnyForm(forms.Form):
-    """Link to an initiative or proposal that is not among the suggestions."""
-
-    reference = forms.CharField(
-        label=_("Initiative or proposal"),
-        help_text=_("An initiative's code (e.g. FI-1) or a proposal's reference (e.g. F-12)."),
-        max_length=40,
-    )
-    kind = forms.ChoiceField(label=_("Kind of link"), choices=LinkKind.choices)
-    note = forms.CharField(label=_("Note"), max_length=2000, widget=_textarea())
-
-
-class JoinForm(forms.Form):
-    """The note with a merge or an attachment (on the confirmation step); ``action`` is
-    "merge" or "attach"."""
-
-    target = forms.CharField(widget=forms.HiddenInput)
-    note = forms.CharField(
-        label=_("Note"),
-        help_text=_("Why they are the same. It is kept with the proposal's history."),
-        max_length=2000,
-        widget=_textarea(),
-    )
-
-    def __init__(self, *args: Any, action: str, **kwargs: Any) -> None:
-        kwargs.setdefault("auto_id", f"id_{action}_%s")
-        super().__init__(*args, **kwargs)
-        self.action = action
-
-
-class QualificationForm(forms.Form):
-    """One answer field per question of the programme's checklist."""
-
-    def __init__(
-        self,
-        *args: Any,
-        questions: list[QualificationQuestion],
-        answers: dict[int, Any],
-        **kwargs: Any,
-    ) -> None:
-        kwargs.setdefault("auto_id", "id_qualification_%s")
-        super().__init__(*args, **kwargs)
-        for question in questions:
-            answer = answers.get(question.pk)
-            self.fields[f"q{question.pk}"] = forms.CharField(
-                label=question.text,
-                help_text=question.help_text,
-                required=False,
-                max_length=5000,
-                initial=answer.answer if answer else "",
-                widget=_textarea(2),
-            )
-
-    def answers(self) -> dict[int, str]:
-        return {int(name[1:]): value for name, value in self.cleaned_data.items()}
-
-
-class QuestionForm(forms.Form):
-    text = forms.CharField(label=_("Question"), max_length=300)
-    help_text = forms.CharField(
-        label=_("Guidance"),
-        help_text=_("Optional: what a good answer says."),
-        max_length=500,
-        required=False,
-    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -182,7 +83,7 @@ def find_any(programme: Programme, value: str) -> Proposal | Initiative | None:
 
 def may_join(proposal: Proposal) -> bool:
     """Whether the flow lets this proposal be merged or attached now."""
-    return Stage.MERGED in TRANSITIONS.get(proposal.stage, frozenset())
+    return services.may_move(proposal, Stage.MERGED)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -361,7 +262,7 @@ def _tab_url(proposal: Proposal, anchor: str = "") -> str:
 def _done(request: HttpRequest, proposal: Proposal, notice: str, anchor: str) -> HttpResponse:
     """After a change: the fresh panel for HTMX, otherwise back to the tab (PRG)."""
     if request.htmx:
-        fresh = proposal_for(proposal.programme, proposal.number)
+        fresh = proposal_for(proposal.programme, proposal.number, user=request.user)
         return _tab_page(request, fresh, notice=notice)
     messages.success(request, notice)
     return redirect(_tab_url(proposal, anchor))
@@ -370,7 +271,7 @@ def _done(request: HttpRequest, proposal: Proposal, notice: str, anchor: str) ->
 def _proposal(request: HttpRequest, slug: str, number: int, action: Action) -> Proposal:
     """The proposal if the user may see it (else 404) and do ``action`` (else 403)."""
     programme = programme_or_404(request, slug)
-    proposal = proposal_for(programme, number)
+    proposal = proposal_for(programme, number, user=request.user)
     check(request.user, action, proposal)
     return proposal
 
@@ -404,39 +305,25 @@ def link_create(request: HttpRequest, slug: str, number: int) -> HttpResponse:
             )
         else:
             is_proposal = isinstance(target, Proposal)
-            kind = form.cleaned_data["kind"]
-            same = ProposalLink.objects.filter(proposal=proposal, kind=kind).filter(
-                Q(target_proposal=target) if is_proposal else Q(target_initiative=target)
-            )
-            if same.exists():
-                form.add_error("kind", gettext("This link is already recorded."))
-            else:
-                score = matching.score_of(
-                    programme,
-                    proposal,
-                    matching.PROPOSAL if is_proposal else matching.INITIATIVE,
-                    target.pk,
+            try:
+                services.link_create(
+                    proposal=proposal,
+                    kind=form.cleaned_data["kind"],
+                    target_proposal=target if is_proposal else None,
+                    target_initiative=None if is_proposal else target,
+                    note=form.cleaned_data["note"],
+                    acting_user=request.user,
                 )
-                try:
-                    services.link_create(
-                        proposal=proposal,
-                        kind=kind,
-                        target_proposal=target if is_proposal else None,
-                        target_initiative=None if is_proposal else target,
-                        note=form.cleaned_data["note"],
-                        score=score,
-                        acting_user=request.user,
-                    )
-                except ValidationError as exc:
-                    add_errors(form, exc)
-                else:
-                    name = target.reference if is_proposal else target.code
-                    return _done(
-                        request,
-                        proposal,
-                        gettext("The link to %(ref)s is recorded.") % {"ref": name},
-                        "harmonise-links",
-                    )
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                name = target.reference if is_proposal else target.code
+                return _done(
+                    request,
+                    proposal,
+                    gettext("The link to %(ref)s is recorded.") % {"ref": name},
+                    "harmonise-links",
+                )
     if suggested:
         return _tab_page(request, proposal, link_form=form)
     return _tab_page(request, proposal, link_any_form=form)
@@ -513,6 +400,8 @@ def _join_view(action: str) -> Any:
 
 
 merge = _join_view("merge")
+
+
 attach = _join_view("attach")
 
 
@@ -539,144 +428,3 @@ def answers_save(request: HttpRequest, slug: str, number: int) -> HttpResponse:
                 request, proposal, gettext("The qualification is saved."), "harmonise-qualification"
             )
     return _tab_page(request, proposal, qualification_form=form)
-
-
-# ---------------------------------------------------------------------------------------------
-# Similar while typing
-
-
-def _typed_text(request: HttpRequest) -> str:
-    return "\n".join(request.GET.get(name, "").strip() for name in TYPING_FIELDS).strip()
-
-
-@login_required
-@require_GET
-def similar(request: HttpRequest, slug: str) -> HttpResponse:
-    """Up to five initiatives and proposals like what someone is typing into the proposal
-    form (title, need, idea), so they can join one instead. Needs Action.CONTRIBUTE, like
-    the form that asks."""
-    programme = programme_or_404(request, slug, Action.CONTRIBUTE)
-    text = _typed_text(request)
-    suggestions: list[matching.Suggestion] = []
-    hint = ""
-    if len(_WORD.findall(text)) < TYPING_MIN_WORDS:
-        hint = gettext(
-            "Write a few words of the title, the need or the idea, and similar initiatives "
-            "and proposals will be listed here."
-        )
-    else:
-        suggestions = matching.similar(
-            programme, text, k=TYPING_SUGGESTIONS, min_score=TYPING_MIN_SCORE
-        )
-    response = render(
-        request,
-        "proposals/partials/similar.html",
-        {"programme": programme, "suggestions": suggestions, "hint": hint},
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-# ---------------------------------------------------------------------------------------------
-# The programme's checklist
-
-
-def _questions_page(
-    request: HttpRequest,
-    programme: Programme,
-    *,
-    add_form: QuestionForm | None = None,
-    edit_form: QuestionForm | None = None,
-    editing: int | None = None,
-) -> HttpResponse:
-    questions = list(qualification.questions_with_answer_counts(programme))
-    if editing is None and request.method == "GET" and request.GET.get("edit", "").isdigit():
-        editing = int(request.GET["edit"])
-    if editing is not None and edit_form is None:
-        current = next((q for q in questions if q.pk == editing), None)
-        if current is not None:
-            edit_form = QuestionForm(
-                initial={"text": current.text, "help_text": current.help_text},
-                auto_id="id_edit_%s",
-            )
-        else:
-            editing = None
-    deleting = None
-    if request.method == "GET" and request.GET.get("delete", "").isdigit():
-        deleting = next((q for q in questions if q.pk == int(request.GET["delete"])), None)
-    url = reverse("proposals:qualification_questions", kwargs={"slug": programme.slug})
-    context = {
-        "programme": programme,
-        "questions": questions,
-        "add_form": add_form or QuestionForm(auto_id="id_add_%s"),
-        "edit_form": edit_form,
-        "editing": editing,
-        "deleting": deleting,
-        "page_url": url,
-        "crumbs": [*crumbs(programme), {"label": _("Qualification checklist"), "url": url}],
-    }
-    return render(request, "proposals/qualification_questions.html", context)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def qualification_questions(request: HttpRequest, slug: str) -> HttpResponse:
-    """Add, edit, reorder and delete the questions of the programme's checklist."""
-    programme = programme_or_404(request, slug, Action.FACILITATE)
-    if request.method == "GET":
-        return _questions_page(request, programme)
-    url = reverse("proposals:qualification_questions", kwargs={"slug": programme.slug})
-    action = request.POST.get("action", "")
-    if action == "add":
-        form = QuestionForm(request.POST, auto_id="id_add_%s")
-        if form.is_valid():
-            question = qualification.question_create(
-                programme=programme, acting_user=request.user, **form.cleaned_data
-            )
-            messages.success(request, gettext("The question is added."))
-            return redirect(f"{url}#question-{question.pk}")
-        return _questions_page(request, programme, add_form=form)
-    raw = request.POST.get("question", "")
-    question = get_object_or_404(
-        QualificationQuestion.objects.select_related("programme"),
-        pk=int(raw) if raw.isdigit() else 0,
-        programme=programme,
-    )
-    if action == "edit":
-        form = QuestionForm(request.POST, auto_id="id_edit_%s")
-        if form.is_valid():
-            qualification.question_update(
-                question=question, acting_user=request.user, **form.cleaned_data
-            )
-            messages.success(request, gettext("The question is saved."))
-            return redirect(f"{url}#question-{question.pk}")
-        return _questions_page(request, programme, edit_form=form, editing=question.pk)
-    if action in ("up", "down"):
-        qualification.question_move(
-            question=question, offset=-1 if action == "up" else 1, acting_user=request.user
-        )
-        return redirect(f"{url}#question-{question.pk}")
-    if action == "delete":
-        n = qualification.question_delete(question=question, acting_user=request.user)
-        messages.success(
-            request,
-            gettext("The question is deleted, with %(n)s answer(s) to it.") % {"n": n},
-        )
-        return redirect(url)
-    raise Http404
-
-
-_proposal_path = "p/<slug:slug>/proposals/<int:number>/harmonise/"
-urlpatterns: list[Any] = [
-    path("p/<slug:slug>/proposals/similar/", similar, name="similar"),
-    path(
-        "p/<slug:slug>/proposals/qualification/",
-        qualification_questions,
-        name="qualification_questions",
-    ),
-    path(f"{_proposal_path}links/", link_create, name="harmonise_link"),
-    path(f"{_proposal_path}links/<int:pk>/delete/", link_delete, name="harmonise_link_delete"),
-    path(f"{_proposal_path}merge/", merge, name="harmonise_merge"),
-    path(f"{_proposal_path}attach/", attach, name="harmonise_attach"),
-    path(f"{_proposal_path}qualification/", answers_save, name="harmonise_answers"),
-]

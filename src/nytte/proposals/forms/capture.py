@@ -17,13 +17,14 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from nytte.core.excel.views import ImportForm
 from nytte.core.forms import ListedModelMultipleChoiceField
 from nytte.core.models import Organisation
 from nytte.portfolio.models import LifeEvent
 
-from . import services
-from .choices import Channel, Source
-from .models import Comment, Evidence, Proposal
+from .. import services
+from ..choices import Channel, Source
+from ..models import Comment, Evidence, Proposal
 
 # The text fields the similar-proposals box sends while someone types.
 SIMILAR_FIELDS = ("title", "need", "idea")
@@ -314,3 +315,17 @@ class CommentForm(forms.ModelForm):
         model = Comment
         fields = ["text"]
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+
+# ---------------------------------------------------------------------------------------------
+# Excel
+
+
+class ProposalImportForm(ImportForm):
+    """The register import's form, for a sheet of new proposals."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "A sheet with the columns of the template, one new proposal per row. At most 10 MB."
+        )

@@ -1,11 +1,5 @@
-"""Step 1 — capture (lytte, oppsøke, motta): the proposal form for colleagues, the public
-form for everyone else with the proposer's private status page, and the proposal's overview
-tab with its evidence, support, comments, attachments and the erasure of an outside
-proposer's personal data.
-
-Views parse input, ask the permission module and call the services; every form works
-without JavaScript (POST-redirect-GET) and, with HTMX, swaps only the overview panel.
-"""
+"""Step 1, capture: the proposal form, editing, the overview tab (evidence, comments, support,
+attachments) and erasing an outside proposer."""
 
 from __future__ import annotations
 
@@ -19,46 +13,32 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from nytte.core import selectors as core_selectors
+from nytte.core.actors import Actor
 from nytte.core.htmx import render_page
 from nytte.core.lookups import programme_or_404
 from nytte.core.models import Programme
 from nytte.core.permissions import Action, can, check
 from nytte.core.viewhelpers import add_errors
 
-from . import ratelimit, services
-from .choices import EventKind, Stage
-from .forms import CommentForm, EvidenceForm, ProposalForm, PublicProposalForm
-from .models import Attachment, Comment, Evidence, Proposal, ProposalEvent
-from .views import crumbs, detail_context, proposal_for
-
-# The public form: at most this many proposals from one address per window (seconds).
-PUBLIC_LIMIT = 5
-PUBLIC_WINDOW = 60 * 60
-PUBLIC_SCOPE = "proposal-public"
+from .. import services
+from ..forms import CommentForm, EvidenceForm, ProposalForm, PublicProposalForm
+from ..models import Attachment, Comment, Evidence, Proposal
+from .frame import crumbs, detail_context, proposal_for
 
 DETAIL_TEMPLATE = "proposals/proposal_detail.html"
+
+
 SIMILAR_TARGET = "#capture-similar-results"
 
 
-# ---------------------------------------------------------------------------------------------
-# Helpers
-
-
-def may_edit(user: Any, proposal: Proposal) -> bool:
-    """The proposer until assessment starts, the facilitator always (as the service says)."""
-    if can(user, Action.FACILITATE, proposal):
-        return True
-    return (
-        can(user, Action.VIEW, proposal)
-        and proposal.is_owned_by(user)
-        and proposal.stage in services.EDITABLE_BY_PROPOSER
-    )
+def may_edit(user: Actor, proposal: Proposal) -> bool:
+    """Who may edit: the service's one rule (``services.may_edit``)."""
+    return services.may_edit(user, proposal)
 
 
 def has_outside_proposer(proposal: Proposal) -> bool:
@@ -66,8 +46,8 @@ def has_outside_proposer(proposal: Proposal) -> bool:
     return not proposal.erased_at and bool(proposal.proposer_name or proposal.proposer_email)
 
 
-def _submit(
-    programme: Programme, form: ProposalForm | PublicProposalForm, acting_user: Any
+def submit_proposal(
+    programme: Programme, form: ProposalForm | PublicProposalForm, acting_user: Actor
 ) -> tuple[Proposal, str]:
     """Receive the proposal and its files in one transaction (all or nothing); returns it
     and the secret of its private status link."""
@@ -148,7 +128,7 @@ def _overview_page(
 def _done(request: HttpRequest, proposal: Proposal, notice: str, anchor: str) -> HttpResponse:
     """After a change: the fresh panel for HTMX, otherwise back to the tab (PRG)."""
     if request.htmx:
-        fresh = proposal_for(proposal.programme, proposal.number)
+        fresh = proposal_for(proposal.programme, proposal.number, user=request.user)
         return _overview_page(request, fresh, notice=notice)
     messages.success(request, notice)
     return redirect(_overview_url(proposal, anchor))
@@ -157,7 +137,7 @@ def _done(request: HttpRequest, proposal: Proposal, notice: str, anchor: str) ->
 def _proposal(request: HttpRequest, slug: str, number: int, action: Action) -> Proposal:
     """The proposal if the user may see it (else 404) and do ``action`` (else 403)."""
     programme = programme_or_404(request, slug)
-    proposal = proposal_for(programme, number)
+    proposal = proposal_for(programme, number, user=request.user)
     check(request.user, action, proposal)
     return proposal
 
@@ -195,6 +175,8 @@ evidence_add = _line_view(
     lambda proposal, data, user: services.evidence_add(proposal=proposal, acting_user=user, **data),
     _("The evidence was added."),
 )
+
+
 comment_add = _line_view(
     CommentForm,
     "comment",
@@ -283,7 +265,7 @@ def proposal_create(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if posted and form.is_valid():
         try:
-            proposal, _token = _submit(programme, form, request.user)
+            proposal, _token = submit_proposal(programme, form, request.user)
         except ValidationError as exc:
             add_errors(form, exc)
         else:
@@ -309,7 +291,7 @@ def proposal_create(request: HttpRequest, slug: str) -> HttpResponse:
 def proposal_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """Edit a proposal: its proposer until assessment starts, the facilitator always."""
     programme = programme_or_404(request, slug)
-    proposal = proposal_for(programme, number)
+    proposal = proposal_for(programme, number, user=request.user)
     if not may_edit(request.user, proposal):
         raise PermissionDenied
     posted = request.method == "POST"
@@ -384,186 +366,3 @@ def _form_page(
             "files_dropped": request.method == "POST" and bool(request.FILES),
         },
     )
-
-
-# ---------------------------------------------------------------------------------------------
-# The public form and the proposer's status page (no account needed)
-
-
-def _public_programme(slug: str) -> Programme:
-    """Every programme takes public proposals for now."""
-    try:
-        return core_selectors.programme_get(slug=slug)
-    except Programme.DoesNotExist as exc:
-        raise Http404 from exc
-
-
-@require_http_methods(["GET", "POST"])
-def public_submit(request: HttpRequest, slug: str) -> HttpResponse:
-    """Anyone may propose without an account. A robot that fills in the hidden honeypot
-    field is thanked and nothing is saved; one address may send ``PUBLIC_LIMIT`` proposals
-    per hour. A refused form keeps what was typed (files must be chosen again)."""
-    programme = _public_programme(slug)
-    if not programme.public_form_open:
-        # Closed by the programme admin: one clear page, for a form sent from an old tab too.
-        return render(
-            request, "proposals/public_form.html", {"programme": programme, "closed": True}
-        )
-    thanks = reverse("proposals:public_thanks", kwargs={"slug": programme.slug})
-    if request.method != "POST":
-        return _public_page(request, programme, PublicProposalForm())
-    ip = ratelimit.client_ip(request)
-    if PublicProposalForm.honeypot_filled(request.POST):
-        ratelimit.hit(PUBLIC_SCOPE, ip, window=PUBLIC_WINDOW)
-        return redirect(thanks)
-    form = PublicProposalForm(request.POST, request.FILES, instance=Proposal(programme=programme))
-    if ratelimit.exceeded(PUBLIC_SCOPE, ip, limit=PUBLIC_LIMIT, window=PUBLIC_WINDOW):
-        return _public_page(request, programme, form, limited=True, status=429)
-    if form.is_valid():
-        try:
-            proposal, token = _submit(programme, form, None)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            ratelimit.hit(PUBLIC_SCOPE, ip, window=PUBLIC_WINDOW)
-            # Shown once on the thank-you page (it is also in the e-mailed receipt).
-            request.session[RECEIPT_SESSION_KEY] = {
-                "programme": programme.pk,
-                "reference": proposal.reference,
-                "token": token,
-            }
-            return redirect(thanks)
-    return _public_page(request, programme, form)
-
-
-RECEIPT_SESSION_KEY = "nytte_public_receipt"
-
-
-@require_GET
-def public_thanks(request: HttpRequest, slug: str) -> HttpResponse:
-    """The thank-you page shows the reference and the private status link once, right
-    after sending (the receipt e-mail has both); a robot caught by the honeypot, or a
-    reload, gets the page without them."""
-    programme = _public_programme(slug)
-    context: dict[str, Any] = {"programme": programme, "thanks": True}
-    receipt = request.session.pop(RECEIPT_SESSION_KEY, None)
-    if receipt and receipt.get("programme") == programme.pk:
-        context["reference"] = receipt["reference"]
-        context["status_url"] = request.build_absolute_uri(
-            reverse("proposals:status", kwargs={"token": receipt["token"]})
-        )
-    response = render(request, "proposals/public_form.html", context)
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-def _public_page(
-    request: HttpRequest,
-    programme: Programme,
-    form: PublicProposalForm,
-    *,
-    limited: bool = False,
-    status: int = 200,
-) -> HttpResponse:
-    return render(
-        request,
-        "proposals/public_form.html",
-        {
-            "programme": programme,
-            "form": form,
-            "limited": limited,
-            "limit": PUBLIC_LIMIT,
-            "files_dropped": request.method == "POST" and bool(request.FILES),
-            "honeypot": form[PublicProposalForm.HONEYPOT],
-        },
-        status=status,
-    )
-
-
-STAGE_EXPLANATIONS: dict[str, Any] = {
-    Stage.RECEIVED: _(
-        "We have received your proposal. The programme's facilitator will look at it soon."
-    ),
-    Stage.HARMONISATION: _(
-        "The proposal is being compared with what the participating agencies already do or "
-        "plan, to find out whether it overlaps with, depends on or adds to existing work."
-    ),
-    Stage.ASSESSMENT: _(
-        "Several assessors are weighing the proposal's potential for innovation against how "
-        "complex it would be to carry out."
-    ),
-    Stage.READY: _(
-        "The proposal has been assessed and is ready for the governance dialogue, where the "
-        "programme's leaders decide what to do with it."
-    ),
-    Stage.PARKED: _(
-        "The proposal is put aside for now. It may be taken up again later, for example when "
-        "plans or budgets change."
-    ),
-    Stage.REJECTED: _("The proposal will not be taken further. The reason is given below."),
-    Stage.MERGED: _(
-        "Your proposal describes the same as another proposal or an existing initiative, and "
-        "is followed up there from now on."
-    ),
-}
-# The events that change the stage; the status page lists their dates, nothing else.
-STAGE_EVENTS = (EventKind.SUBMITTED, EventKind.STAGE_CHANGED, EventKind.MERGED, EventKind.ATTACHED)
-
-
-@require_GET
-def status(request: HttpRequest, token: str) -> HttpResponse:
-    """The proposer's private status page, behind the secret link in the receipt: the stage
-    with a plain explanation and its dates, a rejection's reason and where a merged proposal
-    went. Nothing else about the programme's work, and nobody's personal data."""
-    proposal = services.proposal_for_token(token)
-    if proposal is None:
-        raise Http404
-    changes = list(
-        ProposalEvent.objects.filter(proposal=proposal, kind__in=STAGE_EVENTS)
-        .exclude(to_stage="")
-        .order_by("created_at", "pk")
-        .values("to_stage", "created_at")
-    )
-    labels = dict(Stage.choices)
-    for change in changes:
-        change["label"] = labels.get(change["to_stage"], change["to_stage"])
-    merged_into = attached_to = None
-    if proposal.stage == Stage.MERGED:
-        merged_into = proposal.merged_into
-        attached_to = proposal.attached_to
-    response = render(
-        request,
-        "proposals/status.html",
-        {
-            "proposal": proposal,
-            "programme_name": proposal.programme.name,
-            "stage_label": labels.get(proposal.stage, proposal.stage),
-            "explanation": STAGE_EXPLANATIONS.get(proposal.stage, ""),
-            "reason": proposal.stage_reason if proposal.stage == Stage.REJECTED else "",
-            "merged_into": merged_into,
-            "attached_to": attached_to,
-            "changes": changes,
-        },
-    )
-    # The address is the secret: never cached, indexed or passed on as a referrer.
-    response["Cache-Control"] = "private, no-store"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
-    return response
-
-
-# ---------------------------------------------------------------------------------------------
-
-_proposal_path = "p/<slug:slug>/proposals/<int:number>/"
-urlpatterns: list[Any] = [
-    path("p/<slug:slug>/proposals/new/", proposal_create, name="proposal_create"),
-    path(f"{_proposal_path}edit/", proposal_edit, name="proposal_edit"),
-    path(f"{_proposal_path}evidence/", evidence_add, name="evidence_add"),
-    path(f"{_proposal_path}support/", support_toggle, name="support_toggle"),
-    path(f"{_proposal_path}comments/", comment_add, name="comment_add"),
-    path(f"{_proposal_path}erase/", proposer_erase, name="proposer_erase"),
-    path(f"{_proposal_path}attachments/<int:pk>/", attachment, name="attachment"),
-    path("p/<slug:slug>/submit/", public_submit, name="public_submit"),
-    path("p/<slug:slug>/submit/thanks/", public_thanks, name="public_thanks"),
-    path("proposal-status/<str:token>/", status, name="status"),
-]

@@ -1,0 +1,33 @@
+"""The proposal pipeline, steps 1–3: innovation opportunities caught from anyone,
+harmonised against every agency's portfolio, and assessed for potential against complexity.
+
+By step: ``capture``, ``harmonise``, ``assessment``; every model is importable from here."""
+
+from .assessment import Assessment, Criterion, PairwiseJudgement, Score
+from .capture import (
+    Attachment,
+    Comment,
+    Evidence,
+    Proposal,
+    ProposalEvent,
+    Support,
+    attachment_path,
+)
+from .harmonise import ProposalLink, QualificationAnswer, QualificationQuestion
+
+__all__ = [
+    "Assessment",
+    "Attachment",
+    "Comment",
+    "Criterion",
+    "Evidence",
+    "PairwiseJudgement",
+    "Proposal",
+    "ProposalEvent",
+    "ProposalLink",
+    "QualificationAnswer",
+    "QualificationQuestion",
+    "Score",
+    "Support",
+    "attachment_path",
+]

@@ -1,0 +1,165 @@
+"""Step 2: harmonisation links and the programme's qualification checklist."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from nytte.core.models import Programme
+from nytte.core.querysets import scoped_manager
+from nytte.portfolio.models import Initiative
+
+from ..choices import LinkKind
+from .capture import Proposal
+
+
+class ProposalLink(models.Model):
+    """What the facilitator confirmed in harmonisation: how a proposal relates to another
+    proposal or to an initiative, with a note saying why."""
+
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="links"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=LinkKind.choices)
+    target_proposal = models.ForeignKey(
+        Proposal,
+        verbose_name=_("other proposal"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="links_in",
+    )
+    target_initiative = models.ForeignKey(
+        Initiative,
+        verbose_name=_("initiative"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="proposal_links",
+    )
+    note = models.TextField(_("note"), blank=True)
+    score = models.FloatField(_("similarity when linked"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("linked"), auto_now_add=True)
+
+    objects = scoped_manager("proposal__programme")
+
+    class Meta:
+        ordering = ["proposal", "created_at"]
+        verbose_name = _("link")
+        verbose_name_plural = _("links")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(target_proposal__isnull=False, target_initiative__isnull=True)
+                    | models.Q(target_proposal__isnull=True, target_initiative__isnull=False)
+                ),
+                name="link_has_one_target",
+            ),
+            # A link of one kind to one target is recorded once (services.links too).
+            models.UniqueConstraint(
+                fields=["proposal", "kind", "target_proposal"],
+                condition=models.Q(target_proposal__isnull=False),
+                name="unique_link_to_proposal",
+                violation_error_message=_("This link is already recorded."),
+            ),
+            models.UniqueConstraint(
+                fields=["proposal", "kind", "target_initiative"],
+                condition=models.Q(target_initiative__isnull=False),
+                name="unique_link_to_initiative",
+                violation_error_message=_("This link is already recorded."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        target = self.target_proposal or self.target_initiative
+        return f"{self.proposal.reference} {self.get_kind_display().lower()} {target}"
+
+    @property
+    def target(self) -> Proposal | Initiative | None:
+        return self.target_proposal or self.target_initiative
+
+    def get_permission_programme(self) -> Programme:
+        return self.proposal.programme
+
+    def clean(self) -> None:
+        if bool(self.target_proposal_id) == bool(self.target_initiative_id):
+            raise ValidationError(_("Link to either a proposal or an initiative."))
+        if self.target_proposal_id and self.target_proposal_id == self.proposal_id:
+            raise ValidationError({"target_proposal": _("A proposal cannot link to itself.")})
+        target = self.target
+        if target is not None and target.programme_id != self.proposal.programme_id:
+            raise ValidationError(_("The other end belongs to another programme."))
+
+
+class QualificationQuestion(models.Model):
+    """One question of a programme's qualification checklist (editable per programme)."""
+
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        related_name="qualification_questions",
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    text = models.CharField(_("question"), max_length=300)
+    help_text = models.CharField(_("guidance"), max_length=500, blank=True)
+
+    objects = scoped_manager("programme")
+
+    class Meta:
+        ordering = ["programme", "order", "pk"]
+        verbose_name = _("qualification question")
+        verbose_name_plural = _("qualification questions")
+
+    def __str__(self) -> str:
+        return self.text
+
+    def get_permission_programme(self) -> Programme:
+        return self.programme
+
+
+class QualificationAnswer(models.Model):
+    proposal = models.ForeignKey(
+        Proposal,
+        verbose_name=_("proposal"),
+        on_delete=models.CASCADE,
+        related_name="qualification_answers",
+    )
+    question = models.ForeignKey(
+        QualificationQuestion,
+        verbose_name=_("question"),
+        on_delete=models.CASCADE,
+        related_name="answers",
+    )
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = scoped_manager("proposal__programme")
+
+    class Meta:
+        verbose_name = _("qualification answer")
+        verbose_name_plural = _("qualification answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "question"], name="unique_qualification_answer"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal.reference}: {self.question}"
+
+    def get_permission_programme(self) -> Programme:
+        return self.proposal.programme

@@ -1,0 +1,76 @@
+"""Writes to the proposal pipeline, by sub-domain: ``capture`` (step 1), ``links`` (step 2's
+harmonisation links), ``flow`` (the rules for moving, merging, attaching; the track). The
+checklist and assessment writes are in ``proposals.qualification`` and
+``proposals.assessment``. Everything is re-exported here, so callers write
+``services.proposal_move(...)``."""
+
+from .capture import (
+    ALLOWED_TYPES,
+    EDITABLE_BY_PROPOSER,
+    MAGIC,
+    MAX_ATTACHMENT_BYTES,
+    MAX_ATTACHMENTS,
+    attachment_add,
+    check_attachment,
+    comment_add,
+    evidence_add,
+    may_edit,
+    proposal_for_token,
+    proposal_submit,
+    proposal_update,
+    proposer_erase,
+    support_set,
+    support_toggle,
+    user_or_none,
+)
+from .flow import (
+    Move,
+    assessment_done,
+    check_attach,
+    check_merge,
+    check_transition,
+    may_move,
+    needs_reason,
+    next_moves,
+    proposal_attach,
+    proposal_merge,
+    proposal_move,
+    track_set,
+)
+from .links import link_create, link_delete, link_exists, similarity
+
+__all__ = [
+    "ALLOWED_TYPES",
+    "EDITABLE_BY_PROPOSER",
+    "MAGIC",
+    "MAX_ATTACHMENTS",
+    "MAX_ATTACHMENT_BYTES",
+    "Move",
+    "assessment_done",
+    "attachment_add",
+    "check_attach",
+    "check_attachment",
+    "check_merge",
+    "check_transition",
+    "comment_add",
+    "evidence_add",
+    "link_create",
+    "link_delete",
+    "link_exists",
+    "may_edit",
+    "may_move",
+    "needs_reason",
+    "next_moves",
+    "proposal_attach",
+    "proposal_for_token",
+    "proposal_merge",
+    "proposal_move",
+    "proposal_submit",
+    "proposal_update",
+    "proposer_erase",
+    "similarity",
+    "support_set",
+    "support_toggle",
+    "track_set",
+    "user_or_none",
+]
