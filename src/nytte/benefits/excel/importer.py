@@ -53,8 +53,8 @@ def import_benefits(
     check(acting_user, Action.EDIT, programme)
     result = ImportResult(dry_run=dry_run)
     sheets = read_sheets(read_bytes(file), result.errors, SHEETS, ignored=frozenset({LEGEND}))
-    if any(error.row in (None, 1) for error in result.errors):
-        # The file or a sheet's shape is wrong: checking references would only add noise.
+    if result.stop_checking():
+        # A wrong shape or a full error list: checking further would only add noise.
         return result
     errors = Errors(result.errors, SHEETS)
     plan = plan_benefits(programme, sheets, errors)
@@ -82,7 +82,7 @@ def import_measurements(
         raise PermissionDenied
     result = ImportResult(dry_run=dry_run)
     sheets = read_sheets(read_bytes(file), result.errors, (MEASUREMENTS,), only=MEASUREMENTS)
-    if any(error.row in (None, 1) for error in result.errors):
+    if result.stop_checking():
         return result
     rows = [
         bulk.RawMeasurement(

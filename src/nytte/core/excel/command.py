@@ -80,7 +80,9 @@ class ImportCommand(BaseCommand):
                     part for part in (e.sheet, f"row {e.row}" if e.row else "", e.column) if part
                 )
                 self.stderr.write(f"{where or 'file'}: {e.message}")
-            raise CommandError(f"{len(result.errors)} error(s); nothing was saved.", returncode=1)
+            if result.more_errors:
+                self.stderr.write(f"... and {result.more_errors} more error(s), not listed.")
+            raise CommandError(f"{result.error_count} error(s); nothing was saved.", returncode=1)
         for sheet, counts in result.counts.items():
             self.stdout.write(
                 f"{sheet}: {counts.created} created, {counts.updated} updated, "

@@ -11,13 +11,17 @@ import datetime as dt
 import io
 import re
 import zipfile
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO, Any
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
@@ -29,6 +33,28 @@ from .result import RowError
 
 class CellError(ValueError):
     """A cell whose value does not fit its column; the message is for the user."""
+
+
+class WorkbookRefused(Exception):
+    """A workbook too large or malformed to read; the message is for the user."""
+
+
+# What reading a hostile or broken workbook can raise (from zipfile, zlib, openpyxl, the
+# XML parsers and defusedxml); each becomes a ``WorkbookRefused``, never a server error.
+READ_ERRORS = (
+    InvalidFileException,
+    zipfile.BadZipFile,
+    zlib.error,
+    KeyError,
+    ValueError,  # includes defusedxml's DefusedXmlException (entities, DTDs)
+    SyntaxError,  # includes ElementTree's ParseError and lxml's XMLSyntaxError
+    OSError,
+    EOFError,
+    TypeError,
+    AttributeError,
+    IndexError,
+)
+MALFORMED = gettext_noop("The file is damaged or not a valid Excel workbook (.xlsx): %(reason)s.")
 
 
 OMIT = object()  # a blank optional cell whose field keeps its default (or stored) value
@@ -163,10 +189,47 @@ def read_bytes(file: bytes | IO[bytes] | str | Path) -> bytes:
     return file.read()
 
 
+def check_archive(data: bytes) -> None:
+    """Refuse, before anything is decompressed, a workbook whose zip archive would unpack
+    to more than the limits allow (a zip bomb): the total and each member's uncompressed
+    size, as the archive's central directory declares them, and each large member's
+    compression ratio. The declared sizes are enforced again while reading (zipfile stops
+    at a member's declared size and checks its CRC)."""
+    max_total = settings.IMPORT_MAX_UNCOMPRESSED_BYTES
+    max_member = settings.IMPORT_MAX_MEMBER_BYTES
+    max_ratio = settings.IMPORT_MAX_COMPRESSION_RATIO
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        members = archive.infolist()
+        if len(members) > settings.IMPORT_MAX_MEMBERS:
+            raise WorkbookRefused(
+                _("The file holds too many parts (%(count)s) to be a register workbook.")
+                % {"count": len(members)}
+            )
+        total = 0
+        for member in members:
+            total += member.file_size
+            ratio = member.file_size / max(member.compress_size, 1)
+            if (
+                member.file_size > max_member
+                or total > max_total
+                or (member.file_size > 1024 * 1024 and ratio > max_ratio)
+            ):
+                raise WorkbookRefused(
+                    _(
+                        "The file unpacks to too much data to import (at most %(mb)s MB, "
+                        "and at most %(ratio)s times its packed size). Split the workbook "
+                        "or remove what is not needed."
+                    )
+                    % {"mb": max_total // (1024 * 1024), "ratio": max_ratio}
+                )
+
+
 def open_workbook(data: bytes, errors: list[RowError], not_excel: str) -> Workbook | None:
     """The uploaded workbook, read-only; None, with the reason in ``errors``, for an empty
-    file or one that is not an .xlsx (``not_excel`` says what to do instead). Every Excel
-    import opens its file this way."""
+    file, one that is not an .xlsx (``not_excel`` says what to do instead), one that would
+    unpack to more than the limits allow (a zip bomb) or one whose XML cannot be read
+    (openpyxl parses through defusedxml: entity tricks are refused). Every Excel import
+    opens its file this way, and reads its sheets' rows through ``bounded_rows``."""
     if not data:
         errors.append(RowError("", None, "", _("The file is empty.")))
         return None
@@ -174,10 +237,61 @@ def open_workbook(data: bytes, errors: list[RowError], not_excel: str) -> Workbo
         errors.append(RowError("", None, "", not_excel))
         return None
     try:
+        check_archive(data)
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
+    except WorkbookRefused as exc:
+        errors.append(RowError("", None, "", str(exc)))
+        return None
+    except InvalidFileException:
         errors.append(RowError("", None, "", not_excel))
         return None
+    except READ_ERRORS as exc:
+        errors.append(RowError("", None, "", malformed(exc)))
+        return None
+
+
+def malformed(exc: BaseException) -> str:
+    """What the user is told about a workbook that could not be parsed: a short reason (the
+    error's class and the first line of its message), never a traceback."""
+    text = str(exc).splitlines()[0][:200] if str(exc) else ""
+    reason = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    return _(MALFORMED) % {"reason": reason}
+
+
+def bounded_rows(ws: Any) -> Iterator[tuple[Any, ...]]:
+    """The rows of a read-only sheet as values, within the row and cell limits of an
+    import; raises ``WorkbookRefused`` (with the reason for the user) past them, or when the
+    sheet's XML is broken or hostile. Each import reads every sheet through this."""
+    max_rows = settings.IMPORT_MAX_ROWS
+    max_cells = settings.IMPORT_MAX_CELLS
+    too_many = _(
+        "The sheet “%(sheet)s” is too large to import: at most %(rows)s rows and %(cells)s "
+        "cells. Split it into several files."
+    ) % {"sheet": ws.title, "rows": max_rows, "cells": max_cells}
+    try:
+        declared_rows, declared_columns = ws.max_row, ws.max_column
+    except READ_ERRORS:
+        declared_rows = declared_columns = None
+    if (
+        declared_rows
+        and declared_columns
+        and (declared_rows > max_rows + 1 or declared_rows * declared_columns > max_cells)
+    ):
+        raise WorkbookRefused(too_many)
+    count = cells = 0
+    iterator = ws.iter_rows(values_only=True)
+    while True:
+        try:
+            values = next(iterator)
+        except StopIteration:
+            return
+        except READ_ERRORS as exc:
+            raise WorkbookRefused(malformed(exc)) from exc
+        count += 1
+        cells += len(values)
+        if count > max_rows + 1 or cells > max_cells:  # + 1: the header row
+            raise WorkbookRefused(too_many)
+        yield values
 
 
 def read_sheets(
@@ -213,7 +327,7 @@ def read_sheets(
             title = ws.title.strip().casefold()
             if title in ignored_names:
                 continue
-            rows = ws.iter_rows(values_only=True)
+            rows = bounded_rows(ws)
             header = next(rows, None)
             if header is None or all(is_blank(v) for v in header):
                 continue
@@ -234,6 +348,12 @@ def read_sheets(
             if positions is None:
                 continue
             sheets[spec.name] = _rows(spec, rows, positions, errors)
+    except WorkbookRefused as exc:
+        errors.append(RowError("", None, "", str(exc)))
+        return {}
+    except READ_ERRORS as exc:  # opening a sheet (workbook.worksheets) parses its parts
+        errors.append(RowError("", None, "", malformed(exc)))
+        return {}
     finally:
         workbook.close()
     if not found_content:

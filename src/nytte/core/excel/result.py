@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from .format import SheetSpec
@@ -21,6 +22,35 @@ class RowError:
     message: str
 
 
+class ErrorList(list[RowError]):
+    """An import's errors: the first ``settings.IMPORT_MAX_ERRORS`` are kept, the rest only
+    counted (``more``), so that a file of 200,000 bad rows answers quickly and briefly."""
+
+    def __init__(self, limit: int | None = None) -> None:
+        super().__init__()
+        self.limit = settings.IMPORT_MAX_ERRORS if limit is None else limit
+        self.more = 0
+
+    def append(self, error: RowError) -> None:
+        if len(self) >= self.limit:
+            self.more += 1
+        else:
+            super().append(error)
+
+    def extend(self, errors: Iterable[RowError]) -> None:
+        for error in errors:
+            self.append(error)
+
+    def __iadd__(self, errors: Iterable[RowError]) -> ErrorList:  # type: ignore[override]
+        self.extend(errors)
+        return self
+
+    @property
+    def full(self) -> bool:
+        """Whether no more errors are kept: checking further would only be counted."""
+        return len(self) >= self.limit
+
+
 @dataclass
 class SheetCounts:
     """How many rows of one sheet were (or in a dry run would be) created, updated or left."""
@@ -34,13 +64,29 @@ class SheetCounts:
 class ImportResult:
     """Errors, or (when there are none) what was, or in a dry run would be, written."""
 
-    errors: list[RowError] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=ErrorList)
     counts: dict[str, SheetCounts] = field(default_factory=dict)
     dry_run: bool = False
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def more_errors(self) -> int:
+        """How many errors were found beyond those kept in ``errors``."""
+        return getattr(self.errors, "more", 0)
+
+    @property
+    def error_count(self) -> int:
+        return len(self.errors) + self.more_errors
+
+    def stop_checking(self) -> bool:
+        """Whether checking the rows any further is pointless: the file or a sheet's shape
+        is wrong (references would only add noise), or the errors kept are as many as an
+        import reports (the rest of the work is bounded: no more rows are checked)."""
+        full = getattr(self.errors, "full", False)
+        return full or any(error.row in (None, 1) for error in self.errors)
 
     @property
     def created(self) -> int:

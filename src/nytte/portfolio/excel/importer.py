@@ -51,8 +51,8 @@ def import_register(
         check(acting_user, Action.EDIT, programme)
     result = ImportResult(dry_run=dry_run)
     sheets = read_workbook(read_bytes(file), result.errors)
-    if any(error.row in (None, 1) for error in result.errors):
-        # The file or a sheet's shape is wrong: checking references would only add noise.
+    if result.stop_checking():
+        # A wrong shape or a full error list: checking further would only add noise.
         return result
     errors = Errors(result.errors, SHEETS)  # cell errors so far, then the register's
     plan = plan_register(programme, sheets, errors)

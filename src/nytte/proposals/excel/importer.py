@@ -15,8 +15,12 @@ from nytte.core.actors import Actor
 from nytte.core.excel.format import LEGEND
 from nytte.core.excel.read import (
     OMIT,
+    READ_ERRORS,
     CellError,
+    WorkbookRefused,
+    bounded_rows,
     is_blank,
+    malformed,
     open_workbook,
     parse_cell,
     read_bytes,
@@ -89,7 +93,7 @@ def _read_rows(data: bytes, errors: list[RowError]) -> list[_Row] | None:
         if ws is None:
             errors.append(RowError("", None, "", _("The file is empty.")))
             return None
-        rows = ws.iter_rows(values_only=True)
+        rows = bounded_rows(ws)
         header = next(rows, None)
         if header is None or all(is_blank(v) for v in header):
             errors.append(RowError(ws.title, None, "", _("The file is empty.")))
@@ -110,6 +114,12 @@ def _read_rows(data: bytes, errors: list[RowError]) -> list[_Row] | None:
                     errors.append(RowError(PROPOSALS.name, number, column.header, str(exc)))
                     row.failed = True
             parsed.append(row)
+    except WorkbookRefused as exc:
+        errors.append(RowError("", None, "", str(exc)))
+        return None
+    except READ_ERRORS as exc:  # opening a sheet parses the workbook's parts
+        errors.append(RowError("", None, "", malformed(exc)))
+        return None
     finally:
         workbook.close()
     if not parsed:
@@ -281,7 +291,7 @@ def import_proposals(
     check(acting_user, Action.FACILITATE, programme)
     result = ImportResult(dry_run=dry_run)
     rows = _read_rows(read_bytes(file), result.errors)
-    if rows is None or any(error.row in (None, 1) for error in result.errors):
+    if rows is None or result.stop_checking():
         return result
     errors = _Errors(result.errors)
     new, unchanged = _plan(programme, rows, errors)
