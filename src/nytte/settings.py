@@ -102,6 +102,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "nytte.api.guard.ApiInputGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -155,6 +156,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Excel imports: limits checked before a workbook is parsed (zip bombs) and while its rows
+# are read; an import reports at most IMPORT_MAX_ERRORS errors and counts the rest.
+IMPORT_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("NYTTE_IMPORT_MAX_UNCOMPRESSED_MB", 200)) << 20
+IMPORT_MAX_MEMBER_BYTES = int(os.environ.get("NYTTE_IMPORT_MAX_MEMBER_MB", 150)) << 20
+IMPORT_MAX_COMPRESSION_RATIO = int(os.environ.get("NYTTE_IMPORT_MAX_COMPRESSION_RATIO", 200))
+IMPORT_MAX_MEMBERS = int(os.environ.get("NYTTE_IMPORT_MAX_MEMBERS", 1000))
+IMPORT_MAX_ROWS = int(os.environ.get("NYTTE_IMPORT_MAX_ROWS", 100_000))
+IMPORT_MAX_CELLS = int(os.environ.get("NYTTE_IMPORT_MAX_CELLS", 3_000_000))
+IMPORT_MAX_ERRORS = int(os.environ.get("NYTTE_IMPORT_MAX_ERRORS", 100))
 
 # Single sign-on through OpenID Connect (ID-porten/Ansattporten, Entra ID, Keycloak),
 # alongside local accounts. Endpoints are configured explicitly: no discovery at start-up.

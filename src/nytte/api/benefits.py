@@ -18,7 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from nytte.benefits import selectors, services
 from nytte.benefits.excel import bulk
@@ -51,7 +51,7 @@ from .benefits_schemas import (
     TargetOut,
     TargetPatch,
 )
-from .common import find_organisation, find_user, org_out
+from .common import Pagination, find_organisation, find_user, org_out
 from .schemas import ERRORS
 
 router = Router(tags=["benefits"])
@@ -311,7 +311,7 @@ class _Lazy:
 
 
 @router.get(P + "/benefits", response={200: list[BenefitOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def benefit_list(request: HttpRequest, slug: str, filters: Query[BenefitFilters]) -> _Lazy:
     """Benefits with the register page's filters and sort order, with their realisation."""
     programme = programme_or_404(request, slug)
@@ -378,7 +378,7 @@ def benefit_confirm(request: HttpRequest, slug: str, code: str) -> dict[str, Any
 
 
 @router.get(B + "/amounts", response={200: list[AmountOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def amount_list(request: HttpRequest, slug: str, code: str) -> list[dict[str, Any]]:
     benefit = _benefit(request, slug, code)
     return [_amount_out(a) for a in BenefitAmount.objects.filter(benefit=benefit).order_by("year")]
@@ -418,7 +418,7 @@ def amount_delete(request: HttpRequest, slug: str, code: str, year: int) -> Stat
 
 
 @router.get(B + "/indicators", response={200: list[IndicatorOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def indicator_list(request: HttpRequest, slug: str, code: str) -> list[dict[str, Any]]:
     """Each indicator with its progress towards its targets."""
     benefit = _benefit(request, slug, code)
@@ -462,7 +462,7 @@ def indicator_delete(request: HttpRequest, indicator_id: int) -> Status:
 
 
 @router.get("/indicators/{int:indicator_id}/targets", response={200: list[TargetOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def target_list(request: HttpRequest, indicator_id: int) -> list[dict[str, Any]]:
     indicator = _line(request, Indicator, indicator_id)
     return [_target_out(t) for t in indicator.targets.order_by("date")]
@@ -501,7 +501,7 @@ def target_delete(request: HttpRequest, target_id: int) -> Status:
 @router.get(
     "/indicators/{int:indicator_id}/measurements", response={200: list[MeasurementOut], **ERRORS}
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def measurement_list(request: HttpRequest, indicator_id: int) -> list[dict[str, Any]]:
     indicator = _line(request, Indicator, indicator_id)
     measurements = indicator.measurements.select_related("recorded_by").order_by("date")

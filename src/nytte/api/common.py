@@ -7,12 +7,27 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
+from ninja import Field, Schema
+from ninja.conf import settings as ninja_settings
+from ninja.pagination import LimitOffsetPagination
 
 from nytte.core.lookups import programme_or_404
 from nytte.core.models import Organisation, User
 from nytte.costbenefit import selectors as costbenefit_selectors
 from nytte.portfolio.models import Initiative, LifeEvent
 from nytte.proposals.models import Proposal
+
+MAX_OFFSET = 10**9  # far past any list, well inside every database's 64-bit range
+MAX_LIMIT = min(ninja_settings.PAGINATION_MAX_LIMIT, 10**6)
+
+
+class Pagination(LimitOffsetPagination):
+    """Every paged list's ``limit`` and ``offset``, bounded in one place: a value beyond the
+    bounds (or beyond 64 bits) is a 422 problem, never a database overflow."""
+
+    class Input(Schema):
+        limit: int = Field(ninja_settings.PAGINATION_PER_PAGE, ge=1, le=MAX_LIMIT)
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 def find_organisation(orgnr: str, field: str) -> Organisation:

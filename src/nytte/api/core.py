@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from nytte.core import selectors, services
 from nytte.core.lookups import programme_or_404
 from nytte.core.models import Organisation, Programme
 
+from .common import Pagination
 from .schemas import ERRORS, MeOut, OrganisationOut, ProgrammeOut, ProgrammePatch
 
 router = Router(tags=["core"])
@@ -29,7 +30,7 @@ def me(request: HttpRequest) -> dict:
 
 
 @router.get("/organisations", response=list[OrganisationOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def organisation_list(request: HttpRequest):
     return selectors.organisation_list()
 
@@ -40,7 +41,7 @@ def organisation_detail(request: HttpRequest, organisation_id: int) -> Organisat
 
 
 @router.get("/programmes", response=list[ProgrammeOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def programme_list(request: HttpRequest):
     return selectors.programme_list(user=request.user).prefetch_related("participants")
 

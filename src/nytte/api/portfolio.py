@@ -15,7 +15,7 @@ from django.db.models import Model, Prefetch, QuerySet
 from django.http import Http404, HttpRequest, QueryDict
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from nytte.core.lookups import programme_or_404
 from nytte.core.models import Organisation, Programme
@@ -33,7 +33,7 @@ from nytte.portfolio.models import (
     StatusReport,
 )
 
-from .common import find_life_events, find_organisation, find_user, org_out
+from .common import Pagination, find_life_events, find_organisation, find_user, org_out
 from .portfolio_schemas import (
     CostIn,
     CostOut,
@@ -211,7 +211,7 @@ def _life_event_out(event: LifeEvent) -> dict[str, Any]:
 
 
 @router.get("/life-events", response={200: list[LifeEventOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def life_event_list(request: HttpRequest) -> QuerySet[LifeEvent]:
     """The shared list of life events (read-only here: they are shared by all programmes)."""
     return LifeEvent.objects.select_related("responsible").order_by("name")
@@ -246,7 +246,7 @@ def _goal_data(programme: Programme, payload: GoalIn | GoalPatch) -> dict[str, A
 
 
 @router.get(P + "/goals", response={200: list[GoalOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def goal_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
     programme = programme_or_404(request, slug)
     goals = Goal.objects.filter(programme=programme).select_related("parent").order_by("code")
@@ -319,7 +319,7 @@ def _with_totals(request: HttpRequest, slug: str, code: str) -> dict[str, Any]:
 
 
 @router.get(P + "/initiatives", response={200: list[InitiativeOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def initiative_list(
     request: HttpRequest, slug: str, filters: Query[InitiativeFilters]
 ) -> list[dict[str, Any]]:
@@ -413,7 +413,7 @@ def _cost_data(payload: CostIn | CostPatch) -> dict[str, Any]:
 
 
 @router.get(I + "/costs", response={200: list[CostOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def cost_list(request: HttpRequest, slug: str, code: str) -> list[dict[str, Any]]:
     initiative = _initiative(request, slug, code)
     return [_cost_out(line) for line in selectors.cost_lines(initiative=initiative)]
@@ -450,7 +450,7 @@ def cost_delete(request: HttpRequest, line_id: int) -> Status:
 
 
 @router.get(I + "/dependencies", response={200: list[DependencyOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def dependency_list(request: HttpRequest, slug: str, code: str) -> list[dict[str, Any]]:
     """Both directions: what this initiative depends on, and what depends on it."""
     found = selectors.dependencies(initiative=_initiative(request, slug, code))
@@ -498,7 +498,7 @@ def dependency_delete(request: HttpRequest, dependency_id: int) -> Status:
 
 
 @router.get(I + "/risks", response={200: list[RiskOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def risk_list(request: HttpRequest, slug: str, code: str) -> list[dict[str, Any]]:
     return [_risk_out(r) for r in selectors.risks(initiative=_initiative(request, slug, code))]
 
@@ -532,7 +532,7 @@ def risk_delete(request: HttpRequest, risk_id: int) -> Status:
 
 
 @router.get(I + "/status-reports", response={200: list[StatusReportOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def status_report_list(request: HttpRequest, slug: str, code: str) -> list[dict[str, Any]]:
     initiative = _initiative(request, slug, code)
     return [_report_out(r) for r in selectors.status_reports(initiative=initiative)]

@@ -19,7 +19,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from nytte.core.actors import Actor
 from nytte.core.lookups import programme_or_404
@@ -41,7 +41,7 @@ from nytte.proposals.models import (
 )
 
 from . import errors
-from .common import find_life_events, find_organisation, org_out
+from .common import Pagination, find_life_events, find_organisation, org_out
 from .proposals_schemas import (
     AssessmentIn,
     AssessmentOut,
@@ -230,7 +230,7 @@ class _Lazy:
 
 
 @router.get(P, response={200: list[ProposalOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def proposal_list(request: HttpRequest, slug: str, filters: Query[ProposalFilters]) -> _Lazy:
     """Proposals with the list page's filters and sort order (newest first by default)."""
     programme = programme_or_404(request, slug)
@@ -383,7 +383,7 @@ def _links(proposal: Proposal, user: Actor) -> QuerySet[ProposalLink]:
 
 
 @router.get(R + "/links", response={200: list[LinkOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def link_list(request: HttpRequest, slug: str, number: int) -> list[dict[str, Any]]:
     """What harmonisation confirmed: how this proposal relates to others and to initiatives."""
     return [_link_out(link) for link in _links(_proposal(request, slug, number), request.user)]
@@ -425,7 +425,7 @@ def link_delete(request: HttpRequest, slug: str, number: int, link_id: int) -> S
 
 
 @router.get(R + "/evidence", response={200: list[EvidenceOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def evidence_list(request: HttpRequest, slug: str, number: int) -> list[dict[str, Any]]:
     proposal = _proposal(request, slug, number)
     return [
@@ -476,7 +476,7 @@ def support_remove(request: HttpRequest, slug: str, number: int) -> dict[str, An
 
 
 @router.get(R + "/comments", response={200: list[CommentOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def comment_list(request: HttpRequest, slug: str, number: int) -> list[dict[str, Any]]:
     proposal = _proposal(request, slug, number)
     return [
@@ -496,7 +496,7 @@ def comment_add(request: HttpRequest, slug: str, number: int, payload: CommentIn
 
 
 @router.get(R + "/events", response={200: list[EventOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def event_list(request: HttpRequest, slug: str, number: int) -> list[dict[str, Any]]:
     """The proposal's domain events, oldest first: submitted, stage changes, merges, links …"""
     proposal = _proposal(request, slug, number)
@@ -579,7 +579,7 @@ def _save(request: HttpRequest, proposal: Proposal, payload: Any, *, submit: boo
 
 
 @router.get("/programmes/{slug}/criteria", response={200: list[CriterionOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def criterion_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
     """The programme's assessment criteria, innovation potential first, each with its
     described scale and weight."""
@@ -588,7 +588,7 @@ def criterion_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
 
 
 @router.get(R + "/assessments", response={200: list[AssessmentOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def assessment_list(request: HttpRequest, slug: str, number: int) -> list[dict[str, Any]]:
     """The assessments of the proposal the caller may read (the blind rule): the facilitator
     all of them; an assessor their own, and the others' submitted ones once they have
