@@ -146,7 +146,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = ["nytte.core.login_throttle.ThrottledModelBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -156,6 +156,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Addresses (or networks) of the reverse proxies whose X-Forwarded-For is believed; none by
+# default, so the client address is the connection's.
+TRUSTED_PROXIES = env_list("NYTTE_TRUSTED_PROXIES")
+
+# Login throttle: failed attempts per account and per address in a window; past either
+# limit no password is accepted until the window ends, and the account's owner is told.
+LOGIN_MAX_FAILURES_PER_ACCOUNT = int(os.environ.get("NYTTE_LOGIN_MAX_FAILURES_PER_ACCOUNT", 5))
+LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("NYTTE_LOGIN_MAX_FAILURES_PER_ADDRESS", 30))
+LOGIN_LOCKOUT_MINUTES = int(os.environ.get("NYTTE_LOGIN_LOCKOUT_MINUTES", 15))
 
 # Excel imports: limits checked before a workbook is parsed (zip bombs) and while its rows
 # are read; an import reports at most IMPORT_MAX_ERRORS errors and counts the rest.

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 
 from . import history
 from .choices import Role
+from .login_throttle import AdminLoginForm
 from .models import (
     ApiToken,
     ChangeLogEntry,
@@ -38,6 +39,7 @@ class HistoryAdmin(admin.ModelAdmin):
 
 
 admin.site.register(User, UserAdmin)
+admin.site.login_form = AdminLoginForm  # the login throttle's message
 
 
 @admin.register(Organisation)

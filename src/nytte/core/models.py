@@ -259,6 +259,9 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    read_only = models.BooleanField(
+        _("read only"), default=False, help_text=_("May only read (GET, HEAD, OPTIONS).")
+    )
 
     class Meta:
         verbose_name = _("API token")
@@ -266,3 +269,19 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class ThrottleCounter(models.Model):
+    """Hits of one client (an account or a hashed address) in one time window, counted in
+    the database so that every worker process shares the count (``nytte.core.throttle``)."""
+
+    key = models.CharField(max_length=128, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("throttle counter")
+        verbose_name_plural = _("throttle counters")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"
