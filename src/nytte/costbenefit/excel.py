@@ -15,10 +15,11 @@ from __future__ import annotations
 import io
 from typing import Any
 
-import xlsxwriter
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
+from nytte.core.excel.export import SafeWorkbook
 
 from . import presentation
 from .models import Snapshot
@@ -58,7 +59,7 @@ class _Book:
     """The workbook and its cell formats."""
 
     def __init__(self, stream: io.BytesIO) -> None:
-        self.book = xlsxwriter.Workbook(stream, WORKBOOK_OPTIONS)
+        self.book = SafeWorkbook(stream, WORKBOOK_OPTIONS)
         self.title = self.book.add_format({"bold": True, "font_size": 14})
         self.header = self.book.add_format({"bold": True, "bottom": 1, "text_wrap": True})
         self.header_number = self.book.add_format(

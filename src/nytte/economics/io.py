@@ -59,6 +59,21 @@ def write_json(analysis: Analysis, path: str | Path) -> None:
 # --------------------------------------------------------------------------- Excel
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _neutralise_formulas(wb: Any) -> None:
+    """Text that begins like a formula is written as quoted text, never as a live formula
+    (openpyxl would store "=..." as one): formula injection, as in ``nytte.core.excel``'s
+    ``SafeWorkbook`` (this pure core imports nothing of the app's)."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
+
+
 def write_excel(analysis: Analysis, path: str | Path) -> None:
     """Write the documented workbook layout; ``load_analysis`` reads it back."""
     from openpyxl import Workbook
@@ -117,6 +132,7 @@ def write_excel(analysis: Analysis, path: str | Path) -> None:
     for sheet in wb.worksheets:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
+    _neutralise_formulas(wb)
     wb.save(path)
 
 

@@ -64,7 +64,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             except ValidationError as exc:
                 add_errors(form, exc)
             else:
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                login(request, user, backend="nytte.core.login_throttle.ThrottledModelBackend")
                 return done(
                     request,
                     _("Your account is created. Welcome to %(programme)s.")

@@ -14,11 +14,17 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-import xlsxwriter
 from xlsxwriter.workbook import Workbook
 
 from nytte.core.actors import Actor
-from nytte.core.excel.export import CHUNK, WORKBOOK_OPTIONS, cell_writers, write_legend, yes_no
+from nytte.core.excel.export import (
+    CHUNK,
+    WORKBOOK_OPTIONS,
+    SafeWorkbook,
+    cell_writers,
+    write_legend,
+    yes_no,
+)
 from nytte.core.excel.format import SheetSpec
 from nytte.core.models import Programme
 
@@ -186,7 +192,7 @@ def _write_sheet(
 def export_benefits(programme: Programme, *, user: Actor) -> bytes:
     """The programme's benefits register as .xlsx bytes, as far as ``user`` may see it."""
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, WORKBOOK_OPTIONS)
+    workbook = SafeWorkbook(buffer, WORKBOOK_OPTIONS)
     bold = workbook.add_format({"bold": True})
     rows = sheet_rows(programme, user)
     for spec in SHEETS:
@@ -200,7 +206,7 @@ def measurements_template(programme: Programme, benefits: Iterable[Benefit]) -> 
     """An empty measurements sheet to fill in, with the indicators of ``benefits`` listed on
     a second sheet (which the import passes over) so codes and names can be copied."""
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, WORKBOOK_OPTIONS)
+    workbook = SafeWorkbook(buffer, WORKBOOK_OPTIONS)
     bold = workbook.add_format({"bold": True})
     _write_sheet(workbook, MEASUREMENTS, [], bold)
     reference = workbook.add_worksheet(INDICATORS.name)

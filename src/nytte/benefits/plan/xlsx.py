@@ -10,8 +10,9 @@ from __future__ import annotations
 import io
 from typing import Any
 
-import xlsxwriter
 from django.utils.translation import gettext as _
+
+from nytte.core.excel.export import SafeWorkbook
 
 from .display import display
 from .text import goal_text, plan_title
@@ -228,7 +229,7 @@ def render_xlsx(plan: dict[str, Any], *, version: dict[str, Any] | None = None) 
     """The plan as an .xlsx workbook, one sheet per part; ``version`` as for the DOCX."""
     shown = display(plan)
     out = io.BytesIO()
-    workbook = xlsxwriter.Workbook(out, WORKBOOK_OPTIONS)
+    workbook = SafeWorkbook(out, WORKBOOK_OPTIONS)
     workbook.set_properties({"title": plan_title(shown), "author": "Nytte"})
     sheets = Sheets(workbook)
     plan_sheet(sheets, shown, version)

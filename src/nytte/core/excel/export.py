@@ -16,7 +16,9 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import xlsxwriter
 from django.utils import translation
+from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
@@ -34,6 +36,53 @@ WORKBOOK_OPTIONS = {
     "strings_to_numbers": False,
     "default_date_format": "yyyy-mm-dd",
 }
+
+
+# Text that a spreadsheet would take as a formula once the cell is edited (OWASP, CSV/formula
+# injection): written with the cell's quote prefix, Excel's own "leading apostrophe", so it
+# stays text when edited while its value (and so an import of the export) is unchanged.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class SafeWorksheet(Worksheet):
+    """A worksheet whose every string cell that begins like a formula gets the quote prefix:
+    all of Nytte's XlsxWriter exports write through this (see ``SafeWorkbook``)."""
+
+    quoted: Callable[[Format | None], Format]
+
+    def _write_string(self, row: int, col: int, string: str, cell_format: Any = None) -> int:
+        if string.startswith(FORMULA_START):
+            cell_format = self.quoted(cell_format)
+        return super()._write_string(row, col, string, cell_format)
+
+
+class SafeWorkbook(xlsxwriter.Workbook):
+    """XlsxWriter's workbook, with ``SafeWorksheet`` sheets: every export uses this."""
+
+    worksheet_class = SafeWorksheet
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._quoted: dict[int, Format] = {}
+
+    def add_worksheet(self, name: str | None = None, worksheet_class: Any = None) -> Any:
+        sheet = super().add_worksheet(name, worksheet_class)
+        sheet.quoted = self.quoted
+        return sheet
+
+    def quoted(self, cell_format: Format | None) -> Format:
+        """``cell_format`` (or none) with the quote prefix, made once per format."""
+        key = id(cell_format)
+        if key not in self._quoted:
+            quoted = self.add_format()
+            if cell_format is not None:
+                index_free = {
+                    k: v for k, v in vars(cell_format).items() if k not in ("xf_index", "dxf_index")
+                }
+                vars(quoted).update(index_free)
+            quoted.set_quote_prefix()
+            self._quoted[key] = quoted
+        return self._quoted[key]
 
 
 def yes_no(value: bool) -> str:

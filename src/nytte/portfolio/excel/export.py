@@ -14,9 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-import xlsxwriter
-
-from nytte.core.excel.export import CHUNK, WORKBOOK_OPTIONS, cell_writers, yes_no
+from nytte.core.excel.export import CHUNK, WORKBOOK_OPTIONS, SafeWorkbook, cell_writers, yes_no
 from nytte.core.excel.format import labels
 from nytte.core.models import Programme
 
@@ -188,7 +186,7 @@ def sheet_rows(programme: Programme) -> dict[str, Iterable[Iterable[Any]]]:
 def export_register(programme: Programme) -> bytes:
     """The programme's register as .xlsx bytes; callers check the VIEW permission first."""
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, WORKBOOK_OPTIONS)
+    workbook = SafeWorkbook(buffer, WORKBOOK_OPTIONS)
     bold = workbook.add_format({"bold": True})
     rows = sheet_rows(programme)
     for spec in SHEETS:

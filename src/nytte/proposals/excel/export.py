@@ -8,13 +8,19 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-import xlsxwriter
 from django.db.models import Count
 from django.utils import timezone
 from xlsxwriter.workbook import Workbook
 
 from nytte.core.actors import Actor
-from nytte.core.excel.export import CHUNK, WORKBOOK_OPTIONS, cell_writers, write_legend, yes_no
+from nytte.core.excel.export import (
+    CHUNK,
+    WORKBOOK_OPTIONS,
+    SafeWorkbook,
+    cell_writers,
+    write_legend,
+    yes_no,
+)
 from nytte.core.excel.format import SheetSpec, labels
 from nytte.core.models import Programme
 
@@ -168,7 +174,7 @@ def export_proposals(programme: Programme, *, user: Actor, personal_data: bool =
     """The programme's proposals and evidence that ``user`` may see, as .xlsx bytes; callers
     pass ``personal_data`` only for those who may see outside proposers' names."""
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, WORKBOOK_OPTIONS)
+    workbook = SafeWorkbook(buffer, WORKBOOK_OPTIONS)
     bold = workbook.add_format({"bold": True})
     rows = sheet_rows(programme, personal_data=personal_data, user=user)
     for spec in SHEETS:
@@ -181,7 +187,7 @@ def export_proposals(programme: Programme, *, user: Actor, personal_data: bool =
 def import_template() -> bytes:
     """An empty sheet with the columns an import reads, and their explanations."""
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, WORKBOOK_OPTIONS)
+    workbook = SafeWorkbook(buffer, WORKBOOK_OPTIONS)
     bold = workbook.add_format({"bold": True})
     _write_sheet(workbook, IMPORT_SPEC, [], bold)
     _write_legend(workbook, (IMPORT_SPEC,), bold)
