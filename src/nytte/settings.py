@@ -102,6 +102,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "nytte.core.session_timeout.SessionTimeoutMiddleware",
     "nytte.api.guard.ApiInputGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -156,6 +157,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Sessions end after SESSION_IDLE_MINUTES without a request, and SESSION_MAX_HOURS after
+# login whatever the activity; API tokens expire after API_TOKEN_DAYS unless told otherwise.
+SESSION_IDLE_MINUTES = int(os.environ.get("NYTTE_SESSION_IDLE_MINUTES", 60))
+SESSION_MAX_HOURS = int(os.environ.get("NYTTE_SESSION_MAX_HOURS", 12))
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
+API_TOKEN_DAYS = int(os.environ.get("NYTTE_API_TOKEN_DAYS", 90))
 
 # Addresses (or networks) of the reverse proxies whose X-Forwarded-For is believed; none by
 # default, so the client address is the connection's.

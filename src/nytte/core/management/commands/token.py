@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from nytte.core.models import ApiToken, User
 from nytte.core.services import api_token_create
@@ -16,6 +19,15 @@ class Command(BaseCommand):
         create = sub.add_parser("create", help="create a token and print it once")
         create.add_argument("username")
         create.add_argument("name", help="what the token is for")
+        create.add_argument(
+            "--expires-days",
+            type=int,
+            default=None,
+            help="days until the token expires (default NYTTE_API_TOKEN_DAYS; 0: never)",
+        )
+        create.add_argument(
+            "--read-only", action="store_true", help="the token may only read (GET)"
+        )
         sub.add_parser("list", help="list tokens (never the secrets)")
         revoke = sub.add_parser("revoke", help="revoke a token by its prefix")
         revoke.add_argument("prefix")
@@ -27,12 +39,26 @@ class Command(BaseCommand):
                 user = User.objects.get(username=options["username"])
             except User.DoesNotExist as exc:
                 raise CommandError(f"No user named {options['username']!r}.") from exc
-            _, key = api_token_create(user=user, name=options["name"])
+            days = options["expires_days"]
+            if days is None:
+                days = settings.API_TOKEN_DAYS
+            if days < 0:
+                raise CommandError("--expires-days must be 0 (never) or more.")
+            token, key = api_token_create(user=user, name=options["name"])
+            token.expires_at = timezone.now() + dt.timedelta(days=days) if days else None
+            token.read_only = options["read_only"]
+            token.save(update_fields=["expires_at", "read_only"])
             self.stdout.write(key)
             self.stderr.write("Keep this token now: it is not shown again.")
         elif action == "list":
             for token in ApiToken.objects.select_related("user").order_by("created_at"):
-                self.stdout.write(f"{token.prefix}…  {token.user.username:<15} {token.name}")
+                expires = (
+                    f"expires {token.expires_at:%Y-%m-%d}" if token.expires_at else "no expiry"
+                )
+                mode = "read-only" if token.read_only else "read-write"
+                self.stdout.write(
+                    f"{token.prefix}…  {token.user.username:<15} {token.name}  ({mode}, {expires})"
+                )
         else:
             deleted, _ = ApiToken.objects.filter(prefix=options["prefix"]).delete()
             if not deleted:
