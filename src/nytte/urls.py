@@ -23,3 +23,5 @@ urlpatterns = [
 ]
 if getattr(settings, "OIDC_ENABLED", False):
     urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
+
+handler500 = "nytte.core.outage.server_error"  # 503 while the database is unreachable

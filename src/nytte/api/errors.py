@@ -71,5 +71,10 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(Exception)
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        from nytte.core.outage import is_database_down, unavailable
+
+        if is_database_down(exc):
+            logger.error("Database unavailable: answered 503")
+            return unavailable(request)
         logger.exception("Unhandled API error", exc_info=exc)
         return problem(request, 500, "Internal server error")

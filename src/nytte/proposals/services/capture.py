@@ -30,6 +30,7 @@ from nytte.portfolio.models import LifeEvent
 
 from .. import notify
 from ..choices import Channel, EventKind, Stage
+from ..files import TEXT_SUFFIXES, attachment_name, is_text
 from ..models import Attachment, Comment, Evidence, Proposal, ProposalEvent, Support
 
 # Attachments: what may come in, and how much.
@@ -128,7 +129,7 @@ def check_attachment(upload: UploadedFile) -> None:
     head = upload.read(8)
     upload.seek(0)
     magic = MAGIC.get(suffix)
-    if magic and not head.startswith(magic):
+    if (magic and not head.startswith(magic)) or (suffix in TEXT_SUFFIXES and not is_text(upload)):
         raise ValidationError(
             _("%(name)s does not look like a %(suffix)s file.") % {"name": name, "suffix": suffix},
             code="attachment_content",
@@ -223,7 +224,7 @@ def _attachment_save(proposal: Proposal, upload: UploadedFile, acting_user: Acto
     attachment = Attachment(
         proposal=proposal,
         file=upload,
-        name=(upload.name or "file")[:200],
+        name=attachment_name(upload.name),
         content_type=(upload.content_type or "application/octet-stream")[:100],
         size=upload.size or 0,
         uploaded_by=user_or_none(acting_user),
