@@ -9,6 +9,11 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
         from .naturalsort import register_sqlite_collation
+        from .session_timeout import stamp_login
+
+        user_logged_in.connect(stamp_login, dispatch_uid="nytte-session-stamp")
 
         connection_created.connect(register_sqlite_collation, dispatch_uid="nytte-natural-sort")

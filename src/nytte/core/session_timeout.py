@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -14,6 +15,14 @@ from django.http import HttpRequest, HttpResponse
 STARTED = "_nytte_session_started"
 SEEN = "_nytte_session_seen"
 TOUCH_SECONDS = 60  # the last-seen time is saved at most once a minute
+
+
+def stamp_login(sender: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
+    """At login (``user_logged_in``), when the session is written anyway: its start and
+    last-seen times, so that the first request after it writes nothing more."""
+    if request is not None and hasattr(request, "session"):
+        now = time.time()
+        request.session[STARTED] = request.session[SEEN] = now
 
 
 class SessionTimeoutMiddleware:
