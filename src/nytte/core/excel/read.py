@@ -222,6 +222,14 @@ def check_archive(data: bytes) -> None:
                     )
                     % {"mb": max_total // (1024 * 1024), "ratio": max_ratio}
                 )
+        for member in members:
+            # Office Open XML never declares a DTD; one is an entity attack (billion laughs,
+            # external entities) whichever part holds it. The declaration comes first.
+            if member.filename.endswith((".xml", ".rels")):
+                with archive.open(member) as part:
+                    head = part.read(4096)
+                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                    raise WorkbookRefused(malformed(ValueError("DTDs and entities are refused")))
 
 
 def open_workbook(data: bytes, errors: list[RowError], not_excel: str) -> Workbook | None:
