@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from nytte.core import throttle
 from nytte.core.models import ThrottleCounter
-from nytte.proposals import capture_views
 from nytte.proposals.models import Proposal
+from nytte.proposals.views import public as capture_views
 
 from .test_proposals_public import _data
 
