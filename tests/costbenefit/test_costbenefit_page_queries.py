@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from nytte.core.actors import SYSTEM
 from nytte.costbenefit import services
 from nytte.costbenefit.models import ExtraAlternative, ExtraLine
 from tests.factories import (
@@ -66,10 +67,10 @@ def filled(programme, user, size: int):
             likely=2,
             high=3,
         )
-    services.settings_save(subject=initiative, data={"iterations": 1000}, acting_user=None)
+    services.settings_save(subject=initiative, data={"iterations": 1000}, acting_user=SYSTEM)
     initiative.refresh_from_db()
     for _ in range(size):
-        services.snapshot_freeze(subject=initiative, acting_user=None)
+        services.snapshot_freeze(subject=initiative, acting_user=SYSTEM)
     return initiative
 
 
@@ -134,10 +135,10 @@ def filled_proposal(programme, user, size: int):
             likely=2,
             high=3,
         )
-    services.settings_save(subject=proposal, data={"iterations": 1000}, acting_user=None)
+    services.settings_save(subject=proposal, data={"iterations": 1000}, acting_user=SYSTEM)
     proposal.refresh_from_db()
     for _ in range(size):
-        services.snapshot_freeze(subject=proposal, acting_user=None)
+        services.snapshot_freeze(subject=proposal, acting_user=SYSTEM)
     return proposal
 
 

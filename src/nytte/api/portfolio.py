@@ -470,13 +470,13 @@ def cost_detail(request: HttpRequest, line_id: int) -> dict[str, Any]:
 @router.patch("/costs/{int:line_id}", response={200: CostOut, **ERRORS})
 def cost_update(request: HttpRequest, line_id: int, payload: CostPatch) -> dict[str, Any]:
     line = _line(request, CostLine, line_id)
-    services.child_update(line, data=_cost_data(payload), acting_user=request.user)
+    services.cost_line_update(line, data=_cost_data(payload), acting_user=request.user)
     return _cost_out(line)
 
 
 @router.delete("/costs/{int:line_id}", response={204: None, **ERRORS})
 def cost_delete(request: HttpRequest, line_id: int) -> Status:
-    services.child_delete(_line(request, CostLine, line_id), acting_user=request.user)
+    services.cost_line_delete(_line(request, CostLine, line_id), acting_user=request.user)
     return Status(204, None)
 
 
@@ -517,14 +517,14 @@ def dependency_update(
     data = payload.dict(exclude_unset=True)
     if "target" in data:
         data["target"] = _other_initiative(dependency.source.programme, data["target"])
-    services.child_update(dependency, data=data, acting_user=request.user)
+    services.dependency_update(dependency, data=data, acting_user=request.user)
     return _dependency_out(dependency)
 
 
 @router.delete("/dependencies/{int:dependency_id}", response={204: None, **ERRORS})
 def dependency_delete(request: HttpRequest, dependency_id: int) -> Status:
     dependency = _line(request, Dependency, dependency_id, via="source")
-    services.child_delete(dependency, acting_user=request.user)
+    services.dependency_delete(dependency, acting_user=request.user)
     return Status(204, None)
 
 
@@ -552,13 +552,13 @@ def risk_detail(request: HttpRequest, risk_id: int) -> dict[str, Any]:
 @router.patch("/risks/{int:risk_id}", response={200: RiskOut, **ERRORS})
 def risk_update(request: HttpRequest, risk_id: int, payload: RiskPatch) -> dict[str, Any]:
     risk = _line(request, Risk, risk_id)
-    services.child_update(risk, data=payload.dict(exclude_unset=True), acting_user=request.user)
+    services.risk_update(risk, data=payload.dict(exclude_unset=True), acting_user=request.user)
     return _risk_out(risk)
 
 
 @router.delete("/risks/{int:risk_id}", response={204: None, **ERRORS})
 def risk_delete(request: HttpRequest, risk_id: int) -> Status:
-    services.child_delete(_line(request, Risk, risk_id), acting_user=request.user)
+    services.risk_delete(_line(request, Risk, risk_id), acting_user=request.user)
     return Status(204, None)
 
 
@@ -593,11 +593,13 @@ def status_report_update(
     request: HttpRequest, report_id: int, payload: StatusReportPatch
 ) -> dict[str, Any]:
     report = _line(request, StatusReport, report_id)
-    services.child_update(report, data=payload.dict(exclude_unset=True), acting_user=request.user)
+    services.status_report_update(
+        report, data=payload.dict(exclude_unset=True), acting_user=request.user
+    )
     return _report_out(report)
 
 
 @router.delete("/status-reports/{int:report_id}", response={204: None, **ERRORS})
 def status_report_delete(request: HttpRequest, report_id: int) -> Status:
-    services.child_delete(_line(request, StatusReport, report_id), acting_user=request.user)
+    services.status_report_delete(_line(request, StatusReport, report_id), acting_user=request.user)
     return Status(204, None)

@@ -24,6 +24,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from nytte.core.actors import System
 from nytte.core.choices import OrganisationKind
 from nytte.core.demo import ORGANISATIONS
 from nytte.core.models import Organisation, Programme, User
@@ -646,7 +647,7 @@ def _consent_initiative(programme: Programme, orgs: dict[str, Organisation]) -> 
             },
             participants=[orgs[p] for p in CONSENT_PARTICIPANTS],
             goals={goals[code]: w for code, w in CONSENT_GOALS.items() if code in goals},
-            acting_user=None,
+            acting_user=System("demo"),
         )
         created += 1
     cost_keys = set(
@@ -665,12 +666,12 @@ def _consent_initiative(programme: Programme, orgs: dict[str, Organisation]) -> 
                 organisation=org,
                 year=year,
                 category=costs.category,
-                acting_user=None,
+                acting_user=System("demo"),
                 **amounts(millions, CONSENT_PHASE, year),
             )
             created += 1
     if not Risk.objects.filter(initiative=initiative, title=CONSENT_RISK["title"]).exists():
-        portfolio_services.risk_create(initiative=initiative, acting_user=None, **CONSENT_RISK)
+        portfolio_services.risk_create(initiative=initiative, acting_user=System("demo"), **CONSENT_RISK)
         created += 1
     return created
 

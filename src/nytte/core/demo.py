@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 
+from .actors import System
 from .choices import OrganisationKind as K
 from .choices import Role
 from .models import Organisation, Programme, ProgrammeMembership, User
@@ -20,6 +21,8 @@ from .services import (
     programme_create,
     programme_membership_add,
 )
+
+DEMO = System("demo")  # the actor of every write the demo makes
 
 DEMO_PASSWORD = "nytte-demo"
 
@@ -140,7 +143,7 @@ def _organisations() -> int:
             kind=kind,
             short_name=short,
             parent=by_orgnr.get(parent) if parent else None,
-            acting_user=None,
+            acting_user=DEMO,
         )
         created += 1
     return created
@@ -157,7 +160,7 @@ def _programmes() -> int:
             owner=Organisation.objects.get(orgnr=spec["owner"]),
             participants=Organisation.objects.filter(orgnr__in=spec["participants"]),
             vision=spec["vision"],
-            acting_user=None,
+            acting_user=DEMO,
         )
         created += 1
     return created
@@ -174,7 +177,9 @@ def _users() -> int:
             user.save(update_fields=["password"])
             created += 1
         organisation = Organisation.objects.get(orgnr=spec.organisation)
-        organisation_membership_add(organisation=organisation, user=user, role=Role.CONTRIBUTOR)
+        organisation_membership_add(
+            organisation=organisation, user=user, role=Role.CONTRIBUTOR, acting_user=DEMO
+        )
         for slug, roles in spec.roles.items():
             programme = Programme.objects.get(slug=slug)
             for role in roles:
@@ -182,7 +187,7 @@ def _users() -> int:
                     programme=programme, user=user, role=role
                 ).exists():
                     programme_membership_add(
-                        programme=programme, user=user, role=role, acting_user=None
+                        programme=programme, user=user, role=role, acting_user=DEMO
                     )
                     created += 1
     return created

@@ -250,6 +250,9 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
 
+    # The change log says that a token was made or revoked, never its secret's hash.
+    history_redacted_fields = ("key_hash",)
+
     class Meta:
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")

@@ -504,7 +504,10 @@ def initiative_create(request: HttpRequest, slug: str) -> HttpResponse:
     """A new initiative in the programme: for programme admins and facilitators."""
     programme = _programme(request, slug, Action.EDIT)
     form = InitiativeForm(
-        request.POST or None, instance=Initiative(programme=programme), programme=programme
+        request.POST or None,
+        instance=Initiative(programme=programme),
+        programme=programme,
+        acting_user=request.user,
     )
     return _initiative_form_page(
         request,
@@ -531,7 +534,12 @@ def initiative_edit(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     initiative = _initiative(programme, code)
     check(request.user, Action.EDIT, initiative)
     # The form works on a copy so the service logs the change against the stored values.
-    form = InitiativeForm(request.POST or None, instance=copy.copy(initiative), programme=programme)
+    form = InitiativeForm(
+        request.POST or None,
+        instance=copy.copy(initiative),
+        programme=programme,
+        acting_user=request.user,
+    )
     return _initiative_form_page(
         request,
         form,

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from nytte.core.actors import Actor
 from nytte.core.models import Organisation, Programme
 from nytte.core.services import programme_update
 
@@ -54,7 +55,7 @@ def run_steps(writer: Any, steps: list[Step], errors: Errors) -> None:
 class Writer:
     """Runs the steps in order; later steps find the initiatives and goals earlier ones made."""
 
-    def __init__(self, programme: Programme, acting_user: Any) -> None:
+    def __init__(self, programme: Programme, acting_user: Actor) -> None:
         self.programme = programme
         self.acting_user = acting_user
         self.initiatives: dict[str, Initiative] = {}
@@ -149,7 +150,7 @@ class Writer:
         else:
             line = CostLine.objects.get(pk=pk)
             line.initiative = initiative
-            services.child_update(line, data=data, acting_user=self.acting_user)
+            services.cost_line_update(line, data=data, acting_user=self.acting_user)
 
     def dependency(self, *, source: str, target: str, kind: str, note: str, pk: int | None) -> None:
         if pk is None:
@@ -164,7 +165,9 @@ class Writer:
             dependency = Dependency.objects.get(pk=pk)
             dependency.source = self.initiatives[source]
             dependency.target = self.initiatives[target]
-            services.child_update(dependency, data={"note": note}, acting_user=self.acting_user)
+            services.dependency_update(
+                dependency, data={"note": note}, acting_user=self.acting_user
+            )
 
     def risk(self, *, code: str, pk: int | None, data: dict[str, Any]) -> None:
         initiative = self.initiatives[code]
@@ -173,7 +176,7 @@ class Writer:
         else:
             risk = Risk.objects.get(pk=pk)
             risk.initiative = initiative
-            services.child_update(risk, data=data, acting_user=self.acting_user)
+            services.risk_update(risk, data=data, acting_user=self.acting_user)
 
     def status_report(
         self, *, code: str, period: str, pk: int | None, data: dict[str, Any]
@@ -186,4 +189,4 @@ class Writer:
         else:
             report = StatusReport.objects.get(pk=pk)
             report.initiative = initiative
-            services.child_update(report, data=data, acting_user=self.acting_user)
+            services.status_report_update(report, data=data, acting_user=self.acting_user)

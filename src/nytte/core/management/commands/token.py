@@ -4,8 +4,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from nytte.core.actors import System
 from nytte.core.models import ApiToken, User
-from nytte.core.services import api_token_create
+from nytte.core.services import api_token_create, api_token_revoke
+
+CLI = System("cli")
 
 
 class Command(BaseCommand):
@@ -27,14 +30,16 @@ class Command(BaseCommand):
                 user = User.objects.get(username=options["username"])
             except User.DoesNotExist as exc:
                 raise CommandError(f"No user named {options['username']!r}.") from exc
-            _, key = api_token_create(user=user, name=options["name"])
+            _, key = api_token_create(user=user, name=options["name"], acting_user=CLI)
             self.stdout.write(key)
             self.stderr.write("Keep this token now: it is not shown again.")
         elif action == "list":
             for token in ApiToken.objects.select_related("user").order_by("created_at"):
                 self.stdout.write(f"{token.prefix}…  {token.user.username:<15} {token.name}")
         else:
-            deleted, _ = ApiToken.objects.filter(prefix=options["prefix"]).delete()
-            if not deleted:
+            tokens = list(ApiToken.objects.select_related("user").filter(prefix=options["prefix"]))
+            if not tokens:
                 raise CommandError(f"No token with prefix {options['prefix']!r}.")
+            for token in tokens:
+                api_token_revoke(token=token, acting_user=CLI)
             self.stdout.write("Revoked.")
