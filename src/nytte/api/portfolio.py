@@ -68,7 +68,7 @@ I = P + "/initiatives/{code}"  # noqa: E741
 def _initiative(request: HttpRequest, slug: str, code: str) -> Initiative:
     programme = _programme(request, slug)
     try:
-        return selectors.initiative_detail(programme=programme, code=code)
+        return selectors.initiative_detail(programme=programme, code=code, user=request.user)
     except Initiative.DoesNotExist as exc:
         raise Http404 from exc
 
@@ -76,8 +76,10 @@ def _initiative(request: HttpRequest, slug: str, code: str) -> Initiative:
 def _line(request: HttpRequest, model: type[Model], pk: int, via: str = "initiative") -> Any:
     """A cost line, risk, report or dependency by id, visible only to the programme's roles."""
     try:
-        obj = model.objects.select_related(f"{via}__programme", f"{via}__owner_organisation").get(
-            pk=pk
+        obj = (
+            model.objects.for_user(request.user)
+            .select_related(f"{via}__programme", f"{via}__owner_organisation")
+            .get(pk=pk)
         )
     except model.DoesNotExist as exc:
         raise Http404 from exc
@@ -285,7 +287,12 @@ def _goal_data(programme: Programme, payload: GoalIn | GoalPatch) -> dict[str, A
 @paginate(LimitOffsetPagination)
 def goal_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
     programme = _programme(request, slug)
-    goals = Goal.objects.filter(programme=programme).select_related("parent").order_by("code")
+    goals = (
+        Goal.objects.for_user(request.user)
+        .in_programme(programme)
+        .select_related("parent")
+        .order_by("code")
+    )
     return [_goal_out(g) for g in goals]
 
 
@@ -366,7 +373,9 @@ def initiative_list(
         else:
             params[name] = str(value)
     filterset = InitiativeFilterSet(
-        params, queryset=selectors.initiative_list(programme=programme), programme=programme
+        params,
+        queryset=selectors.initiative_list(programme=programme, user=request.user),
+        programme=programme,
     )
     if not filterset.is_valid():
         raise ValidationError(filterset.errors)

@@ -671,7 +671,9 @@ def _consent_initiative(programme: Programme, orgs: dict[str, Organisation]) -> 
             )
             created += 1
     if not Risk.objects.filter(initiative=initiative, title=CONSENT_RISK["title"]).exists():
-        portfolio_services.risk_create(initiative=initiative, acting_user=System("demo"), **CONSENT_RISK)
+        portfolio_services.risk_create(
+            initiative=initiative, acting_user=System("demo"), **CONSENT_RISK
+        )
         created += 1
     return created
 

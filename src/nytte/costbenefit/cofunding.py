@@ -38,6 +38,7 @@ from django.utils.translation import ngettext
 
 from nytte.benefits.choices import BenefitKind
 from nytte.benefits.models import Contribution
+from nytte.core.actors import Actor, require_actor
 from nytte.core.choices import OrganisationKind
 from nytte.core.permissions import Action, check
 from nytte.core.services import object_create, object_update
@@ -573,11 +574,10 @@ def _facts(
 
 @transaction.atomic
 def cofunding_save(
-    *, initiative: Initiative, data: Mapping[str, Any], acting_user: Any
+    *, initiative: Initiative, data: Mapping[str, Any], acting_user: Actor
 ) -> CoFundingFacts:
     """Store the application facts (its owners, facilitators and programme admins)."""
-    if acting_user is not None:
-        check(acting_user, Action.EDIT, initiative)
+    check(require_actor(acting_user), Action.EDIT, initiative)
     existing = CoFundingFacts.objects.filter(initiative=initiative).first()
     if existing is None:
         return object_create(CoFundingFacts(initiative=initiative, **data), acting_user=acting_user)

@@ -36,7 +36,7 @@ from nytte.economics import CBAInputError
 from nytte.portfolio.models import Initiative
 from nytte.proposals.models import Proposal
 
-from . import charts, excel, presentation, selectors, services
+from . import charts, excel, presentation, results, selectors, services
 from . import subject as subjects
 from .build import build_analysis, settings_for
 from .forms import ExtraAlternativeForm, ExtraLineForm, FreezeForm, SettingsForm
@@ -196,11 +196,13 @@ def _render(
     empty = built.is_empty
     if not empty:
         try:
-            ev = presentation.live(subject, built)
+            # A GET shows the stored result; the page answering an edit (POST) recomputes.
+            current = results.current(subject, built, recompute=request.method == "POST")
         except CBAInputError as exc:
             error = str(exc)
         else:
-            context.update(_evaluated_context(ev))
+            context.update(_evaluated_context(current.evaluated))
+            context.update(computed_at=current.computed_at, computing=current.stale)
     contributions = presentation.contributions(subject) if isinstance(subject, Initiative) else []
     alternatives = list(ExtraAlternative.objects.filter(**owner).order_by("name"))
     lines = list(ExtraLine.objects.filter(**owner).select_related("organisation", "alternative"))
@@ -484,7 +486,7 @@ def export(
     """The live analysis as a workbook with the page's layout."""
     subject = _lookup(request, slug, code, number)[1]
     try:
-        ev = presentation.live(subject)
+        ev = results.current(subject).evaluated
     except CBAInputError as exc:
         messages.error(
             request,

@@ -65,13 +65,16 @@ TAB_NAMES = {name for name, _label in TABS}
 # Helpers
 
 
-def _initiative(programme: Programme, code: str, *, full: bool = False) -> Initiative:
+def _initiative(
+    request: HttpRequest, programme: Programme, code: str, *, full: bool = False
+) -> Initiative:
     """One initiative with cost totals and flags; ``full`` adds goals, participants and
     life events for the overview tab and the edit form."""
+    user = request.user
     try:
         if full:
-            return selectors.initiative_detail(programme=programme, code=code)
-        initiative = selectors.initiative_list(programme=programme).get(code=code)
+            return selectors.initiative_detail(programme=programme, code=code, user=user)
+        initiative = selectors.initiative_list(programme=programme, user=user).get(code=code)
     except Initiative.DoesNotExist as exc:
         raise Http404 from exc
     return selectors.with_flags([initiative])[0]
@@ -143,7 +146,7 @@ def initiative_list(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _programme(request, slug)
     filterset = InitiativeFilterSet(
         request.GET or None,
-        queryset=selectors.initiative_list(programme=programme),
+        queryset=selectors.initiative_list(programme=programme, user=request.user),
         programme=programme,
     )
     for name in LISTED_FILTERS:
@@ -229,7 +232,7 @@ def initiative_detail(request: HttpRequest, slug: str, code: str) -> HttpRespons
     tab = request.GET.get("tab", "overview")
     if tab not in TAB_NAMES:
         tab = "overview"
-    initiative = _initiative(programme, code, full=tab == "overview")
+    initiative = _initiative(request, programme, code, full=tab == "overview")
     context = _detail_context(request, programme, initiative, tab)
     if tab in LINES:
         context.update(
@@ -443,7 +446,7 @@ def _int(value: str | None) -> int | None:
 def _line_action(request: HttpRequest, programme: Programme, code: str) -> HttpResponse:
     """Add, change or delete a line: an HTMX swap of its tab's panel, or POST-redirect-GET
     without JavaScript (a refused form is then shown on the full page)."""
-    initiative = _initiative(programme, code)
+    initiative = _initiative(request, programme, code)
     check(request.user, Action.EDIT, initiative)
     prefix, _dash, verb = request.POST.get("action", "").rpartition("-")
     kind = LINES_BY_ACTION.get(prefix)
@@ -531,7 +534,7 @@ def initiative_create(request: HttpRequest, slug: str) -> HttpResponse:
 def initiative_edit(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     """Edit an initiative: its owners, programme admins and facilitators."""
     programme = _programme(request, slug)
-    initiative = _initiative(programme, code)
+    initiative = _initiative(request, programme, code)
     check(request.user, Action.EDIT, initiative)
     # The form works on a copy so the service logs the change against the stored values.
     form = InitiativeForm(
