@@ -13,10 +13,12 @@ from nytte.costbenefit.models import AnalysisResult, Snapshot
 from nytte.costbenefit.tasks import recompute_analysis
 from nytte.portfolio.models import CostLine
 from tests.api.test_api_core import bearer
-from tests.costbenefit.test_costbenefit_pages import case, url  # noqa: F401  (fixture)
+from tests.costbenefit import test_costbenefit_pages as pages
 
 pytestmark = pytest.mark.django_db
 
+case = pages.case  # the page tests' initiative with costs and benefits (a fixture)
+url = pages.url
 API = "/api/v1/programmes/framtidens-innkreving/initiatives/FI-1/analysis"
 
 

@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from nytte.core.choices import Role
 from nytte.core.actors import SYSTEM
+from nytte.core.choices import Role
 from nytte.core.services import organisation_membership_add
 from nytte.portfolio import rules
 from nytte.portfolio.choices import GoalLevel, Phase, SizeBand
