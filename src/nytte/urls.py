@@ -9,7 +9,7 @@ urlpatterns = [
     path("", include("nytte.portfolio.urls")),
     path("", include("nytte.benefits.urls")),
     path("", include("nytte.costbenefit.urls")),
-    path("", include("nytte.costbenefit.cofunding_urls")),
+    path("", include("nytte.costbenefit.cofunding.urls")),
     path("", include("nytte.proposals.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

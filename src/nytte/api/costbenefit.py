@@ -20,7 +20,7 @@ from ninja import Field, Router, Schema, Status
 
 from nytte.costbenefit import results, selectors, services
 from nytte.costbenefit.build import settings_for
-from nytte.costbenefit.cofunding import gather
+from nytte.costbenefit.cofunding.gather import gather
 from nytte.costbenefit.models import AnalysisSettings, Snapshot, Subject
 from nytte.economics import DEFAULT_PARAMETER_SET, CBAInputError
 from nytte.portfolio.models import Initiative

@@ -309,7 +309,7 @@ class Snapshot(OfSubject):
         return f"{self.subject_code} v{self.version}"
 
 
-from .cofunding_models import CoFundingFacts  # noqa: E402, F401
+from .cofunding.models import CoFundingFacts  # noqa: E402, F401
 
 
 class AnalysisResult(OfSubject):

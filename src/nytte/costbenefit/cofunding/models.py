@@ -1,7 +1,7 @@
 """What only a person can tell the co-funding check (medfinansieringsordningen, Digdir): the
 amount to apply for, the category and which version of the rules to check against. The other
 facts (cost, budget years, NNV, phase, applicant) come from the registers each time, see
-``cofunding.py``."""
+``gather``."""
 
 from __future__ import annotations
 

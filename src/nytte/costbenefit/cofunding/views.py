@@ -23,9 +23,11 @@ from nytte.core.permissions import Action, can, check
 from nytte.economics import CBAInputError
 from nytte.portfolio.models import Initiative
 
-from . import cofunding_docx, selectors
-from .cofunding import cofunding_save, gather, stored_facts
-from .cofunding_models import CoFundingFacts
+from .. import selectors
+from . import docx as cofunding_docx
+from .gather import gather, stored_facts
+from .models import CoFundingFacts
+from .services import cofunding_save
 
 
 class CoFundingFactsForm(forms.ModelForm):
