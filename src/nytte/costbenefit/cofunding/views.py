@@ -25,22 +25,9 @@ from nytte.portfolio.models import Initiative
 
 from .. import selectors
 from . import docx as cofunding_docx
+from .forms import CoFundingFactsForm
 from .gather import gather, stored_facts
-from .models import CoFundingFacts
 from .services import cofunding_save
-
-
-class CoFundingFactsForm(forms.ModelForm):
-    """The facts only a person can give; the model's rules (e.g. joined-up services only
-    under the earlier rules) are checked when the form validates."""
-
-    class Meta:
-        model = CoFundingFacts
-        fields = ["requested", "rules", "category", "note"]
-        widgets = {
-            "requested": forms.NumberInput(attrs={"min": 0, "step": 1, "inputmode": "numeric"}),
-            "note": forms.Textarea(attrs={"rows": 3}),
-        }
 
 
 def _initiative(programme: Programme, code: str) -> Initiative:
