@@ -222,7 +222,7 @@ def _after_line_change(instance: models.Model, acting_user: Any) -> None:
 def child_create(instance: M, *, acting_user: Any) -> M:
     """Create a contribution, yearly amount, indicator, target or measurement."""
     _require(acting_user, Action.EDIT, instance)
-    if isinstance(instance, Measurement) and acting_user is not None:
+    if isinstance(instance, Measurement) and getattr(acting_user, "is_authenticated", False):
         instance.recorded_by = acting_user
     _before_line_change(instance)
     object_create(instance, acting_user=acting_user)
@@ -355,7 +355,8 @@ def measurements_append(rows: Sequence[MeasurementRow], *, acting_user: Any) -> 
             value=row.value,
             source=row.source,
             comment=row.comment,
-            recorded_by=acting_user,
+            # A user records; the system (the CLI without --user) leaves it empty.
+            recorded_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
         )
         try:
             # Dates and rights are checked above; skip the per-row unique and foreign-key
