@@ -25,6 +25,7 @@ AXE_VERSION=4.14.1           # axe-core (browser tests only)
 VEGA_VERSION=5.33.1          # vega        (v5 line: matches vega-lite 5 / Altair 5)
 VEGA_LITE_VERSION=5.23.0     # vega-lite   (v5 schema, as emitted by Altair 5.x)
 VEGA_EMBED_VERSION=6.29.0    # vega-embed  (v6 line: peer vega ^5, any vega-lite)
+SWAGGER_UI_VERSION=5.36.0    # swagger-ui-dist (the API docs page at /api/v1/docs)
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DEST="$ROOT/src/nytte/static/vendor"
@@ -195,6 +196,19 @@ fresh vega-embed
 cp "$P/build/vega-embed.min.js" "$DEST/vega-embed/vega-embed.min.js"
 strip_sourcemap "$DEST/vega-embed/vega-embed.min.js"
 cp "$P/LICENSE" "$DEST/vega-embed/LICENSE"
+
+# ---- Swagger UI (the API docs page; initialised by static/nytte/swagger-init.js) --
+P="$(unpack "swagger-ui-dist@$SWAGGER_UI_VERSION" swagger-ui)"
+fresh swagger-ui
+cp "$P/swagger-ui-bundle.js" "$P/swagger-ui.css" "$DEST/swagger-ui/"
+cp "$P/LICENSE" "$P/NOTICE" "$P/swagger-ui-bundle.js.LICENSE.txt" "$DEST/swagger-ui/"
+strip_sourcemap "$DEST/swagger-ui/swagger-ui-bundle.js"
+# The CSS ends in a /*# sourceMappingURL=... */ comment (maps are not vendored).
+sed -i -E 's#/\*[#@] sourceMappingURL=[^*]*\*/##g' "$DEST/swagger-ui/swagger-ui.css"
+# Edit: the SVG data: URIs carry xmlns="http://www.w3.org/2000/svg" (a namespace
+# name, never fetched); percent-encode it as for designsystemet.css above.
+sed -i 's#http://www\.w3\.org/2000/svg#http%3A%2F%2Fwww.w3.org%2F2000%2Fsvg#g' \
+  "$DEST/swagger-ui/swagger-ui.css"
 
 # ---- checks ---------------------------------------------------------------------
 fail=0

@@ -102,7 +102,7 @@ def demo_loaded(django_db_setup, django_db_blocker) -> Iterator[None]:
     """Load the whole demo once for the module that asks, in a transaction rolled back at the
     end; each test runs in a savepoint inside it. A fast hasher: the demo users' passwords
     dominate."""
-    from nytte.core.demo import load_demo
+    from nytte.demo import load_demo
 
     fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
     with django_db_blocker.unblock(), fast, transaction.atomic():

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import shlex
 import subprocess
 import sys
 
 import pytest
 
-from nytte.cli import HELP, main
+from nytte.cli import HELP, command_as_typed, main
 
 
 def test_help_lists_the_getting_started_commands(capsys):
@@ -65,3 +66,59 @@ def test_help_lists_the_register_import_and_export(capsys):
     out = capsys.readouterr().out
     section = out.split("Import and export:\n", 1)[1].split("\n\n", 1)[0]
     assert "  export_register " in section and "  import_register " in section
+
+
+# -- what `nytte demo` tells you to type --------------------------------------------------
+
+
+def fake_script(directory) -> str:
+    directory.mkdir(parents=True, exist_ok=True)
+    script = directory / "nytte"
+    script.write_text("#!/bin/sh\n")
+    script.chmod(0o755)
+    return str(script)
+
+
+def test_the_script_outside_path_is_named_by_its_full_path(tmp_path, monkeypatch):
+    script = fake_script(tmp_path / "venv" / "bin")
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    assert command_as_typed(script, "/usr/bin/python3") == script
+    # Started as "python -m nytte.cli" or from a test: the interpreter's own script.
+    python = str(tmp_path / "venv" / "bin" / "python")
+    assert command_as_typed("/x/site-packages/nytte/cli.py", python) == script
+
+
+def test_the_script_on_path_is_just_nytte(tmp_path, monkeypatch):
+    script = fake_script(tmp_path / "venv bin")
+    monkeypatch.setenv("PATH", f"{tmp_path / 'venv bin'}:/usr/bin:/bin")
+    assert command_as_typed(script, "/usr/bin/python3") == "nytte"
+    assert command_as_typed("nytte", "/usr/bin/python3") == "nytte"
+    # On PATH is someone else's nytte: ours by its (quoted) path.
+    monkeypatch.setenv("PATH", f"{fake_script(tmp_path / 'other')[:-6]}:/usr/bin:/bin")
+    assert command_as_typed(script, "/usr/bin/python3") == f"'{script}'"
+
+
+def test_without_a_script_the_interpreter_runs_the_module(tmp_path):
+    python = str(tmp_path / "bin" / "python3")
+    assert command_as_typed("/x/cli.py", python) == f"{python} -m nytte.cli"
+
+
+def test_demo_prints_a_serve_command_that_works_without_an_active_venv(tmp_path, monkeypatch):
+    # No venv on PATH, as in a fresh shell: the printed command must still run.
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    env = {"NYTTE_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    result = run_nytte("demo", env=env)
+    assert result.returncode == 0, result.stderr
+    line = next(x for x in result.stdout.splitlines() if x.startswith("Start the app with: "))
+    command = shlex.split(line.removeprefix("Start the app with: "))
+    assert command[-1] == "serve" and command[0] != "nytte"
+    base = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    check = subprocess.run(
+        [*command[:-1], "help", "serve"],
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert check.returncode == 0, check.stderr
+    assert "--workers" in check.stdout

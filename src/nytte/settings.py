@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "nytte.benefits",
     "nytte.costbenefit",
     "nytte.proposals",
+    "nytte.administration",
 ]
 
 MIDDLEWARE = [
@@ -185,6 +186,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# django-filter: an empty filter select reads "All" (the blank choice means no filter).
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
+
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
@@ -230,7 +234,12 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"one_line_forbidden": {"()": "nytte.core.logging.OneLineForbidden"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("NYTTE_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # A 403 is one line in the log, not a traceback.
+        "django.request": {"filters": ["one_line_forbidden"]},
+    },
 }

@@ -443,7 +443,7 @@ def test_editors_create_change_and_delete_benefits_and_their_lines(persona, requ
 def test_model_rules_come_back_as_422_problems_with_the_field(facilitator, register):
     client = api(facilitator)
     cases = [
-        ({**new_benefit(register), "kind": "quality"}, "priced"),
+        ({**new_benefit(register), "kind": "quality", "priced": True}, "priced"),
         ({**new_benefit(register), "owner_organisation": "974760673"}, "owner_organisation"),
         ({**new_benefit(register), "impact_goal": "S1"}, "impact_goal"),
         ({**new_benefit(register), "risks": [99999]}, "risks"),

@@ -10,8 +10,10 @@ from decimal import Decimal
 
 import pytest
 
-from nytte.benefits import analysis, analysis_charts
+from nytte.benefits import analysis
 from nytte.benefits.analysis import UNTIED, PricedBenefit, allocate, flow_cells
+from nytte.benefits.analysis import charts as analysis_charts
+from nytte.core.actors import SYSTEM
 from nytte.economics import get_parameter_set
 from tests.factories import (
     BenefitAmountFactory,
@@ -151,7 +153,7 @@ def _cells(flows) -> dict[tuple[str, str], float]:
 
 
 def test_matrix_by_hand(programme, money):
-    flows = analysis.flows(programme=programme)
+    flows = analysis.flows(user=SYSTEM, programme=programme)
     ske = f"org-{money['ske'].pk}"
     nav = f"org-{money['nav'].pk}"
     brreg = f"org-{money['brreg'].pk}"
@@ -185,7 +187,7 @@ def test_matrix_by_hand(programme, money):
 
 
 def test_matrix_for_one_initiative(programme, money):
-    flows = analysis.flows(programme=programme, initiative=money["b"].pk)
+    flows = analysis.flows(user=SYSTEM, programme=programme, initiative=money["b"].pk)
     # B has no costs: its 50 % of X (500,000) is untied; Y and Z have nothing from B.
     assert _cells(flows) == pytest.approx({(UNTIED, "group-citizens"): 500_000})
     assert [b.code for b in flows.priced] == ["X"]
@@ -194,12 +196,12 @@ def test_matrix_for_one_initiative(programme, money):
 
 def test_matrix_for_one_organisation(programme, money):
     nav = f"org-{money['nav'].pk}"
-    flows = analysis.flows(programme=programme, organisation=money["nav"].pk)
+    flows = analysis.flows(user=SYSTEM, programme=programme, organisation=money["nav"].pk)
     # Only what NAV pays for; nothing arises in NAV.
     assert _cells(flows) == pytest.approx(
         {(nav, "group-citizens"): 200_000, (nav, f"org-{money['brreg'].pk}"): 48_000}
     )
-    brreg = analysis.flows(programme=programme, organisation=money["brreg"].pk)
+    brreg = analysis.flows(user=SYSTEM, programme=programme, organisation=money["brreg"].pk)
     # BRREG pays nothing, but Y arises there: every flow into BRREG, 200,000 in all.
     assert brreg.total == pytest.approx(200_000)
     assert [b.code for b in brreg.priced] == ["Y"]
@@ -208,7 +210,7 @@ def test_matrix_for_one_organisation(programme, money):
 def test_a_benefit_without_a_place_has_a_column_of_its_own(programme, english):
     benefit = BenefitFactory(programme=programme, arises_in_organisation=None, arises_in_group="")
     BenefitAmountFactory(benefit=benefit, year=2020, low=0, likely=700, high=900)
-    flows = analysis.flows(programme=programme, today=dt.date(2026, 1, 1))
+    flows = analysis.flows(user=SYSTEM, programme=programme, today=dt.date(2026, 1, 1))
     assert [(c.key, c.label, c.total) for c in flows.columns] == [
         ("unknown", "Place not recorded", pytest.approx(700))
     ]
@@ -224,7 +226,7 @@ def test_a_priced_benefit_shared_by_two_paid_initiatives_counts_once(programme):
     BenefitAmountFactory(benefit=benefit, year=2020, low=0, likely=1_000_000, high=2_000_000)
     ContributionFactory(benefit=benefit, initiative=first, share=50)
     ContributionFactory(benefit=benefit, initiative=second, share=50)
-    flows = analysis.flows(programme=programme, today=dt.date(2026, 1, 1))
+    flows = analysis.flows(user=SYSTEM, programme=programme, today=dt.date(2026, 1, 1))
     # 2020 is before the base year (2026), so the PV is 1,000,000, counted once, all to SKE.
     assert flows.total == pytest.approx(1_000_000)
     assert [(r.key, r.total) for r in flows.rows] == [(f"org-{ske.pk}", pytest.approx(1e6))]
@@ -252,7 +254,7 @@ def test_map_groups_benefits_by_goal_and_keeps_loose_ends(programme, goals):
     ContributionFactory(benefit=linked, initiative=busy, share=40)
     ContributionFactory(benefit=loose, initiative=busy, share=100)
 
-    data = analysis.benefits_map(programme=programme)
+    data = analysis.benefits_map(user=SYSTEM, programme=programme)
     assert [b.goal for b in data.branches] == [societal]
     assert [(i.goal, i.benefits) for i in data.branches[0].impacts] == [
         (first, [linked]),
@@ -279,7 +281,7 @@ def test_map_for_one_organisation(programme, goals):
     ContributionFactory(benefit=via_initiative, initiative=navs, share=100)
     ContributionFactory(benefit=unrelated, initiative=skes, share=100)
 
-    data = analysis.benefits_map(programme=programme, organisation=nav.pk)
+    data = analysis.benefits_map(user=SYSTEM, programme=programme, organisation=nav.pk)
     shown = {b.pk for impact in data.impact_branches for b in impact.benefits}
     assert shown == {arising.pk, via_initiative.pk}
     assert data.unlinked == [owned]
@@ -301,7 +303,7 @@ def test_map_layout_draws_every_box_and_link_without_overlap(programme, goals):
     idle = InitiativeFactory(programme=programme)
 
     layout = analysis_charts.map_layout(
-        analysis.benefits_map(programme=programme), slug=programme.slug
+        analysis.benefits_map(user=SYSTEM, programme=programme), slug=programme.slug
     )
     nodes = {n["key"]: n for n in layout["nodes"]}
     assert set(nodes) == (
@@ -329,7 +331,7 @@ def test_map_layout_draws_every_box_and_link_without_overlap(programme, goals):
 def test_map_layout_with_goals_and_idle_initiatives_only(programme, goals):
     idle = InitiativeFactory(programme=programme)
     layout = analysis_charts.map_layout(
-        analysis.benefits_map(programme=programme), slug=programme.slug
+        analysis.benefits_map(user=SYSTEM, programme=programme), slug=programme.slug
     )
     kinds = sorted(n["kind"] for n in layout["nodes"])
     assert kinds == ["idle", "impact", "impact", "societal"]
@@ -338,7 +340,12 @@ def test_map_layout_with_goals_and_idle_initiatives_only(programme, goals):
 
 
 def test_nothing_to_draw_without_benefits_or_initiatives(programme, goals):
-    assert analysis_charts.map_layout(analysis.benefits_map(programme=programme), slug="x") is None
+    assert (
+        analysis_charts.map_layout(
+            analysis.benefits_map(user=SYSTEM, programme=programme), slug="x"
+        )
+        is None
+    )
 
 
 def test_spread_keeps_order_and_distance():
@@ -354,7 +361,7 @@ def test_spread_keeps_order_and_distance():
 
 
 def test_sankey_bands_are_as_wide_as_the_flows(programme, money):
-    flows = analysis.flows(programme=programme)
+    flows = analysis.flows(user=SYSTEM, programme=programme)
     chart = analysis_charts.sankey(flows)
     assert len(chart["left"]) == 3  # SKE, NAV and the untied row
     assert len(chart["right"]) == 2
@@ -367,7 +374,7 @@ def test_sankey_bands_are_as_wide_as_the_flows(programme, money):
 
 
 def test_sankey_needs_something_to_draw(programme):
-    assert analysis_charts.sankey(analysis.flows(programme=programme)) is None
+    assert analysis_charts.sankey(analysis.flows(user=SYSTEM, programme=programme)) is None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -419,23 +426,29 @@ def _codes(benefits) -> list[str]:
 
 
 def test_behind_plan_depends_on_the_tolerance(programme, followed):
-    strict = analysis.follow_up(programme=programme, tolerance=Decimal(10), today=TODAY)
-    lenient = analysis.follow_up(programme=programme, tolerance=Decimal(30), today=TODAY)
+    strict = analysis.follow_up(
+        user=SYSTEM, programme=programme, tolerance=Decimal(10), today=TODAY
+    )
+    lenient = analysis.follow_up(
+        user=SYSTEM, programme=programme, tolerance=Decimal(30), today=TODAY
+    )
     assert _codes(strict.behind) == ["BEHIND"]
     assert strict.behind[0].worst_gap == pytest.approx((273 / 365 - 0.55) * 100)
     assert lenient.behind == []
     # Without a tolerance given, the programme's own (10 by default) applies.
-    assert _codes(analysis.follow_up(programme=programme, today=TODAY).behind) == ["BEHIND"]
+    assert _codes(analysis.follow_up(user=SYSTEM, programme=programme, today=TODAY).behind) == [
+        "BEHIND"
+    ]
 
 
 def test_overdue_only_for_planned_or_ongoing_benefits(programme, followed):
-    report = analysis.follow_up(programme=programme, today=TODAY)
+    report = analysis.follow_up(user=SYSTEM, programme=programme, today=TODAY)
     assert _codes(report.overdue) == ["OVERDUE"]
     assert report.overdue[0].first_due == dt.date(2026, 8, 1)
 
 
 def test_unconfirmed_without_baseline_and_without_owner(programme, followed):
-    report = analysis.follow_up(programme=programme, today=TODAY)
+    report = analysis.follow_up(user=SYSTEM, programme=programme, today=TODAY)
     assert _codes(report.unconfirmed) == ["NO-INDICATOR"]
     assert _codes(report.no_baseline) == ["NO-BASELINE", "NO-INDICATOR"]
     missing = {b.code: [i.name for i in b.missing_baseline] for b in report.no_baseline}
@@ -449,7 +462,7 @@ def test_unconfirmed_without_baseline_and_without_owner(programme, followed):
 def test_benefit_without_owner(programme, followed):
     followed["on_track"].owner = None
     followed["on_track"].save()
-    report = analysis.follow_up(programme=programme, today=TODAY)
+    report = analysis.follow_up(user=SYSTEM, programme=programme, today=TODAY)
     assert _codes(report.no_owner) == ["ON-TRACK"]
     assert report.counts == {
         "behind": 1,

@@ -14,6 +14,7 @@ from openpyxl.utils import get_column_letter
 
 from nytte.benefits import excel
 from nytte.benefits.models import Benefit, BenefitAmount, Contribution, Indicator, Measurement
+from nytte.core.actors import SYSTEM
 from nytte.core.choices import Role
 from nytte.core.models import ChangeLogEntry, OrganisationMembership
 from tests.factories import (
@@ -139,7 +140,7 @@ def row_of(ws, spec, number: int) -> dict:
 
 @pytest.mark.django_db
 def test_the_export_has_a_sheet_per_entity_with_codes_and_natural_keys(register):
-    wb = load_workbook(io.BytesIO(excel.export_benefits(register)))
+    wb = load_workbook(io.BytesIO(excel.export_benefits(register, user=SYSTEM)))
     assert wb.sheetnames == [spec.name for spec in excel.SHEETS] + [excel.LEGEND]
     benefits = wb["Gevinster"]
     assert [c.value for c in benefits[1]] == excel.BENEFITS.headers
@@ -167,7 +168,7 @@ def test_the_export_has_a_sheet_per_entity_with_codes_and_natural_keys(register)
 
 @pytest.mark.django_db
 def test_headers_are_documented_and_choices_have_codes_and_drop_downs(register):
-    wb = load_workbook(io.BytesIO(excel.export_benefits(register)))
+    wb = load_workbook(io.BytesIO(excel.export_benefits(register, user=SYSTEM)))
     for spec in excel.SHEETS:
         ws = wb[spec.name]
         assert ws.freeze_panes == "A2", spec.name
@@ -207,7 +208,7 @@ def test_an_outsider_cannot_export_and_anonymous_visitors_must_log_in(
 
 @pytest.mark.django_db
 def test_importing_an_unchanged_export_changes_nothing(register, facilitator):
-    data = excel.export_benefits(register)
+    data = excel.export_benefits(register, user=SYSTEM)
     log_before = ChangeLogEntry.objects.count()
     stamps = dict(Benefit.objects.values_list("code", "updated_at"))
 
@@ -222,7 +223,7 @@ def test_importing_an_unchanged_export_changes_nothing(register, facilitator):
 
 @pytest.mark.django_db
 def test_an_edited_export_updates_what_changed_as_the_user(register, facilitator, english):
-    data = excel.export_benefits(register)
+    data = excel.export_benefits(register, user=SYSTEM)
     data = edited(data, excel.BENEFITS, 2, "Tittel", "Færre saker")
     data = edited(data, excel.BENEFITS, 3, "Type", "Quality gain for the state")  # a label
     data = edited(data, excel.SHARES, 2, "Andel (%)", 50)
@@ -255,7 +256,7 @@ def test_an_edited_export_updates_what_changed_as_the_user(register, facilitator
 
 @pytest.mark.django_db
 def test_a_new_benefit_can_be_added_with_all_its_lines_in_one_file(register, facilitator):
-    data = excel.export_benefits(register)
+    data = excel.export_benefits(register, user=SYSTEM)
     nav = register.participants.get(name="NAV").orgnr
     benefit = dict.fromkeys(excel.BENEFITS.headers, None) | {
         "Kode": "G-9",
@@ -291,7 +292,7 @@ def test_a_new_benefit_can_be_added_with_all_its_lines_in_one_file(register, fac
 
 @pytest.mark.django_db
 def test_a_dry_run_reports_what_would_happen_and_keeps_nothing(register, facilitator):
-    data = edited(excel.export_benefits(register), excel.BENEFITS, 2, "Tittel", "Ny")
+    data = edited(excel.export_benefits(register, user=SYSTEM), excel.BENEFITS, 2, "Tittel", "Ny")
     result = excel.import_benefits(register, data, acting_user=facilitator, dry_run=True)
     assert result.ok and result.dry_run
     assert result.counts["Gevinster"].updated == 1
@@ -302,7 +303,9 @@ def test_a_dry_run_reports_what_would_happen_and_keeps_nothing(register, facilit
 def test_a_changed_estimate_clears_the_owners_confirmation(register, facilitator):
     Benefit.objects.filter(code="G-1").update(confirmed_on=D(2026, 2, 1))
     other = register.participants.get(name="Skatteetaten").orgnr
-    data = edited(excel.export_benefits(register), excel.BENEFITS, 2, "Eier (orgnr)", other)
+    data = edited(
+        excel.export_benefits(register, user=SYSTEM), excel.BENEFITS, 2, "Eier (orgnr)", other
+    )
     assert excel.import_benefits(register, data, acting_user=facilitator).ok
     g1 = Benefit.objects.get(code="G-1")
     assert g1.owner_organisation.orgnr == other
@@ -316,7 +319,7 @@ def test_a_changed_estimate_clears_the_owners_confirmation(register, facilitator
 def test_every_wrong_row_is_reported_with_its_place_and_nothing_is_written(
     register, facilitator, english
 ):
-    data = excel.export_benefits(register)
+    data = excel.export_benefits(register, user=SYSTEM)
     data = edited(data, excel.BENEFITS, 2, "Tittel", "Endret")  # a good change, not kept
     data = edited(data, excel.BENEFITS, 3, "Budsjettkutt (%)", "mye")  # wrong type
     data = edited(data, excel.BENEFITS, 4, "Type", "gratis")  # no such kind
@@ -362,7 +365,9 @@ def test_every_wrong_row_is_reported_with_its_place_and_nothing_is_written(
 def test_rules_checked_on_save_are_reported_by_row_and_roll_everything_back(
     register, facilitator, english
 ):
-    data = edited(excel.export_benefits(register), excel.BENEFITS, 2, "Tittel", "Endret")
+    data = edited(
+        excel.export_benefits(register, user=SYSTEM), excel.BENEFITS, 2, "Tittel", "Endret"
+    )
     # A target before the baseline: only the saved indicator knows its baseline.
     data = appended(data, excel.TARGETS, ["G-1", "Manuelle saker", D(2025, 6, 1), 900])
     result = excel.import_benefits(register, data, acting_user=facilitator)
@@ -373,16 +378,16 @@ def test_rules_checked_on_save_are_reported_by_row_and_roll_everything_back(
 
 @pytest.mark.django_db
 def test_wrong_files_and_sheets_are_refused(register, other_programme, facilitator, english):
-    assert [e.message for e in excel.import_benefits(register, b"", acting_user=None).errors] == [
+    assert [e.message for e in excel.import_benefits(register, b"", acting_user=SYSTEM).errors] == [
         "The file is empty."
     ]
-    result = excel.import_benefits(register, b"Kode;Tittel\n", acting_user=None)
+    result = excel.import_benefits(register, b"Kode;Tittel\n", acting_user=SYSTEM)
     assert "not an Excel workbook" in result.errors[0].message
     headers = [h for h in excel.BENEFITS.headers if h != "Tittel"] + ["Farge"]
     result = excel.import_benefits(
         register,
         workbook_bytes({"Gevinster": [headers, ["G-9"]], "Ark1": [["x"]]}),
-        acting_user=None,
+        acting_user=SYSTEM,
     )
     assert errors_of(result) == {
         ("Gevinster", 1, "Farge"),
@@ -390,7 +395,7 @@ def test_wrong_files_and_sheets_are_refused(register, other_programme, facilitat
         ("Ark1", None, ""),
     }
     foreign = excel.import_benefits(
-        other_programme, excel.export_benefits(register), acting_user=None
+        other_programme, excel.export_benefits(register, user=SYSTEM), acting_user=SYSTEM
     )
     assert ("Program", 2, "Kortnavn") in errors_of(foreign)
 
@@ -403,7 +408,7 @@ def test_who_cannot_edit_the_programme_cannot_import_the_register(
     client = client_for(request.getfixturevalue(persona))
     url = reverse("benefits:import", args=[register.slug])
     assert client.get(url).status_code == 403
-    data = excel.export_benefits(register)
+    data = excel.export_benefits(register, user=SYSTEM)
     assert client.post(url, {"file": io.BytesIO(data)}).status_code == 403
 
 
@@ -417,7 +422,7 @@ def upload(client, name: str, programme, data: bytes, **extra):
 
 @pytest.mark.django_db
 def test_the_import_page_shows_every_error_in_a_table(client_for, facilitator, register):
-    data = edited(excel.export_benefits(register), excel.AMOUNTS, 3, "Lav", "mye")
+    data = edited(excel.export_benefits(register, user=SYSTEM), excel.AMOUNTS, 3, "Lav", "mye")
     data = edited(data, excel.SHARES, 3, "Andel (%)", 70)
     client = client_for(facilitator, language="en")
     assert (
@@ -434,7 +439,9 @@ def test_the_import_page_shows_every_error_in_a_table(client_for, facilitator, r
 @pytest.mark.django_db
 def test_the_import_page_summarises_a_good_import_and_a_dry_run(client_for, facilitator, register):
     client = client_for(facilitator, language="en")
-    data = edited(excel.export_benefits(register), excel.BENEFITS, 2, "Tittel", "Ny tittel")
+    data = edited(
+        excel.export_benefits(register, user=SYSTEM), excel.BENEFITS, 2, "Tittel", "Ny tittel"
+    )
     checked = upload(client, "import", register, data, dry_run="on")
     assert checked.status_code == 200 and "Nothing was saved" in checked.content.decode()
     assert Benefit.objects.get(code="G-1").title != "Ny tittel"
@@ -565,7 +572,7 @@ def test_an_outsider_does_not_learn_the_upload_pages_exist(client_for, outsider,
 @pytest.mark.django_db
 def test_shares_and_amounts_keep_contributions_of_other_benefits(register, facilitator):
     """Rows missing from the file are left alone, as in the portfolio import."""
-    data = excel.export_benefits(register)
+    data = excel.export_benefits(register, user=SYSTEM)
     wb = load_workbook(io.BytesIO(data))
     wb["Tiltaksandeler"].delete_rows(3)  # FI-2's share of G-1
     wb["Årlige beløp"].delete_rows(2, 2)
@@ -593,7 +600,7 @@ def test_export_and_an_unchanged_import_take_a_fixed_number_of_queries(
         TargetFactory(indicator=indicator)
         MeasurementFactory(indicator=indicator)
     with django_assert_max_num_queries(7):  # one per sheet, one for the risks
-        data = excel.export_benefits(programme)
+        data = excel.export_benefits(programme, user=SYSTEM)
     with django_assert_max_num_queries(15):  # roles, then a few per sheet, none per row
         result = excel.import_benefits(programme, data, acting_user=facilitator)
     assert result.ok and result.unchanged == 1 + 6 * count

@@ -692,7 +692,8 @@ def test_a_refused_edit_stays_in_place_of_its_row(facilitator, client_for, benef
         data,
         "realisation-panel",
     ).content.decode()
-    assert "already has a measurement on this date" in html
+    assert "already has a measurement on 2026-07-01" in html
+    assert 'id="id_edit-measurement-date-error"' in html  # on the date, as from the API
     assert f'<tr id="measurement-{measurement.pk}" class="line-edit-row">' in html
     assert 'value="Ny kilde"' in html
     measurement.refresh_from_db()

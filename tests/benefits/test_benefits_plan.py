@@ -40,8 +40,10 @@ from nytte.benefits.plan import (
     split_amount,
     whole_kroner,
 )
-from nytte.benefits.plan_docx import render_docx
-from nytte.benefits.plan_xlsx import _Sheets, render_xlsx
+from nytte.benefits.plan.docx import render_docx
+from nytte.benefits.plan.xlsx import render_xlsx
+from nytte.benefits.plan.xlsx_book import Sheets
+from nytte.core.actors import SYSTEM
 from nytte.core.choices import OrganisationKind
 from nytte.portfolio.models import InitiativeGoal
 from tests.factories import (
@@ -239,7 +241,7 @@ def test_own_agency_and_fraction_for_initiative_and_programme(register):
 
 
 def test_initiative_plan_splits_the_overview_with_the_initiative_share(register, programme):
-    plan = build_plan(programme=programme, initiative=register["fi1"], today=TODAY)
+    plan = build_plan(user=SYSTEM, programme=programme, initiative=register["fi1"], today=TODAY)
     assert plan["scope"] == "initiative"
     assert plan["years"] == [2026, 2027]
     assert [b["code"] for b in plan["benefits"]] == ["G-1", "G-2", "G-3", "G-4"]
@@ -282,7 +284,7 @@ def test_initiative_plan_splits_the_overview_with_the_initiative_share(register,
 
 
 def test_the_plan_holds_every_field_section_5_asks_for(register, programme):
-    plan = build_plan(programme=programme, initiative=register["fi1"], today=TODAY)
+    plan = build_plan(user=SYSTEM, programme=programme, initiative=register["fi1"], today=TODAY)
     g1 = _benefit(plan, "G-1")
     assert g1["kind"] == "efficiency" and g1["priced"] is True
     assert g1["arises_in_organisation"] == "Skatteetaten"
@@ -343,7 +345,7 @@ def test_the_plan_holds_every_field_section_5_asks_for(register, programme):
 
 def test_a_benefit_arising_elsewhere_for_one_initiative_is_own_for_the_other(register, programme):
     # G-1 arises in SKE: for NAV's FI-2 it lies elsewhere in the public sector, at 40 %.
-    plan = build_plan(programme=programme, initiative=register["fi2"], today=TODAY)
+    plan = build_plan(user=SYSTEM, programme=programme, initiative=register["fi2"], today=TODAY)
     assert _rows(plan, PUBLIC) == {"G-1": [400_000, 800_000], "G-5": [200_000, 0]}
     assert _rows(plan, BUDGET) == {}
 
@@ -354,7 +356,7 @@ def test_a_priced_gain_for_others_in_the_own_agency_is_not_guessed(register, pro
     )
     ContributionFactory(benefit=odd, initiative=register["fi1"], share=10)
     BenefitAmountFactory(benefit=odd, year=2026, low=100, likely=100, high=100)
-    plan = build_plan(programme=programme, initiative=register["fi1"], today=TODAY)
+    plan = build_plan(user=SYSTEM, programme=programme, initiative=register["fi1"], today=TODAY)
     assert _rows(plan, UNPLACED) == {"G-9": [10, 0]}
     assert _part(plan, UNPLACED)["rows"][0]["reason"] == "others_in_own"
     # It still counts in the total, once: 2 450 000 + 10.
@@ -365,7 +367,7 @@ def test_a_priced_gain_for_others_in_the_own_agency_is_not_guessed(register, pro
 
 
 def test_the_programme_plan_counts_a_shared_benefit_once(register, programme):
-    plan = build_plan(programme=programme, today=TODAY)
+    plan = build_plan(user=SYSTEM, programme=programme, today=TODAY)
     assert plan["scope"] == "programme"
     # G-1's own agencies are SKE and NAV (both contribute) and it arises in SKE: all of
     # 1 m and 2 m, once, cut 25 %: 250 000 and 500 000; freed 750 000 and 1 500 000.
@@ -405,10 +407,12 @@ def test_saved_versions_keep_their_figures_when_the_register_changes(
         programme=programme, initiative=fi1, note="Ved BP2", acting_user=facilitator
     )
     line = BenefitAmount.objects.get(benefit=register["g1"], year=2026)
-    services.child_update(
-        line, data={"low": 2_000_000, "likely": 3_000_000, "high": 4_000_000}, acting_user=None
+    services.amount_update(
+        amount=line,
+        data={"low": 2_000_000, "likely": 3_000_000, "high": 4_000_000},
+        acting_user=SYSTEM,
     )
-    second = services.realisation_plan_save(programme=programme, initiative=fi1, acting_user=None)
+    second = services.realisation_plan_save(programme=programme, initiative=fi1, acting_user=SYSTEM)
     assert (first.version, second.version) == (1, 2)
     first.refresh_from_db()
     # v1 still says 60 % of 1 m; v2 says 60 % of 3 m.
@@ -436,7 +440,7 @@ def _docx_text(data: bytes) -> tuple[list[tuple[str, str]], str]:
 
 
 def test_the_docx_opens_with_headings_and_the_figures(register, programme, english):
-    plan = build_plan(programme=programme, initiative=register["fi1"], today=TODAY)
+    plan = build_plan(user=SYSTEM, programme=programme, initiative=register["fi1"], today=TODAY)
     headings, body = _docx_text(render_docx(plan))
     names = [text for _style, text in headings]
     assert headings[0][0] == "Title"
@@ -458,7 +462,7 @@ def test_the_docx_opens_with_headings_and_the_figures(register, programme, engli
 
 
 def test_the_workbook_opens_with_a_sheet_per_part_and_the_figures(register, programme, english):
-    plan = build_plan(programme=programme, initiative=register["fi1"], today=TODAY)
+    plan = build_plan(user=SYSTEM, programme=programme, initiative=register["fi1"], today=TODAY)
     workbook = openpyxl.load_workbook(io.BytesIO(render_xlsx(plan)))
     assert len(workbook.sheetnames) >= 7
     overview = workbook["Benefit overview"]
@@ -475,7 +479,7 @@ def test_the_workbook_opens_with_a_sheet_per_part_and_the_figures(register, prog
 def test_sheet_names_excel_cannot_take_are_cut_and_made_unique():
     out = io.BytesIO()
     workbook = xlsxwriter.Workbook(out, {"in_memory": True})
-    sheets = _Sheets(workbook)
+    sheets = Sheets(workbook)
     long = "Gevinster/oversikt: " + "x" * 40
     names = [sheets.sheet(long, [10]).get_name(), sheets.sheet(long, [10]).get_name()]
     workbook.close()
@@ -509,6 +513,7 @@ def test_building_a_plan_takes_the_same_queries_for_3_and_30_benefits(programme,
         _bulk(programme, initiative, n)
         with CaptureQueriesContext(connection) as queries:
             build_plan(
+                user=SYSTEM,
                 programme=programme,
                 initiative=initiative if scope == "initiative" else None,
                 today=TODAY,

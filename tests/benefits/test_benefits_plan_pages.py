@@ -17,6 +17,7 @@ from docx import Document
 
 from nytte.benefits import services
 from nytte.benefits.models import Benefit, BenefitAmount, RealisationPlan
+from nytte.core.actors import SYSTEM
 from nytte.core.choices import Role
 from nytte.core.models import OrganisationMembership
 from tests.factories import (
@@ -127,7 +128,7 @@ def test_everyone_in_the_programme_reads_and_downloads(
 
 
 def test_an_outsider_learns_nothing(outsider, programme, initiative, benefit, client_for):
-    services.realisation_plan_save(programme=programme, initiative=initiative, acting_user=None)
+    services.realisation_plan_save(programme=programme, initiative=initiative, acting_user=SYSTEM)
     client = client_for(outsider)
     for scope in (None, initiative):
         assert client.get(_plan_url(programme, scope)).status_code == 404
@@ -201,7 +202,7 @@ def test_a_missing_initiative_version_or_format_is_not_found(
     programme, initiative, benefit, viewer, client_for
 ):
     client = client_for(viewer)
-    services.realisation_plan_save(programme=programme, initiative=initiative, acting_user=None)
+    services.realisation_plan_save(programme=programme, initiative=initiative, acting_user=SYSTEM)
     assert client.get(_plan_url(programme, initiative, version=2)).status_code == 404
     assert client.get(_plan_url(programme, initiative, version="abc")).status_code == 404
     # Version 1 is the initiative's, not the programme's.
@@ -245,8 +246,10 @@ def test_versions_are_listed_and_each_renders_as_it_was(
     client = client_for(facilitator, language="en")
     client.post(_plan_url(programme, initiative), {"note": "Ved BP2"})
     line = BenefitAmount.objects.get(benefit=benefit)
-    services.child_update(
-        line, data={"low": 2_000_000, "likely": 2_000_000, "high": 2_000_000}, acting_user=None
+    services.amount_update(
+        amount=line,
+        data={"low": 2_000_000, "likely": 2_000_000, "high": 2_000_000},
+        acting_user=SYSTEM,
     )
     response = client.post(_plan_url(programme, initiative), {"note": "Nye tall"}, follow=True)
     assert "The plan was saved as version 2." in response.content.decode()
@@ -279,7 +282,7 @@ def test_an_old_version_with_a_choice_since_renamed_still_renders(
     programme, initiative, benefit, viewer, client_for
 ):
     saved = services.realisation_plan_save(
-        programme=programme, initiative=initiative, acting_user=None
+        programme=programme, initiative=initiative, acting_user=SYSTEM
     )
     content = json.loads(json.dumps(saved.content))
     content["benefits"][0]["kind"] = "retired-kind"
@@ -310,11 +313,13 @@ def test_downloads_of_the_current_plan_and_of_a_version(
     programme, initiative, benefit, viewer, client_for
 ):
     services.realisation_plan_save(
-        programme=programme, initiative=initiative, note="Ved BP2", acting_user=None
+        programme=programme, initiative=initiative, note="Ved BP2", acting_user=SYSTEM
     )
     line = BenefitAmount.objects.get(benefit=benefit)
-    services.child_update(
-        line, data={"low": 2_000_000, "likely": 2_000_000, "high": 2_000_000}, acting_user=None
+    services.amount_update(
+        amount=line,
+        data={"low": 2_000_000, "likely": 2_000_000, "high": 2_000_000},
+        acting_user=SYSTEM,
     )
     client = client_for(viewer, language="en")
 
@@ -383,7 +388,9 @@ def test_page_and_file_queries_do_not_grow_with_the_plan(
     counts = []
     for n in (3, 30):
         _more_benefits(programme, initiative, n)
-        services.realisation_plan_save(programme=programme, initiative=initiative, acting_user=None)
+        services.realisation_plan_save(
+            programme=programme, initiative=initiative, acting_user=SYSTEM
+        )
         measured = []
         for url in urls:
             with CaptureQueriesContext(connection) as queries:

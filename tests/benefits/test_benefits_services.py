@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from nytte.benefits import selectors, services
 from nytte.benefits.models import Benefit, Contribution, Measurement
+from nytte.core.actors import SYSTEM
 from nytte.core.choices import ChangeAction, Role
 from nytte.core.models import ChangeLogEntry, OrganisationMembership
 from nytte.portfolio import services as portfolio_services
@@ -126,9 +127,15 @@ def test_a_new_or_changed_share_that_passes_100_percent_is_refused(
     )
     first = benefit.contributions.get(initiative__code="FI-1")
     with pytest.raises(ValidationError, match="100"):
-        services.child_update(first, data={"share": Decimal("61")}, acting_user=facilitator)
-    services.child_update(exactly, data={"share": Decimal("10")}, acting_user=facilitator)
-    services.child_update(first, data={"share": Decimal("90")}, acting_user=facilitator)
+        services.contribution_update(
+            contribution=first, data={"share": Decimal("61")}, acting_user=facilitator
+        )
+    services.contribution_update(
+        contribution=exactly, data={"share": Decimal("10")}, acting_user=facilitator
+    )
+    services.contribution_update(
+        contribution=first, data={"share": Decimal("90")}, acting_user=facilitator
+    )
     assert sum(Contribution.objects.filter(benefit=benefit).values_list("share", flat=True)) == 100
 
 
@@ -202,7 +209,7 @@ def test_amounts_keep_the_totals_and_clear_the_owners_confirmation(benefit, nav_
     )
     benefit.refresh_from_db()
     assert (benefit.total_low, benefit.total_likely, benefit.total_high) == (11, 22, 33)
-    services.child_delete(line, acting_user=nav_owner)
+    services.amount_delete(amount=line, acting_user=nav_owner)
     benefit.refresh_from_db()
     assert benefit.total_likely == 2
 
@@ -323,11 +330,13 @@ def test_one_bad_row_and_no_measurement_is_saved_but_every_error_is_listed(
     ]
     with pytest.raises(services.BulkError) as refused:
         services.measurements_append(batch, acting_user=nav_owner)
-    wheres = [where for where, _message in refused.value.rows]
-    assert wheres == ["Målinger, rad 3", "Målinger, rad 4", "Ark 2, rad 2"]
-    assert "already has a measurement" in refused.value.rows[0][1]
-    assert "two measurements" in refused.value.rows[1][1]
-    assert "may not record" in refused.value.rows[2][1]
+    refusals = refused.value.refusals
+    assert [r.where for r in refusals] == ["Målinger, rad 3", "Målinger, rad 4", "Ark 2, rad 2"]
+    # Each refusal names the field it concerns, whichever face sent the row.
+    assert [r.field for r in refusals] == ["date", "date", "benefit"]
+    assert "already has a measurement" in refusals[0].message
+    assert "two measurements" in refusals[1].message
+    assert "may not record" in refusals[2].message
     assert Measurement.objects.count() == 1
 
 
@@ -358,7 +367,7 @@ def test_progress_flags_on_benefits(programme, benefit):
     IndicatorFactory(benefit=bare, baseline_value=None, baseline_date=None)
 
     found = selectors.attach_progress(
-        selectors.with_indicators(selectors.benefit_list(programme=programme)),
+        selectors.with_indicators(selectors.benefit_list(programme=programme, user=SYSTEM)),
         today=D(2026, 7, 3),
     )
     by_code = {b.code: b for b in found}
@@ -369,13 +378,13 @@ def test_progress_flags_on_benefits(programme, benefit):
     assert by_code["G-1"].has_baseline
     # Overdue counts for benefits under way, not for ones merely identified.
     later = selectors.attach_progress(
-        selectors.with_indicators(selectors.benefit_list(programme=programme)),
+        selectors.with_indicators(selectors.benefit_list(programme=programme, user=SYSTEM)),
         today=D(2026, 12, 1),
     )
     assert {b.code for b in later if b.overdue} == {"G-1", lagging.code}
     # A looser tolerance takes the lagging benefit off the list.
     loose = selectors.attach_progress(
-        selectors.with_indicators(selectors.benefit_list(programme=programme)),
+        selectors.with_indicators(selectors.benefit_list(programme=programme, user=SYSTEM)),
         today=D(2026, 7, 3),
         tolerance=40,
     )
@@ -386,7 +395,7 @@ def test_a_benefit_shared_by_two_initiatives_is_split_by_share(benefit, programm
     other = InitiativeFactory(programme=programme, code="FI-2")
     ContributionFactory(benefit=benefit, initiative=other, share=30)
     BenefitAmountFactory(benefit=benefit, year=2027, low=0, likely=1_000_000, high=2_000_000)
-    fetched = selectors.benefit_list(programme=programme).get(pk=benefit.pk)
+    fetched = selectors.benefit_list(programme=programme, user=SYSTEM).get(pk=benefit.pk)
     assert selectors.attributed_share(fetched) == Decimal("0.9")
     assert selectors.attributed_share(fetched, [initiative.pk]) == Decimal("0.6")
     assert selectors.attributed_share(fetched, [other.pk]) == Decimal("0.3")
@@ -410,3 +419,18 @@ def test_bulk_measurements_cost_the_same_queries_for_3_or_30_rows(benefit, nav_o
     assert set(logged.values_list("object_id", flat=True)) == {
         str(pk) for pk in Measurement.objects.values_list("pk", flat=True)
     }
+
+
+def test_the_queryset_gate_starts_every_list(benefit, programme, viewer, outsider, nav_owner):
+    """Lists start from ``for_user``: a viewer sees the programme's benefits, someone with no
+    role in it sees none; EDIT lists what the named owner owns (and no more)."""
+    from nytte.core.permissions import Action
+
+    assert list(selectors.benefit_list(programme=programme, user=viewer)) == [benefit]
+    assert list(selectors.benefit_list(programme=programme, user=outsider)) == []
+    editable = selectors.benefit_list(programme=programme, user=viewer, action=Action.EDIT)
+    assert list(editable) == []
+    Benefit.objects.filter(pk=benefit.pk).update(owner=nav_owner)
+    owned = selectors.benefit_list(programme=programme, user=nav_owner, action=Action.EDIT)
+    assert list(owned) == [benefit]
+    assert list(Measurement.objects.for_user(outsider)) == []

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 
+from nytte.demo import main as run_demo
 from tests.browser.conftest import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_facilitator_logs_in_and_reaches_the_programme_page(page):
-    call_command("demo")
+    run_demo()
     page.goto("/login/")
     assert page.locator("html").get_attribute("lang") == "nb"
     assert_accessible(page)
@@ -29,7 +29,7 @@ def test_facilitator_logs_in_and_reaches_the_programme_page(page):
 
 
 def test_a_wrong_password_is_announced_accessibly(page):
-    call_command("demo")
+    run_demo()
     page.goto("/login/")
     page.get_by_label("Brukernavn").fill("fasilitator")
     page.get_by_label("Passord").fill("feil-passord")
@@ -40,7 +40,7 @@ def test_a_wrong_password_is_announced_accessibly(page):
 
 
 def test_language_switch_keeps_the_page(page):
-    call_command("demo")
+    run_demo()
     page.goto("/login/")
     page.get_by_role("button", name="English").click()
     page.wait_for_url("**/login/")

@@ -113,7 +113,10 @@ def test_the_public_form_is_accessible_empty_refused_and_sent(page, setting):
     page.locator("main form button[type=submit]").click()
     page.wait_for_url("**/submit/thanks/")
     assert page.locator("main .ds-alert[data-color='success']").count() == 1
-    assert Proposal.objects.filter(title="Felles gjeldsoversikt", channel="public").exists()
+    proposal = Proposal.objects.get(title="Felles gjeldsoversikt", channel="public")
+    # The reference and the private status link are on the page, not only in the e-mail.
+    assert proposal.reference in page.locator("main .ds-alert").inner_text()
+    assert "/proposal-status/" in page.locator("#status-link").get_attribute("href")
     assert_accessible(page)
 
 

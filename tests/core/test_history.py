@@ -15,7 +15,7 @@ from tests.factories import OrganisationFactory, UserFactory, valid_orgnr
 
 @pytest.mark.django_db
 def test_create_update_delete_are_logged_with_actor_and_values():
-    user = UserFactory(full_name="Kari Nordmann")
+    user = UserFactory(full_name="Kari Nordmann", is_superuser=True)
     organisation = services.organisation_create(
         name="Skatteetaten",
         orgnr="974761076",
@@ -69,7 +69,7 @@ def test_an_invalid_update_is_refused_and_leaves_no_trace():
 
 @pytest.mark.django_db
 def test_related_objects_and_many_to_many_are_shown_by_name(english):
-    user = UserFactory()
+    user = UserFactory(is_superuser=True)
     ministry = OrganisationFactory(name="Finansdepartementet", kind=OrganisationKind.MINISTRY)
     agency = OrganisationFactory(name="Skatteetaten")
     nav = OrganisationFactory(name="NAV")

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
-from nytte.core.excel_views import CONTENT_TYPE
+from nytte.core.excel.format import CONTENT_TYPE
 from nytte.costbenefit import presentation, selectors, services
 from nytte.costbenefit.models import ExtraLine
 from nytte.portfolio.models import CostLine

@@ -204,7 +204,19 @@ def test_the_histogram_marks_the_simulated_percentiles(case, facilitator, client
     spec = chart_specs(html)["cba-histogram-1"]
     marks = {m["label"]: m["value"] for m in spec["layer"][1]["data"]["values"]}
     assert marks["P50"] == pytest.approx(simulated.p50 / 1e6, abs=1e-4)
-    assert sum(b["count"] for b in spec["layer"][0]["data"]["values"]) == 10_000
+    # The axis is framed on P1-P99 of the iterations: the bins hold 98 % of them, and the
+    # domain runs from P1 to P99.
+    bins = spec["layer"][0]["data"]["values"]
+    assert sum(b["share"] for b in bins) == pytest.approx(0.98, abs=0.005)
+    curve = {round(p["probability"], 2): p["nnv"] for p in simulated.to_dict()["s_curve"]}
+    domain = spec["layer"][0]["encoding"]["x"]["scale"]["domain"]
+    assert domain == [
+        pytest.approx(curve[0.01] / 1e6, abs=1e-3),
+        pytest.approx(curve[0.99] / 1e6, abs=1e-3),
+    ]
+    # Each label on a line of its own: no two can overlap.
+    rows = [m["row"] for layer in spec["layer"][2:4] for m in layer["data"]["values"]]
+    assert len(rows) == 4 and len(set(rows)) == 4
 
 
 # ---------------------------------------------------------------------------------------------

@@ -86,11 +86,12 @@ def test_zero_alternative_must_be_empty() -> None:
     assert "zero alternative is the reference" in run(mutate)
 
 
-def test_period_longer_than_the_parameter_set_allows() -> None:
+def test_a_year_typed_for_the_period_is_refused() -> None:
+    # A lifetime beyond 75 years is analysed (R-109, residual value); a year is not a lifetime.
     def mutate(d: dict) -> None:
-        d["period_years"] = 80
+        d["period_years"] = 2035
 
-    assert "exceeds the maximum 75" in run(mutate)
+    assert "exceeds 200 years" in run(mutate)
 
 
 @pytest.mark.parametrize(

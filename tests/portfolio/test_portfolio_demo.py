@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.apps import apps
-from django.core.management import call_command
 
 from nytte.core.actors import SYSTEM
 from nytte.core.models import ChangeLogEntry
+from nytte.demo import main as run_demo
 from nytte.portfolio import rules, selectors
 from nytte.portfolio.choices import DependencyKind, GoalLevel, StatusColour
 from nytte.portfolio.demo import LIFE_EVENTS
@@ -24,8 +24,8 @@ def nytte_row_counts() -> dict[str, int]:
 def test_demo_after_demo_creates_nothing(framtidens, settings, capsys):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     first = nytte_row_counts()
-    call_command("demo")
-    call_command("demo")
+    run_demo()
+    run_demo()
     assert nytte_row_counts() == first
     assert capsys.readouterr().out.count("nothing changed") == 2
 

@@ -390,7 +390,7 @@ def test_the_page_summarises_a_good_import(client_for, programme_admin, register
 
 @pytest.mark.django_db
 def test_the_page_refuses_a_too_large_file(client_for, facilitator, register, settings, english):
-    from nytte.core import excel_views
+    from nytte.core.excel import views as excel_views
 
     excel_views.MAX_UPLOAD_BYTES, before = 1000, excel_views.MAX_UPLOAD_BYTES
     try:

@@ -7,8 +7,8 @@ from __future__ import annotations
 from django.apps import apps
 from django.core import mail
 
-from nytte.core.demo import load_demo
 from nytte.core.models import Programme, User
+from nytte.demo import load_demo
 from nytte.portfolio.models import Initiative
 from nytte.proposals.choices import Channel, Source, Stage
 from nytte.proposals.demo import PROPOSALS, load_proposals_demo

@@ -25,8 +25,8 @@ from nytte.costbenefit import subject as subjects
 from nytte.costbenefit.choices import DistributionChoice
 from nytte.costbenefit.models import ExtraAlternative, ExtraLine, Subject
 
-from .costbenefit import A, F, _initiative, _proposal
-from .portfolio import _org_out, _organisation
+from .common import analysis_initiative, analysis_proposal, find_organisation, org_out
+from .costbenefit import A, F
 from .portfolio_schemas import OrganisationRef
 from .schemas import ERRORS
 
@@ -122,7 +122,7 @@ def _line_out(line: ExtraLine) -> dict[str, Any]:
         "id": line.pk,
         "subject": line.subject_code,
         "alternative": line.alternative.name if line.alternative_id else None,
-        "organisation": _org_out(line.organisation),
+        "organisation": org_out(line.organisation),
         **{name: getattr(line, name) for name in LINE_FIELDS},
     }
 
@@ -141,7 +141,7 @@ def _line_data(subject: Subject, payload: LineIn | LinePatch) -> dict[str, Any]:
     data = payload.dict(exclude_unset=True)
     if "organisation" in data:
         orgnr = data["organisation"]
-        data["organisation"] = _organisation(orgnr, "organisation") if orgnr else None
+        data["organisation"] = find_organisation(orgnr, "organisation") if orgnr else None
     if "alternative" in data:
         name = data["alternative"]
         data["alternative"] = None
@@ -190,23 +190,23 @@ def _line_create(request: HttpRequest, subject: Subject, payload: LineIn) -> Sta
 @router.get(A + "/lines", response={200: list[LineOut], **ERRORS})
 def line_list(request: HttpRequest, slug: str, code: str) -> list[dict[str, Any]]:
     """The initiative's extra lines (its cost lines and benefits are in their registers)."""
-    return _lines(_initiative(request, slug, code))
+    return _lines(analysis_initiative(request, slug, code))
 
 
 @router.post(A + "/lines", response={201: LineOut, **ERRORS})
 def line_create(request: HttpRequest, slug: str, code: str, payload: LineIn) -> Status:
-    return _line_create(request, _initiative(request, slug, code), payload)
+    return _line_create(request, analysis_initiative(request, slug, code), payload)
 
 
 @router.get(F + "/lines", response={200: list[LineOut], **ERRORS})
 def proposal_line_list(request: HttpRequest, slug: str, number: int) -> list[dict[str, Any]]:
     """Every line of the proposal's analysis."""
-    return _lines(_proposal(request, slug, number))
+    return _lines(analysis_proposal(request, slug, number))
 
 
 @router.post(F + "/lines", response={201: LineOut, **ERRORS})
 def proposal_line_create(request: HttpRequest, slug: str, number: int, payload: LineIn) -> Status:
-    return _line_create(request, _proposal(request, slug, number), payload)
+    return _line_create(request, analysis_proposal(request, slug, number), payload)
 
 
 @router.get("/analysis-lines/{int:line_id}", response={200: LineOut, **ERRORS})
@@ -246,26 +246,26 @@ def _alternative_create(request: HttpRequest, subject: Subject, payload: Alterna
 @router.get(A + "/alternatives", response={200: list[AlternativeOut], **ERRORS})
 def alternative_list(request: HttpRequest, slug: str, code: str) -> list[dict[str, Any]]:
     """Alternatives beside the initiative itself (the zero alternative is never stored)."""
-    return _alternatives(_initiative(request, slug, code))
+    return _alternatives(analysis_initiative(request, slug, code))
 
 
 @router.post(A + "/alternatives", response={201: AlternativeOut, **ERRORS})
 def alternative_create(
     request: HttpRequest, slug: str, code: str, payload: AlternativeIn
 ) -> Status:
-    return _alternative_create(request, _initiative(request, slug, code), payload)
+    return _alternative_create(request, analysis_initiative(request, slug, code), payload)
 
 
 @router.get(F + "/alternatives", response={200: list[AlternativeOut], **ERRORS})
 def proposal_alternative_list(request: HttpRequest, slug: str, number: int) -> list[dict[str, Any]]:
-    return _alternatives(_proposal(request, slug, number))
+    return _alternatives(analysis_proposal(request, slug, number))
 
 
 @router.post(F + "/alternatives", response={201: AlternativeOut, **ERRORS})
 def proposal_alternative_create(
     request: HttpRequest, slug: str, number: int, payload: AlternativeIn
 ) -> Status:
-    return _alternative_create(request, _proposal(request, slug, number), payload)
+    return _alternative_create(request, analysis_proposal(request, slug, number), payload)
 
 
 @router.get("/analysis-alternatives/{int:alternative_id}", response={200: AlternativeOut, **ERRORS})

@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from . import analysis_lines, benefits, core, costbenefit, errors, portfolio, proposals
 from .auth import BrowserSessionAuth, TokenAuth
+from .docs import VendoredSwagger
 
 api = NinjaAPI(
     title="Nytte API",
@@ -14,6 +15,7 @@ api = NinjaAPI(
     "Authenticate with `Authorization: Bearer <token>` (create one with `nytte token`).",
     auth=[TokenAuth(), BrowserSessionAuth()],
     urls_namespace="api",
+    docs=VendoredSwagger(),
 )
 errors.install(api)
 api.add_router("/", core.router)

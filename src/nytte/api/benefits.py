@@ -24,6 +24,7 @@ from nytte.benefits import selectors, services
 from nytte.benefits.excel import bulk
 from nytte.benefits.filtersets import BenefitFilterSet
 from nytte.benefits.models import Benefit, BenefitAmount, Indicator, Measurement, Target
+from nytte.core.lookups import programme_or_404
 from nytte.core.models import Programme
 from nytte.core.permissions import Action, check
 from nytte.portfolio.models import Goal, Initiative, Risk
@@ -50,7 +51,7 @@ from .benefits_schemas import (
     TargetOut,
     TargetPatch,
 )
-from .portfolio import _org_out, _organisation, _programme, _user
+from .common import find_organisation, find_user, org_out
 from .schemas import ERRORS
 
 router = Router(tags=["benefits"])
@@ -72,8 +73,12 @@ def _with_lines(benefits: QuerySet[Benefit]) -> QuerySet[Benefit]:
 
 
 def _benefit(request: HttpRequest, slug: str, code: str) -> Benefit:
-    programme = _programme(request, slug)
-    benefit = _with_lines(selectors.benefit_list(programme=programme)).filter(code=code).first()
+    programme = programme_or_404(request, slug)
+    benefit = (
+        _with_lines(selectors.benefit_list(programme=programme, user=request.user))
+        .filter(code=code)
+        .first()
+    )
     if benefit is None:
         raise Http404
     return benefit
@@ -83,7 +88,8 @@ def _line(request: HttpRequest, model: type[Model], pk: int) -> Any:
     """An indicator, target or measurement by id, visible only to the programme's roles."""
     via = "benefit" if model is Indicator else "indicator__benefit"
     try:
-        obj = model.objects.select_related(f"{via}__programme").get(pk=pk)
+        # The queryset gate: an object in a programme the caller has no role in is not found.
+        obj = model.objects.for_user(request.user).select_related(f"{via}__programme").get(pk=pk)
     except model.DoesNotExist as exc:
         raise Http404 from exc
     check(request.user, Action.VIEW, obj)
@@ -161,9 +167,9 @@ def _benefit_data(programme: Programme, data: dict[str, Any]) -> dict[str, Any]:
         data["arises_in_group"] = ""  # no group: the benefit arises in an organisation
     for name in ("arises_in_organisation", "owner_organisation"):
         if name in data:
-            data[name] = _organisation(data[name], name) if data[name] else None
+            data[name] = find_organisation(data[name], name) if data[name] else None
     if "owner" in data:
-        data["owner"] = _user(data["owner"])
+        data["owner"] = find_user(data["owner"])
     if "impact_goal" in data:
         data["impact_goal"] = _goal(programme, data["impact_goal"]) if data["impact_goal"] else None
     if data.get("contributions") is not None:
@@ -206,8 +212,8 @@ def _benefit_out(benefit: Benefit) -> dict[str, Any]:
             )
         },
         "impact_goal": benefit.impact_goal.code if benefit.impact_goal else None,
-        "arises_in_organisation": _org_out(benefit.arises_in_organisation),
-        "owner_organisation": _org_out(benefit.owner_organisation),
+        "arises_in_organisation": org_out(benefit.arises_in_organisation),
+        "owner_organisation": org_out(benefit.owner_organisation),
         "owner": benefit.owner.username if benefit.owner else None,
         "confirmed_by": benefit.confirmed_by.username if benefit.confirmed_by else None,
         "contributions": [
@@ -308,7 +314,7 @@ class _Lazy:
 @paginate(LimitOffsetPagination)
 def benefit_list(request: HttpRequest, slug: str, filters: Query[BenefitFilters]) -> _Lazy:
     """Benefits with the register page's filters and sort order, with their realisation."""
-    programme = _programme(request, slug)
+    programme = programme_or_404(request, slug)
     params = QueryDict(mutable=True)
     for name, value in filters.dict(exclude_none=True).items():
         if isinstance(value, list):
@@ -316,7 +322,9 @@ def benefit_list(request: HttpRequest, slug: str, filters: Query[BenefitFilters]
         else:
             params[name] = str(value)
     filterset = BenefitFilterSet(
-        params, queryset=selectors.benefit_list(programme=programme), programme=programme
+        params,
+        queryset=selectors.benefit_list(programme=programme, user=request.user),
+        programme=programme,
     )
     if not filterset.is_valid():
         raise ValidationError(filterset.errors)
@@ -325,8 +333,10 @@ def benefit_list(request: HttpRequest, slug: str, filters: Query[BenefitFilters]
 
 @router.post(P + "/benefits", response={201: BenefitOut, **ERRORS})
 def benefit_create(request: HttpRequest, slug: str, payload: BenefitIn) -> Status:
-    programme = _programme(request, slug)
+    programme = programme_or_404(request, slug)
     data = payload.dict()
+    if data.get("priced") is None:
+        data.pop("priced", None)  # the service's default for the kind
     relations = _benefit_data(programme, data)
     benefit = services.benefit_create(
         programme=programme, data=data, acting_user=request.user, **relations
@@ -392,13 +402,15 @@ def amount_update(
     request: HttpRequest, slug: str, code: str, year: int, payload: AmountPatch
 ) -> dict[str, Any]:
     amount = _amount(request, slug, code, year)
-    services.child_update(amount, data=payload.dict(exclude_unset=True), acting_user=request.user)
+    services.amount_update(
+        amount=amount, data=payload.dict(exclude_unset=True), acting_user=request.user
+    )
     return _amount_out(amount)
 
 
 @router.delete(B + "/amounts/{int:year}", response={204: None, **ERRORS})
 def amount_delete(request: HttpRequest, slug: str, code: str, year: int) -> Status:
-    services.child_delete(_amount(request, slug, code, year), acting_user=request.user)
+    services.amount_delete(amount=_amount(request, slug, code, year), acting_user=request.user)
     return Status(204, None)
 
 
@@ -432,15 +444,17 @@ def indicator_update(
     request: HttpRequest, indicator_id: int, payload: IndicatorPatch
 ) -> dict[str, Any]:
     indicator = _line(request, Indicator, indicator_id)
-    services.child_update(
-        indicator, data=payload.dict(exclude_unset=True), acting_user=request.user
+    services.indicator_update(
+        indicator=indicator, data=payload.dict(exclude_unset=True), acting_user=request.user
     )
     return _indicator_out(_indicator(request, indicator_id))
 
 
 @router.delete("/indicators/{int:indicator_id}", response={204: None, **ERRORS})
 def indicator_delete(request: HttpRequest, indicator_id: int) -> Status:
-    services.child_delete(_line(request, Indicator, indicator_id), acting_user=request.user)
+    services.indicator_delete(
+        indicator=_line(request, Indicator, indicator_id), acting_user=request.user
+    )
     return Status(204, None)
 
 
@@ -469,13 +483,15 @@ def target_detail(request: HttpRequest, target_id: int) -> dict[str, Any]:
 @router.patch("/targets/{int:target_id}", response={200: TargetOut, **ERRORS})
 def target_update(request: HttpRequest, target_id: int, payload: TargetPatch) -> dict[str, Any]:
     target = _line(request, Target, target_id)
-    services.child_update(target, data=payload.dict(exclude_unset=True), acting_user=request.user)
+    services.target_update(
+        target=target, data=payload.dict(exclude_unset=True), acting_user=request.user
+    )
     return _target_out(target)
 
 
 @router.delete("/targets/{int:target_id}", response={204: None, **ERRORS})
 def target_delete(request: HttpRequest, target_id: int) -> Status:
-    services.child_delete(_line(request, Target, target_id), acting_user=request.user)
+    services.target_delete(target=_line(request, Target, target_id), acting_user=request.user)
     return Status(204, None)
 
 
@@ -516,15 +532,17 @@ def measurement_update(
     request: HttpRequest, measurement_id: int, payload: MeasurementPatch
 ) -> dict[str, Any]:
     measurement = _line(request, Measurement, measurement_id)
-    services.child_update(
-        measurement, data=payload.dict(exclude_unset=True), acting_user=request.user
+    services.measurement_update(
+        measurement=measurement, data=payload.dict(exclude_unset=True), acting_user=request.user
     )
     return _measurement_out(measurement)
 
 
 @router.delete("/measurements/{int:measurement_id}", response={204: None, **ERRORS})
 def measurement_delete(request: HttpRequest, measurement_id: int) -> Status:
-    services.child_delete(_line(request, Measurement, measurement_id), acting_user=request.user)
+    services.measurement_delete(
+        measurement=_line(request, Measurement, measurement_id), acting_user=request.user
+    )
     return Status(204, None)
 
 
@@ -542,14 +560,13 @@ def measurements_bulk(
     already has a measurement, the same date twice), nothing is saved and the answer is a
     422 problem listing every refused row by its index in the list.
     """
-    programme = _programme(request, slug)
+    programme = programme_or_404(request, slug)
     if not bulk.may_record_some(request.user, programme):
         raise PermissionDenied
     rows = [bulk.RawMeasurement(where=index, **row.dict()) for index, row in enumerate(payload)]
     result = bulk.append(programme, rows, acting_user=request.user)
     if not result.ok:
         return errors.problem(
-            _api(),
             request,
             422,
             "Invalid input",
@@ -570,10 +587,3 @@ def measurements_bulk(
         201,
         {"created": len(result.created), "items": [_measurement_out(m) for m in result.created]},
     )
-
-
-def _api() -> Any:
-    """The NinjaAPI serving this router (its module imports this one: import it late)."""
-    from .api import api
-
-    return api

@@ -64,7 +64,9 @@ class BenefitIn(Schema):
     title: str
     description: str = ""
     kind: str = Field(description=KINDS)
-    priced: bool = True
+    priced: bool | None = Field(
+        None, description="Valued in NOK per year; left out: every kind but quality gains."
+    )
     impact_goal: str | None = Field(None, description="Code of an impact goal.")
     arises_in_organisation: str | None = Field(None, description=ORGNR)
     arises_in_group: str = Field("", description=f"Empty, or {GROUPS}")

@@ -8,7 +8,7 @@ from ninja import Router
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from nytte.core import selectors, services
-from nytte.core.lookups import programme_or_404 as _programme
+from nytte.core.lookups import programme_or_404
 from nytte.core.models import Organisation, Programme
 
 from .schemas import ERRORS, MeOut, OrganisationOut, ProgrammeOut, ProgrammePatch
@@ -47,13 +47,13 @@ def programme_list(request: HttpRequest):
 
 @router.get("/programmes/{slug}", response={200: ProgrammeOut, **ERRORS})
 def programme_detail(request: HttpRequest, slug: str) -> Programme:
-    return _programme(request, slug)
+    return programme_or_404(request, slug)
 
 
 @router.patch("/programmes/{slug}", response={200: ProgrammeOut, **ERRORS})
 def programme_update(request: HttpRequest, slug: str, payload: ProgrammePatch) -> Programme:
     """Change vision, target picture or period (programme admins and facilitators)."""
-    programme = _programme(request, slug)
+    programme = programme_or_404(request, slug)
     services.programme_update(
         programme=programme, data=payload.dict(exclude_unset=True), acting_user=request.user
     )

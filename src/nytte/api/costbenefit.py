@@ -23,11 +23,9 @@ from nytte.costbenefit.build import settings_for
 from nytte.costbenefit.cofunding.gather import gather
 from nytte.costbenefit.models import AnalysisSettings, Snapshot, Subject
 from nytte.economics import DEFAULT_PARAMETER_SET, CBAInputError
-from nytte.portfolio.models import Initiative
-from nytte.proposals.models import Proposal
 
 from . import errors
-from .portfolio import _programme
+from .common import analysis_initiative, analysis_proposal
 from .schemas import ERRORS
 
 router = Router(tags=["cost-benefit"])
@@ -124,30 +122,8 @@ class CoFundingOut(Schema):
 # -- helpers --
 
 
-def _api() -> Any:
-    """The NinjaAPI serving this router (its module imports this one: import it late)."""
-    from .api import api
-
-    return api
-
-
-def _initiative(request: HttpRequest, slug: str, code: str) -> Initiative:
-    try:
-        return selectors.subject_get(_programme(request, slug), code=code)
-    except Initiative.DoesNotExist as exc:
-        raise Http404 from exc
-
-
-def _proposal(request: HttpRequest, slug: str, number: int) -> Proposal:
-    try:
-        return selectors.subject_get(_programme(request, slug), number=number)
-    except Proposal.DoesNotExist as exc:
-        raise Http404 from exc
-
-
 def _unprocessable(request: HttpRequest, exc: CBAInputError) -> HttpResponse:
     return errors.problem(
-        _api(),
         request,
         422,
         "The analysis cannot be computed",
@@ -252,12 +228,12 @@ def analysis_detail(
 ) -> dict[str, Any] | HttpResponse:
     """The analysis as the registers stand now. ``details=1`` adds each alternative's
     histogram and S-curve to the simulation."""
-    return _analysis(request, _initiative(request, slug, code), details)
+    return _analysis(request, analysis_initiative(request, slug, code), details)
 
 
 @router.get(A + "/settings", response={200: SettingsOut, **ERRORS})
 def settings_detail(request: HttpRequest, slug: str, code: str) -> dict[str, Any]:
-    return _settings_out(settings_for(_initiative(request, slug, code)))
+    return _settings_out(settings_for(analysis_initiative(request, slug, code)))
 
 
 @router.put(A + "/settings", response={200: SettingsOut, **ERRORS})
@@ -265,13 +241,13 @@ def settings_replace(
     request: HttpRequest, slug: str, code: str, payload: SettingsIn
 ) -> dict[str, Any]:
     """Replace the settings; a field left out goes back to its default."""
-    return _settings_replace(request, _initiative(request, slug, code), payload)
+    return _settings_replace(request, analysis_initiative(request, slug, code), payload)
 
 
 @router.get(A + "/snapshots", response={200: list[SnapshotSummary], **ERRORS})
 def snapshot_list(request: HttpRequest, slug: str, code: str) -> list[dict[str, Any]]:
     """Frozen versions, newest first (without their contents)."""
-    subject = _initiative(request, slug, code)
+    subject = analysis_initiative(request, slug, code)
     return [_snapshot_summary(s) for s in selectors.snapshots(subject=subject)]
 
 
@@ -280,12 +256,12 @@ def snapshot_create(
     request: HttpRequest, slug: str, code: str, payload: SnapshotIn
 ) -> Status | HttpResponse:
     """Freeze the analysis as it stands: inputs, parameter set, results and simulation."""
-    return _snapshot_create(request, _initiative(request, slug, code), payload)
+    return _snapshot_create(request, analysis_initiative(request, slug, code), payload)
 
 
 @router.get(A + "/snapshots/{version}", response={200: SnapshotOut, **ERRORS})
 def snapshot_detail(request: HttpRequest, slug: str, code: str, version: int) -> dict[str, Any]:
-    return _snapshot_detail(_initiative(request, slug, code), version)
+    return _snapshot_detail(analysis_initiative(request, slug, code), version)
 
 
 # -- a proposal's analysis (its extra lines and alternatives; see the pages) --
@@ -296,24 +272,24 @@ def proposal_analysis_detail(
     request: HttpRequest, slug: str, number: int, details: bool = False
 ) -> dict[str, Any] | HttpResponse:
     """A proposal's analysis, computed from its extra lines and alternatives."""
-    return _analysis(request, _proposal(request, slug, number), details)
+    return _analysis(request, analysis_proposal(request, slug, number), details)
 
 
 @router.get(F + "/settings", response={200: SettingsOut, **ERRORS})
 def proposal_settings_detail(request: HttpRequest, slug: str, number: int) -> dict[str, Any]:
-    return _settings_out(settings_for(_proposal(request, slug, number)))
+    return _settings_out(settings_for(analysis_proposal(request, slug, number)))
 
 
 @router.put(F + "/settings", response={200: SettingsOut, **ERRORS})
 def proposal_settings_replace(
     request: HttpRequest, slug: str, number: int, payload: SettingsIn
 ) -> dict[str, Any]:
-    return _settings_replace(request, _proposal(request, slug, number), payload)
+    return _settings_replace(request, analysis_proposal(request, slug, number), payload)
 
 
 @router.get(F + "/snapshots", response={200: list[SnapshotSummary], **ERRORS})
 def proposal_snapshot_list(request: HttpRequest, slug: str, number: int) -> list[dict[str, Any]]:
-    subject = _proposal(request, slug, number)
+    subject = analysis_proposal(request, slug, number)
     return [_snapshot_summary(s) for s in selectors.snapshots(subject=subject)]
 
 
@@ -321,14 +297,14 @@ def proposal_snapshot_list(request: HttpRequest, slug: str, number: int) -> list
 def proposal_snapshot_create(
     request: HttpRequest, slug: str, number: int, payload: SnapshotIn
 ) -> Status | HttpResponse:
-    return _snapshot_create(request, _proposal(request, slug, number), payload)
+    return _snapshot_create(request, analysis_proposal(request, slug, number), payload)
 
 
 @router.get(F + "/snapshots/{version}", response={200: SnapshotOut, **ERRORS})
 def proposal_snapshot_detail(
     request: HttpRequest, slug: str, number: int, version: int
 ) -> dict[str, Any]:
-    return _snapshot_detail(_proposal(request, slug, number), version)
+    return _snapshot_detail(analysis_proposal(request, slug, number), version)
 
 
 # -- co-funding --
@@ -338,4 +314,4 @@ def proposal_snapshot_detail(
 def cofunding_detail(request: HttpRequest, slug: str, code: str) -> dict[str, Any]:
     """The co-funding scheme's rules, each passed, failed or not assessed (``passed`` null)
     with its reason, and the facts used with where each came from."""
-    return gather(_initiative(request, slug, code)).to_dict()
+    return gather(analysis_initiative(request, slug, code)).to_dict()

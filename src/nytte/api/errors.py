@@ -11,24 +11,29 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import JSONRenderer
 
 logger = logging.getLogger(__name__)
 PROBLEM = "application/problem+json"
+# The API's renderer (NinjaAPI's default), for answers built outside a handler's return.
+RENDERER = JSONRenderer()
 
 
 def problem(
-    api: NinjaAPI, request: HttpRequest, status: int, title: str, detail: str = "", **extra: Any
+    request: HttpRequest, status: int, title: str, detail: str = "", **extra: Any
 ) -> HttpResponse:
+    """A problem+json answer, rendered as the API renders every body (so a router needs no
+    handle on the API that serves it)."""
     body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
     if detail:
         body["detail"] = detail
     body.update(extra)
-    response = api.create_response(request, body, status=status)
-    response["Content-Type"] = PROBLEM
-    return response
+    content = RENDERER.render(request, body, response_status=status)
+    return HttpResponse(content, status=status, content_type=PROBLEM)
 
 
-def _django_errors(exc: DjangoValidationError) -> list[dict[str, Any]]:
+def django_errors(exc: DjangoValidationError) -> list[dict[str, Any]]:
+    """A Django ValidationError as the problem's ``errors``: one ``loc``/``msg`` per message."""
     if hasattr(exc, "error_dict"):
         return [
             {"loc": [field], "msg": message}
@@ -42,31 +47,29 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(NinjaValidationError)
     def validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         errors = [{"loc": list(e.get("loc", [])), "msg": e.get("msg", "")} for e in exc.errors]
-        return problem(api, request, 422, "Invalid input", "See errors.", errors=errors)
+        return problem(request, 422, "Invalid input", "See errors.", errors=errors)
 
     @api.exception_handler(DjangoValidationError)
     def model_validation(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
-        return problem(
-            api, request, 422, "Invalid input", "See errors.", errors=_django_errors(exc)
-        )
+        return problem(request, 422, "Invalid input", "See errors.", errors=django_errors(exc))
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-        return problem(api, request, 401, "Not authenticated", "Log in or send a valid token.")
+        return problem(request, 401, "Not authenticated", "Log in or send a valid token.")
 
     @api.exception_handler(PermissionDenied)
     def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-        return problem(api, request, 403, "Forbidden", "You may not do this here.")
+        return problem(request, 403, "Forbidden", "You may not do this here.")
 
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-        return problem(api, request, 404, "Not found")
+        return problem(request, 404, "Not found")
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        return problem(api, request, exc.status_code, str(exc))
+        return problem(request, exc.status_code, str(exc))
 
     @api.exception_handler(Exception)
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.exception("Unhandled API error", exc_info=exc)
-        return problem(api, request, 500, "Internal server error")
+        return problem(request, 500, "Internal server error")

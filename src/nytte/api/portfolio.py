@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from nytte.core.lookups import programme_or_404 as _programme
-from nytte.core.models import Organisation, Programme, User
+from nytte.core.lookups import programme_or_404
+from nytte.core.models import Organisation, Programme
 from nytte.core.permissions import Action, check
 from nytte.portfolio import selectors, services
 from nytte.portfolio.filtersets import InitiativeFilterSet
@@ -33,6 +33,7 @@ from nytte.portfolio.models import (
     StatusReport,
 )
 
+from .common import find_life_events, find_organisation, find_user, org_out
 from .portfolio_schemas import (
     CostIn,
     CostOut,
@@ -66,7 +67,7 @@ I = P + "/initiatives/{code}"  # noqa: E741
 
 
 def _initiative(request: HttpRequest, slug: str, code: str) -> Initiative:
-    programme = _programme(request, slug)
+    programme = programme_or_404(request, slug)
     try:
         return selectors.initiative_detail(programme=programme, code=code, user=request.user)
     except Initiative.DoesNotExist as exc:
@@ -87,26 +88,8 @@ def _line(request: HttpRequest, model: type[Model], pk: int, via: str = "initiat
     return obj
 
 
-def _organisation(orgnr: str, field: str) -> Organisation:
-    organisation = Organisation.objects.filter(orgnr=orgnr.replace(" ", "")).first()
-    if organisation is None:
-        raise ValidationError(
-            {field: _("No organisation has the organisation number %(orgnr)s.") % {"orgnr": orgnr}}
-        )
-    return organisation
-
-
 def _organisations(orgnrs: list[str], field: str) -> list[Organisation]:
-    return [_organisation(orgnr, field) for orgnr in orgnrs]
-
-
-def _user(username: str | None) -> User | None:
-    if not username:
-        return None
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        raise ValidationError({"owner": _("No user is called “%(name)s”.") % {"name": username}})
-    return user
+    return [find_organisation(orgnr, field) for orgnr in orgnrs]
 
 
 def _goal(programme: Programme, code: str, field: str = "goal") -> Goal:
@@ -114,19 +97,6 @@ def _goal(programme: Programme, code: str, field: str = "goal") -> Goal:
     if goal is None:
         raise ValidationError({field: _("No goal has the code “%(code)s”.") % {"code": code}})
     return goal
-
-
-def _life_events(slugs: list[str]) -> list[LifeEvent]:
-    events = {e.slug: e for e in LifeEvent.objects.filter(slug__in=slugs)}
-    missing = [slug for slug in slugs if slug not in events]
-    if missing:
-        raise ValidationError(
-            {
-                "life_events": _("No life event has the short name “%(slug)s”.")
-                % {"slug": missing[0]}
-            }
-        )
-    return [events[slug] for slug in slugs]
 
 
 def _other_initiative(programme: Programme, code: str) -> Initiative:
@@ -142,12 +112,6 @@ def _other_initiative(programme: Programme, code: str) -> Initiative:
 
 
 # -- output --
-
-
-def _org_out(organisation: Organisation | None) -> dict[str, str] | None:
-    if organisation is None:
-        return None
-    return {"orgnr": organisation.orgnr, "name": organisation.name}
 
 
 def _initiative_out(initiative: Initiative) -> dict[str, Any]:
@@ -173,9 +137,9 @@ def _initiative_out(initiative: Initiative) -> dict[str, Any]:
                 "decision_point",
             )
         },
-        "owner_organisation": _org_out(initiative.owner_organisation),
+        "owner_organisation": org_out(initiative.owner_organisation),
         "owner": initiative.owner.username if initiative.owner else None,
-        "participants": [_org_out(o) for o in initiative.participants.all()],
+        "participants": [org_out(o) for o in initiative.participants.all()],
         "goals": [
             {"goal": link.goal.code, "contribution": link.contribution}
             for link in initiative.goal_links.all()
@@ -188,7 +152,7 @@ def _cost_out(line: CostLine) -> dict[str, Any]:
     return {
         "id": line.pk,
         "initiative": line.initiative.code,
-        "organisation": _org_out(line.organisation),
+        "organisation": org_out(line.organisation),
         **{f: getattr(line, f) for f in ("year", "category", "low", "likely", "high", "note")},
     }
 
@@ -241,7 +205,7 @@ def _life_event_out(event: LifeEvent) -> dict[str, Any]:
         "slug": event.slug,
         "name": event.name,
         "description": event.description,
-        "responsible": _org_out(event.responsible),
+        "responsible": org_out(event.responsible),
     }
 
 
@@ -267,7 +231,7 @@ def life_event_detail(request: HttpRequest, event_slug: str) -> dict[str, Any]:
 
 
 def _goal_get(request: HttpRequest, slug: str, goal_code: str) -> Goal:
-    programme = _programme(request, slug)
+    programme = programme_or_404(request, slug)
     goal = Goal.objects.select_related("parent", "programme").filter(
         programme=programme, code=goal_code
     )
@@ -286,7 +250,7 @@ def _goal_data(programme: Programme, payload: GoalIn | GoalPatch) -> dict[str, A
 @router.get(P + "/goals", response={200: list[GoalOut], **ERRORS})
 @paginate(LimitOffsetPagination)
 def goal_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
-    programme = _programme(request, slug)
+    programme = programme_or_404(request, slug)
     goals = (
         Goal.objects.for_user(request.user)
         .in_programme(programme)
@@ -298,7 +262,7 @@ def goal_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
 
 @router.post(P + "/goals", response={201: GoalOut, **ERRORS})
 def goal_create(request: HttpRequest, slug: str, payload: GoalIn) -> Status:
-    programme = _programme(request, slug)
+    programme = programme_or_404(request, slug)
     goal = services.goal_save(
         programme=programme, data=_goal_data(programme, payload), acting_user=request.user
     )
@@ -338,14 +302,16 @@ def _initiative_relations(programme: Programme, data: dict[str, Any]) -> dict[st
     """Turn the natural keys of a payload into the objects the services take."""
     relations: dict[str, Any] = {}
     if "owner_organisation" in data:
-        data["owner_organisation"] = _organisation(data["owner_organisation"], "owner_organisation")
+        data["owner_organisation"] = find_organisation(
+            data["owner_organisation"], "owner_organisation"
+        )
     if "owner" in data:
-        data["owner"] = _user(data["owner"])
+        data["owner"] = find_user(data["owner"])
     if data.get("participants") is not None:
         relations["participants"] = _organisations(data.pop("participants"), "participants")
     data.pop("participants", None)
     if data.get("life_events") is not None:
-        relations["life_events"] = _life_events(data.pop("life_events"))
+        relations["life_events"] = find_life_events(data.pop("life_events"))
     data.pop("life_events", None)
     if data.get("goals") is not None:
         relations["goals"] = {
@@ -365,7 +331,7 @@ def initiative_list(
     request: HttpRequest, slug: str, filters: Query[InitiativeFilters]
 ) -> list[dict[str, Any]]:
     """Initiatives with the list page's filters and sort order."""
-    programme = _programme(request, slug)
+    programme = programme_or_404(request, slug)
     params = QueryDict(mutable=True)
     for name, value in filters.dict(exclude_none=True).items():
         if isinstance(value, list):
@@ -409,7 +375,7 @@ class _Lazy:
 
 @router.post(P + "/initiatives", response={201: InitiativeOut, **ERRORS})
 def initiative_create(request: HttpRequest, slug: str, payload: InitiativeIn) -> Status:
-    programme = _programme(request, slug)
+    programme = programme_or_404(request, slug)
     data = payload.dict()
     relations = _initiative_relations(programme, data)
     initiative = services.initiative_create(
@@ -451,7 +417,7 @@ def initiative_delete(request: HttpRequest, slug: str, code: str) -> Status:
 def _cost_data(payload: CostIn | CostPatch) -> dict[str, Any]:
     data = payload.dict(exclude_unset=True)
     if "organisation" in data:
-        data["organisation"] = _organisation(data["organisation"], "organisation")
+        data["organisation"] = find_organisation(data["organisation"], "organisation")
     return data
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from nytte.core.lookups import programme_or_404
 from nytte.core.models import Organisation, Programme
 from nytte.core.permissions import Action, check
 from nytte.portfolio.models import Initiative, LifeEvent
@@ -38,7 +39,7 @@ from nytte.proposals.models import (
 )
 
 from . import errors
-from .portfolio import _life_events, _org_out, _organisation, _programme
+from .common import find_life_events, find_organisation, org_out
 from .proposals_schemas import (
     AssessmentIn,
     AssessmentOut,
@@ -70,13 +71,6 @@ FLOW_ERRORS = {**ERRORS, 409: Problem}
 REFERENCE = re.compile(r"^\s*(?:[Ff]-?)?(\d+)\s*$")
 
 
-def _api() -> Any:
-    """The NinjaAPI serving this router (its module imports this one: import it late)."""
-    from .api import api
-
-    return api
-
-
 # -- lookups --
 
 
@@ -89,7 +83,7 @@ def _with_lines(proposals: QuerySet[Proposal], user: Any) -> QuerySet[Proposal]:
 
 
 def _proposal(request: HttpRequest, slug: str, number: int) -> Proposal:
-    programme = _programme(request, slug)
+    programme = programme_or_404(request, slug)
     proposal = (
         _with_lines(selectors.proposal_list(programme=programme), request.user)
         .filter(number=number)
@@ -131,10 +125,10 @@ def _flow_problem(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     proposal is not where the caller thought), 422 for input that can be corrected."""
     if getattr(exc, "code", None) == "illegal_transition":
         return errors.problem(
-            _api(), request, 409, "Conflict", exc.messages[0], errors=errors._django_errors(exc)
+            request, 409, "Conflict", exc.messages[0], errors=errors.django_errors(exc)
         )
     return errors.problem(
-        _api(), request, 422, "Invalid input", "See errors.", errors=errors._django_errors(exc)
+        request, 422, "Invalid input", "See errors.", errors=errors.django_errors(exc)
     )
 
 
@@ -165,7 +159,7 @@ def _proposal_out(proposal: Proposal, user: Any) -> dict[str, Any]:
             )
         },
         "url": proposal.get_absolute_url(),
-        "affected_organisations": [_org_out(o) for o in proposal.affected_organisations.all()],
+        "affected_organisations": [org_out(o) for o in proposal.affected_organisations.all()],
         "life_events": [e.slug for e in proposal.life_events.all()],
         "proposer": proposal.proposer.username if proposal.proposer_id else None,
         "proposer_name": proposal.proposer_name if personal else None,
@@ -237,7 +231,7 @@ class _Lazy:
 @paginate(LimitOffsetPagination)
 def proposal_list(request: HttpRequest, slug: str, filters: Query[ProposalFilters]) -> _Lazy:
     """Proposals with the list page's filters and sort order (newest first by default)."""
-    programme = _programme(request, slug)
+    programme = programme_or_404(request, slug)
     params = QueryDict(mutable=True)
     for name, value in filters.dict(exclude_none=True).items():
         if isinstance(value, list):
@@ -261,12 +255,12 @@ def proposal_list(request: HttpRequest, slug: str, filters: Query[ProposalFilter
 def proposal_create(request: HttpRequest, slug: str, payload: ProposalIn) -> Status:
     """Receive a proposal through the API; the proposer gets a receipt by e-mail with the
     private link to its status."""
-    programme = _programme(request, slug)
+    programme = programme_or_404(request, slug)
     data = payload.dict()
     organisations = [
-        _organisation(o, "affected_organisations") for o in data.pop("affected_organisations")
+        find_organisation(o, "affected_organisations") for o in data.pop("affected_organisations")
     ]
-    life_events = _life_events(data.pop("life_events"))
+    life_events = find_life_events(data.pop("life_events"))
     consent = data.pop("consent")
     proposal, _token = services.proposal_submit(
         programme=programme,
@@ -298,8 +292,8 @@ def proposal_update(
         data=data,
         affected_organisations=None
         if organisations is None
-        else [_organisation(o, "affected_organisations") for o in organisations],
-        life_events=None if life_events is None else _life_events(life_events),
+        else [find_organisation(o, "affected_organisations") for o in organisations],
+        life_events=None if life_events is None else find_life_events(life_events),
         acting_user=request.user,
     )
     return _detail(request, slug, number)
@@ -580,7 +574,7 @@ def _save(request: HttpRequest, proposal: Proposal, payload: Any, *, submit: boo
 def criterion_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
     """The programme's assessment criteria, innovation potential first, each with its
     described scale and weight."""
-    programme = _programme(request, slug)
+    programme = programme_or_404(request, slug)
     return [_criterion_out(c) for c in assessment.criteria_for(programme=programme)]
 
 

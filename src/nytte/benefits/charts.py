@@ -10,7 +10,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from nytte.portfolio.charts import VEGA_LITE
+from nytte.core.charts import VEGA_LITE
 
 
 def realisation_chart(series: list[dict[str, Any]], *, unit: str) -> dict[str, Any]:

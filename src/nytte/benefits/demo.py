@@ -3,7 +3,7 @@
 the 2018 digitalisation prize, where Skatteetaten and Brønnøysundregistrene pay and the benefit
 lands in the banks and with the borrowers.
 
-Everything goes through the services with ``acting_user=None`` (the system). Indicator dates
+Everything goes through the services as ``DEMO`` (``System("demo")``). Indicator dates
 are relative to the day the demo is loaded, so on any day some benefits are on track, some
 behind plan, one has an overdue measurement and one has no baseline yet. Yearly amounts
 follow the initiatives' (fixed) plans.
@@ -38,6 +38,8 @@ from . import services
 from .choices import BeneficiaryGroup, BenefitKind, BenefitStatus, Direction, Frequency
 from .models import Benefit
 from .realisation import add_months
+
+DEMO = System("demo")
 
 FI, SDB = "framtidens-innkreving", "starte-og-drive-bedrift"
 EFF, QUAL, OTHERS = BenefitKind.EFFICIENCY, BenefitKind.QUALITY, BenefitKind.OTHERS
@@ -623,7 +625,7 @@ def _organisations() -> tuple[dict[str, Organisation], int]:
     for orgnr, name, short, kind in ORGANISATIONS_EXTRA:
         if orgnr not in existing:
             existing[orgnr] = organisation_create(
-                name=name, orgnr=orgnr, kind=kind, short_name=short, acting_user=None
+                name=name, orgnr=orgnr, kind=kind, short_name=short, acting_user=DEMO
             )
             created += 1
     shorts = [(orgnr, short) for orgnr, _n, short, *_rest in ORGANISATIONS]
@@ -647,7 +649,7 @@ def _consent_initiative(programme: Programme, orgs: dict[str, Organisation]) -> 
             },
             participants=[orgs[p] for p in CONSENT_PARTICIPANTS],
             goals={goals[code]: w for code, w in CONSENT_GOALS.items() if code in goals},
-            acting_user=System("demo"),
+            acting_user=DEMO,
         )
         created += 1
     cost_keys = set(
@@ -666,14 +668,12 @@ def _consent_initiative(programme: Programme, orgs: dict[str, Organisation]) -> 
                 organisation=org,
                 year=year,
                 category=costs.category,
-                acting_user=System("demo"),
+                acting_user=DEMO,
                 **amounts(millions, CONSENT_PHASE, year),
             )
             created += 1
     if not Risk.objects.filter(initiative=initiative, title=CONSENT_RISK["title"]).exists():
-        portfolio_services.risk_create(
-            initiative=initiative, acting_user=System("demo"), **CONSENT_RISK
-        )
+        portfolio_services.risk_create(initiative=initiative, acting_user=DEMO, **CONSENT_RISK)
         created += 1
     return created
 
@@ -693,11 +693,11 @@ def _indicator(benefit: Benefit, spec: IndicatorSpec, today: dt.date) -> int:
         frequency=spec.frequency,
         baseline_value=Decimal(str(spec.baseline[1])) if spec.baseline else None,
         baseline_date=on(spec.baseline[0]) if spec.baseline else None,
-        acting_user=None,
+        acting_user=DEMO,
     )
     for months, value in spec.targets:
         services.target_create(
-            indicator=indicator, date=on(months), value=Decimal(str(value)), acting_user=None
+            indicator=indicator, date=on(months), value=Decimal(str(value)), acting_user=DEMO
         )
     last = len(spec.measurements) - 1
     rows = [
@@ -711,7 +711,7 @@ def _indicator(benefit: Benefit, spec: IndicatorSpec, today: dt.date) -> int:
         for n, (months, value) in enumerate(spec.measurements)
     ]
     if rows:
-        services.measurements_append(rows, acting_user=None)
+        services.measurements_append(rows, acting_user=DEMO)
     return 1 + len(spec.targets) + len(rows)
 
 
@@ -746,7 +746,7 @@ def _benefit(
         },
         contributions={initiatives[code]: share for code, share in spec.contributions.items()},
         risks=[risks[key] for key in spec.risks if key in risks],
-        acting_user=None,
+        acting_user=DEMO,
     )
     created = 1 + len(spec.contributions)
     low_f, high_f = spec.spread
@@ -757,7 +757,7 @@ def _benefit(
             low=_nok(millions * low_f),
             likely=_nok(millions),
             high=_nok(millions * high_f),
-            acting_user=None,
+            acting_user=DEMO,
         )
         created += 1
     for indicator in spec.indicators:
@@ -772,7 +772,7 @@ def _benefit(
                 "confirmed_by": benefit.owner,
                 "confirmed_on": add_months(today, -spec.confirmed_months_ago),
             },
-            acting_user=None,
+            acting_user=DEMO,
         )
     return created
 

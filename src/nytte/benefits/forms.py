@@ -15,14 +15,15 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from nytte.core.models import Organisation, Programme, User
-from nytte.portfolio.choices import GoalLevel
-from nytte.portfolio.forms import (
+from nytte.core.excel.views import ImportForm
+from nytte.core.forms import (
     DATE_WIDGET,
     LineForm,
     ListedModelChoiceField,
     ListedModelMultipleChoiceField,
 )
+from nytte.core.models import Organisation, Programme, User
+from nytte.portfolio.choices import GoalLevel
 from nytte.portfolio.models import Goal, Initiative, Risk
 
 from .models import Benefit, BenefitAmount, Contribution, Indicator, Measurement, Target
@@ -368,8 +369,10 @@ class TargetForm(_DatedForm):
         }
 
 
-class MeasurementForm(_DatedForm):
-    taken_message = _("The indicator already has a measurement on this date.")
+class MeasurementForm(LineForm):
+    """One measurement; a date already measured is refused by the service (the same answer
+    as from the API, the sheet and the command)."""
+
     wide_fields = ("comment",)
 
     class Meta:
@@ -380,3 +383,102 @@ class MeasurementForm(_DatedForm):
             "value": forms.NumberInput(attrs={**NUMERIC, "step": "any"}),
             "comment": forms.Textarea(attrs={"rows": 2}),
         }
+
+
+# ---------------------------------------------------------------------------------------------
+# The analysis pages' filters and the follow-up tolerance
+
+
+class _FilterForm(forms.Form):
+    """A GET filter whose options come from data the page has already read, so validating a
+    choice costs no query."""
+
+    def __init__(self, data: Any, choices: dict[str, list[tuple[str, str]]]) -> None:
+        super().__init__(data, auto_id="filter_%s")
+        for name, options in choices.items():
+            self.fields[name].choices = [("", self.fields[name].empty_label), *options]
+
+
+class MapFilterForm(_FilterForm):
+    organisation = forms.ChoiceField(
+        label=_("Organisation"),
+        required=False,
+        help_text=_(
+            "Its initiatives, and the benefits that arise in it, that it owns or that its "
+            "initiatives contribute to."
+        ),
+    )
+    organisation.empty_label = _("All organisations")
+
+
+class FlowFilterForm(_FilterForm):
+    initiative = forms.ChoiceField(
+        label=_("Initiative"),
+        required=False,
+        help_text=_("Only this initiative's attributed shares of the benefits."),
+    )
+    initiative.empty_label = _("All initiatives")
+    organisation = forms.ChoiceField(
+        label=_("Organisation"),
+        required=False,
+        help_text=_("Only what it pays for and what arises in it."),
+    )
+    organisation.empty_label = _("All organisations")
+
+
+TOLERANCE_FIELD = forms.DecimalField(
+    label=_("Tolerance (percentage points)"),
+    min_value=0,
+    max_value=100,
+    max_digits=5,
+    decimal_places=2,
+)
+
+
+class TryToleranceForm(forms.Form):
+    """Another threshold for this look only (``?tolerance=``); nothing is saved."""
+
+    tolerance = TOLERANCE_FIELD
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, auto_id="try_%s", **kwargs)
+        self.fields["tolerance"].help_text = _(
+            "Try another threshold without saving it. Leave empty for the programme's own."
+        )
+        self.fields["tolerance"].required = False
+
+
+class SaveToleranceForm(forms.Form):
+    """The programme's tolerance, for programme admins."""
+
+    tolerance = TOLERANCE_FIELD
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, auto_id="save_%s", **kwargs)
+        self.fields["tolerance"].help_text = _(
+            "A benefit is behind plan when its realisation trails the plan by more than this."
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Uploading measurements, saving a plan version
+
+
+class MeasurementsForm(ImportForm):
+    """The import form, for a sheet of measurements rather than an edited export."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "A sheet with the columns of the template. At most 10 MB."
+        )
+
+
+class PlanSaveForm(forms.Form):
+    note = forms.CharField(
+        label=_("What changed"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Shown in the list of versions, e.g. “Updated at the end of the Plan phase”."),
+    )

@@ -12,8 +12,10 @@ from django.db.models import CharField, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from nytte.core.actors import Actor
 from nytte.core.choices import ChangeAction
 from nytte.core.models import ChangeLogEntry, Programme
+from nytte.core.permissions import Action
 from nytte.core.selectors import timeline
 
 from . import realisation
@@ -24,10 +26,14 @@ from .models import Benefit, BenefitAmount, Contribution, Indicator, Measurement
 MEASURED_STATUSES = frozenset({BenefitStatus.PLANNED, BenefitStatus.REALISING})
 
 
-def benefit_list(*, programme: Programme) -> QuerySet[Benefit]:
-    """A programme's benefits with what a list row shows, contributions included."""
+def benefit_list(
+    *, programme: Programme, user: Actor, action: Action = Action.VIEW
+) -> QuerySet[Benefit]:
+    """A programme's benefits that ``user`` may ``action`` (the queryset gate), with what a
+    list row shows, contributions included."""
     return (
-        Benefit.objects.filter(programme=programme)
+        Benefit.objects.for_user(user, action)
+        .in_programme(programme)
         .select_related(
             "programme", "impact_goal", "arises_in_organisation", "owner_organisation", "owner"
         )
@@ -42,10 +48,10 @@ def benefit_list(*, programme: Programme) -> QuerySet[Benefit]:
     )
 
 
-def benefit_get(*, programme: Programme, code: str) -> Benefit:
+def benefit_get(*, programme: Programme, code: str, user: Actor) -> Benefit:
     """One benefit with its lines; raises ``Benefit.DoesNotExist``."""
     return (
-        benefit_list(programme=programme)
+        benefit_list(programme=programme, user=user)
         .prefetch_related("amounts", "risks__initiative", _indicators_prefetch())
         .get(code=code)
     )

@@ -1,13 +1,16 @@
 from django.urls import path
 
-from . import analysis_views, excel_views, plan_views, views
+from .views import analysis as analysis_views
+from .views import benefit, register
+from .views import excel as excel_views
+from .views import plan as plan_views
 
 app_name = "benefits"
 
 # Fixed addresses first, so they are never read as a benefit's code.
 urlpatterns = [
-    path("p/<slug:slug>/benefits/", views.benefit_list, name="benefit_list"),
-    path("p/<slug:slug>/benefits/new/", views.benefit_create, name="benefit_create"),
+    path("p/<slug:slug>/benefits/", register.benefit_list, name="benefit_list"),
+    path("p/<slug:slug>/benefits/new/", benefit.benefit_create, name="benefit_create"),
     path("p/<slug:slug>/benefits/export.xlsx", excel_views.export, name="export"),
     path("p/<slug:slug>/benefits/import/", excel_views.import_benefits, name="import"),
     path(
@@ -15,10 +18,12 @@ urlpatterns = [
         excel_views.import_measurements,
         name="measurements_import",
     ),
-    path("p/<slug:slug>/benefits/<str:code>/", views.benefit_detail, name="benefit"),
-    path("p/<slug:slug>/benefits/<str:code>/edit/", views.benefit_edit, name="benefit_edit"),
+    path("p/<slug:slug>/benefits/<str:code>/", benefit.benefit_detail, name="benefit"),
+    path("p/<slug:slug>/benefits/<str:code>/edit/", benefit.benefit_edit, name="benefit_edit"),
     path(
-        "p/<slug:slug>/benefits/<str:code>/confirm/", views.benefit_confirm, name="benefit_confirm"
+        "p/<slug:slug>/benefits/<str:code>/confirm/",
+        benefit.benefit_confirm,
+        name="benefit_confirm",
     ),
     path("p/<slug:slug>/benefits-map/", analysis_views.benefits_map, name="map"),
     path("p/<slug:slug>/who-pays/", analysis_views.flows, name="flows"),

@@ -4,21 +4,25 @@ models that carry rules are changed through their services or are read-only here
 - every save is logged after the many-to-many fields are saved, so that a change of a
   programme's participants appears in the change log like any other field;
 - "delete selected" logs each deletion, as deleting one object does;
-- programme memberships are added and removed through the core services (which also
-  forget the user's cached roles); they are not edited in place;
+- programme memberships are added, given another role and removed through the core
+  services (which keep the last programme admin and forget the user's cached roles); the
+  person and programme of a membership are not edited in place;
 - API tokens are created with ``nytte token create`` (the secret is shown once) and revoked
   here or there through ``api_token_revoke``; the change log is read-only.
 """
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from . import history
+from .choices import Role
 from .models import (
     ApiToken,
     ChangeLogEntry,
@@ -28,7 +32,13 @@ from .models import (
     ProgrammeMembership,
     User,
 )
-from .services import api_token_revoke, programme_membership_add, programme_membership_remove
+from .services import (
+    api_token_revoke,
+    programme_membership_add,
+    programme_membership_change_role,
+    programme_membership_remove,
+    refuse_last_admin,
+)
 
 _BEFORE = "_nytte_admin_before"
 
@@ -78,20 +88,57 @@ class ProgrammeAdmin(HistoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class ProgrammeMembershipForm(forms.ModelForm):
+    class Meta:
+        model = ProgrammeMembership
+        fields = ["user", "programme", "role"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        original = self.instance
+        changed = original.pk and data.get("role") != original.role
+        if changed and original.role == Role.PROGRAMME_ADMIN:
+            # The same rule as the pages (and the service): the last programme admin stays.
+            refuse_last_admin(ProgrammeMembership.objects.get(pk=original.pk))
+        return data
+
+
 @admin.register(ProgrammeMembership)
 class ProgrammeMembershipAdmin(admin.ModelAdmin):
-    """Added and removed through the services; a role is changed by removing and adding."""
+    """Added, given another role and removed through the services (which log, check the
+    last-admin rule and forget the user's cached roles); the person and the programme of a
+    membership are not changed in place."""
 
-    list_display = ["programme", "user", "role"]
+    form = ProgrammeMembershipForm
+    list_display = ["user", "programme", "role"]
     list_filter = ["programme", "role"]
+    # Bulk deletion could remove every programme admin at once, past the last-admin rule.
+    actions = None
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return obj is None and super().has_change_permission(request, obj)
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return ["user", "programme"] if obj is not None else []
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for membership in objs:
+            try:
+                refuse_last_admin(membership)
+            except ValidationError as exc:
+                protected = [*protected, *exc.messages]
+        return deleted, counts, perms_needed, protected
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        saved = programme_membership_add(
-            programme=obj.programme, user=obj.user, role=obj.role, acting_user=request.user
-        )
+        if change:
+            original = ProgrammeMembership.objects.select_related("programme", "user").get(
+                pk=obj.pk
+            )
+            saved = programme_membership_change_role(
+                membership=original, role=obj.role, acting_user=request.user
+            )
+        else:
+            saved = programme_membership_add(
+                programme=obj.programme, user=obj.user, role=obj.role, acting_user=request.user
+            )
         obj.pk = saved.pk
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
@@ -99,7 +146,7 @@ class ProgrammeMembershipAdmin(admin.ModelAdmin):
 
     @transaction.atomic
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        for membership in queryset.select_related("user"):
+        for membership in queryset.select_related("user", "programme"):
             programme_membership_remove(membership=membership, acting_user=request.user)
 
 

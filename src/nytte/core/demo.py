@@ -22,9 +22,8 @@ from .services import (
     programme_membership_add,
 )
 
-DEMO = System("demo")  # the actor of every write the demo makes
-
 DEMO_PASSWORD = "nytte-demo"
+DEMO = System("demo")
 
 # (orgnr, name, short name, kind, parent orgnr) — real organisation numbers.
 ORGANISATIONS = [
@@ -194,19 +193,12 @@ def _users() -> int:
 
 
 @transaction.atomic
-def load_demo() -> int:
-    """Load everything that is missing; return the number of objects created."""
-    # Imported here: the portfolio app builds on core, not the other way round.
-    from nytte.benefits.demo import load_benefits_demo
-    from nytte.costbenefit.demo import load_costbenefit_demo
-    from nytte.portfolio.demo import load_portfolio_demo
-    from nytte.proposals.demo import load_proposals_demo
-
-    # Left to right: the benefits hang on the portfolio's initiatives, the proposals weigh
-    # against both, and a proposal's analysis needs the proposal.
-    registers = _organisations() + _programmes() + _users() + load_portfolio_demo()
-    return registers + load_benefits_demo() + load_proposals_demo() + load_costbenefit_demo()
+def load_core_demo() -> int:
+    """Load the organisations, programmes and users that are missing; return how many objects
+    were created. The apps' demos build on these (``nytte.demo`` loads them all)."""
+    return _organisations() + _programmes() + _users()
 
 
 def demo_user(username: str) -> Any:
+    """A demo user by username."""
     return User.objects.get(username=username)

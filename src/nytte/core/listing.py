@@ -1,9 +1,28 @@
-"""What the list pages (initiatives, benefits, proposals) share: sortable column headers, so
-that every table announces and toggles its sort order the same way."""
+"""What the list pages (initiatives, benefits, proposals) share: sortable column headers and
+paging, so that every table announces, toggles and pages its rows the same way."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
+
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+PAGE_SIZE = 50
+
+
+def paginate(
+    request: HttpRequest, items: QuerySet[Any] | Sequence[Any], per_page: int = PAGE_SIZE
+) -> dict[str, Any]:
+    """The page the query string asks for (``?page=``, the last one when out of range) as
+    ``page``, and the page links to show around it as ``page_range``, for the template."""
+    page = Paginator(items, per_page).get_page(request.GET.get("page"))
+    return {
+        "page": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_ends=1),
+    }
 
 
 def sort_header(key: str | None, label: Any, sort: str) -> dict[str, Any]:

@@ -104,6 +104,16 @@ class Programme(models.Model):
             "A benefit is behind plan when its realisation trails the plan by more than this."
         ),
     )
+    public_form_open = models.BooleanField(
+        _("public proposal form open"),
+        default=True,
+        help_text=_("Whether anyone may send a proposal without an account."),
+    )
+    public_form_intro = models.TextField(
+        _("introduction on the public proposal form"),
+        blank=True,
+        help_text=_("Shown above the public form; left empty, a standard text is shown."),
+    )
     # Moves on with every logged change in the programme: a cheap key for cached aggregates.
     register_version = models.PositiveBigIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

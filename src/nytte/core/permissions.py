@@ -128,6 +128,32 @@ def check(user: Any, action: Action, obj: Programme | ProgrammeScoped) -> None:
         raise PermissionDenied
 
 
+def require(acting_user: Any, action: Action, obj: Programme | ProgrammeScoped) -> None:
+    """``check`` for a service, which ``acting_user=None`` (the system, until every caller
+    passes an actor) skips: the one gate every service's writes go through."""
+    if acting_user is not None:
+        check(acting_user, action, obj)
+
+
+def is_site_admin(user: Any) -> bool:
+    """Whether an actor runs the whole site (creates programmes and organisations): an
+    active superuser, or the system."""
+    require_actor(user)
+    if is_system(user):
+        return True
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and getattr(user, "is_superuser", False)
+    )
+
+
+def check_site_admin(user: Any) -> None:
+    """403 unless the actor is a site administrator (see ``is_site_admin``)."""
+    if not is_site_admin(user):
+        raise PermissionDenied
+
+
 def programme_ids_for(user: Any, action: Action = Action.VIEW) -> list[int] | None:
     """Ids of programmes where the user's roles allow ``action``; None means all of them."""
     if is_system(require_actor(user)):

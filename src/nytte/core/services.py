@@ -9,11 +9,13 @@ import secrets
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from . import history
 from .actors import Actor, is_system, require_actor
+from .choices import Role
 from .models import (
     ApiToken,
     Organisation,
@@ -23,7 +25,7 @@ from .models import (
     User,
     hash_token,
 )
-from .permissions import Action, check, forget_roles
+from .permissions import Action, check, check_site_admin, forget_roles
 
 M = TypeVar("M", bound=models.Model)
 
@@ -75,12 +77,35 @@ def organisation_create(
     parent: Organisation | None = None,
     acting_user: Actor,
 ) -> Organisation:
+    """A new organisation, its number checked (modulus 11): for site administrators."""
+    check_site_admin(acting_user)
     organisation = Organisation(
         name=name, orgnr=orgnr.replace(" ", ""), kind=kind, short_name=short_name, parent=parent
     )
     return object_create(organisation, acting_user=acting_user)
 
 
+@transaction.atomic
+def organisation_update(
+    *, organisation: Organisation, data: Mapping[str, Any], acting_user: Actor
+) -> Organisation:
+    """Change an organisation's name, number, kind or parent: for site administrators."""
+    check_site_admin(acting_user)
+    data = dict(data)
+    if "orgnr" in data:
+        data["orgnr"] = str(data["orgnr"]).replace(" ", "")
+    parent = data.get("parent", organisation.parent)
+    while parent is not None:
+        if parent.pk == organisation.pk:
+            raise ValidationError(
+                {"parent": _("An organisation cannot be placed under itself.")},
+                code="organisation_cycle",
+            )
+        parent = parent.parent
+    return object_update(organisation, acting_user=acting_user, data=data)
+
+
+@transaction.atomic
 def programme_create(
     *,
     name: str,
@@ -90,41 +115,154 @@ def programme_create(
     vision: str = "",
     acting_user: Actor,
 ) -> Programme:
+    """A new programme with its owner among the participants: for site administrators."""
+    check_site_admin(acting_user)
     programme = Programme(name=name, slug=slug, owner=owner, vision=vision)
     return object_create(
         programme, acting_user=acting_user, m2m={"participants": [owner, *participants]}
     )
 
 
+# What only a programme admin changes; the frame (vision, target picture, period) is open to
+# everyone who may edit the register (facilitators too).
+PROGRAMME_ADMIN_FIELDS = frozenset(
+    {"name", "behind_plan_tolerance", "public_form_open", "public_form_intro"}
+)
+
+
 @transaction.atomic
 def programme_update(
     *, programme: Programme, data: Mapping[str, Any], acting_user: Actor
 ) -> Programme:
-    """Vision, target picture and period: for programme admins and facilitators.
+    """Vision, target picture and period for programme admins and facilitators; the name,
+    the behind-plan tolerance and the public form for programme admins only.
 
     Here, not in the portfolio app, because the programme is a core object that the API's
-    core router and the portfolio's import both change. The system may change any programme.
+    core router and the portfolio's import both change. The system may change anything.
     """
     check(require_actor(acting_user), Action.EDIT, programme)
+    changed = {name for name, value in data.items() if getattr(programme, name) != value}
+    if changed & PROGRAMME_ADMIN_FIELDS:
+        check(acting_user, Action.ADMINISTER, programme)
     return object_update(programme, acting_user=acting_user, data=data)
+
+
+@transaction.atomic
+def programme_participant_add(
+    *, programme: Programme, organisation: Organisation, acting_user: Actor
+) -> Programme:
+    """Let an organisation take part in a programme (programme admins)."""
+    check(acting_user, Action.ADMINISTER, programme)
+    current = list(programme.participants.all())
+    if organisation in current:
+        return programme
+    return object_update(
+        programme, acting_user=acting_user, data={}, m2m={"participants": [*current, organisation]}
+    )
+
+
+@transaction.atomic
+def programme_participant_remove(
+    *, programme: Programme, organisation: Organisation, acting_user: Actor
+) -> Programme:
+    """An organisation leaves a programme; the owning organisation cannot leave its own."""
+    check(acting_user, Action.ADMINISTER, programme)
+    if organisation.pk == programme.owner_id:
+        raise ValidationError(
+            _("%(name)s owns the programme and cannot leave it.") % {"name": organisation},
+            code="owner_leaves",
+        )
+    current = list(programme.participants.all())
+    if organisation not in current:
+        return programme
+    return object_update(
+        programme,
+        acting_user=acting_user,
+        data={},
+        m2m={"participants": [o for o in current if o.pk != organisation.pk]},
+    )
+
+
+def refuse_last_admin(membership: ProgrammeMembership) -> None:
+    """A programme always keeps at least one active programme admin: without one, nobody
+    could manage its people any more (the rule for removing and for changing a role)."""
+    if membership.role != Role.PROGRAMME_ADMIN:
+        return
+    others = (
+        ProgrammeMembership.objects.select_for_update()
+        .filter(programme_id=membership.programme_id, role=Role.PROGRAMME_ADMIN)
+        .filter(user__is_active=True)
+        .exclude(pk=membership.pk)
+    )
+    if not others.exists():
+        raise ValidationError(
+            _(
+                "%(name)s is the programme's last programme admin. Make someone else "
+                "programme admin first."
+            )
+            % {"name": membership.user.display_name},
+            code="last_programme_admin",
+        )
+
+
+def _check_role(role: str) -> None:
+    if role not in Role.values:
+        raise ValidationError({"role": _("Choose a role.")}, code="invalid_role")
 
 
 @transaction.atomic
 def programme_membership_add(
     *, programme: Programme, user: User, role: str, acting_user: Actor
 ) -> ProgrammeMembership:
-    require_actor(acting_user)
-    membership, created = ProgrammeMembership.objects.get_or_create(
+    """Give a person a role in a programme (programme admins, site admins and the system);
+    giving a role the person already has changes nothing."""
+    check(acting_user, Action.ADMINISTER, programme)
+    _check_role(role)
+    if not user.is_active:
+        raise ValidationError(
+            {"user": _("%(name)s's account is closed.") % {"name": user.display_name}},
+            code="inactive_user",
+        )
+    membership = ProgrammeMembership.objects.filter(
         programme=programme, user=user, role=role
-    )
-    if created:
-        history.log_create(membership, acting_user=acting_user)
+    ).first()
+    if membership is None:
+        membership = object_create(
+            ProgrammeMembership(programme=programme, user=user, role=role),
+            acting_user=acting_user,
+        )
         forget_roles(user)
     return membership
 
 
 @transaction.atomic
+def programme_membership_change_role(
+    *, membership: ProgrammeMembership, role: str, acting_user: Actor
+) -> ProgrammeMembership:
+    """Give a membership another role. Where the person already has that role, this one is
+    dropped instead. The last programme admin keeps the role."""
+    check(acting_user, Action.ADMINISTER, membership.programme)
+    _check_role(role)
+    if membership.role == role:
+        return membership
+    refuse_last_admin(membership)
+    existing = ProgrammeMembership.objects.filter(
+        programme_id=membership.programme_id, user_id=membership.user_id, role=role
+    ).first()
+    if existing is not None:
+        object_delete(membership, acting_user=acting_user)
+        forget_roles(membership.user)
+        return existing
+    object_update(membership, acting_user=acting_user, data={"role": role})
+    forget_roles(membership.user)
+    return membership
+
+
+@transaction.atomic
 def programme_membership_remove(*, membership: ProgrammeMembership, acting_user: Actor) -> None:
+    """Take a role away (programme admins); the last programme admin is never removed."""
+    check(acting_user, Action.ADMINISTER, membership.programme)
+    refuse_last_admin(membership)
     object_delete(membership, acting_user=acting_user)
     forget_roles(membership.user)
 

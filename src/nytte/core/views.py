@@ -1,13 +1,16 @@
+"""The programme pages every app links to: the home page (the programmes one may see) and a
+programme's front page."""
+
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from . import selectors
 from .choices import Role
-from .models import Programme
-from .permissions import Action, check, programme_actions, roles_in
+from .lookups import programme_or_404
+from .permissions import programme_actions, roles_in
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -21,11 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    try:
-        programme = selectors.programme_get(slug=slug)
-    except Programme.DoesNotExist as exc:
-        raise Http404 from exc
-    check(request.user, Action.VIEW, programme)
+    programme = programme_or_404(request, slug)
     return render(
         request,
         "core/programme_detail.html",

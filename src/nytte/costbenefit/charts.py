@@ -10,25 +10,29 @@ on the axes follow the page's language (bokmål: decimal comma, space between th
 
 from __future__ import annotations
 
+import itertools
 import json
+import textwrap
 from typing import Any
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from nytte.portfolio.charts import VEGA_LITE
+from nytte.core.charts import VEGA_LITE, WRAPPED_LABELS, label_step, wrapped
 
 MILLION = 1_000_000
 TORNADO_BARS = 15  # the chart shows the widest bars; the table lists them all
 
-# d3-format's locale for bokmål: "1 234,5".
+# d3-format's locale for bokmål: "1 234,5" with a thin space and a true minus (the same as
+# static/nytte/charts.js gives every chart on a bokmål page).
 NORWEGIAN_NUMBERS = {
     "decimal": ",",
-    "thousands": "\u00a0",
+    "thousands": "\u202f",
     "grouping": [3],
     "currency": ["", "\u00a0kr"],
     "minus": "\u2212",
 }
+HISTOGRAM_BINS = 30
 
 
 def to_json(spec: dict[str, Any]) -> str:
@@ -36,9 +40,13 @@ def to_json(spec: dict[str, Any]) -> str:
     return json.dumps(spec, ensure_ascii=False, separators=(",", ":"))
 
 
+def _norwegian() -> bool:
+    return (get_language() or "nb").startswith(("nb", "no", "nn"))
+
+
 def _config() -> dict[str, Any]:
     config: dict[str, Any] = {"view": {"stroke": None}}
-    if (get_language() or "nb").startswith(("nb", "no", "nn")):
+    if _norwegian():
         config["locale"] = {"number": NORWEGIAN_NUMBERS}
     return config
 
@@ -47,85 +55,194 @@ def _mnok(value: float) -> float:
     return round(value / MILLION, 4)
 
 
+def _axis_format(low: float, high: float) -> str:
+    """Whole millions when the axis spans ten million or more, else as many decimals as the
+    ticks need (never a trailing ",0")."""
+    return ",.0f" if high - low >= 10 else ",~f"
+
+
+def _number(value: float) -> str:
+    """A number of millions as text in the page's language (for the notes above a chart)."""
+    text = f"{abs(value):,.0f}" if abs(value) >= 10 else f"{abs(value):,.1f}"
+    if _norwegian():
+        text = text.replace(",", "\u202f").replace(".", ",")
+        return ("\u2212" if value < 0 else "") + text
+    return ("-" if value < 0 else "") + text
+
+
+def _percentile(curve: list[dict[str, float]], probability: float) -> float | None:
+    for point in curve:
+        if round(point["probability"], 4) >= probability:
+            return point["nnv"]
+    return None
+
+
+def _frame(curves: list[list[dict[str, float]]]) -> tuple[float, float, float, float] | None:
+    """The axis from P1 to P99 (over all alternatives), and the lowest and highest value,
+    all in NOK million; None when there is no curve or no spread."""
+    lows = [_percentile(c, 0.01) for c in curves if c]
+    highs = [_percentile(c, 0.99) for c in curves if c]
+    if not lows or None in lows or None in highs:
+        return None
+    low, high = _mnok(min(lows)), _mnok(max(highs))
+    if high <= low:
+        return None
+    lowest = _mnok(min(c[0]["nnv"] for c in curves if c))
+    highest = _mnok(max(c[-1]["nnv"] for c in curves if c))
+    return low, high, lowest, highest
+
+
+def _outlier_note(frame: tuple[float, float, float, float]) -> str:
+    low, high, lowest, highest = frame
+    if lowest >= low and highest <= high:
+        return ""
+    return _(
+        "The axis shows P1–P99; the most extreme iterations, down to %(lowest)s and up to "
+        "%(highest)s million, lie outside it."
+    ) % {"lowest": _number(lowest), "highest": _number(highest)}
+
+
+def _note_title(note: str) -> dict[str, Any]:
+    # Short lines, so the note fits a phone's width too.
+    lines = textwrap.wrap(note, 46)
+    return {"text": lines, "anchor": "start", "fontWeight": "normal", "limit": 0, "offset": 8}
+
+
+def _rebinned(curve: list[dict[str, float]], low: float, high: float) -> list[dict[str, Any]]:
+    """Equal-width bins from P1 to P99 (NOK million), each with its share of the iterations,
+    read off the percentile curve: the iterations between two percentiles spread evenly
+    between their values. A frozen snapshot has the curve, so it draws the same."""
+    width = (high - low) / HISTOGRAM_BINS
+    shares = [0.0] * HISTOGRAM_BINS
+    for a, b in itertools.pairwise(curve):
+        start, stop = _mnok(a["nnv"]), _mnok(b["nnv"])
+        mass = b["probability"] - a["probability"]
+        if stop < low or start > high or mass <= 0:
+            continue
+        if stop == start:
+            index = min(max(int((start - low) / width), 0), HISTOGRAM_BINS - 1)
+            shares[index] += mass
+            continue
+        for index in range(HISTOGRAM_BINS):
+            left, right = low + index * width, low + (index + 1) * width
+            overlap = min(right, stop) - max(left, start)
+            if overlap > 0:
+                shares[index] += mass * overlap / (stop - start)
+    return [
+        {"from": round(low + i * width, 4), "to": round(low + (i + 1) * width, 4), "share": share}
+        for i, share in enumerate(shares)
+    ]
+
+
+def _staggered_labels(marks: list[dict[str, Any]], low: float, high: float) -> list[dict]:
+    """P10, P50, P90 and the mean, each label on a line of its own (so no two can overlap),
+    and on the side of its rule that has room (so none is cut at the chart's edge)."""
+    middle = (low + high) / 2
+    return [
+        {**mark, "row": 4 + index * 18, "side": "left" if mark["value"] <= middle else "right"}
+        for index, mark in enumerate(marks)
+    ]
+
+
+def _mark_layers(labels: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    layers = [
+        {
+            "data": {"values": labels},
+            "mark": {"type": "rule", "strokeDash": [4, 3], "strokeWidth": 1.5, "clip": True},
+            "encoding": {"x": {"field": "value", "type": "quantitative"}},
+        }
+    ]
+    for side, align, dx in (("left", "left", 4), ("right", "right", -4)):
+        layers.append(
+            {
+                "data": {"values": [m for m in labels if m["side"] == side]},
+                "mark": {"type": "text", "align": align, "baseline": "top", "dx": dx},
+                "encoding": {
+                    "x": {"field": "value", "type": "quantitative"},
+                    "y": {"field": "row", "type": "quantitative", "scale": None},
+                    "text": {"field": "label"},
+                },
+            }
+        )
+    return layers
+
+
 def histogram_chart(stats: dict[str, Any]) -> dict[str, Any]:
-    """The simulated NNV of one alternative as a histogram, with P10, P50, P90 and the mean
+    """The simulated NNV of one alternative as a histogram framed on P1–P99 (the extremes
+    are noted above the chart, not allowed to squeeze it), with P10, P50, P90 and the mean
     marked, and NNV = 0 drawn solid so the share below zero can be seen."""
-    histogram = stats.get("histogram") or {"edges": [], "counts": []}
-    edges, counts = histogram["edges"], histogram["counts"]
-    bins = [
-        {"from": _mnok(low), "to": _mnok(high), "count": int(count)}
-        for low, high, count in zip(edges, edges[1:], counts, strict=False)
-    ]
-    # The mean's label sits a line lower, so it stays readable when it is close to P50.
+    curve = stats.get("s_curve") or []
+    frame = _frame([curve])
+    if frame:
+        low, high = frame[0], frame[1]
+        bins = _rebinned(curve, low, high)
+    else:  # no percentile curve: the engine's own bins
+        histogram = stats.get("histogram") or {"edges": [], "counts": []}
+        total = sum(histogram["counts"]) or 1
+        edges, counts = histogram["edges"], histogram["counts"]
+        bins = [
+            {"from": _mnok(a), "to": _mnok(b), "share": count / total}
+            for a, b, count in zip(edges, edges[1:], counts, strict=False)
+        ]
+        low = bins[0]["from"] if bins else 0.0
+        high = bins[-1]["to"] if bins else 1.0
     marks = [
-        {"label": "P10", "value": _mnok(stats["p10"]), "offset": 0},
-        {"label": "P50", "value": _mnok(stats["p50"]), "offset": 0},
-        {"label": "P90", "value": _mnok(stats["p90"]), "offset": 0},
-        {"label": _("Mean"), "value": _mnok(stats["mean"]), "offset": 14},
+        {"label": "P10", "value": _mnok(stats["p10"])},
+        {"label": "P50", "value": _mnok(stats["p50"])},
+        {"label": "P90", "value": _mnok(stats["p90"])},
+        {"label": _("Mean"), "value": _mnok(stats["mean"])},
     ]
-    x_title = _("NNV, NOK million")
-    return {
+    labels = _staggered_labels(marks, low, high)
+    x_scale = {"domain": [low, high], "nice": False, "zero": False}
+    spec: dict[str, Any] = {
         "$schema": VEGA_LITE,
         "description": _("Distribution of the simulated net present value of %(name)s")
         % {"name": stats["name"]},
         "width": "container",
-        "height": 240,
+        "height": 260,
         "config": _config(),
         "layer": [
             {
                 "data": {"values": bins},
-                "mark": {"type": "bar", "binSpacing": 0},
+                "mark": {"type": "bar", "binSpacing": 0, "clip": True},
                 "encoding": {
                     "x": {
                         "field": "from",
                         "type": "quantitative",
                         "bin": "binned",
-                        "title": x_title,
-                        "axis": {"format": ",.1f"},
+                        "title": _("NNV, NOK million"),
+                        "scale": x_scale,
+                        "axis": {"format": _axis_format(low, high), "labelOverlap": True},
                     },
                     "x2": {"field": "to"},
                     "y": {
-                        "field": "count",
+                        "field": "share",
                         "type": "quantitative",
-                        "title": _("Iterations"),
-                        "axis": {"format": ",d"},
+                        "title": _("Share of iterations"),
+                        "axis": {"format": ".0%"},
+                        # Headroom above the tallest bar for the four labels.
+                        "scale": {"domainMax": max((b["share"] for b in bins), default=0) * 1.45},
                     },
                 },
             },
-            {
-                "data": {"values": marks},
-                "mark": {"type": "rule", "strokeDash": [4, 3], "strokeWidth": 1.5},
-                "encoding": {"x": {"field": "value", "type": "quantitative"}},
-            },
-            {
-                "data": {"values": marks},
-                "mark": {
-                    "type": "text",
-                    "dy": -4,
-                    "dx": 3,
-                    "align": "left",
-                    "baseline": "bottom",
-                    "fontSize": 11,
-                },
-                "encoding": {
-                    "x": {"field": "value", "type": "quantitative"},
-                    "y": {"field": "offset", "type": "quantitative", "scale": None},
-                    "text": {"field": "label"},
-                },
-            },
+            *_mark_layers(labels),
             {
                 "data": {"values": [{"value": 0}]},
-                "mark": {"type": "rule", "strokeWidth": 2, "color": "#c22020"},
+                "mark": {"type": "rule", "strokeWidth": 2, "color": "#c22020", "clip": True},
                 "encoding": {"x": {"field": "value", "type": "quantitative"}},
             },
         ],
     }
+    note = _outlier_note(frame) if frame else ""
+    if note:
+        spec["title"] = _note_title(note)
+    return spec
 
 
 def s_curve_chart(simulation: dict[str, Any]) -> dict[str, Any]:
     """The cumulative distribution (S-curve) of NNV for every simulated alternative: the
-    probability that NNV is at most a given value. Alternatives differ by dash, not only
-    by colour."""
+    probability that NNV is at most a given value, framed on P1–P99 like the histogram.
+    Alternatives differ by dash, not only by colour."""
     values = [
         {"alternative": s["name"], "nnv": _mnok(p["nnv"]), "probability": p["probability"]}
         for s in simulation["alternatives"]
@@ -133,23 +250,28 @@ def s_curve_chart(simulation: dict[str, Any]) -> dict[str, Any]:
     ]
     names = [s["name"] for s in simulation["alternatives"]]
     dashes = [[1, 0], [6, 4], [2, 3], [8, 3, 2, 3]]
-    return {
+    frame = _frame([s.get("s_curve") or [] for s in simulation["alternatives"]])
+    x: dict[str, Any] = {
+        "field": "nnv",
+        "type": "quantitative",
+        "title": _("NNV, NOK million"),
+        "axis": {"format": ",~f", "labelOverlap": True},
+    }
+    if frame:
+        x["scale"] = {"domain": [frame[0], frame[1]], "nice": False, "zero": False}
+        x["axis"]["format"] = _axis_format(frame[0], frame[1])
+    spec: dict[str, Any] = {
         "$schema": VEGA_LITE,
         "description": _("Probability that NNV is at most a given value (S-curve)"),
         "width": "container",
-        "height": 240,
+        "height": 260,
         "config": _config(),
         "layer": [
             {
                 "data": {"values": values},
-                "mark": {"type": "line", "strokeWidth": 2},
+                "mark": {"type": "line", "strokeWidth": 2, "clip": True},
                 "encoding": {
-                    "x": {
-                        "field": "nnv",
-                        "type": "quantitative",
-                        "title": _("NNV, NOK million"),
-                        "axis": {"format": ",.1f"},
-                    },
+                    "x": x,
                     "y": {
                         "field": "probability",
                         "type": "quantitative",
@@ -162,7 +284,7 @@ def s_curve_chart(simulation: dict[str, Any]) -> dict[str, Any]:
                         "type": "nominal",
                         "title": _("Alternative"),
                         "scale": {"domain": names},
-                        "legend": {"orient": "bottom"},
+                        "legend": {"orient": "bottom", "direction": "vertical"},
                     },
                     "strokeDash": {
                         "field": "alternative",
@@ -177,21 +299,25 @@ def s_curve_chart(simulation: dict[str, Any]) -> dict[str, Any]:
             },
             {
                 "data": {"values": [{"value": 0}]},
-                "mark": {"type": "rule", "strokeWidth": 2, "color": "#c22020"},
+                "mark": {"type": "rule", "strokeWidth": 2, "color": "#c22020", "clip": True},
                 "encoding": {"x": {"field": "value", "type": "quantitative"}},
             },
         ],
     }
+    note = _outlier_note(frame) if frame else ""
+    if note:
+        spec["title"] = _note_title(note)
+    return spec
 
 
 def tornado_chart(bars: list[dict[str, Any]], base_nnv: float) -> dict[str, Any]:
     """NNV with one input at its low and at its high estimate, all others at expected
     values: one bar per input, widest swing on top, drawn from the expected NNV."""
-    low_label, high_label = _("Input at low estimate"), _("Input at high estimate")
+    low_label, high_label = _("Low estimate"), _("High estimate")
     shown = bars[:TORNADO_BARS]
     labels: list[str] = []
     for bar in shown:
-        label = bar["line"] if len(bar["line"]) <= 48 else bar["line"][:47] + "…"
+        label = wrapped(bar["line"], 36)
         while label in labels:  # two long names may cut to the same text
             label += "\u200b"
         labels.append(label)
@@ -210,7 +336,7 @@ def tornado_chart(bars: list[dict[str, Any]], base_nnv: float) -> dict[str, Any]
         "$schema": VEGA_LITE,
         "description": _("Tornado: how NNV changes when one input is at its low or high estimate"),
         "width": "container",
-        "height": {"step": 26},
+        "height": {"step": label_step(labels)},
         "config": _config(),
         "layer": [
             {
@@ -222,13 +348,14 @@ def tornado_chart(bars: list[dict[str, Any]], base_nnv: float) -> dict[str, Any]
                         "type": "nominal",
                         "sort": labels,
                         "title": None,
-                        "axis": {"labelLimit": 260},
+                        "axis": WRAPPED_LABELS,
                     },
                     "x": {
                         "field": "from",
                         "type": "quantitative",
                         "title": _("NNV, NOK million"),
-                        "axis": {"format": ",.1f"},
+                        "axis": {"format": ",~f", "labelOverlap": True},
+                        "scale": {"zero": False},
                     },
                     "x2": {"field": "to"},
                     "color": {
@@ -236,7 +363,7 @@ def tornado_chart(bars: list[dict[str, Any]], base_nnv: float) -> dict[str, Any]
                         "type": "nominal",
                         "title": None,
                         "scale": {"domain": [low_label, high_label]},
-                        "legend": {"orient": "bottom"},
+                        "legend": {"orient": "bottom", "direction": "vertical"},
                     },
                 },
             },

@@ -12,8 +12,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from nytte.core.forms import ListedModelChoiceField
 from nytte.core.models import Organisation
-from nytte.portfolio.forms import ListedModelChoiceField
 
 from .models import AnalysisSettings, ExtraAlternative, ExtraLine, Snapshot
 

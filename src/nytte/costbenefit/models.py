@@ -18,6 +18,7 @@ from nytte.benefits.choices import BeneficiaryGroup
 from nytte.core.models import Organisation, Programme
 from nytte.core.querysets import scoped_manager
 from nytte.economics import DEFAULT_PARAMETER_SET, PARAMETER_SETS
+from nytte.economics.prepare import MAX_LIFETIME_YEARS
 from nytte.portfolio.models import YEAR_VALIDATORS, Initiative
 from nytte.proposals.models import Proposal
 
@@ -104,7 +105,8 @@ class AnalysisSettings(OfSubject):
         _("analysis period (years)"),
         null=True,
         blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(75)],
+        # the period is the lifetime; flows after year 75 form a computed residual value.
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_LIFETIME_YEARS)],
         help_text=_(
             "The lifetime of the measure. Empty: from the first to the last year with amounts."
         ),

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from nytte.core.actors import Actor, actor_user, require_actor
-from nytte.core.permissions import check
+from nytte.core.permissions import require
 from nytte.core.services import object_create, object_delete, object_update
 
 from . import selectors
@@ -25,15 +25,11 @@ from .models import AnalysisSettings, ExtraAlternative, ExtraLine, Snapshot, Sub
 M = TypeVar("M", bound=ExtraLine | ExtraAlternative)
 
 
-def _require(acting_user: Actor, subject: Subject) -> None:
-    check(require_actor(acting_user), subjects.edit_action(subject), subject)
-
-
 @transaction.atomic
 def settings_save(
     *, subject: Subject, data: Mapping[str, Any], acting_user: Actor
 ) -> AnalysisSettings:
-    _require(acting_user, subject)
+    require(require_actor(acting_user), subjects.edit_action(subject), subject)
     owner = subjects.owner_filter(subject)
     existing = AnalysisSettings.objects.filter(**owner).first()
     if existing is None:
@@ -44,19 +40,19 @@ def settings_save(
 @transaction.atomic
 def line_create(instance: M, *, acting_user: Actor) -> M:
     """Create an extra line or an extra alternative."""
-    _require(acting_user, instance.subject)
+    require(require_actor(acting_user), subjects.edit_action(instance.subject), instance.subject)
     return object_create(instance, acting_user=acting_user)
 
 
 @transaction.atomic
 def line_update(instance: M, *, data: Mapping[str, Any], acting_user: Actor) -> M:
-    _require(acting_user, instance.subject)
+    require(require_actor(acting_user), subjects.edit_action(instance.subject), instance.subject)
     return object_update(instance, acting_user=acting_user, data=data)
 
 
 @transaction.atomic
 def line_delete(instance: ExtraLine | ExtraAlternative, *, acting_user: Actor) -> None:
-    _require(acting_user, instance.subject)
+    require(require_actor(acting_user), subjects.edit_action(instance.subject), instance.subject)
     object_delete(instance, acting_user=acting_user)
 
 
@@ -66,7 +62,7 @@ def snapshot_freeze(*, subject: Subject, note: str = "", acting_user: Actor) -> 
 
     Raises ``CBAInputError`` (with a clear message) when the analysis cannot be computed.
     """
-    _require(acting_user, subject)
+    require(require_actor(acting_user), subjects.edit_action(subject), subject)
     evaluation = selectors.evaluate(subject)
     # Lock the subject's row so two people freezing at once get different versions.
     type(subject).objects.select_for_update().filter(pk=subject.pk).first()

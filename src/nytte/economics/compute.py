@@ -33,6 +33,10 @@ class Breakdown:
     pv_public_budget: float  # net public outlay: public costs - public savings
     tax_financing_cost: float
     nnv: float
+    #: Computed residual value (R-109): PV of benefits - costs after year 75 ...
+    pv_residual_value: float = 0.0
+    #: ... and PV of their net public budget outlay (TFC on it is in tax_financing_cost).
+    pv_residual_public_budget: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,12 @@ class AlternativeResult:
     rank: int
     exact: Breakdown
     years: tuple[YearRow, ...] = field(repr=False, default=())
+    #: Flows after year 75 of a longer lifetime (R-109), already included in the
+    #: figures above: their value at year 75, its PV, and the PV of the tax financing
+    #: cost on their public budget part. All 0 when the period ends by year 75.
+    residual_value: int = 0
+    pv_residual_value: int = 0
+    residual_tax_financing_cost: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -99,6 +109,9 @@ class AlternativeResult:
             "payback_note": self.payback_note,
             "effects": [e.to_dict() for e in self.effects],
             "rank": self.rank,
+            "residual_value": self.residual_value,
+            "pv_residual_value": self.pv_residual_value,
+            "residual_tax_financing_cost": self.residual_tax_financing_cost,
             "years": [row.to_dict() for row in self.years],
         }
 
@@ -115,6 +128,8 @@ class Result:
     parameters: ParameterSet
     point: str
     alternatives: tuple[AlternativeResult, ...]
+    #: First year whose flows form the computed residual value (None: period ends by year 75).
+    residual_from_year: int | None = None
 
     @property
     def ranking(self) -> list[str]:
@@ -137,6 +152,7 @@ class Result:
             "parameter_set": self.parameters.name,
             "parameters": self.parameters.to_dict(),
             "point": self.point,
+            "residual_from_year": self.residual_from_year,
             "ranking": self.ranking,
             "alternatives": [a.to_dict() for a in self.alternatives],
         }
@@ -157,8 +173,12 @@ def compute_prepared(prepared: PreparedAnalysis, *, point: str = "expected") -> 
     rows = [_evaluate(prepared, alt, point) for alt in prepared.alternatives]
     ranks = _competition_ranks([breakdown.nnv for breakdown, _ in rows])
     analysis = prepared.analysis
+    from_year = prepared.residual_from_year
+    horizon_df = (
+        None if from_year is None else float(prepared.discount[from_year - 1 - analysis.base_year])
+    )
     results = tuple(
-        _to_result(alt, breakdown, years, rank)
+        _to_result(alt, breakdown, years, rank, prepared.params, horizon_df)
         for alt, (breakdown, years), rank in zip(prepared.alternatives, rows, ranks, strict=True)
     )
     return Result(
@@ -170,6 +190,7 @@ def compute_prepared(prepared: PreparedAnalysis, *, point: str = "expected") -> 
         parameters=prepared.params,
         point=point,
         alternatives=results,
+        residual_from_year=from_year,
     )
 
 
@@ -210,14 +231,25 @@ def _evaluate(
             budget += pl.budget_coef * pv
             np.add.at(budget_y, idx, pl.budget_coef * real)
         if pl.residual is not None:
-            # Residual value: a benefit in the final year, to the line's organisation.
+            # Residual value: a benefit in the final year, to the line's organisation;
+            # a public one (residual_public_budget) also lowers the net public outlay.
             res_pv = residual * pl.residual_weight
             benefits += res_pv
             ben_org[line.organisation] += res_pv
             ben_cat["residual value"] += res_pv
             ben_y[n - 1] += residual
+            budget += pl.residual_budget_coef * res_pv
+            budget_y[n - 1] += pl.residual_budget_coef * residual
     tfc = tfc_rate * budget
     nnv = benefits - costs - tfc
+    dfs = prepared.discount[offset - analysis.base_year :]
+    tfc_y = tfc_rate * budget_y
+    net = (ben_y - cost_y - tfc_y) * dfs
+    cumulative = np.cumsum(net)
+    from_year = prepared.residual_from_year
+    later = slice(0, 0) if from_year is None else slice(max(0, from_year - offset), n)
+    residual_pv = float(np.dot(ben_y[later] - cost_y[later], dfs[later]))
+    residual_budget = float(np.dot(budget_y[later], dfs[later]))
     breakdown = Breakdown(
         pv_benefits=benefits,
         pv_costs=costs,
@@ -228,11 +260,9 @@ def _evaluate(
         pv_public_budget=budget,
         tax_financing_cost=tfc,
         nnv=nnv,
+        pv_residual_value=residual_pv,
+        pv_residual_public_budget=residual_budget,
     )
-    dfs = prepared.discount[offset - analysis.base_year :]
-    tfc_y = tfc_rate * budget_y
-    net = (ben_y - cost_y - tfc_y) * dfs
-    cumulative = np.cumsum(net)
     rows = tuple(
         YearRow(
             year=offset + i,
@@ -275,6 +305,8 @@ def _to_result(
     b: Breakdown,
     years: tuple[YearRow, ...],
     rank: int,
+    params: ParameterSet,
+    horizon_df: float | None,
 ) -> AlternativeResult:
     if alt.alternative.zero:
         nnb, nnb_note = None, "zero alternative (reference)"
@@ -315,4 +347,7 @@ def _to_result(
         rank=rank,
         exact=b,
         years=years,
+        residual_value=0 if horizon_df is None else kroner(b.pv_residual_value / horizon_df),
+        pv_residual_value=kroner(b.pv_residual_value),
+        residual_tax_financing_cost=kroner(params.tax_financing_rate * b.pv_residual_public_budget),
     )

@@ -24,6 +24,9 @@ ANALYSIS_KEYS = (
     "period_years", "parameter_set", "parameters_json",
 )  # fmt: skip
 RESIDUAL = "residual"
+#: Optional (workbooks written before it was added lack it): the budget nature of the
+#: residual value, read from the line's ``residual`` row; empty means not public.
+RESIDUAL_PUBLIC = "residual_public_budget"
 
 
 def load_analysis(path: str | Path) -> Analysis:
@@ -76,7 +79,7 @@ def write_excel(analysis: Analysis, path: str | Path) -> None:
     alts = wb.create_sheet("Alternatives")
     alts.append(["name", "zero", "description"])
     lines = wb.create_sheet("Lines")
-    lines.append(list(LINE_COLUMNS))
+    lines.append([*LINE_COLUMNS, RESIDUAL_PUBLIC])
     effects = wb.create_sheet("Effects")
     effects.append(list(EFFECT_COLUMNS))
     for alt in data["alternatives"]:
@@ -97,9 +100,11 @@ def write_excel(analysis: Analysis, path: str | Path) -> None:
                     low, likely, high = amount["low"], amount["likely"], amount["high"]
                 else:
                     low = likely = high = amount
-                lines.append(
-                    [*attrs, int(year) if year != RESIDUAL else RESIDUAL, low, likely, high]
-                )
+                if year == RESIDUAL:
+                    public = bool(line.get("residual_public_budget", False))
+                    lines.append([*attrs, RESIDUAL, low, likely, high, public])
+                else:
+                    lines.append([*attrs, int(year), low, likely, high])
         for effect in alt["effects"]:
             effects.append([
                 alt["name"], effect["name"], effect["significance"], effect["scope"],
@@ -166,7 +171,7 @@ def read_excel_dict(path: str | Path) -> dict[str, Any]:
             }
 
         line_index: dict[tuple[str, str], dict[str, Any]] = {}
-        for row_no, row in _records(wb["Lines"], LINE_COLUMNS):
+        for row_no, row in _records(wb["Lines"], LINE_COLUMNS, optional=(RESIDUAL_PUBLIC,)):
             where = f"Lines row {row_no}"
             alt_name, line_name = _text(row["alternative"]), _text(row["line"])
             if not alt_name and not line_name:
@@ -202,6 +207,9 @@ def read_excel_dict(path: str | Path) -> dict[str, Any]:
             amount = {k: v for k, v in amount.items() if v not in (None, "")}
             if str(year).strip().lower() == RESIDUAL:
                 line["residual_value"] = amount
+                line["residual_public_budget"] = _bool(
+                    row.get(RESIDUAL_PUBLIC), f"{where} {RESIDUAL_PUBLIC}"
+                )
                 continue
             year_key = str(int(year)) if isinstance(year, int | float) else str(year).strip()
             if year_key in line["amounts"]:
@@ -237,8 +245,11 @@ def read_excel_dict(path: str | Path) -> dict[str, Any]:
         wb.close()
 
 
-def _records(sheet: Any, columns: tuple[str, ...]) -> Any:
-    """Yield (row number, {column: value}) using the header row to find columns."""
+def _records(sheet: Any, columns: tuple[str, ...], optional: tuple[str, ...] = ()) -> Any:
+    """Yield (row number, {column: value}) using the header row to find columns.
+
+    An ``optional`` column missing from the header reads as None on every row.
+    """
     rows = sheet.iter_rows(values_only=True)
     header = next(rows, None)
     if header is None:
@@ -247,9 +258,10 @@ def _records(sheet: Any, columns: tuple[str, ...]) -> Any:
     missing = [c for c in columns if c not in names]
     if missing:
         raise CBAInputError(f"missing column(s) {missing}", f"sheet {sheet.title!r}")
-    positions = {c: names.index(c) for c in columns}
+    positions = {c: names.index(c) for c in (*columns, *optional) if c in names}
     for number, row in enumerate(rows, start=2):
-        values = {c: (row[i] if i < len(row) else None) for c, i in positions.items()}
+        values = {c: None for c in optional}
+        values.update({c: (row[i] if i < len(row) else None) for c, i in positions.items()})
         yield number, values
 
 

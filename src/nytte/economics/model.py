@@ -112,6 +112,11 @@ class CashFlowLine:
 
     ``public_budget`` says whether the line changes public budgets: a public cost
     adds tax financing cost, a public saving or revenue (benefit) reduces it.
+    ``residual_value`` is a value entered by hand for what lies beyond the analysis
+    period, booked as a benefit in its last year; ``residual_public_budget`` states
+    its budget nature (default: not public, e.g. value to users; true for e.g. the
+    resale value of a public asset, which then lowers the tax financing cost, or a
+    negative residual value for public running costs, which raises it).
     ``real_growth`` is a yearly real price growth rate, ``"default"`` for the
     parameter set's default, or ``None`` for none. ``factor`` names a shared
     uncertainty factor: lines with the same factor are drawn together.
@@ -125,6 +130,7 @@ class CashFlowLine:
     public_budget: bool = False
     real_growth: float | str | None = None
     residual_value: Estimate | None = None
+    residual_public_budget: bool = False
     distribution: Distribution = "pert"
     factor: str | None = None
     description: str = ""
@@ -143,6 +149,7 @@ class CashFlowLine:
             data["real_growth"] = self.real_growth
         if self.residual_value is not None:
             data["residual_value"] = self.residual_value.to_json()
+            data["residual_public_budget"] = self.residual_public_budget
         if self.factor:
             data["factor"] = self.factor
         if self.description:
@@ -175,6 +182,11 @@ class CashFlowLine:
         public = data.get("public_budget", False)
         if not isinstance(public, bool):
             raise CBAInputError(f"public_budget must be true or false, got {public!r}", where)
+        residual_public = data.get("residual_public_budget", False)
+        if not isinstance(residual_public, bool):
+            raise CBAInputError(
+                f"residual_public_budget must be true or false, got {residual_public!r}", where
+            )
         line = cls(
             name=name,
             kind=kind,
@@ -188,6 +200,7 @@ class CashFlowLine:
                 if residual is None
                 else Estimate.from_json(residual, f"{where} residual_value")
             ),
+            residual_public_budget=residual_public,
             distribution=distribution,  # type: ignore[arg-type]
             factor=(str(data["factor"]) if data.get("factor") else None),
             description=str(data.get("description") or ""),
@@ -330,8 +343,11 @@ class Analysis:
 
     Cash flows are discounted to ``base_year`` and must fall in the analysis
     period ``first_year`` .. ``first_year + period_years - 1`` (``first_year``
-    defaults to the base year). ``parameters`` embeds a custom parameter set;
-    otherwise ``parameter_set`` names one in the registry.
+    defaults to the base year). The period is the lifetime of the measure; when
+    it is longer than the parameter set's ``max_analysis_period`` (75 years), the
+    flows after that are reported as a computed residual value (R-109).
+    ``parameters`` embeds a custom parameter set; otherwise ``parameter_set``
+    names one in the registry.
     """
 
     name: str

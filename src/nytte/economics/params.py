@@ -42,7 +42,9 @@ class ParameterSet:
     tax_financing_rate: float = 0.20
     #: Real price growth used by lines that ask for "default" growth (verify).
     default_real_growth: float = 0.008
-    #: Longest analysis period accepted; value beyond it goes in a residual (verify).
+    #: Years analysed year by year (R-109: 75). A longer lifetime is accepted: the flows
+    #: after these years form a computed residual value, discounted at the rates that
+    #: apply then (2 %) and keeping each flow's budget nature (see prepare.py).
     max_analysis_period: int = 75
     source: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)

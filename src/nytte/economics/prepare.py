@@ -4,6 +4,14 @@ Everything downstream (deterministic result, Monte Carlo, tornado, break-even)
 works on the same flattened form, so the rules of R-109 live in one place:
 weights are ``DF(year - base_year) * (1 + g) ** (year - price_year)`` and each
 line carries its coefficient in the NNV (tax financing cost folded in).
+
+The analysis period is the lifetime of the measure, also when it is longer than
+the parameter set's ``max_analysis_period`` (R-109: 75 years). The flows after year
+75 (counted from the base year) are the computed residual value: the banded factors
+discount them at 2 % from year 75, so the residual value at year 75 is
+``sum_{t>75} F_t * DF(t) / DF(75) = sum_{t>75} F_t / 1.02**(t-75)``, and each flow
+keeps its line's budget nature, so public running costs after year 75 still carry
+the tax financing cost. ``compute`` reports that part separately.
 """
 
 from __future__ import annotations
@@ -17,6 +25,10 @@ from .errors import CBAInputError
 from .model import DEFAULT_GROWTH, Alternative, Analysis, CashFlowLine
 from .params import ParameterSet, get_parameter_set
 from .plusminus import ScoredEffect, score_effect
+
+#: A guard against typing a year for a number of years, not a rule of R-109: lifetimes
+#: beyond the explicit 75 years are analysed with a computed residual value.
+MAX_LIFETIME_YEARS = 200
 
 
 @dataclass(frozen=True)
@@ -36,6 +48,10 @@ class PreparedLine:
     budget_coef: float
     residual_weight: float  # DF of the final year (residual value is never grown)
     residual: tuple[float, float, float] | None
+    #: The entered residual value's coefficient in the NNV: +1, or 1 + TFC if public.
+    residual_coef: float = 1.0
+    #: Its effect on the net public budget outlay: -1 if public (a public asset), else 0.
+    residual_budget_coef: float = 0.0
 
     @property
     def uncertain(self) -> bool:
@@ -63,6 +79,21 @@ class PreparedAnalysis:
     @property
     def years(self) -> range:
         return range(self.analysis.start_year, self.analysis.last_year + 1)
+
+    @property
+    def residual_from_year(self) -> int | None:
+        """First year whose flows form the computed residual value (None: no such year)."""
+        return residual_from_year(self.analysis, self.params)
+
+
+def residual_from_year(analysis: Analysis, params: ParameterSet) -> int | None:
+    """First year after the horizon, base year + 75 (R-109), if the period reaches it.
+
+    Flows from that year on are discounted at the last band's rate (2 %) from the
+    horizon year, so they form the residual value at the horizon year.
+    """
+    first = analysis.base_year + params.max_analysis_period + 1
+    return first if analysis.last_year >= first else None
 
 
 def resolve_parameters(analysis: Analysis) -> ParameterSet:
@@ -124,11 +155,10 @@ def _check_frame(analysis: Analysis, params: ParameterSet) -> None:
         raise CBAInputError(
             f"period_years must be at least 1, got {analysis.period_years}", "period_years"
         )
-    if analysis.period_years > params.max_analysis_period:
+    if analysis.period_years > MAX_LIFETIME_YEARS:
         raise CBAInputError(
-            f"period_years {analysis.period_years} exceeds the maximum "
-            f"{params.max_analysis_period} of parameter set {params.name}; "
-            "put value beyond it in a residual value",
+            f"period_years {analysis.period_years} exceeds {MAX_LIFETIME_YEARS} years; "
+            "the analysis period is the lifetime of the measure (in years, not a year)",
             "period_years",
         )
 
@@ -209,6 +239,7 @@ def _prepare_line(
     if line.residual_value is not None:
         r = line.residual_value
         residual = (r.low, r.likely, r.high)
+    residual_public = line.residual_value is not None and line.residual_public_budget
     return PreparedLine(
         line=line,
         where=where,
@@ -221,6 +252,8 @@ def _prepare_line(
         budget_coef=(-sign if line.public_budget else 0.0),
         residual_weight=float(discount[last - analysis.base_year]),
         residual=residual,
+        residual_coef=1.0 + params.tax_financing_rate if residual_public else 1.0,
+        residual_budget_coef=-1.0 if residual_public else 0.0,
     )
 
 

@@ -91,7 +91,10 @@ def _select(prepared: PreparedAnalysis, alternative: str | None) -> list[Prepare
 def line_contribution(pl: PreparedLine, point: str = "expected") -> float:
     """The line's contribution to NNV (flows with TFC, plus residual value)."""
     values, residual = point_values(pl, point)
-    return pl.coef * float(np.dot(values, pl.weights)) + residual * pl.residual_weight
+    return (
+        pl.coef * float(np.dot(values, pl.weights))
+        + pl.residual_coef * residual * pl.residual_weight
+    )
 
 
 def tornado(
@@ -176,7 +179,7 @@ def _break_even_rate(
             t = pl.years - base
             flat = (1.0 + rate) ** -t.astype(np.float64)
             total += pl.coef * float(np.dot(values, pl.weights / banded[t] * flat))
-            total += residual * (1.0 + rate) ** -last_t
+            total += pl.residual_coef * residual * (1.0 + rate) ** -last_t
         return total
 
     grid = [-0.5, -0.2, -0.05, 0.0, 0.01, 0.02, 0.04, 0.07, 0.1, 0.15, 0.25, 0.5, 1.0, 2.0, 5.0]

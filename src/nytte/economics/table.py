@@ -49,6 +49,13 @@ def render_table(
     row("Net public budget outlay (PV)", [_money(a.pv_public_budget) for a in alts])
     row("NNV per budget krone (NNB)", [("-" if a.nnb is None else f"{a.nnb:.2f}") for a in alts])
     row("Payback year", [("-" if a.payback_year is None else str(a.payback_year)) for a in alts])
+    if result.residual_from_year is not None:
+        # flows after year 75, already in the figures above, shown as a residual value.
+        section(f"Of which after year 75 ({result.residual_from_year}-{result.last_year})")
+        year75 = result.residual_from_year - 1
+        row(f"  Residual value in {year75}", [_money(a.residual_value) for a in alts])
+        row("  Residual value (PV)", [_money(a.pv_residual_value) for a in alts])
+        row("  Its tax financing cost", [_money(-a.residual_tax_financing_cost) for a in alts])
     effects = sorted({e.name for a in alts for e in a.effects})
     if effects:
         section("Non-priced effects")

@@ -12,10 +12,10 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from nytte.core.charts import VEGA_LITE, WRAPPED_LABELS, label_step, wrapped
+
 from .choices import DependencyKind, Phase
 from .models import Dependency, Initiative
-
-VEGA_LITE = "https://vega.github.io/schema/vega-lite/v5.json"
 
 
 def cost_chart(table: dict[str, Any]) -> dict[str, Any]:
@@ -58,7 +58,7 @@ def roadmap_chart(initiatives: list[Initiative]) -> dict[str, Any]:
     phases = dict(Phase.choices)
     values = [
         {
-            "initiative": f"{i.code} {i.title}"[:60],
+            "initiative": wrapped(f"{i.code} {i.title}", 26),
             "start": i.planned_start.isoformat(),
             "end": (i.planned_end or i.planned_start).isoformat(),
             "phase": str(phases.get(i.phase, i.phase)),
@@ -69,12 +69,18 @@ def roadmap_chart(initiatives: list[Initiative]) -> dict[str, Any]:
         "$schema": VEGA_LITE,
         "description": _("Planned start and end of each initiative"),
         "width": "container",
-        "height": {"step": 22},
+        "height": {"step": label_step([v["initiative"] for v in values])},
         "data": {"values": values},
         "mark": {"type": "bar", "cornerRadius": 2},
         "encoding": {
             # sort: None keeps the selector's order (earliest start first).
-            "y": {"field": "initiative", "type": "nominal", "sort": None, "title": None},
+            "y": {
+                "field": "initiative",
+                "type": "nominal",
+                "sort": None,
+                "title": None,
+                "axis": WRAPPED_LABELS,
+            },
             "x": {
                 "field": "start",
                 "type": "temporal",

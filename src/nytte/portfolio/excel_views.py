@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from nytte.core.excel_views import ImportForm, run_import, xlsx_response
+from nytte.core.excel.views import ImportForm, run_import, xlsx_response
 from nytte.core.lookups import programme_or_404
 from nytte.core.permissions import Action
 

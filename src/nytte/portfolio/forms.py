@@ -16,6 +16,12 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from nytte.core.actors import Actor
+from nytte.core.forms import (
+    DATE_WIDGET,
+    LineForm,
+    ListedModelChoiceField,
+    ListedModelMultipleChoiceField,
+)
 from nytte.core.models import Organisation, Programme, User
 
 from .models import (
@@ -29,85 +35,6 @@ from .models import (
     StatusReport,
 )
 from .services import allowed_phases
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-# ---------------------------------------------------------------------------------------------
-# Choice fields that query once
-
-
-class _ListedIterator(forms.models.ModelChoiceIterator):
-    """Iterates the objects the field already fetched instead of querying again."""
-
-    def __iter__(self) -> Any:
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for obj in self.field.listed():
-            yield self.choice(obj)
-
-    def __len__(self) -> int:
-        return len(self.field.listed()) + (self.field.empty_label is not None)
-
-    def __bool__(self) -> bool:
-        return self.field.empty_label is not None or bool(self.field.listed())
-
-
-class _Listed:
-    """Mixin for model choice fields: the options are fetched (or given) once per form."""
-
-    objects: list[Any] | None = None
-    iterator = _ListedIterator
-
-    def listed(self) -> list[Any]:
-        if self.objects is None:
-            self.objects = list(self.queryset)
-        return self.objects
-
-    def _set_queryset(self, queryset: QuerySet[Any] | None) -> None:
-        self.objects = None  # a new queryset (also on deepcopy per form) is fetched afresh
-        forms.ModelChoiceField._set_queryset(self, queryset)
-
-    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
-
-    def _lookup(self, value: Any) -> Any:
-        key = self.to_field_name or "pk"
-        if isinstance(value, self.queryset.model):
-            value = getattr(value, key)
-        found = next((obj for obj in self.listed() if str(getattr(obj, key)) == str(value)), None)
-        if found is None:
-            raise forms.ValidationError(
-                self.error_messages["invalid_choice"],
-                code="invalid_choice",
-                params={"value": value},
-            )
-        return found
-
-
-class ListedModelChoiceField(_Listed, forms.ModelChoiceField):
-    def to_python(self, value: Any) -> Any:
-        if value in self.empty_values:
-            return None
-        return self._lookup(value)
-
-
-class ListedModelMultipleChoiceField(_Listed, forms.ModelMultipleChoiceField):
-    def _check_values(self, value: Any) -> list[Any]:  # type: ignore[override]
-        return list(dict.fromkeys(self._lookup(item) for item in value))
-
-
-def listed(field: forms.ModelChoiceField) -> ListedModelChoiceField:
-    """The same choice field, validating against the options it lists: for a FilterSet's
-    form, whose fields are built elsewhere."""
-    return ListedModelChoiceField(
-        queryset=field.queryset,
-        to_field_name=field.to_field_name,
-        required=field.required,
-        label=field.label,
-        help_text=field.help_text,
-        empty_label=field.empty_label,
-    )
-
 
 # ---------------------------------------------------------------------------------------------
 # Initiative
@@ -281,17 +208,6 @@ class InitiativeForm(forms.ModelForm):
 
 # ---------------------------------------------------------------------------------------------
 # Lines of an initiative, edited inline on its tabs
-
-
-class LineForm(forms.ModelForm):
-    """Base of the line forms: each takes the programme, so the pages build any of them the
-    same way, and names the fields that take a whole row of the form grid."""
-
-    wide_fields: tuple[str, ...] = ()
-
-    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.programme = programme
 
 
 class CostLineForm(LineForm):

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
@@ -26,7 +26,13 @@ from django.utils.translation import gettext as _
 from nytte.core import history
 from nytte.core.actors import Actor, actor_user, require_actor
 from nytte.core.models import Organisation, Programme, ProgrammeMembership, User
-from nytte.core.permissions import Action, ProgrammeScoped, can, check
+from nytte.core.permissions import (
+    Action,
+    can,
+    is_site_admin,
+    programme_ids_for,
+    require,
+)
 from nytte.core.services import object_create, object_delete, object_update
 from nytte.core.services import programme_update as programme_update  # moved to core; callers keep
 
@@ -44,10 +50,6 @@ from .models import (
 )
 
 M = TypeVar("M", bound=models.Model)
-
-
-def _require(acting_user: Actor, action: Action, obj: Programme | ProgrammeScoped) -> None:
-    check(require_actor(acting_user), action, obj)
 
 
 # -- rules -----------------------------------------------------------------------------------
@@ -140,7 +142,7 @@ def initiative_create(
     goals: Mapping[Goal, Decimal | int | float] | None = None,
     acting_user: Actor,
 ) -> Initiative:
-    _require(acting_user, Action.EDIT, programme)
+    require(require_actor(acting_user), Action.EDIT, programme)
     given, owner_id = _owner_id(data)
     if given:
         check_owner_is_member(programme, owner_id)
@@ -164,7 +166,7 @@ def initiative_update(
     goals: Mapping[Goal, Decimal | int | float] | None = None,
     acting_user: Actor,
 ) -> Initiative:
-    _require(acting_user, Action.EDIT, initiative)
+    require(require_actor(acting_user), Action.EDIT, initiative)
     if "programme" in data and data["programme"] != initiative.programme:
         raise ValidationError({"programme": _("An initiative cannot move to another programme.")})
     given, owner_id = _owner_id(data)
@@ -185,7 +187,7 @@ def initiative_update(
 
 @transaction.atomic
 def initiative_delete(*, initiative: Initiative, acting_user: Actor) -> None:
-    _require(acting_user, Action.EDIT, initiative.programme)
+    require(require_actor(acting_user), Action.EDIT, initiative.programme)
     object_delete(initiative, acting_user=acting_user)
 
 
@@ -200,19 +202,19 @@ def refresh_cost_totals(initiative: Initiative) -> None:
 
 
 def _line_create(instance: M, acting_user: Actor) -> M:
-    _require(acting_user, Action.EDIT, instance)
+    require(require_actor(acting_user), Action.EDIT, instance)
     return object_create(instance, acting_user=acting_user)
 
 
 def _line_update(instance: M, data: Mapping[str, Any], acting_user: Actor) -> M:
-    _require(acting_user, Action.EDIT, instance)
+    require(require_actor(acting_user), Action.EDIT, instance)
     if "initiative" in data and data["initiative"] != instance.initiative:
         raise ValidationError(_("A line cannot move to another initiative."))
     return object_update(instance, acting_user=acting_user, data=data)
 
 
 def _line_delete(instance: models.Model, acting_user: Actor) -> None:
-    _require(acting_user, Action.EDIT, instance)
+    require(require_actor(acting_user), Action.EDIT, instance)
     object_delete(instance, acting_user=acting_user)
 
 
@@ -248,7 +250,7 @@ def cost_line_delete(line: CostLine, *, acting_user: Actor) -> None:
 
 @transaction.atomic
 def dependency_add(dependency: Dependency, *, acting_user: Actor) -> Dependency:
-    _require(acting_user, Action.EDIT, dependency)
+    require(require_actor(acting_user), Action.EDIT, dependency)
     _refuse_cycle(dependency)
     return object_create(dependency, acting_user=acting_user)
 
@@ -265,11 +267,11 @@ def dependency_create(
 def dependency_update(
     dependency: Dependency, *, data: Mapping[str, Any], acting_user: Actor
 ) -> Dependency:
-    _require(acting_user, Action.EDIT, dependency)
+    require(require_actor(acting_user), Action.EDIT, dependency)
     fields = {f: data.get(f, getattr(dependency, f)) for f in ("source", "target", "kind")}
     changed = Dependency(pk=dependency.pk, **fields)
     # Rights follow the source initiative: re-check them where the source changes.
-    _require(acting_user, Action.EDIT, changed)
+    require(require_actor(acting_user), Action.EDIT, changed)
     _refuse_cycle(changed)
     return object_update(dependency, acting_user=acting_user, data=data)
 
@@ -376,7 +378,7 @@ def _refuse_cycle(dependency: Dependency) -> None:
 def goal_save(
     *, programme: Programme, goal: Goal | None = None, data: Mapping[str, Any], acting_user: Actor
 ) -> Goal:
-    _require(acting_user, Action.EDIT, programme)
+    require(require_actor(acting_user), Action.EDIT, programme)
     if goal is None:
         return object_create(Goal(programme=programme, **data), acting_user=acting_user)
     return object_update(goal, acting_user=acting_user, data=data)
@@ -389,7 +391,7 @@ def goal_delete(*, goal: Goal, acting_user: Actor) -> None:
     A societal goal that still has impact goals is refused: the database would delete them
     along with it (and their contributions), unlogged and easily unnoticed.
     """
-    _require(acting_user, Action.EDIT, goal.programme)
+    require(require_actor(acting_user), Action.EDIT, goal.programme)
     children = list(goal.children.order_by("code").values_list("code", flat=True))
     if children:
         raise ValidationError(
@@ -416,3 +418,72 @@ def life_event_get_or_create(
     event.save()
     history.log_create(event, acting_user=acting_user)
     return event
+
+
+# ---------------------------------------------------------------------------------------------
+# Life events: one list shared by every programme
+
+
+def life_event_programmes(event: LifeEvent) -> set[int]:
+    """Ids of the programmes whose initiatives, proposals or other records name the event
+    (every relation to it, whichever app it belongs to)."""
+    ids: set[int] = set()
+    for relation in LifeEvent._meta.related_objects:
+        if not relation.many_to_many:
+            continue
+        model = relation.related_model
+        try:
+            model._meta.get_field("programme")
+        except Exception:  # a relation without a programme says nothing here
+            continue
+        ids.update(
+            model._base_manager.filter(**{relation.field.name: event}).values_list(
+                "programme_id", flat=True
+            )
+        )
+    return ids
+
+
+def _require_life_event_rights(acting_user: Actor, event: LifeEvent | None) -> None:
+    """Site admins change any life event; a programme admin adds new ones and changes those
+    used by no programme but the ones they administer."""
+    if is_site_admin(acting_user):
+        return
+    administered = set(programme_ids_for(acting_user, Action.ADMINISTER) or ())
+    if not administered:
+        raise PermissionDenied
+    if event is not None and life_event_programmes(event) - administered:
+        raise ValidationError(
+            _(
+                "Other programmes use this life event too: only a site administrator can "
+                "change or delete it."
+            ),
+            code="life_event_shared",
+        )
+
+
+@transaction.atomic
+def life_event_create(*, data: Mapping[str, Any], acting_user: Actor) -> LifeEvent:
+    _require_life_event_rights(acting_user, None)
+    return object_create(LifeEvent(**data), acting_user=acting_user)
+
+
+@transaction.atomic
+def life_event_update(
+    *, event: LifeEvent, data: Mapping[str, Any], acting_user: Actor
+) -> LifeEvent:
+    _require_life_event_rights(acting_user, event)
+    return object_update(event, acting_user=acting_user, data=data)
+
+
+@transaction.atomic
+def life_event_delete(*, event: LifeEvent, acting_user: Actor) -> None:
+    """Delete a life event nobody uses: removing it from initiatives and proposals would
+    change them unlogged."""
+    _require_life_event_rights(acting_user, event)
+    if life_event_programmes(event):
+        raise ValidationError(
+            _("Initiatives or proposals name this life event: remove it from them first."),
+            code="life_event_in_use",
+        )
+    object_delete(event, acting_user=acting_user)

@@ -13,12 +13,10 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Model, QuerySet, Value, When
-from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext
@@ -28,11 +26,21 @@ from django.views.decorators.http import require_http_methods
 from nytte.benefits import selectors as benefit_selectors
 from nytte.benefits.totals import attributed_amount, benefit_totals
 from nytte.core import selectors as core_selectors
+from nytte.core.forms import LineForm, listed
 from nytte.core.htmx import render_page
-from nytte.core.listing import sort_header
-from nytte.core.lookups import programme_or_404 as _programme
+from nytte.core.lines import (
+    LineKind,
+    change_line,
+    edit_form,
+    posted_kind,
+    posted_line,
+    redirect_unless_htmx,
+)
+from nytte.core.listing import paginate, sort_header
+from nytte.core.lookups import programme_or_404
 from nytte.core.models import Programme
 from nytte.core.permissions import Action, can, check
+from nytte.core.viewhelpers import add_errors, crumb, int_or_none
 
 from . import charts, selectors, services
 from .choices import Phase, SizeBand
@@ -41,14 +49,11 @@ from .forms import (
     CostLineForm,
     DependencyForm,
     InitiativeForm,
-    LineForm,
     RiskForm,
     StatusReportForm,
-    listed,
 )
 from .models import CostLine, Dependency, Initiative, Risk, StatusReport
 
-PAGE_SIZE = 50
 TABS: list[tuple[str, Any]] = [
     ("overview", _("Overview")),
     ("costs", _("Costs")),
@@ -80,21 +85,6 @@ def _initiative(
     return selectors.with_flags([initiative])[0]
 
 
-def _crumb(label: Any, url_name: str, *args: str) -> dict[str, Any]:
-    return {"label": label, "url": reverse(url_name, args=args)}
-
-
-def _add_errors(form: BaseForm, exc: ValidationError, field: str | None = None) -> None:
-    """Put a service's validation errors next to their fields, or at the top of the form;
-    ``field`` takes an error the service did not tie to a field."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(field if field in form.fields else None, exc)
-        return
-    for field, errors in exc.error_dict.items():
-        known = field in form.fields and field != NON_FIELD_ERRORS
-        form.add_error(field if known else None, errors)
-
-
 # ---------------------------------------------------------------------------------------------
 # Programme overview
 
@@ -102,7 +92,7 @@ def _add_errors(form: BaseForm, exc: ValidationError, field: str | None = None) 
 @login_required
 def overview(request: HttpRequest, slug: str) -> HttpResponse:
     """Vision, target picture, goals, the portfolio by phase and status, costs and roadmap."""
-    programme = _programme(request, slug)
+    programme = programme_or_404(request, slug)
     cost_table = selectors.programme_cost_table(programme=programme)
     roadmap = selectors.roadmap(programme=programme)
     phase_status = selectors.phase_status_counts(programme=programme)
@@ -117,7 +107,7 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
             "may_edit": can(request.user, Action.EDIT, programme),
             "goal_tree": selectors.goal_tree(programme=programme),
             "phase_status": phase_status,
-            "crumbs": [_crumb(_("Portfolio"), "portfolio:overview", programme.slug)],
+            "crumbs": [crumb(_("Portfolio"), "portfolio:overview", programme.slug)],
             "cost_table": cost_table,
             "cost_chart": charts.cost_chart(cost_table) if cost_table["rows"] else None,
             "roadmap": roadmap,
@@ -129,7 +119,7 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def initiative_codes(request: HttpRequest, slug: str) -> HttpResponse:
     """Code suggestions for a typed code or title (HTMX fills the field's datalist)."""
-    programme = _programme(request, slug)
+    programme = programme_or_404(request, slug)
     # The input sends its own (possibly prefixed) name; whatever it is, its value is the text.
     text = next((value for value in request.GET.values() if value), "")
     suggestions = selectors.initiative_code_suggestions(programme=programme, text=text)
@@ -143,7 +133,7 @@ def initiative_codes(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def initiative_list(request: HttpRequest, slug: str) -> HttpResponse:
     """Filter, sort and page through a programme's initiatives (the filter form is a GET)."""
-    programme = _programme(request, slug)
+    programme = programme_or_404(request, slug)
     filterset = InitiativeFilterSet(
         request.GET or None,
         queryset=selectors.initiative_list(programme=programme, user=request.user),
@@ -151,8 +141,8 @@ def initiative_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
     for name in LISTED_FILTERS:
         filterset.form.fields[name] = listed(filterset.form.fields[name])
-    page = Paginator(_ordered(filterset.qs), PAGE_SIZE).get_page(request.GET.get("page"))
-    initiatives = selectors.with_flags(list(page.object_list))
+    pages = paginate(request, _ordered(filterset.qs))
+    initiatives = selectors.with_flags(list(pages["page"].object_list))
     sizes = dict(SizeBand.choices)
     for initiative in initiatives:
         initiative.size_label = sizes[initiative.size_band]
@@ -164,12 +154,11 @@ def initiative_list(request: HttpRequest, slug: str) -> HttpResponse:
             "programme": programme,
             "filterset": filterset,
             "form": filterset.form,
-            "page": page,
-            "page_range": page.paginator.get_elided_page_range(page.number, on_ends=1),
+            **pages,
             "initiatives": initiatives,
             "crumbs": [
-                _crumb(_("Portfolio"), "portfolio:overview", programme.slug),
-                _crumb(_("Initiatives"), "portfolio:initiative_list", programme.slug),
+                crumb(_("Portfolio"), "portfolio:overview", programme.slug),
+                crumb(_("Initiatives"), "portfolio:initiative_list", programme.slug),
             ],
             "sort": sort,
             "columns": _sort_columns(sort),
@@ -226,7 +215,7 @@ def _sort_columns(sort: str) -> list[dict[str, Any]]:
 @require_http_methods(["GET", "POST"])
 def initiative_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     """An initiative with one tab at a time; each tab is its own URL (``?tab=costs``)."""
-    programme = _programme(request, slug)
+    programme = programme_or_404(request, slug)
     if request.method == "POST":
         return _line_action(request, programme, code)
     tab = request.GET.get("tab", "overview")
@@ -239,7 +228,7 @@ def initiative_detail(request: HttpRequest, slug: str, code: str) -> HttpRespons
             _lines_context(request, programme, initiative, LINES[tab], may_edit=context["may_edit"])
         )
     elif tab == "benefits":
-        context.update(_benefits_context(initiative))
+        context.update(_benefits_context(initiative, request.user))
     elif tab == "history":
         context["timeline"] = core_selectors.history_for(initiative)
     # A tab's own links and forms swap only its panel; tab links swap the tabs with content.
@@ -258,18 +247,18 @@ def _detail_context(
         "size_label": SizeBand(initiative.size_band).label,
         "may_edit": can(request.user, Action.EDIT, initiative),
         "crumbs": [
-            _crumb(_("Portfolio"), "portfolio:overview", programme.slug),
-            _crumb(_("Initiatives"), "portfolio:initiative_list", programme.slug),
+            crumb(_("Portfolio"), "portfolio:overview", programme.slug),
+            crumb(_("Initiatives"), "portfolio:initiative_list", programme.slug),
             {"label": initiative.code, "url": initiative.get_absolute_url()},
         ],
     }
 
 
-def _benefits_context(initiative: Initiative) -> dict[str, Any]:
+def _benefits_context(initiative: Initiative, user: Any) -> dict[str, Any]:
     """The benefits the initiative contributes to, each with its share and what that share is
     worth; the total is the initiative's attributed part, never the benefits' full sums."""
     benefits = list(
-        benefit_selectors.benefit_list(programme=initiative.programme).filter(
+        benefit_selectors.benefit_list(programme=initiative.programme, user=user).filter(
             contributions__initiative=initiative
         )
     )
@@ -291,19 +280,13 @@ def _benefits_context(initiative: Initiative) -> dict[str, Any]:
 # tab and added, changed or deleted in place, the same way for each.
 
 
-@dataclass(frozen=True)
-class Lines:
-    """One kind of line: its tab, form, and how it is listed, found and created."""
+@dataclass(frozen=True, kw_only=True)
+class Lines(LineKind):
+    """One kind of an initiative's lines: how it is listed and created, besides its tab,
+    form and the lines changeable through this page (``LineKind``)."""
 
-    tab: str
-    action: str  # the POST's action is "<action>-add", "<action>-update" or "<action>-delete"
-    form_class: type[LineForm]
     listing: Callable[[Initiative], tuple[list[Any], dict[str, Any]]]  # rows + tab context
-    editable: Callable[[Initiative], QuerySet[Any]]  # lines changeable through this page
     new: Callable[[Initiative, Any], Model]  # a blank line for the initiative and user
-    saved: Any
-    deleted: Any
-    error_field: str | None = None  # where a service error without a field is shown
 
 
 def _cost_listing(initiative: Initiative) -> tuple[list[Any], dict[str, Any]]:
@@ -415,16 +398,15 @@ def _lines_context(
     if not may_edit:
         return context
     if editing is None and request.method == "GET":
-        editing = _int(request.GET.get("edit"))
+        editing = int_or_none(request.GET.get("edit"))
     if form is not None and editing is not None:
         context.update(edit_form=form, editing=editing)
     else:
         line = next((line for line in lines if line.pk == editing), None)
         if line is not None:
-            edit_form = kind.form_class(instance=line, programme=programme, prefix="edit")
-            # After an HTMX swap (or a reload without JS) the keyboard lands in the form.
-            next(iter(edit_form.fields.values())).widget.attrs["autofocus"] = True
-            context.update(edit_form=edit_form, editing=line.pk)
+            context.update(
+                edit_form=edit_form(kind.form_class, line, programme, "edit"), editing=line.pk
+            )
     adding = form is not None and editing is None  # a refused new line keeps what was typed
     context["add_form"] = (
         form
@@ -436,51 +418,33 @@ def _lines_context(
     return context
 
 
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
-
-
 def _line_action(request: HttpRequest, programme: Programme, code: str) -> HttpResponse:
     """Add, change or delete a line: an HTMX swap of its tab's panel, or POST-redirect-GET
     without JavaScript (a refused form is then shown on the full page)."""
     initiative = _initiative(request, programme, code)
     check(request.user, Action.EDIT, initiative)
-    prefix, _dash, verb = request.POST.get("action", "").rpartition("-")
-    kind = LINES_BY_ACTION.get(prefix)
-    if kind is None or verb not in {"add", "update", "delete"}:
-        raise Http404
-    line = None
-    if verb != "add":
-        line = get_object_or_404(kind.editable(initiative), pk=_int(request.POST.get("line")))
-    form: LineForm | None = None
-    if line is not None and verb == "delete":
-        services.child_delete(line, acting_user=request.user)
-        notice = str(kind.deleted)
-    else:
-        # The form validates a copy, so the service still sees the stored values as "before".
-        form = kind.form_class(
+    kind, verb = posted_kind(request, LINES_BY_ACTION)
+    line = None if verb == "add" else posted_line(request, kind, initiative)
+    form, notice = change_line(
+        request,
+        kind,
+        verb=verb,
+        line=line,
+        form=lambda instance: kind.form_class(
             request.POST,
-            instance=copy.copy(line) if line else kind.new(initiative, request.user),
+            instance=instance or kind.new(initiative, request.user),
             programme=programme,
             prefix="edit" if line else "add",
-        )
-        notice = str(kind.saved)
-        if form.is_valid():
-            try:
-                if line is None:
-                    services.child_create(form.instance, acting_user=request.user)
-                else:
-                    services.child_update(line, data=form.cleaned_data, acting_user=request.user)
-            except ValidationError as exc:
-                _add_errors(form, exc, kind.error_field)
-        if not form.errors:
-            form = None
-    if form is None and not request.htmx:
-        messages.success(request, notice)
-        return redirect(f"{initiative.get_absolute_url()}?tab={kind.tab}")
+        ),
+        create=services.child_create,
+        update=services.child_update,
+        delete=services.child_delete,
+    )
+    done = redirect_unless_htmx(
+        request, form, notice, f"{initiative.get_absolute_url()}?tab={kind.tab}"
+    )
+    if done is not None:
+        return done
     context = _detail_context(request, programme, initiative, kind.tab)
     context.update(
         _lines_context(
@@ -505,7 +469,7 @@ def _line_action(request: HttpRequest, programme: Programme, code: str) -> HttpR
 @require_http_methods(["GET", "POST"])
 def initiative_create(request: HttpRequest, slug: str) -> HttpResponse:
     """A new initiative in the programme: for programme admins and facilitators."""
-    programme = _programme(request, slug, Action.EDIT)
+    programme = programme_or_404(request, slug, Action.EDIT)
     form = InitiativeForm(
         request.POST or None,
         instance=Initiative(programme=programme),
@@ -521,8 +485,8 @@ def initiative_create(request: HttpRequest, slug: str) -> HttpResponse:
             "programme": programme,
             "title": gettext("New initiative"),
             "crumbs": [
-                _crumb(_("Initiatives"), "portfolio:initiative_list", programme.slug),
-                _crumb(_("New initiative"), "portfolio:initiative_create", programme.slug),
+                crumb(_("Initiatives"), "portfolio:initiative_list", programme.slug),
+                crumb(_("New initiative"), "portfolio:initiative_create", programme.slug),
             ],
             "cancel_url": reverse("portfolio:initiative_list", kwargs={"slug": programme.slug}),
         },
@@ -533,7 +497,7 @@ def initiative_create(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def initiative_edit(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     """Edit an initiative: its owners, programme admins and facilitators."""
-    programme = _programme(request, slug)
+    programme = programme_or_404(request, slug)
     initiative = _initiative(request, programme, code)
     check(request.user, Action.EDIT, initiative)
     # The form works on a copy so the service logs the change against the stored values.
@@ -553,9 +517,9 @@ def initiative_edit(request: HttpRequest, slug: str, code: str) -> HttpResponse:
             "initiative": initiative,
             "title": gettext("Edit %(code)s") % {"code": initiative.code},
             "crumbs": [
-                _crumb(_("Initiatives"), "portfolio:initiative_list", programme.slug),
+                crumb(_("Initiatives"), "portfolio:initiative_list", programme.slug),
                 {"label": initiative.code, "url": initiative.get_absolute_url()},
-                _crumb(_("Edit"), "portfolio:initiative_edit", programme.slug, initiative.code),
+                crumb(_("Edit"), "portfolio:initiative_edit", programme.slug, initiative.code),
             ],
             "cancel_url": initiative.get_absolute_url(),
         },
@@ -582,7 +546,7 @@ def _initiative_form_page(
                 acting_user=request.user,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, str(saved))
             return redirect(initiative)

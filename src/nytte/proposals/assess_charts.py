@@ -12,10 +12,10 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from nytte.core.charts import VEGA_LITE, wrapped
+
 from .assessment import TRACK_THRESHOLD, MatrixPoint
 from .choices import Track
-
-VEGA_LITE = "https://vega.github.io/schema/vega-lite/v5.json"
 
 # Each track's colour (Designsystemet's theme colours) and shape: colour is never the only cue.
 TRACK_STYLE: dict[str, tuple[str, str]] = {
@@ -62,10 +62,34 @@ def matrix_chart(points: Sequence[MatrixPoint]) -> dict[str, Any]:
     def y(name: str) -> dict[str, Any]:
         return {"field": name, "type": "quantitative", "scale": axis_scale, "title": y_title}
 
+    # Quadrant names wrap onto short lines, so they fit a phone's quarter of the chart; each
+    # hangs from the top corner of its quadrant, clear of the axis labels.
     quadrants = [
-        {"x": x, "y": y, "label": labels[track], "align": align}
+        {
+            "x": x,
+            "y": y if y > TRACK_THRESHOLD else TRACK_THRESHOLD - 2,
+            "label": wrapped(labels[track], 16),
+            "align": align,
+        }
         for track, x, y, align in QUADRANT_LABELS
     ]
+
+    def quadrant_layer(align: str, upper: bool) -> dict[str, Any]:
+        return {
+            "data": {
+                "values": [q for q in quadrants if q["align"] == align and (q["y"] > 50) == upper]
+            },
+            "mark": {
+                "type": "text",
+                "align": align,
+                "baseline": "top",
+                "lineBreak": "\n",
+                "color": "#4b5563",
+                "fontWeight": 600,
+            },
+            "encoding": {"x": x("x"), "y": y("y"), "text": {"field": "label"}},
+        }
+
     return {
         "$schema": VEGA_LITE,
         "description": _(
@@ -85,36 +109,10 @@ def matrix_chart(points: Sequence[MatrixPoint]) -> dict[str, Any]:
                 "mark": {"type": "rule", "strokeDash": [6, 4], "color": "#6b7280"},
                 "encoding": {"y": y("at")},
             },
-            {
-                "data": {"values": [q for q in quadrants if q["align"] == "left"]},
-                "mark": {
-                    "type": "text",
-                    "align": "left",
-                    "baseline": "middle",
-                    "color": "#4b5563",
-                    "fontWeight": 600,
-                },
-                "encoding": {
-                    "x": x("x"),
-                    "y": y("y"),
-                    "text": {"field": "label"},
-                },
-            },
-            {
-                "data": {"values": [q for q in quadrants if q["align"] == "right"]},
-                "mark": {
-                    "type": "text",
-                    "align": "right",
-                    "baseline": "middle",
-                    "color": "#4b5563",
-                    "fontWeight": 600,
-                },
-                "encoding": {
-                    "x": x("x"),
-                    "y": y("y"),
-                    "text": {"field": "label"},
-                },
-            },
+            quadrant_layer("left", upper=True),
+            quadrant_layer("left", upper=False),
+            quadrant_layer("right", upper=True),
+            quadrant_layer("right", upper=False),
             {
                 "data": {"values": values},
                 "layer": [

@@ -15,7 +15,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -24,29 +24,20 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from nytte.core.htmx import render_page
+from nytte.core.lookups import programme_or_404
 from nytte.core.models import Programme
 from nytte.core.permissions import Action, can, check
+from nytte.core.viewhelpers import add_errors
 
 from . import assessment as assess
 from . import services
 from .assess_charts import matrix_chart
 from .choices import Dimension, Track
 from .models import Assessment, Criterion, Proposal
-from .views import crumbs, detail_context, programme_for, proposal_for
+from .views import crumbs, detail_context, proposal_for
 
 # ---------------------------------------------------------------------------------------------
 # Forms
-
-
-def _add_errors(form: forms.BaseForm, exc: ValidationError, fields: dict[str, str]) -> None:
-    """Put a service's errors next to their fields (``fields`` maps the service's keys to
-    the form's), the rest at the top of the form."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for key, errors in exc.error_dict.items():
-        name = fields.get(key, key)
-        form.add_error(name if name in form.fields and name != NON_FIELD_ERRORS else None, errors)
 
 
 class CriterionForm(forms.Form):
@@ -323,7 +314,7 @@ def _int(value: Any) -> int | None:
 def criteria_page(request: HttpRequest, slug: str) -> HttpResponse:
     """The criteria of both dimensions with their scales and weights; the facilitator adds,
     edits and deletes criteria and sets weights directly or by pairwise comparison."""
-    programme = programme_for(request, slug)
+    programme = programme_or_404(request, slug)
     may_edit = can(request.user, Action.FACILITATE, programme)
     criteria = assess.criteria_for(programme=programme)
     by_pk = {c.pk: c for c in criteria}
@@ -401,7 +392,7 @@ def _criteria_post(
                     acting_user=user,
                 )
             except ValidationError as exc:
-                _add_errors(form, exc, {})
+                add_errors(form, exc)
             else:
                 messages.success(request, _("Criterion “%(name)s” added.") % {"name": criterion})
                 return redirect(_criteria_url(programme, f"criterion-{criterion.pk}"))
@@ -428,7 +419,7 @@ def _criteria_post(
                     criterion=criterion, data=form.data_for_service(), acting_user=user
                 )
             except ValidationError as exc:
-                _add_errors(form, exc, {})
+                add_errors(form, exc)
             else:
                 messages.success(request, _("Criterion “%(name)s” saved.") % {"name": criterion})
                 return redirect(_criteria_url(programme, f"criterion-{criterion.pk}"))
@@ -443,7 +434,7 @@ def _criteria_post(
                     programme=programme, weights=form.weights(), acting_user=user
                 )
             except ValidationError as exc:
-                _add_errors(form, exc, {str(c.pk): f"weight_{c.pk}" for c in members})
+                add_errors(form, exc, rename={str(c.pk): f"weight_{c.pk}" for c in members})
             else:
                 messages.success(request, _("Weights saved."))
                 return redirect(_criteria_url(programme, f"dimension-{dimension}"))
@@ -463,7 +454,7 @@ def _criteria_post(
                     acting_user=user,
                 )
             except ValidationError as exc:
-                _add_errors(form, exc, {})
+                add_errors(form, exc)
             else:
                 cr = state.result.consistency_ratio if state.result else 0.0
                 if state.result is not None and not state.result.consistent:
@@ -558,7 +549,7 @@ def _reload(proposal: Proposal) -> Proposal:
 @require_POST
 def assessors(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """The facilitator asks an assessor, withdraws a request or reopens a submission."""
-    programme = programme_for(request, slug)
+    programme = programme_or_404(request, slug)
     proposal = proposal_for(programme, number)
     check(request.user, Action.FACILITATE, proposal)
     action = request.POST.get("action", "")
@@ -578,7 +569,7 @@ def assessors(request: HttpRequest, slug: str, number: int) -> HttpResponse:
                     acting_user=request.user,
                 )
             except ValidationError as exc:
-                _add_errors(form, exc, {})
+                add_errors(form, exc)
             else:
                 return _done(
                     request,
@@ -610,7 +601,7 @@ def assessors(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 @require_POST
 def track(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """The facilitator sets the track with a reason, from the tab or the matrix table."""
-    programme = programme_for(request, slug)
+    programme = programme_or_404(request, slug)
     proposal = proposal_for(programme, number)
     check(request.user, Action.FACILITATE, proposal)
     from_matrix = request.POST.get("return_to") == "matrix"
@@ -626,7 +617,7 @@ def track(request: HttpRequest, slug: str, number: int) -> HttpResponse:
                 acting_user=request.user,
             )
         except ValidationError as exc:
-            _add_errors(form, exc, {})
+            add_errors(form, exc)
         else:
             notice = _("%(ref)s: track set to “%(track)s”.") % {
                 "ref": proposal.reference,
@@ -651,7 +642,7 @@ def track(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 def assess_page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """The assessor scores every criterion, saves a draft, and submits (final). Only those
     asked may open it; after submitting they see the others' submitted scores."""
-    programme = programme_for(request, slug)
+    programme = programme_or_404(request, slug)
     proposal = proposal_for(programme, number)
     own = (
         Assessment.objects.filter(proposal=proposal, assessor=request.user)
@@ -680,7 +671,7 @@ def assess_page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
                     acting_user=request.user,
                 )
             except ValidationError as exc:
-                _add_errors(form, exc, form.service_fields())
+                add_errors(form, exc, rename=form.service_fields())
             else:
                 if submit:
                     messages.success(
@@ -758,7 +749,7 @@ def _render_matrix(
 def matrix_page(request: HttpRequest, slug: str) -> HttpResponse:
     """Every assessed proposal by potential and complexity, with the suggested track and
     the track the facilitator set; a chart and the same figures as a table."""
-    programme = programme_for(request, slug)
+    programme = programme_or_404(request, slug)
     return _render_matrix(request, programme)
 
 

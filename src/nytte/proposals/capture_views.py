@@ -15,9 +15,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, path, reverse
@@ -27,14 +26,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from nytte.core import selectors as core_selectors
 from nytte.core.htmx import render_page
+from nytte.core.lookups import programme_or_404
 from nytte.core.models import Programme
 from nytte.core.permissions import Action, can, check
+from nytte.core.viewhelpers import add_errors
 
 from . import ratelimit, services
 from .choices import EventKind, Stage
 from .forms import CommentForm, EvidenceForm, ProposalForm, PublicProposalForm
 from .models import Attachment, Comment, Evidence, Proposal, ProposalEvent
-from .views import crumbs, detail_context, programme_for, proposal_for
+from .views import crumbs, detail_context, proposal_for
 
 # The public form: at most this many proposals from one address per window (seconds).
 PUBLIC_LIMIT = 5
@@ -47,16 +48,6 @@ SIMILAR_TARGET = "#capture-similar-results"
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
-
-
-def add_errors(form: BaseForm, exc: ValidationError) -> None:
-    """Put a service's validation errors next to their fields, or at the top of the form."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.error_dict.items():
-        known = field in form.fields and field != NON_FIELD_ERRORS
-        form.add_error(field if known else None, errors)
 
 
 def may_edit(user: Any, proposal: Proposal) -> bool:
@@ -77,12 +68,12 @@ def has_outside_proposer(proposal: Proposal) -> bool:
 
 def _submit(
     programme: Programme, form: ProposalForm | PublicProposalForm, acting_user: Any
-) -> Proposal:
-    """Receive the proposal and its files in one transaction (all or nothing)."""
-    proposal, _token = services.proposal_submit(
+) -> tuple[Proposal, str]:
+    """Receive the proposal and its files in one transaction (all or nothing); returns it
+    and the secret of its private status link."""
+    return services.proposal_submit(
         programme=programme, acting_user=acting_user, **form.submit_kwargs()
     )
-    return proposal
 
 
 def similar_url(programme: Programme) -> str | None:
@@ -165,7 +156,7 @@ def _done(request: HttpRequest, proposal: Proposal, notice: str, anchor: str) ->
 
 def _proposal(request: HttpRequest, slug: str, number: int, action: Action) -> Proposal:
     """The proposal if the user may see it (else 404) and do ``action`` (else 403)."""
-    programme = programme_for(request, slug)
+    programme = programme_or_404(request, slug)
     proposal = proposal_for(programme, number)
     check(request.user, action, proposal)
     return proposal
@@ -247,7 +238,7 @@ SAFE_TYPES = {suffix: types[0] for suffix, types in services.ALLOWED_TYPES.items
 @require_GET
 def attachment(request: HttpRequest, slug: str, number: int, pk: int) -> HttpResponse:
     """Stream an attachment as a download, only to those who may see its proposal."""
-    programme = programme_for(request, slug)
+    programme = programme_or_404(request, slug)
     item = get_object_or_404(
         Attachment.objects.select_related("proposal__programme"),
         pk=pk,
@@ -282,7 +273,7 @@ def attachment(request: HttpRequest, slug: str, number: int, pk: int) -> HttpRes
 def proposal_create(request: HttpRequest, slug: str) -> HttpResponse:
     """A new proposal from anyone who may contribute; a facilitator may register one they
     sought out, with an outside proposer's name and e-mail."""
-    programme = programme_for(request, slug, Action.CONTRIBUTE)
+    programme = programme_or_404(request, slug, Action.CONTRIBUTE)
     posted = request.method == "POST"
     form = ProposalForm(
         request.POST if posted else None,
@@ -292,7 +283,7 @@ def proposal_create(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if posted and form.is_valid():
         try:
-            proposal = _submit(programme, form, request.user)
+            proposal, _token = _submit(programme, form, request.user)
         except ValidationError as exc:
             add_errors(form, exc)
         else:
@@ -317,7 +308,7 @@ def proposal_create(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def proposal_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """Edit a proposal: its proposer until assessment starts, the facilitator always."""
-    programme = programme_for(request, slug)
+    programme = programme_or_404(request, slug)
     proposal = proposal_for(programme, number)
     if not may_edit(request.user, proposal):
         raise PermissionDenied
@@ -413,6 +404,11 @@ def public_submit(request: HttpRequest, slug: str) -> HttpResponse:
     field is thanked and nothing is saved; one address may send ``PUBLIC_LIMIT`` proposals
     per hour. A refused form keeps what was typed (files must be chosen again)."""
     programme = _public_programme(slug)
+    if not programme.public_form_open:
+        # Closed by the programme admin: one clear page, for a form sent from an old tab too.
+        return render(
+            request, "proposals/public_form.html", {"programme": programme, "closed": True}
+        )
     thanks = reverse("proposals:public_thanks", kwargs={"slug": programme.slug})
     if request.method != "POST":
         return _public_page(request, programme, PublicProposalForm())
@@ -425,19 +421,40 @@ def public_submit(request: HttpRequest, slug: str) -> HttpResponse:
         return _public_page(request, programme, form, limited=True, status=429)
     if form.is_valid():
         try:
-            _submit(programme, form, None)
+            proposal, token = _submit(programme, form, None)
         except ValidationError as exc:
             add_errors(form, exc)
         else:
             ratelimit.hit(PUBLIC_SCOPE, ip, window=PUBLIC_WINDOW)
+            # Shown once on the thank-you page (it is also in the e-mailed receipt).
+            request.session[RECEIPT_SESSION_KEY] = {
+                "programme": programme.pk,
+                "reference": proposal.reference,
+                "token": token,
+            }
             return redirect(thanks)
     return _public_page(request, programme, form)
 
 
+RECEIPT_SESSION_KEY = "nytte_public_receipt"
+
+
 @require_GET
 def public_thanks(request: HttpRequest, slug: str) -> HttpResponse:
+    """The thank-you page shows the reference and the private status link once, right
+    after sending (the receipt e-mail has both); a robot caught by the honeypot, or a
+    reload, gets the page without them."""
     programme = _public_programme(slug)
-    return render(request, "proposals/public_form.html", {"programme": programme, "thanks": True})
+    context: dict[str, Any] = {"programme": programme, "thanks": True}
+    receipt = request.session.pop(RECEIPT_SESSION_KEY, None)
+    if receipt and receipt.get("programme") == programme.pk:
+        context["reference"] = receipt["reference"]
+        context["status_url"] = request.build_absolute_uri(
+            reverse("proposals:status", kwargs={"token": receipt["token"]})
+        )
+    response = render(request, "proposals/public_form.html", context)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _public_page(

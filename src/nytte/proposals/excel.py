@@ -1,6 +1,6 @@
 """A programme's proposals as an Excel workbook, and new proposals imported from a sheet.
 
-The design is the portfolio register's (``nytte.portfolio.excel``), whose cell reading,
+The design is the shared Excel engine's (``nytte.core.excel``), whose cell reading,
 writers and error reporting this module reuses: a fixed format in bokmål whatever the
 reader's language, objects keyed by natural keys (the proposal's number, organisation
 numbers, life-event short names, usernames), every header explained in a comment and on a
@@ -33,7 +33,6 @@ from typing import IO, Any
 
 import xlsxwriter
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Count
 from django.http import Http404
 from django.utils import timezone
@@ -41,20 +40,21 @@ from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 from xlsxwriter.workbook import Workbook
 
-from nytte.core.models import Organisation, Programme, User
-from nytte.core.permissions import Action, check
-from nytte.portfolio.excel.export import CHUNK, WORKBOOK_OPTIONS, _cell_writers, write_legend
-from nytte.portfolio.excel.format import CONTENT_TYPE, LEGEND, SheetSpec, labels
-from nytte.portfolio.excel.format import Column as BaseColumn
-from nytte.portfolio.excel.read import (
+from nytte.core.excel.export import CHUNK, WORKBOOK_OPTIONS, cell_writers, write_legend, yes_no
+from nytte.core.excel.format import CONTENT_TYPE, LEGEND, SheetSpec, labels
+from nytte.core.excel.format import NotedColumn as Column
+from nytte.core.excel.read import (
     OMIT,
     CellError,
-    _blank,
-    _parse,
+    is_blank,
     open_workbook,
+    parse_cell,
     read_bytes,
 )
-from nytte.portfolio.excel.result import ImportResult, RowError, SheetCounts
+from nytte.core.excel.result import ImportResult, RowError, SheetCounts
+from nytte.core.excel.rollback import Rollback, trial_write
+from nytte.core.models import Organisation, Programme, User
+from nytte.core.permissions import Action, check
 from nytte.portfolio.models import LifeEvent
 
 from . import services
@@ -75,13 +75,6 @@ __all__ = [
     "import_template",
     "template_filename",
 ]
-
-
-@dataclass(frozen=True)
-class Column(BaseColumn):
-    """A portfolio column with the explanation shown on its header."""
-
-    note: str = ""
 
 
 LATER = "Det som skjedde med forslaget etterpå; leses ikke ved import."
@@ -196,10 +189,6 @@ REFERENCE = re.compile(r"^(?:[Ff]-?)?(\d+)$")
 # Export
 
 
-def _yes_no(value: bool) -> str:
-    return "Ja" if value else "Nei"
-
-
 def _day(moment: dt.datetime | None) -> dt.date | None:
     return timezone.localtime(moment).date() if moment else None
 
@@ -250,7 +239,7 @@ def sheet_rows(programme: Programme, *, personal_data: bool) -> dict[str, Iterab
             username,
             name,
             email,
-            _yes_no(consent_at is not None) if personal_data and (name or email) else "",
+            yes_no(consent_at is not None) if personal_data and (name or email) else "",
             channel.get(chan, chan),
             stage.get(stg, stg),
             reason,
@@ -317,7 +306,7 @@ def _write_sheet(
         if note:
             ws.write_comment(0, index, note, {"x_scale": 2})
     ws.write_row(0, 0, spec.headers, header_format)
-    writers = list(enumerate(_cell_writers(ws, spec)))
+    writers = list(enumerate(cell_writers(ws, spec)))
     for row, values in enumerate(rows, start=1):
         for (col, write), value in zip(writers, values, strict=True):
             # Blank cells are left out: the import reads a missing cell as empty.
@@ -415,7 +404,7 @@ def _read_rows(data: bytes, errors: list[RowError]) -> list[_Row] | None:
             return None
         rows = ws.iter_rows(values_only=True)
         header = next(rows, None)
-        if header is None or all(_blank(v) for v in header):
+        if header is None or all(is_blank(v) for v in header):
             errors.append(RowError(ws.title, None, "", _("The file is empty.")))
             return None
         positions = _positions(ws.title, header, errors)
@@ -423,13 +412,13 @@ def _read_rows(data: bytes, errors: list[RowError]) -> list[_Row] | None:
             return None
         parsed: list[_Row] = []
         for number, values in enumerate(rows, start=2):
-            if all(_blank(v) for v in values):
+            if all(is_blank(v) for v in values):
                 continue
             row = _Row(number, {})
             for column, index in positions:
                 raw = values[index] if index < len(values) else None
                 try:
-                    row.values[column.field] = _parse(column, raw)
+                    row.values[column.field] = parse_cell(column, raw)
                 except CellError as exc:
                     errors.append(RowError(PROPOSALS.name, number, column.header, str(exc)))
                     row.failed = True
@@ -451,7 +440,7 @@ def _positions(
     seen: dict[str, int] = {}
     ok = True
     for index, value in enumerate(header):
-        if _blank(value):
+        if is_blank(value):
             continue
         name = str(value).strip()
         if name.casefold() not in by_name:
@@ -588,10 +577,6 @@ def _plan(programme: Programme, rows: list[_Row], errors: _Errors) -> tuple[list
     return new, unchanged
 
 
-class _Rollback(Exception):
-    pass
-
-
 def import_proposals(
     programme: Programme,
     file: bytes | IO[bytes] | str | Path,
@@ -615,27 +600,24 @@ def import_proposals(
     new, unchanged = _plan(programme, rows, errors)
     if result.errors:
         return result
-    try:
-        with transaction.atomic():
-            for item in new:
-                try:
-                    services.proposal_submit(
-                        programme=programme,
-                        data=item.data,
-                        channel=Channel.IMPORT,
-                        affected_organisations=item.organisations,
-                        life_events=item.life_events,
-                        consent=item.consent,
-                        acting_user=acting_user,
-                    )
-                except ValidationError as exc:
-                    errors.add_validation(item.row, exc)
-                except (PermissionDenied, Http404):
-                    errors.add(item.row, "", _("You may not add proposals here."))
-            if result.errors or dry_run:
-                raise _Rollback
-    except _Rollback:
-        pass
+    with trial_write():
+        for item in new:
+            try:
+                services.proposal_submit(
+                    programme=programme,
+                    data=item.data,
+                    channel=Channel.IMPORT,
+                    affected_organisations=item.organisations,
+                    life_events=item.life_events,
+                    consent=item.consent,
+                    acting_user=acting_user,
+                )
+            except ValidationError as exc:
+                errors.add_validation(item.row, exc)
+            except (PermissionDenied, Http404):
+                errors.add(item.row, "", _("You may not add proposals here."))
+        if result.errors or dry_run:
+            raise Rollback
     if not result.errors:
         result.counts = {PROPOSALS.name: SheetCounts(created=len(new), unchanged=unchanged)}
     return result

@@ -13,7 +13,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -24,21 +23,21 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from nytte.core import selectors as core_selectors
-from nytte.core.excel_views import ImportForm, run_import, xlsx_response
+from nytte.core.excel.views import ImportForm, run_import, xlsx_response
+from nytte.core.forms import listed
 from nytte.core.htmx import render_page
-from nytte.core.listing import sort_header
+from nytte.core.listing import paginate, sort_header
+from nytte.core.lookups import programme_or_404
 from nytte.core.models import Programme
 from nytte.core.permissions import Action, can
-from nytte.portfolio.forms import listed
 
 from . import excel, selectors, services
 from .choices import Stage
 from .filtersets import ProposalFilterSet, ordered
 from .models import Assessment, Proposal
 from .queue import work_queue
-from .views import TAB_NAMES, TAB_PROVIDERS, crumbs, detail_context, programme_for, proposal_for
+from .views import TAB_NAMES, TAB_PROVIDERS, crumbs, detail_context, proposal_for
 
-PAGE_SIZE = 50
 BOARD_LIMIT = 40  # cards per column; the list has the rest
 BOARD_STAGES = (Stage.RECEIVED, Stage.HARMONISATION, Stage.ASSESSMENT, Stage.READY)
 SIDE_EXITS = (Stage.PARKED, Stage.REJECTED, Stage.MERGED)
@@ -133,10 +132,10 @@ def _proposer_label(proposal: Proposal, personal: bool) -> str:
 @require_GET
 def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
     """Filter, sort and page through a programme's proposals (the filter form is a GET)."""
-    programme = programme_for(request, slug)
+    programme = programme_or_404(request, slug)
     filterset = _filterset(request, programme, selectors.proposal_list(programme=programme))
-    page = Paginator(ordered(filterset.qs), PAGE_SIZE).get_page(request.GET.get("page"))
-    proposals = list(page.object_list)
+    pages = paginate(request, ordered(filterset.qs))
+    proposals = list(pages["page"].object_list)
     personal = can(request.user, Action.FACILITATE, programme)
     for proposal in proposals:
         proposal.proposer_label = _proposer_label(proposal, personal)
@@ -144,8 +143,7 @@ def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
     context = _flow_context(request, programme, "list") | {
         "filterset": filterset,
         "form": filterset.form,
-        "page": page,
-        "page_range": page.paginator.get_elided_page_range(page.number, on_ends=1),
+        **pages,
         "proposals": proposals,
         "crumbs": crumbs(programme),
         "sort": sort,
@@ -162,7 +160,7 @@ def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def board(request: HttpRequest, slug: str) -> HttpResponse:
     """Columns by stage, oldest first, with the side exits as counts linking to the list."""
-    programme = programme_for(request, slug)
+    programme = programme_or_404(request, slug)
     data = request.GET.copy()
     for name in NOT_ON_BOARD:
         data.pop(name, None)
@@ -248,7 +246,7 @@ def _move_errors(exc: ValidationError) -> tuple[list[str], list[str]]:
 def move(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """Move a proposal to another stage (facilitators). A refusal shows the service's message
     on the proposal's page with what was typed (status 422)."""
-    programme = programme_for(request, slug)
+    programme = programme_or_404(request, slug)
     proposal = proposal_for(programme, number)
     to = request.POST.get("to", "")
     reason = request.POST.get("reason", "")
@@ -322,7 +320,7 @@ class ProposalImportForm(ImportForm):
 def export(request: HttpRequest, slug: str) -> HttpResponse:
     """The programme's proposals and evidence; outside proposers' names and e-mail
     addresses only for facilitators."""
-    programme = programme_for(request, slug)
+    programme = programme_or_404(request, slug)
     personal = can(request.user, Action.FACILITATE, programme)
     return xlsx_response(
         excel.export_proposals(programme, personal_data=personal),
@@ -335,7 +333,7 @@ def export(request: HttpRequest, slug: str) -> HttpResponse:
 def import_proposals(request: HttpRequest, slug: str) -> HttpResponse:
     """Upload new proposals from a sheet (facilitators); every row is checked first and
     nothing is kept if any is wrong (status 422). ``?template`` downloads an empty sheet."""
-    programme = programme_for(request, slug, Action.FACILITATE)
+    programme = programme_or_404(request, slug, Action.FACILITATE)
     if "template" in request.GET:
         return xlsx_response(excel.import_template(), excel.template_filename(programme))
     form, result, status = run_import(

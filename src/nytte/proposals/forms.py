@@ -17,8 +17,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from nytte.core.forms import ListedModelMultipleChoiceField
 from nytte.core.models import Organisation
-from nytte.portfolio.forms import ListedModelMultipleChoiceField
 from nytte.portfolio.models import LifeEvent
 
 from . import services

@@ -18,7 +18,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,14 +28,16 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from nytte.core.htmx import render_page
+from nytte.core.lookups import programme_or_404
 from nytte.core.models import Programme
 from nytte.core.permissions import Action, can, check
+from nytte.core.viewhelpers import add_errors
 from nytte.portfolio.models import Initiative
 
 from . import matching, qualification, services
 from .choices import TRANSITIONS, LinkKind, Stage
 from .models import Proposal, ProposalLink, QualificationQuestion
-from .views import crumbs, detail_context, programme_for, proposal_for
+from .views import crumbs, detail_context, proposal_for
 
 TAB = "harmonisation"
 DETAIL_TEMPLATE = "proposals/proposal_detail.html"
@@ -137,16 +139,6 @@ class QuestionForm(forms.Form):
         max_length=500,
         required=False,
     )
-
-
-def add_errors(form: forms.Form, exc: ValidationError) -> None:
-    """A service's validation errors next to their fields, or at the top of the form."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.error_dict.items():
-        known = name in form.fields and name != NON_FIELD_ERRORS
-        form.add_error(name if known else None, errors)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -377,7 +369,7 @@ def _done(request: HttpRequest, proposal: Proposal, notice: str, anchor: str) ->
 
 def _proposal(request: HttpRequest, slug: str, number: int, action: Action) -> Proposal:
     """The proposal if the user may see it (else 404) and do ``action`` (else 403)."""
-    programme = programme_for(request, slug)
+    programme = programme_or_404(request, slug)
     proposal = proposal_for(programme, number)
     check(request.user, action, proposal)
     return proposal
@@ -563,7 +555,7 @@ def similar(request: HttpRequest, slug: str) -> HttpResponse:
     """Up to five initiatives and proposals like what someone is typing into the proposal
     form (title, need, idea), so they can join one instead. Needs Action.CONTRIBUTE, like
     the form that asks."""
-    programme = programme_for(request, slug, Action.CONTRIBUTE)
+    programme = programme_or_404(request, slug, Action.CONTRIBUTE)
     text = _typed_text(request)
     suggestions: list[matching.Suggestion] = []
     hint = ""
@@ -630,7 +622,7 @@ def _questions_page(
 @require_http_methods(["GET", "POST"])
 def qualification_questions(request: HttpRequest, slug: str) -> HttpResponse:
     """Add, edit, reorder and delete the questions of the programme's checklist."""
-    programme = programme_for(request, slug, Action.FACILITATE)
+    programme = programme_or_404(request, slug, Action.FACILITATE)
     if request.method == "GET":
         return _questions_page(request, programme)
     url = reverse("proposals:qualification_questions", kwargs={"slug": programme.slug})

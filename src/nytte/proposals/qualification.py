@@ -23,7 +23,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from nytte.core.models import ChangeLogEntry, Programme
-from nytte.core.permissions import Action, check
+from nytte.core.permissions import Action, require
 from nytte.core.services import object_create, object_delete, object_update
 
 from .models import Proposal, QualificationAnswer, QualificationQuestion
@@ -47,11 +47,6 @@ DEFAULT_QUESTIONS: tuple[tuple[Any, Any], ...] = (
         _("Agencies, municipalities (through KS), users, suppliers, owners of common components."),
     ),
 )
-
-
-def _require(acting_user: Any, action: Action, obj: Programme | Proposal) -> None:
-    if acting_user is not None:
-        check(acting_user, action, obj)
 
 
 def _ever_had_questions(programme: Programme) -> bool:
@@ -130,7 +125,7 @@ def answers_save(
     A blank answer removes an earlier one; unchanged answers are not touched. Returns how
     many were created, changed and removed.
     """
-    _require(acting_user, Action.FACILITATE, proposal)
+    require(acting_user, Action.FACILITATE, proposal)
     questions = {
         q.pk: q for q in QualificationQuestion.objects.filter(programme=proposal.programme_id)
     }
@@ -168,7 +163,7 @@ def question_create(
     *, programme: Programme, text: str, help_text: str = "", acting_user: Any
 ) -> QualificationQuestion:
     """Add a question at the end of the checklist."""
-    _require(acting_user, Action.FACILITATE, programme)
+    require(acting_user, Action.FACILITATE, programme)
     questions_for(programme)  # the defaults first, so a new question comes after them
     last = (
         QualificationQuestion.objects.filter(programme=programme)
@@ -191,7 +186,7 @@ def question_create(
 def question_update(
     *, question: QualificationQuestion, text: str, help_text: str = "", acting_user: Any
 ) -> QualificationQuestion:
-    _require(acting_user, Action.FACILITATE, question.programme)
+    require(acting_user, Action.FACILITATE, question.programme)
     return object_update(
         question,
         acting_user=acting_user,
@@ -203,7 +198,7 @@ def question_update(
 def question_delete(*, question: QualificationQuestion, acting_user: Any) -> int:
     """Delete a question and, with it, every proposal's answer to it; returns how many
     answers went."""
-    _require(acting_user, Action.FACILITATE, question.programme)
+    require(acting_user, Action.FACILITATE, question.programme)
     answers = list(question.answers.all())
     for answer in answers:
         object_delete(answer, acting_user=acting_user)
@@ -217,7 +212,7 @@ def question_move(*, question: QualificationQuestion, offset: int, acting_user: 
 
     Orders are renumbered 0…n-1 on the way, so gaps and ties from older edits disappear.
     """
-    _require(acting_user, Action.FACILITATE, question.programme)
+    require(acting_user, Action.FACILITATE, question.programme)
     questions = list(
         QualificationQuestion.objects.select_for_update().filter(programme=question.programme_id)
     )

@@ -22,8 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nytte.core import history
+from nytte.core.actors import is_public
 from nytte.core.models import Organisation, Programme, hash_token
-from nytte.core.permissions import Action, ProgrammeScoped, can, check
+from nytte.core.permissions import Action, can, require
 from nytte.core.services import object_create, object_delete, object_update
 from nytte.portfolio.models import Initiative, LifeEvent
 
@@ -64,11 +65,6 @@ MAGIC: dict[str, tuple[bytes, ...]] = {
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_ATTACHMENTS = 5
 EDITABLE_BY_PROPOSER = frozenset({Stage.RECEIVED, Stage.HARMONISATION})
-
-
-def _require(acting_user: Any, action: Action, obj: Programme | ProgrammeScoped) -> None:
-    if acting_user is not None:
-        check(acting_user, action, obj)
 
 
 def _event(
@@ -153,9 +149,16 @@ def proposal_submit(
     they sought out uses the channel ``sought_out``.
     """
     if acting_user is not None:
-        _require(acting_user, Action.CONTRIBUTE, programme)
+        require(acting_user, Action.CONTRIBUTE, programme)
         if channel == Channel.SOUGHT_OUT and not can(acting_user, Action.FACILITATE, programme):
             raise PermissionDenied
+    public = acting_user is None or is_public(acting_user)
+    if channel == Channel.PUBLIC and public and not programme.public_form_open:
+        raise ValidationError(
+            _("%(programme)s does not take proposals through the public form now.")
+            % {"programme": programme.name},
+            code="public_form_closed",
+        )
     data = dict(data)
     if data.get("proposer_email") or data.get("proposer_name"):
         if not consent:
@@ -217,7 +220,7 @@ def _attachment_save(proposal: Proposal, upload: UploadedFile, acting_user: Any)
 
 @transaction.atomic
 def attachment_add(*, proposal: Proposal, upload: UploadedFile, acting_user: Any) -> Attachment:
-    _require(acting_user, Action.CONTRIBUTE, proposal)
+    require(acting_user, Action.CONTRIBUTE, proposal)
     if Attachment.objects.filter(proposal=proposal).count() >= MAX_ATTACHMENTS:
         raise ValidationError(_("At most %(n)s files.") % {"n": MAX_ATTACHMENTS})
     check_attachment(upload)
@@ -235,7 +238,7 @@ def proposal_update(
 ) -> Proposal:
     """The proposer edits until assessment starts; the facilitator edits any time."""
     if acting_user is not None:
-        _require(acting_user, Action.VIEW, proposal)
+        require(acting_user, Action.VIEW, proposal)
         own = proposal.is_owned_by(acting_user) and proposal.stage in EDITABLE_BY_PROPOSER
         if not own and not can(acting_user, Action.FACILITATE, proposal):
             raise PermissionDenied
@@ -250,7 +253,7 @@ def proposal_update(
 @transaction.atomic
 def support_toggle(*, proposal: Proposal, acting_user: Any) -> bool:
     """Support a proposal, or withdraw one's support; returns whether it is now supported."""
-    _require(acting_user, Action.CONTRIBUTE, proposal)
+    require(acting_user, Action.CONTRIBUTE, proposal)
     existing = Support.objects.filter(proposal=proposal, user=acting_user).first()
     if existing:
         object_delete(existing, acting_user=acting_user)
@@ -261,7 +264,7 @@ def support_toggle(*, proposal: Proposal, acting_user: Any) -> bool:
 
 @transaction.atomic
 def comment_add(*, proposal: Proposal, text: str, acting_user: Any) -> Comment:
-    _require(acting_user, Action.CONTRIBUTE, proposal)
+    require(acting_user, Action.CONTRIBUTE, proposal)
     return object_create(
         Comment(proposal=proposal, author=acting_user, text=text), acting_user=acting_user
     )
@@ -269,7 +272,7 @@ def comment_add(*, proposal: Proposal, text: str, acting_user: Any) -> Comment:
 
 @transaction.atomic
 def evidence_add(*, proposal: Proposal, acting_user: Any, **fields: Any) -> Evidence:
-    _require(acting_user, Action.CONTRIBUTE, proposal)
+    require(acting_user, Action.CONTRIBUTE, proposal)
     evidence = Evidence(
         proposal=proposal,
         added_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
@@ -282,7 +285,7 @@ def evidence_add(*, proposal: Proposal, acting_user: Any, **fields: Any) -> Evid
 def proposer_erase(*, proposal: Proposal, acting_user: Any) -> Proposal:
     """Erase an outside proposer's name, e-mail and private link; the proposal stays. The
     change log never held the values (``history_redacted_fields``), only that they changed."""
-    _require(acting_user, Action.FACILITATE, proposal)
+    require(acting_user, Action.FACILITATE, proposal)
     object_update(
         proposal,
         acting_user=acting_user,
@@ -304,7 +307,7 @@ def proposer_erase(*, proposal: Proposal, acting_user: Any) -> Proposal:
 @transaction.atomic
 def proposal_move(*, proposal: Proposal, to: str, reason: str = "", acting_user: Any) -> Proposal:
     """Move a proposal to another stage, if the flow allows it (``TRANSITIONS``)."""
-    _require(acting_user, Action.FACILITATE, proposal)
+    require(acting_user, Action.FACILITATE, proposal)
     if to == Stage.MERGED:
         raise ValidationError(_("Merge a proposal with “Merge”, which says into what."))
     if to not in TRANSITIONS.get(proposal.stage, frozenset()):
@@ -358,7 +361,7 @@ def proposal_merge(
 ) -> Proposal:
     """Merge a duplicate into another open proposal: supporters, evidence and the proposer's
     interest are carried over, and everyone is told."""
-    _require(acting_user, Action.FACILITATE, proposal)
+    require(acting_user, Action.FACILITATE, proposal)
     if into.pk == proposal.pk:
         raise ValidationError(_("A proposal cannot be merged into itself."))
     if into.programme_id != proposal.programme_id:
@@ -404,7 +407,7 @@ def proposal_attach(
     *, proposal: Proposal, initiative: Initiative, note: str = "", acting_user: Any
 ) -> Proposal:
     """Attach a proposal to an existing initiative that already does what it asks."""
-    _require(acting_user, Action.FACILITATE, proposal)
+    require(acting_user, Action.FACILITATE, proposal)
     if initiative.programme_id != proposal.programme_id:
         raise ValidationError(_("The initiative belongs to another programme."))
     if Stage.MERGED not in TRANSITIONS.get(proposal.stage, frozenset()):
@@ -443,7 +446,7 @@ def link_create(
     score: float | None = None,
     acting_user: Any,
 ) -> ProposalLink:
-    _require(acting_user, Action.FACILITATE, proposal)
+    require(acting_user, Action.FACILITATE, proposal)
     link = ProposalLink(
         proposal=proposal,
         kind=kind,
@@ -460,14 +463,14 @@ def link_create(
 
 @transaction.atomic
 def link_delete(*, link: ProposalLink, acting_user: Any) -> None:
-    _require(acting_user, Action.FACILITATE, link)
+    require(acting_user, Action.FACILITATE, link)
     object_delete(link, acting_user=acting_user)
 
 
 @transaction.atomic
 def track_set(*, proposal: Proposal, track: str, reason: str, acting_user: Any) -> Proposal:
     """The facilitator sets the track (quick win, pilot, strategic, park) with a reason."""
-    _require(acting_user, Action.FACILITATE, proposal)
+    require(acting_user, Action.FACILITATE, proposal)
     if not reason.strip():
         raise ValidationError({"track_reason": _("Give a reason for the track.")})
     object_update(proposal, acting_user=acting_user, data={"track": track, "track_reason": reason})

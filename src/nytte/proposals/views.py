@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nytte.core import selectors as core_selectors
 from nytte.core.htmx import render_page
-from nytte.core.lookups import programme_or_404 as programme_for
+from nytte.core.lookups import programme_or_404
 from nytte.core.models import Programme
 from nytte.core.permissions import Action, can
 
@@ -82,7 +82,7 @@ def _provider(tab: str) -> Callable[[HttpRequest, Proposal], dict[str, Any]] | N
 
 @login_required
 def proposal_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    programme = programme_for(request, slug)
+    programme = programme_or_404(request, slug)
     proposal = proposal_for(programme, number)
     tab = request.GET.get("tab", "overview")
     if tab not in TAB_NAMES:

@@ -1,12 +1,13 @@
 """A programme's benefits register as an Excel workbook: export, import of the same format,
 and measurements appended in bulk from a simple sheet.
 
-The design is the portfolio register's (``nytte.portfolio.excel``), whose cell reading and
-error reporting this package reuses: a fixed format in bokmål, one sheet per entity, objects
-keyed by natural keys (benefit, initiative and goal codes, organisation numbers, usernames,
-indicator names, dates), never by database ids, except risks, which have none. Columns that
-only help humans are ignored on import. Choices are written as codes, with drop-down lists,
-a comment on every header and a "Forklaring" sheet that explains each column and code.
+The design is the shared Excel engine's (``nytte.core.excel``), whose cell reading and
+error reporting this package uses as the portfolio register does: a fixed format in bokmål,
+one sheet per entity, objects keyed by natural keys (benefit, initiative and goal codes,
+organisation numbers, usernames, indicator names, dates), never by database ids, except
+risks, which have none. Columns that only help humans are ignored on import. Choices are
+written as codes, with drop-down lists, a comment on every header and a "Forklaring" sheet
+that explains each column and code.
 
 Import semantics: upsert by key, never delete. A row equal to what is stored is left alone
 (no write, no history), so importing an unchanged export changes nothing. The whole workbook
@@ -24,8 +25,8 @@ Modules: ``format`` (sheets and columns), ``export``, ``read``, ``validate`` and
 services), ``importer`` (the entry points) and ``bulk`` (measurements in bulk).
 """
 
-from nytte.portfolio.excel.format import CONTENT_TYPE, LEGEND
-from nytte.portfolio.excel.result import ImportResult, RowError, SheetCounts
+from nytte.core.excel.format import CONTENT_TYPE, LEGEND
+from nytte.core.excel.result import ImportResult, RowError, SheetCounts
 
 from .export import (
     export_benefits,

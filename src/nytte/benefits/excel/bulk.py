@@ -10,16 +10,15 @@ reports every refused row with where it came from and which field is wrong.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
+from nytte.core.actors import Actor, is_system
 from nytte.core.choices import Role
+from nytte.core.excel.rollback import Rollback, trial_write
 from nytte.core.models import Programme
 from nytte.core.permissions import Action, can, roles_in
 
@@ -40,13 +39,8 @@ class RawMeasurement:
     comment: str = ""
 
 
-@dataclass(frozen=True)
-class Refusal:
-    """Why a row was refused; ``field`` is benefit, indicator, date, value or ""."""
-
-    where: Hashable
-    field: str
-    message: str
+# Why a row was refused, with the field it concerns: the service's own refusal.
+Refusal = services.Refusal
 
 
 @dataclass
@@ -61,16 +55,15 @@ class BulkResult:
         return not self.refusals
 
 
-class _Rollback(Exception):
-    pass
-
-
-def may_record_some(user: Any, programme: Programme) -> bool:
-    """Whether the user could record any measurement here: editors of the programme, and
-    people with the owner role, who may own benefits (each row is checked by the service)."""
-    if user is None:
-        return True
-    return can(user, Action.EDIT, programme) or Role.OWNER in roles_in(user, programme)
+def may_record_some(user: Actor, programme: Programme) -> bool:
+    """Whether the actor could record any measurement here: the system, editors of the
+    programme, and people with the owner role, who may own benefits (each row is checked by
+    the service)."""
+    return (
+        is_system(user)
+        or can(user, Action.EDIT, programme)
+        or Role.OWNER in roles_in(user, programme)
+    )
 
 
 def _indicators(
@@ -116,7 +109,7 @@ def append(
     programme: Programme,
     rows: Sequence[RawMeasurement],
     *,
-    acting_user: Any,
+    acting_user: Actor,
     dry_run: bool = False,
     skip_unchanged: bool = False,
 ) -> BulkResult:
@@ -177,47 +170,17 @@ def append(
                 where=str(index),
             )
         )
-    try:
-        with transaction.atomic():
-            try:
-                result.created = services.measurements_append(to_append, acting_user=acting_user)
-            except services.BulkError as exc:
-                result.refusals.extend(_refusals(exc, origin, to_append, stored, acting_user))
-            if result.refusals or dry_run:
-                raise _Rollback
-    except _Rollback:
-        if result.refusals:
-            result.created = []
+    with trial_write():
+        try:
+            result.created = services.measurements_append(to_append, acting_user=acting_user)
+        except services.BulkError as exc:
+            result.refusals.extend(
+                Refusal(origin[str(r.where)].where, r.field, r.message) for r in exc.refusals
+            )
+        if result.refusals or dry_run:
+            raise Rollback
+    if result.refusals:
+        result.created = []
     order = {row.where: n for n, row in enumerate(rows)}
     result.refusals.sort(key=lambda r: order.get(r.where, 0))
     return result
-
-
-def _refusals(
-    exc: services.BulkError,
-    origin: dict[str, RawMeasurement],
-    rows: list[services.MeasurementRow],
-    stored: dict[tuple[int, dt.date], Measurement],
-    acting_user: Any,
-) -> list[Refusal]:
-    """The service's refusals, each with the field it concerns (for the sheet's column)."""
-    by_where = {row.where: row for row in rows}
-    repeated = {
-        key for key, n in Counter((row.indicator.pk, row.date) for row in rows).items() if n > 1
-    }
-    allowed: dict[int, bool] = {}
-    refusals = []
-    for where, message in exc.rows:
-        row = by_where[where]
-        key = (row.indicator.pk, row.date)
-        benefit = row.indicator.benefit
-        if benefit.pk not in allowed:
-            allowed[benefit.pk] = acting_user is None or can(acting_user, Action.EDIT, benefit)
-        if not allowed[benefit.pk]:
-            name = "benefit"
-        elif key in stored or key in repeated:
-            name = "date"
-        else:
-            name = "value"
-        refusals.append(Refusal(origin[where].where, name, message))
-    return refusals

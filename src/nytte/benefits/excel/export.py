@@ -17,9 +17,10 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.workbook import Workbook
 
+from nytte.core.actors import Actor
+from nytte.core.excel.export import CHUNK, WORKBOOK_OPTIONS, cell_writers, write_legend, yes_no
+from nytte.core.excel.format import SheetSpec
 from nytte.core.models import Programme
-from nytte.portfolio.excel.export import CHUNK, WORKBOOK_OPTIONS, _cell_writers, write_legend
-from nytte.portfolio.excel.format import SheetSpec
 
 from ..models import Benefit, BenefitAmount, Contribution, Indicator, Measurement, Target
 from .format import (
@@ -36,19 +37,18 @@ from .format import (
 MAX_ROW = 1_048_575  # the last row of a worksheet, for drop-down lists on whole columns
 
 
-def _yes_no(value: bool) -> str:
-    return "Ja" if value else "Nei"
-
-
 def _joined(values: Iterable[Any]) -> str:
     return ", ".join(str(v) for v in values)
 
 
-def sheet_rows(programme: Programme) -> dict[str, Iterable[Iterable[Any]]]:
-    """Each sheet's data rows, read with a fixed number of queries."""
+def sheet_rows(programme: Programme, user: Actor) -> dict[str, Iterable[Iterable[Any]]]:
+    """Each sheet's data rows that ``user`` may see (the queryset gate), read with a fixed
+    number of queries."""
     risks: dict[int, list[int]] = defaultdict(list)
     for benefit_id, risk_id in (
-        Benefit.risks.through.objects.filter(benefit__programme=programme)
+        Benefit.risks.through.objects.filter(
+            benefit__in=Benefit.objects.for_user(user).in_programme(programme)
+        )
         .order_by("risk_id")
         .values_list("benefit_id", "risk_id")
     ):
@@ -57,12 +57,13 @@ def sheet_rows(programme: Programme) -> dict[str, Iterable[Iterable[Any]]]:
         [
             *r[1:4],
             r[4],
-            _yes_no(r[5]),
+            yes_no(r[5]),
             *r[6:17],
             _joined(risks.get(r[0], ())),
             *r[17:],
         ]
-        for r in Benefit.objects.filter(programme=programme)
+        for r in Benefit.objects.for_user(user)
+        .in_programme(programme)
         .order_by("code")
         .values_list(
             "pk",
@@ -97,21 +98,24 @@ def sheet_rows(programme: Programme) -> dict[str, Iterable[Iterable[Any]]]:
         BENEFITS.name: benefits,
         SHARES.name: (
             list(r)
-            for r in Contribution.objects.filter(**in_programme)
+            for r in Contribution.objects.for_user(user)
+            .filter(**in_programme)
             .order_by("benefit__code", "initiative__code")
             .values_list("benefit__code", "initiative__code", "initiative__title", "share")
             .iterator(CHUNK)
         ),
         AMOUNTS.name: (
             list(r)
-            for r in BenefitAmount.objects.filter(**in_programme)
+            for r in BenefitAmount.objects.for_user(user)
+            .filter(**in_programme)
             .order_by("benefit__code", "year")
             .values_list("benefit__code", "year", "low", "likely", "high")
             .iterator(CHUNK)
         ),
         INDICATORS.name: (
             list(r)
-            for r in Indicator.objects.filter(**in_programme)
+            for r in Indicator.objects.for_user(user)
+            .filter(**in_programme)
             .order_by("benefit__code", "name")
             .values_list(
                 "benefit__code",
@@ -129,14 +133,16 @@ def sheet_rows(programme: Programme) -> dict[str, Iterable[Iterable[Any]]]:
         ),
         TARGETS.name: (
             list(r)
-            for r in Target.objects.filter(indicator__benefit__programme=programme)
+            for r in Target.objects.for_user(user)
+            .in_programme(programme)
             .order_by(*indicator_key, "date")
             .values_list(*indicator_key, "date", "value")
             .iterator(CHUNK)
         ),
         MEASUREMENTS.name: (
             list(r)
-            for r in Measurement.objects.filter(indicator__benefit__programme=programme)
+            for r in Measurement.objects.for_user(user)
+            .in_programme(programme)
             .order_by(*indicator_key, "date")
             .values_list(*indicator_key, "date", "value", "source", "comment")
             .iterator(CHUNK)
@@ -169,7 +175,7 @@ def _write_sheet(
                 },
             )
     ws.write_row(0, 0, spec.headers, header_format)
-    writers = list(enumerate(_cell_writers(ws, spec)))
+    writers = list(enumerate(cell_writers(ws, spec)))
     for row, values in enumerate(rows, start=1):
         for (col, write), value in zip(writers, values, strict=True):
             # Blank cells are left out: the import reads a missing cell as empty.
@@ -177,12 +183,12 @@ def _write_sheet(
                 write(row, col, value)
 
 
-def export_benefits(programme: Programme) -> bytes:
-    """The programme's benefits register as .xlsx bytes; callers check VIEW first."""
+def export_benefits(programme: Programme, *, user: Actor) -> bytes:
+    """The programme's benefits register as .xlsx bytes, as far as ``user`` may see it."""
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, WORKBOOK_OPTIONS)
     bold = workbook.add_format({"bold": True})
-    rows = sheet_rows(programme)
+    rows = sheet_rows(programme, user)
     for spec in SHEETS:
         _write_sheet(workbook, spec, rows[spec.name], bold)
     write_legend(workbook, SHEETS, bold, widths=(16, 26, 60, 80))

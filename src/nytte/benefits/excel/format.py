@@ -8,22 +8,10 @@ the codes, and each header cell carries its explanation as a comment.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from nytte.portfolio.excel.format import Column as BaseColumn
-from nytte.portfolio.excel.format import SheetSpec
-from nytte.portfolio.excel.result import Errors as PortfolioErrors
-from nytte.portfolio.excel.result import RowError
+from nytte.core.excel.format import NotedColumn as Column
+from nytte.core.excel.format import SheetSpec
 
 from ..choices import BeneficiaryGroup, BenefitKind, BenefitStatus, Direction, Frequency
-
-
-@dataclass(frozen=True)
-class Column(BaseColumn):
-    """A portfolio column with the explanation shown on its header."""
-
-    note: str = ""
-
 
 SUM_NOTE = "Summen av de årlige beløpene; leses ikke ved import."
 
@@ -238,14 +226,3 @@ SHEETS: tuple[SheetSpec, ...] = (
     TARGETS,
     MEASUREMENTS,
 )
-# The legend the export adds; an import passes over it.
-
-
-class Errors(PortfolioErrors):
-    """The portfolio's error list, with this workbook's column headers."""
-
-    def __init__(self, errors: list[RowError], sheets: tuple[SheetSpec, ...] = SHEETS) -> None:
-        self.list = errors
-        self.headers = {
-            spec.name: {c.field: c.header for c in spec.columns if c.field} for spec in sheets
-        }

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from django.core.exceptions import PermissionDenied
 
+from nytte.core.actors import Actor
+from nytte.core.excel.format import LEGEND
+from nytte.core.excel.read import Row, read_bytes, read_sheets
+from nytte.core.excel.result import Errors, ImportResult, RowError, SheetCounts
+from nytte.core.excel.rollback import write_all_or_nothing
 from nytte.core.models import Programme
 from nytte.core.permissions import Action, check
-from nytte.portfolio.excel.format import LEGEND
-from nytte.portfolio.excel.importer import write_all_or_nothing
-from nytte.portfolio.excel.result import ImportResult, RowError, SheetCounts
 
 from . import bulk, validate, validate_lines
-from .format import MEASUREMENTS, SHEETS, Errors
-from .read import Row, read_bytes, read_sheets
+from .format import MEASUREMENTS, SHEETS
 from .write import Writer
 
 
@@ -38,25 +39,24 @@ def import_benefits(
     programme: Programme,
     file: bytes | IO[bytes] | str | Path,
     *,
-    acting_user: Any,
+    acting_user: Actor,
     dry_run: bool = False,
 ) -> ImportResult:
     """Validate the whole workbook, then write all of it or nothing.
 
     As the portfolio import: rows are matched by their natural keys and created or updated,
-    never deleted; ``acting_user=None`` is the system (the command line without ``--user``),
-    otherwise the user needs EDIT on the programme and each write is checked again by the
-    services. The writes run in one transaction rolled back on any error or on a dry run, so
-    the rules the services enforce on save are checked too.
+    never deleted; ``acting_user`` is the user (who needs EDIT on the programme, and each
+    write is checked again by the services) or ``System("cli")`` for the command line
+    without ``--user``. The writes run in one transaction rolled back on any error or on a
+    dry run, so the rules the services enforce on save are checked too.
     """
-    if acting_user is not None:
-        check(acting_user, Action.EDIT, programme)
+    check(acting_user, Action.EDIT, programme)
     result = ImportResult(dry_run=dry_run)
     sheets = read_sheets(read_bytes(file), result.errors, SHEETS, ignored=frozenset({LEGEND}))
     if any(error.row in (None, 1) for error in result.errors):
         # The file or a sheet's shape is wrong: checking references would only add noise.
         return result
-    errors = Errors(result.errors)
+    errors = Errors(result.errors, SHEETS)
     plan = plan_benefits(programme, sheets, errors)
     if errors:
         return result
@@ -67,7 +67,7 @@ def import_measurements(
     programme: Programme,
     file: bytes | IO[bytes] | str | Path,
     *,
-    acting_user: Any,
+    acting_user: Actor,
     dry_run: bool = False,
 ) -> ImportResult:
     """Append the measurements of a sheet (the "Målinger" sheet, or the workbook's first).
@@ -77,10 +77,9 @@ def import_measurements(
     equal to a stored measurement are passed over (so a sheet can grow and be sent again),
     and any other row on a date that already has a measurement is refused. All or nothing.
     """
-    if acting_user is not None:
-        check(acting_user, Action.VIEW, programme)
-        if not bulk.may_record_some(acting_user, programme):
-            raise PermissionDenied
+    check(acting_user, Action.VIEW, programme)
+    if not bulk.may_record_some(acting_user, programme):
+        raise PermissionDenied
     result = ImportResult(dry_run=dry_run)
     sheets = read_sheets(read_bytes(file), result.errors, (MEASUREMENTS,), only=MEASUREMENTS)
     if any(error.row in (None, 1) for error in result.errors):

@@ -16,17 +16,17 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from nytte.core.excel.format import SheetSpec
+from nytte.core.excel.plan import BasePlan, differs, present
+from nytte.core.excel.read import OMIT, Row
+from nytte.core.excel.result import Errors
 from nytte.core.models import Programme, User
 from nytte.portfolio.choices import GoalLevel
-from nytte.portfolio.excel.format import SheetSpec
-from nytte.portfolio.excel.validate import BasePlan, differs, present
 from nytte.portfolio.models import Goal, Initiative, Risk
 
-from ..choices import BenefitKind
 from ..models import Benefit, BenefitAmount, Contribution, Indicator
-from ..services import HUNDRED
-from .format import AMOUNTS, BENEFITS, INDICATORS, PROGRAMME, SHARES, Errors
-from .read import OMIT, Row
+from ..services import HUNDRED, default_priced
+from .format import AMOUNTS, BENEFITS, INDICATORS, PROGRAMME, SHARES
 from .write import Writer
 
 # The benefit's own fields the file sets directly (foreign keys by id, see ``Writer``).
@@ -187,7 +187,7 @@ def plan_benefits(plan: Plan) -> None:
         if values.get("arises_in_group") is OMIT and not row.failed:
             data["arises_in_group"] = ""  # a blank group is no group, not "keep the stored"
         if stored is None and "priced" not in data and "kind" in data:
-            data["priced"] = data["kind"] != BenefitKind.QUALITY
+            data["priced"] = default_priced(data["kind"])  # the service's default
         keys, ok = _benefit_keys(plan, row)
         data.update(keys)
         owner = values.get("owner", OMIT)

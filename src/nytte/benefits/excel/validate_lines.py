@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from nytte.portfolio.excel.validate import differs, present
+from nytte.core.excel.plan import differs, present
+from nytte.core.excel.read import OMIT
 
 from ..models import Indicator, Measurement, Target
 from .format import INDICATORS, MEASUREMENTS, TARGETS
-from .read import OMIT
 from .validate import Plan, blank, indicator_keys
 from .write import Writer
 

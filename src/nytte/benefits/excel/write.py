@@ -11,13 +11,14 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from nytte.core.actors import Actor
+from nytte.core.excel.result import Errors
+from nytte.core.excel.write import Step, run_steps
 from nytte.core.models import Organisation, Programme, User
-from nytte.portfolio.excel.write import Step, run_steps
 from nytte.portfolio.models import Goal, Initiative, Risk
 
 from .. import services
 from ..models import Benefit, BenefitAmount, Indicator, Measurement, Target
-from .format import Errors
 
 # Foreign keys the plan gives as ids; the services take objects, so that a changed owner or
 # organisation is seen as a changed estimate (and clears the owner's confirmation).
@@ -32,7 +33,7 @@ RELATED = {
 class Writer:
     """Runs the steps in order; later steps find the benefits and indicators earlier ones made."""
 
-    def __init__(self, programme: Programme, acting_user: Any) -> None:
+    def __init__(self, programme: Programme, acting_user: Actor) -> None:
         self.programme = programme
         self.acting_user = acting_user
         self.benefits: dict[str, Benefit] = {}
@@ -137,7 +138,7 @@ class Writer:
         else:
             line = BenefitAmount.objects.get(pk=pk)
             line.benefit = benefit
-            services.child_update(line, data=data, acting_user=self.acting_user)
+            services.amount_update(amount=line, data=data, acting_user=self.acting_user)
 
     def indicator(self, *, code: str, name: str, pk: int | None, data: dict[str, Any]) -> None:
         benefit = self.benefits[code]
@@ -147,8 +148,8 @@ class Writer:
             )
             self.indicators[(code, name)] = created
         else:
-            services.child_update(
-                self.indicators[(code, name)], data=data, acting_user=self.acting_user
+            services.indicator_update(
+                indicator=self.indicators[(code, name)], data=data, acting_user=self.acting_user
             )
 
     def target(
@@ -162,7 +163,9 @@ class Writer:
         else:
             target = Target.objects.get(pk=pk)
             target.indicator = indicator
-            services.child_update(target, data={"value": value}, acting_user=self.acting_user)
+            services.target_update(
+                target=target, data={"value": value}, acting_user=self.acting_user
+            )
 
     def measurement(
         self, *, code: str, name: str, date: dt.date, pk: int | None, data: dict[str, Any]
@@ -175,4 +178,6 @@ class Writer:
         else:
             measurement = Measurement.objects.get(pk=pk)
             measurement.indicator = indicator
-            services.child_update(measurement, data=data, acting_user=self.acting_user)
+            services.measurement_update(
+                measurement=measurement, data=data, acting_user=self.acting_user
+            )

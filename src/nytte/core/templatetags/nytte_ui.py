@@ -8,7 +8,9 @@ import markdown
 import nh3
 from django import forms, template
 from django.forms.boundfield import BoundField
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -69,7 +71,14 @@ def markdown_filter(text: str | None) -> SafeString:
         attributes=MARKDOWN_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
     )
-    return mark_safe(cleaned)  # sanitised by nh3 just above
+    # A table scrolls in its own named box, like every table in the pages (added after nh3,
+    # which allows no attributes on tables).
+    box = (
+        '<div class="table-scroll" tabindex="0" role="region" aria-label="{}">'
+        '<table class="ds-table" data-border data-size="sm">'
+    ).format(escape(gettext("Table")))
+    cleaned = cleaned.replace("<table>", box).replace("</table>", "</table></div>")
+    return mark_safe(cleaned)  # sanitised by nh3 just above; the box is our own markup
 
 
 # Status colours map onto Designsystemet's semantic colours; the text is always shown too.

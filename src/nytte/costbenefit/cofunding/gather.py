@@ -60,11 +60,11 @@ from .report import (
     CoFundingReport,
     Fact,
     RuleRow,
-    _span,
     kroner,
     millions,
     percent,
     rule_label,
+    year_span,
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -264,7 +264,7 @@ def _reason(c: RuleCheck, ctx: dict[str, Any]) -> str:
             "The project costs fall in %(count)d budget year (%(span)s); at most %(max)d.",
             "The project costs fall in %(count)d budget years (%(span)s); at most %(max)d.",
             len(years),
-        ) % {"count": len(years), "span": _span(years), "max": rules.max_budget_years}
+        ) % {"count": len(years), "span": year_span(years), "max": rules.max_budget_years}
     if c.rule == "profitable (NNV > 0)":
         if c.passed is None:
             return _("The analysis cannot be computed: %(error)s") % {

@@ -150,7 +150,7 @@ def percent(share: float) -> str:
     return f"{formats.number_format(share * 100, places, use_l10n=True)} %"
 
 
-def _span(years: list[int]) -> str:
+def year_span(years: list[int]) -> str:
     return f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
 
 

@@ -7,19 +7,19 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from nytte.core.lookups import programme_or_404 as _programme
+from nytte.core.lookups import programme_or_404
 from nytte.core.models import Programme
 from nytte.core.permissions import Action, can, check
+from nytte.core.viewhelpers import add_errors
 from nytte.economics import CBAInputError
 from nytte.portfolio.models import Initiative
 
@@ -45,20 +45,12 @@ def _page_url(initiative: Initiative) -> str:
     )
 
 
-def _add_errors(form: forms.ModelForm, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.error_dict.items():
-        form.add_error(name if name in form.fields and name != NON_FIELD_ERRORS else None, errors)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def cofunding_check(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     """Each rule of the scheme with pass, fail or not assessed and why; the facts used and
     where they came from; the stored facts' form for editors."""
-    programme = _programme(request, slug)
+    programme = programme_or_404(request, slug)
     initiative = _initiative(programme, code)
     may_edit = can(request.user, Action.EDIT, initiative)
     form: CoFundingFactsForm | None = None
@@ -72,7 +64,7 @@ def cofunding_check(request: HttpRequest, slug: str, code: str) -> HttpResponse:
             try:
                 cofunding_save(initiative=initiative, data=data, acting_user=request.user)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_errors(form, exc)
             else:
                 messages.success(request, _("The co-funding facts were saved."))
                 return redirect(_page_url(initiative))
@@ -108,7 +100,7 @@ def cofunding_check(request: HttpRequest, slug: str, code: str) -> HttpResponse:
 @require_GET
 def cofunding_appendices(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     """Appendix 1 (assumptions) and appendix 2 (NPV calculation) as an editable document."""
-    programme = _programme(request, slug)
+    programme = programme_or_404(request, slug)
     initiative = _initiative(programme, code)
     try:
         evaluation = selectors.evaluate(initiative)

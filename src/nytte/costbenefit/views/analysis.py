@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 from nytte.core.htmx import render_page
 from nytte.core.models import Organisation, Programme
 from nytte.core.permissions import can, check
+from nytte.core.viewhelpers import add_errors, int_or_none
 from nytte.economics import CBAInputError
 from nytte.portfolio.models import Initiative
 
@@ -29,13 +30,11 @@ from ..build import build_analysis, settings_for
 from ..forms import ExtraAlternativeForm, ExtraLineForm, FreezeForm, SettingsForm
 from ..models import ExtraAlternative, ExtraLine, Subject
 from .common import (
-    _add_errors,
-    _analysis_url,
-    _crumbs,
-    _evaluated_context,
-    _fresh,
-    _int,
-    _lookup,
+    analysis_page_url,
+    crumbs,
+    evaluated_context,
+    fresh_subject,
+    lookup,
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -47,7 +46,7 @@ from .common import (
 def analysis(
     request: HttpRequest, slug: str, code: str | None = None, number: int | None = None
 ) -> HttpResponse:
-    programme, subject = _lookup(request, slug, code, number)
+    programme, subject = lookup(request, slug, code, number)
     if request.method == "POST":
         check(request.user, subjects.edit_action(subject), subject)
         return _post(request, programme, subject)
@@ -82,17 +81,17 @@ def _render(
         except CBAInputError as exc:
             error = str(exc)
         else:
-            context.update(_evaluated_context(current.evaluated))
+            context.update(evaluated_context(current.evaluated))
             context.update(computed_at=current.computed_at, computing=current.stale)
     contributions = sections.contributions(subject) if isinstance(subject, Initiative) else []
     alternatives = list(ExtraAlternative.objects.filter(**owner).order_by("name"))
     lines = list(ExtraLine.objects.filter(**owner).select_related("organisation", "alternative"))
-    analysis_url = _analysis_url(subject)
+    analysis_url = analysis_page_url(subject)
     context.update(
         {
             "programme": programme,
-            **_subject_context(subject),
-            "crumbs": _crumbs(programme, subject),
+            **subject_context(subject),
+            "crumbs": crumbs(programme, subject),
             "may_edit": may_edit,
             "error": error,
             "empty": empty,
@@ -114,7 +113,7 @@ def _render(
     return render_page(request, "costbenefit/analysis.html", context, partial=partial)
 
 
-def _subject_context(subject: Subject) -> dict[str, Any]:
+def subject_context(subject: Subject) -> dict[str, Any]:
     """What the templates need to name and link the subject, whichever kind it is."""
     return {
         "subject": subject,
@@ -149,13 +148,13 @@ def _forms(
     }
     kind, _dash, pk = (editing or "").partition("-")
     if kind == "line":
-        line = next((line for line in lines if line.pk == _int(pk)), None)
+        line = next((line for line in lines if line.pk == int_or_none(pk)), None)
         if line is not None:
             forms["line_edit_form"] = bound.get("line-edit") or ExtraLineForm(
                 instance=line, prefix="line-edit", **choices
             )
     elif kind == "alternative":
-        alternative = next((alt for alt in alternatives if alt.pk == _int(pk)), None)
+        alternative = next((alt for alt in alternatives if alt.pk == int_or_none(pk)), None)
         if alternative is not None:
             forms["alternative_edit_form"] = bound.get("alternative-edit") or ExtraAlternativeForm(
                 instance=alternative, prefix="alternative-edit"
@@ -203,14 +202,14 @@ def _post(request: HttpRequest, programme: Programme, subject: Subject) -> HttpR
                     subject=subject, data=form.cleaned_data, acting_user=request.user
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_errors(form, exc)
     else:
         model: type[Model] = ExtraLine if kind == "line" else ExtraAlternative
         instance = None
         if verb != "add":
             instance = get_object_or_404(
                 model.objects.filter(**subjects.owner_filter(subject)),
-                pk=_int(request.POST.get("pk")),
+                pk=int_or_none(request.POST.get("pk")),
             )
         if instance is not None and verb == "delete":
             services.line_delete(instance, acting_user=request.user)
@@ -228,7 +227,7 @@ def _post(request: HttpRequest, programme: Programme, subject: Subject) -> HttpR
                             instance, data=form.cleaned_data, acting_user=request.user
                         )
                 except ValidationError as exc:
-                    _add_errors(form, exc, "name")
+                    add_errors(form, exc, field="name", unknown="name")
     if form is not None and form.errors:
         key = "settings" if action == "settings" else form.prefix
         return _render(
@@ -242,8 +241,8 @@ def _post(request: HttpRequest, programme: Programme, subject: Subject) -> HttpR
     notice = str(SAVED[action])
     if not request.htmx:
         messages.success(request, notice)
-        return redirect(f"{_analysis_url(subject)}#{ANCHORS[kind]}")
-    return _render(request, programme, _fresh(subject), notice=notice, partial="content")
+        return redirect(f"{analysis_page_url(subject)}#{ANCHORS[kind]}")
+    return _render(request, programme, fresh_subject(subject), notice=notice, partial="content")
 
 
 def _line_form(
@@ -288,9 +287,9 @@ def _freeze(request: HttpRequest, programme: Programme, subject: Subject) -> Htt
                 gettext("The analysis cannot be frozen: %(reason)s") % {"reason": str(exc)},
             )
         except ValidationError as exc:
-            _add_errors(form, exc, "note")
+            add_errors(form, exc, field="note", unknown="note")
         else:
-            url = _snapshot_url(subject, snapshot.version)
+            url = snapshot_url(subject, snapshot.version)
             messages.success(
                 request,
                 gettext("Version %(version)s of the analysis was frozen.")
@@ -302,5 +301,5 @@ def _freeze(request: HttpRequest, programme: Programme, subject: Subject) -> Htt
     return _render(request, programme, subject, bound={"freeze": form}, partial="content")
 
 
-def _snapshot_url(subject: Subject, version: int) -> str:
+def snapshot_url(subject: Subject, version: int) -> str:
     return subjects.url(subject, "snapshot", version=version)

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.forms import BaseForm
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from nytte.core.lookups import programme_or_404 as _programme
+from nytte.core.lookups import programme_or_404
 from nytte.core.models import Programme
 from nytte.portfolio.models import Initiative
 from nytte.proposals.models import Proposal
@@ -32,21 +30,21 @@ def _subject(programme: Programme, code: str | None, number: int | None) -> Subj
         raise Http404 from exc
 
 
-def _lookup(
+def lookup(
     request: HttpRequest, slug: str, code: str | None, number: int | None
 ) -> tuple[Programme, Subject]:
-    programme = _programme(request, slug)
+    programme = programme_or_404(request, slug)
     return programme, _subject(programme, code, number)
 
 
-def _fresh(subject: Subject) -> Subject:
+def fresh_subject(subject: Subject) -> Subject:
     """The subject read anew: the old object caches its settings as they were."""
     if isinstance(subject, Initiative):
         return _subject(subject.programme, subject.code, None)
     return _subject(subject.programme, None, subject.number)
 
 
-def _crumbs(programme: Programme, subject: Subject, *extra: dict[str, Any]) -> list[Any]:
+def crumbs(programme: Programme, subject: Subject, *extra: dict[str, Any]) -> list[Any]:
     slug = {"slug": programme.slug}
     if isinstance(subject, Initiative):
         parents = [
@@ -60,40 +58,20 @@ def _crumbs(programme: Programme, subject: Subject, *extra: dict[str, Any]) -> l
     return [
         *parents,
         {"label": subjects.code(subject), "url": subject.get_absolute_url()},
-        {"label": _("Cost-benefit analysis"), "url": _analysis_url(subject)},
+        {"label": _("Cost-benefit analysis"), "url": analysis_page_url(subject)},
         *extra,
     ]
 
 
-def _analysis_url(subject: Subject) -> str:
+def analysis_page_url(subject: Subject) -> str:
     return subjects.url(subject, "analysis")
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
-
-
-def _add_errors(form: BaseForm, exc: ValidationError, fallback: str | None = None) -> None:
-    """A service's validation errors next to their fields; errors the model did not tie to
-    a field go to ``fallback`` (or the top of the form)."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(fallback if fallback in form.fields else None, exc)
-        return
-    for name, errors in exc.error_dict.items():
-        if name in form.fields and name != NON_FIELD_ERRORS:
-            form.add_error(name, errors)
-        else:
-            form.add_error(fallback if fallback in form.fields else None, errors)
 
 
 # ---------------------------------------------------------------------------------------------
 # What a live analysis and a snapshot both show
 
 
-def _evaluated_context(ev: presentation.Evaluated) -> dict[str, Any]:
+def evaluated_context(ev: presentation.Evaluated) -> dict[str, Any]:
     main = ev.main
     simulated = sections.simulation_summary(ev)
     for number, item in enumerate(simulated, start=1):

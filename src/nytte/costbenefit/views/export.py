@@ -9,17 +9,17 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
-from nytte.core.excel_views import xlsx_response
+from nytte.core.excel.views import xlsx_response
 from nytte.economics import CBAInputError
 
 from .. import excel, presentation, results
 from .. import subject as subjects
 from .common import (
-    _analysis_url,
-    _lookup,
+    analysis_page_url,
+    lookup,
 )
 from .snapshots import (
-    _snapshot,
+    snapshot_or_404,
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -32,7 +32,7 @@ def export(
     request: HttpRequest, slug: str, code: str | None = None, number: int | None = None
 ) -> HttpResponse:
     """The live analysis as a workbook with the page's layout."""
-    subject = _lookup(request, slug, code, number)[1]
+    subject = lookup(request, slug, code, number)[1]
     try:
         ev = results.current(subject).evaluated
     except CBAInputError as exc:
@@ -41,7 +41,7 @@ def export(
             gettext("The analysis cannot be computed, so there is nothing to export: %(reason)s")
             % {"reason": str(exc)},
         )
-        return redirect(_analysis_url(subject))
+        return redirect(analysis_page_url(subject))
     return xlsx_response(excel.workbook(ev), excel.filename(subjects.code(subject)))
 
 
@@ -55,7 +55,7 @@ def snapshot_export(
     number: int | None = None,
 ) -> HttpResponse:
     """A snapshot as a workbook, from its frozen JSON."""
-    subject = _lookup(request, slug, code, number)[1]
-    frozen = _snapshot(subject, version)
+    subject = lookup(request, slug, code, number)[1]
+    frozen = snapshot_or_404(subject, version)
     content = excel.workbook(presentation.frozen(frozen), snapshot=frozen)
     return xlsx_response(content, excel.filename(subjects.code(subject), frozen.version))

@@ -12,21 +12,21 @@ from .. import presentation, sections, selectors
 from .. import subject as subjects
 from ..models import Snapshot, Subject
 from .analysis import (
-    _snapshot_url,
-    _subject_context,
+    snapshot_url,
+    subject_context,
 )
 from .common import (
-    _analysis_url,
-    _crumbs,
-    _evaluated_context,
-    _lookup,
+    analysis_page_url,
+    crumbs,
+    evaluated_context,
+    lookup,
 )
 
 # ---------------------------------------------------------------------------------------------
 # Snapshots
 
 
-def _snapshot(subject: Subject, version: int) -> Snapshot:
+def snapshot_or_404(subject: Subject, version: int) -> Snapshot:
     try:
         return selectors.snapshot_get(subject=subject, version=version)
     except Snapshot.DoesNotExist:
@@ -44,25 +44,25 @@ def snapshot(
 ) -> HttpResponse:
     """A frozen analysis, drawn from its JSON only: later changes to the registers, the
     settings or the extra lines never change what it shows."""
-    programme, subject = _lookup(request, slug, code, number)
-    frozen = _snapshot(subject, version)
-    context = _evaluated_context(presentation.frozen(frozen))
+    programme, subject = lookup(request, slug, code, number)
+    frozen = snapshot_or_404(subject, version)
+    context = evaluated_context(presentation.frozen(frozen))
     context.update(
         {
             "programme": programme,
-            **_subject_context(subject),
+            **subject_context(subject),
             "snapshot_export_url": subjects.url(subject, "snapshot_export", version=version),
             "snapshot": frozen,
-            "crumbs": _crumbs(
+            "crumbs": crumbs(
                 programme,
                 subject,
                 {
                     "label": gettext("Version %(version)s") % {"version": frozen.version},
-                    "url": _snapshot_url(subject, frozen.version),
+                    "url": snapshot_url(subject, frozen.version),
                 },
             ),
             "inputs": sections.inputs(frozen.inputs),
-            "analysis_url": _analysis_url(subject),
+            "analysis_url": analysis_page_url(subject),
             "live": False,
         }
     )

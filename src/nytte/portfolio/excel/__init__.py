@@ -14,15 +14,18 @@ are written through the portfolio services, in one transaction, as the acting us
 change log records them. Rules the register enforces on save are checked in that trial
 write; if any row fails there, the transaction is rolled back and nothing is kept.
 
-Modules: ``format`` (sheets and columns, shared by both directions), ``export``, ``read``
-(cells of an uploaded file), ``validate`` and ``validate_lines`` (checks against the
-register, planning the writes), ``write`` (the writes, through the services), ``importer``
-(the import's entry point) and ``result`` (what an import reports).
+Modules: ``format`` (the sheets, shared by both directions), ``export``, ``read`` (the
+register's sheets of an uploaded file), ``validate`` and ``validate_lines`` (checks against
+the register, planning the writes), ``write`` (the writes, through the services) and
+``importer`` (the import's entry point). The engine underneath (cell reading, results,
+rollback, cell writers) is ``nytte.core.excel``, shared with the other registers.
 """
+
+from nytte.core.excel.format import CONTENT_TYPE, Column, SheetSpec
+from nytte.core.excel.result import ImportResult, RowError, SheetCounts
 
 from .export import export_filename, export_register
 from .format import (
-    CONTENT_TYPE,
     CONTRIBUTIONS,
     COSTS,
     DEPENDENCIES,
@@ -32,11 +35,8 @@ from .format import (
     RISKS,
     SHEETS,
     STATUS_REPORTS,
-    Column,
-    SheetSpec,
 )
 from .importer import import_register
-from .result import ImportResult, RowError, SheetCounts
 
 __all__ = [
     "CONTENT_TYPE",

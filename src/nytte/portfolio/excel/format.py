@@ -1,4 +1,4 @@
-"""The workbook's shape, shared by export and import: sheets, columns and choice labels.
+"""The register workbook's sheets, shared by export and import (columns: ``core.excel``).
 
 The format is fixed and in bokmål whatever the reader's language, so that a file exported by
 one user imports for any other.
@@ -6,40 +6,9 @@ one user imports for any other.
 
 from __future__ import annotations
 
-import functools
-from dataclasses import dataclass
-
-from django.db import models
-from django.utils import translation
-
-from nytte.core.excel_views import CONTENT_TYPE as CONTENT_TYPE  # re-exported
+from nytte.core.excel.format import Column, SheetSpec
 
 from ..choices import CostCategory, DependencyKind, GoalLevel, Phase, RiskStatus, StatusColour
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of a sheet; ``field`` is where an import puts its value."""
-
-    header: str
-    field: str = ""  # "" = shown for humans, ignored on import
-    kind: str = "text"  # text | key | int | decimal | date | bool | choice | list
-    required: bool = False
-    choices: type[models.TextChoices] | None = None
-    width: int = 16
-
-
-@dataclass(frozen=True)
-class SheetSpec:
-    """One sheet: its name and its columns, in the order they are written."""
-
-    name: str
-    columns: tuple[Column, ...]
-
-    @property
-    def headers(self) -> list[str]:
-        return [c.header for c in self.columns]
-
 
 PROGRAMME = SheetSpec(
     "Program",
@@ -158,26 +127,3 @@ SHEETS: tuple[SheetSpec, ...] = (
     RISKS,
     STATUS_REPORTS,
 )
-
-# The sheet explaining every column, in the exports that have one (benefits, proposals); an
-# import passes it over.
-LEGEND = "Forklaring"
-LEGEND_HEADERS = ("Ark", "Kolonne", "Forklaring", "Koder")
-
-
-@functools.cache
-def labels(choices: type[models.TextChoices], language: str = "nb") -> dict[str, str]:
-    """Code to label in one language; the export writes bokmål labels."""
-    with translation.override(language):
-        return {value: str(label) for value, label in choices.choices}
-
-
-@functools.cache
-def choice_lookup(choices: type[models.TextChoices]) -> dict[str, str]:
-    """Code, bokmål label and English label, case-insensitively, to the code."""
-    lookup: dict[str, str] = {}
-    for language in ("en", "nb"):
-        for value, label in labels(choices, language).items():
-            lookup[label.casefold()] = value
-    lookup.update({value.casefold(): value for value in choices.values})
-    return lookup

@@ -2,44 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
-from django.db import transaction
-
 from nytte.core.actors import Actor, require_actor
+from nytte.core.excel.read import Row, read_bytes
+from nytte.core.excel.result import Errors, ImportResult
+from nytte.core.excel.rollback import write_all_or_nothing
 from nytte.core.models import Programme
 from nytte.core.permissions import Action, check
 
 from . import validate, validate_lines
-from .read import Row, read_bytes, read_workbook
-from .result import Errors, ImportResult
-from .write import Step, Writer
-
-
-class _Rollback(Exception):
-    pass
-
-
-def write_all_or_nothing(
-    result: ImportResult,
-    plan: validate.BasePlan,
-    run: Callable[[list[Step], Errors], None],
-    dry_run: bool,
-) -> ImportResult:
-    """Run the plan's writes in one transaction, rolled back on any error or on a dry run, so
-    that the rules the services enforce on save are checked too; the counts are kept only
-    when every write succeeded. Shared by the register imports (portfolio, benefits)."""
-    try:
-        with transaction.atomic():
-            run(plan.steps, plan.errors)
-            if plan.errors or dry_run:
-                raise _Rollback
-    except _Rollback:
-        pass
-    result.counts = {} if plan.errors else plan.counts
-    return result
+from .format import SHEETS
+from .read import read_workbook
+from .write import Writer
 
 
 def plan_register(
@@ -78,7 +54,7 @@ def import_register(
     if any(error.row in (None, 1) for error in result.errors):
         # The file or a sheet's shape is wrong: checking references would only add noise.
         return result
-    errors = Errors(result.errors)  # cell errors so far, then the register's
+    errors = Errors(result.errors, SHEETS)  # cell errors so far, then the register's
     plan = plan_register(programme, sheets, errors)
     if errors:
         return result

@@ -10,12 +10,14 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from nytte.core.excel.plan import differs, present
+from nytte.core.excel.read import OMIT, Row
+
 from ..choices import DependencyKind
 from ..graph import find_cycle, is_acyclic
 from ..models import CostLine, Dependency, Risk, StatusReport
 from .format import COSTS, DEPENDENCIES, RISKS, STATUS_REPORTS
-from .read import OMIT, Row
-from .validate import Plan, differs, present
+from .validate import Plan
 from .write import Writer
 
 RISK_FIELDS = (

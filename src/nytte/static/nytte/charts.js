@@ -10,12 +10,57 @@
 (function () {
   "use strict";
 
+  // One look for every chart: the page's font at a readable size. A spec's own config wins
+  // where it sets something (vega-embed merges this under it).
+  const FONT = "Inter, system-ui, sans-serif";
+  const CONFIG = {
+    font: FONT,
+    axis: { labelOverlap: true, labelSeparation: 6, labelFont: FONT, titleFont: FONT, labelFontSize: 13, titleFontSize: 13, titleFontWeight: 600 },
+    legend: { labelFont: FONT, titleFont: FONT, labelFontSize: 13, titleFontSize: 13, labelLimit: 0 },
+    header: { labelFont: FONT, titleFont: FONT, labelFontSize: 13, titleFontSize: 13 },
+    title: { font: FONT, subtitleFont: FONT, fontSize: 14, subtitleFontSize: 13 },
+    text: { font: FONT, fontSize: 13 },
+    view: { stroke: null },
+  };
+  // Numbers the Norwegian way on bokmål pages: decimal comma, a thin space between thousands,
+  // a true minus (d3-format locale; the specs say how many decimals).
+  const NORWEGIAN = {
+    decimal: ",",
+    thousands: "\u202f",
+    grouping: [3],
+    currency: ["", "\u00a0kr"],
+    minus: "\u2212",
+  };
+  const LANG = (document.documentElement.lang || "nb").toLowerCase();
   const OPTIONS = {
     actions: false,
     ast: true,
     renderer: "svg",
     defaultStyle: false,
     tooltip: false,
+    config: CONFIG,
+  };
+  if (/^(nb|nn|no)/.test(LANG)) OPTIONS.formatLocale = NORWEGIAN;
+
+  // On a narrow screen every legend lists its entries one under the other, so none is cut:
+  // the spec's own legends and (through the config) the default ones.
+  function stackLegends(node) {
+    if (Array.isArray(node)) {
+      node.forEach(stackLegends);
+    } else if (node && typeof node === "object") {
+      Object.entries(node).forEach(([key, value]) => {
+        if (key === "legend" && value && typeof value === "object") {
+          value.columns = 1;
+          value.direction = "vertical";
+        } else {
+          stackLegends(value);
+        }
+      });
+    }
+  }
+  const NARROW = {
+    ...OPTIONS,
+    config: { ...CONFIG, legend: { ...CONFIG.legend, columns: 1, direction: "vertical" } },
   };
 
   function draw(root) {
@@ -31,7 +76,9 @@
         console.warn("Chart spec is not valid JSON", error);
         return;
       }
-      window.vegaEmbed(element, spec, OPTIONS).catch((error) => {
+      const narrow = element.clientWidth < 640;
+      if (narrow) stackLegends(spec);
+      window.vegaEmbed(element, spec, narrow ? NARROW : OPTIONS).catch((error) => {
         console.warn("Chart could not be drawn; the table shows the same figures", error);
       });
     });

@@ -1,9 +1,12 @@
 // Progressive enhancement only: every page works without this file.
 document.addEventListener("DOMContentLoaded", () => {
-  // Close the programme menu when focus or a click leaves it.
-  document.addEventListener("click", (event) => {
-    document.querySelectorAll("details.site-menu[open]").forEach((menu) => {
-      if (!menu.contains(event.target)) menu.removeAttribute("open");
-    });
+  // A table's scroll box is a named region (keyboard users land on it and hear what it holds):
+  // boxes without a name of their own take the table's caption.
+  document.querySelectorAll(".table-scroll").forEach((box) => {
+    if (!box.hasAttribute("role")) box.setAttribute("role", "region");
+    if (!box.hasAttribute("aria-label") && !box.hasAttribute("aria-labelledby")) {
+      const caption = box.querySelector("caption");
+      if (caption) box.setAttribute("aria-label", caption.textContent.trim());
+    }
   });
 });

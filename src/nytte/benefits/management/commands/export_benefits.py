@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from nytte.benefits.excel import export_benefits
-from nytte.core.excel_command import ExportCommand
+from nytte.core.actors import System
+from nytte.core.excel.command import ExportCommand
 from nytte.core.models import Programme
 
 
@@ -16,4 +17,4 @@ class Command(ExportCommand):
     )
 
     def workbook(self, programme: Programme, options: dict[str, Any]) -> bytes:
-        return export_benefits(programme)
+        return export_benefits(programme, user=System("cli"))

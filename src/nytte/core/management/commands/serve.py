@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connections
@@ -28,15 +30,17 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from gunicorn.app.base import BaseApplication
 
-        from nytte.wsgi import application
-
         executor = MigrationExecutor(connections["default"])
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
             self.stderr.write(
                 self.style.WARNING("The database has unapplied migrations: run 'nytte migrate'.")
             )
+        # Before the app (and WhiteNoise, which warns about a missing STATIC_ROOT) starts.
+        Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
         if not options["no_collectstatic"]:
             call_command("collectstatic", interactive=False, verbosity=0)
+
+        from nytte.wsgi import application
 
         bind = f"{options['host']}:{options['port']}"
         config = {

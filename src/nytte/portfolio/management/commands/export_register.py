@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from nytte.core.excel_command import ExportCommand
+from nytte.core.excel.command import ExportCommand
 from nytte.core.models import Programme
 from nytte.portfolio.excel import export_register
 

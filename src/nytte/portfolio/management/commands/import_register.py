@@ -1,9 +1,9 @@
 """``nytte import_register SLUG FILE [--dry-run] [--user NAME]``: import an edited export
-(exit codes: see ``nytte.core.excel_command``)."""
+(exit codes: see ``nytte.core.excel.command``)."""
 
 from __future__ import annotations
 
-from nytte.core.excel_command import ImportCommand
+from nytte.core.excel.command import ImportCommand
 from nytte.portfolio.excel import import_register
 
 

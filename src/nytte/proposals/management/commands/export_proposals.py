@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from nytte.core.excel_command import ExportCommand
+from nytte.core.excel.command import ExportCommand
 from nytte.core.models import Programme
 from nytte.proposals.excel import export_proposals
 

@@ -1,9 +1,9 @@
 """``nytte import_proposals SLUG FILE [--dry-run] [--user NAME]``: add new proposals from a
-sheet, all or nothing (exit codes: see ``nytte.core.excel_command``)."""
+sheet, all or nothing (exit codes: see ``nytte.core.excel.command``)."""
 
 from __future__ import annotations
 
-from nytte.core.excel_command import ImportCommand
+from nytte.core.excel.command import ImportCommand
 from nytte.proposals.excel import import_proposals
 
 

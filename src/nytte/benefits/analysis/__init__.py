@@ -1,0 +1,64 @@
+"""The benefits map, who pays and who benefits, and the follow-up dashboard.
+
+Selectors read in a fixed number of queries whatever the register's size. The arithmetic
+(present values, splitting a benefit among initiatives and their payers, the follow-up
+checks) sits in small pure functions, so each rule can be checked by hand in a test.
+
+A benefit is one object however many initiatives contribute to it: every figure here counts
+it once, and an initiative gets the benefit's value times its attributed share.
+"""
+
+from __future__ import annotations
+
+from .common import (
+    NO_PLACE,
+    UNTIED,
+    base_year,
+    group_key,
+    organisation_key,
+    place_key,
+    present_value,
+    year_factor,
+)
+from .flows import (
+    FlowRows,
+    Flows,
+    Party,
+    PricedBenefit,
+    allocate,
+    build_flows,
+    flow_cells,
+    flow_rows,
+    flows,
+)
+from .follow_up import FollowUp, follow_up, follow_up_lists, followed_benefits
+from .map import BenefitsMap, MapRows, benefits_map, build_map, map_rows
+
+__all__ = [
+    "NO_PLACE",
+    "UNTIED",
+    "BenefitsMap",
+    "FlowRows",
+    "Flows",
+    "FollowUp",
+    "MapRows",
+    "Party",
+    "PricedBenefit",
+    "allocate",
+    "base_year",
+    "benefits_map",
+    "build_flows",
+    "build_map",
+    "flow_cells",
+    "flow_rows",
+    "flows",
+    "follow_up",
+    "follow_up_lists",
+    "followed_benefits",
+    "group_key",
+    "map_rows",
+    "organisation_key",
+    "place_key",
+    "present_value",
+    "year_factor",
+]

@@ -1,0 +1,292 @@
+"""Reading the register for the plan: the benefits (gated by the reader, in a fixed number
+of queries) and each object as plain JSON data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from nytte.core.actors import Actor
+from nytte.core.models import Programme
+from nytte.portfolio import selectors as portfolio_selectors
+from nytte.portfolio.models import Initiative, InitiativeGoal, Risk
+
+from .. import selectors
+from ..models import Benefit, BenefitAmount, Contribution
+from .rules import (
+    BUDGET,
+    CAPACITY,
+    HUNDRED,
+    attributed_amount,
+    own_agency_ids,
+    parts_of,
+    plan_fraction,
+    sector_of,
+    split_amount,
+    unplaced_reason,
+)
+
+# ---------------------------------------------------------------------------------------------
+# Reading the register
+
+
+def plan_benefits(
+    programme: Programme, initiative: Initiative | None, user: Actor
+) -> QuerySet[Benefit]:
+    """The plan's benefits with everything it shows (seven queries however many)."""
+    benefits = (
+        Benefit.objects.for_user(user)
+        .in_programme(programme)
+        .select_related(
+            "programme",
+            "impact_goal__parent",
+            "arises_in_organisation",
+            "owner_organisation",
+            "owner",
+            "confirmed_by",
+        )
+        .prefetch_related(
+            Prefetch(
+                "contributions",
+                queryset=Contribution.objects.select_related(
+                    "initiative__owner_organisation"
+                ).order_by("initiative__code"),
+            ),
+            Prefetch("amounts", queryset=BenefitAmount.objects.order_by("year")),
+            Prefetch(
+                "risks",
+                queryset=Risk.objects.select_related("initiative").order_by(
+                    "initiative__code", "-probability", "-consequence", "title"
+                ),
+            ),
+        )
+        .order_by("code")
+    )
+    if initiative is not None:
+        benefits = benefits.filter(contributions__initiative=initiative)
+    return selectors.with_indicators(benefits)
+
+
+def iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _number(value: Decimal | float | int | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _rounded(value: float | None, places: int = 1) -> float | None:
+    return None if value is None else round(value, places)
+
+
+def _person(user: Any) -> str:
+    return user.display_name if user is not None else ""
+
+
+def _goal(goal: Any) -> dict[str, Any] | None:
+    if goal is None:
+        return None
+    return {"code": goal.code, "title": goal.title, "level": goal.level}
+
+
+def _organisation(organisation: Any) -> str:
+    return organisation.name if organisation is not None else ""
+
+
+def programme_data(programme: Programme) -> dict[str, Any]:
+    return {
+        "name": programme.name,
+        "slug": programme.slug,
+        "owner": _organisation(programme.owner),
+        "vision": programme.vision,
+        "target_picture": programme.target_picture,
+        "start_year": programme.start_year,
+        "end_year": programme.end_year,
+    }
+
+
+def initiative_data(initiative: Initiative) -> dict[str, Any]:
+    """The initiative as its plan presents it: what it is, who owns it, the goals it serves
+    (owner organisation and owner selected with it)."""
+    links = (
+        InitiativeGoal.objects.filter(initiative=initiative)
+        .select_related("goal__parent")
+        .order_by("goal__code")
+    )
+    return {
+        "code": initiative.code,
+        "title": initiative.title,
+        "description": initiative.description,
+        "owner_organisation": _organisation(initiative.owner_organisation),
+        "owner": _person(initiative.owner),
+        "participants": [o.name for o in initiative.participants.order_by("name")],
+        "phase": initiative.phase,
+        "status": initiative.status,
+        "status_reason": initiative.status_reason,
+        "planned_start": iso(initiative.planned_start),
+        "planned_end": iso(initiative.planned_end),
+        "goals": [
+            {
+                **_goal(link.goal),
+                "parent": _goal(link.goal.parent),
+                "contribution": _number(link.contribution),
+            }
+            for link in links
+        ],
+    }
+
+
+def programme_goal_tree(programme: Programme) -> list[dict[str, Any]]:
+    return [
+        {
+            **_goal(node["goal"]),
+            "description": node["goal"].description,
+            "children": [
+                {**_goal(child), "description": child.description} for child in node["children"]
+            ],
+        }
+        for node in portfolio_selectors.goal_tree(programme=programme)
+    ]
+
+
+def _indicator_data(indicator: Any) -> dict[str, Any]:
+    progress = indicator.progress
+    latest = progress.latest
+    return {
+        "name": indicator.name,
+        "unit": indicator.unit,
+        "method": indicator.method,
+        "data_source": indicator.data_source,
+        "measuring_cost": indicator.measuring_cost,
+        "direction": indicator.direction,
+        "frequency": indicator.frequency,
+        "baseline_value": _number(indicator.baseline_value),
+        "baseline_date": iso(indicator.baseline_date),
+        "targets": [
+            {"date": iso(t.date), "value": _number(t.value)} for t in indicator.targets.all()
+        ],
+        "measurements": [
+            {
+                "date": iso(m.date),
+                "value": _number(m.value),
+                "source": m.source,
+                "comment": m.comment,
+            }
+            for m in indicator.measurements.all()
+        ],
+        "progress": {
+            "latest_date": iso(latest.date) if latest else None,
+            "latest_value": latest.value if latest else None,
+            "planned_value": _rounded(progress.planned_value, 4),
+            "realised_percent": _rounded(progress.realised_percent),
+            "planned_percent": _rounded(
+                None if progress.planned_share is None else progress.planned_share * 100
+            ),
+            "gap": _rounded(progress.gap),
+            "behind": progress.behind,
+            "next_due": iso(progress.next_due),
+            "overdue": progress.overdue,
+        },
+    }
+
+
+def _risk_data(risk: Risk) -> dict[str, Any]:
+    return {
+        "id": risk.pk,
+        "initiative": risk.initiative.code,
+        "title": risk.title,
+        "description": risk.description,
+        "probability": risk.probability,
+        "consequence": risk.consequence,
+        "score": risk.score,
+        "owner": risk.owner,
+        "mitigation": risk.mitigation,
+        "status": risk.status,
+    }
+
+
+def benefit_data(
+    benefit: Benefit, initiative: Initiative | None, years: list[int]
+) -> dict[str, Any]:
+    """One benefit with its figures as this plan counts them."""
+    fraction = plan_fraction(benefit, initiative)
+    own_ids = own_agency_ids(benefit, initiative)
+    sector = sector_of(benefit, own_ids)
+    rule = {"sector": sector, "kind": benefit.kind, "priced": benefit.priced}
+    cut = benefit.budget_cut_share
+    contributions = list(benefit.contributions.all())
+    profile = []
+    by_part: dict[str, dict[int, int]] = defaultdict(dict)
+    for line in benefit.amounts.all():
+        row = {
+            "year": line.year,
+            "low": attributed_amount(line.low, fraction),
+            "likely": attributed_amount(line.likely, fraction),
+            "high": attributed_amount(line.high, fraction),
+            "whole_likely": line.likely,
+        }
+        split = split_amount(row["likely"], budget_cut_share=cut, **rule)
+        row["budget_effect"] = split.get(BUDGET, 0)
+        row["freed_capacity"] = split.get(CAPACITY, 0)
+        for part, amount in split.items():
+            by_part[part][line.year] = amount
+        profile.append(row)
+    if initiative is not None:
+        own_names = [initiative.owner_organisation.name]
+    else:
+        own_names = sorted({c.initiative.owner_organisation.name for c in contributions})
+    impact = benefit.impact_goal
+    return {
+        "code": benefit.code,
+        "title": benefit.title,
+        "description": benefit.description,
+        "kind": benefit.kind,
+        "priced": benefit.priced,
+        "status": benefit.status,
+        "arises_in_organisation": _organisation(benefit.arises_in_organisation),
+        "arises_in_group": benefit.arises_in_group,
+        "sector": sector,
+        "own_agencies": own_names,
+        "parts": parts_of(**rule),
+        "unplaced_reason": unplaced_reason(**rule),
+        "owner_organisation": _organisation(benefit.owner_organisation),
+        "owner": _person(benefit.owner),
+        "confirmed_by": _person(benefit.confirmed_by),
+        "confirmed_on": iso(benefit.confirmed_on),
+        "share": _number(fraction * HUNDRED),
+        "contributions": [
+            {
+                "initiative": c.initiative.code,
+                "title": c.initiative.title,
+                "owner_organisation": c.initiative.owner_organisation.name,
+                "share": _number(c.share),
+            }
+            for c in contributions
+        ],
+        "unattributed_share": _number(HUNDRED - sum((c.share for c in contributions), Decimal(0))),
+        "budget_cut_share": _number(cut),
+        "plus_minus": benefit.plus_minus,
+        "plus_minus_reasoning": benefit.plus_minus_reasoning,
+        "preconditions": benefit.preconditions,
+        "impact_goal": _goal(impact),
+        "societal_goal": _goal(impact.parent if impact else None),
+        "profile": profile,
+        "by_part": {part: [amounts.get(y, 0) for y in years] for part, amounts in by_part.items()},
+        "total": {
+            "low": sum(r["low"] for r in profile),
+            "likely": sum(r["likely"] for r in profile),
+            "high": sum(r["high"] for r in profile),
+            "budget_effect": sum(r["budget_effect"] for r in profile),
+            "freed_capacity": sum(r["freed_capacity"] for r in profile),
+        },
+        "risks": [_risk_data(r) for r in benefit.risks.all()],
+        "indicators": [_indicator_data(i) for i in benefit.indicators.all()],
+        "realised_percent": _rounded(benefit.realised_percent),
+        "behind": benefit.behind,
+        "overdue": benefit.overdue,
+        "has_baseline": benefit.has_baseline,
+    }

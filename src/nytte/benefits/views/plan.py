@@ -1,0 +1,264 @@
+"""Benefits realisation plan pages: the current plan built live from the register, the saved
+versions (each rendered from its frozen content, exactly as it was), saving a new version,
+and the plan as DOCX and Excel.
+
+The page, the DOCX and the workbook render the same plan dict whether it was built a moment
+ago or saved years before; nothing on them is read from the register except the programme
+and initiative that frame the page. Viewers read and download; initiative owners (for their
+initiative's plan), facilitators and programme admins save versions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from nytte.core import selectors as core_selectors
+from nytte.core.excel.format import CONTENT_TYPE as XLSX
+from nytte.core.models import Programme
+from nytte.core.permissions import Action, can, check
+from nytte.portfolio.models import Initiative
+
+from .. import services
+from ..forms import PlanSaveForm
+from ..models import RealisationPlan
+from ..plan import build_plan, display
+from ..plan.docx import CONTENT_TYPE as DOCX
+from ..plan.docx import render_docx
+from ..plan.text import plan_title
+from ..plan.xlsx import render_xlsx
+
+FILE_FORMATS = {
+    "docx": (render_docx, DOCX),
+    "xlsx": (render_xlsx, XLSX),
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+
+
+def _scope(
+    request: HttpRequest, slug: str, code: str | None
+) -> tuple[Programme, Initiative | None]:
+    """The programme, and the initiative for an initiative plan; 404 for a missing one or a
+    programme the user has no role in."""
+    try:
+        programme = core_selectors.programme_get(slug=slug)
+    except Programme.DoesNotExist as exc:
+        raise Http404 from exc
+    check(request.user, Action.VIEW, programme)
+    if code is None:
+        return programme, None
+    try:
+        initiative = Initiative.objects.select_related("owner_organisation").get(
+            programme=programme, code=code
+        )
+    except Initiative.DoesNotExist as exc:
+        raise Http404 from exc
+    initiative.programme = programme  # permission checks need no query
+    return programme, initiative
+
+
+def _version(
+    request: HttpRequest, programme: Programme, initiative: Initiative | None
+) -> RealisationPlan | None:
+    """The saved version named by ``?version=N``, None without one; 404 for one that is not."""
+    raw = request.GET.get("version")
+    if raw is None:
+        return None
+    try:
+        number = int(raw)
+        return (
+            RealisationPlan.objects.for_user(request.user)
+            .select_related("created_by")
+            .get(programme=programme, initiative=initiative, version=number)
+        )
+    except (ValueError, RealisationPlan.DoesNotExist) as exc:
+        raise Http404 from exc
+
+
+def _version_meta(saved: RealisationPlan | None) -> dict[str, Any] | None:
+    if saved is None:
+        return None
+    return {
+        "version": saved.version,
+        "note": saved.note,
+        "saved_by": saved.created_by.display_name if saved.created_by else "",
+        "saved_at": timezone.localtime(saved.created_at),
+    }
+
+
+def _content(
+    request: HttpRequest,
+    programme: Programme,
+    initiative: Initiative | None,
+    saved: RealisationPlan | None,
+) -> dict[str, Any]:
+    """The plan to render: a saved version's frozen content, or the plan built now."""
+    if saved is not None:
+        return saved.content
+    return build_plan(programme=programme, initiative=initiative, user=request.user)
+
+
+def _page_url(programme: Programme, initiative: Initiative | None) -> str:
+    if initiative is None:
+        return reverse("benefits:programme_plan", kwargs={"slug": programme.slug})
+    return reverse(
+        "benefits:initiative_plan", kwargs={"slug": programme.slug, "code": initiative.code}
+    )
+
+
+def _file_url(
+    programme: Programme, initiative: Initiative | None, fmt: str, version: int | None
+) -> str:
+    if initiative is None:
+        url = reverse("benefits:programme_plan_file", kwargs={"slug": programme.slug, "fmt": fmt})
+    else:
+        url = reverse(
+            "benefits:initiative_plan_file",
+            kwargs={"slug": programme.slug, "code": initiative.code, "fmt": fmt},
+        )
+    return f"{url}?version={version}" if version else url
+
+
+def _crumbs(programme: Programme, initiative: Initiative | None) -> list[dict[str, Any]]:
+    page = {"label": _("Realisation plan"), "url": _page_url(programme, initiative)}
+    if initiative is None:
+        register = reverse("benefits:benefit_list", kwargs={"slug": programme.slug})
+        return [{"label": _("Benefits"), "url": register}, page]
+    return [
+        {
+            "label": _("Initiatives"),
+            "url": reverse("portfolio:initiative_list", kwargs={"slug": programme.slug}),
+        },
+        {"label": initiative.code, "url": initiative.get_absolute_url()},
+        page,
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Pages
+
+
+def _plan_page(
+    request: HttpRequest, programme: Programme, initiative: Initiative | None
+) -> HttpResponse:
+    """Show the current plan or a saved version; a POST saves the current plan as the next
+    version (for those who may edit) and comes back to the current plan."""
+    scope_object = initiative or programme
+    may_save = can(request.user, Action.EDIT, scope_object)
+    form = PlanSaveForm()
+    if request.method == "POST":
+        check(request.user, Action.EDIT, scope_object)
+        form = PlanSaveForm(request.POST)
+        if form.is_valid():
+            try:
+                saved = services.realisation_plan_save(
+                    programme=programme,
+                    initiative=initiative,
+                    note=form.cleaned_data["note"],
+                    acting_user=request.user,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(
+                    request,
+                    gettext("The plan was saved as version %(version)s.")
+                    % {"version": saved.version},
+                )
+                return redirect(_page_url(programme, initiative))
+    saved = _version(request, programme, initiative) if request.method == "GET" else None
+    versions = list(
+        RealisationPlan.objects.for_user(request.user)
+        .filter(programme=programme, initiative=initiative)
+        .select_related("created_by")
+        .defer("content")
+        .order_by("-version")
+    )
+    number = saved.version if saved else None
+    plan = display(_content(request, programme, initiative, saved))
+    return render(
+        request,
+        "benefits/plan.html",
+        {
+            "programme": programme,
+            "initiative": initiative,
+            "plan": plan,
+            "title": plan_title(plan),
+            "version": _version_meta(saved),
+            "versions": versions,
+            "may_save": may_save,
+            "form": form,
+            "page_url": _page_url(programme, initiative),
+            "docx_url": _file_url(programme, initiative, "docx", number),
+            "xlsx_url": _file_url(programme, initiative, "xlsx", number),
+            "docx_base": _file_url(programme, initiative, "docx", None),
+            "xlsx_base": _file_url(programme, initiative, "xlsx", None),
+            "crumbs": _crumbs(programme, initiative),
+            "benefits_page": "plan",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_plan(request: HttpRequest, slug: str) -> HttpResponse:
+    """The programme's realisation plan: every benefit, each counted once."""
+    programme, _initiative = _scope(request, slug, None)
+    return _plan_page(request, programme, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def initiative_plan(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    """An initiative's realisation plan: its benefits at its attributed shares."""
+    programme, initiative = _scope(request, slug, code)
+    return _plan_page(request, programme, initiative)
+
+
+# ---------------------------------------------------------------------------------------------
+# Files
+
+
+def _plan_file(
+    request: HttpRequest, programme: Programme, initiative: Initiative | None, fmt: str
+) -> HttpResponse:
+    if fmt not in FILE_FORMATS:
+        raise Http404
+    render_file, content_type = FILE_FORMATS[fmt]
+    saved = _version(request, programme, initiative)
+    plan = _content(request, programme, initiative, saved)
+    data = render_file(plan, version=_version_meta(saved))
+    scope = initiative.code if initiative else programme.slug
+    when = f"v{saved.version}" if saved else str(plan["built_on"])
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = (
+        f'attachment; filename="gevinstrealiseringsplan-{scope}-{when}.{fmt}"'
+    )
+    return response
+
+
+@login_required
+@require_GET
+def programme_plan_file(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    programme, _initiative = _scope(request, slug, None)
+    return _plan_file(request, programme, None, fmt)
+
+
+@login_required
+@require_GET
+def initiative_plan_file(request: HttpRequest, slug: str, code: str, fmt: str) -> HttpResponse:
+    programme, initiative = _scope(request, slug, code)
+    return _plan_file(request, programme, initiative, fmt)

@@ -1,0 +1,105 @@
+"""Form fields and base forms every app's pages share, so that choice fields query once and
+line forms are built alike everywhere (portfolio, benefits, cost-benefit, proposals).
+
+Choice fields fetch their options once: the same list is rendered and validated against, so a
+submitted choice costs no query of its own (the pages' query counts are pinned).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+
+from nytte.core.models import Programme
+
+# A date input the browsers show as a date picker, in the format the forms parse.
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class _ListedIterator(forms.models.ModelChoiceIterator):
+    """Iterates the objects the field already fetched instead of querying again."""
+
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.listed():
+            yield self.choice(obj)
+
+    def __len__(self) -> int:
+        return len(self.field.listed()) + (self.field.empty_label is not None)
+
+    def __bool__(self) -> bool:
+        return self.field.empty_label is not None or bool(self.field.listed())
+
+
+class _Listed:
+    """Mixin for model choice fields: the options are fetched (or given) once per form."""
+
+    objects: list[Any] | None = None
+    iterator = _ListedIterator
+
+    def listed(self) -> list[Any]:
+        if self.objects is None:
+            self.objects = list(self.queryset)
+        return self.objects
+
+    def _set_queryset(self, queryset: QuerySet[Any] | None) -> None:
+        self.objects = None  # a new queryset (also on deepcopy per form) is fetched afresh
+        forms.ModelChoiceField._set_queryset(self, queryset)
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+
+    def _lookup(self, value: Any) -> Any:
+        key = self.to_field_name or "pk"
+        if isinstance(value, self.queryset.model):
+            value = getattr(value, key)
+        found = next((obj for obj in self.listed() if str(getattr(obj, key)) == str(value)), None)
+        if found is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return found
+
+
+class ListedModelChoiceField(_Listed, forms.ModelChoiceField):
+    """A model choice field that validates against the options it lists (no extra query)."""
+
+    def to_python(self, value: Any) -> Any:
+        if value in self.empty_values:
+            return None
+        return self._lookup(value)
+
+
+class ListedModelMultipleChoiceField(_Listed, forms.ModelMultipleChoiceField):
+    """A multiple choice field that validates against the options it lists (no extra query)."""
+
+    def _check_values(self, value: Any) -> list[Any]:  # type: ignore[override]
+        return list(dict.fromkeys(self._lookup(item) for item in value))
+
+
+def listed(field: forms.ModelChoiceField) -> ListedModelChoiceField:
+    """The same choice field, validating against the options it lists: for a FilterSet's
+    form, whose fields are built elsewhere."""
+    return ListedModelChoiceField(
+        queryset=field.queryset,
+        to_field_name=field.to_field_name,
+        required=field.required,
+        label=field.label,
+        help_text=field.help_text,
+        empty_label=field.empty_label,
+    )
+
+
+class LineForm(forms.ModelForm):
+    """Base of the line forms: each takes the programme, so the pages build any of them the
+    same way, and names the fields that take a whole row of the form grid."""
+
+    wide_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.programme = programme
