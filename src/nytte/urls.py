@@ -13,7 +13,7 @@ urlpatterns = [
     path("", include("nytte.portfolio.urls")),
     path("", include("nytte.benefits.urls")),
     path("", include("nytte.costbenefit.urls")),
-    path("", include("nytte.costbenefit.cofunding_urls")),
+    path("", include("nytte.costbenefit.cofunding.urls")),
     path("", include("nytte.proposals.urls")),
     path("", include("nytte.scenarios.urls")),
     path("", include("nytte.administration.urls")),

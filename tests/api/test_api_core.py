@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from nytte.core.actors import SYSTEM
 from nytte.core.services import api_token_create
 
 
 def bearer(user) -> dict[str, str]:
-    _, key = api_token_create(user=user, name="test")
+    _, key = api_token_create(user=user, name="test", acting_user=SYSTEM)
     return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
 
 

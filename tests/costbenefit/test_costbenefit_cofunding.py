@@ -12,7 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from nytte.core.models import ChangeLogEntry
 from nytte.costbenefit import services
 from nytte.costbenefit.build import build_analysis
-from nytte.costbenefit.cofunding import cofunding_save, gather
+from nytte.costbenefit.cofunding.gather import gather
+from nytte.costbenefit.cofunding.services import cofunding_save
 from nytte.costbenefit.models import CoFundingFacts
 from nytte.economics import compute
 from tests.factories import (

@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from nytte.core.actors import SYSTEM
 from nytte.costbenefit import services
 from nytte.costbenefit.build import build_analysis
 from nytte.costbenefit.models import AnalysisSettings, ExtraAlternative, ExtraLine, Snapshot
@@ -224,7 +225,7 @@ def test_the_histogram_marks_the_simulated_percentiles(case, facilitator, client
 
 def test_an_outsider_gets_404_everywhere(case, outsider, client_for):
     client = client_for(outsider)
-    services.snapshot_freeze(subject=case, acting_user=None)
+    services.snapshot_freeze(subject=case, acting_user=SYSTEM)
     for address in (
         url(case),
         url(case, "export"),

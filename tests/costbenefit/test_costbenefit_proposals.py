@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
-from nytte.costbenefit import services
+from nytte.costbenefit import results, services
 from nytte.costbenefit.build import build_analysis
 from nytte.costbenefit.models import AnalysisSettings, ExtraAlternative, ExtraLine, Snapshot
 from nytte.costbenefit.presentation import money
@@ -282,7 +282,11 @@ def test_the_api_serves_a_proposals_analysis_settings_and_snapshots(
         likely=1_000_000,
         high=1_500_000,
     )
+    # The API serves the stored result while the worker recomputes for the new inputs.
+    assert api(contributor).get(base).json()["computing"] is True
+    results.refresh(proposal)
     body = api(contributor).get(base).json()
+    assert body["computing"] is False
     main = body["result"]["alternatives"][1]
     assert main["name"] == "F-12"
     assert main["nnv"] == -1_260_000  # (0.8 + 4 × 1 + 1.5) / 6 m, plus 20 %

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from nytte.core.actors import SYSTEM
 from nytte.core.choices import Role
 from nytte.core.services import organisation_membership_add
 from nytte.portfolio import rules
@@ -210,10 +211,16 @@ def test_the_named_owner_and_the_owning_organisations_owners_own_an_initiative(i
     named, colleague, other = UserFactory(), UserFactory(), UserFactory()
     initiative.owner = named
     organisation_membership_add(
-        organisation=initiative.owner_organisation, user=colleague, role=Role.OWNER
+        organisation=initiative.owner_organisation,
+        user=colleague,
+        role=Role.OWNER,
+        acting_user=SYSTEM,
     )
     organisation_membership_add(
-        organisation=initiative.owner_organisation, user=other, role=Role.CONTRIBUTOR
+        organisation=initiative.owner_organisation,
+        user=other,
+        role=Role.CONTRIBUTOR,
+        acting_user=SYSTEM,
     )
     assert initiative.is_owned_by(named)
     assert initiative.is_owned_by(colleague)

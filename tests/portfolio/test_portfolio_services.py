@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
+from nytte.core.actors import SYSTEM
 from nytte.core.choices import ChangeAction
 from nytte.core.models import ChangeLogEntry
 from nytte.portfolio import selectors, services
@@ -127,7 +128,7 @@ def test_an_owner_cannot_delete_even_their_own_initiative(own_initiative, owner,
 def test_an_initiative_cannot_move_to_another_programme(own_initiative, other_programme):
     with pytest.raises(ValidationError):
         services.initiative_update(
-            initiative=own_initiative, data={"programme": other_programme}, acting_user=None
+            initiative=own_initiative, data={"programme": other_programme}, acting_user=SYSTEM
         )
 
 
@@ -241,7 +242,7 @@ def test_an_out_of_order_cost_line_is_refused_by_the_service(own_initiative, fac
 def test_a_line_cannot_move_to_another_initiative(own_initiative, others_initiative):
     line = CostLineFactory(initiative=own_initiative)
     with pytest.raises(ValidationError):
-        services.child_update(line, data={"initiative": others_initiative}, acting_user=None)
+        services.child_update(line, data={"initiative": others_initiative}, acting_user=SYSTEM)
 
 
 def test_a_status_report_is_signed_by_whoever_reports_it(own_initiative, owner):
@@ -294,8 +295,12 @@ def test_goals_and_the_programme_frame_are_for_editors(programme, facilitator, v
 
 
 def test_a_life_event_is_created_once(english):
-    first = services.life_event_get_or_create(name="Ny i Norge", slug="ny-i-norge")
-    again = services.life_event_get_or_create(name="Ny i Norge", slug="ny-i-norge")
+    first = services.life_event_get_or_create(
+        name="Ny i Norge", slug="ny-i-norge", acting_user=SYSTEM
+    )
+    again = services.life_event_get_or_create(
+        name="Ny i Norge", slug="ny-i-norge", acting_user=SYSTEM
+    )
     assert first == again
     assert ChangeLogEntry.objects.filter(object_repr="Ny i Norge").count() == 1
 
@@ -322,18 +327,18 @@ def test_a_cycle_of_requires_is_refused_naming_the_cycle(chain, facilitator):
 
 def test_enables_and_conflicts_may_go_round_in_a_circle(chain):
     fi1, fi2, fi3 = chain
-    services.dependency_create(source=fi1, target=fi2, kind=REQ, acting_user=None)
-    services.dependency_create(source=fi2, target=fi3, kind=REQ, acting_user=None)
-    services.dependency_create(source=fi3, target=fi1, kind=ENA, acting_user=None)
-    services.dependency_create(source=fi3, target=fi1, kind=CON, acting_user=None)
-    services.dependency_create(source=fi2, target=fi1, kind=CON, acting_user=None)
+    services.dependency_create(source=fi1, target=fi2, kind=REQ, acting_user=SYSTEM)
+    services.dependency_create(source=fi2, target=fi3, kind=REQ, acting_user=SYSTEM)
+    services.dependency_create(source=fi3, target=fi1, kind=ENA, acting_user=SYSTEM)
+    services.dependency_create(source=fi3, target=fi1, kind=CON, acting_user=SYSTEM)
+    services.dependency_create(source=fi2, target=fi1, kind=CON, acting_user=SYSTEM)
     assert Dependency.objects.count() == 5
 
 
 def test_changing_a_dependency_into_requires_is_checked_for_cycles(chain, facilitator):
     fi1, fi2, _ = chain
-    services.dependency_create(source=fi1, target=fi2, kind=REQ, acting_user=None)
-    back = services.dependency_create(source=fi2, target=fi1, kind=ENA, acting_user=None)
+    services.dependency_create(source=fi1, target=fi2, kind=REQ, acting_user=SYSTEM)
+    back = services.dependency_create(source=fi2, target=fi1, kind=ENA, acting_user=SYSTEM)
     with pytest.raises(ValidationError) as info:
         services.child_update(back, data={"kind": REQ}, acting_user=facilitator)
     assert "FI-2 → FI-1 → FI-2" in info.value.messages[0]
@@ -344,13 +349,13 @@ def test_changing_a_dependency_into_requires_is_checked_for_cycles(chain, facili
 
 def test_an_initiative_cannot_depend_on_itself(chain, english):
     with pytest.raises(ValidationError, match="cannot depend on itself"):
-        services.dependency_create(source=chain[0], target=chain[0], kind=ENA, acting_user=None)
+        services.dependency_create(source=chain[0], target=chain[0], kind=ENA, acting_user=SYSTEM)
 
 
 def test_a_dependency_cannot_cross_programmes(chain, other_programme, english):
     foreign = InitiativeFactory(programme=other_programme, code="SDB-1")
     with pytest.raises(ValidationError, match="same programme"):
-        services.dependency_create(source=chain[0], target=foreign, kind=REQ, acting_user=None)
+        services.dependency_create(source=chain[0], target=foreign, kind=REQ, acting_user=SYSTEM)
 
 
 def test_an_owner_adds_dependencies_from_their_own_initiative_only(
@@ -400,7 +405,7 @@ def make_portfolio(programme, seed: int = 7) -> list[Initiative]:
 def test_initiative_list_totals_equal_the_sum_of_the_cost_lines(programme, other_programme):
     make_portfolio(programme)
     make_portfolio(other_programme, seed=8)
-    rows = list(selectors.initiative_list(programme=programme))
+    rows = list(selectors.initiative_list(programme=programme, user=SYSTEM))
     assert len(rows) == 6
     for row in rows:
         lines = CostLine.objects.filter(initiative=row)
@@ -416,7 +421,9 @@ def test_with_flags_marks_size_and_quality_assurance(programme):
     small = InitiativeFactory(programme=programme, code="FI-2")
     flagged = {
         i.code: (i.size_band, i.needs_qa)
-        for i in selectors.with_flags(list(selectors.initiative_list(programme=programme)))
+        for i in selectors.with_flags(
+            list(selectors.initiative_list(programme=programme, user=SYSTEM))
+        )
     }
     assert flagged == {"FI-1": ("large", True), "FI-2": ("small", False)}
     assert small.pk  # no cost lines: total 0
@@ -515,7 +522,7 @@ def test_cost_totals_follow_every_cost_line_change():
         low=1,
         likely=2,
         high=3,
-        acting_user=None,
+        acting_user=SYSTEM,
     )
     portfolio_services.cost_line_create(
         initiative=initiative,
@@ -525,16 +532,16 @@ def test_cost_totals_follow_every_cost_line_change():
         low=10,
         likely=20,
         high=30,
-        acting_user=None,
+        acting_user=SYSTEM,
     )
     initiative.refresh_from_db()
     assert (initiative.cost_low, initiative.cost_likely, initiative.cost_high) == (11, 22, 33)
 
-    portfolio_services.child_update(first, data={"likely": 3, "high": 4}, acting_user=None)
+    portfolio_services.child_update(first, data={"likely": 3, "high": 4}, acting_user=SYSTEM)
     initiative.refresh_from_db()
     assert (initiative.cost_low, initiative.cost_likely, initiative.cost_high) == (11, 23, 34)
 
-    portfolio_services.child_delete(first, acting_user=None)
+    portfolio_services.child_delete(first, acting_user=SYSTEM)
     initiative.refresh_from_db()
     assert (initiative.cost_low, initiative.cost_likely, initiative.cost_high) == (10, 20, 30)
 
@@ -557,7 +564,7 @@ def test_the_cached_cost_table_changes_as_soon_as_a_cost_line_does():
         low=100,
         likely=200,
         high=300,
-        acting_user=None,
+        acting_user=SYSTEM,
     )
     programme.refresh_from_db()
     table = portfolio_selectors.programme_cost_table(programme=programme)

@@ -18,9 +18,9 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 
-from nytte.costbenefit import selectors, services
+from nytte.costbenefit import results, selectors, services
 from nytte.costbenefit.build import settings_for
-from nytte.costbenefit.cofunding import gather
+from nytte.costbenefit.cofunding.gather import gather
 from nytte.costbenefit.models import AnalysisSettings, Snapshot, Subject
 from nytte.economics import DEFAULT_PARAMETER_SET, CBAInputError
 
@@ -66,6 +66,11 @@ class AnalysisOut(Schema):
     tornado: list[dict[str, Any]]
     break_even: list[dict[str, Any]]
     settings: SettingsOut
+    computed_at: dt.datetime = Field(description="When this result was computed.")
+    computing: bool = Field(
+        description="The inputs have changed since: a newer result is being computed in the "
+        "background; ask again shortly."
+    )
 
 
 class SnapshotIn(Schema):
@@ -171,16 +176,20 @@ def _simulation(data: dict[str, Any], details: bool) -> dict[str, Any]:
 def _analysis(
     request: HttpRequest, subject: Subject, details: bool
 ) -> dict[str, Any] | HttpResponse:
+    """The last computed result for the current inputs (no simulation on a cache hit)."""
     try:
-        evaluation = selectors.evaluate(subject)
+        current = results.current(subject)
     except CBAInputError as exc:
         return _unprocessable(request, exc)
+    ev = current.evaluated
     return {
-        "result": evaluation["result"].to_dict(),
-        "simulation": _simulation(evaluation["simulation"].to_dict(), details),
-        "tornado": [bar.to_dict() for bar in evaluation["tornado"]],
-        "break_even": [item.to_dict() for item in evaluation["break_even"]],
-        "settings": _settings_out(evaluation["settings"]),
+        "result": ev.results,
+        "simulation": _simulation(ev.simulation or {"alternatives": []}, details),
+        "tornado": ev.tornado,
+        "break_even": ev.break_even,
+        "settings": _settings_out(settings_for(subject)),
+        "computed_at": current.computed_at,
+        "computing": current.stale,
     }
 
 

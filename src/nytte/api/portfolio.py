@@ -69,7 +69,7 @@ I = P + "/initiatives/{code}"  # noqa: E741
 def _initiative(request: HttpRequest, slug: str, code: str) -> Initiative:
     programme = programme_or_404(request, slug)
     try:
-        return selectors.initiative_detail(programme=programme, code=code)
+        return selectors.initiative_detail(programme=programme, code=code, user=request.user)
     except Initiative.DoesNotExist as exc:
         raise Http404 from exc
 
@@ -77,8 +77,10 @@ def _initiative(request: HttpRequest, slug: str, code: str) -> Initiative:
 def _line(request: HttpRequest, model: type[Model], pk: int, via: str = "initiative") -> Any:
     """A cost line, risk, report or dependency by id, visible only to the programme's roles."""
     try:
-        obj = model.objects.select_related(f"{via}__programme", f"{via}__owner_organisation").get(
-            pk=pk
+        obj = (
+            model.objects.for_user(request.user)
+            .select_related(f"{via}__programme", f"{via}__owner_organisation")
+            .get(pk=pk)
         )
     except model.DoesNotExist as exc:
         raise Http404 from exc
@@ -249,7 +251,12 @@ def _goal_data(programme: Programme, payload: GoalIn | GoalPatch) -> dict[str, A
 @paginate(Pagination)
 def goal_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
     programme = programme_or_404(request, slug)
-    goals = Goal.objects.filter(programme=programme).select_related("parent").order_by("code")
+    goals = (
+        Goal.objects.for_user(request.user)
+        .in_programme(programme)
+        .select_related("parent")
+        .order_by("code")
+    )
     return [_goal_out(g) for g in goals]
 
 
@@ -332,7 +339,9 @@ def initiative_list(
         else:
             params[name] = str(value)
     filterset = InitiativeFilterSet(
-        params, queryset=selectors.initiative_list(programme=programme), programme=programme
+        params,
+        queryset=selectors.initiative_list(programme=programme, user=request.user),
+        programme=programme,
     )
     if not filterset.is_valid():
         raise ValidationError(filterset.errors)
@@ -436,13 +445,13 @@ def cost_detail(request: HttpRequest, line_id: int) -> dict[str, Any]:
 @router.patch("/costs/{int:line_id}", response={200: CostOut, **ERRORS})
 def cost_update(request: HttpRequest, line_id: int, payload: CostPatch) -> dict[str, Any]:
     line = _line(request, CostLine, line_id)
-    services.child_update(line, data=_cost_data(payload), acting_user=request.user)
+    services.cost_line_update(line, data=_cost_data(payload), acting_user=request.user)
     return _cost_out(line)
 
 
 @router.delete("/costs/{int:line_id}", response={204: None, **ERRORS})
 def cost_delete(request: HttpRequest, line_id: int) -> Status:
-    services.child_delete(_line(request, CostLine, line_id), acting_user=request.user)
+    services.cost_line_delete(_line(request, CostLine, line_id), acting_user=request.user)
     return Status(204, None)
 
 
@@ -483,14 +492,14 @@ def dependency_update(
     data = payload.dict(exclude_unset=True)
     if "target" in data:
         data["target"] = _other_initiative(dependency.source.programme, data["target"])
-    services.child_update(dependency, data=data, acting_user=request.user)
+    services.dependency_update(dependency, data=data, acting_user=request.user)
     return _dependency_out(dependency)
 
 
 @router.delete("/dependencies/{int:dependency_id}", response={204: None, **ERRORS})
 def dependency_delete(request: HttpRequest, dependency_id: int) -> Status:
     dependency = _line(request, Dependency, dependency_id, via="source")
-    services.child_delete(dependency, acting_user=request.user)
+    services.dependency_delete(dependency, acting_user=request.user)
     return Status(204, None)
 
 
@@ -518,13 +527,13 @@ def risk_detail(request: HttpRequest, risk_id: int) -> dict[str, Any]:
 @router.patch("/risks/{int:risk_id}", response={200: RiskOut, **ERRORS})
 def risk_update(request: HttpRequest, risk_id: int, payload: RiskPatch) -> dict[str, Any]:
     risk = _line(request, Risk, risk_id)
-    services.child_update(risk, data=payload.dict(exclude_unset=True), acting_user=request.user)
+    services.risk_update(risk, data=payload.dict(exclude_unset=True), acting_user=request.user)
     return _risk_out(risk)
 
 
 @router.delete("/risks/{int:risk_id}", response={204: None, **ERRORS})
 def risk_delete(request: HttpRequest, risk_id: int) -> Status:
-    services.child_delete(_line(request, Risk, risk_id), acting_user=request.user)
+    services.risk_delete(_line(request, Risk, risk_id), acting_user=request.user)
     return Status(204, None)
 
 
@@ -559,11 +568,13 @@ def status_report_update(
     request: HttpRequest, report_id: int, payload: StatusReportPatch
 ) -> dict[str, Any]:
     report = _line(request, StatusReport, report_id)
-    services.child_update(report, data=payload.dict(exclude_unset=True), acting_user=request.user)
+    services.status_report_update(
+        report, data=payload.dict(exclude_unset=True), acting_user=request.user
+    )
     return _report_out(report)
 
 
 @router.delete("/status-reports/{int:report_id}", response={204: None, **ERRORS})
 def status_report_delete(request: HttpRequest, report_id: int) -> Status:
-    services.child_delete(_line(request, StatusReport, report_id), acting_user=request.user)
+    services.status_report_delete(_line(request, StatusReport, report_id), acting_user=request.user)
     return Status(204, None)

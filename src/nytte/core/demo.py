@@ -176,7 +176,9 @@ def _users() -> int:
             user.save(update_fields=["password"])
             created += 1
         organisation = Organisation.objects.get(orgnr=spec.organisation)
-        organisation_membership_add(organisation=organisation, user=user, role=Role.CONTRIBUTOR)
+        organisation_membership_add(
+            organisation=organisation, user=user, role=Role.CONTRIBUTOR, acting_user=DEMO
+        )
         for slug, roles in spec.roles.items():
             programme = Programme.objects.get(slug=slug)
             for role in roles:

@@ -263,6 +263,9 @@ class ApiToken(models.Model):
         _("read only"), default=False, help_text=_("May only read (GET, HEAD, OPTIONS).")
     )
 
+    # The change log says that a token was made or revoked, never its secret's hash.
+    history_redacted_fields = ("key_hash",)
+
     class Meta:
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")

@@ -29,14 +29,26 @@ from .permissions import Action, programme_ids_for, roles_by_programme
 class ScopedQuerySet(models.QuerySet):
     """A queryset that knows the lookup from its model to the owning programme."""
 
-    programme_path: str = "programme"
+    programme_path: str | tuple[str, ...] = "programme"
     # Lookup from the model to the user who owns it (e.g. "owner_person"), if any: owners
     # get EDIT on what they own (permissions.OWNER_ACTIONS), so the gate includes those rows.
     owner_path: str | None = None
 
+    def _paths(self) -> tuple[str, ...]:
+        # A model that belongs to one of several parents (a cost-benefit line belongs to an
+        # initiative or a proposal) names one path per parent; a row matches through any.
+        path = self.programme_path
+        return (path,) if isinstance(path, str) else tuple(path)
+
+    def _in(self, suffix: str, value: Any) -> models.Q:
+        allowed = models.Q()
+        for path in self._paths():
+            lookup = ("pk" if path == "" else path) + suffix
+            allowed |= models.Q(**{lookup: value})
+        return allowed
+
     def in_programme(self, programme: Any) -> Self:
-        lookup = "pk" if self.programme_path == "" else self.programme_path
-        return self.filter(**{lookup: programme})
+        return self.filter(self._in("", programme))
 
     def for_user(self, user: Any, action: Action = Action.VIEW) -> Self:
         """Rows in programmes where ``user``'s roles allow ``action`` (all for the system)."""
@@ -46,16 +58,18 @@ class ScopedQuerySet(models.QuerySet):
         ids = programme_ids_for(user, action)
         if ids is None:
             return self
-        lookup = "pk__in" if self.programme_path == "" else f"{self.programme_path}__in"
-        allowed = models.Q(**{lookup: ids})
+        allowed = self._in("__in", ids)
         if action is Action.EDIT and self.owner_path and getattr(user, "is_authenticated", False):
             owned_in = [p for p, roles in roles_by_programme(user).items() if Role.OWNER in roles]
-            allowed |= models.Q(**{self.owner_path: user, lookup: owned_in})
+            allowed |= models.Q(**{self.owner_path: user}) & self._in("__in", owned_in)
         return self.filter(allowed)
 
 
-def scoped_manager(programme_path: str, owner_path: str | None = None) -> models.Manager:
-    """A manager whose querysets gate on ``programme_path`` (and ``owner_path`` for EDIT)."""
+def scoped_manager(
+    programme_path: str | tuple[str, ...], owner_path: str | None = None
+) -> models.Manager:
+    """A manager whose querysets gate on ``programme_path`` (and ``owner_path`` for EDIT);
+    a tuple of paths matches a row through any of them."""
     queryset_class = type(
         "ScopedQuerySet",
         (ScopedQuerySet,),

@@ -5,16 +5,17 @@ Each function is atomic, validates with ``full_clean`` and writes the change log
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from . import history
-from .actors import SYSTEM, Actor
+from .actors import Actor, is_system, require_actor
 from .choices import Role
 from .models import (
     ApiToken,
@@ -33,7 +34,7 @@ M = TypeVar("M", bound=models.Model)
 
 @transaction.atomic
 def object_create(
-    instance: M, *, acting_user: Any, m2m: Mapping[str, Iterable[Any]] | None = None
+    instance: M, *, acting_user: Actor, m2m: Mapping[str, Iterable[Any]] | None = None
 ) -> M:
     instance.full_clean()
     instance.save()
@@ -47,7 +48,7 @@ def object_create(
 def object_update(
     instance: M,
     *,
-    acting_user: Any,
+    acting_user: Actor,
     data: Mapping[str, Any],
     m2m: Mapping[str, Iterable[Any]] | None = None,
 ) -> M:
@@ -64,7 +65,7 @@ def object_update(
 
 
 @transaction.atomic
-def object_delete(instance: models.Model, *, acting_user: Any) -> None:
+def object_delete(instance: models.Model, *, acting_user: Actor) -> None:
     history.log_delete(instance, acting_user=acting_user)
     instance.delete()
 
@@ -142,8 +143,7 @@ def programme_update(
     Here, not in the portfolio app, because the programme is a core object that the API's
     core router and the portfolio's import both change. The system may change anything.
     """
-    acting_user = SYSTEM if acting_user is None else acting_user  # transitional: old callers
-    check(acting_user, Action.EDIT, programme)
+    check(require_actor(acting_user), Action.EDIT, programme)
     changed = {name for name, value in data.items() if getattr(programme, name) != value}
     if changed & PROGRAMME_ADMIN_FIELDS:
         check(acting_user, Action.ADMINISTER, programme)
@@ -270,17 +270,55 @@ def programme_membership_remove(*, membership: ProgrammeMembership, acting_user:
     forget_roles(membership.user)
 
 
+@transaction.atomic
 def organisation_membership_add(
-    *, organisation: Organisation, user: User, role: str
+    *, organisation: Organisation, user: User, role: str, acting_user: Actor
 ) -> OrganisationMembership:
-    membership, _ = OrganisationMembership.objects.get_or_create(
+    membership, created = OrganisationMembership.objects.get_or_create(
         organisation=organisation, user=user, role=role
     )
+    if created:
+        history.log_create(membership, acting_user=require_actor(acting_user))
     return membership
 
 
-def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
-    """Create a token; the plain key is returned once and never stored."""
+def _may_manage_tokens_of(acting_user: Actor, user: User) -> None:
+    """A user manages their own tokens; the system (the ``nytte token`` command) and
+    superusers manage anyone's."""
+    require_actor(acting_user)
+    if is_system(acting_user):
+        return
+    if getattr(acting_user, "is_superuser", False) and acting_user.is_active:
+        return
+    if getattr(acting_user, "pk", None) != user.pk:
+        raise PermissionDenied
+
+
+@transaction.atomic
+def api_token_create(
+    *,
+    user: User,
+    name: str,
+    acting_user: Actor,
+    expires_at: dt.datetime | None = None,
+    read_only: bool = False,
+) -> tuple[ApiToken, str]:
+    """Create a token; the plain key is returned once and never stored (nor logged)."""
+    _may_manage_tokens_of(acting_user, user)
     key = "nyt_" + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name, prefix=key[:10], key_hash=hash_token(key))
-    return token, key
+    token = ApiToken(
+        user=user,
+        name=name,
+        prefix=key[:10],
+        key_hash=hash_token(key),
+        expires_at=expires_at,
+        read_only=read_only,
+    )
+    return object_create(token, acting_user=acting_user), key
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, acting_user: Actor) -> None:
+    """Revoke (delete) a token; the change log keeps that it existed and who revoked it."""
+    _may_manage_tokens_of(acting_user, token.user)
+    object_delete(token, acting_user=acting_user)

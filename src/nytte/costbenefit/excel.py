@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from nytte.core.excel.export import SafeWorkbook
 
-from . import presentation
+from . import presentation, sections
 from .models import Snapshot
 
 RESULT_SHEET = "Resultat"
@@ -197,7 +197,7 @@ def _basis_sheet(book: _Book, ev: presentation.Evaluated, snapshot: Snapshot | N
     _heading(book, sheet, ev, _("Basis"))
     book.headers(sheet, 3, [_("What"), _("Value")], 9)
     row = 4
-    for label, text, value in presentation.basis(ev):
+    for label, text, value in sections.basis(ev):
         sheet.write_string(row, 0, label)
         if isinstance(value, int | float) and not isinstance(value, bool):
             kind = "percent" if isinstance(value, float) and value < 1 else "year"
@@ -242,7 +242,7 @@ def _cash_flow_sheet(book: _Book, ev: presentation.Evaluated) -> None:
     book.headers(sheet, 3, headers, 2)
     row = 4
     money = book.number("money")
-    for alt in presentation.cash_flows(ev):
+    for alt in sections.cash_flows(ev):
         for y in alt["years"]:
             sheet.write_string(row, 0, alt["name"])
             sheet.write_number(row, 1, y["year"])
@@ -265,7 +265,7 @@ def _cash_flow_sheet(book: _Book, ev: presentation.Evaluated) -> None:
 def _simulation_sheet(book: _Book, ev: presentation.Evaluated) -> None:
     sheet = book.book.add_worksheet(SIMULATION_SHEET)
     _heading(book, sheet, ev, _("Monte Carlo simulation"))
-    summary = presentation.simulation_summary(ev)
+    summary = sections.simulation_summary(ev)
     if not summary:
         sheet.write_string(3, 0, _("The analysis was not simulated."))
         return
@@ -333,7 +333,7 @@ def _tornado_sheet(book: _Book, ev: presentation.Evaluated) -> None:
     ]
     book.headers(sheet, 4, headers, 3)
     row = 5
-    for bar in presentation.tornado_rows(ev):
+    for bar in sections.tornado_rows(ev):
         sheet.write_string(row, 0, bar["line"])
         sheet.write_string(row, 1, bar["kind_label"])
         sheet.write_string(row, 2, bar["organisation"])
@@ -351,7 +351,7 @@ def _break_even_sheet(book: _Book, ev: presentation.Evaluated) -> None:
     sheet = book.book.add_worksheet(BREAK_EVEN_SHEET)
     _heading(book, sheet, ev, _("Break-even values"))
     row = 3
-    for result in presentation.break_even_rows(ev):
+    for result in sections.break_even_rows(ev):
         sheet.write_string(row, 0, result["alternative"], book.bold)
         row += 1
         book.headers(
@@ -411,7 +411,7 @@ def _inputs_sheet(book: _Book, ev: presentation.Evaluated) -> None:
     ]
     book.headers(sheet, 3, headers, 7)
     row = 4
-    for alt in presentation.inputs(ev.inputs):
+    for alt in sections.inputs(ev.inputs):
         for kind, lines in ((_("Cost"), alt["costs"]), (_("Benefit"), alt["benefits"])):
             for line in lines:
                 sheet.write_string(row, 0, alt["name"])

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nytte.benefits.choices import BeneficiaryGroup
 from nytte.core.models import Organisation, Programme
+from nytte.core.querysets import scoped_manager
 from nytte.economics import DEFAULT_PARAMETER_SET, PARAMETER_SETS
 from nytte.economics.prepare import MAX_LIFETIME_YEARS
 from nytte.portfolio.models import YEAR_VALIDATORS, Initiative
@@ -51,6 +52,10 @@ def one_subject(name: str) -> models.CheckConstraint:
         | models.Q(initiative__isnull=True, proposal__isnull=False),
         name=name,
     )
+
+
+# A cost-benefit object belongs to an initiative or to a proposal: its programme is either's.
+SUBJECT_PROGRAMME = ("initiative__programme", "proposal__programme")
 
 
 class OfSubject(models.Model):
@@ -123,6 +128,8 @@ class AnalysisSettings(OfSubject):
     assumptions = models.TextField(_("assumptions"), blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    objects = scoped_manager(SUBJECT_PROGRAMME, owner_path="initiative__owner")
+
     class Meta:
         verbose_name = _("analysis settings")
         verbose_name_plural = _("analysis settings")
@@ -139,6 +146,8 @@ class ExtraAlternative(OfSubject):
     initiative, proposal = subject_keys(models.ForeignKey, "extra_alternatives")
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("description"), blank=True)
+
+    objects = scoped_manager(SUBJECT_PROGRAMME, owner_path="initiative__owner")
 
     class Meta:
         ordering = ["name"]
@@ -213,6 +222,8 @@ class ExtraLine(OfSubject):
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
 
+    objects = scoped_manager(SUBJECT_PROGRAMME, owner_path="initiative__owner")
+
     class Meta:
         # The subject's own lines first, on every database.
         ordering = [models.F("alternative__name").asc(nulls_first=True), "kind", "name"]
@@ -280,6 +291,8 @@ class Snapshot(OfSubject):
     )
     created_at = models.DateTimeField(_("frozen"), auto_now_add=True)
 
+    objects = scoped_manager(SUBJECT_PROGRAMME, owner_path="initiative__owner")
+
     class Meta:
         ordering = ["-version"]
         verbose_name = _("analysis snapshot")
@@ -298,4 +311,33 @@ class Snapshot(OfSubject):
         return f"{self.subject_code} v{self.version}"
 
 
-from .cofunding_models import CoFundingFacts  # noqa: E402, F401
+from .cofunding.models import CoFundingFacts  # noqa: E402, F401
+
+
+class AnalysisResult(OfSubject):
+    """The last computed result of a subject's live analysis (table, Monte Carlo,
+    sensitivities), so that a page view does not simulate.
+
+    ``inputs_key`` is a hash of everything the result depends on: the analysis built from
+    the registers (settings, lines, costs, benefits, parameter set) and the simulation's
+    iterations and seed. A view whose inputs hash differently shows this result with its
+    time and asks a background task to recompute (``pending_key``). Frozen snapshots are
+    separate and never change.
+    """
+
+    initiative, proposal = subject_keys(models.OneToOneField, "analysis_result")
+    inputs_key = models.CharField(_("inputs key"), max_length=64)
+    evaluated = models.JSONField(_("evaluated analysis"), editable=False, default=dict)
+    error = models.TextField(_("why it cannot be computed"), blank=True)
+    computed_at = models.DateTimeField(_("computed"))
+    pending_key = models.CharField(_("being computed for"), max_length=64, blank=True)
+
+    objects = scoped_manager(SUBJECT_PROGRAMME, owner_path="initiative__owner")
+
+    class Meta:
+        verbose_name = _("analysis result")
+        verbose_name_plural = _("analysis results")
+        constraints = [one_subject("analysis_result_one_subject")]
+
+    def __str__(self) -> str:
+        return f"{self.subject_code} ({self.computed_at:%Y-%m-%d %H:%M})"

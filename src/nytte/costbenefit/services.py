@@ -1,6 +1,10 @@
 """Writes for cost-benefit analyses: settings, extra lines and alternatives, and frozen
 snapshots. Rights follow the subject (``subject.edit_action``): an initiative's owners,
-facilitators and programme admins; for a proposal, facilitators and programme admins."""
+facilitators and programme admins; for a proposal, facilitators and programme admins.
+``acting_user`` is an explicit actor (a user, or ``System`` for the demo and tasks).
+
+A snapshot is frozen from the live evaluation computed at that moment, never from the
+cached result of ``results`` (which may be older than the inputs), and never changes."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from typing import Any, TypeVar
 from django.db import transaction
 from django.db.models import Max
 
+from nytte.core.actors import Actor, actor_user, require_actor
 from nytte.core.permissions import require
 from nytte.core.services import object_create, object_delete, object_update
 
@@ -22,9 +27,9 @@ M = TypeVar("M", bound=ExtraLine | ExtraAlternative)
 
 @transaction.atomic
 def settings_save(
-    *, subject: Subject, data: Mapping[str, Any], acting_user: Any
+    *, subject: Subject, data: Mapping[str, Any], acting_user: Actor
 ) -> AnalysisSettings:
-    require(acting_user, subjects.edit_action(subject), subject)
+    require(require_actor(acting_user), subjects.edit_action(subject), subject)
     owner = subjects.owner_filter(subject)
     existing = AnalysisSettings.objects.filter(**owner).first()
     if existing is None:
@@ -33,31 +38,31 @@ def settings_save(
 
 
 @transaction.atomic
-def line_create(instance: M, *, acting_user: Any) -> M:
+def line_create(instance: M, *, acting_user: Actor) -> M:
     """Create an extra line or an extra alternative."""
-    require(acting_user, subjects.edit_action(instance.subject), instance.subject)
+    require(require_actor(acting_user), subjects.edit_action(instance.subject), instance.subject)
     return object_create(instance, acting_user=acting_user)
 
 
 @transaction.atomic
-def line_update(instance: M, *, data: Mapping[str, Any], acting_user: Any) -> M:
-    require(acting_user, subjects.edit_action(instance.subject), instance.subject)
+def line_update(instance: M, *, data: Mapping[str, Any], acting_user: Actor) -> M:
+    require(require_actor(acting_user), subjects.edit_action(instance.subject), instance.subject)
     return object_update(instance, acting_user=acting_user, data=data)
 
 
 @transaction.atomic
-def line_delete(instance: ExtraLine | ExtraAlternative, *, acting_user: Any) -> None:
-    require(acting_user, subjects.edit_action(instance.subject), instance.subject)
+def line_delete(instance: ExtraLine | ExtraAlternative, *, acting_user: Actor) -> None:
+    require(require_actor(acting_user), subjects.edit_action(instance.subject), instance.subject)
     object_delete(instance, acting_user=acting_user)
 
 
 @transaction.atomic
-def snapshot_freeze(*, subject: Subject, note: str = "", acting_user: Any) -> Snapshot:
+def snapshot_freeze(*, subject: Subject, note: str = "", acting_user: Actor) -> Snapshot:
     """Freeze the analysis as it stands: inputs, parameter set, results and simulation.
 
     Raises ``CBAInputError`` (with a clear message) when the analysis cannot be computed.
     """
-    require(acting_user, subjects.edit_action(subject), subject)
+    require(require_actor(acting_user), subjects.edit_action(subject), subject)
     evaluation = selectors.evaluate(subject)
     # Lock the subject's row so two people freezing at once get different versions.
     type(subject).objects.select_for_update().filter(pk=subject.pk).first()
@@ -71,6 +76,6 @@ def snapshot_freeze(*, subject: Subject, note: str = "", acting_user: Any) -> Sn
         inputs=evaluation["analysis"].to_dict(),
         results=evaluation["result"].to_dict(),
         simulation=evaluation["simulation"].to_dict(),
-        created_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        created_by=actor_user(acting_user),
     )
     return object_create(snapshot, acting_user=acting_user)

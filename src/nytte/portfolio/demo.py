@@ -2,7 +2,7 @@
 dependencies, risks and status reports that someone from Skatteetaten, NAV or
 Brønnøysundregistrene would recognise.
 
-Everything goes through the portfolio services with ``acting_user=None`` (the system), so
+Everything goes through the portfolio services with ``acting_user=DEMO`` (``System("demo")``), so
 the change log shows how the demo came about. Loading is idempotent: objects are found by
 their natural keys (programme slug + code, life event slug, and the unique keys of cost
 lines, dependencies and status reports) and only missing ones are created. Objects that
@@ -22,12 +22,15 @@ from typing import Any
 
 from django.db import transaction
 
+from nytte.core.actors import System
 from nytte.core.demo import ORGANISATIONS
 from nytte.core.models import Organisation, Programme, User
 
 from . import services
 from .choices import CostCategory, DependencyKind, GoalLevel, Phase, RiskStatus, StatusColour
 from .models import CostLine, Dependency, Goal, Initiative, LifeEvent, Risk, StatusReport
+
+DEMO = System("demo")  # the actor of every write the demo makes
 
 ACCOUNTED_BEFORE = 2026
 
@@ -833,6 +836,7 @@ def _life_events() -> tuple[dict[str, LifeEvent], int]:
             slug=slug,
             description=description,
             responsible=Organisation.objects.filter(orgnr=ministry).first() if ministry else None,
+            acting_user=DEMO,
         )
         created += 1
     return existing, created
@@ -848,7 +852,7 @@ def _programme_details(programme: Programme) -> tuple[dict[str, Goal], int]:
     if programme.start_year is None and programme.end_year is None:
         data.update(start_year=start_year, end_year=end_year)
     if data:
-        services.programme_update(programme=programme, data=data, acting_user=None)
+        services.programme_update(programme=programme, data=data, acting_user=DEMO)
         created += 1
     by_code = {g.code: g for g in Goal.objects.filter(programme=programme)}
     for code, level, parent, title, weight in goals:
@@ -863,7 +867,7 @@ def _programme_details(programme: Programme) -> tuple[dict[str, Goal], int]:
                 "title": title,
                 "weight": weight,
             },
-            acting_user=None,
+            acting_user=DEMO,
         )
         created += 1
     return by_code, created
@@ -905,7 +909,7 @@ def _initiatives(
                 participants=[orgs[p] for p in spec.participants],
                 life_events=[life_events[slug] for slug in spec.life_events],
                 goals={goals[code]: weight for code, weight in spec.goals.items()},
-                acting_user=None,
+                acting_user=DEMO,
             )
             existing[spec.code] = initiative
             created += 1 + len(spec.goals)
@@ -920,7 +924,7 @@ def _initiatives(
                     organisation=org,
                     year=year,
                     category=costs.category,
-                    acting_user=None,
+                    acting_user=DEMO,
                     **amounts(millions, spec.phase, year),
                 )
                 created += 1
@@ -943,7 +947,7 @@ def _children(programme: Programme, initiatives: dict[str, Initiative]) -> int:
             target=initiatives[target],
             kind=kind,
             note=note,
-            acting_user=None,
+            acting_user=DEMO,
         )
         created += 1
 
@@ -964,7 +968,7 @@ def _children(programme: Programme, initiatives: dict[str, Initiative]) -> int:
                 owner=owner,
                 mitigation=mitigation,
                 status=status,
-                acting_user=None,
+                acting_user=DEMO,
             )
             created += 1
 
@@ -989,7 +993,7 @@ def _children(programme: Programme, initiatives: dict[str, Initiative]) -> int:
                 risk=risk,
                 commentary=commentary,
                 reported_by=initiative.owner,
-                acting_user=None,
+                acting_user=DEMO,
             )
             created += 1
     return created

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from nytte.core.actors import Actor
 from nytte.core.forms import (
     DATE_WIDGET,
     LineForm,
@@ -33,6 +34,7 @@ from .models import (
     Risk,
     StatusReport,
 )
+from .services import allowed_phases
 
 # ---------------------------------------------------------------------------------------------
 # Initiative
@@ -110,10 +112,15 @@ class InitiativeForm(forms.ModelForm):
     # Fields saved through the service's m2m arguments rather than as model data.
     RELATIONS = ("participants", "life_events", "goals")
 
-    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, programme: Programme, acting_user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.programme = programme
         pk = self.instance.pk
+        # The phases this user may move the initiative to: the service's rule, offered here.
+        allowed = set(allowed_phases(acting_user, self.instance))
+        self.fields["phase"].choices = [
+            (value, label) for value, label in self.fields["phase"].choices if value in allowed
+        ]
         participation = Initiative.participants.through
         organisations = list(
             Organisation.objects.annotate(

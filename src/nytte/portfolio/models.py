@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from nytte.core.choices import Role
 from nytte.core.models import Organisation, OrganisationMembership, Programme
 from nytte.core.naturalsort import COLLATION
+from nytte.core.querysets import scoped_manager
 
 from .choices import (
     DECISION_POINT_INTO,
@@ -85,6 +86,8 @@ class Goal(models.Model):
         default=1,
         validators=[MinValueValidator(0)],
     )
+
+    objects = scoped_manager("programme")
 
     class Meta:
         ordering = ["programme", "code"]
@@ -180,6 +183,8 @@ class Initiative(models.Model):
     cost_high = models.BigIntegerField(_("total cost, high (NOK)"), default=0, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    objects = scoped_manager("programme", owner_path="owner")
+
     class Meta:
         ordering = ["programme", "code"]
         verbose_name = _("initiative")
@@ -236,6 +241,8 @@ class InitiativeGoal(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
 
+    objects = scoped_manager("initiative__programme", owner_path="initiative__owner")
+
     class Meta:
         verbose_name = _("contribution to goal")
         verbose_name_plural = _("contributions to goals")
@@ -272,6 +279,8 @@ class CostLine(models.Model):
     likely = models.BigIntegerField(_("most likely (NOK)"), validators=[MinValueValidator(0)])
     high = models.BigIntegerField(_("high (NOK)"), validators=[MinValueValidator(0)])
     note = models.CharField(_("note"), max_length=300, blank=True)
+
+    objects = scoped_manager("initiative__programme", owner_path="initiative__owner")
 
     class Meta:
         ordering = ["initiative", "year", "organisation", "category"]
@@ -325,6 +334,8 @@ class Dependency(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=DependencyKind.choices)
     note = models.CharField(_("note"), max_length=500, blank=True)
 
+    objects = scoped_manager("source__programme", owner_path="source__owner")
+
     class Meta:
         verbose_name = _("dependency")
         verbose_name_plural = _("dependencies")
@@ -361,6 +372,8 @@ class Risk(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=RiskStatus.choices, default=RiskStatus.OPEN
     )
+
+    objects = scoped_manager("initiative__programme", owner_path="initiative__owner")
 
     class Meta:
         ordering = ["initiative", "-probability", "-consequence", "title"]
@@ -409,6 +422,8 @@ class StatusReport(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = scoped_manager("initiative__programme", owner_path="initiative__owner")
 
     class Meta:
         ordering = ["initiative", "-period"]

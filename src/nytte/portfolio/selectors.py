@@ -12,23 +12,26 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 
+from nytte.core.actors import Actor
 from nytte.core.models import Programme
-from nytte.core.permissions import Action, restrict
+from nytte.core.permissions import Action
 
 from . import rules
 from .choices import Phase, StatusColour
 from .models import CostLine, Dependency, Goal, Initiative, InitiativeGoal, Risk, StatusReport
 
 
-def initiatives_for(user: Any, action: Action = Action.VIEW) -> QuerySet[Initiative]:
+def initiatives_for(user: Actor, action: Action = Action.VIEW) -> QuerySet[Initiative]:
     """All initiatives the user may see (or act on), in every programme."""
-    return restrict(Initiative.objects.all(), user, action)
+    return Initiative.objects.for_user(user, action)
 
 
-def initiative_list(*, programme: Programme) -> QuerySet[Initiative]:
-    """A programme's initiatives with cost totals, ready for filtering and sorting."""
+def initiative_list(*, programme: Programme, user: Actor) -> QuerySet[Initiative]:
+    """A programme's initiatives that ``user`` may see, with cost totals, ready for
+    filtering and sorting."""
     return (
-        Initiative.objects.filter(programme=programme)
+        Initiative.objects.for_user(user)
+        .in_programme(programme)
         .select_related("owner_organisation", "programme")
         .annotate(total_low=F("cost_low"), total_likely=F("cost_likely"), total_high=F("cost_high"))
         .order_by("code")
@@ -46,9 +49,9 @@ def with_flags(initiatives: list[Initiative]) -> list[Initiative]:
     return initiatives
 
 
-def initiative_detail(*, programme: Programme, code: str) -> Initiative:
+def initiative_detail(*, programme: Programme, code: str, user: Actor) -> Initiative:
     initiative = (
-        initiative_list(programme=programme)
+        initiative_list(programme=programme, user=user)
         .select_related("owner")
         .prefetch_related(
             "participants",

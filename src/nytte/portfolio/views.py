@@ -70,13 +70,16 @@ TAB_NAMES = {name for name, _label in TABS}
 # Helpers
 
 
-def _initiative(programme: Programme, code: str, *, full: bool = False) -> Initiative:
+def _initiative(
+    request: HttpRequest, programme: Programme, code: str, *, full: bool = False
+) -> Initiative:
     """One initiative with cost totals and flags; ``full`` adds goals, participants and
     life events for the overview tab and the edit form."""
+    user = request.user
     try:
         if full:
-            return selectors.initiative_detail(programme=programme, code=code)
-        initiative = selectors.initiative_list(programme=programme).get(code=code)
+            return selectors.initiative_detail(programme=programme, code=code, user=user)
+        initiative = selectors.initiative_list(programme=programme, user=user).get(code=code)
     except Initiative.DoesNotExist as exc:
         raise Http404 from exc
     return selectors.with_flags([initiative])[0]
@@ -134,7 +137,7 @@ def initiative_list(request: HttpRequest, slug: str) -> HttpResponse:
     programme = programme_or_404(request, slug)
     filterset = InitiativeFilterSet(
         request.GET or None,
-        queryset=selectors.initiative_list(programme=programme),
+        queryset=selectors.initiative_list(programme=programme, user=request.user),
         programme=programme,
     )
     for name in LISTED_FILTERS:
@@ -219,7 +222,7 @@ def initiative_detail(request: HttpRequest, slug: str, code: str) -> HttpRespons
     tab = request.GET.get("tab", "overview")
     if tab not in TAB_NAMES:
         tab = "overview"
-    initiative = _initiative(programme, code, full=tab == "overview")
+    initiative = _initiative(request, programme, code, full=tab == "overview")
     context = _detail_context(request, programme, initiative, tab)
     if tab in LINES:
         context.update(
@@ -419,7 +422,7 @@ def _lines_context(
 def _line_action(request: HttpRequest, programme: Programme, code: str) -> HttpResponse:
     """Add, change or delete a line: an HTMX swap of its tab's panel, or POST-redirect-GET
     without JavaScript (a refused form is then shown on the full page)."""
-    initiative = _initiative(programme, code)
+    initiative = _initiative(request, programme, code)
     check(request.user, Action.EDIT, initiative)
     kind, verb = posted_kind(request, LINES_BY_ACTION)
     line = None if verb == "add" else posted_line(request, kind, initiative)
@@ -469,7 +472,10 @@ def initiative_create(request: HttpRequest, slug: str) -> HttpResponse:
     """A new initiative in the programme: for programme admins and facilitators."""
     programme = programme_or_404(request, slug, Action.EDIT)
     form = InitiativeForm(
-        request.POST or None, instance=Initiative(programme=programme), programme=programme
+        request.POST or None,
+        instance=Initiative(programme=programme),
+        programme=programme,
+        acting_user=request.user,
     )
     return _initiative_form_page(
         request,
@@ -493,10 +499,15 @@ def initiative_create(request: HttpRequest, slug: str) -> HttpResponse:
 def initiative_edit(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     """Edit an initiative: its owners, programme admins and facilitators."""
     programme = programme_or_404(request, slug)
-    initiative = _initiative(programme, code)
+    initiative = _initiative(request, programme, code)
     check(request.user, Action.EDIT, initiative)
     # The form works on a copy so the service logs the change against the stored values.
-    form = InitiativeForm(request.POST or None, instance=copy.copy(initiative), programme=programme)
+    form = InitiativeForm(
+        request.POST or None,
+        instance=copy.copy(initiative),
+        programme=programme,
+        acting_user=request.user,
+    )
     return _initiative_form_page(
         request,
         form,

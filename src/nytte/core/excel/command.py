@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
+from nytte.core.actors import Actor, System
 from nytte.core.models import Programme, User
 
 from .result import ImportResult
@@ -47,7 +48,7 @@ class ImportCommand(BaseCommand):
     importer: Callable[..., ImportResult]
 
     def run(
-        self, programme: Programme, path: Path, acting_user: User | None, dry_run: bool
+        self, programme: Programme, path: Path, acting_user: Actor, dry_run: bool
     ) -> ImportResult:
         return self.importer(programme, path, acting_user=acting_user, dry_run=dry_run)
 
@@ -61,11 +62,12 @@ class ImportCommand(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"No file at {path}.", returncode=2)
-        acting_user = None
+        acting_user: Actor = System("cli")
         if options["user"]:
-            acting_user = User.objects.filter(username=options["user"]).first()
-            if acting_user is None:
+            user = User.objects.filter(username=options["user"]).first()
+            if user is None:
                 raise CommandError(f"No user named {options['user']!r}.", returncode=2)
+            acting_user = user
         started = time.perf_counter()
         try:
             result = self.run(programme, path, acting_user, options["dry_run"])

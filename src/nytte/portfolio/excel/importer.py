@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
+from nytte.core.actors import Actor, require_actor
 from nytte.core.excel.read import Row, read_bytes
 from nytte.core.excel.result import Errors, ImportResult
 from nytte.core.excel.rollback import write_all_or_nothing
@@ -37,18 +38,17 @@ def import_register(
     programme: Programme,
     file: bytes | IO[bytes] | str | Path,
     *,
-    acting_user: Any,
+    acting_user: Actor,
     dry_run: bool = False,
 ) -> ImportResult:
     """Validate the whole workbook, then write all of it or nothing.
 
-    ``acting_user=None`` is the system (the command line without ``--user``); otherwise the
-    user needs EDIT on the programme, and each write is checked again by the services. The
+    ``acting_user`` is the user (who needs EDIT on the programme; each write is checked
+    again by the services) or ``System("cli")`` for the command line without ``--user``. The
     writes run in one transaction that is rolled back on any error, or on a dry run, so the
     rules the services enforce on save are checked too.
     """
-    if acting_user is not None:
-        check(acting_user, Action.EDIT, programme)
+    check(require_actor(acting_user), Action.EDIT, programme)
     result = ImportResult(dry_run=dry_run)
     sheets = read_workbook(read_bytes(file), result.errors)
     if result.stop_checking():

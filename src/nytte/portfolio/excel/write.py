@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from nytte.core.actors import Actor
 from nytte.core.excel.result import Errors
 from nytte.core.excel.write import Step, run_steps
 from nytte.core.models import Organisation, Programme
@@ -22,7 +23,7 @@ from ..models import CostLine, Dependency, Goal, Initiative, LifeEvent, Risk, St
 class Writer:
     """Runs the steps in order; later steps find the initiatives and goals earlier ones made."""
 
-    def __init__(self, programme: Programme, acting_user: Any) -> None:
+    def __init__(self, programme: Programme, acting_user: Actor) -> None:
         self.programme = programme
         self.acting_user = acting_user
         self.initiatives: dict[str, Initiative] = {}
@@ -117,7 +118,7 @@ class Writer:
         else:
             line = CostLine.objects.get(pk=pk)
             line.initiative = initiative
-            services.child_update(line, data=data, acting_user=self.acting_user)
+            services.cost_line_update(line, data=data, acting_user=self.acting_user)
 
     def dependency(self, *, source: str, target: str, kind: str, note: str, pk: int | None) -> None:
         if pk is None:
@@ -132,7 +133,9 @@ class Writer:
             dependency = Dependency.objects.get(pk=pk)
             dependency.source = self.initiatives[source]
             dependency.target = self.initiatives[target]
-            services.child_update(dependency, data={"note": note}, acting_user=self.acting_user)
+            services.dependency_update(
+                dependency, data={"note": note}, acting_user=self.acting_user
+            )
 
     def risk(self, *, code: str, pk: int | None, data: dict[str, Any]) -> None:
         initiative = self.initiatives[code]
@@ -141,7 +144,7 @@ class Writer:
         else:
             risk = Risk.objects.get(pk=pk)
             risk.initiative = initiative
-            services.child_update(risk, data=data, acting_user=self.acting_user)
+            services.risk_update(risk, data=data, acting_user=self.acting_user)
 
     def status_report(
         self, *, code: str, period: str, pk: int | None, data: dict[str, Any]
@@ -154,4 +157,4 @@ class Writer:
         else:
             report = StatusReport.objects.get(pk=pk)
             report.initiative = initiative
-            services.child_update(report, data=data, acting_user=self.acting_user)
+            services.status_report_update(report, data=data, acting_user=self.acting_user)

@@ -7,8 +7,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from nytte.core.actors import System
 from nytte.core.models import ApiToken, User
-from nytte.core.services import api_token_create
+from nytte.core.services import api_token_create, api_token_revoke
+
+CLI = System("cli")
 
 
 class Command(BaseCommand):
@@ -44,10 +47,13 @@ class Command(BaseCommand):
                 days = settings.API_TOKEN_DAYS
             if days < 0:
                 raise CommandError("--expires-days must be 0 (never) or more.")
-            token, key = api_token_create(user=user, name=options["name"])
-            token.expires_at = timezone.now() + dt.timedelta(days=days) if days else None
-            token.read_only = options["read_only"]
-            token.save(update_fields=["expires_at", "read_only"])
+            _, key = api_token_create(
+                user=user,
+                name=options["name"],
+                acting_user=CLI,
+                expires_at=timezone.now() + dt.timedelta(days=days) if days else None,
+                read_only=options["read_only"],
+            )
             self.stdout.write(key)
             self.stderr.write("Keep this token now: it is not shown again.")
         elif action == "list":
@@ -60,7 +66,9 @@ class Command(BaseCommand):
                     f"{token.prefix}…  {token.user.username:<15} {token.name}  ({mode}, {expires})"
                 )
         else:
-            deleted, _ = ApiToken.objects.filter(prefix=options["prefix"]).delete()
-            if not deleted:
+            tokens = list(ApiToken.objects.select_related("user").filter(prefix=options["prefix"]))
+            if not tokens:
                 raise CommandError(f"No token with prefix {options['prefix']!r}.")
+            for token in tokens:
+                api_token_revoke(token=token, acting_user=CLI)
             self.stdout.write("Revoked.")

@@ -1,7 +1,7 @@
 """What only a person can tell the co-funding check (medfinansieringsordningen, Digdir): the
 amount to apply for, the category and which version of the rules to check against. The other
 facts (cost, budget years, NNV, phase, applicant) come from the registers each time, see
-``cofunding.py``."""
+``gather``."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from nytte.core.models import Programme
+from nytte.core.querysets import scoped_manager
 from nytte.portfolio.models import Initiative
 
 
@@ -61,6 +62,8 @@ class CoFundingFacts(models.Model):
     )
     note = models.TextField(_("note"), blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = scoped_manager("initiative__programme", owner_path="initiative__owner")
 
     class Meta:
         verbose_name = _("co-funding facts")

@@ -7,7 +7,6 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -24,22 +23,11 @@ from nytte.core.viewhelpers import add_errors
 from nytte.economics import CBAInputError
 from nytte.portfolio.models import Initiative
 
-from . import cofunding_docx, selectors
-from .cofunding import cofunding_save, gather, stored_facts
-from .cofunding_models import CoFundingFacts
-
-
-class CoFundingFactsForm(forms.ModelForm):
-    """The facts only a person can give; the model's rules (e.g. joined-up services only
-    under the earlier rules) are checked when the form validates."""
-
-    class Meta:
-        model = CoFundingFacts
-        fields = ["requested", "rules", "category", "note"]
-        widgets = {
-            "requested": forms.NumberInput(attrs={"min": 0, "step": 1, "inputmode": "numeric"}),
-            "note": forms.Textarea(attrs={"rows": 3}),
-        }
+from .. import selectors
+from . import docx as cofunding_docx
+from .forms import CoFundingFactsForm
+from .gather import gather, stored_facts
+from .services import cofunding_save
 
 
 def _initiative(programme: Programme, code: str) -> Initiative:

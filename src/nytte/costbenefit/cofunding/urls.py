@@ -1,9 +1,9 @@
 """Routes of the co-funding check; included from ``nytte.urls`` with
-``path("", include("nytte.costbenefit.cofunding_urls"))``."""
+``path("", include("nytte.costbenefit.cofunding.urls"))``."""
 
 from django.urls import path
 
-from . import cofunding_views
+from . import views as cofunding_views
 
 app_name = "cofunding"
 urlpatterns = [

@@ -30,8 +30,8 @@ from nytte.economics.params import ParameterSet
 from nytte.portfolio.choices import CostCategory
 from nytte.portfolio.models import Initiative
 
-from .choices import LineCategory, LineKind
-from .models import AnalysisSettings, ExtraLine
+from ..choices import LineCategory, LineKind
+from ..models import AnalysisSettings, ExtraLine
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")

@@ -1,14 +1,5 @@
-"""The cost-benefit page of an initiative or a proposal: the live analysis computed from the
-registers on every request, its frozen snapshots, and both as Excel. The same views serve
-both subjects; initiative URLs carry ``code``, proposal URLs ``number``.
-
-The live page is one URL: GET shows it (``?edit=line-5`` opens a line's form in place), POST
-carries an ``action`` (settings, line-add/update/delete, alternative-add/update/delete,
-freeze). With HTMX a form swaps the page's content, so the tables and charts recompute at
-once; without JavaScript the POST redirects back (or shows the refused form as typed).
-Permissions: the programme's viewers see; ``subject.edit_action`` on the subject changes
-and freezes (EDIT on an initiative, FACILITATE on a proposal).
-"""
+"""The live analysis page: GET shows the stored result, POST carries an ``action``
+(settings, line and alternative add/update/delete, freeze)."""
 
 from __future__ import annotations
 
@@ -21,129 +12,30 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
-from nytte.core.excel.views import xlsx_response
 from nytte.core.htmx import render_page
-from nytte.core.lookups import programme_or_404
 from nytte.core.models import Organisation, Programme
 from nytte.core.permissions import can, check
-from nytte.core.viewhelpers import add_errors
+from nytte.core.viewhelpers import add_errors, int_or_none
 from nytte.economics import CBAInputError
 from nytte.portfolio.models import Initiative
-from nytte.proposals.models import Proposal
 
-from . import charts, excel, presentation, selectors, services
-from . import subject as subjects
-from .build import build_analysis, settings_for
-from .forms import ExtraAlternativeForm, ExtraLineForm, FreezeForm, SettingsForm
-from .models import ExtraAlternative, ExtraLine, Snapshot, Subject
-
-# ---------------------------------------------------------------------------------------------
-# Lookups
-
-
-def _subject(programme: Programme, code: str | None, number: int | None) -> Subject:
-    """The initiative (by ``code``) or the proposal (by ``number``), or 404."""
-    try:
-        return selectors.subject_get(programme, code=code, number=number)
-    except (Initiative.DoesNotExist, Proposal.DoesNotExist) as exc:
-        raise Http404 from exc
-
-
-def _lookup(
-    request: HttpRequest, slug: str, code: str | None, number: int | None
-) -> tuple[Programme, Subject]:
-    programme = programme_or_404(request, slug)
-    return programme, _subject(programme, code, number)
-
-
-def _fresh(subject: Subject) -> Subject:
-    """The subject read anew: the old object caches its settings as they were."""
-    if isinstance(subject, Initiative):
-        return _subject(subject.programme, subject.code, None)
-    return _subject(subject.programme, None, subject.number)
-
-
-def _crumbs(programme: Programme, subject: Subject, *extra: dict[str, Any]) -> list[Any]:
-    slug = {"slug": programme.slug}
-    if isinstance(subject, Initiative):
-        parents = [
-            {"label": _("Portfolio"), "url": reverse("portfolio:overview", kwargs=slug)},
-            {"label": _("Initiatives"), "url": reverse("portfolio:initiative_list", kwargs=slug)},
-        ]
-    else:
-        parents = [
-            {"label": _("Proposals"), "url": reverse("proposals:proposal_list", kwargs=slug)}
-        ]
-    return [
-        *parents,
-        {"label": subjects.code(subject), "url": subject.get_absolute_url()},
-        {"label": _("Cost-benefit analysis"), "url": _analysis_url(subject)},
-        *extra,
-    ]
-
-
-def _analysis_url(subject: Subject) -> str:
-    return subjects.url(subject, "analysis")
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
-
-
-# ---------------------------------------------------------------------------------------------
-# What a live analysis and a snapshot both show
-
-
-def _evaluated_context(ev: presentation.Evaluated) -> dict[str, Any]:
-    main = ev.main
-    simulated = presentation.simulation_summary(ev)
-    for number, item in enumerate(simulated, start=1):
-        item["chart_json"] = charts.to_json(charts.histogram_chart(item["stats"]))
-        item["chart_id"] = f"cba-histogram-{number}"
-    main_sim = next((s for s in simulated if s["name"] == main["name"]), None)
-    return {
-        "ev": ev,
-        "main": main,
-        "main_sim": main_sim,
-        "key_figures": {
-            "nnv": presentation.money(main["nnv"]),
-            "nnb": presentation.decimal(main["nnb"]),
-            "payback_year": main["payback_year"],
-            "rank": main["rank"],
-            "alternatives": len(ev.alternatives),
-            "prob_negative": (
-                presentation.percent(main_sim["stats"]["prob_negative"]) if main_sim else None
-            ),
-        },
-        "columns": [{"name": a["name"], "zero": a["zero"]} for a in ev.alternatives],
-        "result_rows": presentation.result_table(ev),
-        "table_notes": presentation.table_notes(ev),
-        "effects": presentation.effect_details(ev),
-        "basis": presentation.basis(ev),
-        "cash_flows": presentation.cash_flows(ev),
-        "simulated": simulated,
-        "iterations_text": presentation.money(ev.simulation["iterations"]) if simulated else "",
-        "simulation_rows": presentation.simulation_rows(simulated),
-        "s_curve_rows": presentation.s_curve_rows(simulated),
-        "s_curve_json": charts.to_json(charts.s_curve_chart(ev.simulation)) if simulated else "",
-        "tornado": presentation.tornado_rows(ev),
-        "tornado_json": (
-            charts.to_json(charts.tornado_chart(ev.tornado, main["nnv"])) if ev.tornado else ""
-        ),
-        "break_even": presentation.break_even_rows(ev),
-        "price_year": ev.results["price_year"],
-        "base_year": ev.results["base_year"],
-    }
-
+from .. import results, sections, services
+from .. import subject as subjects
+from ..build import build_analysis, settings_for
+from ..forms import ExtraAlternativeForm, ExtraLineForm, FreezeForm, SettingsForm
+from ..models import ExtraAlternative, ExtraLine, Subject
+from .common import (
+    analysis_page_url,
+    crumbs,
+    evaluated_context,
+    fresh_subject,
+    lookup,
+)
 
 # ---------------------------------------------------------------------------------------------
 # The live analysis
@@ -154,7 +46,7 @@ def _evaluated_context(ev: presentation.Evaluated) -> dict[str, Any]:
 def analysis(
     request: HttpRequest, slug: str, code: str | None = None, number: int | None = None
 ) -> HttpResponse:
-    programme, subject = _lookup(request, slug, code, number)
+    programme, subject = lookup(request, slug, code, number)
     if request.method == "POST":
         check(request.user, subjects.edit_action(subject), subject)
         return _post(request, programme, subject)
@@ -184,20 +76,22 @@ def _render(
     empty = built.is_empty
     if not empty:
         try:
-            ev = presentation.live(subject, built)
+            # A GET shows the stored result; the page answering an edit (POST) recomputes.
+            current = results.current(subject, built, recompute=request.method == "POST")
         except CBAInputError as exc:
             error = str(exc)
         else:
-            context.update(_evaluated_context(ev))
-    contributions = presentation.contributions(subject) if isinstance(subject, Initiative) else []
+            context.update(evaluated_context(current.evaluated))
+            context.update(computed_at=current.computed_at, computing=current.stale)
+    contributions = sections.contributions(subject) if isinstance(subject, Initiative) else []
     alternatives = list(ExtraAlternative.objects.filter(**owner).order_by("name"))
     lines = list(ExtraLine.objects.filter(**owner).select_related("organisation", "alternative"))
-    analysis_url = _analysis_url(subject)
+    analysis_url = analysis_page_url(subject)
     context.update(
         {
             "programme": programme,
-            **_subject_context(subject),
-            "crumbs": _crumbs(programme, subject),
+            **subject_context(subject),
+            "crumbs": crumbs(programme, subject),
             "may_edit": may_edit,
             "error": error,
             "empty": empty,
@@ -205,12 +99,10 @@ def _render(
             "config": config,
             "analysis_url": analysis_url,
             "contributions": contributions,
-            "inputs": presentation.inputs(
-                built.to_dict(), presentation.benefit_links(contributions)
-            ),
+            "inputs": sections.inputs(built.to_dict(), sections.benefit_links(contributions)),
             "alternatives": alternatives,
             "lines": lines,
-            "snapshots": presentation.snapshot_list(subject),
+            "snapshots": sections.snapshot_list(subject),
             "live": True,
         }
     )
@@ -221,7 +113,7 @@ def _render(
     return render_page(request, "costbenefit/analysis.html", context, partial=partial)
 
 
-def _subject_context(subject: Subject) -> dict[str, Any]:
+def subject_context(subject: Subject) -> dict[str, Any]:
     """What the templates need to name and link the subject, whichever kind it is."""
     return {
         "subject": subject,
@@ -256,13 +148,13 @@ def _forms(
     }
     kind, _dash, pk = (editing or "").partition("-")
     if kind == "line":
-        line = next((line for line in lines if line.pk == _int(pk)), None)
+        line = next((line for line in lines if line.pk == int_or_none(pk)), None)
         if line is not None:
             forms["line_edit_form"] = bound.get("line-edit") or ExtraLineForm(
                 instance=line, prefix="line-edit", **choices
             )
     elif kind == "alternative":
-        alternative = next((alt for alt in alternatives if alt.pk == _int(pk)), None)
+        alternative = next((alt for alt in alternatives if alt.pk == int_or_none(pk)), None)
         if alternative is not None:
             forms["alternative_edit_form"] = bound.get("alternative-edit") or ExtraAlternativeForm(
                 instance=alternative, prefix="alternative-edit"
@@ -317,7 +209,7 @@ def _post(request: HttpRequest, programme: Programme, subject: Subject) -> HttpR
         if verb != "add":
             instance = get_object_or_404(
                 model.objects.filter(**subjects.owner_filter(subject)),
-                pk=_int(request.POST.get("pk")),
+                pk=int_or_none(request.POST.get("pk")),
             )
         if instance is not None and verb == "delete":
             services.line_delete(instance, acting_user=request.user)
@@ -349,8 +241,8 @@ def _post(request: HttpRequest, programme: Programme, subject: Subject) -> HttpR
     notice = str(SAVED[action])
     if not request.htmx:
         messages.success(request, notice)
-        return redirect(f"{_analysis_url(subject)}#{ANCHORS[kind]}")
-    return _render(request, programme, _fresh(subject), notice=notice, partial="content")
+        return redirect(f"{analysis_page_url(subject)}#{ANCHORS[kind]}")
+    return _render(request, programme, fresh_subject(subject), notice=notice, partial="content")
 
 
 def _line_form(
@@ -397,7 +289,7 @@ def _freeze(request: HttpRequest, programme: Programme, subject: Subject) -> Htt
         except ValidationError as exc:
             add_errors(form, exc, field="note", unknown="note")
         else:
-            url = _snapshot_url(subject, snapshot.version)
+            url = snapshot_url(subject, snapshot.version)
             messages.success(
                 request,
                 gettext("Version %(version)s of the analysis was frozen.")
@@ -409,91 +301,5 @@ def _freeze(request: HttpRequest, programme: Programme, subject: Subject) -> Htt
     return _render(request, programme, subject, bound={"freeze": form}, partial="content")
 
 
-def _snapshot_url(subject: Subject, version: int) -> str:
+def snapshot_url(subject: Subject, version: int) -> str:
     return subjects.url(subject, "snapshot", version=version)
-
-
-# ---------------------------------------------------------------------------------------------
-# Snapshots
-
-
-def _snapshot(subject: Subject, version: int) -> Snapshot:
-    try:
-        return selectors.snapshot_get(subject=subject, version=version)
-    except Snapshot.DoesNotExist:
-        raise Http404 from None
-
-
-@login_required
-@require_GET
-def snapshot(
-    request: HttpRequest,
-    slug: str,
-    version: int,
-    code: str | None = None,
-    number: int | None = None,
-) -> HttpResponse:
-    """A frozen analysis, drawn from its JSON only: later changes to the registers, the
-    settings or the extra lines never change what it shows."""
-    programme, subject = _lookup(request, slug, code, number)
-    frozen = _snapshot(subject, version)
-    context = _evaluated_context(presentation.frozen(frozen))
-    context.update(
-        {
-            "programme": programme,
-            **_subject_context(subject),
-            "snapshot_export_url": subjects.url(subject, "snapshot_export", version=version),
-            "snapshot": frozen,
-            "crumbs": _crumbs(
-                programme,
-                subject,
-                {
-                    "label": gettext("Version %(version)s") % {"version": frozen.version},
-                    "url": _snapshot_url(subject, frozen.version),
-                },
-            ),
-            "inputs": presentation.inputs(frozen.inputs),
-            "analysis_url": _analysis_url(subject),
-            "live": False,
-        }
-    )
-    return render(request, "costbenefit/snapshot.html", context)
-
-
-# ---------------------------------------------------------------------------------------------
-# Excel
-
-
-@login_required
-@require_GET
-def export(
-    request: HttpRequest, slug: str, code: str | None = None, number: int | None = None
-) -> HttpResponse:
-    """The live analysis as a workbook with the page's layout."""
-    subject = _lookup(request, slug, code, number)[1]
-    try:
-        ev = presentation.live(subject)
-    except CBAInputError as exc:
-        messages.error(
-            request,
-            gettext("The analysis cannot be computed, so there is nothing to export: %(reason)s")
-            % {"reason": str(exc)},
-        )
-        return redirect(_analysis_url(subject))
-    return xlsx_response(excel.workbook(ev), excel.filename(subjects.code(subject)))
-
-
-@login_required
-@require_GET
-def snapshot_export(
-    request: HttpRequest,
-    slug: str,
-    version: int,
-    code: str | None = None,
-    number: int | None = None,
-) -> HttpResponse:
-    """A snapshot as a workbook, from its frozen JSON."""
-    subject = _lookup(request, slug, code, number)[1]
-    frozen = _snapshot(subject, version)
-    content = excel.workbook(presentation.frozen(frozen), snapshot=frozen)
-    return xlsx_response(content, excel.filename(subjects.code(subject), frozen.version))
