@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from nytte.core.actors import SYSTEM, PublicProposer
 from nytte.core.choices import Role
 from nytte.proposals import services
 from nytte.proposals.choices import Channel
@@ -57,12 +58,12 @@ def setting():
         channel=Channel.PUBLIC,
         consent=True,
         affected_organisations=[ske, nav],
-        acting_user=None,
+        acting_user=PublicProposer(programme_id=programme.pk),
     )
     services.attachment_add(
         proposal=proposal,
         upload=SimpleUploadedFile("notat.pdf", b"%PDF-1.4\n", content_type="application/pdf"),
-        acting_user=None,
+        acting_user=SYSTEM,
     )
     Evidence.objects.create(
         proposal=proposal,

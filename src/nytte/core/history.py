@@ -14,7 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.fields.files import FieldFile
 
-from .actors import SYSTEM, actor_label, actor_user
+from .actors import actor_label, actor_user
 from .choices import ChangeAction
 from .models import ChangeLogEntry, Programme
 
@@ -82,8 +82,7 @@ def _programme_for(instance: models.Model) -> Programme | None:
 
 
 def _actor_fields(acting_user: Any) -> dict[str, Any]:
-    # Transitional: callers not yet converted to explicit actors pass None for the system.
-    acting_user = SYSTEM if acting_user is None else acting_user
+    """Who acted, as stored: the user, and what acted when no user did. ``None`` raises."""
     return {"actor": actor_user(acting_user), "actor_label": actor_label(acting_user)}
 
 

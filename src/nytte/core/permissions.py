@@ -129,10 +129,9 @@ def check(user: Any, action: Action, obj: Programme | ProgrammeScoped) -> None:
 
 
 def require(acting_user: Any, action: Action, obj: Programme | ProgrammeScoped) -> None:
-    """``check`` for a service, which ``acting_user=None`` (the system, until every caller
-    passes an actor) skips: the one gate every service's writes go through."""
-    if acting_user is not None:
-        check(acting_user, action, obj)
+    """``check`` for a service: the one gate every service's writes go through. The actor
+    is explicit (``core.actors``): the system passes, ``None`` raises ``TypeError``."""
+    check(require_actor(acting_user), action, obj)
 
 
 def is_site_admin(user: Any) -> bool:
