@@ -3,13 +3,8 @@ the benefits register (exit codes: see ``nytte.core.excel.command``)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from nytte.benefits.excel import import_benefits
-from nytte.core.actors import System
 from nytte.core.excel.command import ImportCommand
-from nytte.core.excel.result import ImportResult
-from nytte.core.models import Programme, User
 
 
 class Command(ImportCommand):
@@ -19,11 +14,3 @@ class Command(ImportCommand):
         "created, changed ones updated, nothing deleted. If any row is wrong, nothing is saved."
     )
     importer = staticmethod(import_benefits)
-
-    def run(
-        self, programme: Programme, path: Path, acting_user: User | None, dry_run: bool
-    ) -> ImportResult:
-        """Without ``--user`` the command acts as the system, named as the command line."""
-        return import_benefits(
-            programme, path, acting_user=acting_user or System("cli"), dry_run=dry_run
-        )

@@ -3,13 +3,8 @@ from a sheet, all or nothing (exit codes: see ``nytte.core.excel.command``)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from nytte.benefits.excel import import_measurements
-from nytte.core.actors import System
 from nytte.core.excel.command import ImportCommand
-from nytte.core.excel.result import ImportResult
-from nytte.core.models import Programme, User
 
 
 class Command(ImportCommand):
@@ -20,11 +15,3 @@ class Command(ImportCommand):
     )
     rights = "the right to record measurements of those benefits"
     importer = staticmethod(import_measurements)
-
-    def run(
-        self, programme: Programme, path: Path, acting_user: User | None, dry_run: bool
-    ) -> ImportResult:
-        """Without ``--user`` the command acts as the system, named as the command line."""
-        return import_measurements(
-            programme, path, acting_user=acting_user or System("cli"), dry_run=dry_run
-        )

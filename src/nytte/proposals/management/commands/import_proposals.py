@@ -3,12 +3,7 @@ sheet, all or nothing (exit codes: see ``nytte.core.excel.command``)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
-from nytte.core.actors import System
 from nytte.core.excel.command import ImportCommand
-from nytte.core.models import Programme, User
 from nytte.proposals.excel import import_proposals
 
 
@@ -21,8 +16,3 @@ class Command(ImportCommand):
     )
     rights = "the facilitator's rights"
     importer = staticmethod(import_proposals)
-
-    def run(self, programme: Programme, path: Path, acting_user: User | None, dry_run: bool) -> Any:
-        # Without --user the command acts as the system, named so in the change log.
-        actor = System("cli") if acting_user is None else acting_user
-        return import_proposals(programme, path, acting_user=actor, dry_run=dry_run)
