@@ -32,7 +32,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from portfolio import configure, percentile  # noqa: E402
+from portfolio import configure, percentile
 
 P50_MS, P95_MS, QUERIES, HTML_KB = 50.0, 150.0, 10, 300
 SLOW_S = 2.0
@@ -178,7 +178,6 @@ def main() -> None:
     django.setup()
     from django.db import connection
     from django.test import Client
-
     from portfolio import create_database
     from scale_data import Size, load
 

@@ -142,12 +142,12 @@ def counts(programme: Any) -> dict[str, int]:
 
 def generate(size: Size, seed: int = 2026) -> ScaleData:
     from django.db import models, transaction
+    from portfolio import generate as generate_portfolio
 
     from nytte.benefits.services.lines import refresh_amount_totals
     from nytte.core.models import Programme
     from nytte.portfolio.models import Initiative
     from nytte.portfolio.services import refresh_cost_totals
-    from portfolio import generate as generate_portfolio
 
     rnd = random.Random(seed)
     portfolio = generate_portfolio(size.initiatives, size.cost_lines, seed=seed)
@@ -294,7 +294,17 @@ def _proposals(rnd: random.Random, programme: Any, facilitator: Any, n: int) -> 
         for k in range(2)
     )
     stages = [s for s in Stage.values if s != Stage.MERGED]
-    words = "skjema samtykke innbygger bedrift melding fullmakt arkiv betaling tilskudd".split()
+    words = [
+        "skjema",
+        "samtykke",
+        "innbygger",
+        "bedrift",
+        "melding",
+        "fullmakt",
+        "arkiv",
+        "betaling",
+        "tilskudd",
+    ]
     Proposal.objects.bulk_create(
         (
             Proposal(
