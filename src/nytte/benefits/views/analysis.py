@@ -32,6 +32,9 @@ from ..forms import FlowFilterForm, MapFilterForm, SaveToleranceForm, TryToleran
 # ---------------------------------------------------------------------------------------------
 # Helpers
 
+# Lists of benefits on the analysis pages show this many; the register pages through all.
+LIST_LIMIT = 100
+
 
 def _crumbs(programme: Programme, label: Any, url_name: str) -> list[dict[str, Any]]:
     return [
@@ -102,7 +105,7 @@ def flows(request: HttpRequest, slug: str) -> HttpResponse:
     form = FlowFilterForm(
         _bound(request, ("initiative", "organisation")),
         {
-            "initiative": [(str(i.pk), f"{i.code} {i.title}") for i in rows.initiatives],
+            "initiative": [(str(i.pk), i.code) for i in rows.initiatives],
             "organisation": [(str(o.pk), o.name) for o in rows.organisations],
         },
     )
@@ -120,6 +123,7 @@ def flows(request: HttpRequest, slug: str) -> HttpResponse:
             "flows": data,
             "chart": analysis_charts.sankey(data),
             "untied": analysis.UNTIED,
+            "list_limit": LIST_LIMIT,
         },
     )
 
@@ -175,6 +179,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "trying": tolerance is not None,
             "try_form": try_form,
             "save_form": save_form if may_administer else None,
+            "list_limit": LIST_LIMIT,
         },
     )
 
