@@ -136,7 +136,7 @@ def counts(programme: Any) -> dict[str, int]:
         "assessments": Assessment.objects.filter(proposal__programme=programme).count(),
         "proposal links": ProposalLink.objects.filter(proposal__programme=programme).count(),
         "other programmes": Programme.objects.exclude(pk=programme.pk).count(),
-        "initiatives, all programmes": Initiative.objects.count(),
+        "initiatives in all programmes": Initiative.objects.count(),
     }
 
 

@@ -34,6 +34,10 @@ from ..forms import FlowFilterForm, MapFilterForm, SaveToleranceForm, TryToleran
 
 # Lists of benefits on the analysis pages show this many; the register pages through all.
 LIST_LIMIT = 100
+# The benefits map draws its diagram up to this many boxes, and lists this many benefits
+# under each goal.
+MAP_DIAGRAM_LIMIT = 300
+MAP_LIST_LIMIT = 25
 
 
 def _crumbs(programme: Programme, label: Any, url_name: str) -> list[dict[str, Any]]:
@@ -77,6 +81,9 @@ def benefits_map(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = _choice(form, "organisation")
     data = analysis.build_map(rows, organisation=organisation)
     chosen = next((o for o in rows.organisations if o.pk == organisation), None)
+    # A diagram of thousands of boxes is megabytes that nobody can read: past the limit the
+    # page asks for a filter, and the lists show the first benefits of each goal.
+    drawn = data.benefit_count + len(data.idle) <= MAP_DIAGRAM_LIMIT
     return render(
         request,
         "benefits/map.html",
@@ -87,7 +94,10 @@ def benefits_map(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "organisation": chosen,
             "map": data,
-            "layout": analysis_charts.map_layout(data, slug=programme.slug),
+            "layout": analysis_charts.map_layout(data, slug=programme.slug) if drawn else None,
+            "too_big": not drawn,
+            "diagram_limit": MAP_DIAGRAM_LIMIT,
+            "list_limit": MAP_LIST_LIMIT,
         },
     )
 
