@@ -201,7 +201,11 @@ def main() -> None:
             r = time_page(client, "harmonisation, first request", first[0][2], 1, warmup=0)
             print(f"\n{r.name}: {r.status} {r.p50_ms or 0:.0f} ms, {r.queries} queries")
         baseline = time_page(anonymous, "baseline: front page, logged out", "/", args.requests)
-        results = [time_page(client, name, url, args.requests) for _f, name, url in chosen]
+        results = []
+        for _family, name, url in chosen:
+            results.append(time_page(client, name, url, args.requests))
+            done = results[-1]
+            print(f"  {name}: {done.status} {done.p50_ms or 0:.0f} ms", file=sys.stderr, flush=True)
         report(results, baseline)
         print(
             f"\nAims: p50 < {P50_MS:.0f} ms, p95 < {P95_MS:.0f} ms, ≤ {QUERIES} queries, "
