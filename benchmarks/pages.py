@@ -143,7 +143,7 @@ def pages(data: Any) -> list[tuple[str, str, str]]:
         ("benefits", "benefits map", r("benefits:map")),
         ("benefits", "follow-up", r("benefits:dashboard")),
         ("benefits", "who pays, who benefits", r("benefits:flows")),
-        ("benefits", "realisation plan, programme", r("benefits:programme_plan")),
+        ("heavy", "realisation plan, programme", r("benefits:programme_plan")),
         ("benefits", "realisation plan, initiative", r("benefits:initiative_plan", code=code)),
         ("costbenefit", f"cost-benefit {code}", r("costbenefit:analysis", code=code)),
         ("proposals", "proposal list", r("proposals:proposal_list")),
@@ -168,6 +168,9 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, help="SQLite file to reuse the data set from")
     parser.add_argument("--database-url", help="PostgreSQL URL; a test database is used")
     parser.add_argument("--only", action="append", help="page family (repeatable)")
+    parser.add_argument(
+        "--heavy", action="store_true", help="also the programme's realisation plan (minutes)"
+    )
     parser.add_argument("--small", action="store_true", help="a tenth of the size")
     args = parser.parse_args()
 
@@ -195,7 +198,11 @@ def main() -> None:
         anonymous = Client(HTTP_HOST="localhost", raise_request_exception=False)
         client = Client(HTTP_HOST="localhost", raise_request_exception=False)
         client.force_login(data.facilitator)
-        chosen = [p for p in pages(data) if not args.only or p[0] in args.only]
+        chosen = [
+            p
+            for p in pages(data)
+            if (not args.only or p[0] in args.only) and (args.heavy or p[0] != "heavy")
+        ]
         first = [p for p in chosen if p[1].endswith("harmonisation")]
         if first:
             r = time_page(client, "harmonisation, first request", first[0][2], 1, warmup=0)
