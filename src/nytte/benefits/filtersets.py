@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -49,11 +50,14 @@ class BenefitFilterSet(django_filters.FilterSet):
         choices=BenefitStatus.choices, distinct=False, label=_("Status")
     )
     # Codes are unique only within a programme: no programme, no initiatives or goals to choose.
+    # The initiative is typed by its code (a programme may have thousands to list).
     initiative = django_filters.ModelChoiceFilter(
         queryset=Initiative.objects.none(),
         to_field_name="code",
         method="contributed_by",
         label=_("Contributing initiative"),
+        help_text=_("The initiative's code."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     goal = django_filters.ModelChoiceFilter(
         queryset=Goal.objects.none(), to_field_name="code", method="serving", label=_("Goal")

@@ -395,8 +395,20 @@ class _FilterForm(forms.Form):
 
     def __init__(self, data: Any, choices: dict[str, list[tuple[str, str]]]) -> None:
         super().__init__(data, auto_id="filter_%s")
+        self.codes: dict[str, str] = {}
         for name, options in choices.items():
-            self.fields[name].choices = [("", self.fields[name].empty_label), *options]
+            field = self.fields[name]
+            if isinstance(field, forms.ChoiceField):
+                field.choices = [("", field.empty_label), *options]
+            else:  # a text field: the options are (value, code) pairs to look the code up in
+                self.codes.update({code: value for value, code in options})
+                self.codes.update({value: value for value, _code in options})
+
+    def clean_initiative(self) -> str:
+        value = (self.cleaned_data.get("initiative") or "").strip()
+        if value and value not in self.codes:
+            raise forms.ValidationError(_("No initiative in this programme has that code."))
+        return self.codes.get(value, "")
 
 
 class MapFilterForm(_FilterForm):
@@ -412,12 +424,14 @@ class MapFilterForm(_FilterForm):
 
 
 class FlowFilterForm(_FilterForm):
-    initiative = forms.ChoiceField(
+    # Typed by code: a national portfolio has thousands of initiatives, too many to list.
+    # The value is the initiative's id once cleaned; an id is still taken (older links).
+    initiative = forms.CharField(
         label=_("Initiative"),
         required=False,
-        help_text=_("Only this initiative's attributed shares of the benefits."),
+        help_text=_("Its code. Only this initiative's attributed shares of the benefits."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
-    initiative.empty_label = _("All initiatives")
     organisation = forms.ChoiceField(
         label=_("Organisation"),
         required=False,

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Prefetch, Q, QuerySet
+from django.db.models import CharField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -73,6 +73,28 @@ def _indicators_prefetch() -> Prefetch:
 def with_indicators(benefits: QuerySet[Benefit]) -> QuerySet[Benefit]:
     """Add indicators with their targets and measurements (three queries in all)."""
     return benefits.prefetch_related(_indicators_prefetch())
+
+
+def with_latest_measurements(benefits: QuerySet[Benefit]) -> QuerySet[Benefit]:
+    """Add indicators with their targets and only their latest measurement (three queries):
+    all that ``attach_progress`` reads, a tenth of the rows or less on a measured register."""
+    latest = (
+        Measurement.objects.filter(indicator=OuterRef("indicator"))
+        .order_by("-date")
+        .values("date")[:1]
+    )
+    return benefits.prefetch_related(
+        Prefetch(
+            "indicators",
+            queryset=Indicator.objects.prefetch_related(
+                Prefetch("targets", queryset=Target.objects.order_by("date")),
+                Prefetch(
+                    "measurements",
+                    queryset=Measurement.objects.filter(date=Subquery(latest)).order_by("date"),
+                ),
+            ),
+        )
+    )
 
 
 def _point(date: dt.date | None, value: Decimal | None) -> realisation.Point | None:

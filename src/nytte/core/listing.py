@@ -14,11 +14,19 @@ PAGE_SIZE = 50
 
 
 def paginate(
-    request: HttpRequest, items: QuerySet[Any] | Sequence[Any], per_page: int = PAGE_SIZE
+    request: HttpRequest,
+    items: QuerySet[Any] | Sequence[Any],
+    per_page: int = PAGE_SIZE,
+    *,
+    count: int | None = None,
 ) -> dict[str, Any]:
     """The page the query string asks for (``?page=``, the last one when out of range) as
-    ``page``, and the page links to show around it as ``page_range``, for the template."""
-    page = Paginator(items, per_page).get_page(request.GET.get("page"))
+    ``page``, and the page links to show around it as ``page_range``, for the template.
+    ``count``, when the caller knows it already, saves the paginator's count query."""
+    paginator = Paginator(items, per_page)
+    if count is not None:
+        paginator.count = count  # a cached property: set, it is not queried
+    page = paginator.get_page(request.GET.get("page"))
     return {
         "page": page,
         "page_range": page.paginator.get_elided_page_range(page.number, on_ends=1),

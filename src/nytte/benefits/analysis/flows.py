@@ -22,7 +22,7 @@ from nytte.economics import (
 from nytte.portfolio.models import CostLine, Initiative
 
 from ..choices import BeneficiaryGroup
-from ..models import Benefit
+from ..models import Benefit, BenefitAmount, Contribution
 from .common import (
     EPSILON,
     UNTIED,
@@ -189,22 +189,29 @@ def flow_rows(*, programme: Programme, user: Actor, today: dt.date | None = None
         Benefit.objects.for_user(user)
         .in_programme(programme)
         .select_related("programme", "arises_in_organisation")
-        .prefetch_related("amounts", "contributions")
         .order_by("code")
     )
+    # Amounts and shares as plain rows (no model objects: there may be a hundred thousand);
+    # those of benefits the user may not see are read and never used.
+    amounts: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for benefit_id, year, likely in BenefitAmount.objects.filter(
+        benefit__programme=programme
+    ).values_list("benefit_id", "year", "likely"):
+        amounts[benefit_id].append((year, likely))
+    shares: dict[int, dict[int, float]] = defaultdict(dict)
+    for benefit_id, initiative_id, share in Contribution.objects.filter(
+        benefit__programme=programme
+    ).values_list("benefit_id", "initiative_id", "share"):
+        shares[benefit_id][initiative_id] = float(share) / 100
     initiatives = list(
         Initiative.objects.filter(programme=programme).only("pk", "code", "title").order_by("code")
     )
     organisations = {org.pk: org for org in payers.values()}
     for benefit in benefits:
-        benefit.shares = {
-            c.initiative_id: float(c.share) / 100 for c in benefit.contributions.all()
-        }
+        benefit.shares = shares.get(benefit.pk, {})
         benefit.place = place_key(benefit)
         if benefit.priced:
-            benefit.pv = present_value(
-                ((a.year, a.likely) for a in benefit.amounts.all()), base=base, params=params
-            )
+            benefit.pv = present_value(amounts.get(benefit.pk, ()), base=base, params=params)
         if benefit.arises_in_organisation_id:
             organisations.setdefault(
                 benefit.arises_in_organisation_id, benefit.arises_in_organisation

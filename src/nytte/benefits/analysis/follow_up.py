@@ -43,9 +43,9 @@ class FollowUp:
 
 
 def followed_benefits(*, programme: Programme, user: Actor) -> QuerySet[Benefit]:
-    """Benefits with owners and indicators, targets and measurements (four queries); lost
+    """Benefits with owners and indicators, targets and latest measurements (four queries); lost
     benefits are no longer followed up."""
-    return selectors.with_indicators(
+    return selectors.with_latest_measurements(
         Benefit.objects.for_user(user)
         .in_programme(programme)
         .exclude(status=BenefitStatus.LOST)

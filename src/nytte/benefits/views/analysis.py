@@ -32,6 +32,13 @@ from ..forms import FlowFilterForm, MapFilterForm, SaveToleranceForm, TryToleran
 # ---------------------------------------------------------------------------------------------
 # Helpers
 
+# Lists of benefits on the analysis pages show this many; the register pages through all.
+LIST_LIMIT = 100
+# The benefits map draws its diagram up to this many boxes, and lists this many benefits
+# under each goal.
+MAP_DIAGRAM_LIMIT = 300
+MAP_LIST_LIMIT = 25
+
 
 def _crumbs(programme: Programme, label: Any, url_name: str) -> list[dict[str, Any]]:
     return [
@@ -74,6 +81,9 @@ def benefits_map(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = _choice(form, "organisation")
     data = analysis.build_map(rows, organisation=organisation)
     chosen = next((o for o in rows.organisations if o.pk == organisation), None)
+    # A diagram of thousands of boxes is megabytes that nobody can read: past the limit the
+    # page asks for a filter, and the lists show the first benefits of each goal.
+    drawn = data.benefit_count + len(data.idle) <= MAP_DIAGRAM_LIMIT
     return render(
         request,
         "benefits/map.html",
@@ -84,7 +94,10 @@ def benefits_map(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "organisation": chosen,
             "map": data,
-            "layout": analysis_charts.map_layout(data, slug=programme.slug),
+            "layout": analysis_charts.map_layout(data, slug=programme.slug) if drawn else None,
+            "too_big": not drawn,
+            "diagram_limit": MAP_DIAGRAM_LIMIT,
+            "list_limit": MAP_LIST_LIMIT,
         },
     )
 
@@ -102,7 +115,7 @@ def flows(request: HttpRequest, slug: str) -> HttpResponse:
     form = FlowFilterForm(
         _bound(request, ("initiative", "organisation")),
         {
-            "initiative": [(str(i.pk), f"{i.code} {i.title}") for i in rows.initiatives],
+            "initiative": [(str(i.pk), i.code) for i in rows.initiatives],
             "organisation": [(str(o.pk), o.name) for o in rows.organisations],
         },
     )
@@ -120,6 +133,7 @@ def flows(request: HttpRequest, slug: str) -> HttpResponse:
             "flows": data,
             "chart": analysis_charts.sankey(data),
             "untied": analysis.UNTIED,
+            "list_limit": LIST_LIMIT,
         },
     )
 
@@ -175,6 +189,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "trying": tolerance is not None,
             "try_form": try_form,
             "save_form": save_form if may_administer else None,
+            "list_limit": LIST_LIMIT,
         },
     )
 

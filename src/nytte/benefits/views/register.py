@@ -20,7 +20,7 @@ from nytte.core.permissions import Action, can
 from .. import selectors
 from ..filtersets import BenefitFilterSet
 from ..models import Benefit
-from ..totals import benefit_totals
+from ..totals import queryset_totals, share_subquery
 from .common import register_crumbs
 
 # ---------------------------------------------------------------------------------------------
@@ -28,8 +28,9 @@ from .common import register_crumbs
 
 
 # The filters with a list of choices validate against the options they list, so a chosen
-# organisation, initiative or goal costs no query of its own.
-LISTED_FILTERS = ("owner_organisation", "initiative", "goal")
+# organisation or goal costs no query of its own. The initiative is typed by its code: a
+# national portfolio has thousands, too many to list.
+LISTED_FILTERS = ("owner_organisation", "goal")
 SORT_COLUMNS: list[tuple[str | None, Any, bool]] = [  # key, label, numeric
     ("code", _("Code"), False),
     ("title", _("Title"), False),
@@ -56,16 +57,20 @@ def benefit_list(request: HttpRequest, slug: str) -> HttpResponse:
     for name in LISTED_FILTERS:
         filterset.form.fields[name] = listed(filterset.form.fields[name])
     filterset.form.fields["owner_organisation"].objects = organisations
-    # Totals cover every benefit that matches, not just this page: all of them are read once
-    # (with their contributions), and only the page gets its indicators.
-    benefits = list(_ordered(filterset.qs))
+    # Totals cover every benefit that matches, not just this page: the database sums them
+    # (and counts them for the pages) in one query; only the page is read, with its share
+    # attributed to the initiatives and its indicators.
     initiative_ids = filterset.initiative_ids()
-    pages = paginate(request, benefits)
+    totals = queryset_totals(filterset.qs, initiative_ids)
+    benefits = (
+        _ordered(filterset.qs)
+        .prefetch_related(None)
+        .annotate(share_percent=share_subquery(initiative_ids))
+    )
+    pages = paginate(request, benefits, count=totals.count)
     rows = list(pages["page"].object_list)
     prefetch_related_objects(rows, "indicators__targets", "indicators__measurements")
     selectors.attach_progress(rows)
-    for benefit in rows:
-        benefit.share_percent = selectors.attributed_share(benefit, initiative_ids) * 100
     sort = request.GET.get("sort", "")
     chosen = filterset.form.cleaned_data.get("initiative") if initiative_ids else None
     return render_page(
@@ -78,7 +83,7 @@ def benefit_list(request: HttpRequest, slug: str) -> HttpResponse:
             "form": filterset.form,
             **pages,
             "benefits": rows,
-            "totals": benefit_totals(benefits, initiative_ids),
+            "totals": totals,
             "chosen_initiative": chosen,
             "crumbs": register_crumbs(programme),
             "sort": sort,

@@ -1,0 +1,228 @@
+"""Server time, queries and bytes of every page family and API list on the scale data set.
+
+Loads the shared scale data (``scale_data.py``: one programme with 10 000 initiatives,
+100 000 cost lines, 20 000 benefits, 40 000 indicators, 400 000 measurements, 5 000
+proposals, and 50 small programmes beside it), logs in the programme's facilitator with
+Django's test client and times each page in-process: portfolio, benefits (register, detail,
+map, follow-up, who pays, realisation plan), cost-benefit, proposals (list, board,
+harmonisation tab, matrix, queue) and the API lists, against the logged-out front page in
+the same run. For each it prints p50/p95 of wall time, CPU p50, SQL p50, the most queries in
+one request and the bytes of the response. The harmonisation tab's first request in the
+process (the index being built) is timed on its own before the rest.
+
+Aims: every page p50 < 50 ms, p95 < 150 ms, ≤ 10 queries, ≤ about 300 KB of HTML.
+
+Run: ``python benchmarks/pages.py [--requests 10] [--cache var/scale.sqlite3]
+[--database-url postgres://…] [--only benefits]``. On SQLite ``--cache`` reuses a generated
+database file across runs (generated and saved there when missing). On PostgreSQL Django's
+throw-away ``test_<name>`` database beside the one in the URL is used and dropped after.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import sys
+import time
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from portfolio import configure, percentile
+
+P50_MS, P95_MS, QUERIES, HTML_KB = 50.0, 150.0, 10, 300
+SLOW_S = 2.0
+
+
+@dataclass
+class Result:
+    name: str
+    status: str
+    p50_ms: float | None = None
+    p95_ms: float | None = None
+    cpu_ms: float | None = None
+    sql_ms: float | None = None
+    queries: int | None = None
+    kbytes: float | None = None
+
+
+def time_page(client: Any, name: str, url: str, n: int, warmup: int = 1) -> Result:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    times, cpu, sql, queries = [], [], [], []
+    size = 0
+    in_sql = [0.0]
+
+    def clock(execute: Any, sql_text: str, params: Any, many: bool, context: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return execute(sql_text, params, many, context)
+        finally:
+            in_sql[0] += time.perf_counter() - started
+
+    k, total = 0, warmup + n
+    while k < total:
+        in_sql[0] = 0.0
+        try:
+            with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(clock):
+                started, started_cpu = time.perf_counter(), time.process_time()
+                response = client.get(url)
+                body = b"".join(response) if response.streaming else response.content
+                elapsed = time.perf_counter() - started
+                elapsed_cpu = time.process_time() - started_cpu
+        except Exception as exc:
+            return Result(name, f"error: {type(exc).__name__}: {exc}"[:80])
+        if response.status_code != 200:
+            return Result(name, f"HTTP {response.status_code} {url}")
+        size = len(body)
+        if k == 0 and elapsed > SLOW_S:  # a slow page: one timed request is enough
+            total = min(total, warmup + 1)
+        if k >= warmup:
+            times.append(elapsed * 1000)
+            cpu.append(elapsed_cpu * 1000)
+            sql.append(in_sql[0] * 1000)
+            queries.append(len(captured.captured_queries))
+        k += 1
+    return Result(
+        name,
+        "ok",
+        statistics.median(times),
+        percentile(times, 0.95),
+        statistics.median(cpu),
+        statistics.median(sql),
+        max(queries),
+        size / 1024,
+    )
+
+
+def report(results: list[Result], baseline: Result) -> None:
+    base = baseline.p50_ms or float("nan")
+    head = ("page", "p50 ms", "p95 ms", "CPU p50", "SQL p50", "queries", "KB", "×base")
+    print("\n{:<40} {:>8} {:>8} {:>8} {:>8} {:>7} {:>8} {:>7}".format(*head))
+    print("-" * 100)
+    for r in [baseline, *results]:
+        if r.p50_ms is None:
+            print(f"{r.name:<40} {r.status}")
+            continue
+        within = (
+            r.p50_ms < P50_MS and r.p95_ms < P95_MS and r.queries <= QUERIES and r.kbytes <= HTML_KB
+        )
+        mark = "" if r is baseline else ("" if within else "  MISSES")
+        print(
+            f"{r.name:<40} {r.p50_ms:8.1f} {r.p95_ms:8.1f} {r.cpu_ms:8.1f} {r.sql_ms:8.1f} "
+            f"{r.queries:7d} {r.kbytes:8.0f} {r.p50_ms / base:6.1f}×{mark}"
+        )
+
+
+def pages(data: Any) -> list[tuple[str, str, str]]:
+    """(family, name, url) for every page timed."""
+    from django.urls import reverse
+
+    slug, code = data.programme.slug, data.initiative_code
+    s = {"slug": slug}
+
+    def r(name: str, **kwargs: Any) -> str:
+        return reverse(name, kwargs={**s, **kwargs})
+
+    number = data.proposal_number
+    benefit_list = r("benefits:benefit_list")
+    api = "/api/v1/programmes/" + slug
+    return [
+        ("portfolio", "initiative list", r("portfolio:initiative_list")),
+        ("portfolio", "initiative list, search", r("portfolio:initiative_list") + "?q=del+4"),
+        ("portfolio", "overview", r("portfolio:overview")),
+        ("portfolio", f"initiative {code}", r("portfolio:initiative", code=code)),
+        ("benefits", "benefits register", benefit_list),
+        ("benefits", "register, filtered", benefit_list + "?status=planned&kind=efficiency"),
+        ("benefits", f"benefit {data.benefit_code}", r("benefits:benefit", code=data.benefit_code)),
+        ("benefits", "benefits map", r("benefits:map")),
+        ("benefits", "follow-up", r("benefits:dashboard")),
+        ("benefits", "who pays, who benefits", r("benefits:flows")),
+        ("heavy", "realisation plan, programme", r("benefits:programme_plan")),
+        ("benefits", "realisation plan, initiative", r("benefits:initiative_plan", code=code)),
+        ("costbenefit", f"cost-benefit {code}", r("costbenefit:analysis", code=code)),
+        ("proposals", "proposal list", r("proposals:proposal_list")),
+        ("proposals", "board", r("proposals:board")),
+        ("proposals", f"proposal {number}", r("proposals:proposal", number=number)),
+        (
+            "proposals",
+            f"proposal {number} harmonisation",
+            r("proposals:proposal", number=number) + "?tab=harmonisation",
+        ),
+        ("proposals", "matrix", r("proposals:matrix")),
+        ("proposals", "work queue", reverse("proposals:queue")),
+        ("api", "API initiatives", f"{api}/initiatives"),
+        ("api", "API benefits", f"{api}/benefits"),
+        ("api", "API proposals", f"{api}/proposals"),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=10, help="timed requests per page")
+    parser.add_argument("--cache", type=Path, help="SQLite file to reuse the data set from")
+    parser.add_argument("--database-url", help="PostgreSQL URL; a test database is used")
+    parser.add_argument("--only", action="append", help="page family (repeatable)")
+    parser.add_argument(
+        "--heavy", action="store_true", help="also the programme's realisation plan (minutes)"
+    )
+    parser.add_argument("--small", action="store_true", help="a tenth of the size")
+    args = parser.parse_args()
+
+    data_dir = configure(args.database_url)
+    warnings.filterwarnings("ignore", message="No directory at")
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from portfolio import create_database
+    from scale_data import Size, load
+
+    postgres = connection.vendor == "postgresql"
+    drop = create_database(postgres) if postgres else (lambda: None)
+    try:
+        data = load(
+            cache=None if postgres else args.cache, size=Size.small() if args.small else None
+        )
+        how = "copied from the cache" if data.cached else "generated"
+        print(f"Database: {connection.vendor}; data {how} in {data.seconds:.1f} s")
+        for what, n in data.counts.items():
+            print(f"  {what}: {n:,}".replace(",", " "))
+
+        anonymous = Client(HTTP_HOST="localhost", raise_request_exception=False)
+        client = Client(HTTP_HOST="localhost", raise_request_exception=False)
+        client.force_login(data.facilitator)
+        chosen = [
+            p
+            for p in pages(data)
+            if (not args.only or p[0] in args.only) and (args.heavy or p[0] != "heavy")
+        ]
+        first = [p for p in chosen if p[1].endswith("harmonisation")]
+        if first:
+            r = time_page(client, "harmonisation, first request", first[0][2], 1, warmup=0)
+            print(f"\n{r.name}: {r.status} {r.p50_ms or 0:.0f} ms, {r.queries} queries")
+        baseline = time_page(anonymous, "baseline: front page, logged out", "/", args.requests)
+        results = []
+        for _family, name, url in chosen:
+            results.append(time_page(client, name, url, args.requests))
+            done = results[-1]
+            print(f"  {name}: {done.status} {done.p50_ms or 0:.0f} ms", file=sys.stderr, flush=True)
+        report(results, baseline)
+        print(
+            f"\nAims: p50 < {P50_MS:.0f} ms, p95 < {P95_MS:.0f} ms, ≤ {QUERIES} queries, "
+            f"≤ {HTML_KB} KB."
+        )
+    finally:
+        connection.close()
+        drop()
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
