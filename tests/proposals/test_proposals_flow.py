@@ -248,7 +248,7 @@ def test_a_move_from_the_board_returns_to_the_board_with_its_filters(
     )
     board = reverse("proposals:board", kwargs={"slug": programme.slug})
     assert response.redirect_chain[-1][0] == f"{board}?source=supplier"
-    assert f"{proposal.reference} is now: Harmonisation." in response.content.decode()
+    assert f"{proposal.reference} is now: harmonisation." in response.content.decode()
     # A refusal from the board comes back as a message there.
     response = client_for(facilitator, language="en").post(
         move_url(proposal), {"to": Stage.READY, "next": "board"}, follow=True
@@ -257,3 +257,13 @@ def test_a_move_from_the_board_returns_to_the_board_with_its_filters(
     assert "A proposal cannot go from Harmonisation to Ready for governance." in (
         response.content.decode()
     )
+
+
+def test_the_moved_message_names_the_stage_in_lower_case_mid_sentence_in_bokmal(
+    programme, facilitator, client_for
+):
+    proposal = ProposalFactory(programme=programme)
+    response = client_for(facilitator, language="nb").post(
+        move_url(proposal), {"to": Stage.HARMONISATION}, follow=True
+    )
+    assert f"{proposal.reference} har nå status: harmonisering." in response.content.decode()

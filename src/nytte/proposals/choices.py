@@ -13,6 +13,12 @@ class Stage(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
     MERGED = "merged", _("Merged")
 
+    @property
+    def in_sentence(self) -> str:
+        """The label as it reads mid-sentence ("F-13 er nå: harmonisering"): lower case first."""
+        label = str(self.label)
+        return label[:1].lower() + label[1:]
+
 
 # The flow: each stage and where it may go next. Anything else is refused.
 TRANSITIONS: dict[str, frozenset[str]] = {

@@ -63,11 +63,11 @@ def stage_changed(proposal: Proposal) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("%(ref)s is now: %(stage)s") % {
             "ref": proposal.reference,
-            "stage": Stage(proposal.stage).label,
+            "stage": Stage(proposal.stage).in_sentence,
         }
         body = _("The proposal “%(title)s” has moved to: %(stage)s.") % {
             "title": proposal.title,
-            "stage": Stage(proposal.stage).label,
+            "stage": Stage(proposal.stage).in_sentence,
         }
         if proposal.stage == Stage.REJECTED and proposal.stage_reason:
             body += "\n\n" + _("Reason: %(reason)s") % {"reason": proposal.stage_reason}

@@ -277,7 +277,7 @@ def move(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     messages.success(
         request,
         gettext("%(ref)s is now: %(stage)s.")
-        % {"ref": proposal.reference, "stage": Stage(proposal.stage).label},
+        % {"ref": proposal.reference, "stage": Stage(proposal.stage).in_sentence},
     )
     return redirect(_back_to(request, proposal))
 
