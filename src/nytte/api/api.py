@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ninja import NinjaAPI
+from ninja.operation import Operation
 
 from . import (
     analysis_lines,
@@ -17,7 +18,16 @@ from . import (
 from .auth import BrowserSessionAuth, TokenAuth
 from .docs import VendoredSwagger
 
-api = NinjaAPI(
+
+class Api(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        """``<domain module>_<function>``, as before the domains became packages: a view in
+        ``nytte.api.portfolio.lines`` keeps the id ``nytte_api_portfolio_cost_list``."""
+        module = ".".join(operation.view_func.__module__.split(".")[:3])
+        return f"{module}_{operation.view_func.__name__}".replace(".", "_")
+
+
+api = Api(
     title="Nytte API",
     version="1",
     description="Portfolio, benefits and proposals for cross-agency programmes. "

@@ -1,17 +1,19 @@
 from django.urls import path
 
-from . import excel_views, views
+from .views import detail, edit, excel, listing, overview
 
 app_name = "portfolio"
 urlpatterns = [
-    path("p/<slug:slug>/portfolio/", views.overview, name="overview"),
-    path("p/<slug:slug>/portfolio/export.xlsx", excel_views.export, name="export"),
-    path("p/<slug:slug>/portfolio/import/", excel_views.import_register, name="import"),
-    path("p/<slug:slug>/initiatives/", views.initiative_list, name="initiative_list"),
-    path("p/<slug:slug>/initiative-codes/", views.initiative_codes, name="initiative_codes"),
-    path("p/<slug:slug>/initiatives/new/", views.initiative_create, name="initiative_create"),
-    path("p/<slug:slug>/initiatives/<str:code>/", views.initiative_detail, name="initiative"),
+    path("p/<slug:slug>/portfolio/", overview.overview, name="overview"),
+    path("p/<slug:slug>/portfolio/export.xlsx", excel.export, name="export"),
+    path("p/<slug:slug>/portfolio/import/", excel.import_register, name="import"),
+    path("p/<slug:slug>/initiatives/", listing.initiative_list, name="initiative_list"),
+    path("p/<slug:slug>/initiative-codes/", overview.initiative_codes, name="initiative_codes"),
+    path("p/<slug:slug>/initiatives/new/", edit.initiative_create, name="initiative_create"),
+    path("p/<slug:slug>/initiatives/<str:code>/", detail.initiative_detail, name="initiative"),
     path(
-        "p/<slug:slug>/initiatives/<str:code>/edit/", views.initiative_edit, name="initiative_edit"
+        "p/<slug:slug>/initiatives/<str:code>/edit/",
+        edit.initiative_edit,
+        name="initiative_edit",
     ),
 ]

@@ -13,7 +13,7 @@ from nytte.core.excel.views import ImportForm, run_import, xlsx_response
 from nytte.core.lookups import programme_or_404
 from nytte.core.permissions import Action
 
-from . import excel
+from .. import excel
 
 
 @login_required

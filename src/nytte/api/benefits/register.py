@@ -1,0 +1,164 @@
+"""Benefits and their yearly amounts over REST."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, QueryDict
+from ninja import Query, Router, Status
+from ninja.pagination import paginate
+
+from nytte.benefits import selectors, services
+from nytte.benefits.filtersets import BenefitFilterSet
+from nytte.benefits.models import Benefit, BenefitAmount
+from nytte.core.lookups import programme_or_404
+
+from ..benefits_schemas import (
+    AmountIn,
+    AmountOut,
+    AmountPatch,
+    BenefitFilters,
+    BenefitIn,
+    BenefitOut,
+    BenefitPatch,
+)
+from ..common import Pagination
+from ..schemas import ERRORS
+from .helpers import (
+    B,
+    P,
+    amount_or_404,
+    amount_out,
+    benefit_data,
+    benefit_detail_out,
+    benefit_or_404,
+    benefit_out,
+    with_lines,
+)
+
+router = Router(tags=["benefits"])
+
+# -- benefits --
+
+
+class _Lazy:
+    """A sliceable view of a queryset that serialises only the page asked for."""
+
+    def __init__(self, queryset: QuerySet[Benefit]) -> None:
+        self.queryset = queryset
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, page: slice) -> list[dict[str, Any]]:
+        benefits = selectors.attach_progress(self.queryset[page])
+        return [benefit_out(b) for b in benefits]
+
+
+@router.get(P + "/benefits", response={200: list[BenefitOut], **ERRORS})
+@paginate(Pagination)
+def benefit_list(request: HttpRequest, slug: str, filters: Query[BenefitFilters]) -> _Lazy:
+    """Benefits with the register page's filters and sort order, with their realisation."""
+    programme = programme_or_404(request, slug)
+    params = QueryDict(mutable=True)
+    for name, value in filters.dict(exclude_none=True).items():
+        if isinstance(value, list):
+            params.setlist(name, value)
+        else:
+            params[name] = str(value)
+    filterset = BenefitFilterSet(
+        params,
+        queryset=selectors.benefit_list(programme=programme, user=request.user),
+        programme=programme,
+    )
+    if not filterset.is_valid():
+        raise ValidationError(filterset.errors)
+    return _Lazy(with_lines(filterset.qs))
+
+
+@router.post(P + "/benefits", response={201: BenefitOut, **ERRORS})
+def benefit_create(request: HttpRequest, slug: str, payload: BenefitIn) -> Status:
+    programme = programme_or_404(request, slug)
+    data = payload.dict()
+    if data.get("priced") is None:
+        data.pop("priced", None)  # the service's default for the kind
+    relations = benefit_data(programme, data)
+    benefit = services.benefit_create(
+        programme=programme, data=data, acting_user=request.user, **relations
+    )
+    return Status(201, benefit_detail_out(request, slug, benefit.code))
+
+
+@router.get(B, response={200: BenefitOut, **ERRORS})
+def benefit_detail(request: HttpRequest, slug: str, code: str) -> dict[str, Any]:
+    return benefit_detail_out(request, slug, code)
+
+
+@router.patch(B, response={200: BenefitOut, **ERRORS})
+def benefit_update(
+    request: HttpRequest, slug: str, code: str, payload: BenefitPatch
+) -> dict[str, Any]:
+    """Editors of the programme change any benefit; the benefit's owner changes theirs."""
+    benefit = benefit_or_404(request, slug, code)
+    data = payload.dict(exclude_unset=True)
+    relations = benefit_data(benefit.programme, data)
+    services.benefit_update(benefit=benefit, data=data, acting_user=request.user, **relations)
+    return benefit_detail_out(request, slug, benefit.code)
+
+
+@router.delete(B, response={204: None, **ERRORS})
+def benefit_delete(request: HttpRequest, slug: str, code: str) -> Status:
+    services.benefit_delete(benefit=benefit_or_404(request, slug, code), acting_user=request.user)
+    return Status(204, None)
+
+
+@router.post(B + "/confirm", response={200: BenefitOut, **ERRORS})
+def benefit_confirm(request: HttpRequest, slug: str, code: str) -> dict[str, Any]:
+    """The owner confirms that the estimate is theirs; nobody else can (403)."""
+    services.benefit_confirm(benefit=benefit_or_404(request, slug, code), acting_user=request.user)
+    return benefit_detail_out(request, slug, code)
+
+
+# -- yearly amounts --
+
+
+@router.get(B + "/amounts", response={200: list[AmountOut], **ERRORS})
+@paginate(Pagination)
+def amount_list(request: HttpRequest, slug: str, code: str) -> list[dict[str, Any]]:
+    benefit = benefit_or_404(request, slug, code)
+    return [amount_out(a) for a in BenefitAmount.objects.filter(benefit=benefit).order_by("year")]
+
+
+@router.post(B + "/amounts", response={201: AmountOut, **ERRORS})
+def amount_create(request: HttpRequest, slug: str, code: str, payload: AmountIn) -> Status:
+    """Changing the amounts clears the owner's confirmation of the estimate."""
+    benefit = benefit_or_404(request, slug, code)
+    amount = services.amount_create(benefit=benefit, acting_user=request.user, **payload.dict())
+    return Status(201, amount_out(amount))
+
+
+@router.get(B + "/amounts/{int:year}", response={200: AmountOut, **ERRORS})
+def amount_detail(request: HttpRequest, slug: str, code: str, year: int) -> dict[str, Any]:
+    return amount_out(amount_or_404(request, slug, code, year))
+
+
+@router.patch(B + "/amounts/{int:year}", response={200: AmountOut, **ERRORS})
+def amount_update(
+    request: HttpRequest, slug: str, code: str, year: int, payload: AmountPatch
+) -> dict[str, Any]:
+    amount = amount_or_404(request, slug, code, year)
+    services.amount_update(
+        amount=amount, data=payload.dict(exclude_unset=True), acting_user=request.user
+    )
+    return amount_out(amount)
+
+
+@router.delete(B + "/amounts/{int:year}", response={204: None, **ERRORS})
+def amount_delete(request: HttpRequest, slug: str, code: str, year: int) -> Status:
+    services.amount_delete(
+        amount=amount_or_404(request, slug, code, year), acting_user=request.user
+    )
+    return Status(204, None)
