@@ -526,8 +526,9 @@ def test_one_bad_bulk_row_and_nothing_is_saved_but_every_error_is_listed(nav_own
         row("2026-07-01", 799),  # that date has a measurement already
         row("2026-10-01", 751),  # twice in the batch
     ]
+    client = api(nav_owner, language="en")  # its token is logged as it is made
     log_before = ChangeLogEntry.objects.count()
-    response = send(api(nav_owner, language="en"), "post", f"{BASE}/measurements", rows)
+    response = send(client, "post", f"{BASE}/measurements", rows)
     assert response.status_code == 422
     assert response["Content-Type"] == "application/problem+json"
     errors = response.json()["errors"]

@@ -12,13 +12,14 @@ import pytest
 from django.test import Client
 
 from nytte.api.api import api
+from nytte.core.actors import SYSTEM
 from nytte.core.services import api_token_create
 
 HUGE = 2**64 + 1
 
 
 def client(user) -> Client:
-    _, key = api_token_create(user=user, name="guard")
+    _, key = api_token_create(user=user, name="guard", acting_user=SYSTEM)
     return Client(HTTP_AUTHORIZATION=f"Bearer {key}")
 
 

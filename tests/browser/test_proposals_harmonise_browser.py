@@ -9,6 +9,7 @@ import pytest
 
 from nytte.core.choices import Role
 from nytte.proposals import matching
+from nytte.proposals.defaults import programme_defaults_create
 from nytte.proposals.models import ProposalLink
 from tests.browser.conftest import assert_accessible
 from tests.factories import (
@@ -30,6 +31,7 @@ def harmonisation():
     programme = ProgrammeFactory(
         name="Framtidens innkreving", slug="framtidens-innkreving", owner=ske
     )
+    programme_defaults_create(programme=programme)  # as programme_create does
     user = UserFactory(username="fasilitator")
     MembershipFactory(user=user, programme=programme, role=Role.FACILITATOR)
     InitiativeFactory(

@@ -10,6 +10,7 @@ import pytest
 from nytte.core.choices import Role
 from nytte.proposals import assessment as assess
 from nytte.proposals.choices import Stage
+from nytte.proposals.defaults import programme_defaults_create
 from tests.browser.conftest import assert_accessible
 from tests.factories import (
     AssessmentFactory,
@@ -27,6 +28,7 @@ def pipeline():
     """The default criteria; two assessed proposals (a quick win and one to park), and one
     the assessor is asked to assess."""
     programme = ProgrammeFactory(name="Framtidens innkreving", slug="framtidens-innkreving")
+    programme_defaults_create(programme=programme)  # as programme_create does
     facilitator = UserFactory(username="fasilitator")
     MembershipFactory(user=facilitator, programme=programme, role=Role.FACILITATOR)
     assessor = UserFactory(username="vurderer")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError
@@ -24,6 +25,7 @@ def database_down(*args, **kwargs):
 def test_pages_answer_503_while_the_database_is_down_and_recover(viewer, programme):
     client = Client(raise_request_exception=False)
     client.force_login(viewer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     url = programme.get_absolute_url()
     with mock.patch("nytte.core.views.programme_or_404", side_effect=database_down):
         response = client.get(url)
@@ -35,9 +37,10 @@ def test_pages_answer_503_while_the_database_is_down_and_recover(viewer, program
 
 @pytest.mark.django_db
 def test_the_api_answers_503_problem_json_while_the_database_is_down(viewer):
+    from nytte.core.actors import SYSTEM
     from nytte.core.services import api_token_create
 
-    _, key = api_token_create(user=viewer, name="t")
+    _, key = api_token_create(user=viewer, name="t", acting_user=SYSTEM)
     client = Client(raise_request_exception=False, HTTP_AUTHORIZATION=f"Bearer {key}")
     with mock.patch("nytte.api.core.selectors.programme_list", side_effect=database_down):
         response = client.get("/api/v1/programmes")
