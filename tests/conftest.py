@@ -108,6 +108,15 @@ def english():
 
 
 @pytest.fixture
+def site_in_english(settings):
+    """The whole site in English for a module that asserts English texts: pages requested
+    without a language cookie, and messages made outside a request (commands, services)."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
 def client_for():
     """A logged-in test client for a user, optionally with the UI in another language."""
 

@@ -22,6 +22,8 @@ from nytte.core.excel.result import ErrorList, RowError
 from nytte.portfolio.excel import import_register
 from nytte.proposals.excel import import_proposals
 
+pytestmark = pytest.mark.usefixtures("site_in_english")
+
 SHEET = "xl/worksheets/sheet1.xml"
 NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 

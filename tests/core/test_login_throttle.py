@@ -13,7 +13,7 @@ from django.urls import reverse
 from nytte.core.models import ThrottleCounter
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("site_in_english")]
 PASSWORD = "pass-word-123"
 
 

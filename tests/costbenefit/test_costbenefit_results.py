@@ -15,7 +15,7 @@ from nytte.portfolio.models import CostLine
 from tests.api.test_api_core import bearer
 from tests.costbenefit import test_costbenefit_pages as pages
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("site_in_english")]
 
 case = pages.case  # the page tests' initiative with costs and benefits (a fixture)
 url = pages.url
