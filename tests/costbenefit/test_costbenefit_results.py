@@ -108,14 +108,40 @@ def test_the_task_recomputes_and_then_views_hit_the_cache(case, simulations, enq
     assert recompute_analysis.call("proposal", 999_999) is False
 
 
-def test_an_edit_on_the_page_shows_the_new_numbers_at_once(case, owner, client_for, simulations):
-    client = client_for(owner)
+SETTINGS = {
+    "action": "settings",
+    "settings-parameter_set": "R-109:2021",
+    "settings-iterations": "1000",
+    "settings-seed": "1",
+}
+
+
+@pytest.mark.parametrize("htmx", [True, False], ids=["htmx", "without-javascript"])
+def test_an_edit_on_the_page_shows_the_new_numbers_at_once(
+    case, facilitator, client_for, simulations, enqueued, htmx
+):
+    client = client_for(facilitator)
     client.get(url(case))
-    response = client.post(url(case), {"action": "settings", "iterations": "1000"})
-    assert response.status_code in (200, 302)
-    if response.status_code == 302:
-        response = client.get(response.url)
+    before = AnalysisResult.objects.get().inputs_key
+    headers = {"HX-Request": "true", "HX-Target": "cost-benefit"} if htmx else {}
+    data = {**SETTINGS, "settings-base_year": "2026"}
+    response = client.post(url(case), data, headers=headers, follow=not htmx)
+    assert response.status_code == 200
     assert not response.context.get("computing")
+    assert AnalysisResult.objects.get().inputs_key != before
+    assert enqueued == []  # answered at once, nothing left for the worker
+
+
+def test_an_edit_the_engine_refuses_is_shown_at_once_without_javascript_too(
+    case, facilitator, client_for, enqueued
+):
+    client = client_for(facilitator)
+    client.get(url(case))  # a good result is stored
+    data = {**SETTINGS, "settings-base_year": "2027"}  # after the first cost
+    page = client.post(url(case), data, follow=True)
+    assert page.status_code == 200
+    assert "cba-error" in page.content.decode()
+    assert 'id="result-table"' not in page.content.decode()
 
 
 def test_a_frozen_snapshot_is_not_touched_by_the_cache(case, simulations, enqueued):

@@ -240,6 +240,9 @@ def _post(request: HttpRequest, programme: Programme, subject: Subject) -> HttpR
         )
     notice = str(SAVED[action])
     if not request.htmx:
+        # Without JavaScript the edit is answered by the page it redirects to, which shows the
+        # stored result: store the new one now, so the editor sees it as with HTMX.
+        results.refresh(fresh_subject(subject))
         messages.success(request, notice)
         return redirect(f"{analysis_page_url(subject)}#{ANCHORS[kind]}")
     return _render(request, programme, fresh_subject(subject), notice=notice, partial="content")
