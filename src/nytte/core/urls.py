@@ -5,7 +5,6 @@ from . import views
 from .login_throttle import LoginForm
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path(
         "login/",
         auth_views.LoginView.as_view(

@@ -1,25 +1,16 @@
-"""The programme pages every app links to: the home page (the programmes one may see) and a
-programme's front page."""
+"""A programme's front page, which every app links to (the home page, which reads every
+domain app, is ``nytte.home``)."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 
 from . import selectors
 from .choices import Role
 from .lookups import programme_or_404
 from .permissions import programme_actions, roles_in
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return render(request, "core/welcome.html")
-    programmes = list(selectors.programme_list(user=request.user))
-    if len(programmes) == 1:
-        return redirect(programmes[0])
-    return render(request, "core/programme_list.html", {"programmes": programmes})
 
 
 @login_required
