@@ -284,9 +284,17 @@ def dependency_delete(dependency: Dependency, *, acting_user: Actor) -> None:
 # -- risks and status reports ----------------------------------------------------------------
 
 
+def _risk_changed(risk: Risk) -> Risk:
+    """A materialised risk of a decided initiative asks for the decision to be revisited."""
+    from nytte.governance.learning.revisits import check_risk
+
+    check_risk(risk)
+    return risk
+
+
 @transaction.atomic
 def risk_add(risk: Risk, *, acting_user: Actor) -> Risk:
-    return _line_create(risk, acting_user)
+    return _risk_changed(_line_create(risk, acting_user))
 
 
 def risk_create(*, initiative: Initiative, acting_user: Actor, **fields: Any) -> Risk:
@@ -295,7 +303,7 @@ def risk_create(*, initiative: Initiative, acting_user: Actor, **fields: Any) ->
 
 @transaction.atomic
 def risk_update(risk: Risk, *, data: Mapping[str, Any], acting_user: Actor) -> Risk:
-    return _line_update(risk, data, acting_user)
+    return _risk_changed(_line_update(risk, data, acting_user))
 
 
 @transaction.atomic

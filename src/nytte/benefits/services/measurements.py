@@ -185,7 +185,15 @@ def measurements_append(rows: Sequence[MeasurementRow], *, acting_user: Actor) -
         raise BulkError(refusals)
     Measurement.objects.bulk_create(created)
     history.log_create_many(created, acting_user=acting_user)
+    _revisit_behind({row.indicator.benefit_id for row in rows})
     return created
+
+
+def _revisit_behind(benefit_ids: set[int]) -> None:
+    """A decided initiative's benefit now behind plan asks for the decision to be revisited."""
+    from nytte.governance.learning.revisits import check_benefits
+
+    check_benefits(benefit_ids)
 
 
 def _may_record(acting_user: Actor, benefit: Benefit) -> str | None:
