@@ -40,6 +40,7 @@ Operations:
   migrate      apply database migrations
   check        check the configuration (add --deploy for production settings)
   token        create, list or revoke API tokens
+  learning_sweep  remind owners of overdue follow-up actions, open revisit items (daily)
   createsuperuser, changepassword, shell, dbshell, ...
 
 Run 'nytte help' for every command, 'nytte help <command>' for one command's options.
