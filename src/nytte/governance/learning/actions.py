@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -117,6 +118,11 @@ def _due_for_reminder(now: dt.datetime, today: dt.date, days: int) -> QuerySet[F
     )
 
 
+def action_url(action: FollowUpAction) -> str:
+    programme = action.decision.case.programme
+    return reverse("governance:action", kwargs={"slug": programme.slug, "pk": action.pk})
+
+
 def _reminder(owner: Any, actions: list[FollowUpAction]) -> tuple[str, str, str]:
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("Follow-up actions past their due date: %(n)s") % {"n": len(actions)}
@@ -130,7 +136,7 @@ def _reminder(owner: Any, actions: list[FollowUpAction]) -> tuple[str, str, str]
                 _("- %(title)s (%(case)s, due %(due)s)")
                 % {"title": action.title, "case": case.reference, "due": action.due_date}
             )
-            lines.append("  " + settings.BASE_URL + action.decision.get_absolute_url())
+            lines.append("  " + settings.BASE_URL + action_url(action))
         lines += ["", _("Mark them done in Nytte when they are.")]
     return owner.email, subject, "\n".join(lines)
 

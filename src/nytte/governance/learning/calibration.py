@@ -151,7 +151,7 @@ def apply_adjustment(
         ratio = Decimal(str(ratio)).quantize(Decimal("0.001"))
         if ratio <= 0:
             raise ValidationError({"ratio": _("The ratio must be above zero.")})
-    return cba_services.settings_save(
+    saved = cba_services.settings_save(
         subject=subject,
         data={
             "benefit_adjustment": ratio,
@@ -159,6 +159,8 @@ def apply_adjustment(
         },
         acting_user=acting_user,
     )
+    subject.analysis_settings = saved  # what the caller builds next reads the new settings
+    return saved
 
 
 def basis_text(group: Group) -> str:
