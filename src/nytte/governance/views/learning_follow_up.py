@@ -58,6 +58,7 @@ def learning(request: HttpRequest, slug: str) -> HttpResponse:
             ),
             "revisits": revisit_services.open_items(request.user).filter(programme=programme),
             "may_facilitate": can(request.user, Action.FACILITATE, programme),
+            "today": today,
         },
     )
 
