@@ -9,7 +9,7 @@ import factory
 
 from nytte.governance.choices import CaseKind, Outcome
 
-from ..factories import (
+from tests.factories import (
     InitiativeFactory,
     OrganisationFactory,
     ProgrammeFactory,
