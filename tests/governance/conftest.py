@@ -10,14 +10,13 @@ import pytest
 from nytte.costbenefit.models import AnalysisSettings, ExtraLine
 from nytte.governance.models import ForumMember
 from tests.factories import OrganisationFactory, ProposalFactory
-
 from tests.governance.factories import ForumFactory, MeetingFactory
 
 
 def line(proposal, org, kind, amount, first, last, category=None, group=""):
     return ExtraLine.objects.create(
         proposal=proposal,
-        name=f"{'Utvikling' if kind == 'cost' else 'Gevinst'} {org.short_name if org else group} {first}",
+        name=f"{kind} {org.short_name if org else group} {first}",
         kind=kind,
         category=category or ("investment" if kind == "cost" else "efficiency"),
         organisation=org,

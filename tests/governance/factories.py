@@ -8,7 +8,6 @@ import datetime
 import factory
 
 from nytte.governance.choices import CaseKind, Outcome
-
 from tests.factories import (
     InitiativeFactory,
     OrganisationFactory,
