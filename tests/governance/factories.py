@@ -8,8 +8,7 @@ import datetime
 import factory
 
 from nytte.governance.choices import CaseKind, Outcome
-
-from ..factories import (
+from tests.factories import (
     InitiativeFactory,
     OrganisationFactory,
     ProgrammeFactory,
