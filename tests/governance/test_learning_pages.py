@@ -122,7 +122,7 @@ def test_the_proposer_is_told_the_outcome_and_follows_the_realisation(
         assert notify_decision(case.decision) == 1
     (message,) = mail.outbox
     assert message.to == ["forslagsstiller@example.no"]
-    assert case.proposal.reference in message.subject and "Vedtatt" in message.subject
+    assert case.proposal.reference in message.subject and "Godkjent" in message.subject
     assert case.decision.rationale in message.body
     token = "hemmelig-lenke"
     case.proposal.status_token_hash = hash_token(token)

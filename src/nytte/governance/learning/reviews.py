@@ -22,9 +22,12 @@ from .common import FOLLOW_UP_ACTIONS, decision_initiative_ids, require_any
 
 
 def option_costs(decision: Decision) -> dict[int, int]:
-    """The chosen option's costs per year as the decision froze them (``inputs``), or the
-    option's cost lines where the inputs do not hold them."""
-    frozen = decision.inputs.get("option") if isinstance(decision.inputs, dict) else None
+    """The chosen option's costs per year as the decision froze them (``inputs["options"]``),
+    or the option's cost lines where the inputs do not hold them."""
+    inputs = decision.inputs if isinstance(decision.inputs, dict) else {}
+    frozen = next(
+        (o for o in inputs.get("options") or [] if o.get("id") == decision.option_id), None
+    )
     by_year: dict[int, int] = defaultdict(int)
     rows = frozen.get("costs") if isinstance(frozen, dict) else None
     if isinstance(rows, list):

@@ -85,7 +85,7 @@ def followed_initiatives(programme: Programme) -> list[Initiative]:
     initiatives = (
         Initiative.objects.filter(programme=programme)
         .prefetch_related(
-            "contributions__benefit",
+            "benefit_contributions__benefit",
             Prefetch("status_reports", queryset=InitiativeReport.objects.order_by("-period")),
         )
         .order_by("code")
@@ -93,7 +93,7 @@ def followed_initiatives(programme: Programme) -> list[Initiative]:
     kept = []
     for initiative in initiatives:
         if initiative.phase in CLOSED_PHASES:
-            statuses = [c.benefit.status for c in initiative.contributions.all()]
+            statuses = [c.benefit.status for c in initiative.benefit_contributions.all()]
             if statuses and all(s in DONE_BENEFITS for s in statuses):
                 continue
         kept.append(initiative)
