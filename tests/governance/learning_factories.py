@@ -11,7 +11,6 @@ import factory
 
 from nytte.governance.choices import CaseStatus
 from nytte.proposals.choices import Stage
-
 from tests.factories import (
     BenefitAmountFactory,
     BenefitFactory,
@@ -23,7 +22,12 @@ from tests.factories import (
     TargetFactory,
     UserFactory,
 )
-from tests.governance.factories import CaseOptionFactory, DecisionCaseFactory, DecisionFactory, OptionCostFactory
+from tests.governance.factories import (
+    CaseOptionFactory,
+    DecisionCaseFactory,
+    DecisionFactory,
+    OptionCostFactory,
+)
 
 
 class FollowUpActionFactory(factory.django.DjangoModelFactory):

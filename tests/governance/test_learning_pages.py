@@ -9,10 +9,10 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from nytte.core.models import hash_token
 from nytte.governance.learning import reviews
 from nytte.governance.learning.feedback import notify_decision
 from nytte.governance.models import Lesson, StatusReport
-from nytte.core.models import hash_token
 from tests.factories import ProposalFactory
 from tests.governance.learning_factories import FollowUpActionFactory, LessonFactory, decided
 
@@ -133,9 +133,7 @@ def test_the_proposer_is_told_the_outcome_and_follows_the_realisation(
     assert "50 %" in page  # realised share of the benefit's way to its target
 
 
-def test_a_status_report_shows_the_change_since_the_last(
-    programme, case, facilitator, client_for
-):
+def test_a_status_report_shows_the_change_since_the_last(programme, case, facilitator, client_for):
     client = client_for(facilitator)
     url = reverse("governance:status_reports", args=[programme.slug])
     client.post(url, {"title": "Første"})

@@ -18,9 +18,8 @@ from nytte.portfolio.choices import RiskStatus
 from nytte.proposals.choices import LinkKind
 from nytte.proposals.services.links import link_create
 from tests.factories import ProposalFactory, RiskFactory, UserFactory
-from tests.permissions import assert_logged
-
 from tests.governance.learning_factories import FollowUpActionFactory, decided
+from tests.permissions import assert_logged
 
 TODAY = dt.date(2026, 8, 1)
 
@@ -71,9 +70,7 @@ def test_only_the_facilitator_forum_members_and_the_owner_act_on_actions(
     programme, case, facilitator, viewer, forum_member, owner
 ):
     with pytest.raises(PermissionDenied):
-        actions.action_create(
-            decision=case.decision, title="x", due_date=TODAY, acting_user=viewer
-        )
+        actions.action_create(decision=case.decision, title="x", due_date=TODAY, acting_user=viewer)
     action = actions.action_create(
         decision=case.decision, title="x", due_date=TODAY, owner=owner, acting_user=forum_member
     )

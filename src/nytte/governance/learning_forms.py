@@ -55,9 +55,7 @@ class LessonForm(forms.ModelForm):
 
 
 class CloseForm(forms.Form):
-    resolution = forms.CharField(
-        label=_("What was done"), widget=forms.Textarea(attrs={"rows": 2})
-    )
+    resolution = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ReportForm(forms.Form):

@@ -84,15 +84,12 @@ class Calibration:
 
 def _assessors(programme: Programme) -> dict[int, list[tuple[str, str]]]:
     """Initiative id → the (id, name) of the assessors of the proposal it was adopted from."""
-    rows = (
-        Assessment.objects.filter(
-            proposal__programme=programme,
-            proposal__stage=Stage.ADOPTED,
-            proposal__attached_to__isnull=False,
-            submitted_at__isnull=False,
-        )
-        .values_list("proposal__attached_to_id", "assessor_id", "assessor__full_name")
-    )
+    rows = Assessment.objects.filter(
+        proposal__programme=programme,
+        proposal__stage=Stage.ADOPTED,
+        proposal__attached_to__isnull=False,
+        submitted_at__isnull=False,
+    ).values_list("proposal__attached_to_id", "assessor_id", "assessor__full_name")
     found: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for initiative_id, assessor_id, name in rows:
         found[initiative_id].append((str(assessor_id), name or str(assessor_id)))

@@ -38,9 +38,7 @@ def _summary(days: list[float]) -> dict[str, Any]:
 
 def stage_times(programme: Programme) -> list[dict[str, Any]]:
     """Days from received to first reaching each stage, and to the decision."""
-    received = dict(
-        Proposal.objects.filter(programme=programme).values_list("pk", "created_at")
-    )
+    received = dict(Proposal.objects.filter(programme=programme).values_list("pk", "created_at"))
     reached: dict[str, dict[int, dt.datetime]] = defaultdict(dict)
     events = (
         ProposalEvent.objects.filter(
@@ -117,9 +115,7 @@ def outcomes(programme: Programme) -> dict[str, Any]:
     }
 
 
-def adopted_realisation(
-    programme: Programme, *, today: dt.date | None = None
-) -> dict[str, Any]:
+def adopted_realisation(programme: Programme, *, today: dt.date | None = None) -> dict[str, Any]:
     """Realised against expected benefit of the proposals that became initiatives."""
     today = today or timezone.localdate()
     adopted = list(

@@ -110,4 +110,3 @@ def due_reviews(decisions: Any, *, today: dt.date | None = None) -> Any:
     return decisions.filter(review_date__lte=today, amended_by__isnull=True).exclude(
         reviews__reviewed_on__gte=F("review_date")
     )
-

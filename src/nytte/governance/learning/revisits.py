@@ -150,9 +150,9 @@ def sweep(*, today: dt.date | None = None) -> int:
     initiative_ids = {pk for d in decisions for pk in decision_initiative_ids(d)}
     if not initiative_ids:
         return 0
-    benefit_ids = Benefit.objects.filter(
-        contributions__initiative__in=initiative_ids
-    ).values_list("pk", flat=True)
+    benefit_ids = Benefit.objects.filter(contributions__initiative__in=initiative_ids).values_list(
+        "pk", flat=True
+    )
     opened = len(check_benefits(benefit_ids, today=today))
     risks = Risk.objects.filter(
         initiative__in=initiative_ids, status=RiskStatus.MATERIALISED

@@ -104,7 +104,9 @@ def action_list(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def action_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     programme = programme_or_404(request, slug)
-    action = _get(FollowUpAction.objects.for_user(request.user), pk, decision__case__programme=programme)
+    action = _get(
+        FollowUpAction.objects.for_user(request.user), pk, decision__case__programme=programme
+    )
     may_edit = follows_up(request.user, programme)
     may_complete = action.done_at is None and action_services.may_complete(request.user, action)
     data = request.POST if request.method == "POST" else None

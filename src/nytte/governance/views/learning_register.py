@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from nytte.core.excel.views import xlsx_response
 from nytte.core.lookups import programme_or_404
-from nytte.core.permissions import Action, can
+from nytte.core.permissions import can
 from nytte.core.viewhelpers import add_errors, crumb
 from nytte.costbenefit import subject as cba_subjects
 from nytte.portfolio.models import Initiative
@@ -169,4 +169,3 @@ def calibration(request: HttpRequest, slug: str) -> HttpResponse:
         },
         status=422 if form.errors else 200,
     )
-
