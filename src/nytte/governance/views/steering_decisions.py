@@ -170,8 +170,8 @@ def baseline_detail(request: HttpRequest, slug: str, number: int) -> HttpRespons
 def _comparison(request: HttpRequest, programme):
     a_number, b_number = int_or_none(request.GET.get("a")), int_or_none(request.GET.get("b"))
     baselines = selectors.baseline_list(user=request.user, programme=programme)
-    a = baselines.defer(None).filter(number=a_number).first() if a_number else None
-    b = baselines.defer(None).filter(number=b_number).first() if b_number else None
+    a = baselines.defer(None).filter(number=a_number).first() if a_number is not None else None
+    b = baselines.defer(None).filter(number=b_number).first() if b_number is not None else None
     return a, b, (compare_baselines(a, b) if a is not None and b is not None else None)
 
 
