@@ -194,6 +194,11 @@ class OptionView:
     nnb: float | None = None
     gained: int = 0
     lost: int = 0
+    chart: dict[str, Any] | None = None  # set by pages that draw the split
+
+    @property
+    def chart_id(self) -> str:
+        return f"split-chart-{self.option.pk}"
 
 
 def option_view(option: CaseOption) -> OptionView:
