@@ -94,7 +94,8 @@ def outcomes(programme: Programme) -> dict[str, Any]:
         by_channel[(channel, outcome)] += 1
     labels = {**dict(Outcome.choices), **dict(Stage.choices)}
     labels[OPEN] = _("Still open")
-    keys = [*Outcome.values, Stage.PARKED, Stage.REJECTED, Stage.MERGED, OPEN]
+    # A forum's "parked" and "rejected" and the pipeline's are one column each.
+    keys = list(dict.fromkeys([*Outcome.values, Stage.PARKED, Stage.REJECTED, Stage.MERGED, OPEN]))
 
     def table(counter: Counter, choices: Any) -> list[dict[str, Any]]:
         return [
