@@ -19,7 +19,7 @@ from tests.governance.factories import DecisionCaseFactory, DecisionFactory
 def test_closed_initiatives_stay_until_their_benefits_are_realised_or_written_off(programme):
     closing = InitiativeFactory(programme=programme, code="A", phase="close")
     done = InitiativeFactory(programme=programme, code="B", phase="realise")
-    running = InitiativeFactory(programme=programme, code="C", planned_end=dt.date(2020, 1, 1))
+    InitiativeFactory(programme=programme, code="C", planned_end=dt.date(2020, 1, 1))
     ContributionFactory(
         benefit=BenefitFactory(programme=programme, status="realising"), initiative=closing
     )
