@@ -152,11 +152,12 @@ def render_dialogue_xlsx(export: DialogueExport) -> bytes:
                 row += 1
                 values = [ministry, agency, item.kind.label, item.title, item.text]
                 values += [item.case_reference]
+                values += [None, item.source]
                 for column, value in enumerate(values):
-                    sheet.write_string(row, column, clean(value), wrap)
+                    if value:  # an empty cell stays empty, not an empty string
+                        sheet.write_string(row, column, clean(value), wrap)
                 if item.decided_on:
                     sheet.write_datetime(row, 6, item.decided_on, date)
-                sheet.write_string(row, 7, clean(item.source), wrap)
     sheet.autofilter(0, 0, max(row, 1), len(headers) - 1)
     workbook.close()
     return buffer.getvalue()
