@@ -403,3 +403,15 @@ def test_the_dialogue_export_is_one_filterable_sheet_whose_text_stays_text():
     assert formula_like.value == '=HYPERLINK("http://x")' and formula_like.data_type == "s"
     assert sheet.cell(row=2, column=7).value == datetime.datetime(2026, 12, 6)
     assert sheet.auto_filter.ref == "A1:H5"
+
+
+def test_costs_over_many_years_are_split_into_tables_that_fit_the_page():
+    costs = tuple(Cost(org, year, 1_000) for org in ("A", "B") for year in range(2026, 2038))
+    content = MemoContent(title="T", options=(Option("Stor", costs=costs),))
+    with translation.override("nb"):
+        document = _docx(render_docx(content))
+    headers = [[cell.text for cell in table.rows[0].cells] for table in document.tables]
+    assert headers[1] == ["Virksomhet", *map(str, range(2026, 2032))]
+    assert headers[2] == ["Virksomhet", *map(str, range(2032, 2038)), "Sum"]
+    totals = [cell.text for cell in document.tables[2].rows[-1].cells]
+    assert totals == ["Sum", *[f"2{NBSP}000"] * 6, f"24{NBSP}000"]

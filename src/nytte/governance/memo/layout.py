@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -19,6 +20,8 @@ from django.utils.translation import pgettext
 from .charts import render_png
 from .content import Chart, MemoContent, Option
 from .text import Block, Span, blocks, day, money, ratio, score, share
+
+YEARS_PER_TABLE = 6  # year columns in one cost table, so that it fits an A4 page
 
 
 @dataclass(frozen=True)
@@ -204,7 +207,7 @@ def _options(out: Builder, options: Sequence[Option]) -> None:
         [
             (
                 option.name,
-                money(sum(c.amount for c in option.costs)) if option.costs else money(None),
+                money(_add([c.amount for c in option.costs])) if option.costs else money(None),
                 money(option.nnv),
                 ratio(option.nnv_per_budget_krone),
             )
@@ -289,6 +292,8 @@ def _option(out: Builder, number: int, option: Option) -> None:
 
 
 def _costs(out: Builder, option: Option) -> None:
+    """Organisations down, years across, with totals; more than ``YEARS_PER_TABLE`` years go
+    in several tables so that the columns fit the page."""
     if not option.costs:
         out.add(paragraph(Span(pgettext("memo", "No costs."))))
         return
@@ -296,20 +301,34 @@ def _costs(out: Builder, option: Option) -> None:
     organisations = list(dict.fromkeys(c.organisation for c in option.costs))
     amounts: dict[tuple[str, int], Any] = {}
     for c in option.costs:
-        amounts[c.organisation, c.year] = amounts.get((c.organisation, c.year), 0) + c.amount
-    rows = []
-    for organisation in organisations:
-        values = [amounts.get((organisation, year)) for year in years]
-        total = sum(v for v in values if v is not None)
-        rows.append([organisation, *(money(v) if v is not None else "" for v in values)])
-        rows[-1].append(money(total))
-    column_totals = [sum(amounts.get((o, y), 0) for o in organisations) for y in years]
-    out.table(
-        [_("Organisation"), *(str(y) for y in years), _("Total")],
-        rows,
-        numeric=tuple(range(1, len(years) + 2)),
-        footer=[_("Total"), *(money(v) for v in column_totals), money(sum(column_totals))],
-    )
+        key = (c.organisation, c.year)
+        amounts[key] = _add([amounts.get(key, 0), c.amount])
+    chunks = [years[i : i + YEARS_PER_TABLE] for i in range(0, len(years), YEARS_PER_TABLE)]
+    for number, chunk in enumerate(chunks, start=1):
+        last = number == len(chunks)
+        rows = []
+        for organisation in organisations:
+            row = [organisation, *(money(amounts.get((organisation, y))) for y in chunk)]
+            if last:
+                row.append(money(_add([amounts.get((organisation, y), 0) for y in years])))
+            rows.append(row)
+        footer = [
+            _("Total"),
+            *(money(_add([amounts.get((o, y), 0) for o in organisations])) for y in chunk),
+        ]
+        if last:
+            footer.append(money(_add(list(amounts.values()))))
+        out.table(
+            [_("Organisation"), *(str(y) for y in chunk), *([_("Total")] if last else [])],
+            rows,
+            numeric=tuple(range(1, len(chunk) + 2)),
+            footer=footer,
+        )
+
+
+def _add(values: Sequence[Any]) -> Any:
+    """The sum of amounts that may mix ``int``, ``Decimal`` and ``float``."""
+    return sum((Decimal(str(v)) if isinstance(v, float) else v for v in values), Decimal(0))
 
 
 def _funding(out: Builder, option: Option) -> None:
@@ -333,7 +352,7 @@ def _funding(out: Builder, option: Option) -> None:
         footer=[
             _("Total"),
             share(sum(float(r.share) for r in rows)),
-            money(sum(amounts)) if amounts else money(None),
+            money(_add(amounts)) if amounts else money(None),
             share(sum(benefit_shares)) if benefit_shares else share(None),
         ],
     )
