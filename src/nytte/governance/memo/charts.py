@@ -67,10 +67,9 @@ def render_png(spec: Mapping[str, Any]) -> Picture:
 
 def _names_url(value: Any) -> bool:
     if isinstance(value, Mapping):
-        return (
-            any(key in ("url", "href") or _names_url(item) for key, item in value.items())
-            or value.get("type") == "image"
-        )
+        return any(
+            key in ("url", "href") or _names_url(item) for key, item in value.items()
+        ) or "image" in (value.get("type"), value.get("mark"))
     if isinstance(value, list | tuple):
         return any(_names_url(item) for item in value)
     return False
