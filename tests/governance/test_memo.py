@@ -315,18 +315,14 @@ DIALOGUE = DialogueExport(
     prepared_on=datetime.date(2026, 12, 6),
     items=(
         DialogueItem(
-            "Finansdepartementet",
-            "Skatteetaten",
-            DialogueKind.TOPIC,
-            "Felles gjeldsregister",
-            "Status og gevinster",
+            "Finansdepartementet", "Skatteetaten", DialogueKind.TOPIC, "Felles gjeldsregister"
         ),
         DialogueItem(
             "Arbeids- og inkluderingsdepartementet",
             "Arbeids- og velferdsdirektoratet",
             DialogueKind.EXPECTATION,
-            "Samarbeid om innkreving",
             '=HYPERLINK("http://x")',
+            budget_year=2027,
             case_reference="2026/12",
             decided_on=datetime.date(2026, 12, 6),
             source="Programstyret",
@@ -337,7 +333,7 @@ DIALOGUE = DialogueExport(
             DialogueKind.EXPECTATION,
             "Delta i felles gevinstrealisering",
         ),
-        DialogueItem("Finansdepartementet", "", DialogueKind.TOPIC, "Finansiering 2028"),
+        DialogueItem("Finansdepartementet", "", DialogueKind("meeting_topic"), "Finansiering"),
     ),
 )
 
@@ -353,10 +349,10 @@ def test_the_dialogue_export_groups_items_per_ministry_and_agency_in_word():
         ("Heading 3", "Forventning til tildelingsbrevet"),
         ("Heading 1", "Finansdepartementet"),
         ("Heading 2", "Departementet selv"),
-        ("Heading 3", "Tema til etatsstyringsmøtet"),
+        ("Heading 3", "Tema til neste etatsstyringsmøte"),
         ("Heading 2", "Skatteetaten"),
         ("Heading 3", "Forventning til tildelingsbrevet"),
-        ("Heading 3", "Tema til etatsstyringsmøtet"),
+        ("Heading 3", "Tema til neste etatsstyringsmøte"),
     ]
     assert "Framtidens innkreving, utarbeidet 6. desember 2026" in [
         p.text for p in document.paragraphs
@@ -372,36 +368,27 @@ def test_the_dialogue_export_is_one_filterable_sheet_whose_text_stays_text():
         "Departement",
         "Etat",
         "Type",
-        "Punkt",
-        "Beskrivelse",
+        "Tekst",
+        "Budsjettår",
         "Sak",
         "Vedtatt",
         "Kilde",
     )
-    assert [(r[0], r[1], r[2], r[3]) for r in rows[1:]] == [
+    expectation, topic = "Forventning til tildelingsbrevet", "Tema til neste etatsstyringsmøte"
+    assert [row[:4] for row in rows[1:]] == [
         (
             "Arbeids- og inkluderingsdepartementet",
             "Arbeids- og velferdsdirektoratet",
-            "Forventning til tildelingsbrevet",
-            "Samarbeid om innkreving",
+            expectation,
+            '=HYPERLINK("http://x")',
         ),
-        ("Finansdepartementet", None, "Tema til etatsstyringsmøtet", "Finansiering 2028"),
-        (
-            "Finansdepartementet",
-            "Skatteetaten",
-            "Forventning til tildelingsbrevet",
-            "Delta i felles gevinstrealisering",
-        ),
-        (
-            "Finansdepartementet",
-            "Skatteetaten",
-            "Tema til etatsstyringsmøtet",
-            "Felles gjeldsregister",
-        ),
+        ("Finansdepartementet", None, topic, "Finansiering"),
+        ("Finansdepartementet", "Skatteetaten", expectation, "Delta i felles gevinstrealisering"),
+        ("Finansdepartementet", "Skatteetaten", topic, "Felles gjeldsregister"),
     ]
-    formula_like = sheet.cell(row=2, column=5)
+    assert rows[1][4:] == (2027, "2026/12", datetime.datetime(2026, 12, 6), "Programstyret")
+    formula_like = sheet.cell(row=2, column=4)
     assert formula_like.value == '=HYPERLINK("http://x")' and formula_like.data_type == "s"
-    assert sheet.cell(row=2, column=7).value == datetime.datetime(2026, 12, 6)
     assert sheet.auto_filter.ref == "A1:H5"
 
 

@@ -27,14 +27,15 @@ from .text import day
 class DialogueKind(StrEnum):
     """What the ministry is asked to do with an item."""
 
-    EXPECTATION = "expectation"  # write into the allocation letter
-    TOPIC = "topic"  # raise in the governance meeting
+    # The values are those of ``governance.choices.DialogueItemKind``.
+    EXPECTATION = "allocation_letter"  # write into the allocation letter
+    TOPIC = "meeting_topic"  # raise in the next governance meeting
 
     @property
     def label(self) -> str:
         if self is DialogueKind.EXPECTATION:
             return pgettext("memo", "Expectation for the allocation letter")
-        return pgettext("memo", "Topic for the governance meeting")
+        return pgettext("memo", "Topic for the next governance meeting")
 
 
 @dataclass(frozen=True)
@@ -46,8 +47,8 @@ class DialogueItem:
     ministry: str
     agency: str
     kind: DialogueKind
-    title: str
-    text: str = ""
+    text: str
+    budget_year: int | None = None
     case_reference: str = ""
     decided_on: datetime.date | None = None
     source: str = ""
@@ -104,16 +105,23 @@ def render_dialogue_docx(export: DialogueExport) -> bytes:
                 add_table(
                     document,
                     [
-                        pgettext("memo", "Item"),
-                        _("Description"),
+                        pgettext("memo", "Text"),
+                        pgettext("memo", "Budget year"),
                         pgettext("memo", "Case"),
                         pgettext("memo", "Decided"),
                         _("Source"),
                     ],
                     [
-                        (i.title, i.text, i.case_reference, day(i.decided_on), i.source)
+                        (
+                            i.text,
+                            i.budget_year or "",
+                            i.case_reference,
+                            day(i.decided_on),
+                            i.source,
+                        )
                         for i in chosen
                     ],
+                    numeric=(1,),
                 )
                 document.add_paragraph()
     buffer = io.BytesIO()
@@ -128,13 +136,13 @@ def render_dialogue_xlsx(export: DialogueExport) -> bytes:
         _("Ministry"),
         _("Agency"),
         _("Kind"),
-        pgettext("memo", "Item"),
-        _("Description"),
+        pgettext("memo", "Text"),
+        pgettext("memo", "Budget year"),
         pgettext("memo", "Case"),
         pgettext("memo", "Decided"),
         _("Source"),
     ]
-    widths = [28, 28, 30, 40, 60, 14, 12, 30]
+    widths = [28, 28, 30, 70, 10, 14, 12, 30]
     buffer = io.BytesIO()
     workbook = SafeWorkbook(buffer, WORKBOOK_OPTIONS)
     bold = workbook.add_format({"bold": True})
@@ -150,12 +158,13 @@ def render_dialogue_xlsx(export: DialogueExport) -> bytes:
         for agency, items in agencies:
             for item in sorted(items, key=lambda i: list(DialogueKind).index(i.kind)):
                 row += 1
-                values = [ministry, agency, item.kind.label, item.title, item.text]
-                values += [item.case_reference]
-                values += [None, item.source]
+                values = [ministry, agency, item.kind.label, item.text, None]
+                values += [item.case_reference, None, item.source]
                 for column, value in enumerate(values):
                     if value:  # an empty cell stays empty, not an empty string
                         sheet.write_string(row, column, clean(value), wrap)
+                if item.budget_year:
+                    sheet.write_number(row, 4, item.budget_year, wrap)
                 if item.decided_on:
                     sheet.write_datetime(row, 6, item.decided_on, date)
     sheet.autofilter(0, 0, max(row, 1), len(headers) - 1)
