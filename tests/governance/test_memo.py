@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import io
 import re
+from decimal import Decimal
 
 import openpyxl
 import pypdf
@@ -402,3 +403,15 @@ def test_costs_over_many_years_are_split_into_tables_that_fit_the_page():
     assert headers[2] == ["Virksomhet", *map(str, range(2032, 2038)), "Sum"]
     totals = [cell.text for cell in document.tables[2].rows[-1].cells]
     assert totals == ["Sum", *[f"2{NBSP}000"] * 6, f"24{NBSP}000"]
+
+
+def test_a_chart_may_carry_decimal_amounts_and_dates():
+    spec = {
+        "data": {"values": [{"day": datetime.date(2026, 1, 1), "b": Decimal("1500000.50")}]},
+        "mark": "bar",
+        "encoding": {
+            "x": {"field": "day", "type": "ordinal"},
+            "y": {"field": "b", "type": "quantitative"},
+        },
+    }
+    assert render_png(spec).png.startswith(b"\x89PNG")

@@ -9,9 +9,12 @@ external requests are disallowed as well. Axis numbers follow the active languag
 
 from __future__ import annotations
 
+import functools
+import json
 import struct
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import vl_convert
@@ -44,16 +47,28 @@ class Picture:
 
 
 def render_png(spec: Mapping[str, Any]) -> Picture:
-    """``spec`` drawn as a PNG in the active language's number format."""
+    """``spec`` drawn as a PNG in the active language's number format. The last few drawings
+    are kept, so a memo exported as Word and then as PDF draws its charts once."""
     if _names_url(spec):
         raise ChartError(
             pgettext("memo", "A chart in a memo must carry its data; it may not name a URL.")
         )
     language = translation.get_language() or "nb"
-    locale: Any = NB_FORMAT if language.startswith("nb") else "en-GB"
+    text = json.dumps(spec, sort_keys=True, default=_plain)
+    return _draw(text, "nb" if language.startswith("nb") else "en")
+
+
+def _plain(value: Any) -> Any:
+    """JSON for what ``json`` does not know: amounts as numbers, dates as ISO text."""
+    return float(value) if isinstance(value, Decimal) else str(value)
+
+
+@functools.lru_cache(maxsize=32)
+def _draw(spec: str, language: str) -> Picture:
+    locale: Any = NB_FORMAT if language == "nb" else "en-GB"
     try:
         png = vl_convert.vegalite_to_png(
-            dict(spec),
+            spec,
             scale=SCALE,
             config={"font": FONT},
             allowed_base_urls=[],
