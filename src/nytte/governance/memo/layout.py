@@ -67,6 +67,7 @@ Element = Heading | Text | Table | Figure | Notice
 class Layout:
     kind: str  # "Decision memo"
     title: str
+    reference: str
     facts: tuple[tuple[str, str], ...]
     elements: tuple[Element, ...]
 
@@ -153,6 +154,7 @@ def layout(content: MemoContent) -> Layout:
     return Layout(
         kind=pgettext("memo", "Decision memo"),
         title=content.title,
+        reference=content.case_reference,
         facts=tuple((label, value) for label, value in facts if value),
         elements=tuple(out.elements),
     )

@@ -86,6 +86,7 @@ def _data(memo: Layout, root: Path) -> dict[str, Any]:
         "region": "NO" if language.startswith("nb") else "GB",
         "kind": memo.kind,
         "title": memo.title,
+        "reference": memo.reference,
         "facts": memo.facts,
         "elements": elements,
     }
