@@ -115,6 +115,6 @@ def _figure(document: Any, figure: Figure) -> None:
 
 
 def _notice(document: Any, notice: Notice) -> None:
-    document.add_heading(clean(notice.title), level=2)
+    document.add_heading(clean(notice.title), level=1)
     for line in notice.lines:
         document.add_paragraph(clean(line), style="List Bullet")
