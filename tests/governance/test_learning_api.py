@@ -96,3 +96,29 @@ def test_a_calibration_ratio_is_applied_to_a_proposals_analysis(programme, case,
     body = response.json()
     assert body["benefit_adjustment"] == pytest.approx(1.008, abs=0.002)
     assert "Kalibrering" in body["adjustment_basis"]
+
+
+def test_revisit_items_are_listed_and_closed_by_the_facilitator_only(
+    programme, case, facilitator, forum_member
+):
+    from nytte.governance.choices import RevisitKind
+    from nytte.governance.learning.revisits import open_item
+
+    item, _new = open_item(
+        kind=RevisitKind.BENEFIT_BEHIND, decision=case.decision, benefit=case.benefit, detail="x"
+    )
+    base = f"/api/v1/programmes/{programme.slug}/learning/revisits"
+    assert [i["id"] for i in api(facilitator).get(base).json()] == [item.pk]
+    assert api(forum_member).get(base).status_code == 403
+    closing = {"resolution": "Vurdert i styret."}
+    assert (
+        api(forum_member)
+        .post(f"{base}/{item.pk}/close", closing, content_type="application/json")
+        .status_code
+        == 403
+    )
+    closed = api(facilitator).post(
+        f"{base}/{item.pk}/close", closing, content_type="application/json"
+    )
+    assert closed.json()["resolution"] == "Vurdert i styret."
+    assert api(facilitator).get(base).json() == []

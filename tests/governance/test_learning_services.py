@@ -238,3 +238,43 @@ def test_an_applied_adjustment_scales_the_benefits_of_a_new_analysis(programme, 
 def test_system_reminder_with_no_overdue_actions_sends_nothing(db):
     assert actions.remind_overdue(acting_user=SYSTEM) == 0
     assert UserFactory()  # the database is reachable
+
+
+def test_the_sweep_command_and_tasks_run_reminders_and_revisits(
+    programme, case, facilitator, django_capture_on_commit_callbacks
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from nytte.governance.tasks import remind_follow_ups, sweep_revisits
+
+    facilitator.email = "f@example.no"
+    facilitator.save()
+    FollowUpActionFactory(decision=case.decision, owner=facilitator, due_date=dt.date(2020, 1, 1))
+    RiskFactory(initiative=case.initiative, status=RiskStatus.MATERIALISED)  # not via a service
+    out = StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("learning_sweep", stdout=out)
+    assert "reminded: 1" in out.getvalue() and "revisit items opened: 1" in out.getvalue()
+    assert len(mail.outbox) == 1
+    # Again: reminded within the interval, item already open.
+    assert remind_follow_ups.call() == 0 and sweep_revisits.call() == 0
+
+
+def test_open_revisit_items_are_in_the_facilitators_work_queue(
+    programme, case, facilitator, viewer, client_for
+):
+    revisits.open_item(
+        kind=RevisitKind.BENEFIT_BEHIND,
+        decision=case.decision,
+        benefit=case.benefit,
+        detail="Gevinsten ligger bak plan.",
+    )
+    from django.urls import reverse
+
+    page = client_for(facilitator).get(reverse("proposals:queue"))
+    assert "Gevinsten ligger bak plan." in page.content.decode()
+    from nytte.proposals.queue import work_queue
+
+    assert list(work_queue(viewer).revisits) == []

@@ -125,13 +125,16 @@ class LessonMatch:
     score: float
 
 
-def lessons_for(proposal: Proposal, limit: int = 3, *, user: Actor) -> list[LessonMatch]:
+def lessons_for(
+    proposal: Proposal, limit: int = 3, *, user: Actor | None = None
+) -> list[LessonMatch]:
     """The lessons whose case most resembles ``proposal`` (best first), at most ``limit``:
     matched with ``nytte.similarity`` over the programme's lessons, built per call (a
-    register of lessons is small). The proposal's own case's lessons are left out."""
+    register of lessons is small). The proposal's own case's lessons are left out. Whoever
+    sees the proposal may see its programme's lessons; ``user`` narrows by the gate too."""
+    lessons_qs = Lesson.objects.all() if user is None else Lesson.objects.for_user(user)
     lessons = list(
-        Lesson.objects.for_user(user)
-        .in_programme(proposal.programme_id)
+        lessons_qs.in_programme(proposal.programme_id)
         .exclude(case__proposal=proposal)
         .select_related("case__proposal", "case__initiative", "programme")
     )
