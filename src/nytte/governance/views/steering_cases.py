@@ -91,6 +91,9 @@ def prepare_case(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     try:
         case = services.prepare_case_from_proposal(proposal, request.user)
     except ValidationError as exc:
+        open_case = proposal.decision_cases.filter(status__in=selectors.open_case_statuses()).first()
+        if open_case is not None:  # already prepared: continue there
+            return redirect(open_case.get_absolute_url())
         messages.error(request, " ".join(exc.messages))
         return redirect(proposal.get_absolute_url())
     messages.success(request, gettext("Case %(ref)s prepared.") % {"ref": case.reference})
