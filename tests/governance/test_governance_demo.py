@@ -16,6 +16,9 @@ def test_the_demo_has_a_board_a_case_to_decide_and_a_decided_change(framtidens):
     assert change.status == "decided" and change.initiative.code == "FI-17"
     decision = change.decisions.get()
     assert decision.decided_by.username == "forum"
-    assert list(Baseline.objects.filter(programme=framtidens).values_list("number", flat=True)) == [2, 1]
+    assert list(Baseline.objects.filter(programme=framtidens).values_list("number", flat=True)) == [
+        2,
+        1,
+    ]
     assert decision.baseline.number == 2
     assert load_governance_demo() == 0
