@@ -20,6 +20,7 @@ from nytte.benefits.demo import load_benefits_demo
 from nytte.cli import command_as_typed
 from nytte.core.demo import DEMO_PASSWORD, DEMO_USERS, load_core_demo
 from nytte.costbenefit.demo import load_costbenefit_demo
+from nytte.governance.demo import load_governance_demo
 from nytte.portfolio.demo import load_portfolio_demo
 from nytte.proposals.demo import load_proposals_demo
 
@@ -30,7 +31,9 @@ def load_demo() -> int:
     # Left to right: the benefits hang on the portfolio's initiatives, the proposals weigh
     # against both, and a proposal's analysis needs the proposal.
     registers = load_core_demo() + load_portfolio_demo()
-    return registers + load_benefits_demo() + load_proposals_demo() + load_costbenefit_demo()
+    registers += load_benefits_demo() + load_proposals_demo() + load_costbenefit_demo()
+    # Governance last: its cases are prepared from the proposals and their analyses.
+    return registers + load_governance_demo()
 
 
 def main(stdout: TextIO | None = None) -> None:

@@ -78,8 +78,12 @@ def test_every_page_renders_for_the_facilitator_and_the_forum_member(
             assert response.status_code == 200, (user, page)
     compare = client_for(facilitator).get(pages[9]).content.decode()
     assert "F-1" in compare and "6 000 000" in compare.replace("\xa0", " ")
-    for export in ("cases_export", "decisions_export", "dialogue_export"):
-        response = client_for(forum_member).get(url(export, programme))
+    for export, args in (
+        ("cases_export", ()),
+        ("decisions_export", ()),
+        ("dialogue_export", ("xlsx",)),
+    ):
+        response = client_for(forum_member).get(url(export, programme, *args))
         assert response.status_code == 200 and response["Content-Type"].startswith(
             "application/vnd"
         )

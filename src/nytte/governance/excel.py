@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from nytte.core.excel.export import WORKBOOK_OPTIONS, SafeWorkbook
 
 from .baselines import BaselineComparison
-from .models import DecisionCase, DialogueItem
+from .models import DecisionCase
 from .selectors import option_view
 
 
@@ -208,26 +208,6 @@ def export_comparison(comparison: BaselineComparison, label_a: str, label_b: str
             [row.organisation, year, d.before, d.after, d.change]
             for row in comparison.costs
             for year, d in row.years.items()
-        ],
-    )
-    return book.bytes()
-
-
-def export_dialogue(items: Iterable[DialogueItem]) -> bytes:
-    book = _Book()
-    book.sheet(
-        _("Governance dialogue"),
-        [_("Ministry"), _("Agency"), _("Kind"), _("Text"), _("Budget year"), _("Case")],
-        [
-            [
-                i.ministry.label,
-                i.agency.label if i.agency_id else "",
-                i.get_kind_display(),
-                i.text,
-                i.budget_year,
-                i.case.reference if i.case_id else "",
-            ]
-            for i in items
         ],
     )
     return book.bytes()

@@ -135,7 +135,7 @@ def dialogue_items(
     items = (
         DialogueItem.objects.for_user(user)
         .filter(programme=programme)
-        .select_related("ministry", "agency", "case", "decision")
+        .select_related("ministry", "agency", "case", "decision__forum")
     )
     if ministry:
         items = items.filter(ministry_id=ministry)

@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern] = [
     path(G + "change-request/<str:code>/", cases.change_request, name="change_request"),
     path(C, cases.case_detail, name="case"),
     path(C + "export.xlsx", cases.case_export, name="case_export"),
+    path(C + "memo.<str:fmt>", cases.case_memo, name="case_memo"),
     path(C + "options/<int:option>/", cases.option_edit, name="option"),
     path(G + "forums/", forums.forum_list, name="forums"),
     path(G + "forums/<int:pk>/", forums.forum_detail, name="forum"),
@@ -38,5 +39,5 @@ urlpatterns: list[URLPattern] = [
         G + "baselines/from-run/<int:run>/", decisions.baseline_from_run, name="baseline_from_run"
     ),
     path(G + "dialogue/", decisions.dialogue, name="dialogue"),
-    path(G + "dialogue/export.xlsx", decisions.dialogue_export, name="dialogue_export"),
+    path(G + "dialogue/export.<str:fmt>", decisions.dialogue_export, name="dialogue_export"),
 ]

@@ -6,18 +6,19 @@ decide)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from nytte.core.lookups import programme_or_404
 from nytte.core.models import Programme, User
-from nytte.governance import selectors, services
+from nytte.governance import memo, selectors, services
 from nytte.governance.baselines import compare_baselines
+from nytte.governance.memo_build import build_dialogue_export, build_memo_content
 from nytte.governance.models import (
     CaseOption,
     Decision,
@@ -291,6 +292,22 @@ def split_set(
     return s.split_out(option)
 
 
+@router.get(P + "/cases/{number}/memo.{fmt}", response={200: None, **ERRORS})
+def case_memo(
+    request: HttpRequest, slug: str, number: int, fmt: Literal["docx", "pdf"]
+) -> HttpResponse:
+    """The decision memo (saksframlegg) from live data, as Word (docx) or PDF."""
+    case = _case(request, slug, number)
+    content = build_memo_content(case, request.user)
+    if fmt == "pdf":
+        data, content_type = memo.render_pdf(content), memo.PDF_CONTENT_TYPE
+    else:
+        data, content_type = memo.render_docx(content), memo.DOCX_CONTENT_TYPE
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{case.reference}.{fmt}"'
+    return response
+
+
 # -- deciding and decisions --------------------------------------------------------------------
 
 
@@ -422,6 +439,22 @@ def dialogue_create(request: HttpRequest, slug: str, payload: s.DialogueIn) -> S
         data["case"] = _case(request, slug, data["case"])
     item = services.dialogue_item_create(programme=programme, data=data, acting_user=request.user)
     return Status(201, _dialogue_out(item))
+
+
+@router.get(P + "/dialogue.{fmt}", response={200: None, **ERRORS})
+def dialogue_export(request: HttpRequest, slug: str, fmt: Literal["docx", "xlsx"]) -> HttpResponse:
+    """The governance-dialogue items per ministry and agency as Word or Excel."""
+    programme = programme_or_404(request, slug)
+    export = build_dialogue_export(
+        selectors.dialogue_items(user=request.user, programme=programme), programme.name
+    )
+    if fmt == "docx":
+        data, content_type = memo.render_dialogue_docx(export), memo.DOCX_CONTENT_TYPE
+    else:
+        data, content_type = memo.render_dialogue_xlsx(export), memo.XLSX_CONTENT_TYPE
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{programme.slug}-dialogue.{fmt}"'
+    return response
 
 
 def _dialogue_out(item: Any) -> dict[str, Any]:

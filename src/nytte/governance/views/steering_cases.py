@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +21,7 @@ from nytte.core.viewhelpers import add_errors, crumb
 from nytte.portfolio.models import Initiative
 from nytte.proposals.models import Proposal
 
-from .. import charts, excel, selectors, services
+from .. import charts, excel, memo, selectors, services
 from ..choices import CaseStatus
 from ..forms import (
     BenefitForm,
@@ -32,6 +32,7 @@ from ..forms import (
     FundingForm,
     OptionForm,
 )
+from ..memo_build import build_memo_content
 from ..models import CaseOption, DecisionCase, Forum, OptionBenefit, OptionCost
 from .steering_common import crumbs, get_or_404
 
@@ -91,6 +92,11 @@ def prepare_case(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     try:
         case = services.prepare_case_from_proposal(proposal, request.user)
     except ValidationError as exc:
+        open_case = proposal.decision_cases.filter(
+            status__in=selectors.open_case_statuses()
+        ).first()
+        if open_case is not None:  # already prepared: continue there
+            return redirect(open_case.get_absolute_url())
         messages.error(request, " ".join(exc.messages))
         return redirect(proposal.get_absolute_url())
     messages.success(request, gettext("Case %(ref)s prepared.") % {"ref": case.reference})
@@ -245,6 +251,24 @@ def case_export(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     programme = programme_or_404(request, slug)
     case = _case(request, programme, number)
     return xlsx_response(excel.export_cases([case]), f"{programme.slug}-{case.reference}.xlsx")
+
+
+@login_required
+@require_GET
+def case_memo(request: HttpRequest, slug: str, number: int, fmt: str) -> HttpResponse:
+    """The case's decision memo (saksframlegg) from live data: Word (editable) or PDF."""
+    if fmt not in ("docx", "pdf"):
+        raise Http404
+    programme = programme_or_404(request, slug)
+    case = _case(request, programme, number)
+    content = build_memo_content(case, request.user)
+    if fmt == "pdf":
+        data, content_type = memo.render_pdf(content), memo.PDF_CONTENT_TYPE
+    else:
+        data, content_type = memo.render_docx(content), memo.DOCX_CONTENT_TYPE
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{case.reference}.{fmt}"'
+    return response
 
 
 @login_required

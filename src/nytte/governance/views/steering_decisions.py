@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -19,9 +19,10 @@ from nytte.core.permissions import Action, can, check
 from nytte.core.viewhelpers import add_errors, crumb, int_or_none
 from nytte.scenarios.models import ScenarioRun
 
-from .. import excel, selectors, services
+from .. import excel, memo, selectors, services
 from ..baselines import compare_baselines
 from ..forms import AmendForm, BaselineForm, DialogueItemForm
+from ..memo_build import build_dialogue_export
 from ..models import Baseline
 from ..services.decisions import may_decide
 from .steering_common import crumbs, get_or_404
@@ -274,7 +275,10 @@ def dialogue(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def dialogue_export(request: HttpRequest, slug: str) -> HttpResponse:
+def dialogue_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    """The governance-dialogue items (as filtered) as Word or Excel."""
+    if fmt not in ("docx", "xlsx"):
+        raise Http404
     programme = programme_or_404(request, slug)
     items = selectors.dialogue_items(
         user=request.user,
@@ -282,4 +286,11 @@ def dialogue_export(request: HttpRequest, slug: str) -> HttpResponse:
         ministry=int_or_none(request.GET.get("ministry")),
         agency=int_or_none(request.GET.get("agency")),
     )
-    return xlsx_response(excel.export_dialogue(items), f"{programme.slug}-dialogue.xlsx")
+    export = build_dialogue_export(items, programme.name)
+    if fmt == "docx":
+        data, content_type = memo.render_dialogue_docx(export), memo.DOCX_CONTENT_TYPE
+    else:
+        data, content_type = memo.render_dialogue_xlsx(export), memo.XLSX_CONTENT_TYPE
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{programme.slug}-dialogue.{fmt}"'
+    return response
