@@ -21,6 +21,7 @@ from nytte.cli import command_as_typed
 from nytte.core.demo import DEMO_PASSWORD, DEMO_USERS, load_core_demo
 from nytte.costbenefit.demo import load_costbenefit_demo
 from nytte.governance.demo import load_governance_demo
+from nytte.governance.learning.demo import load_learning_demo
 from nytte.portfolio.demo import load_portfolio_demo
 from nytte.proposals.demo import load_proposals_demo
 
@@ -33,7 +34,8 @@ def load_demo() -> int:
     registers = load_core_demo() + load_portfolio_demo()
     registers += load_benefits_demo() + load_proposals_demo() + load_costbenefit_demo()
     # Governance last: its cases are prepared from the proposals and their analyses.
-    return registers + load_governance_demo()
+    # The learning loop follows up the decisions the governance demo made.
+    return registers + load_governance_demo() + load_learning_demo()
 
 
 def main(stdout: TextIO | None = None) -> None:
