@@ -278,3 +278,23 @@ def test_open_revisit_items_are_in_the_facilitators_work_queue(
     from nytte.proposals.queue import work_queue
 
     assert list(work_queue(viewer).revisits) == []
+
+
+def test_calibration_groups_by_the_assessors_of_the_adopted_proposal(programme):
+    from tests.factories import AssessmentFactory
+
+    first = decided(programme, measured=800)
+    assessor = UserFactory(full_name="Astrid Vurderer")
+    AssessmentFactory(proposal=first.proposal, assessor=assessor, submitted_at=timezone.now())
+    AssessmentFactory(proposal=first.proposal, submitted_at=None)  # not submitted: not counted
+    result = calibration.calibration(programme=programme, today=TODAY)
+    (group,) = result.groups["assessor"]
+    assert group.label == "Astrid Vurderer" and group.count == 1
+    assert group.ratio == pytest.approx(0.5 / (181 / 365))
+
+
+def test_a_review_needs_a_named_reviewer(programme, case):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        reviews.review_record(decision=case.decision, learned="x", acting_user=SYSTEM)

@@ -65,7 +65,9 @@ def measurement_update(
     if date != measurement.date and taken.exclude(pk=measurement.pk).exists():
         # The same refusal, on the same field, as an append on a date already measured.
         raise ValidationError({"date": _taken(measurement.indicator, date)}, code="unique")
-    return line_update(measurement, data, acting_user, parent="indicator")
+    updated = line_update(measurement, data, acting_user, parent="indicator")
+    _revisit_behind({measurement.indicator.benefit_id})
+    return updated
 
 
 def _taken(indicator: Indicator, date: dt.date) -> str:

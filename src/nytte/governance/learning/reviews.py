@@ -8,9 +8,11 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from nytte.core.actors import Actor, actor_user
 from nytte.core.services import object_create
@@ -92,6 +94,8 @@ def review_record(
 ) -> Review:
     """Record a review with the figures as they stand today (frozen)."""
     require_any(acting_user, FOLLOW_UP_ACTIONS, decision)
+    if actor_user(acting_user) is None:
+        raise ValidationError(_("A review is recorded by a named reviewer."))
     reviewed_on = reviewed_on or timezone.localdate()
     review = Review(
         decision=decision,
