@@ -21,7 +21,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -74,7 +74,7 @@ def check_benefits(
     """Open items for benefits behind plan whose initiatives a decision created or changed."""
     today = today or timezone.localdate()
     ids = set(benefit_ids)
-    if not ids:
+    if not ids or not _decided(ids):
         return []
     benefits = list(realised.prefetched_benefits(Benefit.objects.filter(pk__in=ids)))
     initiative_ids = {c.initiative_id for b in benefits for c in b.contributions.all()}
@@ -100,6 +100,19 @@ def check_benefits(
             if new:
                 opened.append(item)
     return opened
+
+
+def _decided(benefit_ids: set[int]) -> bool:
+    """Whether a decision created or changed an initiative of these benefits: one query, so
+    that recording measurements of benefits no decision touched costs one query more."""
+    return (
+        applying_decisions()
+        .filter(
+            Q(case__initiative__benefit_contributions__benefit__in=benefit_ids)
+            | Q(case__proposal__attached_to__benefit_contributions__benefit__in=benefit_ids)
+        )
+        .exists()
+    )
 
 
 def check_risk(risk: Risk) -> RevisitItem | None:
