@@ -149,6 +149,14 @@ def test_a_status_report_shows_the_change_since_the_last(programme, case, facili
     assert "Rød" in page.content.decode()
     export = client.get(reverse("governance:status_report_excel", args=[programme.slug, second.pk]))
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
+    word = client.get(reverse("governance:status_report_word", args=[programme.slug, second.pk]))
+    from io import BytesIO
+
+    from docx import Document
+
+    text = "\n".join(p.text for p in Document(BytesIO(word.content)).paragraphs)
+    assert "Andre" in text and "Endring siden forrige rapport" in text
+    assert f"{case.initiative.code} {case.initiative.title} – Tid: – → Rød" in text
 
 
 def test_the_review_page_shows_realised_against_expected(programme, case, facilitator, client_for):

@@ -21,5 +21,6 @@ urlpatterns: list[URLPattern] = [
     path(L + "status/", reports.report_list, name="status_reports"),
     path(L + "status/<int:pk>/", reports.report_detail, name="status_report"),
     path(L + "status/<int:pk>/export.xlsx", reports.report_excel, name="status_report_excel"),
+    path(L + "status/<int:pk>/report.docx", reports.report_word, name="status_report_word"),
     path(L + "metrics/", reports.metrics_page, name="metrics"),
 ]

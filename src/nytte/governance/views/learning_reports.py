@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from nytte.core.docx import CONTENT_TYPE as DOCX
 from nytte.core.excel.views import xlsx_response
 from nytte.core.lookups import programme_or_404
 from nytte.core.permissions import Action, can, check
@@ -18,6 +19,7 @@ from nytte.core.viewhelpers import crumb
 
 from ..learning import charts, excel, metrics
 from ..learning import status_report as reports
+from ..learning.docx import status_report_docx
 from ..learning_forms import ReportForm
 from ..models import StatusReport
 from .learning_follow_up import crumbs
@@ -92,6 +94,15 @@ def report_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def report_excel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     report = _report(request, slug, pk)
     return xlsx_response(excel.status_report_xlsx(report), f"{slug}-status-{report.pk}.xlsx")
+
+
+@login_required
+@require_GET
+def report_word(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    report = _report(request, slug, pk)
+    response = HttpResponse(status_report_docx(report), content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="{slug}-status-{report.pk}.docx"'
+    return response
 
 
 @login_required
