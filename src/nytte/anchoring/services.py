@@ -172,7 +172,10 @@ def check_answer(subject: Subject, question: ChecklistQuestion, status: str) -> 
     if question.programme_id != subject.programme_id:
         raise ValidationError(_("The question belongs to another programme."))
     if question.retired:
-        raise ValidationError(_("This question is retired: its answers can no longer change."))
+        raise ValidationError(
+            _("This question is retired: its answers can no longer change."),
+            code="question_retired",
+        )
     if not question.applies(rules.subject_kind(subject)):
         raise ValidationError(_("This question is not asked of this kind of subject."))
     if (
