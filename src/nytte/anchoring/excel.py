@@ -123,6 +123,20 @@ def sheet_rows(programme: Programme, *, user: Actor) -> dict[str, list[list[Any]
         .select_related("initiative", "organisation")
         .order_by("pk")
     ]
+    rows = (
+        AnchoringAnswer.objects.for_user(user)
+        .filter(question__programme=programme)
+        .select_related("initiative", "proposal", "question", "answered_by")
+    )
+    # Initiatives by code, then proposals by number, the same on every database.
+    ordered = sorted(
+        rows,
+        key=lambda a: (
+            (0, a.initiative.code, 0) if a.initiative_id else (1, "", a.proposal.number),
+            a.question.order,
+            a.pk,
+        ),
+    )
     answers = [
         [
             a.initiative.code if a.initiative_id else a.proposal.reference,
@@ -133,10 +147,7 @@ def sheet_rows(programme: Programme, *, user: Actor) -> dict[str, list[list[Any]
             a.answered_on,
             a.answered_by.username if a.answered_by_id else "",
         ]
-        for a in AnchoringAnswer.objects.for_user(user)
-        .filter(question__programme=programme)
-        .select_related("initiative", "proposal", "question", "answered_by")
-        .order_by("initiative__code", "proposal__number", "question__order", "pk")
+        for a in ordered
     ]
     return {STAKEHOLDERS.name: stakeholders, ANSWERS.name: answers}
 
