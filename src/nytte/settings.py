@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "nytte.proposals",
     "nytte.scenarios",
     "nytte.anchoring",
+    "nytte.governance",
     "nytte.administration",
 ]
 

@@ -12,6 +12,7 @@ from . import (
     core,
     costbenefit,
     errors,
+    governance,
     portfolio,
     proposals,
     scenarios,
@@ -46,3 +47,4 @@ api.add_router("/", analysis_lines.router)
 api.add_router("/", proposals.router)
 api.add_router("/", scenarios.router)
 api.add_router("/", anchoring.router)
+api.add_router("/", governance.router)
