@@ -131,3 +131,13 @@ def test_only_those_who_edit_the_programme_import(filled, owner, client_for, fac
         url, {"file": io.BytesIO(b"not a workbook"), "dry_run": ""}
     )
     assert response.status_code == 422
+
+
+def test_the_commands_export_and_import_a_workbook(filled, tmp_path):
+    from django.core.management import call_command
+
+    path = tmp_path / "forankring.xlsx"
+    call_command("export_anchoring", filled.programme.slug, str(path))
+    out = io.StringIO()
+    call_command("import_anchoring", filled.programme.slug, str(path), "--dry-run", stdout=out)
+    assert "3 unchanged" in out.getvalue()

@@ -280,3 +280,22 @@ def test_stakeholders_of_an_initiative_belong_to_its_owner(anchored, owner):
         services.stakeholder_update(
             stakeholder=stakeholder, data={"phases": ["someday"]}, acting_user=owner
         )
+
+
+def test_commitment_statuses_give_one_line_per_participating_organisation(anchored):
+    services.commitment_save(
+        subject=anchored.fi1,
+        organisation=anchored.nav,
+        data={
+            "committed": True,
+            "document": "allocation_letter",
+            "committed_on": dt.date(2026, 1, 10),
+            "confirmed_by": "Direktøren",
+        },
+        acting_user=SYSTEM,
+    )
+    lines = selectors.commitment_statuses(anchored.fi1)
+    assert [(s.organisation, s.state, s.document) for s in lines] == [
+        ("Arbeids- og velferdsetaten", "committed", "allocation_letter"),
+        ("Skatteetaten", "not_recorded", ""),
+    ]

@@ -7,6 +7,7 @@ decision cases and memos): give it an initiative or a proposal, get an
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -141,6 +142,45 @@ def anchoring_summary(subject: Subject) -> AnchoringSummary:
     )
     municipal = rules.touches_municipal_services(subject, organisations)
     return summarise(kind, subject.pk, questions, answers, organisations, committed, municipal)
+
+
+@dataclass(frozen=True)
+class CommitmentStatus:
+    """Where leadership anchoring stands in one participating organisation, for a memo line:
+    ``state`` is ``committed``, ``not_committed`` or ``not_recorded``; ``document`` is the
+    document's code (``CommitmentDocument``) and ``document_label`` its label in the active
+    language."""
+
+    organisation: str
+    state: str
+    document: str = ""
+    document_label: str = ""
+    reference: str = ""
+    committed_on: dt.date | None = None
+    confirmed_by: str = ""
+
+
+def commitment_statuses(subject: Subject) -> list[CommitmentStatus]:
+    """Each participating organisation's leadership commitment, by organisation name. Stable
+    for other apps (the governance memo), like :func:`anchoring_summary`."""
+    statuses = []
+    for row in commitments(subject):
+        c = row.commitment
+        if c is None:
+            statuses.append(CommitmentStatus(row.organisation.name, "not_recorded"))
+            continue
+        statuses.append(
+            CommitmentStatus(
+                organisation=row.organisation.name,
+                state="committed" if c.committed else "not_committed",
+                document=c.document,
+                document_label=str(c.get_document_display()) if c.document else "",
+                reference=c.reference,
+                committed_on=c.committed_on,
+                confirmed_by=c.confirmed_by,
+            )
+        )
+    return statuses
 
 
 # -- one subject ------------------------------------------------------------------------------
