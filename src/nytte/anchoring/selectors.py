@@ -126,21 +126,29 @@ def summarise(
     )
 
 
-def anchoring_summary(subject: Subject) -> AnchoringSummary:
+def anchoring_summary(
+    subject: Subject,
+    *,
+    organisations: list[Organisation] | None = None,
+    municipal: bool | None = None,
+) -> AnchoringSummary:
     """The anchoring status of an initiative or a proposal (a handful of queries).
 
     The caller has already checked that its user may see ``subject``; this reads no
-    personal data. Stable for other apps: see :class:`AnchoringSummary`."""
+    personal data. Stable for other apps: see :class:`AnchoringSummary`. A page that has
+    already read the participating organisations and the municipal rule passes them."""
     kind = rules.subject_kind(subject)
     questions = active_questions(subject.programme_id, kind)
     answers = answers_by_question(subject)
-    organisations = rules.participating_organisations(subject)
+    if organisations is None:
+        organisations = rules.participating_organisations(subject)
     committed = set(
         LeadershipCommitment.objects.filter(
             committed=True, **rules.subject_filter(subject)
         ).values_list("organisation_id", flat=True)
     )
-    municipal = rules.touches_municipal_services(subject, organisations)
+    if municipal is None:
+        municipal = rules.touches_municipal_services(subject, organisations)
     return summarise(kind, subject.pk, questions, answers, organisations, committed, municipal)
 
 
@@ -190,7 +198,7 @@ def answers_by_question(subject: Subject) -> dict[int, AnchoringAnswer]:
     return {
         a.question_id: a
         for a in AnchoringAnswer.objects.filter(**rules.subject_filter(subject)).select_related(
-            "answered_by"
+            "answered_by", "question"
         )
     }
 
@@ -203,12 +211,15 @@ class ChecklistRow:
     flagged: bool
 
 
-def checklist(subject: Subject) -> tuple[list[ChecklistRow], list[AnchoringAnswer]]:
+def checklist(
+    subject: Subject, *, municipal: bool | None = None
+) -> tuple[list[ChecklistRow], list[AnchoringAnswer]]:
     """The subject's active questions with their answers, and the answers kept for retired
     (or no longer applying) questions, shown apart and read-only."""
     kind = rules.subject_kind(subject)
     answers = answers_by_question(subject)
-    municipal = rules.touches_municipal_services(subject)
+    if municipal is None:
+        municipal = rules.touches_municipal_services(subject)
     rows = []
     for question in active_questions(subject.programme_id, kind):
         answer = answers.pop(question.pk, None)
@@ -230,15 +241,17 @@ class CommitmentRow:
     commitment: LeadershipCommitment | None
 
 
-def commitments(subject: Subject) -> list[CommitmentRow]:
+def commitments(
+    subject: Subject, *, organisations: list[Organisation] | None = None
+) -> list[CommitmentRow]:
     """Each participating organisation with its leadership commitment (or None)."""
     recorded = {
         c.organisation_id: c
         for c in LeadershipCommitment.objects.filter(**rules.subject_filter(subject))
     }
-    return [
-        CommitmentRow(o, recorded.get(o.pk)) for o in rules.participating_organisations(subject)
-    ]
+    if organisations is None:
+        organisations = rules.participating_organisations(subject)
+    return [CommitmentRow(o, recorded.get(o.pk)) for o in organisations]
 
 
 @dataclass

@@ -75,11 +75,13 @@ def _page(
     status: int = 200,
 ) -> HttpResponse:
     kind = rules.subject_kind(subject)
-    rows, kept = selectors.checklist(subject)
+    organisations = rules.participating_organisations(subject)
+    municipal = rules.touches_municipal_services(subject, organisations)
+    rows, kept = selectors.checklist(subject, municipal=municipal)
     forms = answer_forms or _answer_forms(rows)
     for row, form in zip(rows, forms, strict=True):
         row.form = form
-    commitment_rows = selectors.commitments(subject)
+    commitment_rows = selectors.commitments(subject, organisations=organisations)
     _commitment_forms(commitment_rows, commitment_form, commitment_org)
     context: dict[str, Any] = {
         "programme": programme,
@@ -91,7 +93,9 @@ def _page(
         "bordering_topic": Topic.BORDERING,
         "bordering": selectors.bordering(subject, request.user),
         "commitment_rows": commitment_rows,
-        "summary": selectors.anchoring_summary(subject),
+        "summary": selectors.anchoring_summary(
+            subject, organisations=organisations, municipal=municipal
+        ),
         "may_edit": can(request.user, Action.EDIT, subject),
         "crumbs": crumbs(programme, {"label": rules.subject_label(subject), "url": request.path}),
     }
