@@ -299,3 +299,20 @@ def test_commitment_statuses_give_one_line_per_participating_organisation(anchor
         ("Arbeids- og velferdsetaten", "committed", "allocation_letter"),
         ("Skatteetaten", "not_recorded", ""),
     ]
+
+
+def test_the_data_migration_gives_older_programmes_the_checklist_once(anchored, other_programme):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("nytte.anchoring.migrations.0002_default_questions")
+    reworded = anchored.question(Topic.USERS)
+    reworded.text = "Egen ordlyd?"
+    reworded.save()
+    assert not other_programme.anchoring_questions.exists()
+    migration.create_defaults(apps, None)
+    assert other_programme.anchoring_questions.count() == 6
+    # A programme that has its checklist keeps it as it is.
+    assert anchored.programme.anchoring_questions.count() == 6
+    assert anchored.question(Topic.USERS).text == "Egen ordlyd?"
