@@ -127,3 +127,23 @@ def test_a_proposal_has_its_own_anchoring(anchored, facilitator):
     assert client(facilitator).get(url).json()["summary"]["subject_kind"] == "proposal"
     questions = client(facilitator).get(f"{BASE}/anchoring/questions").json()
     assert [q["topic"] for q in questions][:2] == ["participants", "leadership"]
+
+
+def test_raci_roles_of_a_benefit_warn_until_someone_is_accountable_where_it_arises(
+    anchored, facilitator, viewer, owner
+):
+    url = f"{BASE}/benefits/G-1/raci"
+    assert client(viewer).get(url).json() == {"roles": [], "warning": True}
+    role = {"organisation": anchored.nav.orgnr, "person": "Ytelsesdirektør", "letter": "A"}
+    assert client(owner).post(url, role, content_type="application/json").status_code == 403
+    created = client(facilitator).post(url, role, content_type="application/json")
+    assert created.status_code == 201, created.content
+    listed = client(viewer).get(url).json()
+    assert listed["warning"] is False and listed["roles"][0]["letter"] == "A"
+    bad = client(facilitator).post(
+        f"{BASE}/initiatives/FI-1/raci", {**role, "letter": "X"}, content_type="application/json"
+    )
+    assert bad.status_code == 422
+    gone = client(facilitator).delete(f"{url}/{created.json()['id']}")
+    assert gone.status_code == 204
+    assert client(viewer).get(url).json()["warning"] is True

@@ -1,4 +1,4 @@
-"""Anchoring over REST: stakeholders, the checklist, each initiative's and proposal's
+"""Anchoring records over REST: stakeholders, the checklist, each initiative's and proposal's
 answers and leadership commitments, and the anchoring summary (the same
 ``nytte.anchoring.selectors.anchoring_summary`` the governance app reads).
 
@@ -26,8 +26,8 @@ from nytte.core.models import Programme
 from nytte.portfolio.models import Initiative
 from nytte.proposals.models import Proposal
 
-from .common import Pagination, find_organisation, org_out
-from .schemas import ERRORS
+from ..common import Pagination, find_organisation, org_out
+from ..schemas import ERRORS
 
 router = Router(tags=["anchoring"])
 P = "/programmes/{slug}"
