@@ -12,8 +12,17 @@ from nytte.core.charts import VEGA_LITE
 
 from .models import Stakeholder
 
-AXIS = {"values": [1, 2, 3, 4, 5], "tickMinStep": 1, "grid": False}
+AXIS = {"values": [1, 2, 3, 4, 5], "format": "d", "grid": False}
+LABEL_CHARS = 26
 SCALE = {"domain": [0.5, 5.5], "nice": False}
+# Room on the right of interest 5 for the labels beside its circles.
+X_SCALE = {"domain": [0.5, 6.4], "nice": False}
+
+
+def short(names: list[str]) -> str:
+    """The first name in a cell, cut to fit, and how many more ("NAV + 2")."""
+    first = names[0] if len(names[0]) <= LABEL_CHARS else names[0][: LABEL_CHARS - 1] + "…"
+    return first if len(names) == 1 else f"{first} + {len(names) - 1}"
 
 
 def power_interest_grid(stakeholders: list[Stakeholder]) -> dict[str, Any]:
@@ -23,14 +32,19 @@ def power_interest_grid(stakeholders: list[Stakeholder]) -> dict[str, Any]:
     for s in stakeholders:
         cells[(s.interest, s.influence)].append(s.display_name)
     values = [
-        {"interest": x, "influence": y, "count": len(names), "names": "; ".join(names)}
+        {
+            "interest": x,
+            "influence": y,
+            "count": len(names),
+            "label": short(names),
+        }
         for (x, y), names in sorted(cells.items())
     ]
     x = {
         "field": "interest",
         "type": "quantitative",
         "title": _("Interest"),
-        "scale": SCALE,
+        "scale": X_SCALE,
         "axis": AXIS,
     }
     y = {
@@ -49,7 +63,7 @@ def power_interest_grid(stakeholders: list[Stakeholder]) -> dict[str, Any]:
             {
                 "data": {"values": [{"at": 2.5}]},
                 "mark": {"type": "rule", "strokeDash": [4, 4], "color": "#6b7280"},
-                "encoding": {"x": {"field": "at", "type": "quantitative", "scale": SCALE}},
+                "encoding": {"x": {"field": "at", "type": "quantitative", "scale": X_SCALE}},
             },
             {
                 "data": {"values": [{"at": 2.5}]},
@@ -75,6 +89,11 @@ def power_interest_grid(stakeholders: list[Stakeholder]) -> dict[str, Any]:
                 "data": {"values": values},
                 "mark": {"type": "text", "color": "white", "fontWeight": "bold"},
                 "encoding": {"x": x, "y": y, "text": {"field": "count", "type": "quantitative"}},
+            },
+            {
+                "data": {"values": values},
+                "mark": {"type": "text", "align": "left", "dx": 24, "color": "#1f2937"},
+                "encoding": {"x": x, "y": y, "text": {"field": "label", "type": "nominal"}},
             },
         ],
     }
