@@ -240,3 +240,21 @@ def test_leadership_commitment_and_raci_are_recorded_from_the_page(anchored, cli
     assert added.status_code == 302
     html = client.get(url).content.decode()
     assert "Prosjekteier" in html and "Direktøren" in html
+
+
+def test_proposals_on_their_way_to_a_decision_have_their_own_rows(anchored, viewer):
+    from nytte.proposals.models import Proposal
+
+    Proposal.objects.filter(pk=anchored.proposal.pk).update(stage="assessment")
+    anchored.proposal.affected_organisations.add(anchored.oslo)  # municipal now
+    services.answer_save(
+        subject=anchored.proposal,
+        question=anchored.question(Topic.USERS),
+        answer=services.AnswerData("yes"),
+        acting_user=SYSTEM,
+    )
+    data = heatmap.heat_map(programme=anchored.programme, user=viewer)
+    (row,) = data.proposal_rows
+    states = {cell.question.topic: cell.state for cell in row.cells}
+    assert states[Topic.USERS] == "yes" and states[Topic.KS] == "flagged"
+    assert row.summary.missing_commitments == ("Oslo kommune", "Skatteetaten")

@@ -14,7 +14,10 @@ from dataclasses import dataclass, field
 from nytte.core.actors import Actor
 from nytte.core.models import Organisation, Programme
 from nytte.portfolio.models import Initiative
+from nytte.proposals.choices import Stage
+from nytte.proposals.models import Proposal
 
+from . import rules
 from .models import AnchoringAnswer, ChecklistQuestion, LeadershipCommitment
 from .selectors import (
     STATUSES,
@@ -47,6 +50,17 @@ class HeatRow:
 
 
 @dataclass
+class ProposalRow:
+    proposal: Proposal
+    cells: list[HeatCell]
+    summary: AnchoringSummary
+
+
+# Proposals on their way to a decision: those the programme must see anchored in time.
+PROPOSAL_STAGES = (Stage.HARMONISATION, Stage.ASSESSMENT, Stage.READY)
+
+
+@dataclass
 class OrgRow:
     organisation: Organisation
     cells: list[str]  # per initiative: COMMITTED, NOT_COMMITTED, NOT_RECORDED or ""
@@ -65,6 +79,54 @@ class HeatMap:
     initiatives: list[Initiative] = field(default_factory=list)
     org_rows: list[OrgRow] = field(default_factory=list)
     missing_commitments: int = 0
+    proposal_questions: list[ChecklistQuestion] = field(default_factory=list)
+    proposal_rows: list[ProposalRow] = field(default_factory=list)
+
+
+def proposal_rows(
+    programme: Programme, user: Actor
+) -> tuple[list[ChecklistQuestion], list[ProposalRow]]:
+    """Proposals in harmonisation, assessment or ready for governance × their questions."""
+    proposals = list(
+        Proposal.objects.for_user(user)
+        .in_programme(programme)
+        .filter(stage__in=PROPOSAL_STAGES)
+        .select_related("programme")
+        .prefetch_related("affected_organisations")
+        .order_by("number")
+    )
+    questions = active_questions(programme, "proposal")
+    answers: dict[int, dict[int, AnchoringAnswer]] = {}
+    for answer in AnchoringAnswer.objects.filter(proposal__in=proposals):
+        answers.setdefault(answer.proposal_id, {})[answer.question_id] = answer
+    committed: dict[int, set[int]] = {}
+    for c in LeadershipCommitment.objects.filter(proposal__in=proposals, committed=True):
+        committed.setdefault(c.proposal_id, set()).add(c.organisation_id)
+    rows = []
+    for proposal in proposals:
+        orgs = sorted(proposal.affected_organisations.all(), key=lambda o: o.name)
+        municipal = any(rules.is_municipal(o) for o in orgs)
+        own = answers.get(proposal.pk, {})
+        cells = []
+        for question in questions:
+            answer = own.get(question.pk)
+            state = (
+                FLAGGED
+                if ks_flag_for(question, answer, municipal)
+                else (answer.status if answer else UNANSWERED)
+            )
+            cells.append(HeatCell(question, state, answer))
+        summary = summarise(
+            "proposal",
+            proposal.pk,
+            questions,
+            own,
+            orgs,
+            committed.get(proposal.pk, set()),
+            municipal,
+        )
+        rows.append(ProposalRow(proposal, cells, summary))
+    return questions, rows
 
 
 def heat_map(*, programme: Programme, user: Actor) -> HeatMap:
@@ -137,7 +199,10 @@ def heat_map(*, programme: Programme, user: Actor) -> HeatMap:
     totals: Counter[str] = Counter()
     for counts in column_counts:
         totals.update(counts)
+    proposal_questions, proposals = proposal_rows(programme, user)
     return HeatMap(
+        proposal_questions=proposal_questions,
+        proposal_rows=proposals,
         questions=questions,
         rows=rows,
         column_counts=[dict(c) for c in column_counts],
