@@ -166,3 +166,18 @@ def test_the_review_page_shows_realised_against_expected(programme, case, facili
         reverse("governance:review", args=[programme.slug, case.decision.pk])
     )
     assert "2 000 000" in page.content.decode() or "2\xa0000\xa0000" in page.content.decode()
+
+
+def test_a_calibration_ratio_applied_by_choice_shows_on_the_analysis_page(
+    programme, case, facilitator, client_for
+):
+    newcomer = ProposalFactory(programme=programme, stage="assessment")
+    client = client_for(facilitator)
+    url = reverse("governance:calibration", args=[programme.slug])
+    page = client.get(url).content.decode()
+    assert "Kalibrering" in page and "1,008" in page
+    response = client.post(url, {"group": "all:all", "subject": f"proposal-{newcomer.pk}"})
+    assert response.status_code == 302
+    analysis = client.get(response["Location"]).content.decode()
+    assert "Referanseklassejustering er brukt" in analysis
+    assert "1,008" in analysis
