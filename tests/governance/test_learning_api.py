@@ -122,3 +122,27 @@ def test_revisit_items_are_listed_and_closed_by_the_facilitator_only(
     )
     assert closed.json()["resolution"] == "Vurdert i styret."
     assert api(facilitator).get(base).json() == []
+
+
+def test_an_action_is_changed_and_lessons_are_found_for_a_similar_proposal(
+    programme, case, facilitator, owner
+):
+    from tests.governance.learning_factories import FollowUpActionFactory
+
+    action = FollowUpActionFactory(decision=case.decision)
+    base = f"/api/v1/programmes/{programme.slug}/learning"
+    changed = api(facilitator).patch(
+        f"{base}/actions/{action.pk}",
+        {"owner": owner.username, "due_date": "2027-01-31"},
+        content_type="application/json",
+    )
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["owner"] == owner.username and changed.json()["due_date"] == "2027-01-31"
+    LessonFactory(
+        programme=programme, case=case.case, title="Gebyrer", text="Innkreving av gebyrer."
+    )
+    from tests.factories import ProposalFactory
+
+    similar = ProposalFactory(programme=programme, title="Gebyrer digitalt", need="Innkreving.")
+    found = api(facilitator).get(f"{base}/proposals/{similar.number}/lessons").json()
+    assert [x["title"] for x in found] == ["Gebyrer"]
