@@ -181,3 +181,22 @@ def test_a_calibration_ratio_applied_by_choice_shows_on_the_analysis_page(
     analysis = client.get(response["Location"]).content.decode()
     assert "Referanseklassejustering er brukt" in analysis
     assert "1,008" in analysis
+
+
+def test_the_facilitator_closes_a_revisit_item_on_its_page(
+    programme, case, facilitator, forum_member, client_for
+):
+    from nytte.governance.choices import RevisitKind
+    from nytte.governance.learning.revisits import open_item
+
+    item, _new = open_item(
+        kind=RevisitKind.BENEFIT_BEHIND, decision=case.decision, benefit=case.benefit, detail="x"
+    )
+    url = reverse("governance:revisit_close", args=[programme.slug, item.pk])
+    assert client_for(forum_member).post(url, {"resolution": "Nei"}).status_code == 403
+    response = client_for(facilitator).post(url, {"resolution": "Tiltaket er justert."})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.closed_at is not None and item.closed_by == facilitator
+    page = client_for(facilitator).get(reverse("governance:revisits", args=[programme.slug]))
+    assert "Tiltaket er justert." in page.content.decode()
