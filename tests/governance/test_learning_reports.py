@@ -91,3 +91,17 @@ def test_metrics_count_days_to_each_stage_and_outcomes_per_source_and_channel(pr
     assert by_source["staff"]["approved"] == 1 and by_source["user_insight"]["rejected"] == 1
     by_channel = {row["key"]: row["total"] for row in data["by_channel"]}
     assert by_channel == {"form": 1, "public": 1}
+
+
+def test_the_next_report_is_made_when_the_last_is_half_a_year_old(programme, facilitator):
+    from nytte.core.actors import SYSTEM
+    from nytte.governance.learning.status_report import half_yearly, report_create
+    from nytte.governance.models import StatusReport
+
+    today = timezone.localdate()
+    assert half_yearly(acting_user=SYSTEM, today=today) == 0  # the first is made on demand
+    report_create(programme=programme, acting_user=facilitator)
+    assert half_yearly(acting_user=SYSTEM, today=today + dt.timedelta(days=100)) == 0
+    assert half_yearly(acting_user=SYSTEM, today=today + dt.timedelta(days=190)) == 1
+    latest = StatusReport.objects.order_by("-pk").first()
+    assert latest.content["changes"]["since"] == today.isoformat()

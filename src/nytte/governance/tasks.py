@@ -23,3 +23,11 @@ def sweep_revisits() -> int:
     from .learning.revisits import sweep
 
     return sweep()
+
+
+@task()
+def half_yearly_status_reports() -> int:
+    """The forum's next portfolio status report where the last one is half a year old."""
+    from .learning.status_report import half_yearly
+
+    return half_yearly(acting_user=System("reports"))

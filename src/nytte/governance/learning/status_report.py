@@ -203,3 +203,19 @@ def report_create(
         created_by=actor_user(acting_user),
     )
     return object_create(report, acting_user=acting_user)
+
+
+HALF_YEAR = dt.timedelta(days=182)
+
+
+def half_yearly(*, acting_user: Actor, today: dt.date | None = None) -> int:
+    """Make the next report of every programme whose latest report is half a year old (the
+    first report of a programme is made on demand); returns how many were made."""
+    today = today or timezone.localdate()
+    made = 0
+    for programme in Programme.objects.filter(portfolio_reports__isnull=False).distinct():
+        latest = previous_report(programme)
+        if latest is not None and timezone.localdate(latest.created_at) <= today - HALF_YEAR:
+            report_create(programme=programme, acting_user=acting_user, today=today)
+            made += 1
+    return made
