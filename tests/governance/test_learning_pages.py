@@ -200,3 +200,11 @@ def test_the_facilitator_closes_a_revisit_item_on_its_page(
     assert item.closed_at is not None and item.closed_by == facilitator
     page = client_for(facilitator).get(reverse("governance:revisits", args=[programme.slug]))
     assert "Tiltaket er justert." in page.content.decode()
+
+
+def test_the_pages_speak_english_on_request(programme, case, facilitator, client_for):
+    client = client_for(facilitator, language="en")
+    page = client.get(reverse("governance:metrics", args=[programme.slug])).content.decode()
+    assert "Process metrics" in page and "Outcomes by Source" in page
+    page = client.get(reverse("governance:learning", args=[programme.slug])).content.decode()
+    assert "Learning loop" in page
