@@ -32,6 +32,7 @@ def test_the_facilitator_prepares_a_case_from_the_work_queue(
     queue = client.get(reverse("proposals:queue")).content.decode()
     prepare = url("prepare_case", programme, ready_proposal.number)
     assert prepare in queue
+    assert prepare in client.get(ready_proposal.get_absolute_url()).content.decode()
     response = client.post(prepare)
     case = DecisionCase.objects.get(proposal=ready_proposal)
     assert response.status_code == 302 and response["Location"] == case.get_absolute_url()
