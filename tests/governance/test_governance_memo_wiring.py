@@ -51,6 +51,12 @@ def test_the_memo_content_carries_the_options_and_the_split(case):
     ]
     assert carry.nnv is not None and carry.snapshot == "v1"
     assert len(carry.charts) == 2
+    # The anchoring app is installed: each affected organisation's leadership commitment.
+    assert {a.organisation for a in content.anchoring} == {
+        "Arbeids- og velferdsetaten",
+        "Skatteetaten",
+    }
+    assert content.warnings
 
 
 def test_the_memo_downloads_as_word_and_pdf_with_headings_and_figures(client_for, viewer, case):

@@ -70,6 +70,27 @@ def _option(view: OptionView, recommended: bool) -> memo.Option:
     return dataclasses.replace(content, charts=charts)
 
 
+def _anchoring(case: DecisionCase) -> tuple[memo.AnchoringLine, ...]:
+    """Each participating organisation's leadership commitment (the anchoring app is
+    installed: ``case_context`` found its summary)."""
+    from nytte.anchoring.selectors import commitment_statuses
+
+    labels = {
+        "committed": _("Committed"),
+        "not_committed": _("Not committed"),
+        "not_recorded": _("Not recorded"),
+    }
+    subject = case.proposal if case.proposal_id else case.initiative
+    return tuple(
+        memo.AnchoringLine(
+            organisation=s.organisation,
+            status=labels.get(s.state, s.state),
+            note=s.document_label or s.reference,
+        )
+        for s in commitment_statuses(subject)
+    )
+
+
 def build_memo_content(case: DecisionCase, user: Actor | None = None) -> memo.MemoContent:
     """The memo of ``case`` as it stands: background, harmonisation links, assessment and
     matrix position, anchoring, the options with costs, NNV, benefits, what in the portfolio
@@ -86,15 +107,17 @@ def build_memo_content(case: DecisionCase, user: Actor | None = None) -> memo.Me
             "track": assessment.get("suggested_label") or "–",
         }
     warnings = []
-    anchoring = ()
+    anchoring: tuple[memo.AnchoringLine, ...] = ()
     if context.anchoring is not None:
-        missing = tuple(context.anchoring.missing_commitments)
-        anchoring = tuple(
-            memo.AnchoringLine(organisation=name, status=_("No leadership commitment yet"))
-            for name in missing
-        )
+        anchoring = _anchoring(case)
         if not context.anchoring.complete:
             warnings.append(_("Anchoring is not complete."))
+        if context.anchoring.missing_commitments:
+            warnings.append(
+                _("No leadership commitment yet from")
+                + ": "
+                + ", ".join(context.anchoring.missing_commitments)
+            )
     for view in context.options:
         if view.split_error and not view.option.do_nothing:
             warnings.append(f"{view.option.title}: {view.split_error}")
