@@ -38,6 +38,7 @@ def test_the_facilitator_prepares_a_case_from_the_work_queue(
     assert response.status_code == 302 and response["Location"] == case.get_absolute_url()
     page = client.get(case.get_absolute_url()).content.decode()
     assert "Felles varsling" in page and "Gjør ingenting" in page
+    assert "Forankringen er ikke fullstendig." in page  # the anchoring app's summary
     assert 'data-chart="split-chart-' in page
 
 
