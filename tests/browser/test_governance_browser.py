@@ -79,6 +79,13 @@ def test_a_case_is_prepared_decided_and_read_accessibly(page, ready):
     page.locator("main a[href*='/options/']").last.click()
     page.wait_for_url(f"**{P}cases/1/options/*/")
     assert_accessible(page)
+    page.goto(P + "forums/")
+    page.get_by_role("link", name="Programstyret").click()
+    assert_accessible(page)  # members and the meeting form
+    page.locator("main a[href*='/meetings/']").first.click()
+    assert_accessible(page)  # the agenda form
+    page.goto("/p/framtidens-innkreving/governance/dialogue/")
+    assert_accessible(page)  # the new-item form
     page.context.clear_cookies()
 
     _log_in(page, "forum")
