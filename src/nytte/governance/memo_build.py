@@ -70,6 +70,29 @@ def _option(view: OptionView, recommended: bool) -> memo.Option:
     return dataclasses.replace(content, charts=charts)
 
 
+def _dependencies(case: DecisionCase, links: list) -> tuple[memo.Consequence, ...]:
+    """What carrying the case out touches: a proposal's harmonisation links to initiatives
+    that become dependencies, or a running initiative's own dependencies."""
+    from .services.apply import LINK_DEPENDENCY
+
+    if case.initiative_id:
+        initiative = case.initiative
+        out = [
+            memo.Consequence(subject=str(d.target), description=str(d.get_kind_display()))
+            for d in initiative.dependencies_out.select_related("target")
+        ]
+        out += [
+            memo.Consequence(subject=str(d.source), description=str(d.get_kind_display()))
+            for d in initiative.dependencies_in.select_related("source")
+        ]
+        return tuple(out)
+    return tuple(
+        memo.Consequence(subject=str(link.target), description=str(link.get_kind_display()))
+        for link in links
+        if link.target_initiative_id and link.kind in LINK_DEPENDENCY
+    )
+
+
 def _anchoring(case: DecisionCase) -> tuple[memo.AnchoringLine, ...]:
     """Each participating organisation's leadership commitment (the anchoring app is
     installed: ``case_context`` found its summary)."""
@@ -128,13 +151,15 @@ def build_memo_content(case: DecisionCase, user: Actor | None = None) -> memo.Me
             for c in context.comparison.changes
             if c.change in ("starts", "moves", "stops")
         )
+    dependencies = _dependencies(case, context.links)
     meeting = case.meetings.order_by("-date").first()
     options = tuple(_option(v, case.recommended_option_id == v.option.pk) for v in context.options)
-    if portfolio:
-        options = tuple(
-            dataclasses.replace(o, portfolio=o.portfolio + portfolio) if not o.is_zero else o
-            for o in options
-        )
+    options = tuple(
+        o
+        if o.is_zero
+        else dataclasses.replace(o, portfolio=o.portfolio + portfolio, dependencies=dependencies)
+        for o in options
+    )
     return memo.MemoContent(
         title=case.title,
         case_reference=case.reference,
