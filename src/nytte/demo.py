@@ -34,10 +34,11 @@ def load_demo() -> int:
     # against both, and a proposal's analysis needs the proposal.
     registers = load_core_demo() + load_portfolio_demo()
     loaded = load_benefits_demo() + load_proposals_demo() + load_costbenefit_demo()
-    # Anchoring reads initiatives, benefits and proposals; governance's cases are prepared
-    # from the proposals and their analyses; the learning loop follows up its decisions.
-    registers += loaded + load_anchoring_demo()
-    return registers + load_governance_demo() + load_learning_demo()
+    # Anchoring reads initiatives, benefits and proposals; governance prepares its cases from
+    # the proposals and their analyses (and shows their anchoring): they come last, and the
+    # learning loop follows up the decisions the governance demo made.
+    registers += loaded + load_anchoring_demo() + load_governance_demo()
+    return registers + load_learning_demo()
 
 
 def main(stdout: TextIO | None = None) -> None:

@@ -122,3 +122,35 @@ def test_forums_and_meetings(programme_admin, facilitator, forum_member, viewer,
     assert agenda.json()["agenda"] == [case_number]
     assert api(viewer).get(f"{BASE}/forums").json()[0]["name"] == "Styret"
     assert not Decision.objects.exists()
+
+
+@pytest.mark.django_db
+def test_every_step_4_path_is_in_the_openapi_schema_with_its_errors():
+    paths = Client().get("/api/v1/openapi.json").json()["paths"]
+    p, c = "/api/v1/programmes/{slug}", "/api/v1/programmes/{slug}/cases/{number}"
+    expected = {
+        p + "/forums": {"get", "post"},
+        p + "/forums/{pk}/members": {"post"},
+        p + "/forums/{pk}/meetings": {"get", "post"},
+        p + "/meetings/{pk}": {"get"},
+        p + "/meetings/{pk}/agenda": {"post"},
+        p + "/cases": {"get", "post"},
+        c: {"get", "patch"},
+        c + "/options": {"post"},
+        c + "/options/{pk}": {"patch", "delete"},
+        c + "/options/{pk}/split": {"get", "put"},
+        c + "/decide": {"post"},
+        c + "/memo.{fmt}": {"get"},
+        p + "/decisions": {"get"},
+        p + "/decisions/{pk}": {"get"},
+        p + "/decisions/{pk}/amend": {"post"},
+        p + "/baselines": {"get", "post"},
+        p + "/baselines/compare": {"get"},
+        p + "/baselines/from-run": {"post"},
+        p + "/baselines/{number}": {"get"},
+        p + "/dialogue": {"get", "post"},
+    }
+    for path, methods in expected.items():
+        assert set(paths[path]) == methods, path
+        for method in methods:
+            assert {"403", "404", "422"} <= set(paths[path][method]["responses"]), path

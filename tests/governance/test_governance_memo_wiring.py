@@ -11,13 +11,17 @@ from docx import Document
 
 from nytte.governance import services
 from nytte.governance.memo_build import build_memo_content
+from nytte.proposals.models import ProposalLink
 from tests.api.test_api_core import bearer
+from tests.factories import InitiativeFactory
 
 NBSP = "\u00a0"
 
 
 @pytest.fixture
-def case(ready_proposal, facilitator, board):
+def case(ready_proposal, facilitator, board, programme):
+    other = InitiativeFactory(programme=programme, code="FI-2", title="Gjeldsoversikt")
+    ProposalLink.objects.create(proposal=ready_proposal, kind="depends_on", target_initiative=other)
     case = services.prepare_case_from_proposal(ready_proposal, facilitator)
     services.case_update(
         case=case,
@@ -51,6 +55,15 @@ def test_the_memo_content_carries_the_options_and_the_split(case):
     ]
     assert carry.nnv is not None and carry.snapshot == "v1"
     assert len(carry.charts) == 2
+    # The anchoring app is installed: each affected organisation's leadership commitment.
+    assert {a.organisation for a in content.anchoring} == {
+        "Arbeids- og velferdsetaten",
+        "Skatteetaten",
+    }
+    assert content.warnings
+    assert [(d.subject, d.description) for d in carry.dependencies] == [
+        ("FI-2 Gjeldsoversikt", "Avhenger av")
+    ]
 
 
 def test_the_memo_downloads_as_word_and_pdf_with_headings_and_figures(client_for, viewer, case):

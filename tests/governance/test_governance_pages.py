@@ -32,11 +32,13 @@ def test_the_facilitator_prepares_a_case_from_the_work_queue(
     queue = client.get(reverse("proposals:queue")).content.decode()
     prepare = url("prepare_case", programme, ready_proposal.number)
     assert prepare in queue
+    assert prepare in client.get(ready_proposal.get_absolute_url()).content.decode()
     response = client.post(prepare)
     case = DecisionCase.objects.get(proposal=ready_proposal)
     assert response.status_code == 302 and response["Location"] == case.get_absolute_url()
     page = client.get(case.get_absolute_url()).content.decode()
     assert "Felles varsling" in page and "Gjør ingenting" in page
+    assert "Forankringen er ikke fullstendig." in page  # the anchoring app's summary
     assert 'data-chart="split-chart-' in page
 
 
@@ -176,3 +178,31 @@ def test_the_facilitator_edits_an_option_and_its_split(client_for, facilitator, 
     assert response.status_code == 302
     split = {r.organisation.short_name: r.amount for r in funding_split(option)}
     assert split == {"NAV": 4_500_000, "SKE": 1_500_000}
+
+
+def test_a_change_request_is_prepared_from_the_initiative(
+    client_for, facilitator, viewer, programme
+):
+    initiative = InitiativeFactory(programme=programme, code="R", phase="execute")
+    assert (
+        url("change_request", programme, "R")
+        in client_for(viewer).get(initiative.get_absolute_url()).content.decode()
+    )
+    page = url("change_request", programme, "R")
+    assert 'name="change_kind"' not in client_for(viewer).get(page).content.decode()
+    response = client_for(facilitator).post(
+        page, {"change_kind": "stop", "reason": "Ikke lenger nødvendig."}
+    )
+    case = DecisionCase.objects.get(initiative=initiative)
+    assert response["Location"] == case.get_absolute_url()
+    assert case.change_kind == "stop" and case.background == "Ikke lenger nødvendig."
+    # Preparing the same again from the queue or the page leads to the open case.
+    response = client_for(facilitator, "en").post(page, {"change_kind": "stop"})
+    assert response.status_code == 422 and "S-1" in response.content.decode()
+
+
+def test_preparing_a_proposal_twice_leads_to_its_open_case(
+    client_for, facilitator, case, programme
+):
+    response = client_for(facilitator).post(url("prepare_case", programme, case.proposal.number))
+    assert response.status_code == 302 and response["Location"] == case.get_absolute_url()

@@ -237,6 +237,8 @@ class DecideForm(forms.Form):
             self.fields["option"].initial = case.recommended_option_id
         if case.forum_id:
             self.fields["forum"].initial = case.forum_id
+        elif len(forums) == 1:
+            self.fields["forum"].initial = forums[0].pk
 
 
 class AmendForm(forms.Form):

@@ -70,6 +70,50 @@ def _option(view: OptionView, recommended: bool) -> memo.Option:
     return dataclasses.replace(content, charts=charts)
 
 
+def _dependencies(case: DecisionCase, links: list) -> tuple[memo.Consequence, ...]:
+    """What carrying the case out touches: a proposal's harmonisation links to initiatives
+    that become dependencies, or a running initiative's own dependencies."""
+    from .services.apply import LINK_DEPENDENCY
+
+    if case.initiative_id:
+        initiative = case.initiative
+        out = [
+            memo.Consequence(subject=str(d.target), description=str(d.get_kind_display()))
+            for d in initiative.dependencies_out.select_related("target")
+        ]
+        out += [
+            memo.Consequence(subject=str(d.source), description=str(d.get_kind_display()))
+            for d in initiative.dependencies_in.select_related("source")
+        ]
+        return tuple(out)
+    return tuple(
+        memo.Consequence(subject=str(link.target), description=str(link.get_kind_display()))
+        for link in links
+        if link.target_initiative_id and link.kind in LINK_DEPENDENCY
+    )
+
+
+def _anchoring(case: DecisionCase) -> tuple[memo.AnchoringLine, ...]:
+    """Each participating organisation's leadership commitment (the anchoring app is
+    installed: ``case_context`` found its summary)."""
+    from nytte.anchoring.selectors import commitment_statuses
+
+    labels = {
+        "committed": _("Committed"),
+        "not_committed": _("Not committed"),
+        "not_recorded": _("Not recorded"),
+    }
+    subject = case.proposal if case.proposal_id else case.initiative
+    return tuple(
+        memo.AnchoringLine(
+            organisation=s.organisation,
+            status=labels.get(s.state, s.state),
+            note=s.document_label or s.reference,
+        )
+        for s in commitment_statuses(subject)
+    )
+
+
 def build_memo_content(case: DecisionCase, user: Actor | None = None) -> memo.MemoContent:
     """The memo of ``case`` as it stands: background, harmonisation links, assessment and
     matrix position, anchoring, the options with costs, NNV, benefits, what in the portfolio
@@ -86,15 +130,17 @@ def build_memo_content(case: DecisionCase, user: Actor | None = None) -> memo.Me
             "track": assessment.get("suggested_label") or "–",
         }
     warnings = []
-    anchoring = ()
+    anchoring: tuple[memo.AnchoringLine, ...] = ()
     if context.anchoring is not None:
-        missing = tuple(context.anchoring.missing_commitments)
-        anchoring = tuple(
-            memo.AnchoringLine(organisation=name, status=_("No leadership commitment yet"))
-            for name in missing
-        )
+        anchoring = _anchoring(case)
         if not context.anchoring.complete:
             warnings.append(_("Anchoring is not complete."))
+        if context.anchoring.missing_commitments:
+            warnings.append(
+                _("No leadership commitment yet from")
+                + ": "
+                + ", ".join(context.anchoring.missing_commitments)
+            )
     for view in context.options:
         if view.split_error and not view.option.do_nothing:
             warnings.append(f"{view.option.title}: {view.split_error}")
@@ -105,13 +151,15 @@ def build_memo_content(case: DecisionCase, user: Actor | None = None) -> memo.Me
             for c in context.comparison.changes
             if c.change in ("starts", "moves", "stops")
         )
+    dependencies = _dependencies(case, context.links)
     meeting = case.meetings.order_by("-date").first()
     options = tuple(_option(v, case.recommended_option_id == v.option.pk) for v in context.options)
-    if portfolio:
-        options = tuple(
-            dataclasses.replace(o, portfolio=o.portfolio + portfolio) if not o.is_zero else o
-            for o in options
-        )
+    options = tuple(
+        o
+        if o.is_zero
+        else dataclasses.replace(o, portfolio=o.portfolio + portfolio, dependencies=dependencies)
+        for o in options
+    )
     return memo.MemoContent(
         title=case.title,
         case_reference=case.reference,

@@ -85,12 +85,14 @@ def _options_queryset() -> QuerySet[CaseOption]:
 
 
 def case_get(*, user: Actor, programme: Programme, number: int) -> DecisionCase:
-    return (
+    case = (
         case_list(user=user, programme=programme)
         .select_related("recommended_option", "scenario", "scenario_run", "prepared_by")
         .prefetch_related(Prefetch("options", queryset=_options_queryset()))
         .get(number=number)
     )
+    case.programme = programme  # read once: the pages and the memo ask for it often
+    return case
 
 
 def decision_list(*, user: Actor, programme: Programme) -> QuerySet[Decision]:

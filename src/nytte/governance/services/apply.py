@@ -35,7 +35,7 @@ from nytte.portfolio.models import CostLine, Dependency, Initiative
 from nytte.portfolio.services import refresh_cost_totals
 from nytte.proposals.choices import LinkKind, Stage
 from nytte.proposals.models import Proposal
-from nytte.proposals.services.flow import _move as proposal_stage_set
+from nytte.proposals.services import proposal_decided
 
 from ..choices import ChangeKind
 from ..models import CaseOption, Decision
@@ -141,7 +141,13 @@ def adopt_proposal(decision: Decision, option: CaseOption, actor: Actor) -> Init
             ),
             acting_user=actor,
         )
-    proposal_stage_set(proposal, Stage.ADOPTED, decision.rationale, actor, attached_to=initiative)
+    proposal_decided(
+        proposal=proposal,
+        to=Stage.ADOPTED,
+        reason=decision.rationale,
+        acting_user=actor,
+        initiative=initiative,
+    )
     return initiative
 
 

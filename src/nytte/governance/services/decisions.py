@@ -29,7 +29,7 @@ from nytte.core.permissions import Action, can, check
 from nytte.core.services import object_create, object_update
 from nytte.proposals.choices import Stage
 from nytte.proposals.models import Score
-from nytte.proposals.services.flow import _move as proposal_stage_set
+from nytte.proposals.services import proposal_decided
 
 from ..choices import APPLYING_OUTCOMES, CaseKind, CaseStatus, Outcome
 from ..funding import split_or_error, total_cost
@@ -250,7 +250,9 @@ def _consequences(decision: Decision, acting_user: User) -> None:
         proposal = case.proposal
         target = Stage.PARKED if outcome == Outcome.PARKED else Stage.REJECTED
         if proposal.stage != target:
-            proposal_stage_set(proposal, target, decision.rationale, acting_user)
+            proposal_decided(
+                proposal=proposal, to=target, reason=decision.rationale, acting_user=acting_user
+            )
     elif outcome == Outcome.ESCALATED:
         ministry, agency = _dialogue_parties(case, decision.forum)
         object_create(
