@@ -117,9 +117,12 @@ def realisation_for(
 def realisation_of(
     benefit: Benefit, initiative_ids: Sequence[int] | None, *, today: dt.date
 ) -> BenefitRealisation:
-    share = float(benefit_selectors.attributed_share(benefit, initiative_ids))
-    if initiative_ids is None or not benefit.contributions.all():
-        share = share or 1.0
+    # Asked about no initiative in particular (the calibration), the benefit counts whole.
+    share = (
+        1.0
+        if initiative_ids is None
+        else float(benefit_selectors.attributed_share(benefit, initiative_ids))
+    )
     amounts = list(benefit.amounts.all())
     expected = sum(a.likely for a in amounts if a.year <= today.year) * share
     total = sum(a.likely for a in amounts) * share

@@ -53,8 +53,13 @@ def open_item(
     proposal: object = None,
 ) -> tuple[RevisitItem, bool]:
     """The open item for this reason and object, opened if there is none (idempotent)."""
-    keys = {"kind": kind, "decision": decision, "benefit": benefit, "risk": risk}
-    keys["proposal"] = proposal
+    keys = {
+        "kind": kind,
+        "decision": decision,
+        "benefit": benefit,
+        "risk": risk,
+        "proposal": proposal,
+    }
     found = RevisitItem.objects.filter(closed_at__isnull=True, **keys).first()
     if found is not None:
         return found, False
