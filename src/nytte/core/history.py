@@ -26,6 +26,7 @@ IGNORED_FIELDS = {
     "password",
     "last_login",
     "register_version",
+    "version",
 }
 
 

@@ -108,6 +108,9 @@ class Proposal(models.Model):
     )
     created_at = models.DateTimeField(_("received"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Moves on with every saved change: the optimistic lock of forms and the API's ETag
+    # (``nytte.core.concurrency``).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     # Personal data that may be erased, and the link's secret: never kept in the change log.
     history_redacted_fields = ("proposer_name", "proposer_email", "status_token_hash")
