@@ -164,6 +164,8 @@ SESSION_IDLE_MINUTES = int(os.environ.get("NYTTE_SESSION_IDLE_MINUTES", 60))
 SESSION_MAX_HOURS = int(os.environ.get("NYTTE_SESSION_MAX_HOURS", 12))
 SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
 API_TOKEN_DAYS = int(os.environ.get("NYTTE_API_TOKEN_DAYS", 90))
+# A PATCH of an initiative, benefit or proposal without If-Match: applied (default) or 428.
+API_REQUIRE_IF_MATCH = env_bool("NYTTE_API_REQUIRE_IF_MATCH")
 
 # Addresses (or networks) of the reverse proxies whose X-Forwarded-For is believed; none by
 # default, so the client address is the connection's.

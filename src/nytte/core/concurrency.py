@@ -34,11 +34,10 @@ class VersionConflict(Exception):
     def message(self) -> str:
         return str(
             _(
-                "Someone else saved changes to this %(what)s after you opened it, so your "
-                "changes were not saved. What you typed is kept below: open the %(what)s in "
-                "a new tab to see the other changes, then save again to replace them."
+                "Someone else saved changes here after you opened this form, so your changes "
+                "were not saved. What you typed is kept below: open the page in a new tab to "
+                "see the other changes, then save again to replace them."
             )
-            % {"what": self.instance._meta.verbose_name}
         )
 
 
