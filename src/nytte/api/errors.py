@@ -16,6 +16,7 @@ from ninja.renderers import JSONRenderer
 from nytte.core.concurrency import VersionConflict
 
 logger = logging.getLogger(__name__)
+security_log = logging.getLogger("nytte.security")
 PROBLEM = "application/problem+json"
 # The API's renderer (NinjaAPI's default), for answers built outside a handler's return.
 RENDERER = JSONRenderer()
@@ -61,6 +62,13 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(PermissionDenied)
     def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        user_id = getattr(getattr(request, "user", None), "pk", None)
+        security_log.warning(
+            "API permission denied: %s %s by %s",
+            request.method,
+            request.path,
+            f"user:{user_id}" if user_id else "anonymous",
+        )
         return problem(request, 403, "Forbidden", "You may not do this here.")
 
     @api.exception_handler(VersionConflict)

@@ -21,7 +21,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from nytte.core import history
+from nytte.core import history, request_id
 from nytte.core.actors import Actor, PublicProposer, is_public, require_actor
 from nytte.core.concurrency import check_version
 from nytte.core.models import Organisation, Programme, hash_token
@@ -99,6 +99,7 @@ def event_record(
         note=note,
         data=dict(data or {}),
         actor=user_or_none(acting_user),
+        request_id=request_id.current(),
     )
 
 
