@@ -165,6 +165,9 @@ SESSION_IDLE_MINUTES = int(os.environ.get("NYTTE_SESSION_IDLE_MINUTES", 60))
 SESSION_MAX_HOURS = int(os.environ.get("NYTTE_SESSION_MAX_HOURS", 12))
 SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
 API_TOKEN_DAYS = int(os.environ.get("NYTTE_API_TOKEN_DAYS", 90))
+# Outside proposers' name and e-mail are erased this long after their proposal closed
+# (``nytte retention``, daily).
+PROPOSER_RETENTION_MONTHS = int(os.environ.get("NYTTE_PROPOSER_RETENTION_MONTHS", 24))
 # A PATCH of an initiative, benefit or proposal without If-Match: applied (default) or 428.
 API_REQUIRE_IF_MATCH = env_bool("NYTTE_API_REQUIRE_IF_MATCH")
 
