@@ -251,6 +251,9 @@ BASE_URL = os.environ.get(
     + ("" if HTTPS else ":8000"),
 ).rstrip("/")
 
+# Where people report accessibility problems (shown on the accessibility statement).
+ACCESSIBILITY_CONTACT = os.environ.get("NYTTE_ACCESSIBILITY_CONTACT", "")
+
 EMAIL_BACKEND = os.environ.get(
     "NYTTE_EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
