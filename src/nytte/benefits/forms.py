@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy as _
 from nytte.core.excel.views import ImportForm
 from nytte.core.forms import (
     DATE_WIDGET,
-    VERSION_FIELD,
     LineForm,
     ListedModelChoiceField,
     ListedModelMultipleChoiceField,
@@ -158,7 +157,7 @@ class BenefitForm(forms.ModelForm):
             "arises_in_group": _("… or a group. Choose one of the two."),
         }
 
-    RELATIONS = ("risks", VERSION_FIELD)
+    RELATIONS = ("risks", "version")  # version: the optimistic lock, not model data
 
     def __init__(self, data: Any = None, *, programme: Programme, **kwargs: Any) -> None:
         super().__init__(data, **kwargs)

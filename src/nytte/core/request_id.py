@@ -28,10 +28,10 @@ def current() -> str:
 
 
 def _incoming(request: HttpRequest) -> str | None:
-    from .throttle import _trusted  # imports models: not at logging set-up
+    from .throttle import is_trusted_proxy  # imports models: not at logging set-up
 
     given = request.headers.get(HEADER, "")
-    if given and _VALID.match(given) and _trusted(request.META.get("REMOTE_ADDR", "")):
+    if given and _VALID.match(given) and is_trusted_proxy(request.META.get("REMOTE_ADDR", "")):
         return given
     return None
 
