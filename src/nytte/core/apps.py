@@ -23,6 +23,5 @@ class CoreConfig(AppConfig):
         from .records import install_after_migrate, register_sqlite_function
 
         connection_created.connect(register_sqlite_function, dispatch_uid="nytte-records-purge")
-        # After the last app migrated (any app's post_migrate would do: the install skips
-        # tables that do not exist yet, and re-creating is idempotent).
+        # After every migrate (re-creating is idempotent; missing tables are skipped).
         post_migrate.connect(install_after_migrate, dispatch_uid="nytte-records-triggers")

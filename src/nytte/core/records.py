@@ -131,8 +131,10 @@ def uninstall(connection: BaseDatabaseWrapper, tables: list[str] | None = None) 
 
 
 def install_after_migrate(sender: Any, using: str = "default", **kwargs: Any) -> None:
-    """``post_migrate`` receiver: triggers a table rebuild may have dropped come back."""
-    install(connections[using])
+    """``post_migrate`` receiver: triggers a table rebuild may have dropped come back. Sent
+    once per app after the whole ``migrate``; core's is enough."""
+    if getattr(sender, "label", None) == "core":
+        install(connections[using])
 
 
 def register_sqlite_function(sender: Any, connection: Any, **kwargs: Any) -> None:
