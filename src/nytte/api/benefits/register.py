@@ -24,7 +24,7 @@ from ..benefits_schemas import (
 )
 from ..common import Pagination
 from ..concurrency import expected_version, send_etag
-from ..schemas import ERRORS
+from ..schemas import ERRORS, PRECONDITION
 from .helpers import (
     B,
     P,
@@ -103,7 +103,7 @@ def benefit_detail(
     return benefit_out(selectors.attach_progress([benefit])[0])
 
 
-@router.patch(B, response={200: BenefitOut, **ERRORS})
+@router.patch(B, response={200: BenefitOut, **ERRORS, **PRECONDITION})
 def benefit_update(
     request: HttpRequest, slug: str, code: str, payload: BenefitPatch, response: HttpResponse
 ) -> dict[str, Any]:

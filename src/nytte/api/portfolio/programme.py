@@ -31,7 +31,7 @@ from ..portfolio_schemas import (
     InitiativePatch,
     LifeEventOut,
 )
-from ..schemas import ERRORS
+from ..schemas import ERRORS, PRECONDITION
 from .helpers import (
     I,
     P,
@@ -231,7 +231,7 @@ def initiative_detail(
     return initiative_out(initiative)
 
 
-@router.patch(I, response={200: InitiativeOut, **ERRORS})
+@router.patch(I, response={200: InitiativeOut, **ERRORS, **PRECONDITION})
 def initiative_update(
     request: HttpRequest, slug: str, code: str, payload: InitiativePatch, response: HttpResponse
 ) -> dict[str, Any]:

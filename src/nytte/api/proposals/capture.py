@@ -25,7 +25,7 @@ from ..proposals_schemas import (
     ProposalOut,
     ProposalPatch,
 )
-from ..schemas import ERRORS
+from ..schemas import ERRORS, PRECONDITION
 from .helpers import P, R, proposal_detail_out, proposal_or_404, proposal_out, with_lines
 
 router = Router(tags=["proposals"])
@@ -107,7 +107,7 @@ def proposal_detail(
     return proposal_out(proposal, request.user)
 
 
-@router.patch(R, response={200: ProposalOut, **ERRORS})
+@router.patch(R, response={200: ProposalOut, **ERRORS, **PRECONDITION})
 def proposal_update(
     request: HttpRequest, slug: str, number: int, payload: ProposalPatch, response: HttpResponse
 ) -> dict[str, Any]:
