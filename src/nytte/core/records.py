@@ -11,7 +11,7 @@ the database between tests: on PostgreSQL it sets ``nytte.records_purge`` for th
 SQLite it answers the SQL function ``nytte_records_purge()`` (registered on every connection;
 a connection without it, e.g. the ``sqlite3`` shell, cannot delete either).
 
-The triggers are installed by migrations (core 0008, proposals 0006) and again after every
+The triggers are installed by migrations (core 0008, proposals 0007) and again after every
 ``migrate`` (``post_migrate``), since SQLite drops a table's triggers when a migration
 rebuilds the table.
 """

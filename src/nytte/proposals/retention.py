@@ -3,7 +3,7 @@
 A proposal sent by someone without an account (the public form, or a facilitator's
 "sought out" registration) keeps their name and e-mail, and the hash of their private status
 link, for as long as the proposal is being handled. Once it has been closed (parked,
-rejected or merged: no longer in ``OPEN_STAGES``) for ``PROPOSER_RETENTION_MONTHS``
+rejected, merged or adopted: not in ``OPEN_STAGES``) for ``PROPOSER_RETENTION_MONTHS``
 (``NYTTE_PROPOSER_RETENTION_MONTHS``, 24 by default), :func:`anonymise_expired` erases them
 exactly as a facilitator's "erase" does (``proposer_erase``): the proposal stays, its
 change log says that the fields were erased (never their values), a domain event says so

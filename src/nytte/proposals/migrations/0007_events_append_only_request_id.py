@@ -22,7 +22,7 @@ def remove_triggers(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("proposals", "0005_proposal_version"),
+        ("proposals", "0006_proposal_version"),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('proposals', '0004_programme_defaults'),
+        ('proposals', '0005_stage_adopted'),
     ]
 
     operations = [
