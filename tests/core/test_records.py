@@ -192,3 +192,17 @@ def test_a_transactional_test_database_can_still_be_emptied(programme, facilitat
         initiative=programme.initiatives.get(), data={"title": "T"}, acting_user=facilitator
     )
     assert ChangeLogEntry.objects.exists()
+
+
+def test_the_triggers_come_back_after_every_migrate(logged):
+    """SQLite drops a table's triggers when a migration rebuilds the table: ``migrate``
+    installs them again (post_migrate)."""
+    from django.core.management import call_command
+
+    from nytte.core.records import uninstall
+
+    uninstall(connection)
+    ChangeLogEntry.objects.filter(pk=logged["entry"].pk).update(object_repr="unguarded")
+    call_command("migrate", verbosity=0)
+    refused(lambda: ChangeLogEntry.objects.filter(pk=logged["entry"].pk).delete())
+    refused(lambda: ProposalEvent.objects.filter(pk=logged["event"].pk).delete())
