@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portfolio', '0003_natural_code_order'),
+        ('portfolio', '0004_initiative_version'),
     ]
 
     operations = [
