@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from unittest import mock
 
 import pytest
 from django.utils import timezone
@@ -69,10 +70,11 @@ def timeline(programme):
     for proposal in (first, second):
         type(proposal).objects.filter(pk=proposal.pk).update(created_at=start)
     for days, stage in ((2, Stage.HARMONISATION), (10, Stage.ASSESSMENT)):
-        event = ProposalEvent.objects.create(
-            proposal=first, kind=EventKind.STAGE_CHANGED, to_stage=stage
-        )
-        ProposalEvent.objects.filter(pk=event.pk).update(created_at=start + dt.timedelta(days=days))
+        # Events are append-only: each is written at the moment it happened.
+        with mock.patch("django.utils.timezone.now", return_value=start + dt.timedelta(days=days)):
+            ProposalEvent.objects.create(
+                proposal=first, kind=EventKind.STAGE_CHANGED, to_stage=stage
+            )
     case = DecisionCaseFactory(programme=programme, proposal=first)
     DecisionFactory(case=case, outcome=Outcome.APPROVED, decided_on=dt.date(2026, 1, 31))
     return first, second

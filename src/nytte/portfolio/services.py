@@ -290,11 +290,9 @@ def dependency_delete(dependency: Dependency, *, acting_user: Actor) -> None:
 
 
 def _risk_changed(risk: Risk) -> Risk:
-    """A materialised risk of a decided initiative asks for the decision to be revisited."""
-    from nytte.governance.learning.revisits import check_risk
+    from nytte.governance.learning.revisits import risk_saved  # materialised: revisit
 
-    check_risk(risk)
-    return risk
+    return risk_saved(risk)
 
 
 @transaction.atomic

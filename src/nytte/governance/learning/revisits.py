@@ -137,6 +137,13 @@ def check_risk(risk: Risk) -> RevisitItem | None:
     return item if new else None
 
 
+def risk_saved(risk: Risk) -> Risk:
+    """The portfolio's hook after a risk is saved: a materialised risk of a decided initiative
+    asks for the decision to be revisited."""
+    check_risk(risk)
+    return risk
+
+
 def check_link(link: ProposalLink) -> RevisitItem | None:
     """Open an item when a new proposal overlaps an initiative a decision created or
     changed (not for the proposal the decision itself was about)."""
