@@ -42,13 +42,13 @@ def end_access_of(user: User) -> None:
 
 
 def end_access_of_disabled_user(sender: Any, instance: User, **kwargs: Any) -> None:
-    """``pre_save`` of a user: when ``is_active`` turns false, end the user's access once
-    the save has committed."""
+    """``pre_save`` of a user: when ``is_active`` turns false, end the user's access (in the
+    save's transaction, so a failed save leaves it as it was)."""
     if instance.pk is None or instance.is_active or kwargs.get("raw"):
         return
     was_active = User.objects.filter(pk=instance.pk, is_active=True).exists()
     if was_active:
-        transaction.on_commit(lambda: end_access_of(instance))
+        end_access_of(instance)
 
 
 @transaction.atomic
