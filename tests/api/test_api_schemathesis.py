@@ -50,10 +50,10 @@ def token(demo_loaded, django_db_blocker) -> str:
     phases=[Phase.generate],
 )
 def test_no_operation_answers_5xx_or_breaks_its_schema(case, token):
-    if "slug" in (case.path_parameters or {}) and case.path_parameters["slug"].isascii():
-        # Half the cases aim at the demo programme, so that they reach its objects.
-        if len(case.path_parameters["slug"]) % 2 == 0:
-            case.path_parameters["slug"] = VICTIM
+    slug = (case.path_parameters or {}).get("slug")
+    # Half the cases aim at the demo programme, so that they reach its objects.
+    if isinstance(slug, str) and len(slug) % 2 == 0:
+        case.path_parameters["slug"] = VICTIM
     case.call_and_validate(
         app=APP,
         headers={"Authorization": f"Bearer {token}"},

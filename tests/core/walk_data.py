@@ -50,6 +50,7 @@ def objects_of(programme: Programme) -> Objects:
     from nytte.costbenefit.services import snapshot_freeze
     from nytte.portfolio.models import CostLine, Dependency, Initiative, Risk, StatusReport
     from nytte.proposals.models import Attachment, Proposal, ProposalLink
+    from nytte.proposals.services.capture import proposal_submit
     from nytte.scenarios.models import ScenarioRun
     from nytte.scenarios.services import scenario_create
 
@@ -63,9 +64,30 @@ def objects_of(programme: Programme) -> Objects:
         alternative = ExtraAlternative.objects.create(initiative=initiative, name="Walk")
     proposal_snapshot = Snapshot.objects.filter(proposal__programme=programme).first()
     proposals = Proposal.objects.filter(programme=programme).order_by("number")
+    received = proposals.filter(stage="received").first()
+    if received is None:
+        received, _token = proposal_submit(
+            programme=programme,
+            data={"title": "Walk", "need": "A need", "idea": "An idea"},
+            acting_user=SYSTEM,
+        )
     proposal = proposal_snapshot.proposal if proposal_snapshot else proposals.first()
+    line = ExtraLine.objects.filter(initiative=initiative).first()
+    if line is None:
+        line = ExtraLine.objects.create(
+            initiative=initiative,
+            name="Walk",
+            kind="cost",
+            category="investment",
+            organisation=programme.owner,
+            first_year=2027,
+            last_year=2028,
+            low=1000,
+            likely=1000,
+            high=1000,
+        )
     scenario = scenario_create(programme=programme, name="Walk", acting_user=SYSTEM)
-    run = ScenarioRun.objects.create(scenario=scenario)
+    run = ScenarioRun.objects.create(scenario=scenario, input={"format": "walk"})
     attachment = Attachment.objects.create(
         proposal=proposal, file="walk.txt", name="walk.txt", content_type="text/plain", size=4
     )
@@ -88,8 +110,7 @@ def objects_of(programme: Programme) -> Objects:
         proposal_snapshot=proposal_snapshot,
         attachment=attachment,
         link=link,
-        analysis_line=ExtraLine.objects.filter(initiative__programme=programme).first()
-        or ExtraLine.objects.filter(proposal__programme=programme).first(),
+        analysis_line=line,
         alternative=alternative,
         extra={
             "cost": CostLine.objects.filter(initiative__programme=programme).first(),
@@ -102,6 +123,7 @@ def objects_of(programme: Programme) -> Objects:
                 indicator__benefit__programme=programme
             ).first(),
             "goal": programme.goals.first(),
+            "received": received,
         },
     )
 

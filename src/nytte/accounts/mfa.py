@@ -35,6 +35,7 @@ logger = logging.getLogger("nytte.security")
 # Paths a half-logged-in user may still reach: the second-factor pages themselves, logging
 # out, static files and the language switch.
 OPEN_PREFIXES = ("/accounts/otp/", "/logout/", "/static/", "/i18n/", "/oidc/logout/")
+PENDING = "_nytte_second_factor_owed"
 
 
 def must_use_second_factor(user: Any) -> bool:
@@ -47,14 +48,28 @@ def must_use_second_factor(user: Any) -> bool:
     )
 
 
-def needs_second_step(user: Any) -> bool:
-    """A logged-in user who has (or must have) a second factor but has not given it in this
-    session."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if getattr(user, "is_verified", lambda: True)():
-        return False
+def owes_second_factor(user: Any) -> bool:
+    """Whether a user who logs in must give a code (has a device, or must have one)."""
     return user_has_device(user) or must_use_second_factor(user)
+
+
+def mark_login(
+    sender: Any, request: HttpRequest | None = None, user: Any = None, **kw: Any
+) -> None:
+    """At login (``user_logged_in``): note in the session whether the second step is owed,
+    so that later requests need no query to know."""
+    if request is not None and hasattr(request, "session") and user is not None:
+        request.session[PENDING] = owes_second_factor(user)
+
+
+def needs_second_step(request: HttpRequest) -> bool:
+    """A logged-in session that owes the second step and has not given it."""
+    user = getattr(request, "user", None)
+    if not getattr(user, "is_authenticated", False) or not hasattr(request, "session"):
+        return False
+    if not request.session.get(PENDING):
+        return False
+    return not getattr(user, "is_verified", lambda: False)()
 
 
 class SecondFactorMiddleware:
@@ -65,7 +80,7 @@ class SecondFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if needs_second_step(getattr(request, "user", None)):
+        if needs_second_step(request):
             path = request.path
             if path.startswith("/api/"):
                 request.user = AnonymousUser()
@@ -107,6 +122,7 @@ def _next(request: HttpRequest) -> str:
 def _complete(request: HttpRequest, device: TOTPDevice) -> HttpResponse:
     request.session.cycle_key()  # a new session key once the second factor is given
     otp_login(request, device)
+    request.session[PENDING] = False
     return redirect(_next(request))
 
 
@@ -131,7 +147,7 @@ def setup(request: HttpRequest) -> HttpResponse:
     user = request.user
     confirmed = TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
     if confirmed is not None:
-        if needs_second_step(user):
+        if needs_second_step(request):
             return redirect(f"{reverse('otp_verify')}?next={request.path}")
         form = CodeForm(request.POST or None, device=confirmed)
         required = must_use_second_factor(user)
