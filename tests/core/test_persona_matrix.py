@@ -280,3 +280,58 @@ def test_persona_matrix(world, obj, action, own):
 
 # Calls that change the object so that a second allowed persona would get another answer.
 NOT_REPEATABLE = {("proposal", "decide"), ("initiative", "delete"), ("benefit", "delete")}
+
+
+def _strings_of_workbook(content: bytes) -> str:
+    import io
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(content), read_only=True)
+    return "\n".join(
+        str(value)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for value in row
+        if value is not None
+    )
+
+
+def test_lists_search_and_exports_leak_no_row_of_another_programme(world):
+    """A member of one programme sees no row of another: in API lists (with a search for
+    the other programme's words), the list of programmes, the exports and the work queue."""
+    from nytte.benefits.models import Benefit
+    from nytte.portfolio.models import Initiative
+
+    own = set(Initiative.objects.filter(programme__slug=VICTIM).values_list("title", flat=True))
+    foreign = [
+        t
+        for t in Initiative.objects.filter(programme__slug=OTHER).values_list("title", flat=True)
+        if t not in own
+    ]
+    foreign += list(
+        Benefit.objects.filter(programme__slug=OTHER)
+        .exclude(title__in=Benefit.objects.filter(programme__slug=VICTIM).values("title"))
+        .values_list("title", flat=True)
+    )
+    assert foreign
+    word = foreign[0].split()[0]
+    api = f"/api/v1/programmes/{VICTIM}"
+    for persona in ("viewer", "programme_admin", "benefit_owner_elsewhere"):
+        token = {"HTTP_AUTHORIZATION": f"Bearer {world['tokens'][persona]}"}
+        programmes = Client().get("/api/v1/programmes", **token).json()
+        items = programmes["items"] if isinstance(programmes, dict) else programmes
+        assert {p["slug"] for p in items} == {VICTIM}
+        for listing in ("initiatives", "benefits", "proposals", "scenarios"):
+            for query in ({"limit": 1000}, {"q": word, "limit": 1000}):
+                response = Client().get(f"{api}/{listing}", query, **token)
+                assert response.status_code == 200, listing
+                text = response.content.decode()
+                assert not any(title in text for title in foreign), (persona, listing, query)
+        session = world["sessions"][persona]
+        for export in ("portfolio/export.xlsx", "benefits/export.xlsx"):
+            text = _strings_of_workbook(session.get(f"/p/{VICTIM}/{export}").content)
+            assert text and not any(title in text for title in foreign), (persona, export)
+        for page in ("/queue/", f"/p/{VICTIM}/initiatives/?q={word}", f"/p/{VICTIM}/benefits/"):
+            text = session.get(page).content.decode()
+            assert not any(title in text for title in foreign), (persona, page)
