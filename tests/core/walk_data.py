@@ -17,6 +17,9 @@ from nytte.core.services import api_token_create
 
 VICTIM = "framtidens-innkreving"
 OTHER = "starte-og-drive-bedrift"
+# A parameter this module does not know yet (a new app's) gets this value; add the new kind
+# of object to ``objects_of`` and the values below so that the walk reaches a real one.
+UNKNOWN = "1"
 PARAM = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 
 
@@ -188,11 +191,11 @@ def api_path(path: str, objs: Objects) -> str:
     values = api_values(objs)
     if path.startswith("/api/v1/analysis-lines/"):
         values["line_id"] = _pk(objs.analysis_line)
-    return re.sub(r"{(\w+)}", lambda m: str(values[m.group(1)]), path)
+    return re.sub(r"{(\w+)}", lambda m: str(values.get(m.group(1), UNKNOWN)), path)
 
 
 def fill(route: str, values: dict[str, Any]) -> str:
-    return "/" + PARAM.sub(lambda m: str(values[m.group("name")]), route)
+    return "/" + PARAM.sub(lambda m: str(values.get(m.group("name"), UNKNOWN)), route)
 
 
 def user_with_role(username: str, programme: Programme | None, role: str | None) -> User:
