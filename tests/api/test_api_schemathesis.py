@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
@@ -39,7 +41,20 @@ def token(demo_loaded, django_db_blocker) -> str:
     return key
 
 
+@pytest.fixture
+def keep_the_test_connection():
+    """Requests go straight to the WSGI application, not through Django's test client, so
+    its request signals would close the test's connection (inside the test's transaction)
+    on PostgreSQL; the test client disconnects the same handler."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
 @pytest.mark.django_db
+@pytest.mark.usefixtures("keep_the_test_connection")
 @schema.parametrize()
 @settings(
     max_examples=MAX_EXAMPLES,
