@@ -335,3 +335,40 @@ def test_lists_search_and_exports_leak_no_row_of_another_programme(world):
         for page in ("/queue/", f"/p/{VICTIM}/initiatives/?q={word}", f"/p/{VICTIM}/benefits/"):
             text = session.get(page).content.decode()
             assert not any(title in text for title in foreign), (persona, page)
+
+
+def _pages(world, slug: str) -> dict[tuple[str, str], str]:
+    o = world["objs"][slug]
+    ini = o.initiative.code
+    return {
+        ("initiative", "list"): f"/p/{slug}/initiatives/",
+        ("initiative", "view"): f"/p/{slug}/initiatives/{ini}/",
+        ("benefit", "list"): f"/p/{slug}/benefits/",
+        ("benefit", "view"): f"/p/{slug}/benefits/{o.benefit.code}/",
+        ("proposal", "list"): f"/p/{slug}/proposals/",
+        ("proposal", "view"): f"/p/{slug}/proposals/{o.extra['received'].number}/",
+        ("analysis", "view"): f"/p/{slug}/initiatives/{ini}/cost-benefit/",
+        ("scenario", "list"): f"/p/{slug}/scenarios/",
+        ("scenario", "view"): f"/p/{slug}/scenarios/{o.scenario.pk}/",
+        ("initiative", "edit"): f"/p/{slug}/initiatives/{ini}/edit/",
+        ("benefit", "edit"): f"/p/{slug}/benefits/{o.benefit.code}/edit/",
+        ("initiative", "create"): f"/p/{slug}/initiatives/new/",
+        ("benefit", "create"): f"/p/{slug}/benefits/new/",
+        ("proposal", "create"): f"/p/{slug}/proposals/new/",
+    }
+
+
+@pytest.mark.parametrize("own", [True, False], ids=["own programme", "another programme"])
+def test_persona_matrix_in_pages(world, own):
+    """The same table through the pages (GET): the list and detail pages, and the edit and
+    create forms (which only those who may act are shown)."""
+    slug = VICTIM if own else OTHER
+    failures = []
+    for (obj, action), url in _pages(world, slug).items():
+        allowed = ALLOWED[(obj, action)]
+        for persona in PERSONAS:
+            want = expected(persona, allowed, own)
+            got = outcome(world["sessions"][persona].get(url), Call("GET", url, page=True))
+            if got != want:
+                failures.append(f"{persona} {url}: {got}, not {want}")
+    assert not failures, "\n".join(failures)
