@@ -372,3 +372,20 @@ def test_persona_matrix_in_pages(world, own):
             if got != want:
                 failures.append(f"{persona} {url}: {got}, not {want}")
     assert not failures, "\n".join(failures)
+
+
+def test_only_the_asked_assessor_has_an_assessment_to_fill_in(world):
+    """The assessor persona: asked to assess the proposal, they (and nobody else, not even
+    the facilitator) have an assessment of their own there; another programme's is hidden."""
+    number = world["objs"][VICTIM].extra["received"].number
+    for slug, own in ((VICTIM, True), (OTHER, False)):
+        n = number if own else world["objs"][OTHER].extra["received"].number
+        call = Call("GET", f"/api/v1/programmes/{slug}/proposals/{n}/assessment")
+        got = {p: outcome(request(world, p, call), call) for p in PERSONAS}
+        want = {
+            p: "login"
+            if p in ("anonymous", "external_proposer")
+            else ("ok" if own and p == "assessor" else "hidden")
+            for p in PERSONAS
+        }
+        assert got == want, slug
