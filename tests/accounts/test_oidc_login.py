@@ -165,3 +165,15 @@ def test_single_sign_on_pages_are_404_when_not_configured(settings):
     settings.OIDC_ENABLED = False
     for url in ("/oidc/authenticate/", "/oidc/callback/?code=a&state=b"):
         assert Client().get(url).status_code == 404
+
+
+def test_single_sign_on_is_not_asked_for_the_local_second_factor(oidc, programme):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client = Client()
+    sign_in(client, oidc)
+    user = User.objects.get(pk=client.session["_auth_user_id"])
+    TOTPDevice.objects.create(user=user, name="Nytte", confirmed=True)
+    again = Client()
+    sign_in(again, oidc)
+    assert again.get("/api/v1/me").status_code == 200

@@ -59,7 +59,10 @@ def mark_login(
     """At login (``user_logged_in``): note in the session whether the second step is owed,
     so that later requests need no query to know."""
     if request is not None and hasattr(request, "session") and user is not None:
-        request.session[PENDING] = owes_second_factor(user)
+        # Single sign-on brings its own factors (the provider's, required by acr): the
+        # second factor here is for local accounts.
+        single_sign_on = getattr(user, "backend", "").endswith(".OIDCBackend")
+        request.session[PENDING] = not single_sign_on and owes_second_factor(user)
 
 
 def needs_second_step(request: HttpRequest) -> bool:
