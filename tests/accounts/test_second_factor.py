@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.utils import translation
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -144,3 +145,12 @@ def test_disabling_a_user_ends_their_sessions_and_tokens(viewer, how):
     viewer.is_active = True
     viewer.save()
     assert browsers[0].get("/api/v1/me").status_code == 401
+
+
+def test_the_second_factor_pages_speak_bokmal(viewer, settings):
+    settings.LANGUAGE_CODE = "nb"
+    client = Client()
+    client.force_login(viewer)
+    with translation.override("nb"):
+        page = client.get("/accounts/otp/").content.decode()
+    assert "Slå på tofaktorinnlogging" in page and "Turn the second factor on" not in page
