@@ -25,6 +25,7 @@ DOMAIN_APPS = (
     "optimise",
     "administration",
     "scenarios",
+    "anchoring",
     "accounts",
 )
 PURE_CORES = ("economics", "optimise", "similarity")

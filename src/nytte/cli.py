@@ -35,6 +35,8 @@ Import and export:
   import_measurements SLUG FILE   append measurements from a sheet (--dry-run, --user NAME)
   export_proposals SLUG FILE  a programme's proposals and evidence as an Excel workbook
   import_proposals SLUG FILE  add new proposals from a sheet (--dry-run, --user NAME)
+  export_anchoring SLUG FILE  a programme's stakeholders and anchoring answers as Excel
+  import_anchoring SLUG FILE  import an edited anchoring export (--dry-run, --user NAME)
 
 Operations:
   migrate      apply database migrations

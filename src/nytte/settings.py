@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "nytte.costbenefit",
     "nytte.proposals",
     "nytte.scenarios",
+    "nytte.anchoring",
     "nytte.governance",
     "nytte.administration",
 ]
