@@ -36,6 +36,7 @@ PUBLIC_PAGES = {
     "login/": "the login form",
     "logout/": "logging out",
     "i18n/setlang/": "choosing the language",
+    "tilgjengelighet/": "the accessibility statement (required to be public)",
     "p/<slug:slug>/submit/": "the public proposal form (closed programmes answer 404)",
     "p/<slug:slug>/submit/thanks/": "the public form's receipt",
     "proposal-status/<str:token>/": "a proposer's private status link (the token is the key)",
