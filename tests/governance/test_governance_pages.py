@@ -50,6 +50,7 @@ def test_every_page_renders_for_the_facilitator_and_the_forum_member(
     decision = services.decide(
         case,
         option=option,
+        meeting=meeting,
         outcome="approved",
         rationale="Godt.",
         forum=board,
@@ -78,6 +79,9 @@ def test_every_page_renders_for_the_facilitator_and_the_forum_member(
         for page in pages:
             response = client.get(page)
             assert response.status_code == 200, (user, page)
+    meeting_page = client_for(forum_member).get(pages[3]).content.decode()
+    assert decision.get_absolute_url() in meeting_page
+    assert decision.get_absolute_url() in client_for(forum_member).get(pages[2]).content.decode()
     compare = client_for(facilitator).get(pages[9]).content.decode()
     assert "F-1" in compare and "6 000 000" in compare.replace("\xa0", " ")
     for export, args in (
