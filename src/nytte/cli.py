@@ -42,6 +42,8 @@ Operations:
   migrate      apply database migrations
   check        check the configuration (add --deploy for production settings)
   token        create, list or revoke API tokens
+  retention    erase outside proposers' personal data after the retention period
+  backup FILE  the database and attachments in one archive; restore FILE puts it back
   createsuperuser, changepassword, shell, dbshell, ...
 
 Run 'nytte help' for every command, 'nytte help <command>' for one command's options.
