@@ -7,6 +7,8 @@ from fractions import Fraction
 
 import pytest
 from django.core.exceptions import ValidationError
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nytte.governance import services
 from nytte.governance.funding import funding_split, largest_remainder
@@ -93,3 +95,19 @@ def test_a_key_without_any_basis_is_refused(option, three, english):
     option.save()
     with pytest.raises(ValidationError, match="basis"):
         funding_split(option)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    total=st.integers(min_value=0, max_value=10**12),
+    weights=st.lists(st.fractions(min_value=0, max_value=10**6), min_size=1, max_size=12),
+)
+def test_largest_remainder_always_adds_up_and_stays_within_a_krone(total, weights):
+    amounts = largest_remainder(total, weights)
+    if sum(weights) == 0:
+        assert amounts == [0] * len(weights)
+        return
+    assert sum(amounts) == total
+    for amount, weight in zip(amounts, weights, strict=True):
+        exact = Fraction(total) * weight / sum(weights)
+        assert exact - 1 < amount < exact + 1

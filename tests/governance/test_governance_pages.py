@@ -50,6 +50,7 @@ def test_every_page_renders_for_the_facilitator_and_the_forum_member(
     decision = services.decide(
         case,
         option=option,
+        meeting=meeting,
         outcome="approved",
         rationale="Godt.",
         forum=board,
@@ -78,6 +79,9 @@ def test_every_page_renders_for_the_facilitator_and_the_forum_member(
         for page in pages:
             response = client.get(page)
             assert response.status_code == 200, (user, page)
+    meeting_page = client_for(forum_member).get(pages[3]).content.decode()
+    assert decision.get_absolute_url() in meeting_page
+    assert decision.get_absolute_url() in client_for(forum_member).get(pages[2]).content.decode()
     compare = client_for(facilitator).get(pages[9]).content.decode()
     assert "F-1" in compare and "6 000 000" in compare.replace("\xa0", " ")
     for export, args in (
@@ -206,3 +210,42 @@ def test_preparing_a_proposal_twice_leads_to_its_open_case(
 ):
     response = client_for(facilitator).post(url("prepare_case", programme, case.proposal.number))
     assert response.status_code == 302 and response["Location"] == case.get_absolute_url()
+
+
+def test_a_forum_member_amends_a_decision_on_its_page(
+    client_for, forum_member, facilitator, case, board
+):
+    first = services.decide(
+        case,
+        option=None,
+        outcome="parked",
+        rationale="Vent.",
+        forum=board,
+        decided_on=datetime.date(2026, 10, 1),
+        review_date=datetime.date(2027, 10, 1),
+        acting_user=forum_member,
+    )
+    assert (
+        'name="rationale"'
+        not in client_for(facilitator).get(first.get_absolute_url()).content.decode()
+    )
+    response = client_for(forum_member).post(
+        first.get_absolute_url(),
+        {
+            "outcome": "approved",
+            "option": case.options.get(do_nothing=False).pk,
+            "rationale": "Nå er det midler.",
+            "decided_on": "2026-11-01",
+            "review_date": "2027-11-01",
+            "present": [forum_member.pk],
+        },
+    )
+    second = Decision.objects.get(version=2)
+    assert response.status_code == 302 and response["Location"] == second.get_absolute_url()
+    assert second.amends == first and list(second.present.all()) == [forum_member]
+    case.proposal.refresh_from_db()
+    assert case.proposal.stage == "adopted"
+    assert (
+        "Dette vedtaket er endret."
+        in client_for(forum_member).get(first.get_absolute_url()).content.decode()
+    )

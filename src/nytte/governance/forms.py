@@ -252,6 +252,12 @@ class AmendForm(forms.Form):
     )
     decided_on = forms.DateField(label=_("decided on"), widget=DATE, initial=dt.date.today)
     review_date = forms.DateField(label=_("review date"), widget=DATE)
+    present = forms.ModelMultipleChoiceField(
+        queryset=User.objects.none(),
+        label=_("forum members taking part"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     def __init__(self, *args: Any, decision: Any, **kwargs: Any) -> None:
         kwargs.setdefault(
@@ -266,6 +272,9 @@ class AmendForm(forms.Form):
         )
         super().__init__(*args, **kwargs)
         self.fields["option"].queryset = decision.case.options.all()
+        self.fields["present"].queryset = User.objects.filter(
+            forum_memberships__forum=decision.forum
+        )
 
 
 class ChangeRequestForm(forms.Form):

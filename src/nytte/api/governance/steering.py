@@ -368,6 +368,7 @@ def decision_amend(request: HttpRequest, slug: str, pk: int, payload: s.AmendIn)
         conditions=payload.conditions,
         decided_on=payload.decided_on,
         review_date=payload.review_date,
+        present=_users(payload.present),
         acting_user=request.user,
     )
     return Status(201, s.decision_out(new, inputs=True))

@@ -205,6 +205,7 @@ class AmendIn(Schema):
     conditions: str | None = None
     decided_on: dt.date
     review_date: dt.date | None = None
+    present: list[str] = []  # usernames
 
 
 class DecisionOut(Schema):

@@ -53,6 +53,7 @@ def decision_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                     conditions=data["conditions"],
                     decided_on=data["decided_on"],
                     review_date=data["review_date"],
+                    present=data["present"],
                     acting_user=request.user,
                 )
             except ValidationError as exc:

@@ -105,6 +105,7 @@ def forum_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "forum": forum,
             "members": forum.memberships.all(),
             "meetings": forum.meetings.all(),
+            "decisions": forum.decisions.select_related("case").order_by("-decided_on", "-pk")[:20],
             "may_administer": may_administer,
             "may_facilitate": may_facilitate,
             "forum_form": forum_form,
@@ -173,6 +174,9 @@ def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "meeting": meeting,
             "forum": forum,
             "agenda": meeting.agenda.all(),
+            "decisions": meeting.decisions.select_related("case").order_by(
+                "case__number", "version"
+            ),
             "may_facilitate": may_facilitate,
             "agenda_form": agenda_form,
             "meeting_form": meeting_form,
