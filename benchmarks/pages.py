@@ -172,6 +172,7 @@ def main() -> None:
         "--heavy", action="store_true", help="also the programme's realisation plan (minutes)"
     )
     parser.add_argument("--small", action="store_true", help="a tenth of the size")
+    parser.add_argument("--fraction", type=float, help="a fraction of the size, e.g. 0.2")
     args = parser.parse_args()
 
     data_dir = configure(args.database_url)
@@ -188,7 +189,10 @@ def main() -> None:
     drop = create_database(postgres) if postgres else (lambda: None)
     try:
         data = load(
-            cache=None if postgres else args.cache, size=Size.small() if args.small else None
+            cache=None if postgres else args.cache,
+            size=Size.scaled(args.fraction)
+            if args.fraction
+            else (Size.small() if args.small else None),
         )
         how = "copied from the cache" if data.cached else "generated"
         print(f"Database: {connection.vendor}; data {how} in {data.seconds:.1f} s")

@@ -13,6 +13,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.forms import formset_factory
+from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from nytte.core.excel.views import ImportForm
@@ -25,6 +28,7 @@ from nytte.core.forms import (
 from nytte.core.models import Organisation, Programme, User
 from nytte.portfolio.choices import GoalLevel
 from nytte.portfolio.models import Goal, Initiative, Risk
+from nytte.portfolio.selectors import initiative_code_suggestions
 
 from .models import Benefit, BenefitAmount, Contribution, Indicator, Measurement, Target
 
@@ -36,9 +40,89 @@ def _initiatives(programme: Programme) -> QuerySet[Initiative]:
     return Initiative.objects.filter(programme=programme).order_by("code")
 
 
-class InitiativeChoiceField(ListedModelChoiceField):
-    def label_from_instance(self, obj: Initiative) -> str:
-        return f"{obj.code} {obj.title}"
+class InitiativeCodeInput(forms.TextInput):
+    """An initiative's code typed in a text box, with suggestions in its own ``<datalist>``:
+    the first few codes on the page, and HTMX asks for those matching what is typed. A
+    programme can have thousands of initiatives, too many for a select; without JavaScript
+    it is a text box for the code."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"autocomplete": "off", "spellcheck": "false", **(attrs or {})})
+        self.suggestions: Any = ()  # (code, title) pairs; shared by the rows of a form set
+        self.source_url = ""
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict:
+        context = super().get_context(name, value, attrs)
+        widget_attrs = context["widget"]["attrs"]
+        list_id = f"{widget_attrs.get('id') or name}-codes"
+        widget_attrs["list"] = list_id
+        if self.source_url:
+            widget_attrs.update(
+                {
+                    "hx-get": self.source_url,
+                    "hx-trigger": "input changed delay:250ms",
+                    "hx-target": f"#{list_id}",
+                    "hx-swap": "innerHTML",
+                }
+            )
+        return context
+
+    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> str:
+        html = super().render(name, value, attrs, renderer)
+        list_id = f"{(attrs or {}).get('id') or self.attrs.get('id') or name}-codes"
+        options = format_html_join(
+            "", '<option value="{}">{}</option>', ((c, t) for c, t in self.suggestions)
+        )
+        return html + format_html('<datalist id="{}">{}</datalist>', list_id, options)
+
+
+class InitiativeCodeField(forms.ModelChoiceField):
+    """An initiative of the programme, chosen by its code (``InitiativeCodeInput``)."""
+
+    widget = InitiativeCodeInput
+    default_error_messages = {
+        "invalid_choice": _("No initiative in this programme has this code."),
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", _("The code of an initiative in this programme."))
+        kwargs.setdefault("queryset", Initiative.objects.none())
+        kwargs["to_field_name"] = "code"
+        kwargs.pop("limit_choices_to", None)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Initiative | None:
+        """The initiative by its code; an id is still taken (forms and scripts that sent ids
+        before the field took codes)."""
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Initiative):
+            return value
+        text = str(value).strip()
+        match = Q(code=text) | (Q(pk=int(text)) if text.isdigit() else Q(pk__in=[]))
+        found = sorted(self.queryset.filter(match)[:2], key=lambda i: i.code != text)
+        if not found:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return found[0]
+
+    def for_programme(self, programme: Programme, suggestions: Any = None) -> None:
+        self.queryset = _initiatives(programme)
+        self.widget.source_url = reverse(
+            "portfolio:initiative_codes", kwargs={"slug": programme.slug}
+        )
+        self.widget.suggestions = (
+            suggestions if suggestions is not None else initiative_suggestions(programme)
+        )
+
+
+def initiative_suggestions(programme: Programme) -> Any:
+    """The first codes to suggest, read only when a form is drawn (one query)."""
+    return SimpleLazyObject(
+        lambda: initiative_code_suggestions(programme=programme, limit=SUGGESTIONS)
+    )
+
+
+SUGGESTIONS = 20
 
 
 class RiskChoiceField(ListedModelMultipleChoiceField):
@@ -53,9 +137,7 @@ class RiskChoiceField(ListedModelMultipleChoiceField):
 class ContributionRowForm(forms.Form):
     """One initiative's share of the benefit; a blank row is left out."""
 
-    initiative = InitiativeChoiceField(
-        queryset=Initiative.objects.none(), required=False, label=_("Initiative")
-    )
+    initiative = InitiativeCodeField(required=False, label=_("Initiative"))
     share = forms.DecimalField(
         label=_("Attributed share (%)"),
         required=False,
@@ -66,9 +148,9 @@ class ContributionRowForm(forms.Form):
         widget=forms.NumberInput(attrs={**NUMERIC, "step": "any"}),
     )
 
-    def __init__(self, *args: Any, initiatives: list[Initiative], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, programme: Programme, suggestions: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["initiative"].objects = initiatives  # fetched once for every row
+        self.fields["initiative"].for_programme(programme, suggestions)  # one list, every row
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -188,7 +270,6 @@ class BenefitForm(forms.ModelForm):
             .order_by("initiative__code", "title")
         )
         self.fields["risks"].queryset = risks.annotate(chosen=chosen) if chosen else risks
-        initiatives = list(_initiatives(programme))
         initial_shares = []
         if pk and not self.is_bound:
             self.initial["risks"] = [r for r in self.fields["risks"].listed() if r.chosen]
@@ -200,7 +281,10 @@ class BenefitForm(forms.ModelForm):
             data,
             prefix="contribution",
             initial=initial_shares,
-            form_kwargs={"initiatives": initiatives},
+            form_kwargs={
+                "programme": programme,
+                "suggestions": initiative_suggestions(programme),
+            },
         )
         self.contribution_errors: list[str] = []
         # Each label says which row it is, for screen readers and the error summary.
@@ -263,12 +347,14 @@ class ContributionForm(LineForm):
     class Meta:
         model = Contribution
         fields = ["initiative", "share"]
-        field_classes = {"initiative": InitiativeChoiceField}
+        field_classes = {"initiative": InitiativeCodeField}
         widgets = {"share": forms.NumberInput(attrs={**NUMERIC, "step": "any"})}
 
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, programme=programme, **kwargs)
-        self.fields["initiative"].queryset = _initiatives(programme)
+        self.fields["initiative"].for_programme(programme)
+        if self.instance.initiative_id and not self.is_bound:
+            self.initial["initiative"] = self.instance.initiative.code  # the code, not the id
 
     def clean_initiative(self) -> Initiative:
         initiative = self.cleaned_data["initiative"]

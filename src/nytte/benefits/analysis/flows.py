@@ -1,12 +1,12 @@
 """Who pays, who benefits: the allocation of each benefit's present value to initiatives
-and their payers (pure), and the selector that reads it in five queries."""
+and their payers (pure), and the selector that reads it in four queries."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db.models import Sum
@@ -14,12 +14,13 @@ from django.utils.translation import gettext
 
 from nytte.core.actors import Actor
 from nytte.core.models import Organisation, Programme
+from nytte.core.registercache import Head
 from nytte.economics import (
     DEFAULT_PARAMETER_SET,
     ParameterSet,
     get_parameter_set,
 )
-from nytte.portfolio.models import CostLine, Initiative
+from nytte.portfolio.models import CostLine
 
 from ..choices import BeneficiaryGroup
 from ..models import Benefit, BenefitAmount, Contribution
@@ -124,8 +125,17 @@ class Flows:
     cost_total: float  # present value of the costs of the payers shown
     priced: list[Benefit]  # each with .pv, .in_view and .attributed_percent
     unpriced: list[Benefit]
-    initiatives: list[Initiative]  # choices for the filter
     organisations: list[Organisation]  # choices for the filter
+
+    def head(self, limit: int) -> Flows:
+        """The first ``limit`` priced and unpriced benefits, each list still counting all,
+        without the filter's choices (what the page shows)."""
+        return replace(
+            self,
+            priced=Head(self.priced, limit),
+            unpriced=Head(self.unpriced, limit),
+            organisations=[],
+        )
 
 
 def _payer_costs(
@@ -176,12 +186,12 @@ class FlowRows:
     payers: dict[str, Organisation]  # payer key → organisation
     payers_of: dict[int, set[str]]  # initiative → payer keys
     benefits: list[Benefit]  # each with .shares, .place and, when priced, .pv
-    initiatives: list[Initiative]
     organisations: list[Organisation]  # payers and places of arising, by name
 
 
 def flow_rows(*, programme: Programme, user: Actor, today: dt.date | None = None) -> FlowRows:
-    """Costs and benefits in present value NOK (five queries)."""
+    """Costs and benefits in present value NOK (four queries). The initiative filter is typed
+    by code, so the initiatives are not listed."""
     params = get_parameter_set(DEFAULT_PARAMETER_SET)
     base = base_year(programme, today)
     payer_costs, payers, payers_of = _payer_costs(programme, base=base, params=params)
@@ -203,9 +213,6 @@ def flow_rows(*, programme: Programme, user: Actor, today: dt.date | None = None
         benefit__programme=programme
     ).values_list("benefit_id", "initiative_id", "share"):
         shares[benefit_id][initiative_id] = float(share) / 100
-    initiatives = list(
-        Initiative.objects.filter(programme=programme).only("pk", "code", "title").order_by("code")
-    )
     organisations = {org.pk: org for org in payers.values()}
     for benefit in benefits:
         benefit.shares = shares.get(benefit.pk, {})
@@ -223,7 +230,6 @@ def flow_rows(*, programme: Programme, user: Actor, today: dt.date | None = None
         payers=payers,
         payers_of=payers_of,
         benefits=benefits,
-        initiatives=initiatives,
         organisations=sorted(organisations.values(), key=lambda o: o.name.lower()),
     )
 
@@ -267,7 +273,6 @@ def build_flows(
         cost_total=sum(row.cost_pv or 0 for row in rows),
         priced=priced,
         unpriced=unpriced,
-        initiatives=data.initiatives,
         organisations=data.organisations,
     )
 
@@ -280,7 +285,7 @@ def flows(
     organisation: int | None = None,
     today: dt.date | None = None,
 ) -> Flows:
-    """Who pays and who benefits, in present value NOK (five queries)."""
+    """Who pays and who benefits, in present value NOK (four queries)."""
     return build_flows(
         flow_rows(programme=programme, user=user, today=today),
         initiative=initiative,

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.db.models import QuerySet
 
 from nytte.core.actors import Actor
 from nytte.core.models import Programme
+from nytte.core.registercache import Head
 
 from .. import selectors
 from ..choices import BenefitStatus
@@ -40,6 +41,11 @@ class FollowUp:
             "no_baseline": len(self.no_baseline),
             "no_owner": len(self.no_owner),
         }
+
+    def head(self, limit: int) -> FollowUp:
+        """The first ``limit`` of each list, each still counting all (what a page shows)."""
+        lists = ("behind", "overdue", "unconfirmed", "no_baseline", "no_owner")
+        return replace(self, **{name: Head(getattr(self, name), limit) for name in lists})
 
 
 def followed_benefits(*, programme: Programme, user: Actor) -> QuerySet[Benefit]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from nytte.core.actors import Actor
 from nytte.core.models import Organisation, Programme
+from nytte.core.registercache import Head
 from nytte.portfolio.choices import GoalLevel
 from nytte.portfolio.models import Goal, Initiative
 
@@ -42,6 +43,26 @@ class BenefitsMap:
     @property
     def impact_branches(self) -> list[ImpactBranch]:
         return [impact for branch in self.branches for impact in branch.impacts]
+
+    def head(self, limit: int) -> BenefitsMap:
+        """The first ``limit`` benefits of each goal, unlinked and idle initiatives, each list
+        still counting all (what the page's lists show)."""
+        branches = [
+            SocietalBranch(
+                goal=branch.goal,
+                impacts=[
+                    ImpactBranch(goal=impact.goal, benefits=Head(impact.benefits, limit))
+                    for impact in branch.impacts
+                ],
+            )
+            for branch in self.branches
+        ]
+        return replace(
+            self,
+            branches=branches,
+            unlinked=Head(self.unlinked, limit),
+            idle=Head(self.idle, limit),
+        )
 
 
 def benefit_matches(benefit: Benefit, organisation: int) -> bool:
