@@ -92,6 +92,13 @@ class Head(list):
         super().__init__(items[:limit])
         self.total = len(items)
 
+    @classmethod
+    def of(cls, items: Iterable[Any], total: int) -> Head:
+        """Items already cut to what is shown, of a list of ``total``."""
+        head = cls(items, total)
+        head.total = total
+        return head
+
     def __len__(self) -> int:
         return self.total
 

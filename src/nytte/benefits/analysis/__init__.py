@@ -31,7 +31,7 @@ from .flows import (
     flow_rows,
     flows,
 )
-from .follow_up import FollowUp, follow_up, follow_up_lists, followed_benefits
+from .follow_up import FollowUp, IndicatorState, follow_up
 from .map import BenefitsMap, MapRows, benefits_map, build_map, map_rows
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "FlowRows",
     "Flows",
     "FollowUp",
+    "IndicatorState",
     "MapRows",
     "Party",
     "PricedBenefit",
@@ -53,8 +54,6 @@ __all__ = [
     "flow_rows",
     "flows",
     "follow_up",
-    "follow_up_lists",
-    "followed_benefits",
     "group_key",
     "map_rows",
     "organisation_key",

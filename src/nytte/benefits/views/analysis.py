@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from nytte.core.lookups import programme_or_404
-from nytte.core.models import Programme
+from nytte.core.models import Organisation, Programme
 from nytte.core.permissions import Action, can, check
 from nytte.core.registercache import cached_for_register
 from nytte.core.services import programme_update
@@ -77,15 +77,14 @@ def _bound(request: HttpRequest, names: tuple[str, ...]) -> dict[str, str] | Non
 def benefits_map(request: HttpRequest, slug: str) -> HttpResponse:
     """Initiatives → benefits → impact goals → societal goals, as a diagram and as lists."""
     programme = programme_or_404(request, slug)
-    page = _MapPages(programme, request.user)
-    whole = page.get(None)
-    organisations = whole["organisations"]
+    pages = _MapPages(programme, request.user)
+    organisations = pages.organisations()
     form = MapFilterForm(
         _bound(request, ("organisation",)),
         {"organisation": [(str(o.pk), o.name) for o in organisations]},
     )
     organisation = _choice(form, "organisation")
-    shown = whole if organisation is None else page.get(organisation)
+    shown = pages.get(organisation)
     chosen = next((o for o in organisations if o.pk == organisation), None)
     return render(
         request,
@@ -119,17 +118,27 @@ class _MapPages:
             self._rows = analysis.map_rows(programme=self.programme, user=self.user)
         return self._rows
 
+    def organisations(self) -> list[Organisation]:
+        """The filter's choices: owners of initiatives and benefits, and places."""
+        return cached_for_register(
+            self.programme, "benefits-map-organisations", compute=lambda: self.rows().organisations
+        )
+
     def get(self, organisation: int | None) -> dict[str, Any]:
         def compute() -> dict[str, Any]:
-            data = analysis.build_map(self.rows(), organisation=organisation)
+            data = analysis.build_map(
+                self.rows(),
+                organisation=organisation,
+                limit=MAP_LIST_LIMIT,
+                whole_up_to=MAP_DIAGRAM_LIMIT,
+            )
             # A diagram of thousands of boxes is megabytes that nobody can read: past the
             # limit the page asks for a filter, and the lists show the first benefits of
             # each goal.
             drawn = data.benefit_count + len(data.idle) <= MAP_DIAGRAM_LIMIT
             slug = self.programme.slug
             return {
-                "organisations": data.organisations,
-                "map": data.head(MAP_LIST_LIMIT),
+                "map": data,
                 "layout": analysis_charts.map_layout(data, slug=slug) if drawn else None,
             }
 
@@ -283,8 +292,8 @@ def _follow_up(programme: Programme, user: Any, tolerance: Decimal | None) -> an
 
     def compute() -> analysis.FollowUp:
         return analysis.follow_up(
-            programme=programme, user=user, tolerance=tolerance, today=today
-        ).head(LIST_LIMIT)
+            programme=programme, user=user, tolerance=tolerance, today=today, limit=LIST_LIMIT
+        )
 
     return cached_for_register(programme, "follow-up", today, _exact(limit), compute=compute)
 
