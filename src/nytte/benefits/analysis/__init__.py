@@ -21,6 +21,7 @@ from .common import (
     year_factor,
 )
 from .flows import (
+    FlowBenefit,
     FlowRows,
     Flows,
     Party,
@@ -38,6 +39,7 @@ __all__ = [
     "NO_PLACE",
     "UNTIED",
     "BenefitsMap",
+    "FlowBenefit",
     "FlowRows",
     "Flows",
     "FollowUp",

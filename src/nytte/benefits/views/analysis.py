@@ -213,11 +213,11 @@ class _FlowPages:
             if self._rows is None:
                 self._rows = analysis.flow_rows(programme=self.programme, user=self.user)
             data = analysis.build_flows(
-                self._rows, initiative=initiative, organisation=organisation
+                self._rows, initiative=initiative, organisation=organisation, limit=LIST_LIMIT
             )
             return {
                 "organisations": self._rows.organisations,
-                "flows": data.head(LIST_LIMIT),
+                "flows": data,
                 "chart": analysis_charts.sankey(data),
             }
 
