@@ -166,7 +166,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int, workers: int, env: dict[str, str]) -> subprocess.Popen:
+def start_server(port: int, workers: int, env: dict[str, str], log: Path) -> subprocess.Popen:
+    """``nytte serve`` on 127.0.0.1; its error log goes to ``log`` (a pipe could fill up)."""
     command = [
         sys.executable,
         "-m",
@@ -180,13 +181,14 @@ def start_server(port: int, workers: int, env: dict[str, str]) -> subprocess.Pop
         str(workers),
         "--no-collectstatic",
     ]
-    server = subprocess.Popen(
-        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
-    )
+    with log.open("wb") as errors:
+        server = subprocess.Popen(
+            command, env=env, stdout=subprocess.DEVNULL, stderr=errors, start_new_session=True
+        )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError("the server stopped: " + server.stderr.read().decode()[-2000:])
+            raise RuntimeError("the server stopped: " + log.read_text()[-2000:])
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1):
                 return server
@@ -390,7 +392,8 @@ def main() -> None:
             )
         connection.close()
         port = free_port()
-        server = start_server(port, args.workers, env)
+        log = data_dir / "server.log"
+        server = start_server(port, args.workers, env, log)
         print(
             f"\n{users} users for {seconds:.0f} s against gunicorn ({args.workers} workers, "
             f"2 threads each) on 127.0.0.1:{port}"
@@ -400,6 +403,10 @@ def main() -> None:
             run_users(f"http://127.0.0.1:{port}", targets, seconds, server.pid)
         )
         report(samples, time.monotonic() - started, peaks)
+        failures = [line for line in log.read_text().splitlines() if "Traceback" in line]
+        if failures:
+            print(f"\nThe server logged {len(failures)} tracebacks; the last lines of its log:")
+            print("\n".join(log.read_text().splitlines()[-30:]))
         print("\nAims: no errors, p95 < 300 ms.")
     finally:
         if server is not None:
