@@ -265,8 +265,8 @@ def assess_page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 
 # The table pages through the assessed proposals; the chart draws those with the highest
 # potential (a national portfolio has thousands: megabytes of forms and points otherwise).
-MATRIX_PAGE_SIZE = 50
-MATRIX_CHART_LIMIT = 300
+MATRIX_PAGE_SIZE = 25
+MATRIX_CHART_LIMIT = 200
 
 
 def _render_matrix(
