@@ -374,3 +374,25 @@ def test_a_cached_page_reads_nothing_of_the_register(
         benefit=register["loose"], data={"title": "Mye raskere svar"}, acting_user=SYSTEM
     )
     assert "G-2 Mye raskere svar" in main()
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_the_page_data_are_shared_with_the_other_workers(
+    page, programme, register, behind, viewer, client_for
+):
+    """What a page computes goes to the shared register cache (it pickles), and another
+    worker process, which has nothing in memory, serves the page from it."""
+    from django.core.cache import caches
+
+    from nytte.core import registercache
+
+    client = client_for(viewer, language="en")
+    html = client.get(_url(programme, page)).content.decode()
+    stored = caches["register"]._cache  # the test's in-memory stand-in for the files
+    assert len(stored) >= 2  # the generation token and the page's data
+    registercache._store.clear()  # as a fresh worker
+    with CaptureQueriesContext(connection) as captured:
+        again = client.get(_url(programme, page)).content.decode()
+    assert again[again.index("<main") :] == html[html.index("<main") :]
+    cached = {"map": 5, "flows": 5, "dashboard": 5}[page]
+    assert len(captured.captured_queries) == cached

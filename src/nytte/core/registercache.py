@@ -5,10 +5,13 @@ result cached under the version is never stale: the next change makes a new key 
 entry is dropped as newer ones come in. The portfolio overview's cost table started this;
 the benefits analyses and the proposals matrix use this helper.
 
-The results are page data with model objects and their prefetched rows, which do not pickle
-(and unpickling hundreds of objects would cost what caching saves), so they are kept in this
-process, a bounded number of them, newest last. The process-local keys carry a generation
-token kept in Django's cache, so ``cache.clear()`` (tests, deploys) empties this too.
+Two levels: the worker process keeps the results it has used (a bounded number, newest
+last; no unpickling on a hit), and the ``register`` cache (``settings.CACHES``; files in the
+data directory by default) shares them between the server's worker processes, so a result
+is computed once per version rather than once per worker. Results must pickle (model
+objects without prefetched querysets, dataclasses, lists); one that does not is kept in the
+process only. The keys carry a generation token kept in the shared cache, so clearing it
+(``caches["register"].clear()``; the tests do before each test) empties every level.
 
 What is cached must not depend on who asks beyond being allowed to see the programme: for
 ``Action.VIEW`` the queryset gate answers by programme, so every reader of a programme sees
@@ -17,13 +20,16 @@ the same rows. Texts are translated when the data are built, so the language is 
 
 from __future__ import annotations
 
+import contextlib
+import pickle
 import threading
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import BaseCache, cache, caches
 from django.utils.translation import get_language
 
 if TYPE_CHECKING:
@@ -32,17 +38,24 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 ENTRIES = 64  # results kept in a process (a few pages × filters × languages per programme)
 GENERATION_KEY = "register-cache-generation"
+TIMEOUT = 6 * 3600
 
 _store: OrderedDict[str, Any] = OrderedDict()
 _lock = threading.Lock()
 
 
+def shared() -> BaseCache:
+    """The cache the worker processes share: ``register`` if configured, else the default."""
+    return caches["register"] if "register" in settings.CACHES else cache
+
+
 def _generation() -> str:
-    token = cache.get(GENERATION_KEY)
+    store = shared()
+    token = store.get(GENERATION_KEY)
     if token is None:
         token = uuid.uuid4().hex
-        if not cache.add(GENERATION_KEY, token, timeout=None):
-            token = cache.get(GENERATION_KEY, token)
+        if not store.add(GENERATION_KEY, token, timeout=None):
+            token = store.get(GENERATION_KEY, token)
     return token
 
 
@@ -69,7 +82,12 @@ def cached_for_register(
         if key in _store:
             _store.move_to_end(key)
             return _store[key]
-    value = compute()
+    value = shared().get(key)
+    if value is None:
+        value = compute()
+        # A result that does not pickle is kept in this process only.
+        with contextlib.suppress(pickle.PicklingError, TypeError, AttributeError):
+            shared().set(key, value, timeout=TIMEOUT)
     with _lock:
         _store[key] = value
         while len(_store) > ENTRIES:
