@@ -8,7 +8,8 @@ the benefits analyses and the proposals matrix use this helper.
 Two levels: the worker process keeps the results it has used (a bounded number, newest
 last; no unpickling on a hit), and the ``register`` cache (``settings.CACHES``; files in the
 data directory by default) shares them between the server's worker processes, so a result
-is computed once per version rather than once per worker. Results must pickle (model
+is computed once per version rather than once per worker (a worker that finds another one
+computing it waits for that result). Results must pickle (model
 objects without prefetched querysets, dataclasses, lists); one that does not is kept in the
 process only. The keys carry a generation token kept in the shared cache, so clearing it
 (``caches["register"].clear()``; the tests do before each test) empties every level.
@@ -23,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import pickle
 import threading
+import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -39,6 +41,7 @@ T = TypeVar("T")
 ENTRIES = 64  # results kept in a process (a few pages × filters × languages per programme)
 GENERATION_KEY = "register-cache-generation"
 TIMEOUT = 6 * 3600
+WAIT, POLL = 30.0, 0.05  # seconds: how long a worker waits for another's result, how often
 
 _store: OrderedDict[str, Any] = OrderedDict()
 _lock = threading.Lock()
@@ -84,14 +87,35 @@ def cached_for_register(
             return _store[key]
     value = shared().get(key)
     if value is None:
-        value = compute()
-        # A result that does not pickle is kept in this process only.
-        with contextlib.suppress(pickle.PicklingError, TypeError, AttributeError):
-            shared().set(key, value, timeout=TIMEOUT)
+        value = _computed_once(key, compute)
     with _lock:
         _store[key] = value
         while len(_store) > ENTRIES:
             _store.popitem(last=False)
+    return value
+
+
+def _computed_once(key: str, compute: Callable[[], T]) -> T:
+    """Compute and share the result; when another worker is computing it already (after a
+    change, every worker asks for the page at once), wait for its result instead of doing
+    the same work, up to ``WAIT`` seconds."""
+    store = shared()
+    if not store.add(f"{key}:computing", 1, timeout=WAIT):
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline:
+            time.sleep(POLL)
+            value = store.get(key)
+            if value is not None:
+                return value
+            if store.get(f"{key}:computing") is None:
+                break  # the other worker gave up (or failed): compute here
+    try:
+        value = compute()
+        # A result that does not pickle is kept in this process only.
+        with contextlib.suppress(pickle.PicklingError, TypeError, AttributeError):
+            store.set(key, value, timeout=TIMEOUT)
+    finally:
+        store.delete(f"{key}:computing")
     return value
 
 
