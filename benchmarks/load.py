@@ -252,6 +252,9 @@ async def user_loop(
         headers={"X-CSRFToken": csrf},
         timeout=60,
         follow_redirects=False,
+        # A new connection per request: a kept-alive one that the server closes as the
+        # client reuses it shows up as an error that is the client's, not the server's.
+        limits=httpx.Limits(max_keepalive_connections=0),
     ) as client:
         await asyncio.sleep(rnd.uniform(0, THINK[1]))  # not all at the same instant
         while time.monotonic() < until:
