@@ -1,4 +1,4 @@
-"""The initiative search is served by trigram indexes on PostgreSQL (migration 0004); on
+"""The initiative search is served by trigram indexes on PostgreSQL (migration 0005); on
 SQLite the migration does nothing and the search scans, as before."""
 
 from __future__ import annotations

@@ -37,7 +37,7 @@ def drop_indexes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("portfolio", "0003_natural_code_order"),
+        ("portfolio", "0004_initiative_version"),
     ]
 
     operations = [
