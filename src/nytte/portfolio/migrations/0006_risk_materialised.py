@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portfolio', '0004_initiative_version'),
+        ('portfolio', '0005_initiative_search_trigram'),
     ]
 
     operations = [
