@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime
 
+from django.core import mail
+
 from nytte.core.actors import PublicProposer
 from nytte.costbenefit import services as costbenefit
 from nytte.costbenefit.models import ExtraLine
@@ -19,7 +21,14 @@ from tests.factories import InitiativeFactory
 
 
 def test_a_public_proposal_becomes_an_initiative_by_a_forum_decision(
-    programme, facilitator, contributor, forum_member, board, meeting, orgs
+    django_capture_on_commit_callbacks,
+    programme,
+    facilitator,
+    contributor,
+    forum_member,
+    board,
+    meeting,
+    orgs,
 ):
     programme.public_form_open = True
     programme.save()
@@ -91,18 +100,22 @@ def test_a_public_proposal_becomes_an_initiative_by_a_forum_decision(
     carry = case.options.get(do_nothing=False)
     governance.option_update(option=carry, data={"new_code": "FI-9"}, acting_user=facilitator)
     assert [r.amount for r in funding_split(carry)] == [1_500_000, 500_000]
-    decision = governance.decide(
-        case,
-        option=carry,
-        outcome="approved",
-        rationale="Stor nytte for innbyggerne.",
-        forum=board,
-        meeting=meeting,
-        decided_on=datetime.date(2026, 10, 1),
-        review_date=datetime.date(2027, 10, 1),
-        present=[forum_member],
-        acting_user=forum_member,
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        decision = governance.decide(
+            case,
+            option=carry,
+            outcome="approved",
+            rationale="Stor nytte for innbyggerne.",
+            forum=board,
+            meeting=meeting,
+            decided_on=datetime.date(2026, 10, 1),
+            review_date=datetime.date(2027, 10, 1),
+            present=[forum_member],
+            acting_user=forum_member,
+        )
+    # The proposer from the public form is told the outcome and its reasons.
+    told = [m for m in mail.outbox if "kari@example.no" in m.to]
+    assert len(told) == 1 and "Stor nytte for innbyggerne." in told[0].body
 
     initiative = Initiative.objects.get(programme=programme, code="FI-9")
     proposal.refresh_from_db()

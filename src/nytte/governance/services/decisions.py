@@ -33,6 +33,7 @@ from nytte.proposals.services import proposal_decided
 
 from ..choices import APPLYING_OUTCOMES, CaseKind, CaseStatus, Outcome
 from ..funding import split_or_error, total_cost
+from ..learning.feedback import notify_decision
 from ..models import CaseOption, Decision, DecisionCase, DialogueItem, Forum, ForumMember, Meeting
 from . import apply
 from .baselines import freeze_baseline
@@ -355,6 +356,7 @@ def decide(
         case, acting_user=acting_user, data={"status": CaseStatus.DECIDED, "forum": forum}
     )
     _consequences(decision, acting_user)
+    notify_decision(decision)
     return decision
 
 
@@ -414,4 +416,6 @@ def amend(
     )
     if not was_applied and (applies or outcome != decision.outcome):
         _consequences(new, acting_user)
+    if outcome != decision.outcome:
+        notify_decision(new)
     return new

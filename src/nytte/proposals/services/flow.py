@@ -131,7 +131,15 @@ def proposal_move(*, proposal: Proposal, to: str, reason: str = "", acting_user:
     return _move(proposal, to, reason, acting_user)
 
 
-def _move(proposal: Proposal, to: str, reason: str, acting_user: Actor, **data: Any) -> Proposal:
+def _move(
+    proposal: Proposal,
+    to: str,
+    reason: str,
+    acting_user: Actor,
+    *,
+    send_notice: bool = True,
+    **data: Any,
+) -> Proposal:
     before = history.snapshot(proposal)
     from_stage = proposal.stage
     proposal.stage = to
@@ -145,7 +153,9 @@ def _move(proposal: Proposal, to: str, reason: str, acting_user: Actor, **data: 
     if to == Stage.MERGED:
         kind = EventKind.ATTACHED if proposal.attached_to_id else EventKind.MERGED
     event_record(proposal, kind, acting_user, from_stage=from_stage, to_stage=to, note=reason)
-    if to != Stage.MERGED:  # a merge sends its own message, saying where it went
+    # A merge sends its own message, saying where it went; a decision's is the governance
+    # app's (outcome and reasons in one message, not two).
+    if to != Stage.MERGED and send_notice:
         notify.stage_changed(proposal)
     return proposal
 
@@ -260,10 +270,11 @@ def proposal_decided(
     rejected, with the decision's rationale as reason. The caller has checked the decision
     right (a forum member decides, not the facilitator); the facilitator's flow
     (``TRANSITIONS``) does not bind a forum's decision, so a parked proposal can be adopted
-    by an amendment."""
+    by an amendment. No stage notice is sent: the governance app tells the proposer the
+    decision and its reasons (``governance.learning.feedback.notify_decision``)."""
     if to not in DECIDED_STAGES:
         raise ValidationError(_("A decision adopts, parks or rejects a proposal."))
     if to == Stage.ADOPTED and initiative is None:
         raise ValidationError(_("An adopted proposal names the initiative it became."))
     data = {"attached_to": initiative} if to == Stage.ADOPTED else {}
-    return _move(proposal, to, reason, acting_user, **data)
+    return _move(proposal, to, reason, acting_user, send_notice=False, **data)
