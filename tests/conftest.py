@@ -30,6 +30,9 @@ def pytest_configure(config):
 
     settings.PASSWORD_HASHERS = FAST_HASHERS
     get_hashers.cache_clear()
+    # Primary keys are reused between tests: a saved harmonisation index must not outlive
+    # its test (tests of saving set a temporary directory).
+    settings.NYTTE_SIMILARITY_DIR = None
 
 
 def pytest_sessionfinish(session):

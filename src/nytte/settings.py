@@ -261,6 +261,13 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# The harmonisation indexes are saved here so each worker loads (memory maps) one instead of
+# building it on its first request; "off" disables saving (proposals/matching/store.py).
+_similarity_dir = os.environ.get("NYTTE_SIMILARITY_DIR", "")
+NYTTE_SIMILARITY_DIR = (
+    None if _similarity_dir == "off" else Path(_similarity_dir or DATA_DIR / "similarity")
+)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
