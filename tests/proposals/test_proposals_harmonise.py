@@ -122,7 +122,7 @@ def test_similar_while_typing_says_so_when_nothing_matches(
     response = client_for(contributor, language="en").get(
         similar_url(programme), {"title": "Fiskekvoter og havbruk", "need": "Laks i merder"}
     )
-    assert "Nothing similar found" in response.content.decode()
+    assert "No close match among 2 initiatives and 2 proposals." in response.content.decode()
 
 
 def test_similar_while_typing_needs_contribute(programme, access):

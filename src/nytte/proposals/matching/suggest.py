@@ -140,10 +140,10 @@ def _objects(programme: Programme, kind: str, pks: list[int]) -> dict[int, Any]:
             programme=programme, pk__in=pks
         ).select_related("owner_organisation")
     else:
-        rows = (
-            Proposal.objects.filter(programme=programme, pk__in=pks)
-            .exclude(stage__in=EXCLUDED_STAGES)
-            .annotate(n_supports=Count("supports", distinct=True))
+        # Merged ones too: a suggestion found through a merged proposal names it (the loop
+        # below never suggests one).
+        rows = Proposal.objects.filter(programme=programme, pk__in=pks).annotate(
+            n_supports=Count("supports", distinct=True)
         )
     found = {}
     for obj in rows:
@@ -200,6 +200,8 @@ def similar(
     dismissed for it out (and supplies the signals when ``signals`` is None)."""
     entry = fresh(programme.pk)
     n_initiatives, n_proposals = entry.counts()
+    if exclude_proposal is not None and doc_id(PROPOSAL, exclude_proposal.pk) in entry.index:
+        n_proposals -= exclude_proposal.pk not in entry.merged  # "among the others"
     if not text.strip() or k <= 0:
         return Suggestions((), n_initiatives, n_proposals)
     exclude: set[str] = set()
@@ -212,23 +214,16 @@ def similar(
     for m in matches:
         kind, pk = split_id(m.id)
         wanted[kind].append(pk)
+    via_pks = [split_id(m.via)[1] for m in matches if m.via]
+    wanted[PROPOSAL] += [pk for pk in via_pks if pk not in wanted[PROPOSAL]]
     objects = {kind: _objects(programme, kind, pks) for kind, pks in wanted.items()}
-    via_pks = {split_id(m.via)[1] for m in matches if m.via}
-    via = {
-        p.pk: p
-        for p in Proposal.objects.filter(programme=programme, pk__in=via_pks).only(
-            "pk", "number", "title", "programme_id"
-        )
-    }
-    for p in via.values():
-        p.programme = programme
     names = _names(matches) if any(m.shared for m in matches) else {}
     items = []
     for m in matches:
         kind, pk = split_id(m.id)
         obj = objects[kind].get(pk)
-        if obj is None:  # deleted or merged since the index last looked
-            continue
+        if obj is None or (kind == PROPOSAL and obj.stage in EXCLUDED_STAGES):
+            continue  # deleted or merged since the index last looked
         shared = dict(m.shared)
         items.append(
             Suggestion(
@@ -243,7 +238,7 @@ def similar(
                 shared_organisations=tuple(
                     names.get((ORGANISATIONS, v), v) for v in shared.get(ORGANISATIONS, ())
                 ),
-                via=via.get(split_id(m.via)[1]) if m.via else None,
+                via=objects[PROPOSAL].get(split_id(m.via)[1]) if m.via else None,
             )
         )
     return Suggestions(tuple(items), n_initiatives, n_proposals)
