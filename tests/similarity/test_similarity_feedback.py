@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
-from nytte.similarity import Band, Bands, Document, Signals, SignalWeights, build_index
-from nytte.similarity import persist
+from nytte.similarity import Band, Bands, Document, Signals, SignalWeights, build_index, persist
 from nytte.similarity.bands import DEFAULT_BANDS, fit_bands
 from nytte.similarity.documents import TAUGHT_AT
 
@@ -69,7 +67,7 @@ def test_a_shared_life_event_is_a_reason_even_at_weight_zero():
 
 
 def test_a_confirmed_link_carries_the_linked_texts_score_to_its_target():
-    corpus = docs() + [Document("story", "Purringer fra fem steder på bilen min", "proposal")]
+    corpus = [*docs(), Document("story", "Purringer fra fem steder på bilen min", "proposal")]
     index = build_index(corpus, link_weight=0.8)
     query = "Jeg får purringer fra fem ulike steder for bilen"
     before = {m.id: m.score for m in index.query(query, 5)}
@@ -101,14 +99,14 @@ def test_taught_words_find_a_text_at_a_lower_weight_without_lengthening_it():
 
 def test_a_saved_index_loads_memory_mapped_answers_the_same_and_stays_updatable(tmp_path):
     meta = {"roads": {"organisations": ["svv"]}}
-    index = build_index(docs(**meta) + [Document("p1", "Purringer på bilen", "proposal")])
+    index = build_index([*docs(**meta), Document("p1", "Purringer på bilen", "proposal")])
     index.link("p1", "roads")
     index.update(Document("f0", "Nytt arkivsystem for byggesaker og plansaker.", "initiative"))
     path = tmp_path / "index.idx"
     persist.save(index, path, {"seen": {"x": 1}})
     loaded, extra = persist.load(path)
     assert extra == {"seen": {"x": 1}}
-    assert isinstance(loaded._postings[0].slots, np.memmap)
+    assert not loaded._postings[0].slots.flags.writeable  # mapped read-only from the file
     signals = Signals(organisations=frozenset({"svv"}))
     for text in (DEBT, "bompenger for bilen", "purringer"):
         want = [(m.id, round(m.score, 6), m.via) for m in index.query(text, 5, signals=signals)]

@@ -92,6 +92,7 @@ def reset() -> None:
     """Forget every index of this process (tests; after restoring a database)."""
     with _INDEXES_LOCK:
         _INDEXES.clear()
+    store.forget()
 
 
 def new_index() -> Index:

@@ -2,7 +2,8 @@
 (memory mapped, ``nytte.similarity.persist``) instead of building it on its first request,
 and only one process builds when none is saved (a file lock; the others wait and load).
 
-One file per database and programme: ``<NYTTE_SIMILARITY_DIR>/<db>-<programme>.idx``. It
+One file per programme: ``<NYTTE_SIMILARITY_DIR>/programme-<id>-<digest>.idx``, the digest
+of the database kind and the programme's creation time. It
 holds what the index was built from (each row's ``updated_at`` and digest, the links'
 signature) and the programme's register version when saved, so a loaded index is brought
 up to date by the usual signature check. It is saved again after ``RESAVE_AFTER`` changes,
@@ -36,6 +37,8 @@ except ImportError:  # not POSIX: no cross-process lock, each worker may build
 
 logger = logging.getLogger(__name__)
 
+_PATHS: dict[tuple[str, int], Path] = {}
+
 #: Re-index this many rows (or re-read the links) since the last save, and save again.
 RESAVE_AFTER = 200
 
@@ -46,12 +49,29 @@ def directory() -> Path | None:
 
 
 def path_for(programme_id: int, using: str = DEFAULT_DB_ALIAS) -> Path | None:
+    """The programme's file: named by its id and creation time, so a file never answers
+    for another database's programme with the same id (tests reuse ids)."""
     folder = directory()
     if folder is None:
         return None
-    name = str(connections[using].settings_dict.get("NAME") or using)
-    db = hashlib.blake2b(name.encode(), digest_size=6).hexdigest()
-    return folder / f"{db}-{programme_id}.idx"
+    known = _PATHS.get((using, programme_id))
+    if known is not None and known.parent == folder:
+        return known
+    created = (
+        Programme.objects.using(using)
+        .filter(pk=programme_id)
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    key = f"{connections[using].vendor}:{programme_id}:{created.isoformat() if created else ''}"
+    digest = hashlib.blake2b(key.encode(), digest_size=6).hexdigest()
+    path = _PATHS[(using, programme_id)] = folder / f"programme-{programme_id}-{digest}.idx"
+    return path
+
+
+def forget() -> None:
+    """Forget the file names worked out (tests; after restoring a database)."""
+    _PATHS.clear()
 
 
 @contextlib.contextmanager
