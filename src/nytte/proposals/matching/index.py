@@ -17,6 +17,7 @@ are caught by comparing texts and signals, which replaces the signature check on
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -267,6 +268,7 @@ def fresh(programme_id: int, using: str = DEFAULT_DB_ALIAS) -> _ProgrammeIndex:
                 if not store.load(entry, programme_id, wait=False):
                     _build(entry, programme_id)
                     store.save(entry, programme_id)
+                    gc.freeze()  # as after loading: long-lived, not for the collector
                     return entry
         now = time.monotonic()
         signatures = _signatures(programme_id)

@@ -13,6 +13,7 @@ so a new worker has little to catch up. ``NYTTE_SIMILARITY_DIR = None`` turns sa
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import logging
 import time
@@ -118,6 +119,10 @@ def load(entry: _ProgrammeIndex, programme_id: int, *, wait: bool = True) -> boo
         entry.built_size = extra["built_size"]
         entry.checked_at = time.monotonic()
         entry.changes = 0
+        # The loaded index is hundreds of thousands of long-lived objects: keep the garbage
+        # collector from scanning them again in every full collection (and from touching,
+        # thus copying, their memory pages).
+        gc.freeze()
         logger.info(
             "similarity index of programme %s loaded in %.0f ms (%d texts)",
             programme_id,
