@@ -62,7 +62,7 @@ Seen = tuple[datetime, int]
 
 
 @dataclass
-class _ProgrammeIndex:
+class ProgrammeIndex:
     """One programme's index and what it was built from: pk → (updated_at, digest) per
     kind, the merged proposals among them, and the links' signature."""
 
@@ -85,7 +85,7 @@ class _ProgrammeIndex:
         return len(self.seen.get(INITIATIVE, {})), n_proposals
 
 
-_INDEXES: dict[tuple[str, int], _ProgrammeIndex] = {}
+_INDEXES: dict[tuple[str, int], ProgrammeIndex] = {}
 _INDEXES_LOCK = threading.Lock()
 
 
@@ -150,7 +150,7 @@ def _texts(kind: str, programme_id: int, pks: Sequence[int] | None) -> QuerySet[
     return rows if pks is None else rows.filter(pk__in=pks)
 
 
-def _put(entry: _ProgrammeIndex, kind: str, obj: Initiative | Proposal) -> None:
+def _put(entry: ProgrammeIndex, kind: str, obj: Initiative | Proposal) -> None:
     """Index one row unless the index already holds exactly this text and signals."""
     doc = document(kind, obj)
     mark = digest(doc)
@@ -167,14 +167,14 @@ def _put(entry: _ProgrammeIndex, kind: str, obj: Initiative | Proposal) -> None:
             entry.merged.discard(obj.pk)
 
 
-def _drop(entry: _ProgrammeIndex, kind: str, pk: int) -> None:
+def _drop(entry: ProgrammeIndex, kind: str, pk: int) -> None:
     entry.index.remove(doc_id(kind, pk))
     entry.seen.get(kind, {}).pop(pk, None)
     entry.merged.discard(pk)
     entry.changes += 1
 
 
-def _sync_kind(entry: _ProgrammeIndex, kind: str, programme_id: int, *, full: bool) -> None:
+def _sync_kind(entry: ProgrammeIndex, kind: str, programme_id: int, *, full: bool) -> None:
     """Bring one kind up to date: re-index changed rows, drop vanished ones.
 
     Normally rows are compared by ``updated_at`` (two small queries); ``full`` compares the
@@ -220,7 +220,7 @@ def link_pairs(programme_id: int) -> list[tuple[str, str]]:
     return pairs
 
 
-def _set_links(entry: _ProgrammeIndex, programme_id: int, signature: Signature) -> None:
+def _set_links(entry: ProgrammeIndex, programme_id: int, signature: Signature) -> None:
     target = getattr(entry.index, "lexical", entry.index)  # the hybrid wraps a lexical index
     setter = getattr(target, "set_links", None)
     if setter is not None:
@@ -229,7 +229,7 @@ def _set_links(entry: _ProgrammeIndex, programme_id: int, signature: Signature) 
     entry.changes += 1
 
 
-def _build(entry: _ProgrammeIndex, programme_id: int) -> None:
+def _build(entry: ProgrammeIndex, programme_id: int) -> None:
     """Index all of a programme's texts at once (learning compounds from all of them)."""
     entry.index = new_index()
     entry.seen = {}
@@ -255,12 +255,12 @@ def index_for(programme: Programme | int, *, using: str = DEFAULT_DB_ALIAS) -> I
     return fresh(programme if isinstance(programme, int) else programme.pk, using).index
 
 
-def fresh(programme_id: int, using: str = DEFAULT_DB_ALIAS) -> _ProgrammeIndex:
+def fresh(programme_id: int, using: str = DEFAULT_DB_ALIAS) -> ProgrammeIndex:
     key = (using, programme_id)
     with _INDEXES_LOCK:
         entry = _INDEXES.get(key)
         if entry is None:
-            entry = _INDEXES[key] = _ProgrammeIndex(index=new_index())
+            entry = _INDEXES[key] = ProgrammeIndex(index=new_index())
     with entry.lock:
         if entry.checked_at < 0:
             # One process builds and saves; the others wait for the lock and load.

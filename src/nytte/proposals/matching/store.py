@@ -29,7 +29,7 @@ from nytte.similarity import persist
 from nytte.similarity.lexical import LexicalIndex
 
 if TYPE_CHECKING:
-    from .index import _ProgrammeIndex
+    from .index import ProgrammeIndex
 
 try:
     import fcntl
@@ -96,7 +96,7 @@ def _version(programme_id: int) -> int | None:
     )
 
 
-def load(entry: _ProgrammeIndex, programme_id: int, *, wait: bool = True) -> bool:
+def load(entry: ProgrammeIndex, programme_id: int, *, wait: bool = True) -> bool:
     """Fill ``entry`` from the saved file; False if there is none (the caller builds).
 
     While another process builds (holding the lock), this waits and loads its result."""
@@ -132,7 +132,7 @@ def load(entry: _ProgrammeIndex, programme_id: int, *, wait: bool = True) -> boo
         return True
 
 
-def save(entry: _ProgrammeIndex, programme_id: int) -> None:
+def save(entry: ProgrammeIndex, programme_id: int) -> None:
     """Write ``entry`` to its file; a failure is logged, never raised (it is a cache)."""
     path = path_for(programme_id)
     if path is None or not isinstance(entry.index, LexicalIndex):
@@ -153,7 +153,7 @@ def save(entry: _ProgrammeIndex, programme_id: int) -> None:
     entry.changes = 0
 
 
-def maybe_resave(entry: _ProgrammeIndex, programme_id: int) -> None:
+def maybe_resave(entry: ProgrammeIndex, programme_id: int) -> None:
     if entry.changes >= RESAVE_AFTER:
         save(entry, programme_id)
 
