@@ -32,7 +32,7 @@ DATA = Path(__file__).parent / "data" / "similarity_eval.json"
 SHOWN = 8
 SEEDS = (1, 2, 3, 4, 5)
 LEARNED_WEIGHTS = (0.2, 0.5)
-LINK_WEIGHTS = (0.2, 0.35, 0.5, 0.8)
+LINK_WEIGHTS = (0.5, 0.8, 0.9, 1.0)
 
 Scored = dict[str, list[tuple[str, float]]]
 

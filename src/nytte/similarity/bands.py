@@ -38,7 +38,7 @@ class Bands:
 
 
 #: Fitted on the dev split with the default index and signals (docs/similarity.md).
-DEFAULT_BANDS = Bands(likely=0.71, possible=0.44)
+DEFAULT_BANDS = Bands(likely=0.67, possible=0.44)
 
 
 def band_of(score: float, bands: Bands = DEFAULT_BANDS) -> Band:
