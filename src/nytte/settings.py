@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "nytte.costbenefit",
     "nytte.proposals",
     "nytte.scenarios",
+    "nytte.governance",
     "nytte.administration",
 ]
 

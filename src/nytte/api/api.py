@@ -11,6 +11,7 @@ from . import (
     core,
     costbenefit,
     errors,
+    governance,
     portfolio,
     proposals,
     scenarios,
@@ -44,3 +45,4 @@ api.add_router("/", costbenefit.router)
 api.add_router("/", analysis_lines.router)
 api.add_router("/", proposals.router)
 api.add_router("/", scenarios.router)
+api.add_router("/", governance.router)

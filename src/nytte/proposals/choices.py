@@ -3,7 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Stage(models.TextChoices):
-    """Where a proposal is in steps 1–3; the last three are side exits."""
+    """Where a proposal is in steps 1–4; parked, rejected and merged are side exits, and
+    adopted is the end of the road through a forum's decision (set only by the governance
+    app; the proposal's ``attached_to`` then names the initiative it became)."""
 
     RECEIVED = "received", _("Received")
     HARMONISATION = "harmonisation", _("Harmonisation")
@@ -12,6 +14,7 @@ class Stage(models.TextChoices):
     PARKED = "parked", _("Parked")
     REJECTED = "rejected", _("Rejected")
     MERGED = "merged", _("Merged")
+    ADOPTED = "adopted", _("Adopted as an initiative")
 
     @property
     def in_sentence(self) -> str:
@@ -31,6 +34,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     Stage.PARKED: frozenset({Stage.HARMONISATION, Stage.REJECTED}),
     Stage.REJECTED: frozenset(),
     Stage.MERGED: frozenset(),
+    Stage.ADOPTED: frozenset(),
 }
 # Moving to these needs a reason; a rejection's reason is shown to the proposer.
 NEEDS_REASON = frozenset({Stage.PARKED, Stage.REJECTED})

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from nytte.core.docx import clean
+
 from .display import number_text
 
-# Characters XML cannot hold; text typed into the register may carry them.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+__all__ = ["clean"]  # re-exported: the workbook and the document clean text alike
+
 # ---------------------------------------------------------------------------------------------
 # Formatting (also used by the workbook for its text cells)
-
-
-def clean(text: Any) -> str:
-    return CONTROL_CHARACTERS.sub("", "" if text is None else str(text))
 
 
 def nok(value: int | float | None) -> str:

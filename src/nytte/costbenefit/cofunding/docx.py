@@ -18,13 +18,11 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.document import Document as DocumentType
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Pt
 
 from nytte.benefits.choices import BeneficiaryGroup, BenefitKind
 from nytte.benefits.models import Contribution
+from nytte.core.docx import CONTENT_TYPE as CONTENT_TYPE
+from nytte.core.docx import add_table, clean, set_language
 from nytte.economics import Analysis, Result, SimulationResult
 from nytte.economics.params import ParameterSet
 from nytte.portfolio.choices import CostCategory
@@ -33,18 +31,8 @@ from nytte.portfolio.models import Initiative
 from ..choices import LineCategory, LineKind
 from ..models import AnalysisSettings, ExtraLine
 
-CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-TABLE_FONT = Pt(9)
-
-
 # ---------------------------------------------------------------------------------------------
 # Formatting
-
-
-def clean(text: Any) -> str:
-    """Text typed into the registers may hold characters XML cannot."""
-    return CONTROL_CHARACTERS.sub("", "" if text is None else str(text))
 
 
 def nok(value: float | int | Decimal | None) -> str:
@@ -92,68 +80,15 @@ def discount_rates(parameters: ParameterSet) -> str:
 # Document helpers
 
 
-def _repeat_header(row: Any) -> None:
-    properties = row._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    properties.append(header)
-
-
-def _table(
-    doc: DocumentType,
-    headers: Sequence[str],
-    rows: Sequence[Sequence[Any]],
-    *,
-    numeric: Sequence[int] = (),
-    footer: Sequence[Any] | None = None,
-) -> None:
-    """A table with a repeating header row; ``numeric`` columns are right-aligned."""
-    table = doc.add_table(rows=1, cols=len(headers))
-    table.style = "Table Grid"
-    _repeat_header(table.rows[0])
-    for index, text in enumerate(headers):
-        _cell(table.rows[0].cells[index], text, bold=True, right=index in numeric)
-    for values in [*rows, *([footer] if footer else [])]:
-        cells = table.add_row().cells
-        bold = footer is not None and values is footer
-        for index, value in enumerate(values):
-            _cell(cells[index], value, bold=bold, right=index in numeric)
-
-
-def _cell(cell: Any, value: Any, *, bold: bool = False, right: bool = False) -> None:
-    paragraph = cell.paragraphs[0]
-    run = paragraph.add_run(clean(value))
-    run.bold = bold
-    run.font.size = TABLE_FONT
-    if right:
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-
-
 def _pairs(doc: DocumentType, pairs: Sequence[tuple[str, Any]]) -> None:
     """A two-column table of labels and values."""
-    _table(doc, [_("Item"), _("Value")], [(label, value) for label, value in pairs])
+    add_table(doc, [_("Item"), _("Value")], [(label, value) for label, value in pairs])
 
 
 def _text(doc: DocumentType, text: str) -> None:
     for block in re.split(r"\n\s*\n", clean(text).strip()):
         if block.strip():
             doc.add_paragraph(block.strip())
-
-
-def _set_language(doc: DocumentType, language: str) -> None:
-    doc.core_properties.language = language
-    styles = doc.styles.element
-    defaults = styles.find(qn("w:docDefaults"))
-    if defaults is None:
-        return
-    rpr = defaults.find(qn("w:rPrDefault") + "/" + qn("w:rPr"))
-    if rpr is None:
-        return
-    lang = rpr.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        rpr.append(lang)
-    lang.set(qn("w:val"), language)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -169,7 +104,7 @@ def render_docx(initiative: Initiative, evaluation: dict[str, Any]) -> bytes:
     config: AnalysisSettings = evaluation["settings"]
     language = translation.get_language() or "nb"
     doc = Document()
-    _set_language(doc, "nb-NO" if language.startswith("nb") else language)
+    set_language(doc, "nb-NO" if language.startswith("nb") else language)
     title = _("Appendices to the application for co-funding: %(code)s %(title)s") % {
         "code": initiative.code,
         "title": initiative.title,
@@ -249,7 +184,7 @@ def _appendix_assumptions(
         )
     )
     if lines:
-        _table(
+        add_table(
             doc,
             [_("Organisation"), _("Category"), _("Year"), _("Low"), _("Most likely"), _("High")],
             [
@@ -282,7 +217,7 @@ def _appendix_assumptions(
     doc.add_heading(_("Non-priced effects"), level=2)
     main = result.alternative(initiative.code)
     if main.effects:
-        _table(
+        add_table(
             doc,
             [_("Effect"), _("Consequence"), _("Reasoning")],
             [(e.name, e.symbol, e.description) for e in main.effects],
@@ -339,7 +274,7 @@ def _benefits(doc: DocumentType, initiative: Initiative) -> None:
         amounts = list(benefit.amounts.all())
         if amounts:
             doc.add_paragraph()
-            _table(
+            add_table(
                 doc,
                 [_("Year"), _("Low"), _("Most likely"), _("High")],
                 [
@@ -365,7 +300,7 @@ def _extra_lines(doc: DocumentType, initiative: Initiative) -> None:
     doc.add_paragraph(
         _("Costs and benefits the registers do not hold; the same amount each year, in NOK.")
     )
-    _table(
+    add_table(
         doc,
         [
             _("Alternative"),
@@ -418,7 +353,7 @@ def _appendix_npv(
     )
 
     doc.add_heading(_("Per year"), level=2)
-    _table(
+    add_table(
         doc,
         [
             _("Year"),
@@ -445,7 +380,7 @@ def _appendix_npv(
     )
 
     doc.add_heading(_("Present values and result"), level=2)
-    _table(
+    add_table(
         doc,
         [_("Item"), _("NOK")],
         [
@@ -484,7 +419,7 @@ def _appendix_npv(
         )
         % {"iterations": nok(simulation.iterations), "seed": simulation.seed}
     )
-    _table(
+    add_table(
         doc,
         [_("Item"), _("NOK")],
         [

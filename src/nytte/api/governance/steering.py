@@ -1,0 +1,5 @@
+"""steering endpoints of the governance API."""
+
+from ninja import Router
+
+router = Router(tags=["governance"])
