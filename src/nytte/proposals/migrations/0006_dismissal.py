@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('portfolio', '0003_natural_code_order'),
-        ('proposals', '0004_programme_defaults'),
+        ('proposals', '0005_stage_adopted'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
