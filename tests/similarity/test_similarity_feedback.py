@@ -112,11 +112,17 @@ def test_a_saved_index_loads_memory_mapped_answers_the_same_and_stays_updatable(
         want = [(m.id, round(m.score, 6), m.via) for m in index.query(text, 5, signals=signals)]
         got = [(m.id, round(m.score, 6), m.via) for m in loaded.query(text, 5, signals=signals)]
         assert got == want
+    # Texts are read from the mapped file; meta comes back from the stored signals.
+    assert loaded.get("roads") == Document("roads", ROADS, "initiative")
+    assert loaded.get("roads").meta == {"organisations": ["svv"]}
     loaded.update(Document("debt", "Fiskekvoter for kystflåten.", "initiative"))
     loaded.add([Document("new", "Samordnet innkreving av statlige krav fra alle etater.")])
     assert loaded.query(DEBT, 1)[0].id == "new"
     loaded.compact()
     assert loaded.query("fiskekvoter", 1)[0].id == "debt"
+    loaded.rebuild()  # re-analyses every text, the mapped ones included, signals kept
+    match = loaded.query("bompenger for bilen", 1, signals=signals)[0]
+    assert (match.id, dict(match.shared)) == ("roads", {"organisations": ("svv",)})
 
 
 def test_a_missing_or_foreign_file_is_no_index(tmp_path):

@@ -9,7 +9,9 @@ index stays fully updatable after loading.
 
 File layout: 8 bytes (little-endian length of the header), the pickled header (Python
 state and the dtype/shape/offset of every array), then each array's bytes, 64-byte
-aligned. Written to a temporary file and renamed, so a reader never sees half a file.
+aligned. The texts are among the arrays (UTF-8 with offsets): a loaded index reads a text
+only to show its passages (``MappedDocs``). Written to a temporary file and renamed, so a
+reader never sees half a file.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import os
 import pickle
 import tempfile
 from collections import Counter
+from collections.abc import Iterator, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -28,10 +31,10 @@ from nytte.similarity.analysis import Analyzer
 from nytte.similarity.documents import Document
 from nytte.similarity.lexical import LexicalIndex
 from nytte.similarity.postings import Postings
-from nytte.similarity.signals import Signals, SignalStore
+from nytte.similarity.signals import SIGNAL_KINDS, Signals, SignalStore
 
 #: Bumped whenever the layout or the analysis changes: older files are ignored.
-FORMAT = 3
+FORMAT = 4
 _ALIGN = 64
 
 #: LexicalIndex attributes saved as they are (small, or Python objects).
@@ -65,6 +68,67 @@ _STATE = (
 )
 
 
+def _extra_meta(meta: dict[str, Any]) -> dict[str, Any]:
+    """The meta keys that the signals cannot give back."""
+    return {k: v for k, v in (meta or {}).items() if k not in SIGNAL_KINDS}
+
+
+class MappedDocs(MutableMapping[str, Document]):
+    """The documents of a loaded index: texts stay in the mapped file (shared between the
+    processes that load it) and a :class:`Document` is made when one is asked for;
+    documents added or replaced later live in an ordinary dict beside them."""
+
+    def __init__(
+        self,
+        ids: list[str],
+        text: np.ndarray,
+        offsets: np.ndarray,
+        kinds: np.ndarray,
+        kind_names: list[str],
+        signals: SignalStore,
+        extras: dict[str, dict[str, Any]],
+    ) -> None:
+        self._row = {doc_id: row for row, doc_id in enumerate(ids)}
+        self._text, self._offsets, self._kinds = text, offsets, kinds
+        self._kind_names = kind_names
+        self._signals = signals
+        self._extras = extras
+        self._new: dict[str, Document] = {}
+
+    def __getitem__(self, doc_id: str) -> Document:
+        doc = self._new.get(doc_id)
+        if doc is not None:
+            return doc
+        row = self._row[doc_id]
+        a, b = int(self._offsets[row]), int(self._offsets[row + 1])
+        meta = dict(self._extras.get(doc_id, {}))
+        signals = self._signals.by_id.get(doc_id)
+        if signals is not None:
+            for kind in SIGNAL_KINDS:
+                if signals.get(kind):
+                    meta[kind] = sorted(signals.get(kind))
+        text = self._text[a:b].tobytes().decode("utf-8")
+        return Document(doc_id, text, self._kind_names[int(self._kinds[row])], meta)
+
+    def __setitem__(self, doc_id: str, doc: Document) -> None:
+        self._row.pop(doc_id, None)
+        self._new[doc_id] = doc
+
+    def __delitem__(self, doc_id: str) -> None:
+        if self._new.pop(doc_id, None) is None:
+            del self._row[doc_id]
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self._new or doc_id in self._row
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._row
+        yield from self._new
+
+    def __len__(self) -> int:
+        return len(self._row) + len(self._new)
+
+
 def _flat(parts: list[np.ndarray], dtype: Any) -> tuple[np.ndarray, np.ndarray]:
     """Concatenated arrays and their offsets (len(parts) + 1)."""
     sizes = np.fromiter((len(p) for p in parts), dtype=np.int64, count=len(parts))
@@ -79,8 +143,17 @@ def save(index: LexicalIndex, path: str | Path, extra: dict[str, Any] | None = N
     path = Path(path)
     with index._lock:
         state = {name: getattr(index, name) for name in _STATE}
-        # Plain tuples unpickle many times faster than slotted dataclasses.
-        state["_docs"] = [(d.id, d.text, d.kind, d.meta) for d in index._docs.values()]
+        # The texts go into the mapped part (shared between workers, read when a passage
+        # is shown); meta is rebuilt from the signals, so only other keys are kept.
+        docs = list(index._docs.values())
+        kind_names = sorted({d.kind for d in docs})
+        codes = {k: i for i, k in enumerate(kind_names)}
+        encoded = [d.text.encode("utf-8") for d in docs]
+        state["_docs"] = (
+            [d.id for d in docs],
+            kind_names,
+            {d.id: kept for d in docs if (kept := _extra_meta(d.meta))},
+        )
         signals = index._signals
         state["_signals"] = (
             {i: (s.life_events, s.organisations) for i, s in signals.by_id.items()},
@@ -97,6 +170,10 @@ def save(index: LexicalIndex, path: str | Path, extra: dict[str, Any] | None = N
             [t for t, _w in index._slot_terms], np.int32
         )
         arrays["term_tfs"], _ = _flat([w for _t, w in index._slot_terms], np.float32)
+        arrays["doc_kinds"] = np.fromiter((codes[d.kind] for d in docs), np.int16, len(docs))
+        arrays["doc_text"] = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+        arrays["doc_offsets"] = np.zeros(len(docs) + 1, dtype=np.int64)
+        np.cumsum([len(e) for e in encoded], out=arrays["doc_offsets"][1:])
         header_arrays = {}
         position = 0
         for name, array in arrays.items():
@@ -161,12 +238,21 @@ def _load(path: Path) -> tuple[LexicalIndex, dict[str, Any]] | None:
     analyzer.splitter._counts = Counter(counts)
     analyzer.splitter.learn(())  # re-derives the known parts from the counts
     index = LexicalIndex(analyzer, state["params"])
-    state["_docs"] = {row[0]: Document(*row) for row in state["_docs"]}
     by_id, df = state["_signals"]
     store = SignalStore()
     store.by_id = {i: Signals(le, orgs) for i, (le, orgs) in by_id.items()}
     store.df = df
     state["_signals"] = store
+    ids, kind_names, extras = state["_docs"]
+    state["_docs"] = MappedDocs(
+        ids,
+        arrays["doc_text"],
+        arrays["doc_offsets"],
+        arrays["doc_kinds"],
+        kind_names,
+        store,
+        extras,
+    )
     for name in _STATE:
         setattr(index, name, state[name])
     # Arrays that updates write in place must be private copies (they are small).
