@@ -240,7 +240,11 @@ def _load(path: Path) -> tuple[LexicalIndex, dict[str, Any]] | None:
     index = LexicalIndex(analyzer, state["params"])
     by_id, df = state["_signals"]
     store = SignalStore()
-    store.by_id = {i: Signals(le, orgs) for i, (le, orgs) in by_id.items()}
+    interned: dict[tuple[frozenset[str], frozenset[str]], Signals] = {}
+    store.by_id = {
+        i: interned.get(key) or interned.setdefault(key, Signals(*key)) for i, key in by_id.items()
+    }
+    store._interned = {s: s for s in interned.values()}
     store.df = df
     state["_signals"] = store
     ids, kind_names, extras = state["_docs"]
