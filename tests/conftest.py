@@ -25,14 +25,28 @@ FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 def pytest_configure(config):
     """Tests hash passwords with MD5: PBKDF2's million rounds cost a third of a second per
-    user, and the tests are not about password storage. Every xdist worker runs this too."""
+    user, and the tests are not about password storage. Every xdist worker runs this too.
+
+    Emptying the database between transactional tests (``flush``) empties the append-only
+    records too: only there are their triggers told to let it (``core.records``)."""
     from django.contrib.auth.hashers import get_hashers
+    from django.db.backends.base.operations import BaseDatabaseOperations
+
+    from nytte.core.records import purge_allowed
 
     settings.PASSWORD_HASHERS = FAST_HASHERS
     get_hashers.cache_clear()
     # Primary keys are reused between tests: a saved harmonisation index must not outlive
     # its test (tests of saving set a temporary directory).
     settings.NYTTE_SIMILARITY_DIR = None
+
+    flush = BaseDatabaseOperations.execute_sql_flush
+
+    def flush_with_records(self, sql_list):
+        with purge_allowed(self.connection.alias):
+            flush(self, sql_list)
+
+    BaseDatabaseOperations.execute_sql_flush = flush_with_records
 
 
 def pytest_sessionfinish(session):

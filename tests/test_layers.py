@@ -25,6 +25,7 @@ DOMAIN_APPS = (
     "optimise",
     "administration",
     "scenarios",
+    "anchoring",
 )
 PURE_CORES = ("economics", "optimise", "similarity")
 APPS = ("core", *DOMAIN_APPS, *PURE_CORES)

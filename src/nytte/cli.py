@@ -35,11 +35,15 @@ Import and export:
   import_measurements SLUG FILE   append measurements from a sheet (--dry-run, --user NAME)
   export_proposals SLUG FILE  a programme's proposals and evidence as an Excel workbook
   import_proposals SLUG FILE  add new proposals from a sheet (--dry-run, --user NAME)
+  export_anchoring SLUG FILE  a programme's stakeholders and anchoring answers as Excel
+  import_anchoring SLUG FILE  import an edited anchoring export (--dry-run, --user NAME)
 
 Operations:
   migrate      apply database migrations
   check        check the configuration (add --deploy for production settings)
   token        create, list or revoke API tokens
+  retention    erase outside proposers' personal data after the retention period
+  backup FILE  the database and attachments in one archive; restore FILE puts it back
   createsuperuser, changepassword, shell, dbshell, ...
 
 Run 'nytte help' for every command, 'nytte help <command>' for one command's options.

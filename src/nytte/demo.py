@@ -16,6 +16,7 @@ from django.core.management import call_command
 from django.core.management.color import color_style
 from django.db import transaction
 
+from nytte.anchoring.demo import load_anchoring_demo
 from nytte.benefits.demo import load_benefits_demo
 from nytte.cli import command_as_typed
 from nytte.core.demo import DEMO_PASSWORD, DEMO_USERS, load_core_demo
@@ -30,7 +31,9 @@ def load_demo() -> int:
     # Left to right: the benefits hang on the portfolio's initiatives, the proposals weigh
     # against both, and a proposal's analysis needs the proposal.
     registers = load_core_demo() + load_portfolio_demo()
-    return registers + load_benefits_demo() + load_proposals_demo() + load_costbenefit_demo()
+    loaded = load_benefits_demo() + load_proposals_demo() + load_costbenefit_demo()
+    # Anchoring reads initiatives, benefits and proposals: it comes last.
+    return registers + loaded + load_anchoring_demo()
 
 
 def main(stdout: TextIO | None = None) -> None:

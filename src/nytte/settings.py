@@ -91,11 +91,13 @@ INSTALLED_APPS = [
     "nytte.costbenefit",
     "nytte.proposals",
     "nytte.scenarios",
+    "nytte.anchoring",
     "nytte.governance",
     "nytte.administration",
 ]
 
 MIDDLEWARE = [
+    "nytte.core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -165,6 +167,11 @@ SESSION_IDLE_MINUTES = int(os.environ.get("NYTTE_SESSION_IDLE_MINUTES", 60))
 SESSION_MAX_HOURS = int(os.environ.get("NYTTE_SESSION_MAX_HOURS", 12))
 SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
 API_TOKEN_DAYS = int(os.environ.get("NYTTE_API_TOKEN_DAYS", 90))
+# Outside proposers' name and e-mail are erased this long after their proposal closed
+# (``nytte retention``, daily).
+PROPOSER_RETENTION_MONTHS = int(os.environ.get("NYTTE_PROPOSER_RETENTION_MONTHS", 24))
+# A PATCH of an initiative, benefit or proposal without If-Match: applied (default) or 428.
+API_REQUIRE_IF_MATCH = env_bool("NYTTE_API_REQUIRE_IF_MATCH")
 
 # Addresses (or networks) of the reverse proxies whose X-Forwarded-For is believed; none by
 # default, so the client address is the connection's.
@@ -246,6 +253,9 @@ BASE_URL = os.environ.get(
     + ("" if HTTPS else ":8000"),
 ).rstrip("/")
 
+# Where people report accessibility problems (shown on the accessibility statement).
+ACCESSIBILITY_CONTACT = os.environ.get("NYTTE_ACCESSIBILITY_CONTACT", "")
+
 EMAIL_BACKEND = os.environ.get(
     "NYTTE_EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
@@ -272,8 +282,20 @@ NYTTE_SIMILARITY_DIR = (
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"one_line_forbidden": {"()": "nytte.core.logging.OneLineForbidden"}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "one_line_forbidden": {"()": "nytte.core.logging.OneLineForbidden"},
+        "request_id": {"()": "nytte.core.request_id.RequestIdFilter"},
+    },
+    "formatters": {
+        "with_request": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "with_request",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("NYTTE_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("nytte.costbenefit.cofunding.urls")),
     path("", include("nytte.proposals.urls")),
     path("", include("nytte.scenarios.urls")),
+    path("", include("nytte.anchoring.urls")),
     path("", include("nytte.governance.urls")),
     path("", include("nytte.administration.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -7,6 +7,7 @@ from ninja.operation import Operation
 
 from . import (
     analysis_lines,
+    anchoring,
     benefits,
     core,
     costbenefit,
@@ -45,4 +46,5 @@ api.add_router("/", costbenefit.router)
 api.add_router("/", analysis_lines.router)
 api.add_router("/", proposals.router)
 api.add_router("/", scenarios.router)
+api.add_router("/", anchoring.router)
 api.add_router("/", governance.router)

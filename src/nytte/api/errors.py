@@ -13,7 +13,10 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 
+from nytte.core.concurrency import VersionConflict
+
 logger = logging.getLogger(__name__)
+security_log = logging.getLogger("nytte.security")
 PROBLEM = "application/problem+json"
 # The API's renderer (NinjaAPI's default), for answers built outside a handler's return.
 RENDERER = JSONRenderer()
@@ -59,7 +62,27 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(PermissionDenied)
     def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        user_id = getattr(getattr(request, "user", None), "pk", None)
+        security_log.warning(
+            "API permission denied: %s %s by %s",
+            request.method,
+            request.path,
+            f"user:{user_id}" if user_id else "anonymous",
+        )
         return problem(request, 403, "Forbidden", "You may not do this here.")
+
+    @api.exception_handler(VersionConflict)
+    def stale(request: HttpRequest, exc: VersionConflict) -> HttpResponse:
+        """If-Match named a version that is no longer the stored one: nothing was changed."""
+        response = problem(
+            request,
+            412,
+            "Precondition failed",
+            "The object was changed after you read it; GET it again and reapply your change.",
+        )
+        if exc.current is not None:
+            response["ETag"] = f'"v{exc.current}"'
+        return response
 
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:

@@ -22,6 +22,8 @@ class Problem(Schema):
 
 # The problems every endpoint can answer, for the OpenAPI schema.
 ERRORS = {401: Problem, 403: Problem, 404: Problem, 422: Problem}
+# What an update guarded by If-Match can answer besides (``nytte.api.concurrency``).
+PRECONDITION = {412: Problem, 428: Problem}
 
 
 class OrganisationOut(Schema):

@@ -21,6 +21,7 @@ from nytte.core.forms import (
     LineForm,
     ListedModelChoiceField,
     ListedModelMultipleChoiceField,
+    add_version_field,
 )
 from nytte.core.models import Organisation, Programme, User
 from nytte.portfolio.choices import GoalLevel
@@ -156,11 +157,12 @@ class BenefitForm(forms.ModelForm):
             "arises_in_group": _("… or a group. Choose one of the two."),
         }
 
-    RELATIONS = ("risks",)
+    RELATIONS = ("risks", "version")  # version: the optimistic lock, not model data
 
     def __init__(self, data: Any = None, *, programme: Programme, **kwargs: Any) -> None:
         super().__init__(data, **kwargs)
         self.programme = programme
+        add_version_field(self)
         pk = self.instance.pk
         organisations = list(Organisation.objects.order_by("name"))
         for name in ("arises_in_organisation", "owner_organisation"):

@@ -17,3 +17,11 @@ class CoreConfig(AppConfig):
         user_logged_in.connect(stamp_login, dispatch_uid="nytte-session-stamp")
 
         connection_created.connect(register_sqlite_collation, dispatch_uid="nytte-natural-sort")
+
+        from django.db.models.signals import post_migrate
+
+        from .records import install_after_migrate, register_sqlite_function
+
+        connection_created.connect(register_sqlite_function, dispatch_uid="nytte-records-purge")
+        # After every migrate (re-creating is idempotent; missing tables are skipped).
+        post_migrate.connect(install_after_migrate, dispatch_uid="nytte-records-triggers")

@@ -103,3 +103,26 @@ class LineForm(forms.ModelForm):
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.programme = programme
+
+
+# -- optimistic locking (nytte.core.concurrency) -----------------------------------------------
+
+VERSION_FIELD = "version"
+
+
+def add_version_field(form: forms.BaseForm) -> None:
+    """A hidden field carrying the version of the object the form was opened on, so that the
+    service can refuse the save if someone changed the object since. Bound, it keeps the
+    posted value: a form shown again after an error still says what the editor started from."""
+    instance = getattr(form, "instance", None)
+    form.fields[VERSION_FIELD] = forms.IntegerField(
+        widget=forms.HiddenInput,
+        required=False,
+        min_value=0,
+        initial=getattr(instance, "version", None) if getattr(instance, "pk", None) else None,
+    )
+
+
+def posted_version(form: forms.BaseForm) -> int | None:
+    """The version the editor started from (``None`` on a new object's form)."""
+    return form.cleaned_data.get(VERSION_FIELD)

@@ -14,9 +14,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.fields.files import FieldFile
 
+from . import request_id
 from .actors import actor_label, actor_user
 from .choices import ChangeAction
-from .models import ChangeLogEntry, Programme
+from .models import ChangeLogEntry, OrganisationMembership, Programme
 
 Snapshot = dict[str, Any]
 IGNORED_FIELDS = {
@@ -26,6 +27,7 @@ IGNORED_FIELDS = {
     "password",
     "last_login",
     "register_version",
+    "version",
 }
 
 
@@ -81,9 +83,33 @@ def _programme_for(instance: models.Model) -> Programme | None:
     return getter() if getter else None
 
 
+def _organisation_id(user: Any) -> int | None:
+    """The organisation a user acts for: their first organisation membership, looked up
+    once per user object (a request's writes share it)."""
+    if user is None:
+        return None
+    cached = getattr(user, "_nytte_organisation_id", False)
+    if cached is False:
+        cached = (
+            OrganisationMembership.objects.filter(user=user)
+            .order_by("pk")
+            .values_list("organisation_id", flat=True)
+            .first()
+        )
+        user._nytte_organisation_id = cached
+    return cached
+
+
 def _actor_fields(acting_user: Any) -> dict[str, Any]:
-    """Who acted, as stored: the user, and what acted when no user did. ``None`` raises."""
-    return {"actor": actor_user(acting_user), "actor_label": actor_label(acting_user)}
+    """Who acted, as stored: the user, what acted when no user did (``None`` raises), the
+    organisation the user acts for, and the request it happened in."""
+    user = actor_user(acting_user)
+    return {
+        "actor": user,
+        "actor_label": actor_label(acting_user),
+        "organisation_id": _organisation_id(user),
+        "request_id": request_id.current(),
+    }
 
 
 def _write(

@@ -201,10 +201,15 @@ class ProgrammeMembership(models.Model):
 
 
 class ChangeLogEntry(models.Model):
-    """One change to a register object: who, when, and each field before and after."""
+    """One change to a register object: who (and for which organisation), when (stored in
+    UTC), each field before and after, and the request that made it.
+
+    Append-only (``nytte.core.records``): a database trigger refuses updates and deletes, so
+    every reference here is kept by ``SET_NULL`` (or ``PROTECT``), never ``CASCADE``:
+    deleting a programme, user or organisation detaches its rows and keeps them."""
 
     content_type = models.ForeignKey(
-        ContentType, verbose_name=_("object type"), on_delete=models.CASCADE
+        ContentType, verbose_name=_("object type"), on_delete=models.PROTECT
     )
     object_id = models.CharField(_("object id"), max_length=64)
     object_repr = models.CharField(_("object"), max_length=200)
@@ -226,9 +231,19 @@ class ChangeLogEntry(models.Model):
         verbose_name=_("programme"),
         null=True,
         blank=True,
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The organisation the acting user works for (their first membership), when any.
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    request_id = models.CharField(_("request id"), max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["-timestamp", "-id"]

@@ -8,6 +8,7 @@ user can see the object but not act on it.
 
 from __future__ import annotations
 
+import logging
 from enum import StrEnum
 from typing import Any, Protocol, TypeVar
 
@@ -15,11 +16,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
-from .actors import is_system, require_actor
+from .actors import is_public, is_system, require_actor
 from .choices import Role
 from .models import Programme, ProgrammeMembership
 
 M = TypeVar("M", bound=Model)
+security_log = logging.getLogger("nytte.security")
 
 
 class Action(StrEnum):
@@ -120,11 +122,33 @@ def can(user: Any, action: Action, obj: Programme | ProgrammeScoped) -> bool:
     return False
 
 
+def _who(user: Any) -> str:
+    """An actor in a security log line: an id, never a name (``core.actors``)."""
+    pk = getattr(user, "pk", None)
+    if pk is not None:
+        return f"user:{pk}"
+    return str(user) if is_system(user) or is_public(user) else "anonymous"
+
+
+def _denied(user: Any, action: Action, obj: Any, answer: int) -> None:
+    security_log.warning(
+        "Permission denied (%s): %s may not %s %s %s",
+        answer,
+        _who(user),
+        action.value,
+        obj._meta.label_lower,
+        obj.pk,
+    )
+
+
 def check(user: Any, action: Action, obj: Programme | ProgrammeScoped) -> None:
-    """Raise 404 where the user may not even see the object, 403 where they may not act."""
+    """Raise 404 where the user may not even see the object, 403 where they may not act.
+    Each refusal is logged (``nytte.security``: who by id, the action and the object)."""
     if not can(user, Action.VIEW, obj):
+        _denied(user, action, obj, 404)
         raise Http404
     if action is not Action.VIEW and not can(user, action, obj):
+        _denied(user, action, obj, 403)
         raise PermissionDenied
 
 

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from . import history
+from . import concurrency, history
 from .actors import Actor, is_system, require_actor
 from .choices import Role
 from .models import (
@@ -57,6 +57,7 @@ def object_update(
     for name, value in data.items():
         setattr(instance, name, value)
     instance.full_clean()
+    concurrency.bump(instance)
     instance.save()
     for name, values in (m2m or {}).items():
         getattr(instance, name).set(values)

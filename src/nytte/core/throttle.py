@@ -43,6 +43,11 @@ def _trusted(address: str) -> bool:
     return any(ip in network for network in _networks(proxies))
 
 
+def is_trusted_proxy(address: str) -> bool:
+    """Whether ``address`` is one of ``NYTTE_TRUSTED_PROXIES`` (other modules ask this)."""
+    return _trusted(address)
+
+
 def client_address(request: HttpRequest) -> str:
     """The client's address: ``REMOTE_ADDR``, unless that is a trusted proxy, in which case
     the rightmost address of ``X-Forwarded-For`` that is not a trusted proxy (addresses

@@ -14,4 +14,5 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("p/<slug:slug>/", views.programme_detail, name="programme"),
+    path("tilgjengelighet/", views.accessibility_statement, name="accessibility"),
 ]

@@ -10,6 +10,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms import BaseForm
 from django.urls import reverse
 
+from .concurrency import VersionConflict
+
 
 def add_errors(
     form: BaseForm,
@@ -47,3 +49,12 @@ def int_or_none(value: str | None) -> int | None:
         return int(value) if value else None
     except ValueError:
         return None
+
+
+def show_conflict(form: BaseForm, exc: VersionConflict) -> None:
+    """Keep what was typed, say that someone else saved first, and carry the stored version
+    from now on: saving again is then a deliberate choice to replace the other change."""
+    data = form.data.copy()
+    data["version"] = str(exc.current)
+    form.data = data
+    form.add_error(None, exc.message)

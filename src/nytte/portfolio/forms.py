@@ -18,9 +18,11 @@ from django.utils.translation import gettext_lazy as _
 from nytte.core.actors import Actor
 from nytte.core.forms import (
     DATE_WIDGET,
+    VERSION_FIELD,
     LineForm,
     ListedModelChoiceField,
     ListedModelMultipleChoiceField,
+    add_version_field,
 )
 from nytte.core.models import Organisation, Programme, User
 
@@ -110,11 +112,12 @@ class InitiativeForm(forms.ModelForm):
         }
 
     # Fields saved through the service's m2m arguments rather than as model data.
-    RELATIONS = ("participants", "life_events", "goals")
+    RELATIONS = ("participants", "life_events", "goals", VERSION_FIELD)
 
     def __init__(self, *args: Any, programme: Programme, acting_user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.programme = programme
+        add_version_field(self)
         pk = self.instance.pk
         # The phases this user may move the initiative to: the service's rule, offered here.
         allowed = set(allowed_phases(acting_user, self.instance))

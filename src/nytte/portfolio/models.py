@@ -182,6 +182,9 @@ class Initiative(models.Model):
     )
     cost_high = models.BigIntegerField(_("total cost, high (NOK)"), default=0, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Moves on with every saved change: the optimistic lock of forms and the API's ETag
+    # (``nytte.core.concurrency``).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = scoped_manager("programme", owner_path="owner")
 

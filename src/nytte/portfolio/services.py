@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from nytte.core import history
 from nytte.core.actors import Actor, actor_user, require_actor
+from nytte.core.concurrency import check_version
 from nytte.core.models import Organisation, Programme, ProgrammeMembership, User
 from nytte.core.permissions import (
     Action,
@@ -165,8 +166,12 @@ def initiative_update(
     life_events: Iterable[LifeEvent] | None = None,
     goals: Mapping[Goal, Decimal | int | float] | None = None,
     acting_user: Actor,
+    expected_version: int | None = None,
 ) -> Initiative:
+    """Change an initiative; ``expected_version`` (the version the editor started from)
+    refuses a stale edit with :class:`~nytte.core.concurrency.VersionConflict`."""
     require(require_actor(acting_user), Action.EDIT, initiative)
+    check_version(initiative, expected_version)
     if "programme" in data and data["programme"] != initiative.programme:
         raise ValidationError({"programme": _("An initiative cannot move to another programme.")})
     given, owner_id = _owner_id(data)

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
@@ -23,7 +23,8 @@ from ..benefits_schemas import (
     BenefitPatch,
 )
 from ..common import Pagination
-from ..schemas import ERRORS
+from ..concurrency import expected_version, send_etag
+from ..schemas import ERRORS, PRECONDITION
 from .helpers import (
     B,
     P,
@@ -93,19 +94,32 @@ def benefit_create(request: HttpRequest, slug: str, payload: BenefitIn) -> Statu
 
 
 @router.get(B, response={200: BenefitOut, **ERRORS})
-def benefit_detail(request: HttpRequest, slug: str, code: str) -> dict[str, Any]:
-    return benefit_detail_out(request, slug, code)
-
-
-@router.patch(B, response={200: BenefitOut, **ERRORS})
-def benefit_update(
-    request: HttpRequest, slug: str, code: str, payload: BenefitPatch
+def benefit_detail(
+    request: HttpRequest, slug: str, code: str, response: HttpResponse
 ) -> dict[str, Any]:
-    """Editors of the programme change any benefit; the benefit's owner changes theirs."""
+    """The benefit, with its version as ``ETag`` (send it back in ``If-Match``)."""
+    benefit = benefit_or_404(request, slug, code)
+    send_etag(response, benefit)
+    return benefit_out(selectors.attach_progress([benefit])[0])
+
+
+@router.patch(B, response={200: BenefitOut, **ERRORS, **PRECONDITION})
+def benefit_update(
+    request: HttpRequest, slug: str, code: str, payload: BenefitPatch, response: HttpResponse
+) -> dict[str, Any]:
+    """Editors of the programme change any benefit; the benefit's owner changes theirs. With
+    ``If-Match``, a stale ETag is a 412 and nothing changes."""
     benefit = benefit_or_404(request, slug, code)
     data = payload.dict(exclude_unset=True)
     relations = benefit_data(benefit.programme, data)
-    services.benefit_update(benefit=benefit, data=data, acting_user=request.user, **relations)
+    services.benefit_update(
+        benefit=benefit,
+        data=data,
+        acting_user=request.user,
+        expected_version=expected_version(request, benefit),
+        **relations,
+    )
+    send_etag(response, benefit)
     return benefit_detail_out(request, slug, benefit.code)
 
 

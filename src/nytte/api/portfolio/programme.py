@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404, HttpRequest, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
@@ -20,6 +20,7 @@ from nytte.portfolio.models import (
 )
 
 from ..common import Pagination, find_life_events, find_organisation, find_user
+from ..concurrency import expected_version, send_etag
 from ..portfolio_schemas import (
     GoalIn,
     GoalOut,
@@ -30,7 +31,7 @@ from ..portfolio_schemas import (
     InitiativePatch,
     LifeEventOut,
 )
-from ..schemas import ERRORS
+from ..schemas import ERRORS, PRECONDITION
 from .helpers import (
     I,
     P,
@@ -221,21 +222,32 @@ def initiative_create(request: HttpRequest, slug: str, payload: InitiativeIn) ->
 
 
 @router.get(I, response={200: InitiativeOut, **ERRORS})
-def initiative_detail(request: HttpRequest, slug: str, code: str) -> dict[str, Any]:
-    return _with_totals(request, slug, code)
-
-
-@router.patch(I, response={200: InitiativeOut, **ERRORS})
-def initiative_update(
-    request: HttpRequest, slug: str, code: str, payload: InitiativePatch
+def initiative_detail(
+    request: HttpRequest, slug: str, code: str, response: HttpResponse
 ) -> dict[str, Any]:
-    """Owners may change their own initiatives; editors of the programme any."""
+    """The initiative, with its version as ``ETag`` (send it back in ``If-Match``)."""
+    initiative = initiative_or_404(request, slug, code)
+    send_etag(response, initiative)
+    return initiative_out(initiative)
+
+
+@router.patch(I, response={200: InitiativeOut, **ERRORS, **PRECONDITION})
+def initiative_update(
+    request: HttpRequest, slug: str, code: str, payload: InitiativePatch, response: HttpResponse
+) -> dict[str, Any]:
+    """Owners may change their own initiatives; editors of the programme any. With
+    ``If-Match``, a stale ETag is a 412 and nothing changes."""
     initiative = initiative_or_404(request, slug, code)
     data = payload.dict(exclude_unset=True)
     relations = _initiative_relations(initiative.programme, data)
     services.initiative_update(
-        initiative=initiative, data=data, acting_user=request.user, **relations
+        initiative=initiative,
+        data=data,
+        acting_user=request.user,
+        expected_version=expected_version(request, initiative),
+        **relations,
     )
+    send_etag(response, initiative)
     return _with_totals(request, slug, initiative.code)
 
 

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
@@ -18,13 +18,14 @@ from nytte.proposals.models import (
 )
 
 from ..common import Pagination, find_life_events, find_organisation
+from ..concurrency import expected_version, send_etag
 from ..proposals_schemas import (
     ProposalFilters,
     ProposalIn,
     ProposalOut,
     ProposalPatch,
 )
-from ..schemas import ERRORS
+from ..schemas import ERRORS, PRECONDITION
 from .helpers import P, R, proposal_detail_out, proposal_or_404, proposal_out, with_lines
 
 router = Router(tags=["proposals"])
@@ -97,14 +98,20 @@ def proposal_create(request: HttpRequest, slug: str, payload: ProposalIn) -> Sta
 
 
 @router.get(R, response={200: ProposalOut, **ERRORS})
-def proposal_detail(request: HttpRequest, slug: str, number: int) -> dict[str, Any]:
-    return proposal_detail_out(request, slug, number)
-
-
-@router.patch(R, response={200: ProposalOut, **ERRORS})
-def proposal_update(
-    request: HttpRequest, slug: str, number: int, payload: ProposalPatch
+def proposal_detail(
+    request: HttpRequest, slug: str, number: int, response: HttpResponse
 ) -> dict[str, Any]:
+    """The proposal, with its version as ``ETag`` (send it back in ``If-Match``)."""
+    proposal = proposal_or_404(request, slug, number)
+    send_etag(response, proposal)
+    return proposal_out(proposal, request.user)
+
+
+@router.patch(R, response={200: ProposalOut, **ERRORS, **PRECONDITION})
+def proposal_update(
+    request: HttpRequest, slug: str, number: int, payload: ProposalPatch, response: HttpResponse
+) -> dict[str, Any]:
+    """With ``If-Match``, a stale ETag is a 412 and nothing changes."""
     proposal = proposal_or_404(request, slug, number)
     data = payload.dict(exclude_unset=True)
     organisations = data.pop("affected_organisations", None)
@@ -117,5 +124,7 @@ def proposal_update(
         else [find_organisation(o, "affected_organisations") for o in organisations],
         life_events=None if life_events is None else find_life_events(life_events),
         acting_user=request.user,
+        expected_version=expected_version(request, proposal),
     )
+    send_etag(response, proposal)
     return proposal_detail_out(request, slug, number)

@@ -129,6 +129,9 @@ class Benefit(models.Model):
     total_likely = models.BigIntegerField(_("total, most likely (NOK)"), default=0, editable=False)
     total_high = models.BigIntegerField(_("total, high (NOK)"), default=0, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Moves on with every saved change: the optimistic lock of forms and the API's ETag
+    # (``nytte.core.concurrency``).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     # The queryset gate: Benefit.objects.for_user(actor, action); owners edit what they own.
     objects = scoped_manager("programme", owner_path="owner")

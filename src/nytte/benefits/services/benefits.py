@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from nytte.core import history
 from nytte.core.actors import Actor, actor_user, is_system
+from nytte.core.concurrency import check_version
 from nytte.core.models import Programme, ProgrammeMembership, User
 from nytte.core.permissions import Action, can, check
 from nytte.core.services import object_create, object_delete, object_update
@@ -132,8 +133,12 @@ def benefit_update(
     contributions: Mapping[Initiative, Decimal | int | float] | None = None,
     risks: Iterable[Risk] | None = None,
     acting_user: Actor,
+    expected_version: int | None = None,
 ) -> Benefit:
+    """Change a benefit; ``expected_version`` (the version the editor started from) refuses
+    a stale edit with :class:`~nytte.core.concurrency.VersionConflict`."""
     check(acting_user, Action.EDIT, benefit)
+    check_version(benefit, expected_version)
     if "programme" in data and data["programme"] != benefit.programme:
         raise ValidationError({"programme": _("A benefit cannot move to another programme.")})
     changed = {

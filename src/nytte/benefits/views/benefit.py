@@ -19,10 +19,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from nytte.core.concurrency import VersionConflict
+from nytte.core.forms import posted_version
 from nytte.core.htmx import render_page
 from nytte.core.lookups import programme_or_404
 from nytte.core.permissions import Action, check
-from nytte.core.viewhelpers import add_errors, crumb
+from nytte.core.viewhelpers import add_errors, crumb, show_conflict
 
 from .. import selectors, services
 from ..forms import (
@@ -151,23 +153,29 @@ def _benefit_form_page(
 ) -> HttpResponse:
     """Validate, save through the service (``save``) and go to the benefit; otherwise show the
     form again with what was typed and every error next to its field."""
+    status = 200
     if request.method == "POST" and form.is_valid():
+        version = posted_version(form)
         try:
             benefit = save(
                 data=form.model_data(),
                 contributions=form.shares(),
                 risks=form.cleaned_data["risks"],
                 acting_user=request.user,
+                **({} if version is None else {"expected_version": version}),
             )
         except ValidationError as exc:
             if _codes(exc) & {"shares_over_100"}:
                 form.add_contribution_error(exc)
             else:
                 add_errors(form, exc)
+        except VersionConflict as exc:
+            show_conflict(form, exc)
+            status = 409
         else:
             messages.success(request, str(saved))
             return redirect(benefit)
-    return render(request, "benefits/benefit_form.html", {**context, "form": form})
+    return render(request, "benefits/benefit_form.html", {**context, "form": form}, status=status)
 
 
 def _codes(exc: ValidationError) -> set[str | None]:

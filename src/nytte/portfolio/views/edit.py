@@ -17,9 +17,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from nytte.core.concurrency import VersionConflict
+from nytte.core.forms import posted_version
 from nytte.core.lookups import programme_or_404
 from nytte.core.permissions import Action, check
-from nytte.core.viewhelpers import add_errors, crumb
+from nytte.core.viewhelpers import add_errors, crumb, show_conflict
 
 from .. import services
 from ..forms import (
@@ -103,7 +105,9 @@ def _initiative_form_page(
 ) -> HttpResponse:
     """Validate, save through the service (``save``) and go to the initiative; otherwise show
     the form again with what was typed and every error next to its field."""
+    status = 200
     if request.method == "POST" and form.is_valid():
+        version = posted_version(form)
         try:
             initiative = save(
                 data=form.model_data(),
@@ -111,10 +115,16 @@ def _initiative_form_page(
                 life_events=form.cleaned_data["life_events"],
                 goals=form.goal_weights(),
                 acting_user=request.user,
+                **({} if version is None else {"expected_version": version}),
             )
         except ValidationError as exc:
             add_errors(form, exc)
+        except VersionConflict as exc:
+            show_conflict(form, exc)
+            status = 409
         else:
             messages.success(request, str(saved))
             return redirect(initiative)
-    return render(request, "portfolio/initiative_form.html", {**context, "form": form})
+    return render(
+        request, "portfolio/initiative_form.html", {**context, "form": form}, status=status
+    )

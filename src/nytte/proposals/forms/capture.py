@@ -18,7 +18,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from nytte.core.excel.views import ImportForm
-from nytte.core.forms import ListedModelMultipleChoiceField
+from nytte.core.forms import ListedModelMultipleChoiceField, add_version_field
 from nytte.core.models import Organisation
 from nytte.portfolio.models import LifeEvent
 
@@ -207,6 +207,8 @@ class ProposalForm(_ProposalFields):
         if not facilitator or self.instance.pk:
             for name in self.PROPOSER_FIELDS:
                 del self.fields[name]
+        if self.instance.pk:
+            add_version_field(self)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -108,6 +108,9 @@ class Proposal(models.Model):
     )
     created_at = models.DateTimeField(_("received"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Moves on with every saved change: the optimistic lock of forms and the API's ETag
+    # (``nytte.core.concurrency``).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     # Personal data that may be erased, and the link's secret: never kept in the change log.
     history_redacted_fields = ("proposer_name", "proposer_email", "status_token_hash")
@@ -286,10 +289,17 @@ class Comment(models.Model):
 
 class ProposalEvent(models.Model):
     """A domain event in a proposal's life: what happened, from which stage to which, who
-    did it; notifications and the proposer's status page read these."""
+    did it; notifications and the proposer's status page read these.
+
+    Append-only, like the change log (``nytte.core.records``): deleting a proposal (with its
+    programme) keeps its events, detached (``SET_NULL``)."""
 
     proposal = models.ForeignKey(
-        Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="events"
+        Proposal,
+        verbose_name=_("proposal"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
     )
     kind = models.CharField(_("event"), max_length=24, choices=EventKind.choices)
     from_stage = models.CharField(_("from"), max_length=14, choices=Stage.choices, blank=True)
@@ -300,6 +310,7 @@ class ProposalEvent(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True, default="")
 
     objects = scoped_manager("proposal__programme")
 
@@ -309,7 +320,8 @@ class ProposalEvent(models.Model):
         verbose_name_plural = _("proposal events")
 
     def __str__(self) -> str:
-        return f"{self.proposal.reference} {self.kind}"
+        reference = self.proposal.reference if self.proposal_id else "—"
+        return f"{reference} {self.kind}"
 
     def get_permission_programme(self) -> Programme:
         return self.proposal.programme

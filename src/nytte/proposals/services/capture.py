@@ -21,8 +21,9 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from nytte.core import history
+from nytte.core import history, request_id
 from nytte.core.actors import Actor, PublicProposer, is_public, require_actor
+from nytte.core.concurrency import check_version
 from nytte.core.models import Organisation, Programme, hash_token
 from nytte.core.permissions import Action, can, check
 from nytte.core.services import object_create, object_delete, object_update
@@ -98,6 +99,7 @@ def event_record(
         note=note,
         data=dict(data or {}),
         actor=user_or_none(acting_user),
+        request_id=request_id.current(),
     )
 
 
@@ -251,12 +253,14 @@ def proposal_update(
     affected_organisations: Iterable[Organisation] | None = None,
     life_events: Iterable[LifeEvent] | None = None,
     acting_user: Actor,
+    expected_version: int | None = None,
 ) -> Proposal:
     """The proposer edits until assessment starts; the facilitator edits any time
-    (:func:`may_edit`)."""
+    (:func:`may_edit`). ``expected_version`` refuses a stale edit (``VersionConflict``)."""
     check(acting_user, Action.VIEW, proposal)
     if not may_edit(acting_user, proposal):
         raise PermissionDenied
+    check_version(proposal, expected_version)
     m2m: dict[str, list[Any]] = {}
     if affected_organisations is not None:
         m2m["affected_organisations"] = list(affected_organisations)

@@ -19,11 +19,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from nytte.core.actors import Actor
+from nytte.core.concurrency import VersionConflict
+from nytte.core.forms import posted_version
 from nytte.core.htmx import render_page
 from nytte.core.lookups import programme_or_404
 from nytte.core.models import Programme
 from nytte.core.permissions import Action, can, check
-from nytte.core.viewhelpers import add_errors
+from nytte.core.viewhelpers import add_errors, show_conflict
 
 from .. import services
 from ..forms import CommentForm, EvidenceForm, ProposalForm, PublicProposalForm
@@ -295,6 +297,7 @@ def proposal_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     if not may_edit(request.user, proposal):
         raise PermissionDenied
     posted = request.method == "POST"
+    status = 200
     # The form works on a copy, so the service logs the change against the stored values.
     form = ProposalForm(
         request.POST if posted else None,
@@ -310,6 +313,7 @@ def proposal_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
                     affected_organisations=form.cleaned_data["affected_organisations"],
                     life_events=form.cleaned_data["life_events"],
                     acting_user=request.user,
+                    expected_version=posted_version(form),
                 )
                 for upload in form.uploads():
                     services.attachment_add(
@@ -320,6 +324,9 @@ def proposal_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
             if not hasattr(exc, "error_dict"):
                 exc = ValidationError({"attachments": exc.messages})
             add_errors(form, exc)
+        except VersionConflict as exc:
+            show_conflict(form, exc)
+            status = 409
         else:
             messages.success(request, gettext("The proposal is saved."))
             return redirect(proposal)
@@ -336,6 +343,7 @@ def proposal_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
             ),
         },
         cancel_url=proposal.get_absolute_url(),
+        status=status,
     )
 
 
@@ -348,6 +356,7 @@ def _form_page(
     crumb: dict[str, Any],
     cancel_url: str,
     proposal: Proposal | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     # Similar initiatives and proposals help before a proposal exists, not while editing it.
     url = similar_url(programme) if proposal is None else None
@@ -365,4 +374,5 @@ def _form_page(
             "similar_url": url,
             "files_dropped": request.method == "POST" and bool(request.FILES),
         },
+        status=status,
     )

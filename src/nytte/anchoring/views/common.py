@@ -1,0 +1,61 @@
+"""What the anchoring pages share: looking up a subject through the queryset gate and the
+breadcrumbs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from nytte.benefits.models import Benefit
+from nytte.core.models import Programme
+from nytte.portfolio.models import Initiative
+from nytte.proposals.models import Proposal
+
+
+def initiative_or_404(request: HttpRequest, programme: Programme, code: str) -> Initiative:
+    try:
+        return (
+            Initiative.objects.for_user(request.user)
+            .in_programme(programme)
+            .select_related("programme", "owner_organisation")
+            .get(code=code)
+        )
+    except Initiative.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def proposal_or_404(request: HttpRequest, programme: Programme, number: int) -> Proposal:
+    try:
+        return (
+            Proposal.objects.for_user(request.user)
+            .in_programme(programme)
+            .select_related("programme")
+            .get(number=number)
+        )
+    except Proposal.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def benefit_or_404(request: HttpRequest, programme: Programme, code: str) -> Benefit:
+    try:
+        return (
+            Benefit.objects.for_user(request.user)
+            .in_programme(programme)
+            .select_related("programme", "arises_in_organisation")
+            .get(code=code)
+        )
+    except Benefit.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def crumbs(programme: Programme, *more: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "label": _("Anchoring"),
+            "url": reverse("anchoring:overview", kwargs={"slug": programme.slug}),
+        },
+        *more,
+    ]

@@ -1,0 +1,260 @@
+"""The anchoring pages: who may see and change what (the permission matrix), the heat-map's
+counts, the checklist editor, and the forms of the anchoring view."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from nytte.anchoring import heatmap, services
+from nytte.anchoring.choices import Topic
+from nytte.anchoring.models import AnchoringAnswer, ChecklistQuestion, Stakeholder
+from nytte.core.actors import SYSTEM
+from tests.permissions import PERSONAS
+
+pytestmark = pytest.mark.django_db
+
+# Statuses in PERSONAS order: facilitator, programme_admin, owner, contributor,
+# forum_member, viewer, outsider (another programme's member: 404).
+READ = [200, 200, 200, 200, 200, 200, 404]
+FACILITATE = [200, 200, 403, 403, 403, 403, 404]
+MATRIX = {
+    "overview": READ,
+    "stakeholders": READ,
+    "initiative": READ,
+    "proposal": READ,
+    "benefit_raci": READ,
+    "export": READ,
+    "questions": FACILITATE,
+    "import": FACILITATE,
+    # The owner of FI-1 may add stakeholders to it.
+    "stakeholder_create": [200, 200, 200, 403, 403, 403, 404],
+}
+
+
+def urls(anchored) -> dict[str, str]:
+    slug = anchored.programme.slug
+    return {
+        "overview": reverse("anchoring:overview", args=[slug]),
+        "stakeholders": reverse("anchoring:stakeholders", args=[slug]),
+        "initiative": reverse("anchoring:initiative", args=[slug, "FI-1"]),
+        "proposal": reverse("anchoring:proposal", args=[slug, 1]),
+        "benefit_raci": reverse("anchoring:benefit_raci", args=[slug, "G-1"]),
+        "export": reverse("anchoring:export", args=[slug]),
+        "questions": reverse("anchoring:questions", args=[slug]),
+        "import": reverse("anchoring:import", args=[slug]),
+        "stakeholder_create": reverse("anchoring:stakeholder_create", args=[slug]),
+    }
+
+
+def test_the_permission_matrix_of_every_page(anchored, access):
+    for page, url in urls(anchored).items():
+        access.statuses("get", url, dict(zip(PERSONAS, MATRIX[page], strict=True)))
+
+
+def answers_post(anchored, status: str = "yes") -> dict[str, str]:
+    data = {"action": "answers"}
+    for question in ChecklistQuestion.objects.filter(programme=anchored.programme):
+        data[f"q{question.pk}-status"] = status if question.topic == Topic.USERS else ""
+        data[f"q{question.pk}-comment"] = "Brukerpanel i hver fase."
+        data[f"q{question.pk}-answered_on"] = "2026-05-01"
+    return data
+
+
+def test_the_owner_answers_for_their_initiative_and_others_are_refused(anchored, access):
+    slug = anchored.programme.slug
+    fi1 = reverse("anchoring:initiative", args=[slug, "FI-1"])
+    fi2 = reverse("anchoring:initiative", args=[slug, "FI-2"])
+    access.check(
+        "post",
+        fi1,
+        answers_post(anchored),
+        allowed=["facilitator", "programme_admin", "owner"],
+        forbidden=["contributor", "forum_member", "viewer"],
+    )
+    answer = AnchoringAnswer.objects.get(initiative=anchored.fi1)
+    assert (answer.status, answer.comment) == ("yes", "Brukerpanel i hver fase.")
+    access.check("post", fi2, answers_post(anchored), forbidden=["owner"])
+    assert not AnchoringAnswer.objects.filter(initiative=anchored.fi2).exists()
+
+
+def test_a_refused_answer_is_shown_by_its_question(anchored, client_for, facilitator):
+    ks = anchored.question(Topic.KS)
+    data = answers_post(anchored)
+    data[f"q{ks.pk}-status"] = "not_relevant"
+    url = reverse("anchoring:initiative", args=[anchored.programme.slug, "FI-2"])
+    response = client_for(facilitator).post(url, data)
+    assert response.status_code == 422
+    assert f'id="id_q{ks.pk}-status-error"' in response.content.decode()
+    assert not AnchoringAnswer.objects.filter(initiative=anchored.fi2).exists()
+
+
+def test_the_heat_map_counts_answers_flags_and_commitments(anchored, client_for, viewer):
+    def save(subject, topic, status):
+        services.answer_save(
+            subject=subject,
+            question=anchored.question(topic),
+            answer=services.AnswerData(status),
+            acting_user=SYSTEM,
+        )
+
+    save(anchored.fi1, Topic.USERS, "yes")
+    save(anchored.fi2, Topic.USERS, "no")
+    save(anchored.fi1, Topic.PARTICIPANTS, "partly")
+    save(anchored.fi1, Topic.KS, "not_relevant")
+    save(anchored.proposal, Topic.USERS, "yes")  # not an initiative: not on the map
+    services.commitment_save(
+        subject=anchored.fi1,
+        organisation=anchored.ske,
+        data={"committed": False},
+        acting_user=SYSTEM,
+    )
+    data = heatmap.heat_map(programme=anchored.programme, user=viewer)
+    users = [q.topic for q in data.questions].index(Topic.USERS)
+    ks = [q.topic for q in data.questions].index(Topic.KS)
+    assert data.column_counts[users] | {} == {
+        "yes": 1,
+        "partly": 0,
+        "no": 1,
+        "not_relevant": 0,
+        "unanswered": 0,
+        "flagged": 0,
+    }
+    # FI-2 touches municipal services (Oslo takes part): its KS cell is flagged.
+    assert data.column_counts[ks]["flagged"] == 1 and data.column_counts[ks]["not_relevant"] == 1
+    assert data.totals == {
+        "yes": 1,
+        "partly": 1,
+        "no": 1,
+        "not_relevant": 1,
+        "unanswered": 7,
+        "flagged": 1,
+    }
+    assert data.flagged == 1 and data.complete == 0
+    org_cells = {row.organisation.short_name: row.cells for row in data.org_rows}
+    # Columns: FI-1, FI-2.
+    assert org_cells == {
+        "NAV": ["not_recorded", "not_recorded"],
+        "Oslo": ["", "not_recorded"],
+        "SKE": ["not_committed", ""],
+    }
+    assert data.missing_commitments == 4
+
+    page = client_for(viewer).get(reverse("anchoring:overview", args=[anchored.programme.slug]))
+    html = page.content.decode()
+    assert html.count('data-state="flagged"') == 1
+    assert len(re.findall(r'data-state="unanswered"', html)) == 7
+    assert "Mangler: KS påkrevd" in html  # the state is text, not colour alone
+
+
+def test_the_checklist_editor_retires_reorders_and_adds(anchored, client_for, facilitator):
+    client = client_for(facilitator)
+    url = reverse("anchoring:questions", args=[anchored.programme.slug])
+    users = anchored.question(Topic.USERS)
+    services.answer_save(
+        subject=anchored.fi1, question=users, answer=services.AnswerData("yes"), acting_user=SYSTEM
+    )
+    assert client.post(url, {"action": "delete", "question": users.pk}).status_code == 302
+    assert ChecklistQuestion.objects.filter(pk=users.pk).exists()  # answered: kept
+    client.post(url, {"action": "retire", "question": users.pk})
+    users.refresh_from_db()
+    assert users.retired
+    client.post(url, {"action": "up", "question": anchored.question(Topic.BORDERING).pk})
+    response = client.post(
+        url,
+        {"action": "add", "text": "Er budsjettet avklart?", "topic": "other", "applies_to": "both"},
+    )
+    assert response.status_code == 302
+    texts = list(
+        ChecklistQuestion.objects.filter(programme=anchored.programme, retired=False).values_list(
+            "topic", flat=True
+        )
+    )
+    assert texts[-3:] == [Topic.BORDERING, Topic.KS, Topic.OTHER]
+    assert AnchoringAnswer.objects.get(question=users).status == "yes"
+    page = client.get(reverse("anchoring:initiative", args=[anchored.programme.slug, "FI-1"]))
+    assert 'id="kept-answers"' in page.content.decode()
+
+
+def test_stakeholders_are_added_and_drawn_on_the_grid(anchored, client_for, owner):
+    client = client_for(owner)
+    url = reverse("anchoring:stakeholder_create", args=[anchored.programme.slug])
+    data = {
+        "initiative": anchored.fi1.pk,
+        "organisation": anchored.nav.pk,
+        "group": "",
+        "name": "",
+        "contact_role": "Avdelingsdirektør",
+        "influence": 4,
+        "interest": 5,
+        "involvement": "collaborate",
+        "phases": ["plan", "execute"],
+    }
+    # An owner adds to the initiatives they own only, not to the whole programme.
+    refused = client.post(url, {**data, "initiative": ""})
+    assert refused.status_code == 422
+    assert client.post(url, data).status_code == 302
+    stakeholder = Stakeholder.objects.get()
+    assert stakeholder.phases == ["plan", "execute"] and stakeholder.quadrant == "manage"
+    page = client.get(reverse("anchoring:stakeholders", args=[anchored.programme.slug]))
+    html = page.content.decode()
+    assert 'data-chart="stakeholder-grid-spec"' in html
+    assert "Arbeids- og velferdsetaten" in html
+    assert (
+        reverse("anchoring:stakeholder_edit", args=[anchored.programme.slug, stakeholder.pk])
+        in html
+    )
+
+
+def test_leadership_commitment_and_raci_are_recorded_from_the_page(anchored, client_for, owner):
+    client = client_for(owner)
+    url = reverse("anchoring:initiative", args=[anchored.programme.slug, "FI-1"])
+    prefix = f"c{anchored.nav.pk}"
+    missing = client.post(
+        url, {"action": "commitment", "organisation": anchored.nav.pk, f"{prefix}-committed": "on"}
+    )
+    assert missing.status_code == 422
+    ok = client.post(
+        url,
+        {
+            "action": "commitment",
+            "organisation": anchored.nav.pk,
+            f"{prefix}-committed": "on",
+            f"{prefix}-document": "business_plan",
+            f"{prefix}-committed_on": "2026-01-15",
+            f"{prefix}-confirmed_by": "Direktøren",
+        },
+    )
+    assert ok.status_code == 302
+    added = client.post(
+        url,
+        {
+            "action": "raci-add",
+            "raci-organisation": anchored.ske.pk,
+            "raci-person": "Prosjekteier",
+            "raci-letter": "A",
+        },
+    )
+    assert added.status_code == 302
+    html = client.get(url).content.decode()
+    assert "Prosjekteier" in html and "Direktøren" in html
+
+
+def test_proposals_on_their_way_to_a_decision_have_their_own_rows(anchored, viewer):
+    from nytte.proposals.models import Proposal
+
+    Proposal.objects.filter(pk=anchored.proposal.pk).update(stage="assessment")
+    anchored.proposal.affected_organisations.add(anchored.oslo)  # municipal now
+    services.answer_save(
+        subject=anchored.proposal,
+        question=anchored.question(Topic.USERS),
+        answer=services.AnswerData("yes"),
+        acting_user=SYSTEM,
+    )
+    data = heatmap.heat_map(programme=anchored.programme, user=viewer)
+    (row,) = data.proposal_rows
+    states = {cell.question.topic: cell.state for cell in row.cells}
+    assert states[Topic.USERS] == "yes" and states[Topic.KS] == "flagged"
+    assert row.summary.missing_commitments == ("Oslo kommune", "Skatteetaten")
