@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('portfolio', '0003_natural_code_order'),
-        ('proposals', '0005_stage_adopted'),
+        ('proposals', '0007_events_append_only_request_id'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
