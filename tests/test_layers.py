@@ -26,6 +26,7 @@ DOMAIN_APPS = (
     "administration",
     "scenarios",
     "anchoring",
+    "accounts",
 )
 PURE_CORES = ("economics", "optimise", "similarity")
 APPS = ("core", *DOMAIN_APPS, *PURE_CORES)

@@ -85,7 +85,10 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "mozilla_django_oidc",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "nytte.core",
+    "nytte.accounts",
     "nytte.portfolio",
     "nytte.benefits",
     "nytte.costbenefit",
@@ -106,6 +109,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "nytte.core.session_timeout.SessionTimeoutMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "nytte.accounts.mfa.SecondFactorMiddleware",
     "nytte.api.guard.ApiInputGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -194,19 +199,36 @@ IMPORT_MAX_CELLS = int(os.environ.get("NYTTE_IMPORT_MAX_CELLS", 3_000_000))
 IMPORT_MAX_ERRORS = int(os.environ.get("NYTTE_IMPORT_MAX_ERRORS", 100))
 
 # Single sign-on through OpenID Connect (ID-porten/Ansattporten, Entra ID, Keycloak),
-# alongside local accounts. Endpoints are configured explicitly: no discovery at start-up.
+# alongside local accounts: the authorization code flow with PKCE, state and nonce
+# (nytte.accounts.oidc). Endpoints are configured explicitly: no discovery at start-up.
 OIDC_ENABLED = bool(os.environ.get("NYTTE_OIDC_CLIENT_ID"))
 if OIDC_ENABLED:
-    AUTHENTICATION_BACKENDS.insert(0, "nytte.core.oidc.OIDCBackend")
-    OIDC_ISSUER = os.environ.get("NYTTE_OIDC_ISSUER", "")
-    OIDC_RP_CLIENT_ID = os.environ["NYTTE_OIDC_CLIENT_ID"]
-    OIDC_RP_CLIENT_SECRET = os.environ.get("NYTTE_OIDC_CLIENT_SECRET", "")
-    OIDC_RP_SIGN_ALGO = os.environ.get("NYTTE_OIDC_SIGN_ALGO", "RS256")
-    OIDC_RP_SCOPES = os.environ.get("NYTTE_OIDC_SCOPES", "openid email profile")
-    OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("NYTTE_OIDC_AUTHORIZATION_ENDPOINT", "")
-    OIDC_OP_TOKEN_ENDPOINT = os.environ.get("NYTTE_OIDC_TOKEN_ENDPOINT", "")
-    OIDC_OP_USER_ENDPOINT = os.environ.get("NYTTE_OIDC_USERINFO_ENDPOINT", "")
-    OIDC_OP_JWKS_ENDPOINT = os.environ.get("NYTTE_OIDC_JWKS_ENDPOINT", "")
+    AUTHENTICATION_BACKENDS.insert(0, "nytte.accounts.oidc.OIDCBackend")
+OIDC_ISSUER = os.environ.get("NYTTE_OIDC_ISSUER", "")
+OIDC_RP_CLIENT_ID = os.environ.get("NYTTE_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("NYTTE_OIDC_CLIENT_SECRET", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("NYTTE_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("NYTTE_OIDC_SCOPES", "openid email profile")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("NYTTE_OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("NYTTE_OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("NYTTE_OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("NYTTE_OIDC_JWKS_ENDPOINT", "")
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_USE_NONCE = True
+OIDC_TIMEOUT = 10
+OIDC_CREATE_USER = env_bool("NYTTE_OIDC_CREATE_USERS", default=True)
+# Accepted authentication levels (the ID token's acr), e.g. "idporten-loa-high"; empty: any.
+OIDC_ACR_VALUES = env_list("NYTTE_OIDC_ACR_VALUES")
+OIDC_AUTH_REQUEST_EXTRA_PARAMS = (
+    {"acr_values": " ".join(OIDC_ACR_VALUES)} if OIDC_ACR_VALUES else {}
+)
+LOGIN_REDIRECT_URL_FAILURE = "/login/?sso=failed"
+
+# A second factor (TOTP) is optional; with this set, programme and site administrators
+# must have one (nytte.accounts.mfa).
+MFA_REQUIRED_FOR_ADMINS = env_bool("NYTTE_MFA_REQUIRED_FOR_ADMINS")
+OTP_TOTP_ISSUER = "Nytte"
 
 LANGUAGE_CODE = "nb"
 LANGUAGES = [("nb", _("Norwegian bokmål")), ("en", _("English"))]

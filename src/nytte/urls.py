@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -19,11 +18,10 @@ urlpatterns = [
     path("", include("nytte.anchoring.urls")),
     path("", include("nytte.governance.urls")),
     path("", include("nytte.administration.urls")),
+    path("", include("nytte.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
-if getattr(settings, "OIDC_ENABLED", False):
-    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
 
 handler500 = "nytte.core.outage.server_error"  # 503 while the database is unreachable

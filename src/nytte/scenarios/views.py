@@ -194,6 +194,7 @@ def run_detail(request: HttpRequest, slug: str, pk: int, run: int) -> HttpRespon
     context = {
         "programme": programme,
         "scenario": scenario,
+        "may_facilitate": can(request.user, Action.FACILITATE, scenario),
         "crumbs": _crumbs(
             programme,
             {"label": scenario.name, "url": scenario.get_absolute_url()},

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nytte.core import history, request_id
-from nytte.core.actors import Actor, PublicProposer, is_public, require_actor
+from nytte.core.actors import Actor, PublicProposer, is_public, is_system, require_actor
 from nytte.core.concurrency import check_version
 from nytte.core.models import Organisation, Programme, hash_token
 from nytte.core.permissions import Action, can, check
@@ -64,6 +64,32 @@ EDITABLE_BY_PROPOSER = frozenset({Stage.RECEIVED, Stage.HARMONISATION})
 def user_or_none(acting_user: Actor) -> Any:
     """The user to store as author/creator: ``None`` for the system or a public proposer."""
     return acting_user if getattr(acting_user, "is_authenticated", False) else None
+
+
+# What ``data`` may hold in proposal_submit and proposal_update: the proposal's content.
+# The stage, track, reasons, merges, number and channel are set by the flow's own services;
+# naming another person as the proposer is for the system (demo, import) and facilitators.
+# Whatever a form or JSON body lets through, the services refuse the rest (mass assignment).
+CONTENT_FIELDS = frozenset(
+    {"title", "need", "idea", "expected_benefits", "source", "proposer_name", "proposer_email"}
+)
+
+
+def check_fields(data: Mapping[str, Any], programme: Programme, acting_user: Actor) -> None:
+    allowed = set(CONTENT_FIELDS)
+    proposer = data.get("proposer")
+    if (
+        is_system(acting_user)
+        or (proposer is not None and getattr(proposer, "pk", None) == acting_user.pk)
+        or can(acting_user, Action.FACILITATE, programme)
+    ):
+        allowed.add("proposer")
+    refused = sorted(set(data) - allowed)
+    if refused:
+        raise ValidationError(
+            _("These fields cannot be set here: %(fields)s.") % {"fields": ", ".join(refused)},
+            code="protected_field",
+        )
 
 
 def may_edit(acting_user: Actor, proposal: Proposal) -> bool:
@@ -177,6 +203,7 @@ def proposal_submit(
         check(acting_user, Action.CONTRIBUTE, programme)
         if channel == Channel.SOUGHT_OUT and not can(acting_user, Action.FACILITATE, programme):
             raise PermissionDenied
+    check_fields(data, programme, acting_user)
     data = dict(data)
     if data.get("proposer_email") or data.get("proposer_name"):
         if not consent:
@@ -260,6 +287,7 @@ def proposal_update(
     check(acting_user, Action.VIEW, proposal)
     if not may_edit(acting_user, proposal):
         raise PermissionDenied
+    check_fields(data, proposal.programme, acting_user)
     check_version(proposal, expected_version)
     m2m: dict[str, list[Any]] = {}
     if affected_organisations is not None:

@@ -241,3 +241,29 @@ def track_set(*, proposal: Proposal, track: str, reason: str, acting_user: Actor
     object_update(proposal, acting_user=acting_user, data={"track": track, "track_reason": reason})
     event_record(proposal, EventKind.TRACK_SET, acting_user, data={"track": track}, note=reason)
     return proposal
+
+
+# Where a forum's decision can put a proposal (the governance app's ``decide`` and ``amend``).
+DECIDED_STAGES = frozenset({Stage.ADOPTED, Stage.PARKED, Stage.REJECTED})
+
+
+@transaction.atomic
+def proposal_decided(
+    *,
+    proposal: Proposal,
+    to: str,
+    reason: str,
+    acting_user: Actor,
+    initiative: Initiative | None = None,
+) -> Proposal:
+    """Move a proposal where a forum's decision put it: adopted as ``initiative``, parked or
+    rejected, with the decision's rationale as reason. The caller has checked the decision
+    right (a forum member decides, not the facilitator); the facilitator's flow
+    (``TRANSITIONS``) does not bind a forum's decision, so a parked proposal can be adopted
+    by an amendment."""
+    if to not in DECIDED_STAGES:
+        raise ValidationError(_("A decision adopts, parks or rejects a proposal."))
+    if to == Stage.ADOPTED and initiative is None:
+        raise ValidationError(_("An adopted proposal names the initiative it became."))
+    data = {"attached_to": initiative} if to == Stage.ADOPTED else {}
+    return _move(proposal, to, reason, acting_user, **data)

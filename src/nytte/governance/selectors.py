@@ -1,0 +1,263 @@
+"""Reads for step 4: forums, meetings, cases with their context, decisions, baselines and
+the governance dialogue, always scoped to what the user may see (``for_user``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Prefetch, QuerySet
+
+from nytte.core.actors import Actor
+from nytte.core.models import Programme
+from nytte.core.permissions import Action, can
+from nytte.proposals.assessment.selectors import criteria_for, results_from
+from nytte.proposals.models import ProposalLink, Score
+from nytte.scenarios.selectors import compare
+
+from .choices import CaseStatus
+from .funding import ShareRow, split_or_error, total_cost
+from .models import (
+    AgendaItem,
+    Baseline,
+    CaseOption,
+    Decision,
+    DecisionCase,
+    DialogueItem,
+    Forum,
+    ForumMember,
+    Meeting,
+    OptionBenefit,
+    OptionCost,
+)
+
+
+def forum_list(*, user: Actor, programme: Programme) -> QuerySet[Forum]:
+    return (
+        Forum.objects.for_user(user)
+        .filter(programme=programme)
+        .select_related("organisation")
+        .prefetch_related(
+            Prefetch("memberships", queryset=ForumMember.objects.select_related("user"))
+        )
+    )
+
+
+def forum_get(*, user: Actor, programme: Programme, pk: int) -> Forum:
+    return forum_list(user=user, programme=programme).get(pk=pk)
+
+
+def meeting_get(*, user: Actor, programme: Programme, pk: int) -> Meeting:
+    return (
+        Meeting.objects.for_user(user)
+        .filter(forum__programme=programme)
+        .select_related("forum__programme")
+        .prefetch_related(
+            Prefetch(
+                "agenda",
+                queryset=AgendaItem.objects.select_related("case").order_by("order", "pk"),
+            )
+        )
+        .get(pk=pk)
+    )
+
+
+def case_list(
+    *, user: Actor, programme: Programme, status: str | None = None
+) -> QuerySet[DecisionCase]:
+    cases = (
+        DecisionCase.objects.for_user(user)
+        .filter(programme=programme)
+        .select_related("proposal", "initiative", "forum")
+    )
+    if status:
+        cases = cases.filter(status=status)
+    return cases
+
+
+def _options_queryset() -> QuerySet[CaseOption]:
+    return CaseOption.objects.select_related("owner_organisation", "snapshot").prefetch_related(
+        Prefetch("costs", queryset=OptionCost.objects.select_related("organisation")),
+        Prefetch("benefits", queryset=OptionBenefit.objects.select_related("organisation")),
+        "funding_shares__organisation",
+    )
+
+
+def case_get(*, user: Actor, programme: Programme, number: int) -> DecisionCase:
+    case = (
+        case_list(user=user, programme=programme)
+        .select_related("recommended_option", "scenario", "scenario_run", "prepared_by")
+        .prefetch_related(Prefetch("options", queryset=_options_queryset()))
+        .get(number=number)
+    )
+    case.programme = programme  # read once: the pages and the memo ask for it often
+    return case
+
+
+def decision_list(*, user: Actor, programme: Programme) -> QuerySet[Decision]:
+    return (
+        Decision.objects.for_user(user)
+        .filter(case__programme=programme)
+        .select_related("case", "option", "forum", "meeting", "decided_by")
+        .order_by("-decided_on", "-pk")
+    )
+
+
+def decision_get(*, user: Actor, programme: Programme, pk: int) -> Decision:
+    return (
+        decision_list(user=user, programme=programme)
+        .select_related("amends", "case__programme")
+        .prefetch_related("present")
+        .get(pk=pk)
+    )
+
+
+def baseline_list(*, user: Actor, programme: Programme) -> QuerySet[Baseline]:
+    return (
+        Baseline.objects.for_user(user)
+        .filter(programme=programme)
+        .select_related("decision__case", "scenario", "created_by")
+        .defer("content")
+    )
+
+
+def baseline_get(*, user: Actor, programme: Programme, number: int) -> Baseline:
+    return (
+        Baseline.objects.for_user(user)
+        .filter(programme=programme)
+        .select_related("decision__case", "scenario", "created_by")
+        .get(number=number)
+    )
+
+
+def dialogue_items(
+    *, user: Actor, programme: Programme, ministry: int | None = None, agency: int | None = None
+) -> QuerySet[DialogueItem]:
+    items = (
+        DialogueItem.objects.for_user(user)
+        .filter(programme=programme)
+        .select_related("ministry", "agency", "case", "decision__forum")
+    )
+    if ministry:
+        items = items.filter(ministry_id=ministry)
+    if agency:
+        items = items.filter(agency_id=agency)
+    return items
+
+
+def dialogue_groups(items: QuerySet[DialogueItem]) -> list[dict[str, Any]]:
+    """Items per ministry and agency, in that order (the page's and the export's layout)."""
+    groups: dict[tuple[int, int | None], dict[str, Any]] = {}
+    for item in items:
+        key = (item.ministry_id, item.agency_id)
+        groups.setdefault(key, {"ministry": item.ministry, "agency": item.agency, "items": []})
+        groups[key]["items"].append(item)
+    return list(groups.values())
+
+
+# ---------------------------------------------------------------------------------------------
+# A case in context
+
+
+def assessment_summary(case: DecisionCase) -> dict[str, Any] | None:
+    """Potential, complexity (0–100) and the suggested track from the submitted
+    assessments: the matrix position. Aggregates only (the blind rule keeps the rest)."""
+    if case.proposal_id is None:
+        return None
+    rows = list(
+        Score.objects.filter(
+            assessment__proposal_id=case.proposal_id, assessment__submitted_at__isnull=False
+        ).values_list("assessment_id", "criterion_id", "value")
+    )
+    if not rows:
+        return None
+    results = results_from(criteria_for(programme=case.programme), rows, with_spread=False)
+    return {
+        "n_submitted": results.n_submitted,
+        "potential": None if results.potential is None else round(results.potential, 1),
+        "complexity": None if results.complexity is None else round(results.complexity, 1),
+        "suggested_track": results.suggested_track,
+        "suggested_label": str(results.suggested_label),
+        "track": case.proposal.track,
+    }
+
+
+@dataclass
+class OptionView:
+    """An option with what the page shows beside it."""
+
+    option: CaseOption
+    total_cost: int
+    costs_by_year: dict[int, int]
+    split: list[ShareRow]
+    split_error: str
+    nnv: int | None = None
+    nnb: float | None = None
+    gained: int = 0
+    lost: int = 0
+    chart: dict[str, Any] | None = None  # set by pages that draw the split
+
+    @property
+    def chart_id(self) -> str:
+        return f"split-chart-{self.option.pk}"
+
+
+def option_view(option: CaseOption) -> OptionView:
+    split, error = split_or_error(option)
+    by_year: dict[int, int] = {}
+    for cost in option.costs.all():
+        by_year[cost.year] = by_year.get(cost.year, 0) + cost.amount
+    view = OptionView(
+        option=option,
+        total_cost=total_cost(option),
+        costs_by_year=dict(sorted(by_year.items())),
+        split=split,
+        split_error=error,
+        gained=sum(b.annual_amount for b in option.benefits.all() if b.gained),
+        lost=sum(b.annual_amount for b in option.benefits.all() if not b.gained),
+    )
+    snapshot = option.snapshot
+    if snapshot is not None:
+        code = snapshot.subject_code
+        for alt in snapshot.results.get("alternatives", []):
+            if alt.get("name") == code:
+                view.nnv, view.nnb = alt.get("nnv"), alt.get("nnb")
+    return view
+
+
+@dataclass
+class CaseContext:
+    links: list[ProposalLink] = field(default_factory=list)
+    assessment: dict[str, Any] | None = None
+    anchoring: Any = None
+    options: list[OptionView] = field(default_factory=list)
+    comparison: Any = None  # the scenario run against the baseline: what moves, shrinks, stops
+    may_facilitate: bool = False
+
+
+def case_context(case: DecisionCase, user: Actor) -> CaseContext:
+    """Everything around a case: harmonisation links, assessment and matrix position,
+    anchoring status (once the anchoring app is installed), options with their split, and
+    what an attached optimiser run says must move, shrink or stop."""
+    context = CaseContext(may_facilitate=can(user, Action.FACILITATE, case))
+    if case.proposal_id:
+        context.links = list(
+            ProposalLink.objects.filter(proposal_id=case.proposal_id).select_related(
+                "target_proposal", "target_initiative"
+            )
+        )
+        context.assessment = assessment_summary(case)
+    if apps.is_installed("nytte.anchoring"):
+        from nytte.anchoring.selectors import anchoring_summary  # lands with the anchoring app
+
+        subject = case.proposal if case.proposal_id else case.initiative
+        context.anchoring = anchoring_summary(subject)
+    context.options = [option_view(o) for o in case.options.all()]
+    if case.scenario_run_id and case.scenario_run.result:
+        context.comparison = compare(case.scenario_run)
+    return context
+
+
+def open_case_statuses() -> tuple[str, ...]:
+    return (CaseStatus.DRAFT, CaseStatus.READY)

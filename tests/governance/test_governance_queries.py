@@ -1,0 +1,47 @@
+"""No query per option or per case: the case page, the cases list and the API's case list
+read in a fixed number of queries, pinned in query_counts.json."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from nytte.governance import services
+from tests.api.test_api_core import bearer
+
+from .factories import OptionBenefitFactory, OptionCostFactory
+
+
+def _count(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries.captured_queries)
+
+
+def _more_options(case, facilitator, orgs):
+    for n in range(2):
+        option = services.option_create(
+            case=case, data={"title": f"Variant {n}"}, acting_user=facilitator
+        )
+        OptionCostFactory(option=option, organisation=orgs["nav"], amount=100)
+        OptionBenefitFactory(option=option, organisation=orgs["skatt"], annual_amount=50)
+
+
+def test_the_case_pages_and_api_read_in_fixed_queries(
+    client_for, pinned_queries, ready_proposal, facilitator, viewer, orgs, programme
+):
+    case = services.prepare_case_from_proposal(ready_proposal, facilitator, freeze_snapshot=False)
+    client, api = client_for(viewer), Client(**bearer(viewer))
+    page = case.get_absolute_url()
+    cases = reverse("governance:cases", args=[programme.slug])
+    api_cases = f"/api/v1/programmes/{programme.slug}/cases"
+    few = {url: _count(c, url) for c, url in ((client, page), (client, cases), (api, api_cases))}
+    _more_options(case, facilitator, orgs)
+    with pinned_queries("case page (viewer)"):
+        assert _count(client, page) == few[page]
+    with pinned_queries("cases list (viewer)"):
+        assert _count(client, cases) == few[cases]
+    with pinned_queries("API cases list (viewer)"):
+        assert _count(api, api_cases) == few[api_cases]
