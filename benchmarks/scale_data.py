@@ -55,6 +55,20 @@ class Size:
     def small(cls) -> Size:
         return cls(1_000, 10_000, 2_000, 2, 10, 500, 5)
 
+    @classmethod
+    def scaled(cls, fraction: float) -> Size:
+        """A fraction of the full size (for iterating; the figures are at full size)."""
+        full = cls()
+        return cls(
+            max(20, round(full.initiatives * fraction)),
+            max(200, round(full.cost_lines * fraction)),
+            max(40, round(full.benefits * fraction)),
+            full.indicators_per_benefit,
+            full.measurements_per_indicator,
+            max(10, round(full.proposals * fraction)),
+            max(1, round(full.small_programmes * fraction)),
+        )
+
 
 @dataclass
 class ScaleData:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.test import Client
 from django.utils import translation
@@ -36,6 +36,12 @@ def pytest_configure(config):
 
     settings.PASSWORD_HASHERS = FAST_HASHERS
     get_hashers.cache_clear()
+    # The register cache in memory, per worker: files in the data directory would be shared
+    # by the xdist workers' databases, whose primary keys and versions repeat.
+    settings.CACHES = {
+        **settings.CACHES,
+        "register": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
     # Primary keys are reused between tests: a saved harmonisation index must not outlive
     # its test (tests of saving set a temporary directory).
     settings.NYTTE_SIMILARITY_DIR = None
@@ -64,6 +70,7 @@ def pinned_queries(request) -> query_counts.PinnedQueries:
 def _fresh_cache():
     """Cached aggregates must not leak between tests (primary keys are reused)."""
     cache.clear()
+    caches["register"].clear()
 
 
 @pytest.fixture

@@ -154,6 +154,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Django's default cache stays per process. Page data cached under a programme's register
+# version (core.registercache) are shared by the server's worker processes through files in
+# the data directory: one worker computes the benefits map for a version, every worker uses it.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "register": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache" / "register"),
+        "TIMEOUT": 6 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    },
+}
+
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = ["nytte.core.login_throttle.ThrottledModelBackend"]
 LOGIN_URL = "login"

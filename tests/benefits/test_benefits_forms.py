@@ -257,9 +257,20 @@ def test_a_share_form_offers_the_programmes_initiatives_once_each(
     benefit = BenefitFactory(programme=programme)
     ContributionFactory(benefit=benefit, initiative=initiatives[0], share=10)
     form = ContributionForm(instance=Contribution(benefit=benefit), programme=programme)
-    assert _choices(form.fields["initiative"]) == [str(i.pk) for i in initiatives]
+    # Typed by code, with the programme's codes suggested in the field's own datalist.
+    suggested = [code for code, _title in form.fields["initiative"].widget.suggestions]
+    assert suggested == sorted(i.code for i in initiatives)
+    html = str(form["initiative"])
+    assert 'list="id_initiative-codes"' in html and '<datalist id="id_initiative-codes">' in html
+    assert "hx-get=" in html
+    elsewhere = ContributionForm(
+        {"initiative": InitiativeFactory(programme=other_programme).code, "share": 5},
+        instance=Contribution(benefit=benefit),
+        programme=programme,
+    )
+    assert elsewhere.errors["initiative"] == ["No initiative in this programme has this code."]
     taken = ContributionForm(
-        {"initiative": initiatives[0].pk, "share": 5},
+        {"initiative": initiatives[0].code, "share": 5},
         instance=Contribution(benefit=benefit),
         programme=programme,
     )

@@ -370,7 +370,7 @@ def test_a_refused_form_keeps_what_was_typed_with_errors_next_to_the_fields(
         _benefit_post(
             arises_in_organisation=str(nav.pk),
             arises_in_group="citizens",
-            **{"contribution-0-initiative": str(initiative.pk), "contribution-0-share": "30"},
+            **{"contribution-0-initiative": initiative.code, "contribution-0-share": "30"},
         ),
     )
     html = response.content.decode()
@@ -379,7 +379,8 @@ def test_a_refused_form_keeps_what_was_typed_with_errors_next_to_the_fields(
     assert 'value="Raskere svar til innbyggerne"' in html
     assert "Saker avgjøres uten manuell behandling." in html
     assert re.search(rf'<option value="{nav.pk}" selected>', html)
-    assert re.search(rf'<option value="{initiative.pk}" selected>', html)
+    # The initiative is typed by its code (a programme can have thousands to list).
+    assert re.search(rf'name="contribution-0-initiative" value="{initiative.code}"', html)
     assert 'value="30"' in html
     assert 'id="id_arises_in_group-error"' in html
     assert "either in one organisation or in a group, not both" in html
@@ -458,7 +459,7 @@ def test_editing_shows_the_current_shares_and_saves_the_changed_ones(
     client = client_for(facilitator)
     edit = _urls(programme, benefit)["edit"]
     form = client.get(edit).content.decode()
-    assert re.search(rf'<option value="{initiative.pk}" selected>', form)
+    assert re.search(rf'name="contribution-0-initiative" value="{initiative.code}"', form)
     assert 'value="60.00"' in form
     assert 'name="contribution-TOTAL_FORMS" value="4"' in form  # one share + three blank rows
 

@@ -564,3 +564,35 @@ def test_the_criteria_page_queries_do_not_grow_with_criteria(
         CriterionFactory(programme=programme, dimension="potential", name=f"Ekstra {k}")
     large = _count(client, url, django_assert_max_num_queries, 20, (pinned_queries, "criteria"))
     assert large == small
+
+
+def test_the_matrix_table_pages_and_the_chart_keeps_the_highest_potential(
+    programme, facilitator, criteria, client_for, monkeypatch
+):
+    """A national portfolio has thousands of assessed proposals: the table pages (a refused
+    track form opens on its proposal's page) and the chart draws the highest potential."""
+    from nytte.proposals.views import assess as assess_views
+
+    monkeypatch.setattr(assess_views, "MATRIX_PAGE_SIZE", 2)
+    monkeypatch.setattr(assess_views, "MATRIX_CHART_LIMIT", 2)
+    proposals = _assessed(programme, criteria, _people(programme, 1), n_proposals=5)
+    client = client_for(facilitator, language="en")
+    first = client.get(_url("matrix", programme)).content.decode()
+    assert first.count('<tr id="proposal-') == 2
+    assert "Assessed proposals (5)" in first
+    assert 'class="ds-pagination"' in first
+    assert "The chart shows the 2 with the highest potential of 5" in first
+    spec = json.loads(re.search(r'id="matrix-chart-spec"[^>]*>(.*?)</script>', first, re.S)[1])
+    assert len(spec["layer"][-1]["data"]["values"]) == 2
+    last = client.get(_url("matrix", programme) + "?page=3").content.decode()
+    assert last.count('<tr id="proposal-') == 1
+    shown = {int(n) for page in (first, last) for n in re.findall(r'<tr id="proposal-(\d+)"', page)}
+    assert len(shown) == 3
+    # A refused track form shows on the page that lists its proposal.
+    hidden = next(p for p in proposals if p.number not in shown)
+    refused = client.post(
+        _url("track_set", programme, hidden),
+        {"track": Track.PILOT, "track_reason": "", "return_to": "matrix"},
+    ).content.decode()
+    assert f'<tr id="proposal-{hidden.number}"' in refused
+    assert re.search(r'<details class="ds-details assess-track" open>', refused)

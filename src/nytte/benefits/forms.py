@@ -11,7 +11,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
@@ -27,19 +27,11 @@ from nytte.core.models import Organisation, Programme, User
 from nytte.portfolio.choices import GoalLevel
 from nytte.portfolio.models import Goal, Initiative, Risk
 
+from .initiative_field import InitiativeCodeField, initiative_suggestions
 from .models import Benefit, BenefitAmount, Contribution, Indicator, Measurement, Target
 
 NUMERIC = {"inputmode": "decimal"}
 WHOLE_NUMBER = {"inputmode": "numeric"}
-
-
-def _initiatives(programme: Programme) -> QuerySet[Initiative]:
-    return Initiative.objects.filter(programme=programme).order_by("code")
-
-
-class InitiativeChoiceField(ListedModelChoiceField):
-    def label_from_instance(self, obj: Initiative) -> str:
-        return f"{obj.code} {obj.title}"
 
 
 class RiskChoiceField(ListedModelMultipleChoiceField):
@@ -54,9 +46,7 @@ class RiskChoiceField(ListedModelMultipleChoiceField):
 class ContributionRowForm(forms.Form):
     """One initiative's share of the benefit; a blank row is left out."""
 
-    initiative = InitiativeChoiceField(
-        queryset=Initiative.objects.none(), required=False, label=_("Initiative")
-    )
+    initiative = InitiativeCodeField(required=False, label=_("Initiative"))
     share = forms.DecimalField(
         label=_("Attributed share (%)"),
         required=False,
@@ -67,9 +57,9 @@ class ContributionRowForm(forms.Form):
         widget=forms.NumberInput(attrs={**NUMERIC, "step": "any"}),
     )
 
-    def __init__(self, *args: Any, initiatives: list[Initiative], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, programme: Programme, suggestions: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["initiative"].objects = initiatives  # fetched once for every row
+        self.fields["initiative"].for_programme(programme, suggestions)  # one list, every row
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -190,7 +180,6 @@ class BenefitForm(forms.ModelForm):
             .order_by("initiative__code", "title")
         )
         self.fields["risks"].queryset = risks.annotate(chosen=chosen) if chosen else risks
-        initiatives = list(_initiatives(programme))
         initial_shares = []
         if pk and not self.is_bound:
             self.initial["risks"] = [r for r in self.fields["risks"].listed() if r.chosen]
@@ -202,7 +191,10 @@ class BenefitForm(forms.ModelForm):
             data,
             prefix="contribution",
             initial=initial_shares,
-            form_kwargs={"initiatives": initiatives},
+            form_kwargs={
+                "programme": programme,
+                "suggestions": initiative_suggestions(programme),
+            },
         )
         self.contribution_errors: list[str] = []
         # Each label says which row it is, for screen readers and the error summary.
@@ -265,12 +257,14 @@ class ContributionForm(LineForm):
     class Meta:
         model = Contribution
         fields = ["initiative", "share"]
-        field_classes = {"initiative": InitiativeChoiceField}
+        field_classes = {"initiative": InitiativeCodeField}
         widgets = {"share": forms.NumberInput(attrs={**NUMERIC, "step": "any"})}
 
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, programme=programme, **kwargs)
-        self.fields["initiative"].queryset = _initiatives(programme)
+        self.fields["initiative"].for_programme(programme)
+        if self.instance.initiative_id and not self.is_bound:
+            self.initial["initiative"] = self.instance.initiative.code  # the code, not the id
 
     def clean_initiative(self) -> Initiative:
         initiative = self.cleaned_data["initiative"]

@@ -21,6 +21,7 @@ from .common import (
     year_factor,
 )
 from .flows import (
+    FlowBenefit,
     FlowRows,
     Flows,
     Party,
@@ -31,16 +32,18 @@ from .flows import (
     flow_rows,
     flows,
 )
-from .follow_up import FollowUp, follow_up, follow_up_lists, followed_benefits
+from .follow_up import FollowUp, IndicatorState, follow_up
 from .map import BenefitsMap, MapRows, benefits_map, build_map, map_rows
 
 __all__ = [
     "NO_PLACE",
     "UNTIED",
     "BenefitsMap",
+    "FlowBenefit",
     "FlowRows",
     "Flows",
     "FollowUp",
+    "IndicatorState",
     "MapRows",
     "Party",
     "PricedBenefit",
@@ -53,8 +56,6 @@ __all__ = [
     "flow_rows",
     "flows",
     "follow_up",
-    "follow_up_lists",
-    "followed_benefits",
     "group_key",
     "map_rows",
     "organisation_key",

@@ -146,7 +146,7 @@ def map_layout(data: BenefitsMap, *, slug: str) -> dict[str, Any] | None:
             )
         )
         edges.append((f"b-{benefit.pk}", goal_key, None))
-        for contribution in benefit.contributions.all():
+        for contribution in benefit.map_contributions:
             initiatives.setdefault(contribution.initiative_id, contribution.initiative)
             links[contribution.initiative_id].append((index, float(contribution.share)))
             edges.append(

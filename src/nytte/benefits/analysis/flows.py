@@ -1,5 +1,5 @@
 """Who pays, who benefits: the allocation of each benefit's present value to initiatives
-and their payers (pure), and the selector that reads it in five queries."""
+and their payers (pure), and the selector that reads it in four queries."""
 
 from __future__ import annotations
 
@@ -14,12 +14,14 @@ from django.utils.translation import gettext
 
 from nytte.core.actors import Actor
 from nytte.core.models import Organisation, Programme
+from nytte.core.naturalsort import natural_key
+from nytte.core.registercache import Head
 from nytte.economics import (
     DEFAULT_PARAMETER_SET,
     ParameterSet,
     get_parameter_set,
 )
-from nytte.portfolio.models import CostLine, Initiative
+from nytte.portfolio.models import CostLine
 
 from ..choices import BeneficiaryGroup
 from ..models import Benefit, BenefitAmount, Contribution
@@ -124,7 +126,6 @@ class Flows:
     cost_total: float  # present value of the costs of the payers shown
     priced: list[Benefit]  # each with .pv, .in_view and .attributed_percent
     unpriced: list[Benefit]
-    initiatives: list[Initiative]  # choices for the filter
     organisations: list[Organisation]  # choices for the filter
 
 
@@ -150,12 +151,13 @@ def _payer_costs(
     for initiative_id, org_id, name, short, year, amount in rows:
         key = organisation_key(org_id)
         costs[initiative_id][key] += (amount or 0) * year_factor(year, base, params)
-        payers.setdefault(key, Organisation(pk=org_id, name=name, short_name=short or ""))
+        if key not in payers:  # one object per organisation, not per row
+            payers[key] = Organisation(pk=org_id, name=name, short_name=short or "")
     by_initiative = {i: {k for k, v in c.items() if v} for i, c in costs.items()}
     return {i: dict(c) for i, c in costs.items()}, payers, by_initiative
 
 
-def _place_label(benefit: Benefit) -> tuple[str, str]:
+def _place_label(benefit: FlowBenefit) -> tuple[str, str]:
     if benefit.arises_in_organisation_id:
         org = benefit.arises_in_organisation
         return org.label, org.name
@@ -170,27 +172,60 @@ def _place_label(benefit: Benefit) -> tuple[str, str]:
 class FlowRows:
     """What the flow matrix is computed from, read once per page."""
 
+    programme: Programme
     base_year: int
     params: ParameterSet
     payer_costs: dict[int, dict[str, float]]  # initiative → payer key → PV of costs
     payers: dict[str, Organisation]  # payer key → organisation
     payers_of: dict[int, set[str]]  # initiative → payer keys
-    benefits: list[Benefit]  # each with .shares, .place and, when priced, .pv
-    initiatives: list[Initiative]
+    benefits: list[FlowBenefit]  # by code
     organisations: list[Organisation]  # payers and places of arising, by name
 
 
+@dataclass
+class FlowBenefit:
+    """A benefit as the matrix reads it, from a plain row (there may be tens of thousands;
+    ``as_benefit`` makes the model object a page shows)."""
+
+    pk: int
+    code: str
+    title: str
+    priced: bool
+    arises_in_organisation: Organisation | None
+    arises_in_group: str
+    shares: dict[int, float]  # initiative id → attributed share 0–1
+    place: str = ""
+    pv: float = 0.0
+    in_view: float = 0.0
+    attributed_percent: float = 0.0
+
+    @property
+    def arises_in_organisation_id(self) -> int | None:
+        org = self.arises_in_organisation
+        return org.pk if org is not None else None
+
+    def as_benefit(self, programme: Programme) -> Benefit:
+        """The model object for a page: what it links to and shows, with the figures."""
+        benefit = Benefit(
+            pk=self.pk,
+            code=self.code,
+            title=self.title,
+            priced=self.priced,
+            programme=programme,
+            arises_in_organisation=self.arises_in_organisation,
+            arises_in_group=self.arises_in_group,
+        )
+        for name in ("shares", "place", "pv", "in_view", "attributed_percent"):
+            setattr(benefit, name, getattr(self, name))
+        return benefit
+
+
 def flow_rows(*, programme: Programme, user: Actor, today: dt.date | None = None) -> FlowRows:
-    """Costs and benefits in present value NOK (five queries)."""
+    """Costs and benefits in present value NOK (four queries of plain rows). The initiative
+    filter is typed by code, so the initiatives are not listed."""
     params = get_parameter_set(DEFAULT_PARAMETER_SET)
     base = base_year(programme, today)
     payer_costs, payers, payers_of = _payer_costs(programme, base=base, params=params)
-    benefits = list(
-        Benefit.objects.for_user(user)
-        .in_programme(programme)
-        .select_related("programme", "arises_in_organisation")
-        .order_by("code")
-    )
     # Amounts and shares as plain rows (no model objects: there may be a hundred thousand);
     # those of benefits the user may not see are read and never used.
     amounts: dict[int, list[tuple[int, int]]] = defaultdict(list)
@@ -203,36 +238,59 @@ def flow_rows(*, programme: Programme, user: Actor, today: dt.date | None = None
         benefit__programme=programme
     ).values_list("benefit_id", "initiative_id", "share"):
         shares[benefit_id][initiative_id] = float(share) / 100
-    initiatives = list(
-        Initiative.objects.filter(programme=programme).only("pk", "code", "title").order_by("code")
-    )
     organisations = {org.pk: org for org in payers.values()}
-    for benefit in benefits:
-        benefit.shares = shares.get(benefit.pk, {})
+    benefits = []
+    for pk, code, title, priced, org_id, org_name, org_short, group in (
+        Benefit.objects.for_user(user)
+        .in_programme(programme)
+        .order_by()
+        .values_list(
+            "pk",
+            "code",
+            "title",
+            "priced",
+            "arises_in_organisation_id",
+            "arises_in_organisation__name",
+            "arises_in_organisation__short_name",
+            "arises_in_group",
+        )
+    ):
+        place = None
+        if org_id is not None:
+            if org_id not in organisations:
+                organisations[org_id] = Organisation(
+                    pk=org_id, name=org_name, short_name=org_short or ""
+                )
+            place = organisations[org_id]
+        benefit = FlowBenefit(pk, code, title, priced, place, group, shares.get(pk, {}))
         benefit.place = place_key(benefit)
-        if benefit.priced:
-            benefit.pv = present_value(amounts.get(benefit.pk, ()), base=base, params=params)
-        if benefit.arises_in_organisation_id:
-            organisations.setdefault(
-                benefit.arises_in_organisation_id, benefit.arises_in_organisation
-            )
+        if priced:
+            benefit.pv = present_value(amounts.get(pk, ()), base=base, params=params)
+        benefits.append(benefit)
+    # In code order, sorted here: SQLite's natural collation calls Python per comparison.
+    benefits.sort(key=lambda b: natural_key(b.code))
     return FlowRows(
+        programme=programme,
         base_year=base,
         params=params,
         payer_costs=payer_costs,
         payers=payers,
         payers_of=payers_of,
         benefits=benefits,
-        initiatives=initiatives,
         organisations=sorted(organisations.values(), key=lambda o: o.name.lower()),
     )
 
 
 def build_flows(
-    data: FlowRows, *, initiative: int | None = None, organisation: int | None = None
+    data: FlowRows,
+    *,
+    initiative: int | None = None,
+    organisation: int | None = None,
+    limit: int | None = None,
 ) -> Flows:
     """The matrix. ``initiative`` keeps that initiative's attributed parts of the benefits;
-    ``organisation`` keeps the flows the organisation pays for or receives."""
+    ``organisation`` keeps the flows the organisation pays for or receives. With ``limit``
+    the lists of priced and unpriced benefits hold their first ``limit`` (and count all)."""
     only = {initiative} if initiative is not None else None
     org_key = organisation_key(organisation) if organisation is not None else None
     places: dict[str, tuple[str, str]] = {}
@@ -257,6 +315,11 @@ def build_flows(
 
     columns = _columns(places)
     rows = _rows(cells, columns, data.payers, data.payer_costs, only=only, org_key=org_key)
+
+    def shown(benefits: list[FlowBenefit]) -> list[Benefit]:
+        kept = [b.as_benefit(data.programme) for b in benefits[:limit]]
+        return kept if limit is None else Head.of(kept, len(benefits))
+
     return Flows(
         base_year=data.base_year,
         parameter_set=data.params.name,
@@ -265,9 +328,8 @@ def build_flows(
         cells=dict(cells),
         total=sum(cells.values()),
         cost_total=sum(row.cost_pv or 0 for row in rows),
-        priced=priced,
-        unpriced=unpriced,
-        initiatives=data.initiatives,
+        priced=shown(priced),
+        unpriced=shown(unpriced),
         organisations=data.organisations,
     )
 
@@ -280,7 +342,7 @@ def flows(
     organisation: int | None = None,
     today: dt.date | None = None,
 ) -> Flows:
-    """Who pays and who benefits, in present value NOK (five queries)."""
+    """Who pays and who benefits, in present value NOK (four queries)."""
     return build_flows(
         flow_rows(programme=programme, user=user, today=today),
         initiative=initiative,

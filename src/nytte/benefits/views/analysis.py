@@ -12,18 +12,22 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from nytte.core.lookups import programme_or_404
-from nytte.core.models import Programme
+from nytte.core.models import Organisation, Programme
 from nytte.core.permissions import Action, can, check
+from nytte.core.registercache import cached_for_register
 from nytte.core.services import programme_update
+from nytte.portfolio.models import Initiative
 
 from .. import analysis
 from ..analysis import charts as analysis_charts
@@ -73,17 +77,15 @@ def _bound(request: HttpRequest, names: tuple[str, ...]) -> dict[str, str] | Non
 def benefits_map(request: HttpRequest, slug: str) -> HttpResponse:
     """Initiatives → benefits → impact goals → societal goals, as a diagram and as lists."""
     programme = programme_or_404(request, slug)
-    rows = analysis.map_rows(programme=programme, user=request.user)
+    pages = _MapPages(programme, request.user)
+    organisations = pages.organisations()
     form = MapFilterForm(
         _bound(request, ("organisation",)),
-        {"organisation": [(str(o.pk), o.name) for o in rows.organisations]},
+        {"organisation": [(str(o.pk), o.name) for o in organisations]},
     )
     organisation = _choice(form, "organisation")
-    data = analysis.build_map(rows, organisation=organisation)
-    chosen = next((o for o in rows.organisations if o.pk == organisation), None)
-    # A diagram of thousands of boxes is megabytes that nobody can read: past the limit the
-    # page asks for a filter, and the lists show the first benefits of each goal.
-    drawn = data.benefit_count + len(data.idle) <= MAP_DIAGRAM_LIMIT
+    shown = pages.get(organisation)
+    chosen = next((o for o in organisations if o.pk == organisation), None)
     return render(
         request,
         "benefits/map.html",
@@ -93,13 +95,54 @@ def benefits_map(request: HttpRequest, slug: str) -> HttpResponse:
             "crumbs": _crumbs(programme, _("Benefits map"), "benefits:map"),
             "form": form,
             "organisation": chosen,
-            "map": data,
-            "layout": analysis_charts.map_layout(data, slug=programme.slug) if drawn else None,
-            "too_big": not drawn,
+            "map": shown["map"],
+            "layout": shown["layout"],
+            "too_big": shown["layout"] is None,
             "diagram_limit": MAP_DIAGRAM_LIMIT,
             "list_limit": MAP_LIST_LIMIT,
         },
     )
+
+
+class _MapPages:
+    """The map's diagram and the head of its lists, whole or for one organisation, cached
+    under the register's version: reading and arranging every benefit and initiative is the
+    page's whole cost. On a miss the rows are read once for both."""
+
+    def __init__(self, programme: Programme, user: Any) -> None:
+        self.programme, self.user = programme, user
+        self._rows: analysis.MapRows | None = None
+
+    def rows(self) -> analysis.MapRows:
+        if self._rows is None:
+            self._rows = analysis.map_rows(programme=self.programme, user=self.user)
+        return self._rows
+
+    def organisations(self) -> list[Organisation]:
+        """The filter's choices: owners of initiatives and benefits, and places."""
+        return cached_for_register(
+            self.programme, "benefits-map-organisations", compute=lambda: self.rows().organisations
+        )
+
+    def get(self, organisation: int | None) -> dict[str, Any]:
+        def compute() -> dict[str, Any]:
+            data = analysis.build_map(
+                self.rows(),
+                organisation=organisation,
+                limit=MAP_LIST_LIMIT,
+                whole_up_to=MAP_DIAGRAM_LIMIT,
+            )
+            # A diagram of thousands of boxes is megabytes that nobody can read: past the
+            # limit the page asks for a filter, and the lists show the first benefits of
+            # each goal.
+            drawn = data.benefit_count + len(data.idle) <= MAP_DIAGRAM_LIMIT
+            slug = self.programme.slug
+            return {
+                "map": data,
+                "layout": analysis_charts.map_layout(data, slug=slug) if drawn else None,
+            }
+
+        return cached_for_register(self.programme, "benefits-map", organisation, compute=compute)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -111,16 +154,20 @@ def benefits_map(request: HttpRequest, slug: str) -> HttpResponse:
 def flows(request: HttpRequest, slug: str) -> HttpResponse:
     """Present value of benefits from the organisations that pay to where benefits arise."""
     programme = programme_or_404(request, slug)
-    rows = analysis.flow_rows(programme=programme, user=request.user)
+    pages = _FlowPages(programme, request.user)
+    whole = pages.get(None, None)
+    typed = request.GET.get("initiative", "").strip()
     form = FlowFilterForm(
         _bound(request, ("initiative", "organisation")),
         {
-            "initiative": [(str(i.pk), i.code) for i in rows.initiatives],
-            "organisation": [(str(o.pk), o.name) for o in rows.organisations],
+            # The initiative is typed by code: only the typed one is looked up.
+            "initiative": _initiative_choices(programme, typed),
+            "organisation": [(str(o.pk), o.name) for o in whole["organisations"]],
         },
     )
     initiative, organisation = _choice(form, "initiative"), _choice(form, "organisation")
-    data = analysis.build_flows(rows, initiative=initiative, organisation=organisation)
+    filtered = initiative is not None or organisation is not None
+    page = pages.get(initiative, organisation) if filtered else whole
     return render(
         request,
         "benefits/flows.html",
@@ -129,13 +176,56 @@ def flows(request: HttpRequest, slug: str) -> HttpResponse:
             "benefits_page": "flows",
             "crumbs": _crumbs(programme, _("Who pays, who benefits"), "benefits:flows"),
             "form": form,
-            "filtered": initiative is not None or organisation is not None,
-            "flows": data,
-            "chart": analysis_charts.sankey(data),
+            "filtered": filtered,
+            "flows": page["flows"],
+            "chart": page["chart"],
             "untied": analysis.UNTIED,
             "list_limit": LIST_LIMIT,
         },
     )
+
+
+def _initiative_choices(programme: Programme, typed: str) -> list[tuple[str, str]]:
+    """The typed initiative as (id, code) when the programme has it (by code, or by id as
+    older links have it); one query, none when nothing was typed."""
+    if not typed:
+        return []
+    match = Q(code=typed) | (Q(pk=int(typed)) if typed.isdigit() else Q(pk__in=[]))
+    return [
+        (str(pk), code)
+        for pk, code in Initiative.objects.filter(match, programme=programme).values_list(
+            "pk", "code"
+        )
+    ]
+
+
+class _FlowPages:
+    """The matrix, its chart and the head of its lists, whole or filtered, cached under the
+    register's version: walking every cost line and benefit is the page's whole cost. On a
+    miss the rows are read once for both."""
+
+    def __init__(self, programme: Programme, user: Any) -> None:
+        self.programme, self.user = programme, user
+        self._rows: analysis.FlowRows | None = None
+
+    def get(self, initiative: int | None, organisation: int | None) -> dict[str, Any]:
+        def compute() -> dict[str, Any]:
+            if self._rows is None:
+                self._rows = analysis.flow_rows(programme=self.programme, user=self.user)
+            data = analysis.build_flows(
+                self._rows, initiative=initiative, organisation=organisation, limit=LIST_LIMIT
+            )
+            return {
+                "organisations": self._rows.organisations,
+                "flows": data,
+                "chart": analysis_charts.sankey(data),
+            }
+
+        # Present values are discounted to the programme's first year, else to this year.
+        year = timezone.localdate().year
+        return cached_for_register(
+            self.programme, "flows", year, initiative, organisation, compute=compute
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -176,7 +266,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     tolerance: Decimal | None = None
     if try_form.is_bound and try_form.is_valid():
         tolerance = try_form.cleaned_data["tolerance"]
-    report = analysis.follow_up(programme=programme, user=request.user, tolerance=tolerance)
+    report = _follow_up(programme, request.user, tolerance)
     return render(
         request,
         "benefits/dashboard.html",
@@ -192,6 +282,20 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "list_limit": LIST_LIMIT,
         },
     )
+
+
+def _follow_up(programme: Programme, user: Any, tolerance: Decimal | None) -> analysis.FollowUp:
+    """The head of the dashboard's lists, cached under the register's version for the day
+    and the tolerance: the progress of every indicator is the page's whole cost."""
+    limit = programme.behind_plan_tolerance if tolerance is None else tolerance
+    today = timezone.localdate()
+
+    def compute() -> analysis.FollowUp:
+        return analysis.follow_up(
+            programme=programme, user=user, tolerance=tolerance, today=today, limit=LIST_LIMIT
+        )
+
+    return cached_for_register(programme, "follow-up", today, _exact(limit), compute=compute)
 
 
 def _exact(value: Decimal) -> Decimal:

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -18,6 +19,7 @@ from nytte.core.htmx import render_page
 from nytte.core.lookups import programme_or_404
 from nytte.core.models import Programme
 from nytte.core.permissions import Action, can, check
+from nytte.core.registercache import cached_for_register
 from nytte.core.viewhelpers import add_errors
 
 from .. import assessment as assess
@@ -179,7 +181,9 @@ def track(request: HttpRequest, slug: str, number: int) -> HttpResponse:
             if from_matrix:
                 messages.success(request, notice)
                 url = reverse("proposals:matrix", kwargs={"slug": programme.slug})
-                return redirect(f"{url}#proposal-{proposal.number}")
+                page = _matrix_page_of(request, programme, proposal.number)
+                query = f"?page={page}" if page > 1 else ""
+                return redirect(f"{url}{query}#proposal-{proposal.number}")
             return _done(request, proposal, notice)
     if from_matrix:
         return _render_matrix(request, programme, refused={proposal.number: form})
@@ -259,14 +263,27 @@ def assess_page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 # The matrix
 
 
+# The table pages through the assessed proposals; the chart draws those with the highest
+# potential (a national portfolio has thousands: megabytes of forms and points otherwise).
+MATRIX_PAGE_SIZE = 25
+MATRIX_CHART_LIMIT = 200
+
+
 def _render_matrix(
     request: HttpRequest, programme: Programme, *, refused: dict[int, TrackForm] | None = None
 ) -> HttpResponse:
-    points = assess.matrix_points(user=request.user, programme=programme)
+    points = _matrix_points(request, programme)
     facilitator = can(request.user, Action.FACILITATE, programme)
     refused = refused or {}
+    paginator = Paginator(points, MATRIX_PAGE_SIZE)
+    # A refused track form shows on the page that has its proposal.
+    wanted = next(
+        (k // MATRIX_PAGE_SIZE + 1 for k, p in enumerate(points) if p.proposal.number in refused),
+        request.GET.get("page"),
+    )
+    page = paginator.get_page(wanted)
     rows = []
-    for point in points:
+    for point in page.object_list:
         number = point.proposal.number
         form = None
         if facilitator:
@@ -274,10 +291,16 @@ def _render_matrix(
                 point.proposal, point.suggested_track, auto_id=f"track{number}_%s"
             )
         rows.append({"point": point, "form": form, "open": number in refused})
+    charted = [p for p in points if p.placed][:MATRIX_CHART_LIMIT]
     context = {
         "programme": programme,
         "rows": rows,
-        "chart": matrix_chart(points) if any(p.placed for p in points) else None,
+        "count": len(points),
+        "page": page,
+        "page_range": paginator.get_elided_page_range(page.number, on_ends=1),
+        "charted": len(charted),
+        "placed": sum(p.placed for p in points),
+        "chart": matrix_chart(charted) if charted else None,
         "facilitator": facilitator,
         "threshold": assess.TRACK_THRESHOLD,
         "criteria_url": criteria_url(programme),
@@ -296,6 +319,27 @@ def _render_matrix(
         ],
     }
     return render_page(request, "proposals/matrix.html", context)
+
+
+def _matrix_points(request: HttpRequest, programme: Programme) -> list[assess.MatrixPoint]:
+    """The assessed proposals by potential and complexity, cached under the register's
+    version (every submission, track, stage and weight change is logged and moves it on).
+    Facilitators all see every point; anyone else without the proposals they are asked to
+    assess and have not submitted (the blind rule), so theirs are kept apart."""
+    facilitator = can(request.user, Action.FACILITATE, programme)
+    return cached_for_register(
+        programme,
+        "proposals-matrix",
+        "all" if facilitator else request.user.pk,
+        compute=lambda: assess.matrix_points(user=request.user, programme=programme),
+    )
+
+
+def _matrix_page_of(request: HttpRequest, programme: Programme, number: int) -> int:
+    """The page of the matrix table that lists the proposal."""
+    points = _matrix_points(request, programme)
+    index = next((k for k, p in enumerate(points) if p.proposal.number == number), 0)
+    return index // MATRIX_PAGE_SIZE + 1
 
 
 @login_required

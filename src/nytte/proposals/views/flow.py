@@ -7,7 +7,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -183,9 +184,22 @@ def board(request: HttpRequest, slug: str) -> HttpResponse:
         .values_list("stage")
         .annotate(n=Count("pk"))
     )
+    # The first cards of every column in one query: numbered within their stage, oldest first.
+    by_stage: dict[str, list[Proposal]] = {stage: [] for stage in BOARD_STAGES}
+    for card in (
+        filtered.filter(stage__in=BOARD_STAGES)
+        .annotate(
+            board_rank=Window(
+                RowNumber(), partition_by=[F("stage")], order_by=[F("created_at"), F("pk")]
+            )
+        )
+        .filter(board_rank__lte=BOARD_LIMIT)
+        .order_by("created_at", "pk")
+    ):
+        by_stage[card.stage].append(card)
     columns = []
     for stage in BOARD_STAGES:
-        cards = list(filtered.filter(stage=stage).order_by("created_at", "pk")[:BOARD_LIMIT])
+        cards = by_stage[stage]
         columns.append(
             {
                 "stage": stage,

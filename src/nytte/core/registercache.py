@@ -1,0 +1,148 @@
+"""Costly page data kept under a programme's register version.
+
+Every logged change in a programme moves its ``register_version`` on (``core.history``), so a
+result cached under the version is never stale: the next change makes a new key and the old
+entry is dropped as newer ones come in. The portfolio overview's cost table started this;
+the benefits analyses and the proposals matrix use this helper.
+
+Two levels: the worker process keeps the results it has used (a bounded number, newest
+last; no unpickling on a hit), and the ``register`` cache (``settings.CACHES``; files in the
+data directory by default) shares them between the server's worker processes, so a result
+is computed once per version rather than once per worker (a worker that finds another one
+computing it waits for that result). Results must pickle (model
+objects without prefetched querysets, dataclasses, lists); one that does not is kept in the
+process only. The keys carry a generation token kept in the shared cache, so clearing it
+(``caches["register"].clear()``; the tests do before each test) empties every level.
+
+What is cached must not depend on who asks beyond being allowed to see the programme: for
+``Action.VIEW`` the queryset gate answers by programme, so every reader of a programme sees
+the same rows. Texts are translated when the data are built, so the language is in the key.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import pickle
+import threading
+import time
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.conf import settings
+from django.core.cache import BaseCache, cache, caches
+from django.utils.translation import get_language
+
+if TYPE_CHECKING:
+    from .models import Programme
+
+T = TypeVar("T")
+ENTRIES = 64  # results kept in a process (a few pages × filters × languages per programme)
+GENERATION_KEY = "register-cache-generation"
+TIMEOUT = 6 * 3600
+WAIT, POLL = 30.0, 0.05  # seconds: how long a worker waits for another's result, how often
+
+_store: OrderedDict[str, Any] = OrderedDict()
+_lock = threading.Lock()
+
+
+def shared() -> BaseCache:
+    """The cache the worker processes share: ``register`` if configured, else the default."""
+    return caches["register"] if "register" in settings.CACHES else cache
+
+
+def _generation() -> str:
+    store = shared()
+    token = store.get(GENERATION_KEY)
+    if token is None:
+        token = uuid.uuid4().hex
+        if not store.add(GENERATION_KEY, token, timeout=None):
+            token = store.get(GENERATION_KEY, token)
+    return token
+
+
+def register_key(programme: Programme, name: str, *parts: Any) -> str:
+    return ":".join(
+        [
+            _generation(),
+            name,
+            str(programme.pk),
+            str(programme.register_version),
+            get_language() or "",
+            *(str(part) for part in parts),
+        ]
+    )
+
+
+def cached_for_register(
+    programme: Programme, name: str, *parts: Any, compute: Callable[[], T]
+) -> T:
+    """``compute()``'s result for this version of the programme's register (and ``parts``).
+    The result is shared by every request of the process: it must not be changed."""
+    key = register_key(programme, name, *parts)
+    with _lock:
+        if key in _store:
+            _store.move_to_end(key)
+            return _store[key]
+    value = shared().get(key)
+    if value is None:
+        value = _computed_once(key, compute)
+    with _lock:
+        _store[key] = value
+        while len(_store) > ENTRIES:
+            _store.popitem(last=False)
+    return value
+
+
+def _computed_once(key: str, compute: Callable[[], T]) -> T:
+    """Compute and share the result; when another worker is computing it already (after a
+    change, every worker asks for the page at once), wait for its result instead of doing
+    the same work, up to ``WAIT`` seconds."""
+    store = shared()
+    if not store.add(f"{key}:computing", 1, timeout=WAIT):
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline:
+            time.sleep(POLL)
+            value = store.get(key)
+            if value is not None:
+                return value
+            if store.get(f"{key}:computing") is None:
+                break  # the other worker gave up (or failed): compute here
+    try:
+        value = compute()
+        # A result that does not pickle is kept in this process only.
+        with contextlib.suppress(pickle.PicklingError, TypeError, AttributeError):
+            store.set(key, value, timeout=TIMEOUT)
+    finally:
+        store.delete(f"{key}:computing")
+    return value
+
+
+class Head(list):
+    """The first items of a longer list that remembers the whole list's length.
+
+    Pages show the first N of M rows ("the first 100 of 4 312 are shown"): a cached result
+    keeps only what is shown, yet ``len()`` (and the templates' ``|length``) is still M.
+    Iterating and slicing give the kept items; comparing compares them too.
+    """
+
+    total: int
+
+    def __init__(self, items: Iterable[Any], limit: int) -> None:
+        items = list(items)
+        super().__init__(items[:limit])
+        self.total = len(items)
+
+    @classmethod
+    def of(cls, items: Iterable[Any], total: int) -> Head:
+        """Items already cut to what is shown, of a list of ``total``."""
+        head = cls(items, total)
+        head.total = total
+        return head
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __bool__(self) -> bool:
+        return self.total > 0
