@@ -20,7 +20,8 @@ from nytte.proposals.models import Proposal
 from tests.factories import MembershipFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
-QUERIES = 12  # user, nav programmes, programmes, three grouped counts, the work queue
+QUERIES = 14  # user, nav programmes, programmes, three grouped counts, the work queue (with
+# the learning loop's overdue follow-up actions and revisit items)
 
 
 @pytest.fixture

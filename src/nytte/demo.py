@@ -22,6 +22,7 @@ from nytte.cli import command_as_typed
 from nytte.core.demo import DEMO_PASSWORD, DEMO_USERS, load_core_demo
 from nytte.costbenefit.demo import load_costbenefit_demo
 from nytte.governance.demo import load_governance_demo
+from nytte.governance.learning.demo import load_learning_demo
 from nytte.portfolio.demo import load_portfolio_demo
 from nytte.proposals.demo import load_proposals_demo
 
@@ -34,8 +35,10 @@ def load_demo() -> int:
     registers = load_core_demo() + load_portfolio_demo()
     loaded = load_benefits_demo() + load_proposals_demo() + load_costbenefit_demo()
     # Anchoring reads initiatives, benefits and proposals; governance prepares its cases from
-    # the proposals and their analyses (and shows their anchoring): they come last.
-    return registers + loaded + load_anchoring_demo() + load_governance_demo()
+    # the proposals and their analyses (and shows their anchoring): they come last, and the
+    # learning loop follows up the decisions the governance demo made.
+    registers += loaded + load_anchoring_demo() + load_governance_demo()
+    return registers + load_learning_demo()
 
 
 def main(stdout: TextIO | None = None) -> None:

@@ -105,6 +105,8 @@ def _queue(user: Any) -> dict[int, int]:
         waiting.update(p.programme_id for p in section)
     for section in (queue.overdue, queue.to_assess):
         waiting.update(a.proposal.programme_id for a in section)
+    waiting.update(a.decision.case.programme_id for a in queue.overdue_actions)
+    waiting.update(item.programme_id for item in queue.revisits)
     return dict(waiting)
 
 

@@ -306,6 +306,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("NYTTE_EMAIL_FROM", "nytte@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# The learning loop: an overdue follow-up action's owner is reminded at most this often.
+FOLLOW_UP_REMINDER_DAYS = int(os.environ.get("NYTTE_FOLLOW_UP_REMINDER_DAYS", 7))
 
 # The harmonisation indexes are saved here so each worker loads (memory maps) one instead of
 # building it on its first request; "off" disables saving (proposals/matching/store.py).

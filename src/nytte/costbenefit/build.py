@@ -18,6 +18,7 @@ The rules, in one place (docs/economics.md, "From the registers"):
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from decimal import Decimal
 from typing import Any
@@ -187,6 +188,22 @@ def _extra_line(line: ExtraLine) -> CashFlowLine:
     )
 
 
+def adjusted(alternative: Alternative, ratio: float) -> Alternative:
+    """The alternative with every benefit line's estimates multiplied by ``ratio``: the
+    reference-class adjustment chosen from the programme's calibration."""
+
+    def scaled(line: CashFlowLine) -> CashFlowLine:
+        if line.kind != "benefit":
+            return line
+        amounts = {
+            year: Estimate(e.low * ratio, e.likely * ratio, e.high * ratio)
+            for year, e in line.amounts.items()
+        }
+        return dataclasses.replace(line, amounts=amounts)
+
+    return dataclasses.replace(alternative, lines=tuple(scaled(line) for line in alternative.lines))
+
+
 def build_analysis(subject: Subject) -> Analysis:
     """The analysis as the registers stand now. Alternative names are in the site's
     language, so a snapshot reads the same whoever froze it."""
@@ -225,6 +242,9 @@ def _build(subject: Subject) -> Analysis:
         )
         for alt in alternatives_extra
     ]
+    if config.benefit_adjustment is not None:
+        main = adjusted(main, float(config.benefit_adjustment))
+        others = [adjusted(alt, float(config.benefit_adjustment)) for alt in others]
     zero = Alternative(name=_("Zero alternative"), zero=True)
     years = [year for alt in (main, *others) for line in alt.lines for year in line.amounts]
     first = min(years) if years else timezone.localdate().year

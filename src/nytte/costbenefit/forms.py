@@ -38,6 +38,8 @@ class SettingsForm(forms.ModelForm):
             "iterations",
             "seed",
             "assumptions",
+            "benefit_adjustment",
+            "adjustment_basis",
         ]
         widgets = {"assumptions": forms.Textarea(attrs={"rows": 3})}
 

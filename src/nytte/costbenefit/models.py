@@ -6,6 +6,7 @@ yet. An initiative's analysis is built from its cost lines and priced benefits e
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -126,6 +127,21 @@ class AnalysisSettings(OfSubject):
         _("random seed"), default=1, help_text=_("The same seed gives the same numbers.")
     )
     assumptions = models.TextField(_("assumptions"), blank=True)
+    # A reference-class adjustment from the programme's calibration (governance): benefit
+    # estimates are multiplied by how much of forecast benefits have been realised before.
+    benefit_adjustment = models.DecimalField(
+        _("reference-class adjustment of benefits"),
+        max_digits=5,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.05")), MaxValueValidator(Decimal("5"))],
+        help_text=_(
+            "Benefit estimates are multiplied by this ratio of realised to forecast benefits. "
+            "Empty: no adjustment."
+        ),
+    )
+    adjustment_basis = models.CharField(_("basis for the adjustment"), max_length=300, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = scoped_manager(SUBJECT_PROGRAMME, owner_path="initiative__owner")

@@ -45,6 +45,8 @@ class DependencyKind(models.TextChoices):
 class RiskStatus(models.TextChoices):
     OPEN = "open", _("Open")
     MITIGATING = "mitigating", _("Being mitigated")
+    # It happened: opens a revisit item on the decision behind the initiative (governance).
+    MATERIALISED = "materialised", _("Materialised")
     CLOSED = "closed", _("Closed")
 
 

@@ -289,9 +289,15 @@ def dependency_delete(dependency: Dependency, *, acting_user: Actor) -> None:
 # -- risks and status reports ----------------------------------------------------------------
 
 
+def _risk_changed(risk: Risk) -> Risk:
+    from nytte.governance.learning.revisits import risk_saved  # materialised: revisit
+
+    return risk_saved(risk)
+
+
 @transaction.atomic
 def risk_add(risk: Risk, *, acting_user: Actor) -> Risk:
-    return _line_create(risk, acting_user)
+    return _risk_changed(_line_create(risk, acting_user))
 
 
 def risk_create(*, initiative: Initiative, acting_user: Actor, **fields: Any) -> Risk:
@@ -300,7 +306,7 @@ def risk_create(*, initiative: Initiative, acting_user: Actor, **fields: Any) ->
 
 @transaction.atomic
 def risk_update(risk: Risk, *, data: Mapping[str, Any], acting_user: Actor) -> Risk:
-    return _line_update(risk, data, acting_user)
+    return _risk_changed(_line_update(risk, data, acting_user))
 
 
 @transaction.atomic

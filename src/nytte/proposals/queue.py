@@ -49,11 +49,22 @@ class WorkQueue:
     to_prepare: Section
     to_assess: Section
     mine: Section
+    # The learning loop (governance): overdue follow-up actions and revisit items.
+    overdue_actions: Section = field(default_factory=Section)
+    revisits: Section = field(default_factory=Section)
 
     @property
     def empty(self) -> bool:
         return not any(
-            (self.to_harmonise, self.overdue, self.to_prepare, self.to_assess, self.mine)
+            (
+                self.to_harmonise,
+                self.overdue,
+                self.to_prepare,
+                self.to_assess,
+                self.mine,
+                self.overdue_actions,
+                self.revisits,
+            )
         )
 
 
@@ -117,6 +128,8 @@ def work_queue(user: Actor, *, today: dt.date | None = None, limit: int = LIMIT)
     )
     for assessment in to_assess:
         assessment.overdue = assessment.due is not None and assessment.due < today
+    from nytte.governance.learning.queue import overdue_actions, revisits
+
     return WorkQueue(
         facilitates=facilitates,
         to_harmonise=to_harmonise,
@@ -124,4 +137,6 @@ def work_queue(user: Actor, *, today: dt.date | None = None, limit: int = LIMIT)
         to_prepare=to_prepare,
         to_assess=to_assess,
         mine=mine,
+        overdue_actions=_section(overdue_actions(user, today=today), limit),
+        revisits=_section(revisits(user), limit) if facilitates else empty,
     )

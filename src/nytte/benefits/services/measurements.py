@@ -65,7 +65,9 @@ def measurement_update(
     if date != measurement.date and taken.exclude(pk=measurement.pk).exists():
         # The same refusal, on the same field, as an append on a date already measured.
         raise ValidationError({"date": _taken(measurement.indicator, date)}, code="unique")
-    return line_update(measurement, data, acting_user, parent="indicator")
+    updated = line_update(measurement, data, acting_user, parent="indicator")
+    _revisit_behind({measurement.indicator.benefit_id})
+    return updated
 
 
 def _taken(indicator: Indicator, date: dt.date) -> str:
@@ -185,7 +187,15 @@ def measurements_append(rows: Sequence[MeasurementRow], *, acting_user: Actor) -
         raise BulkError(refusals)
     Measurement.objects.bulk_create(created)
     history.log_create_many(created, acting_user=acting_user)
+    _revisit_behind({row.indicator.benefit_id for row in rows})
     return created
+
+
+def _revisit_behind(benefit_ids: set[int]) -> None:
+    """A decided initiative's benefit now behind plan asks for the decision to be revisited."""
+    from nytte.governance.learning.revisits import check_benefits
+
+    check_benefits(benefit_ids)
 
 
 def _may_record(acting_user: Actor, benefit: Benefit) -> str | None:

@@ -72,7 +72,16 @@ def link_create(
     link.score = similarity(proposal, target)
     object_create(link, acting_user=acting_user)
     event_record(proposal, EventKind.LINKED, acting_user, data={"kind": kind}, note=note)
+    _revisit_overlap(link)
     return link
+
+
+def _revisit_overlap(link: ProposalLink) -> None:
+    """A new proposal overlapping an initiative a decision created or changed asks for
+    that decision to be revisited."""
+    from nytte.governance.learning.revisits import check_link
+
+    check_link(link)
 
 
 @transaction.atomic

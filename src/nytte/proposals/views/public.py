@@ -154,6 +154,10 @@ STAGE_EXPLANATIONS: dict[str, Any] = {
         "Your proposal describes the same as another proposal or an existing initiative, and "
         "is followed up there from now on."
     ),
+    Stage.ADOPTED: _(
+        "The programme's leaders decided to carry the proposal out: it is now an initiative. "
+        "Below you can follow how much of the expected benefit it has realised."
+    ),
 }
 
 
@@ -177,6 +181,10 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
     if proposal.stage == Stage.MERGED:
         merged_into = proposal.merged_into
         attached_to = proposal.attached_to
+    # The decision and its reasons, and an adopted proposal's benefit realisation.
+    from nytte.governance.learning.feedback import status_feedback
+
+    feedback = status_feedback(proposal)
     response = render(
         request,
         "proposals/status.html",
@@ -189,6 +197,7 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
             "merged_into": merged_into,
             "attached_to": attached_to,
             "changes": changes,
+            **feedback,
         },
     )
     # The address is the secret: never cached, indexed or passed on as a referrer.
