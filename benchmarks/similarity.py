@@ -25,9 +25,10 @@ from pathlib import Path
 
 import bm25s
 import numpy as np
+import similarity_calibration
 import Stemmer
 
-from nytte.similarity import AnalyzerConfig, Document, build_index
+from nytte.similarity import AnalyzerConfig, Document, Signals, build_index
 from nytte.similarity.evaluate import EvalQuery, EvalSet, evaluate, format_report, load_eval_set
 from nytte.similarity.lexical import LexicalIndex
 
@@ -86,6 +87,17 @@ def quality(evalset: EvalSet, embed: bool) -> None:
     for name, config in variants.items():
         index = build_index(docs, config=config)
         methods[name] = _ranker(index)
+    default = build_index(docs)
+    methods["lexical: default, no signals (this issue's 'before' on the extended set)"] = _ranker(
+        default
+    )
+    with_signals = build_index(docs)
+    methods["lexical: default + organisation and life-event signals (default)"] = lambda q, t: [
+        m.id
+        for m in with_signals.query(
+            t, 50, exclude_ids={q.query}, signals=Signals.of(_meta(evalset, q.query))
+        )
+    ]
     no_blend = build_index(docs, theme_weight=0.0)
     methods["lexical: default without theme-profile blending (BM25 alone)"] = _ranker(no_blend)
     for weight in (0.5, 1.0):
@@ -131,6 +143,14 @@ def quality(evalset: EvalSet, embed: bool) -> None:
     for name, ranker in methods.items():
         print(format_report(name, evaluate(ranker, evalset), splits))
         print()
+    weights = similarity_calibration.signal_weights(evalset)
+    similarity_calibration.calibration(evalset, weights)
+    similarity_calibration.feedback(evalset, weights)
+    print()
+
+
+def _meta(evalset: EvalSet, doc_id: str) -> dict:
+    return next(d.meta for d in evalset.documents if d.id == doc_id)
 
 
 class _Cached:
@@ -221,14 +241,69 @@ def _pct(values: list[float]) -> str:
     return f"p50 {statistics.median(ms):7.2f} ms  p95 {p95:7.2f} ms"
 
 
+ORGS = [f"o{i}" for i in range(60)]
+EVENTS = [f"e{i}" for i in range(8)]
+
+
+def _synthetic_signals(rng: random.Random) -> dict:
+    """One to three organisations (a few common, most rare) and, for 30 %, a life event."""
+    orgs = {ORGS[min(int(rng.paretovariate(1.2)) - 1, 59)] for _ in range(rng.randint(1, 3))}
+    events = [rng.choice(EVENTS)] if rng.random() < 0.3 else []
+    return {"organisations": sorted(orgs), "life_events": events}
+
+
+LOADER = """
+import sys, time, json
+sys.path[:0] = {path!r}
+from benchmarks_similarity_probe import probe
+print(json.dumps(probe({file!r}, {queries!r})))
+"""
+
+
+def saved_and_loaded(index: LexicalIndex, queries: list[str]) -> None:
+    """Save the index, then load it in two fresh processes (as two workers would) and
+    report load time, first query and memory; the mapped arrays are shared between them."""
+    import json
+    import subprocess
+    import sys
+    import tempfile
+
+    from nytte.similarity import persist
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "index.idx"
+        t0 = time.perf_counter()
+        persist.save(index, path)
+        save_s = time.perf_counter() - t0
+        size = path.stat().st_size / 1e6
+        script = LOADER.format(
+            path=[str(Path(__file__).parent), *sys.path], file=str(path), queries=queries[:40]
+        )
+        workers = [
+            subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+            for _ in range(2)
+        ]
+        results = [json.loads(w.communicate()[0]) for w in workers]
+    print(f"saved        {save_s:.1f} s, {size:.0f} MB file (arrays memory mapped on load)")
+    for i, r in enumerate(results, start=1):
+        print(
+            f"worker {i}     load {r['load_ms']:.0f} ms, first query {r['first_ms']:.1f} ms, "
+            f"query p50 {r['p50_ms']:.2f} / p95 {r['p95_ms']:.2f} ms; RSS {r['Rss']:.0f} MB, "
+            f"PSS {r['Pss']:.0f} MB, private {r['Private_Dirty'] + r['Private_Clean']:.0f} MB "
+            f"(Python + NumPy before loading: {r['base_rss']:.0f} MB)"
+        )
+
+
 def timings(evalset: EvalSet, n: int, embed: bool) -> None:
     print(
         f"== timings on {n:,} synthetic texts (queries: the {len(evalset.documents)} eval "
         "texts, best of 3 per query; writes: single calls)"
     )
     texts = synthetic_texts(evalset, n)
+    srng = random.Random(3)
     docs = [
-        Document(f"s{i}", t, "initiative" if i % 3 else "proposal") for i, t in enumerate(texts)
+        Document(f"s{i}", t, "initiative" if i % 3 else "proposal", _synthetic_signals(srng))
+        for i, t in enumerate(texts)
     ]
     queries = [d.text for d in evalset.documents]
     rng = random.Random(1)
@@ -255,8 +330,17 @@ def timings(evalset: EvalSet, n: int, embed: bool) -> None:
     assert isinstance(index, LexicalIndex)
     lx_build = time.perf_counter() - start
     lx_rss = _rss_mb() - rss0
-    lx_query = [_best_of(lambda q=q: index.query(q, 10)) for q in queries]
-    lx_cand = [_best_of(lambda q=q: index.candidates(q, 10)) for q in queries]
+    # Confirmed links: a proposal linked to an initiative for one text in fifty.
+    index.set_links((f"s{i}", f"s{i + 1}") for i in range(0, n - 1, 150))
+    signals = [Signals.of(_synthetic_signals(srng)) for _ in queries]
+    lx_query = [
+        _best_of(lambda q=q, s=s: index.query(q, 10, signals=s))
+        for q, s in zip(queries, signals, strict=True)
+    ]
+    lx_cand = [
+        _best_of(lambda q=q, s=s: index.candidates(q, 10, signals=s))
+        for q, s in zip(queries, signals, strict=True)
+    ]
     updates, removes, adds = [], [], []
     for _ in range(300):
         doc = docs[rng.randrange(n)]
@@ -279,11 +363,12 @@ def timings(evalset: EvalSet, n: int, embed: bool) -> None:
         f"arrays {index.memory_bytes() / 1e6:.0f} MB, RSS +{lx_rss:.0f} MB, "
         f"{index.vocabulary_size:,} terms"
     )
-    print(f"             top-10 without passages {_pct(lx_cand)}")
+    print(f"             top-10 without passages {_pct(lx_cand)} (with signals and links)")
     print(
         f"             update {_pct(updates)}   add {_pct(adds)}   remove {_pct(removes)}   "
         f"compact {compact:.2f} s"
     )
+    saved_and_loaded(index, queries)
     ratio_q = statistics.median(lx_query) / statistics.median(bm_query)
     print(
         f"ratios vs bm25s: build {lx_build / bm_build:.1f}x, query p50 {ratio_q:.1f}x, "

@@ -42,6 +42,9 @@ def pytest_configure(config):
         **settings.CACHES,
         "register": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
+    # Primary keys are reused between tests: a saved harmonisation index must not outlive
+    # its test (tests of saving set a temporary directory).
+    settings.NYTTE_SIMILARITY_DIR = None
 
     flush = BaseDatabaseOperations.execute_sql_flush
 

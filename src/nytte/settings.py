@@ -309,6 +309,13 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # The learning loop: an overdue follow-up action's owner is reminded at most this often.
 FOLLOW_UP_REMINDER_DAYS = int(os.environ.get("NYTTE_FOLLOW_UP_REMINDER_DAYS", 7))
 
+# The harmonisation indexes are saved here so each worker loads (memory maps) one instead of
+# building it on its first request; "off" disables saving (proposals/matching/store.py).
+_similarity_dir = os.environ.get("NYTTE_SIMILARITY_DIR", "")
+NYTTE_SIMILARITY_DIR = (
+    None if _similarity_dir == "off" else Path(_similarity_dir or DATA_DIR / "similarity")
+)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

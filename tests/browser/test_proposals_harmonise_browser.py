@@ -101,15 +101,23 @@ def test_the_harmonisation_tab_is_accessible_with_its_forms(page, harmonisation)
     # A link confirmed inline: a missing note comes back next to the field, then it is saved.
     first = suggestions.first
     first.locator("select[name='kind']").select_option("same_user_benefit")
-    first.locator("button[type=submit]").click()
+    first.locator(".harmonise-suggestion__act button[type=submit]").click()
     page.wait_for_selector(".harmonise-suggestion .ds-validation-message")
     assert_accessible(page)
     first = page.locator(".harmonise-suggestion").first
     first.locator("textarea[name='note']").fill("Én betalingsplan for alt folk skylder.")
-    first.locator("button[type=submit]").click()
+    first.locator(".harmonise-suggestion__act button[type=submit]").click()
     page.wait_for_selector("#harmonisation-panel .ds-alert[data-color='success']")
     assert page.locator("#harmonise-links").inner_text().count("Samme brukergevinst") == 1
     assert ProposalLink.objects.filter(proposal=proposal).count() == 1
+    assert_accessible(page)
+
+    # A suggestion marked as not related leaves the list and is listed as dismissed.
+    before = page.locator(".harmonise-suggestion").count()
+    page.locator(".harmonise-suggestion__dismiss button").first.click()
+    page.wait_for_selector("#harmonise-dismissed")
+    assert page.locator(".harmonise-suggestion").count() == before - 1
+    _open_all_details(page)
     assert_accessible(page)
 
 

@@ -186,7 +186,11 @@ def test_the_form_asks_for_similar_proposals_while_typing(
         widget = re.search(rf'<(?:input|textarea)[^>]*name="{name}"[^>]*>', html).group(0)
         assert 'hx-get="/similar-here/"' in widget
         assert 'hx-trigger="keyup changed delay:600ms"' in widget
-        assert 'hx-include="#id_title, #id_need, #id_idea"' in widget
+        # The ticked organisations and life events go along (quotes escaped in HTML).
+        assert (
+            'hx-include="#id_title, #id_need, #id_idea, '
+            '[name=&#x27;affected_organisations&#x27;], [name=&#x27;life_events&#x27;]"' in widget
+        )
         assert 'hx-target="#capture-similar-results"' in widget
     assert 'id="capture-similar-results"' in html
     assert 'aria-live="polite"' in html

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from nytte.core.actors import Actor, PublicProposer, System
 from nytte.core.models import Organisation, Programme, User
-from nytte.portfolio.models import LifeEvent
+from nytte.portfolio.models import Initiative, LifeEvent
 
 from . import assessment, notify, services
 from .choices import Channel, Dimension, EvidenceKind, Source, Stage, Track
@@ -76,6 +76,7 @@ class Spec:
     moves: tuple[tuple[str, str], ...] = ()  # (stage, reason), in order
     merge_into: str = ""  # the title of the proposal it is merged into
     merge_note: str = ""
+    attach_to: str = ""  # the code of the initiative it is attached to
     track: tuple[str, str] | None = None  # (track, reason)
     supporters: tuple[str, ...] = ()
     evidence: tuple[tuple[str, str, str], ...] = ()  # (kind, text, source)
@@ -86,6 +87,25 @@ class Spec:
 EFAKTURA = "eFaktura og AvtaleGiro for alle krav fra staten"
 
 PROPOSALS: Sequence[Spec] = (
+    # An earlier complaint the facilitator attached to FI-8: the matcher learns from it, so
+    # the later proposal below in the same everyday words finds FI-8 through it.
+    Spec(
+        "Inkassovarsel for en regning jeg aldri fikk",
+        "Jeg fikk varsel om tvangsinnkreving med gebyr for en regning jeg aldri hadde sett. Den "
+        "var sendt til en gammel adresse, og første gang jeg hørte om kravet, hadde det "
+        "allerede blitt dyrere.",
+        "Gi beskjed på SMS første gang en regning ikke blir betalt, og tilby en avtale før "
+        "kravet går til tvangsinnkreving.",
+        "Færre gebyrer og færre krav som går til tvangsinnkreving.",
+        Source.USER_INSIGHT,
+        channel=Channel.PUBLIC,
+        outside=Outside("Ola Hansen", "ola.hansen@example.com"),
+        organisations=("SKE",),
+        days_ago=150,
+        moves=((Stage.HARMONISATION, ""),),
+        attach_to="FI-8",
+        merge_note="Samme behov som tidlig kontakt ved første betalingsmislighold.",
+    ),
     Spec(
         "Varsel før et krav går til tvangsinnkreving",
         "Jeg fikk brev om tvangsinnkreving av et gebyr jeg aldri hadde sett. Regningen var "
@@ -485,6 +505,15 @@ def _proposal(
         if into is not None:
             services.proposal_merge(
                 proposal=proposal, into=into, note=spec.merge_note, acting_user=facilitator
+            )
+    if spec.attach_to:
+        initiative = Initiative.objects.filter(programme=programme, code=spec.attach_to).first()
+        if initiative is not None:
+            services.proposal_attach(
+                proposal=proposal,
+                initiative=initiative,
+                note=spec.merge_note,
+                acting_user=facilitator,
             )
     if not assessed:
         created += _assess(spec, proposal, users, criteria, today)

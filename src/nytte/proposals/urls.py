@@ -38,6 +38,12 @@ urlpatterns = [
     ),
     path(f"{HARMONISE}links/", harmonise.link_create, name="harmonise_link"),
     path(f"{HARMONISE}links/<int:pk>/delete/", harmonise.link_delete, name="harmonise_link_delete"),
+    path(f"{HARMONISE}dismiss/", harmonise.dismiss, name="harmonise_dismiss"),
+    path(
+        f"{HARMONISE}dismissed/<int:pk>/delete/",
+        harmonise.dismissal_delete,
+        name="harmonise_dismissal_delete",
+    ),
     path(f"{HARMONISE}merge/", harmonise.merge, name="harmonise_merge"),
     path(f"{HARMONISE}attach/", harmonise.attach, name="harmonise_attach"),
     path(f"{HARMONISE}qualification/", harmonise.answers_save, name="harmonise_answers"),

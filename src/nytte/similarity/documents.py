@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from nytte.similarity.signals import Signals
+
+
+#: Document.meta key: offset in ``text`` where words taught by confirmed links begin.
+TAUGHT_AT = "taught_at"
 
 
 @dataclass(frozen=True, slots=True)
@@ -13,6 +20,8 @@ class Document:
 
     ``text`` should hold the title and the description (e.g. ``f"{title}\\n{body}"``);
     ``kind`` is free text such as "initiative" or "proposal" and filters queries.
+    ``meta`` may carry structured signals (``signals.py``) and ``TAUGHT_AT``: the offset
+    where text learned from confirmed links begins (indexed at a lower weight).
     """
 
     id: str
@@ -40,6 +49,10 @@ class Match:
     score: float
     kind: str
     passages: tuple[Passage, ...] = ()
+    #: Structured signals shared with the query, by kind ("life_events", "organisations").
+    shared: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: Found through a confirmed link: the id of the linked text the query resembled.
+    via: str | None = None
 
 
 @runtime_checkable
@@ -62,4 +75,5 @@ class Index(Protocol):
         k: int = 10,
         kinds: Collection[str] | None = None,
         exclude_ids: Collection[str] = (),
+        signals: Signals | None = None,
     ) -> list[Match]: ...

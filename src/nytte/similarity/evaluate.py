@@ -48,7 +48,11 @@ def load_eval_set(path: str | Path) -> EvalSet:
             d["id"],
             f"{d['title']}\n{d['text']}",
             d["kind"],
-            {k: d[k] for k in ("lang", "cluster", "role", "split") if k in d},
+            {
+                k: d[k]
+                for k in ("lang", "cluster", "role", "split", "organisations", "life_events")
+                if k in d
+            },
         )
         for d in raw["documents"]
     )
@@ -126,6 +130,8 @@ def evaluate(ranker: Ranker, evalset: EvalSet) -> Report:
     report = Report()
     texts = {d.id: d.text for d in evalset.documents}
     for q in evalset.queries:
+        if not q.relevant:  # a proposal that matches nothing: see the band figures
+            continue
         ranking = list(ranker(q, texts[q.query]))
         for target, difficulty in q.relevant.items():
             others = [r for r in q.relevant if r != target]

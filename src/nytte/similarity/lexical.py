@@ -9,7 +9,7 @@ matches with passages.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 
 import numpy as np
 
@@ -18,6 +18,7 @@ from nytte.similarity.documents import Match
 from nytte.similarity.passages import best_passages
 from nytte.similarity.postings import BM25Params
 from nytte.similarity.scoring import BM25Scorer
+from nytte.similarity.signals import Signals, SignalWeights
 
 __all__ = ["BM25Params", "LexicalIndex"]
 
@@ -39,6 +40,11 @@ class LexicalIndex(BM25Scorer):
         # platform above the debt overview it duplicates) start to climb.
         theme_weight: float = 0.1,
         theme_depth: int = 50,
+        signal_weights: SignalWeights | None = None,
+        learned_weight: float | None = None,
+        # Share of a linked source's score its confirmed targets get (simulation on the
+        # eval set, docs/similarity.md).
+        link_weight: float = 0.8,
     ) -> None:
         super().__init__(analyzer, params)
         self.passages = passages
@@ -47,6 +53,11 @@ class LexicalIndex(BM25Scorer):
         self.feedback_weight = feedback_weight
         self.theme_weight = theme_weight
         self.theme_depth = theme_depth
+        self.signal_weights = signal_weights or SignalWeights()
+        if learned_weight is not None:
+            self.learned_weight = learned_weight
+        self.link_weight = link_weight
+        self._links: dict[str, set[str]] = {}
 
     def candidates(
         self,
@@ -54,15 +65,27 @@ class LexicalIndex(BM25Scorer):
         k: int = 10,
         kinds: Collection[str] | None = None,
         exclude_ids: Collection[str] = (),
+        signals: Signals | None = None,
+        via: dict[str, str] | None = None,
     ) -> tuple[list[tuple[str, float]], dict[str, float]]:
-        """Top ``k`` (id, normalised score) without passages, plus the weighted query terms."""
+        """Top ``k`` (id, normalised score) without passages, plus the weighted query terms.
+
+        With ``signals``, each of the lexical top ``theme_depth`` gains the bonus for the
+        life events and organisations it shares with the query (``signals.py``). ``via``,
+        if given, is filled with target → source for results found through a confirmed
+        link (:meth:`link`)."""
         with self._lock:
             bag = self.analyzer.term_weights(text)
-            scores, weighted, self_score = self.score_bag(bag, kinds, exclude_ids)
+            # Confirmed links carry a source's score to its targets, so sources of every
+            # kind are scored when there are links; ``kinds`` then filters at the end.
+            follow = bool(self._links)
+            scored_kinds = None if follow else kinds
+            scores, weighted, self_score = self.score_bag(bag, scored_kinds, exclude_ids)
             if self.feedback_docs and weighted:
                 bag = self._expand(bag, scores)
-                scores, _, self_score = self.score_bag(bag, kinds, exclude_ids)
-            depth = max(k, self.theme_depth) if self.theme_weight > 0 else k
+                scores, _, self_score = self.score_bag(bag, scored_kinds, exclude_ids)
+            rerank = self.theme_weight > 0 or bool(signals) or follow
+            depth = max(k, self.theme_depth) if rerank else k
             # Select among non-zero scores only: argpartition is slow on many ties.
             hits = np.flatnonzero(scores > 0)
             if len(hits) > depth:
@@ -71,12 +94,77 @@ class LexicalIndex(BM25Scorer):
             found = [(s, min(1.0, float(scores[s]) / self_score)) for s in hits.tolist()]
             if self.theme_weight > 0 and found:
                 found = self._blend_themes(bag, found)
+            if signals:
+                n = len(self._docs)
+                weights = self.signal_weights
+                found = [
+                    (
+                        s,
+                        score
+                        + self._signals.shared(signals, self._slot_ids[s] or "", weights, n)[0],
+                    )
+                    for s, score in found
+                ]
+            best = {self._slot_ids[s]: score for s, score in found if self._slot_ids[s]}
+            if follow:
+                self._follow_links(best, kinds, exclude_ids, via)
             # Highest score first; ties broken by id so results are deterministic.
-            ranked = sorted(
-                ((self._slot_ids[s], score) for s, score in found),
-                key=lambda item: (-item[1], item[0]),
-            )
-        return [(doc_id, score) for doc_id, score in ranked[:k] if doc_id], weighted
+            ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))
+        return ranked[:k], weighted
+
+    def _follow_links(
+        self,
+        best: dict[str, float],
+        kinds: Collection[str] | None,
+        exclude_ids: Collection[str],
+        via: dict[str, str] | None,
+    ) -> None:
+        """Learn from the facilitator: a target confirmed as linked to a candidate scores at
+        least ``link_weight`` × the candidate's score (the next proposal in the same words
+        finds it through the one already linked); then keep only ``kinds``."""
+        skip = set(exclude_ids)
+        for source, score in sorted(best.items(), key=lambda item: -item[1]):
+            for target in self._links.get(source, ()):
+                doc = self._docs.get(target)
+                if doc is None or target in skip:
+                    continue
+                carried = self.link_weight * score
+                if carried > best.get(target, 0.0):
+                    best[target] = carried
+                    if via is not None:
+                        via[target] = source
+        if kinds is not None:
+            for doc_id in [d for d in best if self._docs[d].kind not in kinds]:
+                del best[doc_id]
+                if via is not None:
+                    via.pop(doc_id, None)
+
+    # -- confirmed links ----------------------------------------------------
+    def link(self, source: str, target: str) -> None:
+        """Record that the facilitator confirmed ``source`` (a proposal) relates to
+        ``target`` (an initiative or proposal); both ids need not be indexed yet."""
+        with self._lock:
+            self._links.setdefault(source, set()).add(target)
+
+    def unlink(self, source: str, target: str) -> None:
+        with self._lock:
+            targets = self._links.get(source)
+            if targets is not None:
+                targets.discard(target)
+                if not targets:
+                    del self._links[source]
+
+    def set_links(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Replace every confirmed link at once."""
+        links: dict[str, set[str]] = {}
+        for source, target in pairs:
+            links.setdefault(source, set()).add(target)
+        with self._lock:
+            self._links = links
+
+    def links(self) -> set[tuple[str, str]]:
+        with self._lock:
+            return {(s, t) for s, targets in self._links.items() for t in targets}
 
     def query(
         self,
@@ -84,19 +172,38 @@ class LexicalIndex(BM25Scorer):
         k: int = 10,
         kinds: Collection[str] | None = None,
         exclude_ids: Collection[str] = (),
+        signals: Signals | None = None,
     ) -> list[Match]:
         """The ``k`` most similar documents, best first, with the passages that matched."""
         if k <= 0:
             return []
-        ranked, weighted = self.candidates(text, k, kinds, exclude_ids)
-        matches = (self.explain(doc_id, score, weighted) for doc_id, score in ranked)
+        via: dict[str, str] = {}
+        ranked, weighted = self.candidates(text, k, kinds, exclude_ids, signals, via)
+        matches = (
+            self.explain(doc_id, score, weighted, signals, via.get(doc_id))
+            for doc_id, score in ranked
+        )
         return [m for m in matches if m is not None]
 
-    def explain(self, doc_id: str, score: float, weighted: dict[str, float]) -> Match | None:
-        """A :class:`Match` for ``doc_id`` with its best passages for these query terms;
-        None if another thread removed it meanwhile (passages are built outside the lock)."""
+    def explain(
+        self,
+        doc_id: str,
+        score: float,
+        weighted: dict[str, float],
+        signals: Signals | None = None,
+        via: str | None = None,
+    ) -> Match | None:
+        """A :class:`Match` for ``doc_id`` with its best passages for these query terms and
+        the signals it shares; None if another thread removed it meanwhile (passages are
+        built outside the lock)."""
         doc = self._docs.get(doc_id)
         if doc is None:
             return None
         passages = best_passages(doc.text, weighted, self.analyzer, self.passages)
-        return Match(doc_id, score, doc.kind, passages)
+        shared: tuple[tuple[str, tuple[str, ...]], ...] = ()
+        if signals:
+            _bonus, by_kind = self._signals.shared(
+                signals, doc_id, self.signal_weights, len(self._docs)
+            )
+            shared = tuple(by_kind.items())
+        return Match(doc_id, min(1.0, score), doc.kind, passages, shared, via)

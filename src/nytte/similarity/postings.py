@@ -25,7 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from nytte.similarity.analysis import THEME_PREFIX, Analyzer, AnalyzerConfig
-from nytte.similarity.documents import Document
+from nytte.similarity.documents import TAUGHT_AT, Document
+from nytte.similarity.signals import Signals, SignalStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +96,7 @@ class PostingStore:
         # Average length frozen into the stored BM25 weights; refreshed by compact()
         # when the live average drifts more than DRIFT away from it.
         self._avgdl: float | None = None
+        self._signals = SignalStore()
 
     # -- size ---------------------------------------------------------------
     def __len__(self) -> int:
@@ -184,6 +186,24 @@ class PostingStore:
         avgdl = self._avgdl or 1.0
         return tfs * (p.k1 + 1.0) / (tfs + p.k1 * (1.0 - p.b + p.b * length / avgdl))
 
+    #: Weight of taught words (``Document.meta[TAUGHT_AT]`` onwards: the texts of proposals
+    #: confirmed as linked) against the text's own words; chosen by simulation on the
+    #: eval set (docs/similarity.md). Taught words do not lengthen the text for BM25.
+    learned_weight: float = 0.5
+
+    def _bag(self, doc: Document) -> tuple[dict[str, float], float]:
+        """The text's terms with taught words down-weighted, and its own length."""
+        cut = int((doc.meta or {}).get(TAUGHT_AT, -1))
+        if not 0 <= cut < len(doc.text):
+            bag = self.analyzer.term_weights(doc.text)
+            return bag, float(sum(bag.values()))
+        bag = self.analyzer.term_weights(doc.text[:cut])
+        length = float(sum(bag.values()))
+        if self.learned_weight > 0:
+            for term, weight in self.analyzer.term_weights(doc.text[cut:]).items():
+                bag[term] = bag.get(term, 0.0) + self.learned_weight * weight
+        return bag, length
+
     def _insert(
         self,
         doc: Document,
@@ -191,11 +211,10 @@ class PostingStore:
     ) -> None:
         if doc.id in self._docs:
             self._delete(doc.id)
-        bag = self.analyzer.term_weights(doc.text)
+        bag, length = self._bag(doc)
         slot = len(self._slot_ids)
         self._ensure_capacity(slot + 1)
         tfs = np.fromiter(bag.values(), dtype=np.float32, count=len(bag))
-        length = float(tfs.sum())
         if self._avgdl is None:
             self._avgdl = max(length, 1.0)
         weights = self._term_weights(tfs, length).tolist()
@@ -226,6 +245,7 @@ class PostingStore:
         self._slot_terms.append((tids, tfs))
         self._slot_of[doc.id] = slot
         self._docs[doc.id] = doc
+        self._signals.put(doc.id, Signals.of(doc.meta))
         self._total_length += length
 
     def _delete(self, doc_id: str) -> None:
@@ -233,6 +253,7 @@ class PostingStore:
         if slot is None:
             return
         del self._docs[doc_id]
+        self._signals.drop(doc_id)
         self._alive[slot] = False
         self._slot_ids[slot] = None
         tids, _ = self._slot_terms[slot]

@@ -21,6 +21,7 @@ import numpy as np
 
 from nytte.similarity.documents import Document, Match
 from nytte.similarity.lexical import LexicalIndex
+from nytte.similarity.signals import Signals
 
 
 class Embedder(Protocol):
@@ -178,10 +179,13 @@ class HybridIndex:
         k: int = 10,
         kinds: Collection[str] | None = None,
         exclude_ids: Collection[str] = (),
+        signals: Signals | None = None,
     ) -> list[Match]:
         if k <= 0:
             return []
-        lexical, weighted = self.lexical.candidates(text, max(k, self.depth), kinds, exclude_ids)
+        lexical, weighted = self.lexical.candidates(
+            text, max(k, self.depth), kinds, exclude_ids, signals
+        )
         qv = self.embedder.embed_queries([text])[0]
         scores = dict(lexical)
         if self.dense_candidates:
@@ -201,5 +205,5 @@ class HybridIndex:
             sem = min(1.0, max(0.0, (cos - self.floor) / (1.0 - self.floor)))
             ranked.append((doc_id, self.weight * sem + (1.0 - self.weight) * lex))
         ranked.sort(key=lambda item: (-item[1], item[0]))
-        matches = (self.lexical.explain(i, s, weighted) for i, s in ranked)
+        matches = (self.lexical.explain(i, s, weighted, signals) for i, s in ranked)
         return list(itertools.islice((m for m in matches if m is not None), k))

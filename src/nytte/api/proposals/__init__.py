@@ -11,17 +11,19 @@ and record events. A transition the flow does not allow answers 409 with the rea
 missing reason 422. Proposals are referred to by their number in the programme.
 
 One router per part of the pipeline: ``capture`` (list, create, read, edit), ``flow`` (move,
-merge, attach, track), ``links`` (harmonisation), ``participation`` (evidence, support,
-comments, events) and ``assessment``; shared lookups and outputs in ``helpers``.
+merge, attach, track), ``links`` (harmonisation), ``similar`` (suggestions with their bands
+and reasons, dismissals), ``participation`` (evidence, support, comments, events) and
+``assessment``; shared lookups and outputs in ``helpers``.
 """
 
 from ninja import Router
 
-from . import assessment, capture, flow, links, participation
+from . import assessment, capture, flow, links, participation, similar
 
 router = Router()
 router.add_router("", capture.router)
 router.add_router("", flow.router)
 router.add_router("", links.router)
+router.add_router("", similar.router)
 router.add_router("", participation.router)
 router.add_router("", assessment.router)

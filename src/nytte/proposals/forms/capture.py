@@ -138,6 +138,8 @@ class _ProposalFields(forms.ModelForm):
         if not url:
             return
         include = ", ".join(f"#{self[name].id_for_label}" for name in SIMILAR_FIELDS)
+        # The organisations and life events ticked so far are ranking signals too.
+        include += "".join(f", [name='{name}']" for name in self.RELATIONS)
         for name in SIMILAR_FIELDS:
             self.fields[name].widget.attrs.update(
                 {

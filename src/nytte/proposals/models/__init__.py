@@ -13,13 +13,14 @@ from .capture import (
     Support,
     attachment_path,
 )
-from .harmonise import ProposalLink, QualificationAnswer, QualificationQuestion
+from .harmonise import Dismissal, ProposalLink, QualificationAnswer, QualificationQuestion
 
 __all__ = [
     "Assessment",
     "Attachment",
     "Comment",
     "Criterion",
+    "Dismissal",
     "Evidence",
     "PairwiseJudgement",
     "Proposal",

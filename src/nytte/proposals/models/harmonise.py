@@ -101,6 +101,85 @@ class ProposalLink(models.Model):
             raise ValidationError(_("The other end belongs to another programme."))
 
 
+class Dismissal(models.Model):
+    """A suggestion the facilitator judged "not related": that pair is never suggested
+    again (either way round, for two proposals). Who and when are kept."""
+
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="dismissals"
+    )
+    target_proposal = models.ForeignKey(
+        Proposal,
+        verbose_name=_("other proposal"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="dismissed_by_others",
+    )
+    target_initiative = models.ForeignKey(
+        Initiative,
+        verbose_name=_("initiative"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="dismissals",
+    )
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    dismissed_at = models.DateTimeField(_("dismissed"), auto_now_add=True)
+
+    objects = scoped_manager("proposal__programme")
+
+    class Meta:
+        ordering = ["proposal", "dismissed_at"]
+        verbose_name = _("dismissed suggestion")
+        verbose_name_plural = _("dismissed suggestions")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(target_proposal__isnull=False, target_initiative__isnull=True)
+                    | models.Q(target_proposal__isnull=True, target_initiative__isnull=False)
+                ),
+                name="dismissal_has_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["proposal", "target_proposal"],
+                condition=models.Q(target_proposal__isnull=False),
+                name="unique_dismissal_of_proposal",
+            ),
+            models.UniqueConstraint(
+                fields=["proposal", "target_initiative"],
+                condition=models.Q(target_initiative__isnull=False),
+                name="unique_dismissal_of_initiative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal.reference} ≠ {self.target}"
+
+    @property
+    def target(self) -> Proposal | Initiative | None:
+        return self.target_proposal or self.target_initiative
+
+    def get_permission_programme(self) -> Programme:
+        return self.proposal.programme
+
+    def clean(self) -> None:
+        if bool(self.target_proposal_id) == bool(self.target_initiative_id):
+            raise ValidationError(_("Dismiss either a proposal or an initiative."))
+        if self.target_proposal_id and self.target_proposal_id == self.proposal_id:
+            raise ValidationError({"target_proposal": _("A proposal cannot link to itself.")})
+        target = self.target
+        if target is not None and target.programme_id != self.proposal.programme_id:
+            raise ValidationError(_("The other end belongs to another programme."))
+
+
 class QualificationQuestion(models.Model):
     """One question of a programme's qualification checklist (editable per programme)."""
 

@@ -38,7 +38,14 @@ from .flow import (
     proposal_move,
     track_set,
 )
-from .links import link_create, link_delete, link_exists, similarity
+from .links import (
+    dismissal_delete,
+    link_create,
+    link_delete,
+    link_exists,
+    similarity,
+    suggestion_dismiss,
+)
 
 __all__ = [
     "ALLOWED_TYPES",
@@ -54,6 +61,7 @@ __all__ = [
     "check_merge",
     "check_transition",
     "comment_add",
+    "dismissal_delete",
     "evidence_add",
     "link_create",
     "link_delete",
@@ -71,6 +79,7 @@ __all__ = [
     "proposal_update",
     "proposer_erase",
     "similarity",
+    "suggestion_dismiss",
     "support_set",
     "support_toggle",
     "track_set",

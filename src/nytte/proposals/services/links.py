@@ -15,7 +15,7 @@ from nytte.portfolio.models import Initiative
 
 from .. import matching
 from ..choices import EventKind
-from ..models import Proposal, ProposalLink
+from ..models import Dismissal, Proposal, ProposalLink
 from .capture import event_record, user_or_none
 
 
@@ -88,3 +88,34 @@ def _revisit_overlap(link: ProposalLink) -> None:
 def link_delete(*, link: ProposalLink, acting_user: Actor) -> None:
     check(acting_user, Action.FACILITATE, link)
     object_delete(link, acting_user=acting_user)
+
+
+@transaction.atomic
+def suggestion_dismiss(
+    *, proposal: Proposal, target: Proposal | Initiative, acting_user: Actor
+) -> Dismissal:
+    """Record that a suggestion is not related (who and when): never suggested again for
+    this pair, either way round. Dismissing it twice is harmless."""
+    check(acting_user, Action.FACILITATE, proposal)
+    is_proposal = isinstance(target, Proposal)
+    existing = Dismissal.objects.filter(
+        proposal=proposal,
+        target_proposal=target if is_proposal else None,
+        target_initiative=None if is_proposal else target,
+    ).first()
+    if existing is not None:
+        return existing
+    dismissal = Dismissal(
+        proposal=proposal,
+        target_proposal=target if is_proposal else None,
+        target_initiative=None if is_proposal else target,
+        dismissed_by=user_or_none(acting_user),
+    )
+    return object_create(dismissal, acting_user=acting_user)
+
+
+@transaction.atomic
+def dismissal_delete(*, dismissal: Dismissal, acting_user: Actor) -> None:
+    """Take a dismissal back: the pair may be suggested again."""
+    check(acting_user, Action.FACILITATE, dismissal)
+    object_delete(dismissal, acting_user=acting_user)

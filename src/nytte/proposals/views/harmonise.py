@@ -26,7 +26,7 @@ from nytte.portfolio.models import Initiative
 from .. import matching, qualification, services
 from ..choices import Stage
 from ..forms import JoinForm, LinkAnyForm, LinkForm, QualificationForm
-from ..models import Proposal, ProposalLink
+from ..models import Dismissal, Proposal, ProposalLink
 from .frame import detail_context, proposal_for
 
 TAB = "harmonisation"
@@ -95,7 +95,7 @@ def _suggestion_rows(
     links: list[ProposalLink],
     facilitate: bool,
     link_form: LinkForm | None,
-) -> list[dict[str, Any]]:
+) -> tuple[list[dict[str, Any]], matching.Suggestions]:
     suggestions = matching.similar(
         proposal.programme,
         matching.document_text(proposal),
@@ -125,10 +125,11 @@ def _suggestion_rows(
                 "number": number,
                 "linked": linked.get(suggestion.target, []),
                 "form": form,
+                # A weak suggestion whose form came back with a problem is shown unfolded.
                 "open": bool(form is not None and form.is_bound),
             }
         )
-    return rows
+    return rows, suggestions
 
 
 def _confirmation(
@@ -214,7 +215,16 @@ def harmonisation_context(
     )
     for link in links_in:
         link.proposal.programme = programme
-    rows = _suggestion_rows(proposal, links, facilitate, link_form)
+    rows, suggestions = _suggestion_rows(proposal, links, facilitate, link_form)
+    dismissals = list(
+        Dismissal.objects.filter(proposal=proposal).select_related(
+            "target_proposal", "target_initiative", "dismissed_by"
+        )
+    )
+    for dismissal in dismissals:
+        target = dismissal.target
+        if target is not None:
+            target.programme = programme
     questions = qualification.questions_for(programme)
     answers = qualification.answers_for(proposal)
     if facilitate and qualification_form is None:
@@ -222,7 +232,13 @@ def harmonisation_context(
     kwargs = {"slug": programme.slug, "number": proposal.number}
     return {
         "panel_template": "proposals/tabs/harmonisation.html",
-        "suggestion_rows": rows,
+        "suggestion_rows": [r for r in rows if r["suggestion"].is_close],
+        "weak_rows": [r for r in rows if not r["suggestion"].is_close],
+        "weak_open": any(r["open"] for r in rows if not r["suggestion"].is_close),
+        "n_initiatives": suggestions.n_initiatives,
+        "n_proposals": suggestions.n_proposals,
+        "dismissals": dismissals,
+        "dismiss_url": reverse("proposals:harmonise_dismiss", kwargs=kwargs),
         "links": links,
         "links_in": links_in,
         "link_any_form": (link_any_form or LinkAnyForm(auto_id="id_linkany_%s"))
@@ -338,6 +354,48 @@ def link_delete(request: HttpRequest, slug: str, number: int, pk: int) -> HttpRe
     )
     services.link_delete(link=link, acting_user=request.user)
     return _done(request, proposal, gettext("The link is removed."), "harmonise-links")
+
+
+# ---------------------------------------------------------------------------------------------
+# Dismissing a suggestion ("not related")
+
+
+@login_required
+@require_POST
+def dismiss(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """Mark a suggestion (``target``) as not related: it is never suggested again."""
+    proposal = _proposal(request, slug, number, Action.FACILITATE)
+    target = find_any(proposal.programme, request.POST.get("target", ""))
+    if target is None or target == proposal:
+        return _tab_page(
+            request, proposal, notice=gettext("That suggestion is no longer in the programme.")
+        )
+    services.suggestion_dismiss(proposal=proposal, target=target, acting_user=request.user)
+    name = target.reference if isinstance(target, Proposal) else target.code
+    return _done(
+        request,
+        proposal,
+        gettext("%(ref)s is marked as not related and will not be suggested again.")
+        % {"ref": name},
+        "harmonise-suggestions",
+    )
+
+
+@login_required
+@require_POST
+def dismissal_delete(request: HttpRequest, slug: str, number: int, pk: int) -> HttpResponse:
+    """Take a dismissal back: the pair may be suggested again."""
+    proposal = _proposal(request, slug, number, Action.FACILITATE)
+    dismissal = get_object_or_404(
+        Dismissal.objects.select_related("proposal"), pk=pk, proposal=proposal
+    )
+    services.dismissal_delete(dismissal=dismissal, acting_user=request.user)
+    return _done(
+        request,
+        proposal,
+        gettext("The suggestion may be made again."),
+        "harmonise-dismissed",
+    )
 
 
 # ---------------------------------------------------------------------------------------------

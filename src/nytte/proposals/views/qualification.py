@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from nytte.core.lookups import programme_or_404
 from nytte.core.models import Programme
 from nytte.core.permissions import Action
+from nytte.similarity import Signals
 
 from .. import matching, qualification
 from ..forms import QuestionForm
@@ -24,10 +25,6 @@ from ..models import QualificationQuestion
 from .frame import crumbs
 
 TYPING_SUGGESTIONS = 5
-
-
-# The typing box hides loose relations: a false alarm there teaches people to ignore it.
-TYPING_MIN_SCORE = 0.1
 
 
 # At least this many words of three letters or more before the typing box searches.
@@ -48,15 +45,25 @@ def _typed_text(request: HttpRequest) -> str:
     return "\n".join(request.GET.get(name, "").strip() for name in TYPING_FIELDS).strip()
 
 
+def _typed_signals(request: HttpRequest) -> Signals:
+    """The organisations and life events ticked in the form so far (ids; others ignored)."""
+
+    def ids(name: str) -> frozenset[str]:
+        return frozenset(v for v in request.GET.getlist(name) if v.isdigit())
+
+    return Signals(life_events=ids("life_events"), organisations=ids("affected_organisations"))
+
+
 @login_required
 @require_GET
 def similar(request: HttpRequest, slug: str) -> HttpResponse:
     """Up to five initiatives and proposals like what someone is typing into the proposal
-    form (title, need, idea), so they can join one instead. Needs Action.CONTRIBUTE, like
-    the form that asks."""
+    form (title, need, idea, and the organisations and life events ticked), so they can join
+    one instead. Weak matches are folded away: a false alarm there teaches people to ignore
+    the box. Needs Action.CONTRIBUTE, like the form that asks."""
     programme = programme_or_404(request, slug, Action.CONTRIBUTE)
     text = _typed_text(request)
-    suggestions: list[matching.Suggestion] = []
+    suggestions: matching.Suggestions | None = None
     hint = ""
     if len(_WORD.findall(text)) < TYPING_MIN_WORDS:
         hint = gettext(
@@ -65,7 +72,7 @@ def similar(request: HttpRequest, slug: str) -> HttpResponse:
         )
     else:
         suggestions = matching.similar(
-            programme, text, k=TYPING_SUGGESTIONS, min_score=TYPING_MIN_SCORE
+            programme, text, k=TYPING_SUGGESTIONS, signals=_typed_signals(request)
         )
     response = render(
         request,

@@ -1,0 +1,88 @@
+"""Calibrated bands: what a score means to the facilitator.
+
+A bare percentage invites reading 0.3 as "30 % the same". Scores are instead put in three
+bands whose thresholds were fitted on the dev split of the evaluation set and checked on
+the held-out split (benchmarks/similarity.py, docs/similarity.md):
+
+* *likely the same thing* — at least 9 in 10 suggestions this high were related on dev;
+* *possibly related* — worth a look; most proposals that match nothing stay below it;
+* *weak* — shown only on request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Band(StrEnum):
+    LIKELY = "likely"
+    POSSIBLE = "possible"
+    WEAK = "weak"
+
+
+@dataclass(frozen=True, slots=True)
+class Bands:
+    """Score thresholds: ``likely`` ≥ ``possible`` > 0."""
+
+    likely: float
+    possible: float
+
+    def of(self, score: float) -> Band:
+        if score >= self.likely:
+            return Band.LIKELY
+        if score >= self.possible:
+            return Band.POSSIBLE
+        return Band.WEAK
+
+
+#: Fitted on the dev split with the default index and signals (docs/similarity.md).
+DEFAULT_BANDS = Bands(likely=0.67, possible=0.44)
+
+
+def band_of(score: float, bands: Bands = DEFAULT_BANDS) -> Band:
+    return bands.of(score)
+
+
+def fit_bands(
+    shown: Sequence[tuple[float, bool]],
+    no_match_tops: Sequence[float],
+    *,
+    likely_precision: float = 0.9,
+    quiet_share: float = 0.8,
+    step: float = 0.01,
+) -> Bands:
+    """Thresholds from labelled suggestions.
+
+    ``shown`` are (score, related) of the suggestions a list would show; ``no_match_tops``
+    the best score of each proposal that matches nothing. *Likely* is the lowest threshold
+    above which at least ``likely_precision`` of the shown suggestions are related (and
+    stays so above it); *possibly related* the lowest that keeps at least ``quiet_share``
+    of no-match proposals entirely below it, so as few true matches as possible fall to
+    weak.
+    """
+    grid = [round(i * step, 4) for i in range(1, int(1 / step) + 1)]
+
+    def precision(t: float) -> float | None:
+        above = [related for score, related in shown if score >= t]
+        return sum(above) / len(above) if above else None
+
+    likely = 1.0
+    for t in reversed(grid):  # walk down while precision holds
+        p = precision(t)
+        if p is None:
+            continue
+        if p < likely_precision:
+            break
+        likely = t
+    possible = likely
+    n = len(no_match_tops)
+    for t in grid:
+        if t > likely:
+            break
+        quiet = sum(top < t for top in no_match_tops) / n if n else 1.0
+        if quiet >= quiet_share:
+            possible = t
+            break
+    return Bands(likely=likely, possible=possible)
