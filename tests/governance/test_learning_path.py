@@ -15,7 +15,6 @@ from nytte.core.models import hash_token
 from nytte.governance import services
 from nytte.governance.choices import Outcome, RevisitKind
 from nytte.governance.learning import lessons, metrics, reviews
-from nytte.governance.learning.feedback import notify_decision
 from nytte.governance.learning.status_report import report_create
 from nytte.governance.models import RevisitItem
 from nytte.portfolio.models import Initiative
@@ -53,8 +52,8 @@ def test_from_decision_to_lesson_on_a_similar_proposal(
             review_date=dt.date(2026, 9, 1),
             acting_user=forum_member,
         )
-        notify_decision(decision)
-    assert any("innsender@example.no" in m.to for m in mail.outbox)
+    # decide() tells the proposer, once.
+    assert sum("innsender@example.no" in m.to for m in mail.outbox) == 1
     initiative = Initiative.objects.get(programme=programme, code="F-1")
 
     # The benefit register follows the new initiative; a measurement behind plan.
