@@ -64,10 +64,15 @@ def test_a_quoted_passage_gets_one_pair_of_quotes():
     html = render_to_string(
         "proposals/partials/similar.html",
         {
-            "suggestions": [
-                suggestion([("«Jeg har tre ", False), ("brev", True), (".»", False)]),
-                suggestion([("tre ", False), ("brev", True)]),
-            ]
+            "suggestions": {
+                "close": [
+                    suggestion([("«Jeg har tre ", False), ("brev", True), (".»", False)]),
+                    suggestion([("tre ", False), ("brev", True)]),
+                ],
+                "weak": [],
+                "n_initiatives": 2,
+                "n_proposals": 2,
+            }
         },
     )
     # The quotation keeps its own «»: its <q> draws none (q.quoted in nytte.css).

@@ -183,7 +183,13 @@ def api_values(objs: Objects) -> dict[str, Any]:
         "year": 2027,
         "organisation_id": objs.programme.owner_id,
         "event_slug": "none",
+        "fmt": "docx",
     }
+
+
+# Required query parameters of API operations, so that the walk reaches the permission check
+# instead of a validation error (baselines 1 and 2 are the governance demo's).
+API_QUERIES: dict[str, str] = {"/api/v1/programmes/{slug}/baselines/compare": "a=1&b=2"}
 
 
 def api_path(path: str, objs: Objects) -> str:
@@ -191,7 +197,9 @@ def api_path(path: str, objs: Objects) -> str:
     values = api_values(objs)
     if path.startswith("/api/v1/analysis-lines/"):
         values["line_id"] = _pk(objs.analysis_line)
-    return re.sub(r"{(\w+)}", lambda m: str(values.get(m.group(1), UNKNOWN)), path)
+    filled = re.sub(r"{(\w+)}", lambda m: str(values.get(m.group(1), UNKNOWN)), path)
+    query = API_QUERIES.get(path)
+    return f"{filled}?{query}" if query else filled
 
 
 def fill(route: str, values: dict[str, Any]) -> str:

@@ -107,11 +107,14 @@ def test_risks_and_status_reports_exist(framtidens):
 
 
 def test_the_demo_writes_the_register_change_log_as_the_system(framtidens):
-    """The registers are loaded as the system; only the proposal demo acts as the people who
-    propose, support and comment, and the facilitator prepares a proposal's cost-benefit
-    analysis, since those acts are theirs."""
+    """The registers are loaded as the system; only the proposal and governance demos act as
+    the people who propose, support, comment, prepare cases and decide, since those acts are
+    theirs — and the one register change a person made is the forum's decision on FI-17."""
     entries = ChangeLogEntry.objects.filter(programme=framtidens).exclude(
-        content_type__app_label__in=("proposals", "costbenefit")
+        content_type__app_label__in=("proposals", "costbenefit", "governance")
     )
     assert entries.filter(object_repr__startswith="FI-1 ").exists()
-    assert not entries.filter(actor__isnull=False).exists()
+    by_people = entries.filter(actor__isnull=False)
+    assert {(e.actor.username, e.object_repr.split()[0], e.action) for e in by_people} == {
+        ("forum", "FI-17", "update")
+    }
