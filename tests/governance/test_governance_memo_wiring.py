@@ -3,12 +3,15 @@ opened again and read for headings and figures."""
 
 from __future__ import annotations
 
+import datetime
 import io
 
 import pypdf
 import pytest
+from django.utils import translation
 from docx import Document
 
+from nytte.anchoring.services import commitment_save
 from nytte.governance import services
 from nytte.governance.memo_build import build_memo_content
 from nytte.proposals.models import ProposalLink
@@ -60,10 +63,36 @@ def test_the_memo_content_carries_the_options_and_the_split(case):
         "Arbeids- og velferdsetaten",
         "Skatteetaten",
     }
-    assert content.warnings
     assert [(d.subject, d.description) for d in carry.dependencies] == [
         ("FI-2 Gjeldsoversikt", "Avhenger av")
     ]
+
+
+def test_the_memo_says_whose_leadership_has_not_committed(case, facilitator):
+    """Issue #17: a case whose participating organisations have not committed at leadership
+    level says so in its memo — and stops saying so for those who have."""
+
+    def commitment_warning() -> str:
+        found = [w for w in build_memo_content(case).warnings if "leadership" in w.lower()]
+        return found[0] if found else ""
+
+    with translation.override("en"):
+        warning = commitment_warning()
+        assert "Arbeids- og velferdsetaten" in warning and "Skatteetaten" in warning
+        nav = case.proposal.affected_organisations.get(short_name="NAV")
+        commitment_save(
+            subject=case.proposal,
+            organisation=nav,
+            data={
+                "committed": True,
+                "document": "allocation_letter",
+                "committed_on": datetime.date(2026, 11, 1),
+                "confirmed_by": "Direktør for arbeidslinja",
+            },
+            acting_user=facilitator,
+        )
+        warning = commitment_warning()
+        assert "Skatteetaten" in warning and "Arbeids- og velferdsetaten" not in warning
 
 
 def test_the_memo_downloads_as_word_and_pdf_with_headings_and_figures(client_for, viewer, case):
