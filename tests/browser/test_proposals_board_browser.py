@@ -9,6 +9,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from nytte.core.choices import Role
 from nytte.proposals.choices import Stage
@@ -126,8 +127,9 @@ def test_the_stage_actions_keep_a_refused_reason_accessible(page, pipeline):
     page.locator("details.flow-reason summary").first.click()
     page.locator("details.flow-reason[open] button[type=submit]").click()
     # No reason given: the page comes back with the message at the field, which is described by it.
+    # (expect waits for the answer; reading the attribute at once raced a slow server.)
     textarea = page.locator("details.flow-reason[open] textarea")
-    assert textarea.get_attribute("aria-invalid") == "true"
+    expect(textarea).to_have_attribute("aria-invalid", "true", timeout=30_000)
     assert_accessible(page)
     # The refusal is answered 422 on purpose; it is not a missing resource.
     refused = [r for r in page.watch.failed_responses if r.startswith("422 ") and "/move/" in r]

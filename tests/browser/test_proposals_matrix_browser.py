@@ -134,7 +134,12 @@ def test_the_criteria_page_and_the_facilitators_tab_are_accessible(page, pipelin
     selects.nth(0).select_option("9")
     selects.nth(1).select_option("1/9")
     selects.nth(4).select_option("9")
-    section.locator("form.assess-pairwise button[type=submit]").click()
+    # Wait for the server's answer to the POST itself, then for the warning it brings.
+    with page.expect_response(
+        lambda r: r.request.method == "POST" and "/criteria/" in r.url, timeout=60_000
+    ) as answer:
+        section.locator("form.assess-pairwise button[type=submit]").click()
+    assert answer.value.status in (200, 302), answer.value.status  # 302: post/redirect/get
     page.wait_for_selector("#pairwise-result-complexity .ds-alert[data-color=warning]")
     assert_accessible(page)
 
