@@ -179,6 +179,39 @@ def test_a_new_proposal_overlapping_a_decided_initiative_opens_a_revisit_item(
     assert RevisitItem.objects.count() == 1
 
 
+def test_the_database_holds_one_open_item_per_reason_and_reopens_after_closing(
+    programme, case, facilitator
+):
+    """On both databases: the unique index on the reason key refuses a second open item for
+    the same reason and object, even one saved around the service, with empty places."""
+    from django.db import IntegrityError, transaction
+
+    item, new = revisits.open_item(
+        kind=RevisitKind.BENEFIT_BEHIND, decision=case.decision, benefit=case.benefit, detail="x"
+    )
+    again, new_again = revisits.open_item(
+        kind=RevisitKind.BENEFIT_BEHIND, decision=case.decision, benefit=case.benefit, detail="y"
+    )
+    assert new and not new_again and again.pk == item.pk
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RevisitItem.objects.create(
+            programme=programme,
+            kind=RevisitKind.BENEFIT_BEHIND,
+            decision=case.decision,
+            benefit=case.benefit,
+        )
+    # Another reason for the same decision is its own item.
+    other, other_new = revisits.open_item(
+        kind=RevisitKind.RISK_MATERIALISED, decision=case.decision, detail="z"
+    )
+    assert other_new and other.pk != item.pk
+    revisits.revisit_close(item=item, resolution="Fulgt opp", acting_user=facilitator)
+    reopened, reopened_new = revisits.open_item(
+        kind=RevisitKind.BENEFIT_BEHIND, decision=case.decision, benefit=case.benefit, detail="w"
+    )
+    assert reopened_new and reopened.pk != item.pk
+
+
 def test_only_the_facilitator_closes_a_revisit_item(programme, case, forum_member):
     item, _new = revisits.open_item(
         kind=RevisitKind.BENEFIT_BEHIND, decision=case.decision, benefit=case.benefit, detail="x"

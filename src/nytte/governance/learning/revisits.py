@@ -36,6 +36,7 @@ from nytte.proposals.models import ProposalLink
 
 from ..choices import RevisitKind
 from ..models import Decision, RevisitItem
+from ..models.learning import revisit_reason_key
 from . import realised
 from .common import applying_decisions, decision_initiative_ids, decisions_by_initiative
 
@@ -60,7 +61,11 @@ def open_item(
         "risk": risk,
         "proposal": proposal,
     }
-    found = RevisitItem.objects.filter(closed_at__isnull=True, **keys).first()
+    # The key the unique index holds: equal objects, None included, give equal keys.
+    reason = revisit_reason_key(
+        kind, decision.pk, *(getattr(obj, "pk", None) for obj in (benefit, risk, proposal))
+    )
+    found = RevisitItem.objects.filter(closed_at__isnull=True, reason_key=reason).first()
     if found is not None:
         return found, False
     item = RevisitItem(programme=decision.case.programme, detail=detail, **keys)
@@ -68,7 +73,7 @@ def open_item(
         with transaction.atomic():
             item.save()
     except IntegrityError:  # opened by another process just now
-        return RevisitItem.objects.get(closed_at__isnull=True, **keys), False
+        return RevisitItem.objects.get(closed_at__isnull=True, reason_key=reason), False
     history.log_create(item, acting_user=TRIGGER)
     return item, True
 

@@ -3,6 +3,8 @@ forum's portfolio status reports."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -195,6 +197,9 @@ class RevisitItem(models.Model):
         editable=False,
     )
     resolution = models.TextField(_("what was done"), blank=True)
+    # The reason and its objects in one value, so "one open item per reason" is a plain
+    # unique index on both databases (SQLite has no NULLS NOT DISTINCT).
+    reason_key = models.CharField(max_length=120, editable=False, default="")
 
     objects = scoped_manager("programme")
 
@@ -204,9 +209,8 @@ class RevisitItem(models.Model):
         verbose_name_plural = _("revisit items")
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "decision", "benefit", "risk", "proposal"],
+                fields=["reason_key"],
                 condition=models.Q(closed_at__isnull=True),
-                nulls_distinct=False,
                 name="one_open_revisit_per_reason",
             )
         ]
@@ -214,8 +218,19 @@ class RevisitItem(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.detail[:60]}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.reason_key = revisit_reason_key(
+            self.kind, self.decision_id, self.benefit_id, self.risk_id, self.proposal_id
+        )
+        super().save(*args, **kwargs)
+
     def get_permission_programme(self) -> Programme:
         return self.programme
+
+
+def revisit_reason_key(kind: str, *ids: int | None) -> str:
+    """``kind:decision:benefit:risk:proposal``, an empty place for a missing object."""
+    return ":".join([kind, *("" if pk is None else str(pk) for pk in ids)])
 
 
 class StatusReport(models.Model):
