@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from .actors import System
@@ -167,12 +168,16 @@ def _programmes() -> int:
 
 def _users() -> int:
     created = 0
+    # One hash for every demo login: they share a password that the README prints, and a
+    # salted hash per user costs a second of key stretching each for nothing.
+    hashed: str | None = None
     for spec in DEMO_USERS:
         user, is_new = User.objects.get_or_create(
             username=spec.username, defaults={"full_name": spec.full_name}
         )
         if is_new:
-            user.set_password(DEMO_PASSWORD)
+            hashed = hashed or make_password(DEMO_PASSWORD)
+            user.password = hashed
             user.save(update_fields=["password"])
             created += 1
         organisation = Organisation.objects.get(orgnr=spec.organisation)
