@@ -58,6 +58,57 @@ def test_a_user_turns_the_second_factor_on(viewer):
     assert client.get("/api/v1/me").status_code == 200
 
 
+def drawn_modules(svg: str) -> set[tuple[int, int]]:
+    """The dark modules (column, row) an inline SVG QR code draws: its ``qrline`` path is
+    horizontal runs ("h n") joined by relative moves ("m dx dy"), in modules."""
+    import re
+
+    path = re.search(r'class="qrline"[^>]*\bd="([^"]+)"', svg).group(1)
+    tokens = re.findall(r"[Mmh]|-?\d+(?:\.\d+)?", path)
+    dark: set[tuple[int, int]] = set()
+    x = y = 0.0
+    i = 0
+    while i < len(tokens):
+        op = tokens[i]
+        if op in "Mm":
+            dx, dy = float(tokens[i + 1]), float(tokens[i + 2])
+            x, y = (dx, dy) if op == "M" else (x + dx, y + dy)
+            i += 3
+        else:
+            run = int(tokens[i + 1])
+            dark.update((int(x) + k, int(y)) for k in range(run))
+            x += run
+            i += 2
+    return dark
+
+
+def test_the_setup_page_shows_the_devices_key_as_a_qr_code(viewer):
+    """The QR code on the page is the one for this user's own key (django-otp's otpauth://
+    address), drawn inline: a phone's camera reads what the authenticator app needs."""
+    import re
+
+    import segno
+
+    client, _ = password_login(viewer)
+    html = client.get("/accounts/otp/").content.decode()
+    device = TOTPDevice.objects.get(user=viewer, confirmed=False)
+    svg = re.search(r"<svg role=\"img\".*?</svg>", html, re.S).group(0)
+    assert 'aria-label="QR code' in svg
+    expected = segno.make(device.config_url, error="m")
+    border = 4  # segno's quiet zone, in modules
+    want = {
+        (col + border, row + border)
+        for row, line in enumerate(expected.matrix)
+        for col, bit in enumerate(line)
+        if bit
+    }
+    assert drawn_modules(svg) == want
+    # Another user's key makes another picture.
+    other = TOTPDevice.objects.create(user=UserFactory(), name="Nytte", confirmed=False)
+    assert other.config_url != device.config_url
+    assert segno.make(other.config_url, error="m").matrix != expected.matrix
+
+
 def test_with_a_device_the_login_needs_the_code(viewer, programme):
     device = enrolled(viewer)
     client, _ = password_login(viewer)
