@@ -79,6 +79,15 @@ ALLOWED: dict[tuple[str, str], set[str] | None] = {
     ("scenario", "delete"): None,
     ("scenario", "decide"): EDITORS,  # run it
     ("scenario", "export"): EVERYONE_WHO_SEES,  # the run's input
+    # A decision case: prepared by the facilitator, decided only by a seated member of the
+    # forum (not the facilitator, the programme admin or the superuser).
+    ("case", "list"): EVERYONE_WHO_SEES,
+    ("case", "view"): EVERYONE_WHO_SEES,
+    ("case", "create"): EDITORS,
+    ("case", "edit"): EDITORS,
+    ("case", "delete"): None,  # a case is withdrawn, never deleted
+    ("case", "decide"): {"forum_member"},
+    ("case", "export"): EVERYONE_WHO_SEES,  # the memo
 }
 CASES = [key for key, allowed in ALLOWED.items() if allowed is not None]
 
@@ -95,6 +104,7 @@ def call_for(obj: str, action: str, world, slug: str) -> Call:
     o = world["objs"][slug]
     api = f"/api/v1/programmes/{slug}"
     ini, ben, prop = o.initiative.code, o.benefit.code, o.extra["received"].number
+    case = o.extra["case"]
     analysis = f"{api}/initiatives/{ini}/analysis"
     table: dict[tuple[str, str], Call] = {
         ("initiative", "list"): Call("GET", f"{api}/initiatives"),
@@ -157,6 +167,25 @@ def call_for(obj: str, action: str, world, slug: str) -> Call:
         ("scenario", "export"): Call(
             "GET", f"/p/{slug}/scenarios/{o.scenario.pk}/runs/{o.run.pk}/input.json", page=True
         ),
+        ("case", "list"): Call("GET", f"{api}/cases"),
+        ("case", "view"): Call("GET", f"{api}/cases/{case.number}"),
+        # Each programme has an open budget case for the initiative: ask for a scope one.
+        ("case", "create"): Call(
+            "POST", f"{api}/cases", {"initiative": ini, "change_kind": "scope", "reason": "X"}
+        ),
+        ("case", "edit"): Call("PATCH", f"{api}/cases/{case.number}", {"title": "Endret"}),
+        ("case", "decide"): Call(
+            "POST",
+            f"{api}/cases/{case.number}/decide",
+            {
+                "outcome": "rejected",
+                "rationale": "Matrise",
+                "forum": o.extra["forum"].pk,
+                "decided_on": "2026-12-01",
+                "review_date": "2027-12-01",
+            },
+        ),
+        ("case", "export"): Call("GET", f"{api}/cases/{case.number}/memo.docx"),
     }
     return table[(obj, action)]
 
@@ -192,6 +221,10 @@ def _persona_users(victim: Programme, world_objs) -> dict[str, User | None]:
     type(objs.benefit).objects.filter(pk=objs.benefit.pk).update(
         owner=users["benefit_owner_elsewhere"]
     )
+    # The forum member sits in the programme's forum.
+    from nytte.governance.services import member_add
+
+    member_add(forum=objs.extra["forum"], user=users["forum_member"], acting_user=SYSTEM)
     # The assessor is asked to assess the proposal.
     from nytte.proposals.assessment.services import assessor_request
 
@@ -279,7 +312,13 @@ def test_persona_matrix(world, obj, action, own):
 
 
 # Calls that change the object so that a second allowed persona would get another answer.
-NOT_REPEATABLE = {("proposal", "decide"), ("initiative", "delete"), ("benefit", "delete")}
+NOT_REPEATABLE = {
+    ("proposal", "decide"),
+    ("initiative", "delete"),
+    ("benefit", "delete"),
+    ("case", "create"),  # one open case per initiative and kind of change
+    ("case", "decide"),
+}
 
 
 def _strings_of_workbook(content: bytes) -> str:

@@ -102,6 +102,13 @@ def objects_of(programme: Programme) -> Objects:
             kind="related",
         )
     indicator = Indicator.objects.filter(benefit__programme=programme).first()
+    from nytte.governance.models import Forum
+    from nytte.governance.services import forum_create, prepare_change_request
+
+    forum = Forum.objects.filter(programme=programme).first() or forum_create(
+        programme=programme, data={"name": "Walk board"}, acting_user=SYSTEM
+    )
+    case = prepare_change_request(initiative, "budget", SYSTEM, reason="Walk")
     return Objects(
         programme=programme,
         initiative=initiative,
@@ -116,6 +123,8 @@ def objects_of(programme: Programme) -> Objects:
         analysis_line=line,
         alternative=alternative,
         extra={
+            "forum": forum,
+            "case": case,
             "cost": CostLine.objects.filter(initiative__programme=programme).first(),
             "dependency": Dependency.objects.filter(source__programme=programme).first(),
             "risk": Risk.objects.filter(initiative__programme=programme).first(),
@@ -149,6 +158,8 @@ def page_values(route: str, objs: Objects) -> dict[str, Any]:
         "fmt": "pdf",
         "token": "no-such-token",
     }
+    if "cases/<int:number>" in route and "case" in objs.extra:
+        values["number"] = objs.extra["case"].number
     if "scenarios/<int:pk>" in route:
         values["pk"] = objs.scenario.pk
     elif "attachments/<int:pk>" in route:
@@ -197,6 +208,8 @@ def api_path(path: str, objs: Objects) -> str:
     values = api_values(objs)
     if path.startswith("/api/v1/analysis-lines/"):
         values["line_id"] = _pk(objs.analysis_line)
+    if "/cases/{number}" in path and "case" in objs.extra:
+        values["number"] = objs.extra["case"].number
     filled = re.sub(r"{(\w+)}", lambda m: str(values.get(m.group(1), UNKNOWN)), path)
     query = API_QUERIES.get(path)
     return f"{filled}?{query}" if query else filled
