@@ -40,6 +40,13 @@ def test_the_facilitator_prepares_a_case_from_the_work_queue(
     assert "Felles varsling" in page and "Gjør ingenting" in page
     assert "Forankringen er ikke fullstendig." in page  # the anchoring app's summary
     assert 'data-chart="split-chart-' in page
+    # Back in the queue, the proposal now links to its case instead of offering another.
+    queue = client.get(reverse("proposals:queue")).content.decode()
+    assert prepare not in queue
+    assert case.get_absolute_url() in queue and f"Sak {case.reference} under forberedelse" in queue
+    # A withdrawn case is no longer open: the proposal can have a case prepared again.
+    DecisionCase.objects.filter(pk=case.pk).update(status="withdrawn")
+    assert prepare in client.get(reverse("proposals:queue")).content.decode()
 
 
 def test_every_page_renders_for_the_facilitator_and_the_forum_member(

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
 
 from nytte.core.actors import Actor
@@ -113,6 +113,14 @@ def work_queue(user: Actor, *, today: dt.date | None = None, limit: int = LIMIT)
         to_prepare = _section(
             _proposals(user, Action.FACILITATE)
             .filter(stage=Stage.READY)
+            # A case already in preparation is linked, not offered again (governance's
+            # cases point at their proposal; "draft" and "ready" are its open statuses).
+            .annotate(
+                open_case=Max(
+                    "decision_cases__number",
+                    filter=Q(decision_cases__status__in=("draft", "ready")),
+                )
+            )
             .order_by("updated_at", "pk"),
             limit,
         )
