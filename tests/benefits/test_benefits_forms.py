@@ -94,6 +94,56 @@ def test_only_the_programmes_impact_goals_and_risks_are_offered(
     assert not _form(programme, impact_goal=str(societal.pk)).is_valid()
 
 
+def test_in_a_programme_with_many_risks_only_the_benefits_own_are_offered(
+    programme, initiatives, monkeypatch
+):
+    """Past ``RISKS_LISTED`` risks the form lists those of the contributing initiatives
+    (saved or typed in the rows being sent) and those already linked, not the programme's
+    every risk; a risk outside them is refused, not silently dropped."""
+    from nytte.benefits import forms as benefit_forms
+
+    monkeypatch.setattr(benefit_forms, "RISKS_LISTED", 2)
+    third = InitiativeFactory(programme=programme, code="FI-3")
+    own, typed, linked, unrelated = (
+        RiskFactory(initiative=initiative, title=title)
+        for initiative, title in (
+            (initiatives[0], "Egen"),
+            (initiatives[1], "Skrevet inn"),
+            (third, "Koblet"),
+            (InitiativeFactory(programme=programme, code="FI-4"), "Uten kobling"),
+        )
+    )
+    assert (
+        _choices(
+            BenefitForm(instance=Benefit(programme=programme), programme=programme).fields["risks"]
+        )
+        == []
+    )
+    benefit = BenefitFactory(programme=programme, code="G-1")
+    ContributionFactory(benefit=benefit, initiative=initiatives[0])
+    benefit.risks.add(linked)
+    edit = BenefitForm(instance=benefit, programme=programme)
+    assert set(_choices(edit.fields["risks"])) == {str(own.pk), str(linked.pk)}
+    assert edit.risks_narrowed
+    # The rows sent name FI-2 by code: its risk may be chosen; FI-4's may not.
+    sent = {
+        "contribution-0-initiative": "FI-1",
+        "contribution-0-share": "40",
+        "contribution-1-initiative": "FI-2",
+        "contribution-1-share": "20",
+        "contribution-INITIAL_FORMS": "0",
+    }
+    ok = BenefitForm(
+        _data(risks=[str(typed.pk), str(own.pk)], **sent), instance=benefit, programme=programme
+    )
+    assert ok.is_valid(), ok.errors
+    assert set(ok.cleaned_data["risks"]) == {typed, own}
+    refused = BenefitForm(
+        _data(risks=[str(unrelated.pk)], **sent), instance=benefit, programme=programme
+    )
+    assert not refused.is_valid() and set(refused.errors) == {"risks"}
+
+
 def test_a_benefit_arises_in_an_organisation_or_a_group_not_both(programme, english):
     organisation = OrganisationFactory()
     form = _form(programme, arises_in_organisation=str(organisation.pk), arises_in_group="citizens")
