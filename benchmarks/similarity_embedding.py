@@ -95,6 +95,9 @@ def run_model(evalset: EvalSet, name: str, embedder) -> None:
         results[weight] = result
         report = evaluate(cal._ranker(result), evalset)
         print(f"fused, embedding weight {weight:<4}: {_summary(report)}")
+        for split in ("dev", "held-out"):
+            figures = cal.band_figures(result, cal._split(evalset, split), DEFAULT_BANDS)
+            print(f"    bands {split:<8} {figures.line()}")
     dev = cal._split(evalset, "dev")
     chosen = max(
         WEIGHTS,
@@ -105,6 +108,16 @@ def run_model(evalset: EvalSet, name: str, embedder) -> None:
     )
     report = evaluate(cal._ranker(results[chosen]), evalset)
     print(_line(f"fused RRF top 50 + top 50, weight {chosen} (chosen on dev)", report, splits))
+    gain = (
+        report.pair("dev", "hard").recall_at_5 - base_report.pair("dev", "hard").recall_at_5,
+        report.pair("dev", "all").mrr - base_report.pair("dev", "all").mrr,
+    )
+    verdict = (
+        f"set NYTTE_EMBEDDING_WEIGHT={chosen}"
+        if gain > (0.0, 0.0)
+        else "no weight beats words alone on dev: leave this model off"
+    )
+    print(f"dev hard R@5 {gain[0]:+.3f}, dev MRR {gain[1]:+.3f} against words alone: {verdict}")
     for label, result in (("lexical + signals", baseline), (f"fused {chosen}", results[chosen])):
         for split in ("dev", "held-out"):
             figures = cal.band_figures(result, cal._split(evalset, split), DEFAULT_BANDS)

@@ -105,7 +105,7 @@ def new_index() -> Index:
         # An installed embedding model: its ranking is fused with the words' (fusion.py).
         lexical = build_index(())
         assert isinstance(lexical, LexicalIndex)
-        weight = getattr(settings, "NYTTE_EMBEDDING_WEIGHT", 1.0)
+        weight = getattr(settings, "NYTTE_EMBEDDING_WEIGHT", 0.1)
         return FusedIndex(lexical, model, embedding_weight=weight)
     backend = getattr(settings, "NYTTE_SIMILARITY_BACKEND", "lexical")
     try:
