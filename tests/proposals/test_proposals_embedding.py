@@ -159,3 +159,21 @@ def test_a_model_that_cannot_load_leaves_word_matching_working(programme, texts,
     assert vectors.embedder() is None
     assert isinstance(matching.fresh(programme.pk).index, LexicalIndex)
     assert matching.similar(programme, "passport renewal")[0].obj == texts["passport"]
+
+
+def test_a_worker_loading_the_saved_index_takes_the_vectors_from_the_database(
+    programme, texts, with_model, settings, tmp_path, caplog
+):
+    settings.NYTTE_SIMILARITY_DIR = tmp_path
+    vectors.embed_programme(programme.pk)
+    built = matching.fresh(programme.pk)  # builds and saves the lexical part
+    assert len(built.index.vectors) == 3 and list(tmp_path.glob("programme-*.idx"))
+    matching.reset()  # as a new worker
+    with caplog.at_level("INFO", logger="nytte.proposals.matching.store"):
+        loaded = matching.fresh(programme.pk)
+    assert "loaded in" in caplog.text  # from the file, not built again
+    assert loaded is not built and isinstance(loaded.index, FusedIndex)
+    assert len(loaded.index.vectors) == 3
+    proposal = texts["proposal"]
+    found = matching.similar(programme, matching.document_text(proposal), exclude_proposal=proposal)
+    assert found[0].obj == texts["passport"]
