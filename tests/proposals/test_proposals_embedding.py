@@ -9,6 +9,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
 from nytte.proposals import matching
@@ -18,6 +19,7 @@ from nytte.proposals.tasks import embed_texts
 from nytte.similarity import Band
 from nytte.similarity.fusion import FusedIndex
 from nytte.similarity.lexical import LexicalIndex
+from tests.api.test_api_core import bearer
 from tests.factories import InitiativeFactory, ProposalFactory
 from tests.similarity.embedding_model import minilm_dir
 
@@ -129,6 +131,25 @@ def test_suggestions_fuse_the_model_with_the_words_and_show_its_finds_as_weak(
     first = found[0]
     assert (first.kind, first.obj.pk) == ("initiative", texts["passport"].pk)
     assert first.band == Band.WEAK and first.score == 0.0  # no word evidence: weak
+    assert first.semantic_rank == 1 and first.by_meaning  # … and why it is there
+
+
+def test_the_tab_and_the_api_say_a_suggestion_is_close_in_meaning(
+    programme, texts, with_model, facilitator, client_for
+):
+    vectors.embed_programme(programme.pk)
+    proposal = texts["proposal"]
+    html = (
+        client_for(facilitator, language="en")
+        .get(proposal.get_absolute_url() + "?tab=harmonisation")
+        .content.decode()
+    )
+    assert "close in meaning, by the installed language model" in html
+    base = f"/api/v1/programmes/{programme.slug}/proposals/{proposal.number}"
+    body = Client(**bearer(facilitator)).get(base + "/similar").json()
+    first = body["suggestions"][0]
+    assert first["reference"] == "FI-1" and first["semantic_rank"] == 1
+    assert first["band"] == "weak"
 
 
 def test_an_edited_text_loses_its_vector_until_the_task_remakes_it(programme, texts, with_model):

@@ -16,6 +16,7 @@ evidence, so a text that only the model found is shown, and shown as weak
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections import OrderedDict
 from collections.abc import Collection, Iterable, Sequence
@@ -309,6 +310,7 @@ class FusedIndex:
             with self._lock:
                 dense = self.vectors.nearest(vector, self.depth, kinds, exclude_ids)
         lexical_score = dict(lexical)
+        semantic_rank = {doc_id: rank for rank, (doc_id, _cos) in enumerate(dense, start=1)}
         fused = reciprocal_rank_fusion(
             [[i for i, _s in lexical], [i for i, _s in dense]],
             weights=[1.0, self.embedding_weight],
@@ -320,7 +322,7 @@ class FusedIndex:
                 doc_id, lexical_score.get(doc_id, 0.0), weighted, signals, via.get(doc_id)
             )
             if m is not None:
-                out.append(m)
+                out.append(dataclasses.replace(m, semantic_rank=semantic_rank.get(doc_id)))
                 if len(out) == k:
                     break
         return out

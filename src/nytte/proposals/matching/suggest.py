@@ -35,6 +35,9 @@ from .texts import (
     split_id,
 )
 
+#: Shown as "close in meaning" when the installed model ranks a suggestion this high or higher.
+MEANING_RANK = 10
+
 
 @dataclass(frozen=True, slots=True)
 class Suggestion:
@@ -48,6 +51,13 @@ class Suggestion:
     shared_life_events: tuple[str, ...] = ()
     shared_organisations: tuple[str, ...] = ()
     via: Proposal | None = None  # found through this proposal's confirmed link
+    semantic_rank: int | None = None  # among the installed model's nearest (1 = nearest)
+
+    @property
+    def by_meaning(self) -> bool:
+        """The installed embedding model puts it among the query's nearest texts: a reason
+        worth showing (its own words may not match at all)."""
+        return self.semantic_rank is not None and self.semantic_rank <= MEANING_RANK
 
     @property
     def is_proposal(self) -> bool:
@@ -252,6 +262,7 @@ def similar(
                     names.get((ORGANISATIONS, v), v) for v in shared.get(ORGANISATIONS, ())
                 ),
                 via=objects[PROPOSAL].get(split_id(m.via)[1]) if m.via else None,
+                semantic_rank=m.semantic_rank,
             )
         )
     return Suggestions(tuple(items), n_initiatives, n_proposals)
