@@ -44,6 +44,7 @@ Operations:
   token        create, list or revoke API tokens
   learning_sweep  remind owners of overdue follow-up actions, open revisit items (daily)
   retention    erase outside proposers' personal data after the retention period
+  embed        embed every text with the installed model (NYTTE_EMBEDDING_MODEL_DIR)
   backup FILE  the database and attachments in one archive; restore FILE puts it back
   createsuperuser, changepassword, shell, dbshell, ...
 

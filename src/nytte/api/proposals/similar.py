@@ -38,6 +38,12 @@ class SuggestionOut(Schema):
     via: str | None = Field(
         description="Found through this proposal, confirmed as linked to the suggestion."
     )
+    semantic_rank: int | None = Field(
+        description=(
+            "Rank among the nearest texts of the embedding model the agency installed "
+            "(1 = nearest); null without a model or beyond its 50 candidates."
+        )
+    )
     matched_words: list[str]
     passages: list[str] = Field(description="The sentences that matched, best first.")
 
@@ -75,6 +81,7 @@ def _suggestion_out(s: matching.Suggestion) -> dict[str, Any]:
         "shared_life_events": list(s.shared_life_events),
         "shared_organisations": list(s.shared_organisations),
         "via": s.via.reference if s.via is not None else None,
+        "semantic_rank": s.semantic_rank,
         "matched_words": list(s.terms),
         "passages": [p.text for p in s.passages],
     }

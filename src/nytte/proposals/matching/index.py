@@ -33,10 +33,12 @@ from django.db.models import Count, Max, QuerySet, Subquery
 from nytte.core.models import Programme
 from nytte.portfolio.models import Initiative
 from nytte.similarity import Index, build_index
+from nytte.similarity.fusion import FusedIndex
+from nytte.similarity.lexical import LexicalIndex
 
 from ..choices import Stage
 from ..models import Proposal, ProposalLink
-from . import store
+from . import store, vectors
 from .texts import (
     INITIATIVE,
     KINDS,
@@ -70,6 +72,7 @@ class ProgrammeIndex:
     seen: dict[str, dict[int, Seen]] = field(default_factory=dict)
     merged: set[int] = field(default_factory=set)
     links: Signature = (0, None)
+    vectors: Signature = (0, None)  # of the stored vectors loaded (fused index only)
     checked_at: float = -1.0  # monotonic time of the last full comparison; < 0: never built
     built_size: int = 0
     changes: int = 0  # rows re-indexed or dropped since the index was saved or loaded
@@ -97,6 +100,13 @@ def reset() -> None:
 
 
 def new_index() -> Index:
+    model = vectors.embedder()
+    if model is not None:
+        # An installed embedding model: its ranking is fused with the words' (fusion.py).
+        lexical = build_index(())
+        assert isinstance(lexical, LexicalIndex)
+        weight = getattr(settings, "NYTTE_EMBEDDING_WEIGHT", 0.1)
+        return FusedIndex(lexical, model, embedding_weight=weight)
     backend = getattr(settings, "NYTTE_SIMILARITY_BACKEND", "lexical")
     try:
         return build_index((), backend=backend)
@@ -229,6 +239,21 @@ def _set_links(entry: ProgrammeIndex, programme_id: int, signature: Signature) -
     entry.changes += 1
 
 
+def _sync_vectors(entry: ProgrammeIndex, programme_id: int) -> None:
+    """Load the stored vectors made (or remade) since the index last looked."""
+    index = entry.index
+    if not isinstance(index, FusedIndex) or index.embedder is None:
+        return
+    model_id = getattr(index.embedder, "model_id", "")
+    signature = vectors.signature(programme_id, model_id)
+    if signature == entry.vectors:
+        return
+    held_n, held_latest = entry.vectors
+    since = held_latest if held_latest is not None and signature[0] >= held_n else None
+    vectors.load(index, programme_id, model_id, since)
+    entry.vectors = signature
+
+
 def _build(entry: ProgrammeIndex, programme_id: int) -> None:
     """Index all of a programme's texts at once (learning compounds from all of them)."""
     entry.index = new_index()
@@ -246,6 +271,8 @@ def _build(entry: ProgrammeIndex, programme_id: int) -> None:
     entry.index.add(docs)
     entry.built_size = len(docs)
     _set_links(entry, programme_id, _signatures(programme_id)[LINKS])
+    entry.vectors = (0, None)
+    _sync_vectors(entry, programme_id)
     entry.checked_at = time.monotonic()
     entry.changes = 0
 
@@ -282,6 +309,7 @@ def fresh(programme_id: int, using: str = DEFAULT_DB_ALIAS) -> ProgrammeIndex:
                     _sync_kind(entry, kind, programme_id, full=False)
         if signatures[LINKS] != entry.links:
             _set_links(entry, programme_id, signatures[LINKS])
+        _sync_vectors(entry, programme_id)
         size = len(entry.index)
         rebuild = getattr(entry.index, "rebuild", None)
         if rebuild is not None and size >= 50 and size > 2 * entry.built_size:

@@ -25,7 +25,8 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from nytte.core.models import Programme
-from nytte.similarity import persist
+from nytte.similarity import Index, persist
+from nytte.similarity.fusion import FusedIndex
 from nytte.similarity.lexical import LexicalIndex
 
 if TYPE_CHECKING:
@@ -90,6 +91,12 @@ def _locked(path: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+def _lexical(index: Index) -> LexicalIndex | None:
+    """What is saved: the lexical index (a fused one's vectors live in the database)."""
+    inner = index.lexical if isinstance(index, FusedIndex) else index
+    return inner if isinstance(inner, LexicalIndex) else None
+
+
 def _version(programme_id: int) -> int | None:
     return (
         Programme.objects.filter(pk=programme_id).values_list("register_version", flat=True).first()
@@ -101,7 +108,7 @@ def load(entry: ProgrammeIndex, programme_id: int, *, wait: bool = True) -> bool
 
     While another process builds (holding the lock), this waits and loads its result."""
     path = path_for(programme_id)
-    if path is None or not isinstance(entry.index, LexicalIndex):
+    if path is None or _lexical(entry.index) is None:
         return False
     lock = _locked(path) if wait else contextlib.nullcontext()
     with lock:
@@ -112,7 +119,12 @@ def load(entry: ProgrammeIndex, programme_id: int, *, wait: bool = True) -> bool
         index, extra = loaded
         if extra.get("programme") != programme_id:
             return False
-        entry.index = index
+        if isinstance(entry.index, FusedIndex):
+            entry.index.lexical = index
+            entry.index.clear_vectors()
+            entry.vectors = (0, None)  # the next freshness check loads them all
+        else:
+            entry.index = index
         entry.seen = extra["seen"]
         entry.merged = set(extra["merged"])
         entry.links = extra["links"]
@@ -135,7 +147,8 @@ def load(entry: ProgrammeIndex, programme_id: int, *, wait: bool = True) -> bool
 def save(entry: ProgrammeIndex, programme_id: int) -> None:
     """Write ``entry`` to its file; a failure is logged, never raised (it is a cache)."""
     path = path_for(programme_id)
-    if path is None or not isinstance(entry.index, LexicalIndex):
+    lexical = _lexical(entry.index)
+    if path is None or lexical is None:
         return
     extra: dict[str, Any] = {
         "programme": programme_id,
@@ -146,7 +159,7 @@ def save(entry: ProgrammeIndex, programme_id: int) -> None:
         "built_size": entry.built_size,
     }
     try:
-        persist.save(entry.index, path, extra)
+        persist.save(lexical, path, extra)
     except OSError:
         logger.exception("could not save the similarity index to %s", path)
         return

@@ -16,6 +16,7 @@ from nytte.core.models import Organisation, Programme
 from nytte.portfolio.models import Initiative, LifeEvent
 from nytte.similarity import DEFAULT_BANDS, Band, Match, Signals
 from nytte.similarity.analysis import normalise
+from nytte.similarity.fusion import FusedIndex
 from nytte.similarity.signals import LIFE_EVENTS, ORGANISATIONS
 
 from ..models import Dismissal, Proposal
@@ -34,6 +35,9 @@ from .texts import (
     split_id,
 )
 
+#: Shown as "close in meaning" when the installed model ranks a suggestion this high or higher.
+MEANING_RANK = 10
+
 
 @dataclass(frozen=True, slots=True)
 class Suggestion:
@@ -47,6 +51,13 @@ class Suggestion:
     shared_life_events: tuple[str, ...] = ()
     shared_organisations: tuple[str, ...] = ()
     via: Proposal | None = None  # found through this proposal's confirmed link
+    semantic_rank: int | None = None  # among the installed model's nearest (1 = nearest)
+
+    @property
+    def by_meaning(self) -> bool:
+        """The installed embedding model puts it among the query's nearest texts: a reason
+        worth showing (its own words may not match at all)."""
+        return self.semantic_rank is not None and self.semantic_rank <= MEANING_RANK
 
     @property
     def is_proposal(self) -> bool:
@@ -209,7 +220,19 @@ def similar(
         exclude = {doc_id(PROPOSAL, exclude_proposal.pk), *dismissed_ids(exclude_proposal)}
         if signals is None:
             signals = signals_of(exclude_proposal)
-    matches = entry.index.query(text, k=k, kinds=set(kinds), exclude_ids=exclude, signals=signals)
+    index = entry.index
+    if isinstance(index, FusedIndex):
+        # The proposal's stored vector spares encoding its text again (a symmetric model).
+        own = (
+            index.stored_query_vector(doc_id(PROPOSAL, exclude_proposal.pk), text)
+            if exclude_proposal is not None
+            else None
+        )
+        matches = index.query(
+            text, k=k, kinds=set(kinds), exclude_ids=exclude, signals=signals, vector=own
+        )
+    else:
+        matches = index.query(text, k=k, kinds=set(kinds), exclude_ids=exclude, signals=signals)
     wanted: dict[str, list[int]] = {kind: [] for kind in KINDS}
     for m in matches:
         kind, pk = split_id(m.id)
@@ -239,6 +262,7 @@ def similar(
                     names.get((ORGANISATIONS, v), v) for v in shared.get(ORGANISATIONS, ())
                 ),
                 via=objects[PROPOSAL].get(split_id(m.via)[1]) if m.via else None,
+                semantic_rank=m.semantic_rank,
             )
         )
     return Suggestions(tuple(items), n_initiatives, n_proposals)

@@ -13,7 +13,13 @@ from .capture import (
     Support,
     attachment_path,
 )
-from .harmonise import Dismissal, ProposalLink, QualificationAnswer, QualificationQuestion
+from .harmonise import (
+    Dismissal,
+    ProposalLink,
+    QualificationAnswer,
+    QualificationQuestion,
+    TextVector,
+)
 
 __all__ = [
     "Assessment",
@@ -30,5 +36,6 @@ __all__ = [
     "QualificationQuestion",
     "Score",
     "Support",
+    "TextVector",
     "attachment_path",
 ]

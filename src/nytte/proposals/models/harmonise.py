@@ -180,6 +180,58 @@ class Dismissal(models.Model):
             raise ValidationError(_("The other end belongs to another programme."))
 
 
+class TextVector(models.Model):
+    """An embedding model's vector of an initiative's or proposal's matched text
+    (tekstvektor), kept with the row so workers load it instead of encoding it.
+
+    Stored only where an agency installed a model (``NYTTE_EMBEDDING_MODEL_DIR``). It
+    records which model made it and a digest of the text it was made from: a changed text
+    or another model makes it stale, and the background task makes it anew.
+    """
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="+"
+    )
+    proposal = models.OneToOneField(
+        Proposal,
+        verbose_name=_("proposal"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="text_vector",
+    )
+    initiative = models.OneToOneField(
+        Initiative,
+        verbose_name=_("initiative"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="text_vector",
+    )
+    model = models.CharField(_("model"), max_length=100)
+    text_digest = models.CharField(_("text digest"), max_length=32)
+    dimension = models.PositiveSmallIntegerField(_("dimensions"))
+    vector = models.BinaryField(_("vector"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("text vector")
+        verbose_name_plural = _("text vectors")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(proposal__isnull=False, initiative__isnull=True)
+                    | models.Q(proposal__isnull=True, initiative__isnull=False)
+                ),
+                name="text_vector_has_one_owner",
+            ),
+        ]
+        indexes = [models.Index(fields=["programme", "model"], name="text_vector_programme")]
+
+    def __str__(self) -> str:
+        return f"{self.proposal or self.initiative} ({self.model})"
+
+
 class QualificationQuestion(models.Model):
     """One question of a programme's qualification checklist (editable per programme)."""
 
