@@ -100,9 +100,9 @@ def test_in_a_programme_with_many_risks_only_the_benefits_own_are_offered(
     """Past ``RISKS_LISTED`` risks the form lists those of the contributing initiatives
     (saved or typed in the rows being sent) and those already linked, not the programme's
     every risk; a risk outside them is refused, not silently dropped."""
-    from nytte.benefits import forms as benefit_forms
+    from nytte.benefits import risk_choices
 
-    monkeypatch.setattr(benefit_forms, "RISKS_LISTED", 2)
+    monkeypatch.setattr(risk_choices, "RISKS_LISTED", 2)
     third = InitiativeFactory(programme=programme, code="FI-3")
     own, typed, linked, unrelated = (
         RiskFactory(initiative=initiative, title=title)

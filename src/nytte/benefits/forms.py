@@ -29,6 +29,7 @@ from nytte.portfolio.models import Goal, Initiative, Risk
 
 from .initiative_field import InitiativeCodeField, initiative_suggestions
 from .models import Benefit, BenefitAmount, Contribution, Indicator, Measurement, Target
+from .risk_choices import risks_to_offer
 
 NUMERIC = {"inputmode": "decimal"}
 WHOLE_NUMBER = {"inputmode": "numeric"}
@@ -93,31 +94,6 @@ class BaseContributionFormSet(forms.BaseFormSet):
 ContributionFormSet = formset_factory(
     ContributionRowForm, formset=BaseContributionFormSet, extra=3, can_delete=False
 )
-
-
-# Above this many risks in the programme, the form lists only the risks of the benefit's own
-# initiatives (and those already linked): a national portfolio has tens of thousands.
-RISKS_LISTED = 200
-
-
-def _offered_risks(pk: int | None, programme: Programme, data: Any) -> Q:
-    """Risks of the initiatives that contribute to the benefit (saved, or typed in the
-    contribution rows of the form being sent), and those already linked to it."""
-    typed = [
-        str(value).strip()
-        for key, value in (data or {}).items()
-        if key.startswith("contribution-") and key.endswith("-initiative") and value
-    ]
-    initiatives = Initiative.objects.filter(programme=programme).filter(
-        Q(code__in=typed) | Q(pk__in=[int(t) for t in typed if t.isdigit()])
-    )
-    offered = Q(initiative__in=initiatives.values("pk"))
-    if pk:
-        # Subqueries, not joins: a risk is listed once however it qualifies.
-        offered |= Q(
-            initiative__in=Contribution.objects.filter(benefit_id=pk).values("initiative_id")
-        ) | Q(pk__in=Benefit.risks.through.objects.filter(benefit_id=pk).values("risk_id"))
-    return offered
 
 
 class BenefitForm(forms.ModelForm):
@@ -199,14 +175,7 @@ class BenefitForm(forms.ModelForm):
             if pk
             else None
         )
-        risks = (
-            Risk.objects.filter(initiative__programme=programme)
-            .select_related("initiative")
-            .order_by("initiative__code", "title")
-        )
-        self.risks_narrowed = risks.count() > RISKS_LISTED
-        if self.risks_narrowed:
-            risks = risks.filter(_offered_risks(pk, programme, data))
+        risks, self.risks_narrowed = risks_to_offer(programme, pk, data)
         self.fields["risks"].queryset = risks.annotate(chosen=chosen) if chosen else risks
         initial_shares = []
         if pk and not self.is_bound:
