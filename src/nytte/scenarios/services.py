@@ -12,6 +12,7 @@ import logging
 import math
 import time
 from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -35,6 +36,9 @@ logger = logging.getLogger(__name__)
 
 #: Seconds between two progress writes to a run's row.
 PROGRESS_EVERY = 1.0
+#: A run still "running" this long after its time limit has lost its worker (killed,
+#: out of memory, machine restarted): ``run_fail_stale`` marks it failed.
+STALE_GRACE = timedelta(minutes=10)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -152,6 +156,7 @@ def run_execute(run_id: int) -> ScenarioRun:
 
     Progress (stage, seconds, best value, bound) is written to the run's row at most once
     a second. An input or infeasibility error ends the run as *failed* with the message."""
+    run_fail_stale()  # a worker that starts a run also tidies up after dead ones
     run = ScenarioRun.objects.select_related("scenario__programme", "proposal").get(pk=run_id)
     if run.finished:
         return run
@@ -221,6 +226,31 @@ def run_execute(run_id: int) -> ScenarioRun:
     return run
 
 
+def run_fail_stale(*, now: datetime | None = None, grace: timedelta = STALE_GRACE) -> int:
+    """Mark failed every run left "running" longer than its time limit plus ``grace``:
+    its worker died, and the page would otherwise poll it for ever. Returns how many.
+
+    The update is conditional on the status, so a run that finishes meanwhile keeps its
+    answer. Called when a worker starts a run and by ``nytte scenario_sweep``."""
+    now = now or timezone.now()
+    failed = 0
+    for pk, started, limit in ScenarioRun.objects.filter(
+        status=RunStatus.RUNNING, started_at__lt=now - grace
+    ).values_list("pk", "started_at", "scenario__time_limit"):
+        if started + timedelta(seconds=limit) + grace > now:
+            continue
+        failed += ScenarioRun.objects.filter(pk=pk, status=RunStatus.RUNNING).update(
+            status=RunStatus.FAILED,
+            finished_at=now,
+            error=_(
+                "The run stopped without an answer (its worker ended); run the scenario again."
+            ),
+        )
+    if failed:
+        logger.warning("Marked %s stale scenario runs as failed", failed)
+    return failed
+
+
 def run_delete(*, run: ScenarioRun, acting_user: Any) -> None:
     require_actor(acting_user)
     check(acting_user, Action.FACILITATE, run)
@@ -231,6 +261,7 @@ __all__ = [
     "default_budgets",
     "run_create",
     "run_execute",
+    "run_fail_stale",
     "scenario_create",
     "scenario_input",
     "scenario_update",
