@@ -163,7 +163,7 @@ def test_runs_whose_worker_died_are_marked_failed(programme, register, facilitat
     import datetime
 
     from django.core.management import call_command
-    from django.utils import timezone
+    from django.utils import timezone, translation
 
     scenario = make(programme, register, facilitator, time_limit=60)
     now = timezone.now()
@@ -176,7 +176,8 @@ def test_runs_whose_worker_died_are_marked_failed(programme, register, facilitat
     }
     for pk, at in started.items():
         ScenarioRun.objects.filter(pk=pk).update(status=RunStatus.RUNNING, started_at=at)
-    assert services.run_fail_stale(now=now) == 1
+    with translation.override("en"):
+        assert services.run_fail_stale(now=now) == 1
     statuses = dict(ScenarioRun.objects.values_list("pk", "status"))
     assert statuses == {dead.pk: "failed", alive.pk: "running", queued.pk: "queued"}
     dead.refresh_from_db()

@@ -162,6 +162,12 @@ def scenario_input(
         proposal_lines[line.proposal_id].append(line)
 
     org_ids = {int(k) for k in scenario.budgets}
+    stop_costs = dict(scenario.stop_costs or {})
+    org_ids |= {
+        i.owner_organisation_id
+        for i in initiatives
+        if initiative_key(i) in stop_costs and i.owner_organisation_id
+    }
     org_ids |= {line.organisation_id for i in initiatives for line in i.costs.all()}
     org_ids |= {line.organisation_id for lines in proposal_lines.values() for line in lines}
     labels = _labels(org_ids)
@@ -204,6 +210,12 @@ def scenario_input(
         if running:
             candidate["start"] = start
             starts[key] = start
+            if key in stop_costs:
+                candidate["stoppable"] = True
+                amount = stop_costs[key]
+                if amount and initiative.owner_organisation_id:
+                    owner = labels[initiative.owner_organisation_id]
+                    candidate["stop_costs"] = [{"organisation": owner, "amounts": [amount]}]
         else:
             plan_start = min(max(start, first), first + n - 1)
             candidate["earliest_start"] = first
@@ -268,6 +280,7 @@ def scenario_input(
             )
         return [v for v in values if v in keys]
 
+    funds = [_fund_input(f, labels, keys, warnings) for f in scenario.funds or []]
     budgets = {
         labels[int(org)]: [float(a) for a in amounts]
         for org, amounts in sorted(scenario.budgets.items(), key=lambda kv: int(kv[0]))
@@ -285,9 +298,16 @@ def scenario_input(
         "candidates": candidates,
         "dependencies": dependencies,
         "exclusions": exclusions,
+        "funds": funds,
         "forced_in": known(list(scenario.forced_in), "forced_in"),
         "forced_out": known(list(scenario.forced_out), "forced_out"),
     }
+    unknown_stops = sorted(set(stop_costs) - running_keys)
+    if unknown_stops:
+        warnings.append(
+            _("%(keys)s are not running initiatives of this scenario; stop costs ignored.")
+            % {"keys": ", ".join(unknown_stops)}
+        )
     baseline = {
         "starts": dict(starts),
         "costs": {
@@ -298,3 +318,22 @@ def scenario_input(
         "warnings": warnings,
     }
     return data, baseline
+
+
+def _fund_input(
+    fund: Mapping[str, Any], labels: Mapping[int, str], keys: set[str], warnings: list[str]
+) -> dict[str, Any]:
+    """A scenario's fund in the optimiser's format: organisation ids become the labels the
+    budgets use, and candidates that are not in the scenario are dropped (with a note)."""
+    out = dict(fund)
+    if out.get("organisations") is not None:
+        out["organisations"] = [labels[int(o)] for o in out["organisations"] if int(o) in labels]
+    if out.get("candidates") is not None:
+        unknown = [c for c in out["candidates"] if c not in keys]
+        if unknown:
+            warnings.append(
+                _("Fund %(fund)s: %(keys)s are not candidates of this scenario and are ignored.")
+                % {"fund": out.get("name") or out.get("id"), "keys": ", ".join(unknown)}
+            )
+        out["candidates"] = [c for c in out["candidates"] if c in keys]
+    return out
