@@ -17,6 +17,16 @@ from .risk import scenario_nnv, within_risk
 
 #: Longest time the LP-neighbourhood search may take before the full MIP starts.
 NEIGHBOURHOOD_MAX_SECONDS = 30.0
+#: Share of the time left that the LP-neighbourhood search may take.
+NEIGHBOURHOOD_SHARE = 0.3
+#: Longest one organisation group's sub-MIP may take (benchmarks/optimise.py: short
+#: sub-MIPs over groups of two or three organisations improved the 1,000-candidate
+#: instance most; groups of a quarter of the organisations, or 3 s each, much less).
+SUB_MIP_SECONDS = 1.5
+#: A group holds about 1/this of the organisations (at least two).
+ORGANISATION_GROUPS = 6
+#: Fewer candidates than this: no organisation search.
+ORGANISATION_SEARCH_MIN_CANDIDATES = 100
 
 
 def neighbourhood_search(
@@ -54,7 +64,7 @@ def neighbourhood_search(
     sub = run_highs(
         model,
         relax=False,
-        time_limit=min(0.3 * left, NEIGHBOURHOOD_MAX_SECONDS),
+        time_limit=min(NEIGHBOURHOOD_SHARE * left, NEIGHBOURHOOD_MAX_SECONDS),
         mip_gap=mip_gap,
         start=start_vec,
         upper=upper,
@@ -73,6 +83,102 @@ def neighbourhood_search(
         "LP neighbourhood search", starts, greedy_mod.evaluate(model.prep, starts), True
     )
     plan.vector = sub.col_values
+    return plan
+
+
+def organisation_search(
+    model: Model,
+    start_vec: np.ndarray,
+    value: float,
+    scarcity: np.ndarray,
+    t0: float,
+    until: float,
+    progress: ProgressCallback | None = None,
+) -> greedy_mod.GreedyPlan | None:
+    """Large-neighbourhood search by organisation: every yes/no choice is fixed at the
+    incumbent's except those of candidates that some organisation of a small group pays
+    for; HiGHS solves that sub-MIP (small once presolve removes the fixed columns) from
+    the incumbent and keeps any better plan. Groups slide over the organisations in order
+    of scarcity (the LP's duals), until a pass improves nothing or ``until`` (seconds
+    since ``t0``). Budgets are per organisation, so a group's choices trade against each
+    other directly; what crosses groups is reached as the windows overlap. Deterministic:
+    fixed order, single-threaded HiGHS. Returns the best plan found if it beats ``value``."""
+    prep = model.prep
+    n_org = len(prep.orgs)
+    if n_org < 3 or len(model.x_cols) < ORGANISATION_SEARCH_MIN_CANDIDATES:
+        return None  # HiGHS alone solves small problems fast
+    by_org: list[list[int]] = [[] for _ in range(n_org)]
+    for i, orgs in enumerate(prep.cost_orgs):
+        if model.x_cols[i]:
+            for o in set(orgs.tolist()):
+                by_org[o].append(i)
+    integer_cols: list[list[int]] = [list(cols.values()) for cols in model.x_cols]
+    for _f, i, _t, col in model.z_cols:
+        integer_cols[i].append(col)
+    size = max(2, min(n_org, round(n_org / ORGANISATION_GROUPS)))
+    order = sorted(range(n_org), key=lambda o: (-float(scarcity[o]), o))
+    groups = [
+        [order[(k + j) % n_org] for j in range(size)] for k in range(0, n_org, max(1, size // 2))
+    ]
+    lower0 = np.asarray(model.col_lower, dtype=np.float64)
+    upper0 = np.asarray(model.col_upper, dtype=np.float64)
+    best_vec = np.asarray(start_vec, dtype=np.float64)
+    best_value = value
+    improved_any = False
+
+    stopped = [False]
+
+    def relay(event: Progress) -> bool | None:
+        if progress is None:
+            return None
+        stop = progress(Progress("neighbourhood", event.elapsed, event.value, None))
+        stopped[0] = stopped[0] or bool(stop)
+        return stop
+
+    while True:
+        improved = False
+        for group in groups:
+            left = until - (time.perf_counter() - t0)
+            if left < 0.3 or stopped[0]:
+                return _as_plan(model, best_vec) if improved_any else None
+            free = {i for o in group for i in by_org[o]}
+            lower, upper = lower0.copy(), upper0.copy()
+            for i, cols in enumerate(integer_cols):
+                if i not in free and cols:
+                    fixed = np.round(best_vec[cols])
+                    lower[cols] = fixed
+                    upper[cols] = fixed
+            sub = run_highs(
+                model,
+                relax=False,
+                time_limit=min(left, SUB_MIP_SECONDS),
+                mip_gap=1e-4,
+                start=best_vec,
+                lower=lower,
+                upper=upper,
+                progress=relay,
+                clock_offset=time.perf_counter() - t0,
+            )
+            if sub.col_values is None or sub.objective is None:
+                continue
+            found = sub.objective * model.obj_scale
+            if found > best_value + 1e-7 * max(1.0, abs(best_value)) and is_feasible(
+                model, sub.col_values
+            ):
+                best_vec, best_value = np.asarray(sub.col_values), found
+                improved = improved_any = True
+        if not improved:
+            return _as_plan(model, best_vec) if improved_any else None
+
+
+def _as_plan(model: Model, vec: np.ndarray) -> greedy_mod.GreedyPlan:
+    starts = {
+        i: s for i, cols in enumerate(model.x_cols) for s, col in cols.items() if vec[col] > 0.5
+    }
+    plan = greedy_mod.GreedyPlan(
+        "organisation search", starts, greedy_mod.evaluate(model.prep, starts), True
+    )
+    plan.vector = vec
     return plan
 
 
