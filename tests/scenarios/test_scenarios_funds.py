@@ -227,3 +227,34 @@ def test_api_funds_by_orgnr_stop_costs_and_a_frontier_run(programme, register, f
     assert queued.status_code == 202
     assert queued.json()["mode"] == "frontier"
     assert queued.json()["levels"] == [0.5, 0.75, 1.0, 1.25, 1.5]
+
+
+def test_the_risk_limit_uses_monte_carlo_draws_of_every_candidate(programme, register, facilitator):
+    from nytte.costbenefit.models import ExtraLine
+    from nytte.optimise import Problem
+
+    # An uncertain proposal: a benefit between nothing and 12 m a year.
+    line = ExtraLine.objects.get(proposal=register["proposal"], kind="benefit")
+    line.low, line.likely, line.high = 0, 4_000_000, 12_000_000
+    line.save()
+    scenario = scenario_with(programme, register, facilitator, max_probability_negative=5)
+    data, _ = services.scenario_input(scenario)
+    assert data["risk"] == {"max_probability_negative": 0.05}
+    problem = Problem.from_dict(data)
+    draws = {c.id: c.nnv_samples for c in problem.candidates}
+    assert all(len(d) == 200 for d in draws.values())
+    assert len(set(draws["proposal:1"])) > 100  # uncertain
+    assert len(set(draws["initiative:A"])) == 1  # certain: every draw is its NNV
+    assert draws["initiative:A"][0] == pytest.approx(problem.candidate("initiative:A").nnv)
+    assert services.scenario_input(scenario)[0] == data  # same register, same draws
+    run = solve(scenario, facilitator)
+    assert run.status == RunStatus.DONE, run.error
+    chosen = {c["id"]: c["start"] for c in run.result["plan"]["chosen"]}
+    totals = [
+        sum(
+            problem.candidate(cid).nnv_samples[k] * problem.discount(start)
+            for cid, start in chosen.items()
+        )
+        for k in range(200)
+    ]
+    assert sum(t < 0 for t in totals) <= 0.05 * 200

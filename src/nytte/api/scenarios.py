@@ -58,6 +58,8 @@ class ScenarioIn(Schema):
     stop_costs: dict[str, int] = {}
     flexibility: float = 0
     score_weight: float = 0
+    #: Percent; the plan keeps P(total NNV < 0) at most this (Monte Carlo draws).
+    max_probability_negative: float | None = None
     time_limit: int = 30
 
 
@@ -74,6 +76,7 @@ class ScenarioPatch(Schema):
     stop_costs: dict[str, int] | None = None
     flexibility: float | None = None
     score_weight: float | None = None
+    max_probability_negative: float | None = None
     time_limit: int | None = None
 
 
@@ -102,6 +105,7 @@ class ScenarioOut(Schema):
     stop_costs: dict[str, int]
     flexibility: float
     score_weight: float
+    max_probability_negative: float | None
     time_limit: int
     baseline: int | None
     created_at: dt.datetime
@@ -216,6 +220,11 @@ def _scenario_out(scenario: Scenario) -> dict[str, Any]:
         "stop_costs": scenario.stop_costs,
         "flexibility": float(scenario.flexibility),
         "score_weight": float(scenario.score_weight),
+        "max_probability_negative": (
+            None
+            if scenario.max_probability_negative is None
+            else float(scenario.max_probability_negative)
+        ),
         "time_limit": scenario.time_limit,
         "baseline": scenario.baseline_ref,
         "created_at": scenario.created_at,

@@ -65,6 +65,7 @@ class ScenarioForm(forms.ModelForm):
             "years",
             "flexibility",
             "score_weight",
+            "max_probability_negative",
             "time_limit",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}

@@ -99,6 +99,19 @@ class Scenario(models.Model):
             "innovation potential. 0: value is NNV only."
         ),
     )
+    max_probability_negative = models.DecimalField(
+        _("highest probability of a negative NNV (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_(
+            "Keep the chance that the plan's total NNV falls below zero at most this, by "
+            "the cost-benefit analyses' Monte Carlo draws; the plan then maximises expected "
+            "value. Empty: no such limit."
+        ),
+    )
     time_limit = models.PositiveIntegerField(
         _("time limit (seconds)"),
         default=30,
