@@ -248,7 +248,12 @@ def test_organisation_search_improves_a_start_to_the_optimum_of_independent_orga
 
     from nytte.optimise import greedy, warmstart
     from nytte.optimise.build import build, prepare
-    from nytte.optimise.warmstart import is_feasible, organisation_search, start_vector
+    from nytte.optimise.warmstart import (
+        is_feasible,
+        organisation_groups,
+        organisation_search,
+        start_vector,
+    )
 
     monkeypatch.setattr(warmstart, "ORGANISATION_SEARCH_MIN_CANDIDATES", 0)  # small is faster
     rnd = random.Random(3)
@@ -271,7 +276,7 @@ def test_organisation_search_improves_a_start_to_the_optimum_of_independent_orga
         model,
         start_vector(model, start.starts),
         start.value,
-        np.zeros(len(orgs)),
+        organisation_groups(model, np.zeros(len(orgs))),
         time.perf_counter(),
         60.0,
     )

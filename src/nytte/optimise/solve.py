@@ -26,6 +26,7 @@ from .warmstart import (
     as_greedy,
     is_feasible,
     neighbourhood_search,
+    organisation_groups,
     organisation_search,
     start_vector,
 )
@@ -108,19 +109,20 @@ def optimise(
         early_trace.append((time.perf_counter() - t0, best.value, lp_bound))
         tell("greedy", best.value, lp_bound)
     if best is not None and lp.col_values is not None:
+        groups = None
+        if os.environ.get("NYTTE_OPT_LNS", "1") != "0":
+            groups = organisation_groups(model, duals.sum(axis=1))
         found = neighbourhood_search(
-            model, lp.col_values, start_vec, t0, time_limit, mip_gap, progress
+            model, lp.col_values, start_vec, t0, time_limit, mip_gap, progress, groups is None
         )
         if found is not None and found.value > best.value:
             best, start_vec = found, found.vector
             early_trace.append((time.perf_counter() - t0, best.value, None))
             tell("neighbourhood", best.value, None)
         left = time_limit - (time.perf_counter() - t0)
-        if os.environ.get("NYTTE_OPT_LNS", "1") != "0" and left > 2.0:
+        if groups is not None and left > 2.0:
             until = time_limit - left * (1 - ORGANISATION_SEARCH_SHARE)
-            found = organisation_search(
-                model, start_vec, best.value, duals.sum(axis=1), t0, until, progress
-            )
+            found = organisation_search(model, start_vec, best.value, groups, t0, until, progress)
             if found is not None and found.value > best.value:
                 best, start_vec = found, found.vector
                 early_trace.append((time.perf_counter() - t0, best.value, None))
