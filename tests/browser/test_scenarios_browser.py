@@ -1,6 +1,6 @@
 """The scenario pages in real Chromium: the list, a scenario with its budgets, stop costs
 and funds, a finished plan run (with what the co-funding scheme pays) and an efficient
-frontier run: accessible (axe-core), and the run pages fit a phone's width."""
+frontier run: accessible (axe-core), and the scenario and run pages fit a phone's width."""
 
 from __future__ import annotations
 
@@ -58,7 +58,7 @@ def test_scenario_pages_are_accessible_and_show_funds_and_the_frontier(
     assert page.locator("#frontier-h ~ .table-scroll tbody tr").count() == 2
     assert_accessible(page)
     page.set_viewport_size({"width": 390, "height": 800})
-    for url in (plan.get_absolute_url(), frontier.get_absolute_url()):
+    for url in (scenario.get_absolute_url(), plan.get_absolute_url(), frontier.get_absolute_url()):
         page.goto(url)
         page.wait_for_load_state("load")
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, url
