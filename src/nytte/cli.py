@@ -43,6 +43,7 @@ Operations:
   check        check the configuration (add --deploy for production settings)
   token        create, list or revoke API tokens
   learning_sweep  remind owners of overdue follow-up actions, open revisit items (daily)
+  scenario_sweep  mark scenario runs failed whose worker died (safe to run from cron)
   retention    erase outside proposers' personal data after the retention period
   embed        embed every text with the installed model (NYTTE_EMBEDDING_MODEL_DIR)
   backup FILE  the database and attachments in one archive; restore FILE puts it back

@@ -123,3 +123,15 @@ def test_bad_iteration_count_is_an_input_error() -> None:
         simulate(one_line("pert"), 1, seed=1)
     with pytest.raises(CBAInputError, match="seed"):
         simulate(one_line("pert"), 10, seed=-3)
+
+
+def test_nnv_samples_are_the_draws_simulate_summarises() -> None:
+    from nytte.economics.montecarlo import nnv_samples
+
+    a = one_line("pert")
+    draws = nnv_samples(a, 2_000, seed=9)["Project"]
+    sim = simulate(a, 2_000, seed=9).alternative("Project")
+    assert draws.shape == (2_000,) and len(np.unique(draws)) > 100
+    assert draws.mean() == pytest.approx(sim.mean, rel=1e-9)
+    assert np.mean(draws < 0) == pytest.approx(sim.prob_negative)
+    assert np.array_equal(draws, nnv_samples(a, 2_000, seed=9)["Project"])

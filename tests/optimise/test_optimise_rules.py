@@ -1,5 +1,6 @@
 """Dependencies, exclusions, flexibility, funds, forced items, running items, risk."""
 
+import numpy as np
 import pytest
 
 from nytte.optimise import optimise
@@ -234,3 +235,53 @@ def test_progress_callback_can_stop_the_solve_and_the_plan_keeps_a_bound() -> No
     plan = optimise(p, progress=lambda e: e.stage == "mip")
     assert plan.chosen and plan.bound is not None and plan.bound >= plan.value
     assert plan.status == "optimal" or plan.gap > 0
+
+
+def test_organisation_search_improves_a_start_to_the_optimum_of_independent_organisations(
+    monkeypatch,
+):
+    """With every candidate paid by one organisation the problem splits by organisation,
+    so one pass over groups of organisations must reach the proven optimum; the answer
+    is a feasible plan whose value is its candidates' values."""
+    import random
+    import time
+
+    from nytte.optimise import greedy, warmstart
+    from nytte.optimise.build import build, prepare
+    from nytte.optimise.warmstart import (
+        is_feasible,
+        organisation_groups,
+        organisation_search,
+        start_vector,
+    )
+
+    monkeypatch.setattr(warmstart, "ORGANISATION_SEARCH_MIN_CANDIDATES", 0)  # small is faster
+    rnd = random.Random(3)
+    orgs = ["A", "B", "C", "D"]
+    candidates = [
+        cand(
+            f"c{k:03d}",
+            rnd.randint(5, 60),
+            {orgs[k % 4]: [rnd.randint(5, 30), rnd.randint(0, 20)]},
+            earliest_start=2027,
+            latest_start=2028,
+        )
+        for k in range(40)
+    ]
+    p = problem(candidates, budgets={o: [40, 40, 40] for o in orgs})
+    prep = prepare(p)
+    model = build(prep)
+    start = greedy.benefit_cost(prep)
+    found = organisation_search(
+        model,
+        start_vector(model, start.starts),
+        start.value,
+        organisation_groups(model, np.zeros(len(orgs))),
+        time.perf_counter(),
+        60.0,
+    )
+    best = optimise(p)
+    assert best.status == "optimal" and best.value > start.value + 1
+    assert found is not None and is_feasible(model, found.vector)
+    assert found.value == pytest.approx(best.value, rel=1e-6)
+    assert found.value == pytest.approx(greedy.evaluate(prep, found.starts))

@@ -44,6 +44,11 @@ def cost(proposal, org, amount, first, last):
 def register(programme):
     """NAV runs R (2026–2028) and plans A (2027) and B (requires A, 2028); proposal F-1
     would cost 20 m in its first year; budgets default to the planned costs."""
+    return make_register(programme)
+
+
+def make_register(programme):
+    """The ``register`` fixture's rows (the browser test builds them too)."""
     nav = OrganisationFactory(name="Arbeids- og velferdsetaten", short_name="NAV")
     running = InitiativeFactory(
         programme=programme,

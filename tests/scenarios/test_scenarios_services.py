@@ -157,3 +157,33 @@ def test_dependencies_wait_for_the_planned_end_and_running_ones_are_history(
     assert data["dependencies"] == [
         {"candidate": "initiative:B", "requires": "initiative:A", "kind": "finish"}
     ]
+
+
+def test_runs_whose_worker_died_are_marked_failed(programme, register, facilitator):
+    import datetime
+
+    from django.core.management import call_command
+    from django.utils import timezone, translation
+
+    scenario = make(programme, register, facilitator, time_limit=60)
+    now = timezone.now()
+    dead = services.run_create(scenario=scenario, acting_user=facilitator)
+    alive = services.run_create(scenario=scenario, acting_user=facilitator)
+    queued = services.run_create(scenario=scenario, acting_user=facilitator)
+    started = {
+        dead.pk: now - services.STALE_GRACE - datetime.timedelta(seconds=61),
+        alive.pk: now - services.STALE_GRACE - datetime.timedelta(seconds=59),
+    }
+    for pk, at in started.items():
+        ScenarioRun.objects.filter(pk=pk).update(status=RunStatus.RUNNING, started_at=at)
+    with translation.override("en"):
+        assert services.run_fail_stale(now=now) == 1
+    statuses = dict(ScenarioRun.objects.values_list("pk", "status"))
+    assert statuses == {dead.pk: "failed", alive.pk: "running", queued.pk: "queued"}
+    dead.refresh_from_db()
+    assert dead.finished and "worker" in dead.error and dead.finished_at == now
+    # Later the other one is dead too; the command finds it (and the done one stays done).
+    ScenarioRun.objects.filter(pk=alive.pk).update(started_at=now - datetime.timedelta(hours=1))
+    call_command("scenario_sweep")
+    assert ScenarioRun.objects.get(pk=alive.pk).status == RunStatus.FAILED
+    assert services.run_fail_stale() == 0

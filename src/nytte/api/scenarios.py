@@ -52,8 +52,14 @@ class ScenarioIn(Schema):
     forced_in: list[str] = []
     forced_out: list[str] = []
     mandatory: list[str] = []
+    #: Funds in the optimiser's format (docs/optimise.md); ``organisations`` by orgnr.
+    funds: list[dict[str, Any]] = []
+    #: Running initiatives the plan may stop: key -> stop cost (NOK, owner, first year).
+    stop_costs: dict[str, int] = {}
     flexibility: float = 0
     score_weight: float = 0
+    #: Percent; the plan keeps P(total NNV < 0) at most this (Monte Carlo draws).
+    max_probability_negative: float | None = None
     time_limit: int = 30
 
 
@@ -66,8 +72,11 @@ class ScenarioPatch(Schema):
     forced_in: list[str] | None = None
     forced_out: list[str] | None = None
     mandatory: list[str] | None = None
+    funds: list[dict[str, Any]] | None = None
+    stop_costs: dict[str, int] | None = None
     flexibility: float | None = None
     score_weight: float | None = None
+    max_probability_negative: float | None = None
     time_limit: int | None = None
 
 
@@ -92,8 +101,11 @@ class ScenarioOut(Schema):
     forced_in: list[str]
     forced_out: list[str]
     mandatory: list[str]
+    funds: list[dict[str, Any]]
+    stop_costs: dict[str, int]
     flexibility: float
     score_weight: float
+    max_probability_negative: float | None
     time_limit: int
     baseline: int | None
     created_at: dt.datetime
@@ -103,9 +115,12 @@ class ScenarioOut(Schema):
 class RunIn(Schema):
     #: A proposal number: what it would displace; omitted: plan the scenario.
     proposal: int | None = None
+    #: Budget multiples for the efficient frontier (``[]``: 0.5, 0.75, 1, 1.25, 1.5).
+    frontier: list[float] | None = None
 
 
 class RunOut(RunSummary):
+    levels: list[float]
     scenario: int
     progress: dict[str, Any]
     error: str
@@ -126,6 +141,40 @@ def _budgets_in(budgets: dict[str, list[int]]) -> dict[str, list[int]]:
             }
         )
     return {str(orgs[k]): v for k, v in budgets.items()}
+
+
+def _funds_in(funds: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Funds with ``organisations`` as orgnr, stored by organisation id."""
+    wanted = {o for f in funds for o in (f.get("organisations") or []) if isinstance(o, str)}
+    ids = dict(Organisation.objects.filter(orgnr__in=wanted).values_list("orgnr", "pk"))
+    out = []
+    for f in funds:
+        f = dict(f)
+        if f.get("organisations") is not None:
+            if not isinstance(f["organisations"], list):
+                raise ValidationError({"funds": _("A fund's organisations must be a list.")})
+            unknown = [o for o in f["organisations"] if o not in ids]
+            if unknown:
+                raise ValidationError(
+                    {
+                        "funds": _("No organisation has the organisation number %(orgnr)s.")
+                        % {"orgnr": unknown[0]}
+                    }
+                )
+            f["organisations"] = [str(ids[o]) for o in f["organisations"]]
+        out.append(f)
+    return out
+
+
+def _funds_out(funds: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    ids = {int(o) for f in funds for o in (f.get("organisations") or [])}
+    orgnr = dict(Organisation.objects.filter(pk__in=ids).values_list("pk", "orgnr"))
+    return [
+        {**f, "organisations": [orgnr.get(int(o), str(o)) for o in f["organisations"]]}
+        if f.get("organisations") is not None
+        else f
+        for f in funds
+    ]
 
 
 def _proposals(programme: Programme, numbers: list[int]) -> list[Proposal]:
@@ -167,8 +216,15 @@ def _scenario_out(scenario: Scenario) -> dict[str, Any]:
         "forced_in": scenario.forced_in,
         "forced_out": scenario.forced_out,
         "mandatory": scenario.mandatory,
+        "funds": _funds_out(scenario.funds),
+        "stop_costs": scenario.stop_costs,
         "flexibility": float(scenario.flexibility),
         "score_weight": float(scenario.score_weight),
+        "max_probability_negative": (
+            None
+            if scenario.max_probability_negative is None
+            else float(scenario.max_probability_negative)
+        ),
         "time_limit": scenario.time_limit,
         "baseline": scenario.baseline_ref,
         "created_at": scenario.created_at,
@@ -194,6 +250,7 @@ def _run_out(run: ScenarioRun, details: bool = False) -> dict[str, Any]:
     return {
         **_run_summary(run),
         "scenario": run.scenario_id,
+        "levels": run.levels,
         "progress": run.progress or {},
         "error": run.error,
         "started_at": run.started_at,
@@ -227,6 +284,7 @@ def scenario_create(request: HttpRequest, slug: str, payload: ScenarioIn) -> Sta
     data = payload.dict()
     budgets = data.pop("budgets")
     proposals = _proposals(programme, data.pop("proposals"))
+    data["funds"] = _funds_in(data["funds"])
     scenario = services.scenario_create(
         programme=programme,
         budgets=_budgets_in(budgets) if budgets is not None else None,
@@ -253,6 +311,8 @@ def scenario_update(
     proposals = data.pop("proposals", None)
     if data.get("budgets") is not None:
         data["budgets"] = _budgets_in(data["budgets"])
+    if data.get("funds") is not None:
+        data["funds"] = _funds_in(data["funds"])
     scenario = services.scenario_update(
         scenario=scenario,
         data={k: v for k, v in data.items() if v is not None},
@@ -264,12 +324,16 @@ def scenario_update(
 
 @router.post(P + "/{pk}/runs", response={202: RunOut, **ERRORS})
 def run_create(request: HttpRequest, slug: str, pk: int, payload: RunIn) -> Status:
-    """Queue a run (a background task); poll ``GET .../runs/{id}`` for progress."""
+    """Queue a run (a background task): the plan; with ``proposal``, what it would
+    displace; with ``frontier``, the efficient frontier at those budget multiples. Poll
+    ``GET .../runs/{id}`` for progress."""
     scenario = _scenario(request, slug, pk)
     proposal = None
     if payload.proposal is not None:
         proposal = _proposals(scenario.programme, [payload.proposal])[0]
-    run = services.run_create(scenario=scenario, proposal=proposal, acting_user=request.user)
+    run = services.run_create(
+        scenario=scenario, proposal=proposal, levels=payload.frontier, acting_user=request.user
+    )
     return Status(202, _run_out(run))
 
 

@@ -94,6 +94,7 @@ def add_funds(model: Model, prep: Prepared, budget_row: np.ndarray, elastic: boo
                 zs = []
                 for t, cols in sorted(pcols_by_t.items()):
                     z = model.add_col(0.0, 0.0, 1.0, True)
+                    model.z_cols.append((f_idx, i, t, z))
                     zs.append(z)
                     big_m = min(limit, big_m_by_t[t]) / MONEY
                     model.add_row(

@@ -46,6 +46,8 @@ class Model:
     p_cols: list[tuple[int, int, int, int, int]] = field(default_factory=list)  # f,i,o,t,col
     m_cols: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
     w_cols: list[int] = field(default_factory=list)
+    #: fund year indicators: (fund, candidate, year index, col)
+    z_cols: list[tuple[int, int, int, int]] = field(default_factory=list)
     slack_cols: list[tuple[int, int]] = field(default_factory=list)  # (row, col) elastic
     budget_rows: dict[tuple[int, int], int] = field(default_factory=dict)
     fund_budget_rows: dict[tuple[int, int], int] = field(default_factory=dict)

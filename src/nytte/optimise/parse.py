@@ -352,6 +352,12 @@ def _years(value: Any, where: str) -> tuple[int, ...]:
     return tuple(_int(y, where) for y in value)
 
 
+def fund_from_dict(data: Any, first_year: int, n_years: int) -> Fund:
+    """One fund in the JSON format, checked alone (for forms that edit funds one at a
+    time); candidate ids are checked only when a whole problem is read."""
+    return _fund(data, "funds", first_year, n_years)
+
+
 def _fund(data: Any, where: str, first_year: int, n_years: int) -> Fund:
     if not isinstance(data, dict):
         raise OptimiseInputError("expected an object", where)

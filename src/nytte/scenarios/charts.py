@@ -67,3 +67,42 @@ def value_chart(comparison: Comparison) -> dict[str, Any]:
             "x": {"field": "mnok", "type": "quantitative", "title": _("NOK million (NNV)")},
         },
     }
+
+
+def frontier_chart(points: list[dict[str, Any]]) -> dict[str, Any]:
+    """The efficient frontier: best value found (and its proven bound) at each total budget;
+    the table beside it has the same figures."""
+    values = []
+    for p in points:
+        if p.get("value") is None:
+            continue
+        budget = round(p["total_budget"] / 1e6, 1)
+        values.append(
+            {"budget": budget, "series": _("Best plan found"), "mnok": round(p["value"] / 1e6, 1)}
+        )
+        if p.get("bound") is not None:
+            values.append(
+                {
+                    "budget": budget,
+                    "series": _("Proven upper bound"),
+                    "mnok": round(p["bound"] / 1e6, 1),
+                }
+            )
+    return {
+        "$schema": VEGA_LITE,
+        "description": _("Best portfolio value at each total budget, NOK million"),
+        "width": "container",
+        "height": 220,
+        "data": {"values": values},
+        "mark": {"type": "line", "point": True},
+        "encoding": {
+            "x": {
+                "field": "budget",
+                "type": "quantitative",
+                "title": _("Total budget, NOK million"),
+            },
+            "y": {"field": "mnok", "type": "quantitative", "title": _("Value, NOK million (NNV)")},
+            "color": {"field": "series", "type": "nominal", "title": None},
+            "strokeDash": {"field": "series", "type": "nominal", "title": None},
+        },
+    }

@@ -12,6 +12,7 @@ class RunStatus(models.TextChoices):
 class RunMode(models.TextChoices):
     PLAN = "plan", _("Plan the portfolio")
     DISPLACEMENT = "displacement", _("What a proposal would displace")
+    FRONTIER = "frontier", _("Efficient frontier")
 
 
 FINISHED = frozenset({RunStatus.DONE, RunStatus.FAILED})

@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from .models import ScenarioRun
-from .selectors import compare
+from .selectors import compare, frontier_view
 
 
 def export_run(run: ScenarioRun) -> bytes:
@@ -17,17 +17,48 @@ def export_run(run: ScenarioRun) -> bytes:
     ws = wb.active
     ws.title = _("Changes")[:31]
     bold = Font(bold=True)
-    comparison = compare(run)
-    ws.append(
-        [
-            _("Item"),
-            _("Change"),
-            _("Start as planned"),
-            _("Start in plan"),
-            _("Value as planned (NOK)"),
-            _("Value in plan (NOK)"),
-        ]
-    )
+    points = frontier_view(run)
+    if points is not None:
+        ws.title = _("Efficient frontier")[:31]
+        ws.append(
+            [
+                _("Budgets ×"),
+                _("Total budget (NOK)"),
+                _("Status"),
+                _("Value (NOK)"),
+                _("Upper bound (NOK)"),
+                _("Gap"),
+                _("Items"),
+                _("Adds"),
+                _("Drops"),
+            ]
+        )
+        for p in points:
+            ws.append(
+                [
+                    p["level"],
+                    round(p["total_budget"]),
+                    p["status"],
+                    None if p["value"] is None else round(p["value"]),
+                    None if p["bound"] is None else round(p["bound"]),
+                    p["gap"],
+                    p["n_chosen"],
+                    ", ".join(p["added"]),
+                    ", ".join(p["dropped"]),
+                ]
+            )
+    comparison = None if points is not None else compare(run)
+    if points is None:
+        ws.append(
+            [
+                _("Item"),
+                _("Change"),
+                _("Start as planned"),
+                _("Start in plan"),
+                _("Value as planned (NOK)"),
+                _("Value in plan (NOK)"),
+            ]
+        )
     if comparison is not None:
         for c in comparison.changes:
             ws.append(
@@ -66,10 +97,24 @@ def export_run(run: ScenarioRun) -> bytes:
                     None if r.left is None else round(r.left),
                 ]
             )
+        funded = wb.create_sheet(_("Fund payments")[:31])
+        funded.append([_("Fund"), _("Item"), _("Organisation"), _("Year"), _("Amount (NOK)")])
+        for p in comparison.fund_payments:
+            funded.append(
+                [
+                    p["fund_name"] or p["fund"],
+                    p["name"],
+                    p["organisation"],
+                    p["year"],
+                    round(p["amount"]),
+                ]
+            )
         marginal = wb.create_sheet(_("Marginal values")[:31])
         marginal.append([_("Organisation"), _("Year"), _("Value of one more krone (estimate)")])
         for m in comparison.marginal:
             marginal.append([m["organisation"], m["year"], m["value_per_krone"]])
+        for m in comparison.fund_marginal:
+            marginal.append([m["fund_name"], m["year"], m["value_per_krone"]])
         summary = wb.create_sheet(_("Summary")[:31], 0)
         plan = comparison.plan
         for label, value in (

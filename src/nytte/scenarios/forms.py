@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from nytte.core.models import Organisation, Programme
+from nytte.portfolio.choices import CostCategory
 from nytte.proposals.choices import OPEN_STAGES
 from nytte.proposals.models import Proposal
 
@@ -63,6 +65,7 @@ class ScenarioForm(forms.ModelForm):
             "years",
             "flexibility",
             "score_weight",
+            "max_probability_negative",
             "time_limit",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
@@ -132,4 +135,136 @@ class BudgetForm(forms.Form):
             amounts = [self.cleaned_data.get(f"budget-{org.pk}-{t}") for t in range(self.years)]
             if any(a is not None for a in amounts):
                 out[str(org.pk)] = [a or 0 for a in amounts]
+        return out
+
+
+class StopCostForm(forms.Form):
+    """Which running initiatives the optimiser may stop, and at what cost:
+    ``stop-<index>`` per running initiative; empty keeps it running."""
+
+    def __init__(
+        self, *args: Any, running: list[tuple[str, str]], stop_costs: dict[str, Any], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.keys = []
+        for k, (key, label) in enumerate(running):
+            name = f"stop-{k}"
+            self.keys.append((name, key))
+            self.fields[name] = forms.IntegerField(
+                min_value=0,
+                required=False,
+                label=_("Stop cost of %(item)s (NOK)") % {"item": label},
+                initial=stop_costs.get(key),
+            )
+
+    def stop_costs(self) -> dict[str, int]:
+        return {
+            key: self.cleaned_data[name]
+            for name, key in self.keys
+            if self.cleaned_data.get(name) is not None
+        }
+
+
+class FundForm(forms.Form):
+    """One fund with its rules; what is left empty does not limit it."""
+
+    name = forms.CharField(label=_("Name"), max_length=100)
+    budget = forms.IntegerField(
+        label=_("What the fund can pay out per year (NOK)"),
+        min_value=0,
+        required=False,
+        help_text=_("In total, for all items. Empty: no limit."),
+    )
+    max_share = forms.DecimalField(
+        label=_("Largest share of an item's cost (%)"),
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
+        initial=100,
+    )
+    max_amount = forms.IntegerField(
+        label=_("Most it pays for one item (NOK)"), min_value=0, required=False
+    )
+    max_budget_years = forms.IntegerField(
+        label=_("Pays an item in at most this many budget years"), min_value=1, required=False
+    )
+    min_project_cost = forms.IntegerField(
+        label=_("Smallest project cost it pays for (NOK)"), min_value=0, required=False
+    )
+    max_project_cost = forms.IntegerField(
+        label=_("Largest project cost it pays for (NOK)"), min_value=0, required=False
+    )
+    organisations = forms.MultipleChoiceField(
+        label=_("Pays only for these organisations' costs"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: every organisation."),
+    )
+    cost_kinds = forms.MultipleChoiceField(
+        label=_("Pays only for these kinds of cost"),
+        required=False,
+        choices=CostCategory.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: every kind."),
+    )
+    first_year = forms.IntegerField(label=_("Pays from year"), required=False)
+    last_year = forms.IntegerField(label=_("Pays until year"), required=False)
+    candidates = forms.MultipleChoiceField(
+        label=_("Pays only for these items"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: any item the other rules allow."),
+    )
+    include_running = forms.BooleanField(
+        label=_("Also pays for running initiatives"), required=False
+    )
+    require_positive_nnv = forms.BooleanField(
+        label=_("Pays only for items with a positive NNV"), required=False
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        organisations: list[Organisation],
+        candidates: list[tuple[str, str]],
+        first_year: int,
+        years: int,
+        **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault("prefix", "fund")
+        super().__init__(*args, **kwargs)
+        self.fields["organisations"].choices = [(str(o.pk), o.label) for o in organisations]
+        self.fields["candidates"].choices = candidates
+        self.plan_years = (first_year, first_year + years - 1)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        lo, hi = data.get("first_year"), data.get("last_year")
+        if lo is not None and hi is not None and lo > hi:
+            self.add_error("last_year", _("The last year comes before the first."))
+        return data
+
+    def fund(self) -> dict[str, Any]:
+        """The fund in the optimiser's format (organisations by id)."""
+        d = self.cleaned_data
+        out: dict[str, Any] = {
+            "id": slugify(d["name"])[:50] or "fund",
+            "name": d["name"],
+            "max_share": float(d["max_share"]) / 100,
+            "include_running": d["include_running"],
+            "require_positive_nnv": d["require_positive_nnv"],
+        }
+        for key in ("budget", "max_amount", "max_budget_years", "max_project_cost"):
+            if d.get(key) is not None:
+                out[key] = d[key]
+        if d.get("min_project_cost"):
+            out["min_project_cost"] = d["min_project_cost"]
+        for key in ("organisations", "cost_kinds", "candidates"):
+            if d.get(key):
+                out[key] = list(d[key])
+        lo, hi = d.get("first_year"), d.get("last_year")
+        if lo is not None or hi is not None:
+            lo = self.plan_years[0] if lo is None else lo
+            hi = self.plan_years[1] if hi is None else hi
+            out["years"] = list(range(lo, hi + 1))
         return out

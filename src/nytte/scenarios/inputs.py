@@ -5,6 +5,7 @@ analyses stand now, and the baseline (the portfolio as planned) a run is compare
 
 from __future__ import annotations
 
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -15,6 +16,7 @@ from nytte.core.models import Organisation, Programme
 from nytte.costbenefit.build import build_analysis
 from nytte.costbenefit.models import ExtraLine
 from nytte.economics import compute
+from nytte.economics.montecarlo import nnv_samples
 from nytte.portfolio.choices import DependencyKind, Phase
 from nytte.portfolio.models import CostLine, Dependency, Initiative
 from nytte.proposals.assessment import criteria_for, results_from
@@ -23,6 +25,9 @@ from nytte.proposals.models import Proposal, Score
 from .models import Scenario
 
 FORMAT = "nytte-optimise/1"
+#: Monte Carlo draws per candidate for the risk constraint: one binary per draw in the
+#: model, so few; the estimate of P(NNV < 0) has a standard error of about 1-3 points.
+RISK_SAMPLES = 200
 #: Phases whose initiatives are candidates: running (fixed) and planned (may move).
 RUNNING_PHASES = (Phase.EXECUTE,)
 PLANNED_PHASES = (Phase.IDEA, Phase.CONCEPT, Phase.PLAN)
@@ -71,17 +76,27 @@ def default_budgets(programme: Programme, first_year: int, years: int) -> dict[s
     return {str(org): amounts for org, amounts in sorted(totals.items())}
 
 
-def _nnv(subject: Initiative | Proposal, code: str, warnings: list[str]) -> float:
-    """The subject's NNV (most likely figures) from the cost-benefit engine; 0 with a
-    warning when its analysis cannot be computed."""
+def _nnv(
+    subject: Initiative | Proposal, code: str, warnings: list[str], samples: int = 0
+) -> tuple[float, list[float] | None]:
+    """The subject's NNV (most likely figures) from the cost-benefit engine, and with
+    ``samples`` that many Monte Carlo draws of it (seeded by the subject's code, so the
+    same register gives the same draws); 0 with a warning when its analysis cannot be
+    computed."""
     try:
-        return float(compute(build_analysis(subject)).alternative(code).nnv)
+        analysis = build_analysis(subject)
+        nnv = float(compute(analysis).alternative(code).nnv)
+        draws = None
+        if samples:
+            seed = zlib.crc32(code.encode())
+            draws = [float(x) for x in nnv_samples(analysis, samples, seed)[code]]
+        return nnv, draws
     except (ValueError, KeyError) as exc:
         warnings.append(
             _("%(code)s: no cost-benefit result (%(error)s); its value is taken as 0.")
             % {"code": code, "error": exc}
         )
-        return 0.0
+        return 0.0, [0.0] * samples if samples else None
 
 
 def potential_scores(programme: Programme, proposals: list[Proposal]) -> dict[int, float]:
@@ -150,6 +165,8 @@ def scenario_input(
     programme = scenario.programme
     first, n = scenario.first_year, scenario.years
     warnings: list[str] = []
+    risk = scenario.max_probability_negative
+    samples = RISK_SAMPLES if risk is not None else 0
     excluded = set(scenario.excluded)
     initiatives = [i for i in portfolio_initiatives(programme) if initiative_key(i) not in excluded]
     proposals = list(scenario.proposals.filter(programme=programme).order_by("number"))
@@ -162,6 +179,12 @@ def scenario_input(
         proposal_lines[line.proposal_id].append(line)
 
     org_ids = {int(k) for k in scenario.budgets}
+    stop_costs = dict(scenario.stop_costs or {})
+    org_ids |= {
+        i.owner_organisation_id
+        for i in initiatives
+        if initiative_key(i) in stop_costs and i.owner_organisation_id
+    }
     org_ids |= {line.organisation_id for i in initiatives for line in i.costs.all()}
     org_ids |= {line.organisation_id for lines in proposal_lines.values() for line in lines}
     labels = _labels(org_ids)
@@ -190,20 +213,29 @@ def scenario_input(
         costs = _profile(by_line, start)
         for line in costs:
             line["organisation"] = labels[line["organisation"]]
+        nnv, draws = _nnv(initiative, initiative.code, warnings, samples)
         candidate: dict[str, Any] = {
             "id": key,
             "name": f"{initiative.code} {initiative.title}",
             "status": "running" if running else "planned",
-            "nnv": _nnv(initiative, initiative.code, warnings),
+            "nnv": nnv,
             "costs": costs,
             "mandatory": initiative.mandatory or key in mandatory,
         }
+        if draws is not None:
+            candidate["nnv_samples"] = draws
         if initiative.planned_end and initiative.planned_end.year >= start:
             # Cost lines run on into operation; "finish" dependencies wait for the project.
             candidate["duration"] = initiative.planned_end.year - start + 1
         if running:
             candidate["start"] = start
             starts[key] = start
+            if key in stop_costs:
+                candidate["stoppable"] = True
+                amount = stop_costs[key]
+                if amount and initiative.owner_organisation_id:
+                    owner = labels[initiative.owner_organisation_id]
+                    candidate["stop_costs"] = [{"organisation": owner, "amounts": [amount]}]
         else:
             plan_start = min(max(start, first), first + n - 1)
             candidate["earliest_start"] = first
@@ -228,12 +260,14 @@ def scenario_input(
                 _("%(ref)s has no cost lines on an organisation in its cost-benefit analysis.")
                 % {"ref": proposal.reference}
             )
+        nnv, draws = _nnv(proposal, proposal.reference, warnings, samples)
         candidates.append(
             {
                 "id": key,
                 "name": f"{proposal.reference} {proposal.title}",
                 "status": "proposal",
-                "nnv": _nnv(proposal, proposal.reference, warnings),
+                "nnv": nnv,
+                **({"nnv_samples": draws} if draws is not None else {}),
                 "score": scores.get(proposal.pk, 0.0),
                 "costs": costs,
                 "earliest_start": first,
@@ -268,6 +302,7 @@ def scenario_input(
             )
         return [v for v in values if v in keys]
 
+    funds = [_fund_input(f, labels, keys, warnings) for f in scenario.funds or []]
     budgets = {
         labels[int(org)]: [float(a) for a in amounts]
         for org, amounts in sorted(scenario.budgets.items(), key=lambda kv: int(kv[0]))
@@ -285,9 +320,18 @@ def scenario_input(
         "candidates": candidates,
         "dependencies": dependencies,
         "exclusions": exclusions,
+        "funds": funds,
         "forced_in": known(list(scenario.forced_in), "forced_in"),
         "forced_out": known(list(scenario.forced_out), "forced_out"),
     }
+    if risk is not None:
+        data["risk"] = {"max_probability_negative": float(risk) / 100}
+    unknown_stops = sorted(set(stop_costs) - running_keys)
+    if unknown_stops:
+        warnings.append(
+            _("%(keys)s are not running initiatives of this scenario; stop costs ignored.")
+            % {"keys": ", ".join(unknown_stops)}
+        )
     baseline = {
         "starts": dict(starts),
         "costs": {
@@ -298,3 +342,22 @@ def scenario_input(
         "warnings": warnings,
     }
     return data, baseline
+
+
+def _fund_input(
+    fund: Mapping[str, Any], labels: Mapping[int, str], keys: set[str], warnings: list[str]
+) -> dict[str, Any]:
+    """A scenario's fund in the optimiser's format: organisation ids become the labels the
+    budgets use, and candidates that are not in the scenario are dropped (with a note)."""
+    out = dict(fund)
+    if out.get("organisations") is not None:
+        out["organisations"] = [labels[int(o)] for o in out["organisations"] if int(o) in labels]
+    if out.get("candidates") is not None:
+        unknown = [c for c in out["candidates"] if c not in keys]
+        if unknown:
+            warnings.append(
+                _("Fund %(fund)s: %(keys)s are not candidates of this scenario and are ignored.")
+                % {"fund": out.get("name") or out.get("id"), "keys": ", ".join(unknown)}
+            )
+        out["candidates"] = [c for c in out["candidates"] if c in keys]
+    return out

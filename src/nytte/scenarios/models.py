@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from nytte.core.models import Programme
 from nytte.core.querysets import scoped_manager
+from nytte.optimise import OptimiseInputError
+from nytte.optimise.parse import fund_from_dict
 from nytte.portfolio.models import YEAR_VALIDATORS
 from nytte.proposals.models import Proposal
 
@@ -60,6 +62,24 @@ class Scenario(models.Model):
         blank=True,
         help_text=_("Keys that must be in the plan beside the initiatives marked mandatory."),
     )
+    funds = models.JSONField(
+        _("funds"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Pots that pay part of some items' costs under rules (the co-funding scheme is "
+            "one): the optimiser's fund format, organisations given by id."
+        ),
+    )
+    stop_costs = models.JSONField(
+        _("running initiatives that may be stopped"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Key of a running initiative -> what stopping it costs (NOK), paid by its "
+            "owner organisation in the first plan year. Others keep running."
+        ),
+    )
     flexibility = models.DecimalField(
         _("budget flexibility (%)"),
         max_digits=5,
@@ -77,6 +97,19 @@ class Scenario(models.Model):
         help_text=_(
             "Adds this many kroner of value per point (0–100) of a proposal's assessed "
             "innovation potential. 0: value is NNV only."
+        ),
+    )
+    max_probability_negative = models.DecimalField(
+        _("highest probability of a negative NNV (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_(
+            "Keep the chance that the plan's total NNV falls below zero at most this, by "
+            "the cost-benefit analyses' Monte Carlo draws; the plan then maximises expected "
+            "value. Empty: no such limit."
         ),
     )
     time_limit = models.PositiveIntegerField(
@@ -140,10 +173,33 @@ class Scenario(models.Model):
             value = getattr(self, name)
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 errors[name] = _("Give a list of candidate keys.")
+        if not isinstance(self.stop_costs, dict) or any(
+            isinstance(v, bool) or not isinstance(v, int | float) or v < 0
+            for v in self.stop_costs.values()
+        ):
+            errors["stop_costs"] = _("Give a non-negative stop cost per initiative.")
+        fund_error = fund_errors(self.funds, self.first_year, self.years)
+        if fund_error:
+            errors["funds"] = fund_error
         if not errors and set(self.forced_in) & set(self.forced_out):
             errors["forced_out"] = _("An item cannot be forced both in and out.")
         if errors:
             raise ValidationError(errors)
+
+
+def fund_errors(funds: Any, first_year: int, years: int) -> str | None:
+    """Why ``funds`` is not a valid list of funds (the optimiser's own check), or None."""
+    if not isinstance(funds, list):
+        return _("Funds must be a list.")
+    ids = [f.get("id") for f in funds if isinstance(f, dict)]
+    if len(ids) != len(set(ids)):
+        return _("Two funds have the same id.")
+    try:
+        for fund in funds:
+            fund_from_dict(fund, first_year or 2000, years or 1)
+    except OptimiseInputError as exc:
+        return str(exc)
+    return None
 
 
 class ScenarioRun(models.Model):
@@ -162,6 +218,12 @@ class ScenarioRun(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         help_text=_("The proposal whose displacement is asked (displacement mode)."),
+    )
+    levels = models.JSONField(
+        _("budget levels"),
+        default=list,
+        blank=True,
+        help_text=_("Multiples of the budgets the efficient frontier is solved at."),
     )
     input = models.JSONField(_("optimiser input"), default=dict, blank=True)
     #: ``{"starts": {key: year}, "costs": {org: {year: amount}}, "organisations": {label: id},

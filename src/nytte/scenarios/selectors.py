@@ -8,10 +8,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
-from nytte.core.models import Programme
+from nytte.core.models import Organisation, Programme
 from nytte.core.permissions import Action
 from nytte.optimise import OptimiseError, Problem
+from nytte.portfolio.choices import CostCategory
 
 from .models import Scenario, ScenarioRun
 
@@ -102,6 +105,9 @@ class Comparison:
     budget_rows: list[BudgetRow] = field(default_factory=list)
     marginal: list[dict[str, Any]] = field(default_factory=list)
     baseline_feasible: bool = True
+    #: Which fund pays what, for which item, organisation and year (with the item's name).
+    fund_payments: list[dict[str, Any]] = field(default_factory=list)
+    fund_marginal: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def value_change(self) -> float:
@@ -194,6 +200,18 @@ def compare(run: ScenarioRun, plan: dict[str, Any] | None = None) -> Comparison 
                 )
             )
     marginal = [m for m in plan.get("marginal_values", []) if m.get("value_per_krone")]
+    names = {c.id: c.name or c.id for c in problem.candidates}
+    funds = {f.id: f.name or f.id for f in problem.funds}
+    payments = [
+        {**p, "name": names.get(p["candidate"], p["candidate"]), "fund_name": funds.get(p["fund"])}
+        for p in plan.get("fund_payments", [])
+        if p.get("amount", 0) >= 0.5
+    ]
+    fund_marginal = [
+        {**m, "fund_name": funds.get(m["organisation"], m["organisation"])}
+        for m in plan.get("fund_marginal_values", [])
+        if m.get("value_per_krone")
+    ]
     return Comparison(
         plan=plan,
         baseline_value=baseline_value,
@@ -202,6 +220,8 @@ def compare(run: ScenarioRun, plan: dict[str, Any] | None = None) -> Comparison 
         budget_rows=rows,
         marginal=marginal,
         baseline_feasible=not any(r.over for r in rows),
+        fund_payments=payments,
+        fund_marginal=fund_marginal,
     )
 
 
@@ -234,6 +254,73 @@ def displacement_view(run: ScenarioRun) -> dict[str, Any] | None:
         "other": [m for m in moves if m["change"] not in ("out", "later")],
         "proposal_name": names.get(answer.get("proposal"), answer.get("proposal")),
     }
+
+
+def frontier_view(run: ScenarioRun) -> list[dict[str, Any]] | None:
+    """The efficient frontier's points with the total budget, value, bound and gap, and
+    the names of what each level adds to the level below it."""
+    points = (run.result or {}).get("frontier")
+    if points is None:
+        return None
+    problem = _problem(run)
+    names = {c.id: (c.name or c.id) for c in problem.candidates} if problem else {}
+    out, previous = [], set()
+    for p in points:
+        chosen = set(p.get("chosen") or [])
+        out.append(
+            {
+                **p,
+                "n_chosen": len(chosen),
+                "added": sorted(names.get(c, c) for c in chosen - previous),
+                "dropped": sorted(names.get(c, c) for c in previous - chosen),
+                "proven_optimal": p.get("status") == "optimal",
+            }
+        )
+        if p.get("value") is not None:
+            previous = chosen
+    return out
+
+
+def _nok(amount: float) -> str:
+    return number_format(round(amount), 0, use_l10n=True, force_grouping=True)
+
+
+def funds_view(scenario: Scenario, organisations: list[Organisation]) -> list[dict[str, Any]]:
+    """The scenario's funds, each with its rules in words (for the page's table)."""
+    names = {str(o.pk): o.label for o in organisations}
+    out = []
+    for f in scenario.funds:
+        share = number_format(f.get("max_share", 1.0) * 100, 0, use_l10n=True)
+        rules = [_("at most %(p)s %% of an item's cost") % {"p": share}]
+        if f.get("max_amount") is not None:
+            rules.append(_("at most NOK %(a)s per item") % {"a": _nok(f["max_amount"])})
+        if f.get("max_budget_years") is not None:
+            rules.append(_("in at most %(n)s budget years") % {"n": f["max_budget_years"]})
+        high = f.get("max_project_cost")
+        if f.get("min_project_cost") or high is not None:
+            rules.append(
+                _("project cost NOK %(lo)s–%(hi)s")
+                % {
+                    "lo": _nok(f.get("min_project_cost") or 0),
+                    "hi": "∞" if high is None else _nok(high),
+                }
+            )
+        if f.get("organisations") is not None:
+            orgs = ", ".join(names.get(str(o), str(o)) for o in f["organisations"])
+            rules.append(_("only for %(orgs)s") % {"orgs": orgs})
+        if f.get("cost_kinds") is not None:
+            kinds = ", ".join(str(CostCategory(k).label) for k in f["cost_kinds"])
+            rules.append(_("only %(kinds)s costs") % {"kinds": kinds})
+        if f.get("years"):
+            rules.append(_("in %(a)s–%(b)s") % {"a": min(f["years"]), "b": max(f["years"])})
+        if f.get("candidates") is not None:
+            rules.append(_("only for %(items)s") % {"items": ", ".join(f["candidates"])})
+        if not f.get("include_running"):
+            rules.append(_("not for running initiatives"))
+        if f.get("require_positive_nnv"):
+            rules.append(_("only for items with a positive NNV"))
+        out.append({**f, "rules": rules})
+    return out
 
 
 def budget_chart_rows(comparison: Comparison) -> list[dict[str, Any]]:

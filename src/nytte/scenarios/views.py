@@ -21,12 +21,12 @@ from nytte.core.excel.views import xlsx_response
 from nytte.core.lookups import programme_or_404
 from nytte.core.models import Organisation, Programme
 from nytte.core.permissions import Action, can, check
-from nytte.core.viewhelpers import add_errors, crumb
+from nytte.core.viewhelpers import add_errors, crumb, int_or_none
 from nytte.proposals.models import Proposal
 
-from . import charts, excel, selectors, services
+from . import charts, excel, inputs, selectors, services
 from .choices import RunMode
-from .forms import LIST_FIELDS, BudgetForm, ScenarioForm
+from .forms import LIST_FIELDS, BudgetForm, FundForm, ScenarioForm, StopCostForm, candidate_choices
 from .models import Scenario, ScenarioRun
 
 #: Seconds between two progress polls.
@@ -110,6 +110,26 @@ def scenario_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _running(programme: Programme) -> list[tuple[str, str]]:
+    return [
+        (inputs.initiative_key(i), f"{i.code} {i.title}")
+        for i in inputs.portfolio_initiatives(programme)
+        if i.phase in inputs.RUNNING_PHASES
+    ]
+
+
+def _fund_form(
+    data: Any, scenario: Scenario, programme: Programme, organisations: list[Organisation]
+) -> FundForm:
+    return FundForm(
+        data,
+        organisations=organisations,
+        candidates=candidate_choices(programme, list(scenario.proposals.all())),
+        first_year=scenario.first_year,
+        years=scenario.years,
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def scenario_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
@@ -125,11 +145,13 @@ def scenario_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         years=scenario.years,
         budgets=scenario.budgets,
     )
+    stop_form = StopCostForm(data, running=_running(programme), stop_costs=scenario.stop_costs)
     if request.method == "POST":
         check(request.user, Action.FACILITATE, scenario)
-        if form.is_valid() and budget_form.is_valid():
+        if form.is_valid() and budget_form.is_valid() and stop_form.is_valid():
             values = {k: form.cleaned_data[k] for k in form.Meta.fields}
             values.update({k: form.cleaned_data[k] for k in LIST_FIELDS})
+            values["stop_costs"] = stop_form.stop_costs()
             budgets = budget_form.budgets()
             if values["years"] != scenario.years or values["first_year"] != scenario.first_year:
                 # A new period: start again from the planned costs of the new years.
@@ -155,12 +177,64 @@ def scenario_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "scenario": scenario,
             "form": form,
             "budget_form": budget_form,
+            "stop_form": stop_form,
+            "fund_form": _fund_form(None, scenario, programme, budget_form.organisations),
+            "funds": selectors.funds_view(scenario, budget_form.organisations),
             "runs": selectors.run_list(user=request.user, scenario=scenario),
             "may_facilitate": may_facilitate,
             "crumbs": _crumbs(programme, {"label": scenario.name, "url": request.path}),
         },
-        status=422 if form.errors or budget_form.errors else 200,
+        status=422 if form.errors or budget_form.errors or stop_form.errors else 200,
     )
+
+
+@login_required
+@require_POST
+def fund_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Add a fund with its rules, or (``preset=cofunding``) the state's co-funding scheme."""
+    programme = programme_or_404(request, slug)
+    scenario = _scenario(request, programme, pk)
+    check(request.user, Action.FACILITATE, scenario)
+    organisations = _organisations(scenario, programme)
+    form = _fund_form(request.POST, scenario, programme, organisations)
+    if request.POST.get("preset") == "cofunding":
+        budget = int_or_none(request.POST.get("cofunding-budget"))
+        fund = services.cofunding_fund(budget=budget if budget and budget > 0 else None)
+    elif form.is_valid():
+        fund = form.fund()
+    else:
+        return render(
+            request,
+            "scenarios/fund_form.html",
+            {
+                "programme": programme,
+                "scenario": scenario,
+                "fund_form": form,
+                "crumbs": _crumbs(
+                    programme,
+                    {"label": scenario.name, "url": scenario.get_absolute_url()},
+                    {"label": gettext("Add a fund"), "url": request.path},
+                ),
+            },
+            status=422,
+        )
+    try:
+        services.scenario_fund_save(scenario=scenario, fund=fund, acting_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, gettext("Fund %(name)s saved.") % {"name": fund["name"]})
+    return redirect(scenario.get_absolute_url() + "#funds-h")
+
+
+@login_required
+@require_POST
+def fund_remove(request: HttpRequest, slug: str, pk: int, fund: str) -> HttpResponse:
+    programme = programme_or_404(request, slug)
+    scenario = _scenario(request, programme, pk)
+    services.scenario_fund_remove(scenario=scenario, fund_id=fund, acting_user=request.user)
+    messages.success(request, gettext("Fund removed."))
+    return redirect(scenario.get_absolute_url() + "#funds-h")
 
 
 @login_required
@@ -168,7 +242,8 @@ def scenario_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def run_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     programme = programme_or_404(request, slug)
     scenario = _scenario(request, programme, pk)
-    run = services.run_create(scenario=scenario, acting_user=request.user)
+    levels = () if request.POST.get("mode") == RunMode.FRONTIER else None
+    run = services.run_create(scenario=scenario, acting_user=request.user, levels=levels)
     return redirect(run.get_absolute_url())
 
 
@@ -176,6 +251,11 @@ def _run_context(request: HttpRequest, run: ScenarioRun) -> dict[str, Any]:
     context: dict[str, Any] = {"run": run, "poll_seconds": POLL_SECONDS}
     if run.mode == RunMode.DISPLACEMENT:
         context["displacement"] = selectors.displacement_view(run)
+    elif run.mode == RunMode.FRONTIER:
+        points = selectors.frontier_view(run)
+        context["frontier"] = points
+        if points:
+            context["frontier_chart"] = charts.frontier_chart(points)
     else:
         comparison = selectors.compare(run)
         context["comparison"] = comparison
@@ -229,7 +309,7 @@ def run_export(request: HttpRequest, slug: str, pk: int, run: int) -> HttpRespon
     programme = programme_or_404(request, slug)
     scenario = _scenario(request, programme, pk)
     the_run = _run(request, scenario, run)
-    if the_run.result is None or "plan" not in the_run.result:
+    if the_run.result is None or not {"plan", "frontier"} & set(the_run.result):
         raise Http404
     return xlsx_response(excel.export_run(the_run), f"scenario-{scenario.pk}-run-{the_run.pk}.xlsx")
 

@@ -24,7 +24,7 @@ the tables, ``results`` holds the result types and their statistics, and
 """
 
 from .results import AlternativeSimulation, PortfolioSimulation, SimulationResult
-from .simulation import SeedLike, simulate, simulate_many
+from .simulation import SeedLike, nnv_samples, simulate, simulate_many
 from .tables import TABLE_SIZE, default_table_size
 
 __all__ = [
@@ -34,6 +34,7 @@ __all__ = [
     "SeedLike",
     "SimulationResult",
     "default_table_size",
+    "nnv_samples",
     "simulate",
     "simulate_many",
 ]

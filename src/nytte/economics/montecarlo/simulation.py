@@ -78,6 +78,21 @@ def simulate(
     )
 
 
+def nnv_samples(
+    analysis: Analysis | PreparedAnalysis, iterations: int, seed: SeedLike
+) -> dict[str, np.ndarray]:
+    """The raw NNV draws of every non-zero alternative (name -> ``iterations`` values),
+    for callers that combine several analyses draw by draw (the portfolio optimiser's
+    risk constraint). Same seed, same draws as ``simulate``."""
+    table_size = _check(iterations, None)
+    sequence, _ = _seed_sequence(seed)
+    prepared = analysis if isinstance(analysis, PreparedAnalysis) else prepare(analysis)
+    (unit,) = compile_units([prepared], table_size, np.float64)
+    rng = np.random.Generator(np.random.PCG64(sequence))
+    samples = sample_unit(unit, iterations, rng, table_size, np.float64)
+    return {name: np.asarray(samples[i]) for i, name in enumerate(unit.alt_names)}
+
+
 def simulate_many(
     analyses: Sequence[Analysis | PreparedAnalysis],
     iterations: int = 10_000,
