@@ -45,3 +45,56 @@ def test_a_runs_plan_becomes_a_baseline_and_informs_a_case(programme, register, 
     context = case_context(case, facilitator)
     assert context.comparison is not None
     assert {c.id for c in context.comparison.changes} >= {"initiative:R", "proposal:1"}
+
+
+def test_a_run_is_compared_with_the_latest_baseline_on_a_page_and_in_excel(
+    programme,
+    register,  # noqa: F811
+    facilitator,
+    viewer,
+    client_for,
+):
+    """The run page links to the comparison of its plan with the latest frozen baseline
+    (not only with the portfolio as planned now): what comes in, goes out, and the costs."""
+    from django.urls import reverse
+
+    scenario = scenarios.scenario_create(
+        programme=programme,
+        name="Plan",
+        first_year=2027,
+        years=3,
+        time_limit=5,
+        proposals=[register["proposal"]],
+        acting_user=facilitator,
+    )
+    run = scenarios.run_create(scenario=scenario, acting_user=facilitator)
+    run_scenario.call(run.pk)
+    run.refresh_from_db()
+    url = reverse("governance:baseline_compare", args=[programme.slug])
+    client = client_for(viewer)
+    assert "Ingen baselines ennå." in client.get(url, {"run": run.pk}).content.decode()
+    services.freeze_baseline(programme, "Første", facilitator)
+    latest = services.freeze_baseline(programme, "Andre", facilitator)
+    assert f"{url}?run={run.pk}" in client.get(run.get_absolute_url()).content.decode()
+    page = client.get(url, {"run": run.pk}).content.decode()
+    from nytte.governance.services.baselines import plan_content
+
+    expected = compare_baselines(latest, plan_content(run))
+    assert str(latest) in page and f"Plan i Plan (kjøring {run.pk})" in page
+    for item in expected.added + expected.removed:
+        assert item["code"] in page
+    assert expected.added or expected.removed or expected.changed  # the plan changes things
+    export = client.get(
+        reverse("governance:baseline_compare_export", args=[programme.slug]),
+        {"a": latest.number, "run": run.pk},
+    )
+    assert export.status_code == 200 and export["Content-Type"].startswith(
+        "application/vnd.openxmlformats"
+    )
+    # Another programme's run is not found through this programme's page.
+    from nytte.scenarios.models import ScenarioRun
+
+    other = ScenarioRun.objects.exclude(scenario__programme=programme).first()
+    if other is not None:
+        assert client.get(url, {"run": other.pk}).status_code == 404
+    assert client.get(url, {"run": run.pk + 999}).status_code == 404

@@ -24,6 +24,7 @@ from ..baselines import compare_baselines
 from ..forms import AmendForm, BaselineForm, DialogueItemForm
 from ..memo_build import build_dialogue_export
 from ..models import Baseline
+from ..services.baselines import plan_content
 from ..services.decisions import may_decide
 from .steering_common import crumbs, get_or_404
 
@@ -170,11 +171,40 @@ def baseline_detail(request: HttpRequest, slug: str, number: int) -> HttpRespons
 
 
 def _comparison(request: HttpRequest, programme):
+    """Two baselines (``a`` before, ``b`` after), or a baseline and a scenario run's plan
+    (``run``: the plan is the "after", compared with baseline ``a`` or else the latest)."""
     a_number, b_number = int_or_none(request.GET.get("a")), int_or_none(request.GET.get("b"))
     baselines = selectors.baseline_list(user=request.user, programme=programme)
+    run_pk = int_or_none(request.GET.get("run"))
+    if request.GET.get("run") is not None:
+        run = get_object_or_404(
+            ScenarioRun.objects.for_user(request.user).select_related("scenario__programme"),
+            scenario__programme=programme,
+            pk=run_pk,
+        )
+        a = (
+            baselines.filter(number=a_number).first()
+            if a_number is not None
+            else baselines.order_by("-number").first()
+        )
+        if a is None:
+            return None, run, None
+        try:
+            after = plan_content(run)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return a, run, None
+        return a, run, compare_baselines(a, after)
     a = baselines.defer(None).filter(number=a_number).first() if a_number is not None else None
     b = baselines.defer(None).filter(number=b_number).first() if b_number is not None else None
     return a, b, (compare_baselines(a, b) if a is not None and b is not None else None)
+
+
+def run_label(run: ScenarioRun) -> str:
+    return gettext("Plan of %(scenario)s (run %(run)s)") % {
+        "scenario": run.scenario.name,
+        "run": run.pk,
+    }
 
 
 @login_required
@@ -182,6 +212,7 @@ def _comparison(request: HttpRequest, programme):
 def baseline_compare(request: HttpRequest, slug: str) -> HttpResponse:
     programme = programme_or_404(request, slug)
     a, b, comparison = _comparison(request, programme)
+    run = b if isinstance(b, ScenarioRun) else None
     return render(
         request,
         "governance/baseline_compare.html",
@@ -189,6 +220,8 @@ def baseline_compare(request: HttpRequest, slug: str) -> HttpResponse:
             "programme": programme,
             "a": a,
             "b": b,
+            "run": run,
+            "run_label": run_label(run) if run else "",
             "comparison": comparison,
             "baselines": selectors.baseline_list(user=request.user, programme=programme),
             "crumbs": _baseline_crumbs(
@@ -205,8 +238,12 @@ def baseline_compare_export(request: HttpRequest, slug: str) -> HttpResponse:
     a, b, comparison = _comparison(request, programme)
     if comparison is None:
         return redirect("governance:baseline_compare", slug=slug)
-    data = excel.export_comparison(comparison, str(a), str(b))
-    return xlsx_response(data, f"{programme.slug}-B{a.number}-B{b.number}.xlsx")
+    if isinstance(b, ScenarioRun):
+        label, name = run_label(b), f"run-{b.pk}"
+    else:
+        label, name = str(b), f"B{b.number}"
+    data = excel.export_comparison(comparison, str(a), label)
+    return xlsx_response(data, f"{programme.slug}-B{a.number}-{name}.xlsx")
 
 
 @login_required
