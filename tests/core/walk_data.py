@@ -108,7 +108,9 @@ def objects_of(programme: Programme) -> Objects:
     forum = Forum.objects.filter(programme=programme).first() or forum_create(
         programme=programme, data={"name": "Walk board"}, acting_user=SYSTEM
     )
-    case = prepare_change_request(initiative, "budget", SYSTEM, reason="Walk")
+    # On another initiative than the one the walk deletes: a case protects its initiative.
+    subject = initiatives.exclude(pk=initiative.pk).order_by("code").first() or initiative
+    case = prepare_change_request(subject, "budget", SYSTEM, reason="Walk")
     return Objects(
         programme=programme,
         initiative=initiative,

@@ -154,3 +154,31 @@ def test_every_step_4_path_is_in_the_openapi_schema_with_its_errors():
         assert set(paths[path]) == methods, path
         for method in methods:
             assert {"403", "404", "422"} <= set(paths[path][method]["responses"]), path
+
+
+def test_an_initiative_a_case_is_about_is_not_deleted_and_the_answer_says_why(
+    facilitator, programme
+):
+    """A decision case protects its initiative: deleting it through the API is a 4xx that
+    names what refers to it (not a server error), and nothing is deleted or logged."""
+    from nytte.core.models import ChangeLogEntry as ChangeLog
+    from nytte.governance import services
+    from nytte.portfolio.models import Initiative
+    from tests.factories import InitiativeFactory
+
+    initiative = InitiativeFactory(programme=programme, code="FI-77")
+    services.prepare_change_request(initiative, "stop", facilitator, reason="Stans")
+    client = api(facilitator)  # its token is logged as it is made
+    logged = ChangeLog.objects.count()
+    response = send(
+        client,
+        "delete",
+        f"/api/v1/programmes/{programme.slug}/initiatives/FI-77",
+        None,
+    )
+    assert 400 <= response.status_code < 500, response.status_code
+    assert response["Content-Type"] == "application/problem+json"
+    message = response.json()["errors"][0]["msg"]
+    assert message.startswith("FI-77") and "beslutningssaker (1)" in message
+    assert Initiative.objects.filter(pk=initiative.pk).exists()
+    assert ChangeLog.objects.count() == logged

@@ -67,8 +67,27 @@ def object_update(
 
 @transaction.atomic
 def object_delete(instance: models.Model, *, acting_user: Actor) -> None:
-    history.log_delete(instance, acting_user=acting_user)
-    instance.delete()
+    """Delete and log; a row that other records still point at (``on_delete=PROTECT``, such
+    as an initiative a decision case is about) is refused with a message naming them,
+    instead of a server error, and nothing is written."""
+    try:
+        with transaction.atomic():
+            history.log_delete(instance, acting_user=acting_user)
+            instance.delete()
+    except (models.ProtectedError, models.RestrictedError) as exc:
+        raise ValidationError(protected_message(instance, exc.args[1]), code="protected") from exc
+
+
+def protected_message(instance: models.Model, blocking: Iterable[models.Model]) -> str:
+    counts: dict[str, int] = {}
+    for obj in blocking:
+        name = str(obj._meta.verbose_name_plural)
+        counts[name] = counts.get(name, 0) + 1
+    others = ", ".join(f"{name} ({n})" for name, n in sorted(counts.items()))
+    return _("%(object)s cannot be deleted while other records refer to it: %(others)s.") % {
+        "object": instance,
+        "others": others,
+    }
 
 
 def organisation_create(
