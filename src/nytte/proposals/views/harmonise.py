@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from nytte.core.htmx import render_page
@@ -225,6 +225,11 @@ def harmonisation_context(
         target = dismissal.target
         if target is not None:
             target.programme = programme
+    # Other programmes: for those who run the harmonisation, and only as far as they may see.
+    cross: tuple[matching.CrossSuggestion, ...] = ()
+    if facilitate:
+        told = services.notified_targets(proposal)
+        cross = matching.across(proposal, request.user, notified=told)
     questions = qualification.questions_for(programme)
     answers = qualification.answers_for(proposal)
     if facilitate and qualification_form is None:
@@ -238,6 +243,9 @@ def harmonisation_context(
         "n_initiatives": suggestions.n_initiatives,
         "n_proposals": suggestions.n_proposals,
         "dismissals": dismissals,
+        "cross": cross,
+        "cross_shown": facilitate and programme.match_across,
+        "cross_url": reverse("proposals:harmonise_notify", kwargs=kwargs),
         "dismiss_url": reverse("proposals:harmonise_dismiss", kwargs=kwargs),
         "links": links,
         "links_in": links_in,
@@ -395,6 +403,34 @@ def dismissal_delete(request: HttpRequest, slug: str, number: int, pk: int) -> H
         proposal,
         gettext("The suggestion may be made again."),
         "harmonise-dismissed",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Telling another programme's facilitators
+
+
+@login_required
+@require_POST
+def cross_notice(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """E-mail the facilitators of the programme holding a similar item (``target``)."""
+    proposal = _proposal(request, slug, number, Action.FACILITATE)
+    try:
+        sent = services.cross_notice_send(
+            proposal=proposal, target=request.POST.get("target", ""), acting_user=request.user
+        )
+    except ValidationError as exc:
+        return _tab_page(request, proposal, notice=" ".join(exc.messages))
+    return _done(
+        request,
+        proposal,
+        ngettext(
+            "%(n)d facilitator of %(programme)s has been told.",
+            "%(n)d facilitators of %(programme)s have been told.",
+            sent.recipients,
+        )
+        % {"n": sent.recipients, "programme": sent.suggestion.programme.name},
+        "harmonise-across",
     )
 
 
