@@ -136,8 +136,7 @@ def similar(request: HttpRequest, slug: str, number: int, weak: bool = True) -> 
     items = found.items if weak else found.close
     elsewhere: tuple[matching.CrossSuggestion, ...] = ()
     if can(request.user, Action.FACILITATE, proposal):
-        told = services.notified_targets(proposal)
-        elsewhere = matching.across(proposal, request.user, notified=told)
+        elsewhere = matching.across(proposal, request.user, notified=services.notified_targets)
     return {
         "n_initiatives": found.n_initiatives,
         "n_proposals": found.n_proposals,

@@ -16,7 +16,7 @@ for ``PER_PROGRAMME`` items, with its index taken as it stood up to ``MAX_AGE`` 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -98,13 +98,14 @@ def other_programmes(programme: Programme) -> list[Programme]:
     ``MAX_PROGRAMMES``, those sharing most organisations (owner or participants) first."""
     if not programme.match_across:
         return []
-    organisations = {programme.owner_id, *programme.participants.values_list("pk", flat=True)}
+    theirs = Programme.participants.through.objects.filter(programme_id=programme.pk)
+    shared = Q(participants__in=theirs.values("organisation_id")) | Q(
+        participants=programme.owner_id
+    )
     return list(
         Programme.objects.filter(match_across=True)
         .exclude(pk=programme.pk)
-        .annotate(
-            shared=Count("participants", filter=Q(participants__in=organisations), distinct=True)
-        )
+        .annotate(shared=Count("participants", filter=shared, distinct=True))
         .order_by("-shared", "name", "pk")[:MAX_PROGRAMMES]
     )
 
@@ -149,10 +150,14 @@ def _load(hits: Iterable[tuple[str, int]], visible: set[int]) -> dict[tuple[str,
 
 
 def across(
-    proposal: Proposal, viewer: Any, *, notified: Iterable[str] = ()
+    proposal: Proposal,
+    viewer: Any,
+    *,
+    notified: Callable[[Proposal], Iterable[str]] | None = None,
 ) -> tuple[CrossSuggestion, ...]:
     """Items of other programmes like ``proposal``, best first, each told only as far as
-    ``viewer`` may see it. ``notified``: targets whose facilitators were already told."""
+    ``viewer`` may see it. ``notified(proposal)`` gives the targets whose facilitators were
+    already told (asked only when something is found)."""
     others = other_programmes(proposal.programme)
     if not others:
         return ()
@@ -175,7 +180,7 @@ def across(
     visible = {p.pk for p in {hit[1] for hit in matches} if can(viewer, Action.VIEW, p)}
     rows = _load([(k, pk) for _s, _p, k, pk, _m in matches], visible)
     people = facilitators_of({hit[1] for hit in matches})
-    told = set(notified)
+    told = set(notified(proposal)) if notified is not None else set()
     result = []
     for score, other, kind, pk, match in matches:
         obj = rows.get((kind, pk))

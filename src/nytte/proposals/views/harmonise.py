@@ -228,8 +228,7 @@ def harmonisation_context(
     # Other programmes: for those who run the harmonisation, and only as far as they may see.
     cross: tuple[matching.CrossSuggestion, ...] = ()
     if facilitate:
-        told = services.notified_targets(proposal)
-        cross = matching.across(proposal, request.user, notified=told)
+        cross = matching.across(proposal, request.user, notified=services.notified_targets)
     questions = qualification.questions_for(programme)
     answers = qualification.answers_for(proposal)
     if facilitate and qualification_form is None:
