@@ -4,9 +4,10 @@ never an unpublished initiative.
 
 The published initiatives get an index of their own, one per process, so an unpublished
 text can never rank, let alone show, and the public's queries never touch a programme's
-full index. Before each query one query reads the published rows' (id, updated_at) and
-the index re-indexes changed ones and drops those no longer published (unpublished, or
-their programme stopped publishing). Published sets are small (hundreds, a few thousand at
+full index. Before each query one query reads the published rows' count, newest
+``updated_at`` and sum of ids; only when those moved are their (id, updated_at) pairs read
+and changed rows re-indexed, and those no longer published (unpublished, or their
+programme stopped publishing) dropped. Published sets are small (hundreds, a few thousand at
 national size: well under a second to build at about 0.4 ms a text).
 """
 
@@ -15,18 +16,25 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
+
+from django.db.models import Count, Max, Sum
 
 from nytte.portfolio.published import PublishedInitiative, published_initiatives, published_rows
 from nytte.similarity import DEFAULT_BANDS, Band, Index, Signals
 
-from .index import new_index
+from .index import MAX_IDS_PER_QUERY, new_index
 from .texts import INITIATIVE, TEXT_FIELDS, Why, doc_id, document, mark, split_id, with_signals
+
+# More changed rows than this are indexed as one batch.
+BATCH = 50
 
 
 @dataclass
 class _Published:
     index: Index = field(default_factory=new_index)
     seen: dict[int, datetime] = field(default_factory=dict)
+    signature: tuple[Any, ...] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -40,18 +48,37 @@ def reset() -> None:
 
 
 def _sync(state: _Published) -> None:
+    """Re-index changed published rows and drop those no longer published (one query when
+    nothing changed). Many changes at once (the first call) go in as one batch, which also
+    learns the compound vocabulary from them."""
+    figures = published_initiatives().aggregate(
+        n=Count("pk"), latest=Max("updated_at"), ids=Sum("pk")
+    )
+    signature = (figures["n"], figures["latest"], figures["ids"])
+    if signature == state.signature:
+        return  # the same rows, none changed since: one small query
+    state.signature = signature
     current = dict(published_initiatives().values_list("pk", "updated_at"))
     for pk in [pk for pk in state.seen if pk not in current]:
         state.index.remove(doc_id(INITIATIVE, pk))
         del state.seen[pk]
-    changed = [pk for pk, stamp in current.items() if state.seen.get(pk) != stamp]
+    changed = {pk for pk, stamp in current.items() if state.seen.get(pk) != stamp}
     if not changed:
         return
     fields = ["pk", "updated_at", "owner_organisation_id", *TEXT_FIELDS[INITIATIVE]]
-    rows = with_signals(INITIATIVE, published_initiatives().filter(pk__in=changed).only(*fields))
-    for obj in rows:
-        state.index.update(document(INITIATIVE, obj))
-        state.seen[obj.pk] = obj.updated_at
+    rows = published_initiatives().only(*fields)
+    if len(changed) <= MAX_IDS_PER_QUERY:
+        rows = rows.filter(pk__in=changed)
+    docs = []
+    for obj in with_signals(INITIATIVE, rows):
+        if obj.pk in changed:
+            docs.append(document(INITIATIVE, obj))
+            state.seen[obj.pk] = obj.updated_at
+    if len(docs) > BATCH:
+        state.index.add(docs)
+    else:
+        for doc in docs:
+            state.index.update(doc)
 
 
 @dataclass(frozen=True, slots=True)
