@@ -7,6 +7,7 @@ any of it reaches a page, an API answer or an e-mail of someone without a role t
 
 from __future__ import annotations
 
+import importlib
 import json
 
 import pytest
@@ -22,11 +23,16 @@ from tests.api.test_api_core import bearer
 from tests.factories import (
     InitiativeFactory,
     MembershipFactory,
+    OrganisationFactory,
+    ProgrammeFactory,
     ProposalFactory,
     UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
+
+# The module (the package exports its function of the same name).
+across_module = importlib.import_module("nytte.proposals.matching.across")
 
 # In every text of the other programme's items: must never reach someone without a role there.
 MARK = "Qzxhemmeligmerke"
@@ -317,3 +323,16 @@ def test_nothing_of_the_hidden_programme_reaches_any_page_or_answer_of_the_facil
         assert response.status_code == 200, url
         bodies.append(response.content)
     assert_no_leak(*bodies)
+
+
+def test_programmes_sharing_organisations_are_asked_first_and_the_number_is_capped(
+    programme, monkeypatch
+):
+    shared = OrganisationFactory(name="Arbeids- og velferdsetaten")
+    programme.participants.add(shared)
+    far = ProgrammeFactory(name="Aaa uten felles virksomheter", slug="aaa")
+    near = ProgrammeFactory(name="Zzz med NAV", slug="zzz")
+    near.participants.add(shared)
+    assert across_module.other_programmes(programme)[:2] == [near, far]
+    monkeypatch.setattr(across_module, "MAX_PROGRAMMES", 1)
+    assert across_module.other_programmes(programme) == [near]

@@ -96,6 +96,12 @@ def merged(proposal: Proposal, target: Proposal | Initiative) -> None:
     _send((to, subject, body) for to in dict.fromkeys(recipients))
 
 
+def _name(actor: Any) -> str:
+    """A user's full name or username; the system's own label (``core.actors``)."""
+    full = getattr(actor, "get_full_name", None)
+    return (full() if full else "") or getattr(actor, "username", "") or str(actor)
+
+
 BAND_WORDS = {
     "likely": gettext_lazy("likely the same thing"),
     "possible": gettext_lazy("possibly related"),
@@ -133,8 +139,8 @@ def cross_notice(
             "item": item_ref,
             "title": item.title,
             "band": BAND_WORDS.get(str(band), str(band)),
-            "sender": sender.get_full_name() or sender.username,
-            "email": sender.email or "",
+            "sender": _name(sender),
+            "email": getattr(sender, "email", "") or "",
             "url": settings.BASE_URL + item.get_absolute_url(),
         }
         subject = _("%(ref)s in %(programme)s resembles %(item)s in %(their)s") % values
