@@ -203,7 +203,15 @@ class Initiative(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["programme", "code"], name="unique_initiative_code")
         ]
-        indexes = [models.Index(fields=["programme", "phase", "status"])]
+        indexes = [
+            models.Index(fields=["programme", "phase", "status"]),
+            # The public typing box checks the published rows on every keystroke.
+            models.Index(
+                fields=["programme", "updated_at"],
+                condition=models.Q(published=True),
+                name="initiative_published",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
