@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import assess, capture, criteria, detail, flow, harmonise, public, qualification
+from .views import across, assess, capture, criteria, detail, flow, harmonise, public, qualification
 
 app_name = "proposals"
 
@@ -45,7 +45,7 @@ urlpatterns = [
         harmonise.dismissal_delete,
         name="harmonise_dismissal_delete",
     ),
-    path(f"{HARMONISE}notify/", harmonise.cross_notice, name="harmonise_notify"),
+    path(f"{HARMONISE}notify/", across.cross_notice, name="harmonise_notify"),
     path(f"{HARMONISE}merge/", harmonise.merge, name="harmonise_merge"),
     path(f"{HARMONISE}attach/", harmonise.attach, name="harmonise_attach"),
     path(f"{HARMONISE}qualification/", harmonise.answers_save, name="harmonise_answers"),
