@@ -157,3 +157,15 @@ def test_a_programme_that_stops_publishing_disappears(world):
     assert published_rows() == []
     assert "Varsel før gebyr" not in Client().get(PAGE).content.decode()
     assert Client().get(JSON).json()["initiatives"] == []
+
+
+def test_only_a_programme_admin_turns_publishing_on_through_the_api(
+    world, facilitator, programme_admin
+):
+    url = f"/api/v1/programmes/{world['programme'].slug}"
+    body = {"publish_overview": False}
+    refused = Client().patch(url, body, content_type="application/json", **bearer(facilitator))
+    assert refused.status_code == 403
+    done = Client().patch(url, body, content_type="application/json", **bearer(programme_admin))
+    assert done.status_code == 200 and done.json()["publish_overview"] is False
+    assert published_rows() == []
