@@ -169,3 +169,11 @@ def test_only_a_programme_admin_turns_publishing_on_through_the_api(
     done = Client().patch(url, body, content_type="application/json", **bearer(programme_admin))
     assert done.status_code == 200 and done.json()["publish_overview"] is False
     assert published_rows() == []
+
+
+def test_the_initiative_page_says_whether_it_is_public(world, facilitator, client_for):
+    client = client_for(facilitator, "en")
+    shown = client.get(world["shown"].get_absolute_url()).content.decode()
+    assert "On the public overview" in shown
+    hidden = client.get(world["hidden"].get_absolute_url()).content.decode()
+    assert "Not published" in hidden
