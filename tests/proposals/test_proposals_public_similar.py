@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from nytte.proposals import matching
+from nytte.proposals.views import public as public_views
 from nytte.similarity import Band
 from tests.factories import InitiativeFactory, ProposalFactory
 
@@ -102,3 +103,14 @@ def test_a_closed_form_has_no_box(world, programme):
     programme.save()
     url = reverse("proposals:public_similar", kwargs={"slug": programme.slug})
     assert Client().get(url, TYPED).status_code == 404
+
+
+def test_the_box_is_rate_limited_per_address(world, programme, monkeypatch, english):
+    monkeypatch.setattr(public_views, "SIMILAR_LIMIT", 2)
+    url = reverse("proposals:public_similar", kwargs={"slug": programme.slug})
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies["django_language"] = "en"
+    answers = [client.get(url, TYPED).content.decode() for _ in range(3)]
+    assert "Varsel på SMS før gebyr" in answers[0] and "Varsel på SMS før gebyr" in answers[1]
+    assert "Varsel på SMS før gebyr" not in answers[2]
+    assert "Too many look-ups" in answers[2]
