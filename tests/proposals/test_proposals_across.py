@@ -336,3 +336,15 @@ def test_programmes_sharing_organisations_are_asked_first_and_the_number_is_capp
     assert across_module.other_programmes(programme)[:2] == [near, far]
     monkeypatch.setattr(across_module, "MAX_PROGRAMMES", 1)
     assert across_module.other_programmes(programme) == [near]
+
+
+def test_a_programme_whose_index_was_never_built_is_skipped_not_built_here(
+    world, facilitator, settings, tmp_path
+):
+    settings.NYTTE_SIMILARITY_DIR = str(tmp_path)
+    matching.reset()
+    assert matching.across(world["proposal"], facilitator) == ()
+    assert not list(tmp_path.glob("*.idx"))  # nothing was built at this page's expense
+    matching.fresh(world["other"].pk)  # its own tab builds and saves it
+    matching.reset()  # another worker: only the file
+    assert matching.across(world["proposal"], facilitator)

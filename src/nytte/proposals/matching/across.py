@@ -11,7 +11,8 @@ carries no field that was read from the item (it is never even loaded beyond its
 Cost: both programmes must take part (``Programme.match_across``, on by default); at most
 ``MAX_PROGRAMMES`` others are asked, those sharing most organisations first; each is asked
 for ``PER_PROGRAMME`` items, with its index taken as it stood up to ``MAX_AGE`` seconds ago
-(no query), and weak matches are dropped. Measured in docs/similarity.md.
+(no query), and weak matches are dropped. A programme whose index no worker has built yet
+is skipped (building it is for its own pages). Measured in docs/similarity.md.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from nytte.portfolio.models import Initiative
 from nytte.similarity import DEFAULT_BANDS, Band
 
 from ..models import Proposal
-from .index import fresh
+from .index import available, fresh
 from .texts import (
     EXCLUDED_STAGES,
     INITIATIVE,
@@ -167,6 +168,8 @@ def across(
     signals = signals_of(proposal)
     matches: list[tuple[float, Programme, str, int, Any]] = []
     for other in others:
+        if not available(other.pk):
+            continue  # never built: not at this page's expense (its own tab builds it)
         entry = fresh(other.pk, max_age=MAX_AGE)
         for m in entry.index.query(text, k=PER_PROGRAMME, kinds=set(KINDS), signals=signals):
             if DEFAULT_BANDS.of(m.score) == Band.WEAK:

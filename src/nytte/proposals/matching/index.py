@@ -251,6 +251,18 @@ def _build(entry: ProgrammeIndex, programme_id: int) -> None:
     entry.changes = 0
 
 
+def available(programme_id: int, using: str = DEFAULT_DB_ALIAS) -> bool:
+    """Whether asking for the programme's index is cheap: built or loaded in this process,
+    or saved by another (loading maps a file). False when asking would build it now, which
+    another programme's page must not pay for (``across``). With saving off, building is
+    the only way, so True."""
+    entry = _INDEXES.get((using, programme_id))
+    if entry is not None and entry.checked_at >= 0:
+        return True
+    path = store.path_for(programme_id, using)
+    return path is None or path.exists()
+
+
 def index_for(programme: Programme | int, *, using: str = DEFAULT_DB_ALIAS) -> Index:
     """The programme's index, built (or loaded) on first use and brought up to date now."""
     return fresh(programme if isinstance(programme, int) else programme.pk, using).index
