@@ -68,6 +68,8 @@ SETTINGS_FIELDS = [
     "behind_plan_tolerance",
     "public_form_open",
     "public_form_intro",
+    "publish_overview",
+    "match_across",
 ]
 
 

@@ -53,7 +53,8 @@ def programme_detail(request: HttpRequest, slug: str) -> Programme:
 
 @router.patch("/programmes/{slug}", response={200: ProgrammeOut, **ERRORS})
 def programme_update(request: HttpRequest, slug: str, payload: ProgrammePatch) -> Programme:
-    """Change vision, target picture or period (programme admins and facilitators)."""
+    """Change vision, target picture or period (programme admins and facilitators), or
+    whether the programme publishes and is compared with others (programme admins)."""
     programme = programme_or_404(request, slug)
     services.programme_update(
         programme=programme, data=payload.dict(exclude_unset=True), acting_user=request.user

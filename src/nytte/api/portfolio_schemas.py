@@ -84,6 +84,7 @@ class InitiativeOut(Schema):
     planned_end: dt.date | None
     mandatory: bool
     digitalisation: bool
+    published: bool = Field(description="On the public overview if the programme publishes.")
     goals: list[ContributionOut]
     life_events: list[str] = Field(description="Life-event slugs.")
     total_low: int = Field(description="Sum of low cost estimates, NOK.")
@@ -108,6 +109,7 @@ class InitiativeIn(Schema):
     planned_end: dt.date | None = None
     mandatory: bool = False
     digitalisation: bool = True
+    published: bool = False
     goals: list[ContributionIn] = []
     life_events: list[str] = Field([], description="Life-event slugs.")
 
@@ -128,6 +130,7 @@ class InitiativePatch(Schema):
     planned_end: dt.date | None = None
     mandatory: bool | None = None
     digitalisation: bool | None = None
+    published: bool | None = None
     goals: list[ContributionIn] | None = None
     life_events: list[str] | None = Field(None, description="Life-event slugs.")
 

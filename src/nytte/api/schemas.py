@@ -47,6 +47,12 @@ class ProgrammeOut(Schema):
     participants: list[str] = Field(
         description="Organisation numbers (orgnr) of the participating organisations."
     )
+    publish_overview: bool = Field(
+        description="Whether its published initiatives are on /open/ and in the open data."
+    )
+    match_across: bool = Field(
+        description="Whether it is compared with other programmes (docs/proposals.md)."
+    )
 
     @staticmethod
     def resolve_participants(obj: Programme) -> list[str]:
@@ -60,6 +66,8 @@ class ProgrammePatch(Schema):
     target_picture: str | None = None
     start_year: int | None = None
     end_year: int | None = None
+    publish_overview: bool | None = Field(None, description="Programme admins only.")
+    match_across: bool | None = Field(None, description="Programme admins only.")
 
 
 class MembershipOut(Schema):

@@ -114,6 +114,22 @@ class Programme(models.Model):
         blank=True,
         help_text=_("Shown above the public form; left empty, a standard text is shown."),
     )
+    publish_overview = models.BooleanField(
+        _("publish an overview of initiatives"),
+        default=False,
+        help_text=_(
+            "Show the initiatives marked as published on the public overview and in the "
+            "open-data feed (title, purpose, organisations, phase and life events only)."
+        ),
+    )
+    match_across = models.BooleanField(
+        _("compare with other programmes"),
+        default=True,
+        help_text=_(
+            "Tell facilitators of other programmes that something similar exists here, and who "
+            "facilitates it (never what, unless they have a role here); see theirs likewise."
+        ),
+    )
     # Moves on with every logged change in the programme: a cheap key for cached aggregates.
     register_version = models.PositiveBigIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

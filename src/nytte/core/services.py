@@ -149,7 +149,14 @@ def programme_create(
 # What only a programme admin changes; the frame (vision, target picture, period) is open to
 # everyone who may edit the register (facilitators too).
 PROGRAMME_ADMIN_FIELDS = frozenset(
-    {"name", "behind_plan_tolerance", "public_form_open", "public_form_intro"}
+    {
+        "name",
+        "behind_plan_tolerance",
+        "public_form_open",
+        "public_form_intro",
+        "publish_overview",
+        "match_across",
+    }
 )
 
 

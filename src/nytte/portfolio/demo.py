@@ -25,6 +25,7 @@ from django.db import transaction
 from nytte.core.actors import System
 from nytte.core.demo import ORGANISATIONS
 from nytte.core.models import Organisation, Programme, User
+from nytte.core.services import programme_update
 
 from . import services
 from .choices import CostCategory, DependencyKind, GoalLevel, Phase, RiskStatus, StatusColour
@@ -620,6 +621,13 @@ INITIATIVES = {
     "starte-og-drive-bedrift": SDB_INITIATIVES,
 }
 
+# Initiatives each demo programme publishes (issue 16): the public overview at /open/ and the
+# public form's typing box show these, and nothing else of the demo.
+PUBLISHED = {
+    "framtidens-innkreving": ("FI-2", "FI-8", "FI-13", "FI-17"),
+    "starte-og-drive-bedrift": ("SDB-1", "SDB-2"),
+}
+
 # (source, target, kind, note) within one programme.
 DEPENDENCIES = {
     "framtidens-innkreving": [
@@ -905,6 +913,7 @@ def _initiatives(
                     "planned_end": spec.end,
                     "mandatory": spec.mandatory,
                     "digitalisation": spec.digitalisation,
+                    "published": spec.code in PUBLISHED.get(programme.slug, ()),
                 },
                 participants=[orgs[p] for p in spec.participants],
                 life_events=[life_events[slug] for slug in spec.life_events],
@@ -1009,4 +1018,6 @@ def load_portfolio_demo() -> int:
         goals, n = _programme_details(programme)
         initiatives, m = _initiatives(programme, orgs, goals, life_events)
         created += n + m + _children(programme, initiatives)
+        if programme.slug in PUBLISHED and not programme.publish_overview:
+            programme_update(programme=programme, data={"publish_overview": True}, acting_user=DEMO)
     return created

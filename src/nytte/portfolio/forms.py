@@ -100,6 +100,7 @@ class InitiativeForm(forms.ModelForm):
             "planned_end",
             "mandatory",
             "digitalisation",
+            "published",
         ]
         field_classes = {
             "owner_organisation": ListedModelChoiceField,

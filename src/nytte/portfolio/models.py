@@ -169,6 +169,14 @@ class Initiative(models.Model):
         default=True,
         help_text=_("Digitalisation projects need external quality assurance above NOK 300 m."),
     )
+    published = models.BooleanField(
+        _("published"),
+        default=False,
+        help_text=_(
+            "Show the title, purpose, organisations, phase and life events on the public "
+            "overview and in the open-data feed, if the programme publishes its overview."
+        ),
+    )
     goals = models.ManyToManyField(
         Goal, through="InitiativeGoal", verbose_name=_("goals"), blank=True
     )
@@ -195,7 +203,15 @@ class Initiative(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["programme", "code"], name="unique_initiative_code")
         ]
-        indexes = [models.Index(fields=["programme", "phase", "status"])]
+        indexes = [
+            models.Index(fields=["programme", "phase", "status"]),
+            # The public typing box checks the published rows on every keystroke.
+            models.Index(
+                fields=["programme", "updated_at"],
+                condition=models.Q(published=True),
+                name="initiative_published",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"

@@ -1,9 +1,13 @@
 from django.urls import path
 
-from .views import detail, edit, excel, listing, overview
+from .views import detail, edit, excel, listing, overview, published
 
 app_name = "portfolio"
 urlpatterns = [
+    # Public: the overview of published initiatives and its open-data feed (no login).
+    path("open/", published.overview, name="published"),
+    path("open/initiatives.json", published.feed_json, name="published_json"),
+    path("open/initiatives.csv", published.feed_csv, name="published_csv"),
     path("p/<slug:slug>/portfolio/", overview.overview, name="overview"),
     path("p/<slug:slug>/portfolio/export.xlsx", excel.export, name="export"),
     path("p/<slug:slug>/portfolio/import/", excel.import_register, name="import"),

@@ -99,3 +99,4 @@ class EventKind(models.TextChoices):
     TRACK_SET = "track_set", _("Track set")
     ASSESSMENT_SUBMITTED = "assessment_submitted", _("Assessment submitted")
     ERASED = "erased", _("Proposer's personal data erased")
+    CROSS_NOTICE = "cross_notice", _("Another programme's facilitators told")

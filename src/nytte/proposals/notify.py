@@ -5,6 +5,7 @@ since we do not know an outside proposer's language."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
@@ -12,7 +13,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from nytte.core.models import Programme
 from nytte.portfolio.models import Initiative
 
 from .choices import Stage
@@ -91,3 +94,65 @@ def merged(proposal: Proposal, target: Proposal | Initiative) -> None:
         ) % {"title": proposal.title, "target": where}
     recipients = [_proposer_address(proposal), *_supporter_addresses(proposal)]
     _send((to, subject, body) for to in dict.fromkeys(recipients))
+
+
+def _name(actor: Any) -> str:
+    """A user's full name or username; the system's own label (``core.actors``)."""
+    full = getattr(actor, "get_full_name", None)
+    return (full() if full else "") or getattr(actor, "username", "") or str(actor)
+
+
+BAND_WORDS = {
+    "likely": gettext_lazy("likely the same thing"),
+    "possible": gettext_lazy("possibly related"),
+    "weak": gettext_lazy("a weak match"),
+}
+
+
+def cross_notice(
+    *,
+    proposal: Proposal,
+    programme: Programme,
+    kind: str,
+    pk: int,
+    band: str,
+    recipients: Iterable[Any],
+    sender: Any,
+) -> None:
+    """Tell another programme's facilitators that a proposal here resembles one of their
+    items. What it carries of the sender's programme is the least that lets them talk: the
+    programme's name, the proposal's reference (never its title or text, which they may not
+    see) and the sender's name and address. Their own item they may see: its reference,
+    title and link. Each recipient gets a message of their own."""
+    item: Proposal | Initiative
+    if kind == "proposal":
+        item = Proposal.objects.select_related("programme").get(pk=pk, programme=programme)
+        item_ref = item.reference
+    else:
+        item = Initiative.objects.select_related("programme").get(pk=pk, programme=programme)
+        item_ref = item.code
+    with translation.override(settings.LANGUAGE_CODE):
+        values = {
+            "ref": proposal.reference,
+            "programme": proposal.programme.name,
+            "their": programme.name,
+            "item": item_ref,
+            "title": item.title,
+            "band": BAND_WORDS.get(str(band), str(band)),
+            "sender": _name(sender),
+            "email": getattr(sender, "email", "") or "",
+            "url": settings.BASE_URL + item.get_absolute_url(),
+        }
+        subject = _("%(ref)s in %(programme)s resembles %(item)s in %(their)s") % values
+        body = (
+            _(
+                "%(sender)s, facilitator in %(programme)s, tells you that the proposal %(ref)s "
+                "there resembles %(item)s “%(title)s” in %(their)s (%(band)s).\n\n"
+                "Find out together whether you are working on the same thing: %(email)s\n\n"
+                "%(item)s: %(url)s\n\n"
+                "You get this because you facilitate %(their)s. The proposal itself is shown only "
+                "to those with a role in %(programme)s.\n"
+            )
+            % values
+        )
+    _send((user.email, subject, body) for user in recipients)

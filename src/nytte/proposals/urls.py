@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import assess, capture, criteria, detail, flow, harmonise, public, qualification
+from .views import across, assess, capture, criteria, detail, flow, harmonise, public, qualification
 
 app_name = "proposals"
 
@@ -28,6 +28,7 @@ urlpatterns = [
     path(f"{PROPOSAL}attachments/<int:pk>/", capture.attachment, name="attachment"),
     path("p/<slug:slug>/submit/", public.public_submit, name="public_submit"),
     path("p/<slug:slug>/submit/thanks/", public.public_thanks, name="public_thanks"),
+    path("p/<slug:slug>/submit/similar/", public.public_similar, name="public_similar"),
     path("proposal-status/<str:token>/", public.status, name="status"),
     # Step 2: harmonise and qualify
     path("p/<slug:slug>/proposals/similar/", qualification.similar, name="similar"),
@@ -44,6 +45,7 @@ urlpatterns = [
         harmonise.dismissal_delete,
         name="harmonise_dismissal_delete",
     ),
+    path(f"{HARMONISE}notify/", across.cross_notice, name="harmonise_notify"),
     path(f"{HARMONISE}merge/", harmonise.merge, name="harmonise_merge"),
     path(f"{HARMONISE}attach/", harmonise.attach, name="harmonise_attach"),
     path(f"{HARMONISE}qualification/", harmonise.answers_save, name="harmonise_answers"),

@@ -93,6 +93,7 @@ def initiative_out(initiative: Initiative) -> dict[str, Any]:
                 "planned_end",
                 "mandatory",
                 "digitalisation",
+                "published",
                 "total_low",
                 "total_likely",
                 "total_high",

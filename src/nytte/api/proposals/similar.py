@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from nytte.core.actors import Actor
+from nytte.core.permissions import Action, can
 from nytte.proposals import matching, services
 from nytte.proposals.models import Dismissal, Proposal
 
@@ -48,11 +49,38 @@ class SuggestionOut(Schema):
     passages: list[str] = Field(description="The sentences that matched, best first.")
 
 
+class ElsewhereOut(Schema):
+    """A similar item in another programme: that it exists, its band, where and who
+    facilitates there. Reference, title and passages only if you have a role there."""
+
+    target: str = Field(description="Names the item when telling its facilitators (ids only).")
+    programme: str = Field(description="The other programme's name.")
+    band: str = Field(description=BANDS)
+    facilitators: list[str] = Field(description="Names of the other programme's facilitators.")
+    visible: bool = Field(description="Whether you have a role in that programme.")
+    kind: str | None = Field(description="initiative or proposal; only if visible.")
+    reference: str | None = Field(description="Only if visible.")
+    title: str | None = Field(description="Only if visible.")
+    notified: bool = Field(description="Whether its facilitators were told about this proposal.")
+
+
 class SimilarOut(Schema):
     n_initiatives: int = Field(description="Initiatives compared against.")
     n_proposals: int = Field(description="Open proposals compared against.")
     close: int = Field(description="Suggestions likely or possibly related; 0 = no close match.")
     suggestions: list[SuggestionOut]
+    other_programmes: list[ElsewhereOut] = Field(
+        description="Similar items in other programmes (for facilitators; docs/similarity.md)."
+    )
+
+
+class NoticeIn(Schema):
+    target: str = Field(description="An other_programmes item's target.")
+
+
+class NoticeOut(Schema):
+    programme: str
+    recipients: int = Field(description="How many facilitators were e-mailed.")
 
 
 class DismissalOut(Schema):
@@ -69,6 +97,20 @@ class DismissalIn(Schema):
 
     target_proposal: str | int | None = Field(None, description="Proposal reference (F-12).")
     target_initiative: str | None = Field(None, description="Initiative code.")
+
+
+def _elsewhere_out(c: matching.CrossSuggestion) -> dict[str, Any]:
+    return {
+        "target": c.target,
+        "programme": c.programme.name,
+        "band": str(c.band),
+        "facilitators": list(c.facilitators),
+        "visible": c.visible,
+        "kind": c.kind if c.visible else None,
+        "reference": c.reference if c.visible else None,
+        "title": c.title if c.visible else None,
+        "notified": c.notified,
+    }
 
 
 def _suggestion_out(s: matching.Suggestion) -> dict[str, Any]:
@@ -99,12 +141,27 @@ def similar(request: HttpRequest, slug: str, number: int, weak: bool = True) -> 
         exclude_proposal=proposal,
     )
     items = found.items if weak else found.close
+    elsewhere: tuple[matching.CrossSuggestion, ...] = ()
+    if can(request.user, Action.FACILITATE, proposal):
+        elsewhere = matching.across(proposal, request.user, notified=services.notified_targets)
     return {
         "n_initiatives": found.n_initiatives,
         "n_proposals": found.n_proposals,
         "close": len(found.close),
         "suggestions": [_suggestion_out(s) for s in items],
+        "other_programmes": [_elsewhere_out(c) for c in elsewhere],
     }
+
+
+@router.post(R + "/similar/notices", response={201: NoticeOut, **ERRORS})
+def notice_create(request: HttpRequest, slug: str, number: int, payload: NoticeIn) -> Status:
+    """Tell the facilitators of the programme holding a similar item (by e-mail, once per
+    item): the message names this proposal's reference and programme, never its text."""
+    proposal = proposal_or_404(request, slug, number)
+    sent = services.cross_notice_send(
+        proposal=proposal, target=payload.target, acting_user=request.user
+    )
+    return Status(201, {"programme": sent.suggestion.programme.name, "recipients": sent.recipients})
 
 
 def _dismissals(proposal: Proposal, user: Actor) -> QuerySet[Dismissal]:

@@ -44,6 +44,14 @@ WORKBOOK_OPTIONS = {
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+def safe_csv_cell(value: Any) -> Any:
+    """A CSV cell that a spreadsheet will not run: text that begins like a formula gets a
+    leading apostrophe (OWASP's advice for CSV, which has no quote-prefix format)."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 class SafeWorksheet(Worksheet):
     """A worksheet whose every string cell that begins like a formula gets the quote prefix:
     all of Nytte's XlsxWriter exports write through this (see ``SafeWorkbook``)."""

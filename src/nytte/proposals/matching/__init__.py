@@ -3,10 +3,17 @@
 ``texts`` says what is indexed of a row (text, kind, organisations and life events);
 ``index`` keeps one index per programme and process fresh against the database (and the
 programme's confirmed links); ``store`` saves it under the data directory so workers load
-rather than build it; ``suggest`` answers queries with bands, reasons and dismissals.
+rather than build it; ``suggest`` answers queries with bands, reasons and dismissals;
+``across`` finds similar items in other programmes without telling what they are to those
+who may not see them; ``published`` suggests published initiatives on the public form.
 """
 
-from .index import RECONCILE_SECONDS, fresh, index_for, link_pairs, reset
+from . import index as _index
+from . import published as _published
+from .across import CrossSuggestion, across, other_programmes
+from .across import facilitators_of as across_facilitators
+from .index import RECONCILE_SECONDS, fresh, index_for, link_pairs
+from .published import PublicSuggestion, similar_published
 from .suggest import Suggestion, Suggestions, dismissed_ids, score_of, similar
 from .texts import (
     EXCLUDED_STAGES,
@@ -25,6 +32,13 @@ from .texts import (
     text_parts,
 )
 
+
+def reset() -> None:
+    """Forget every index of this process (tests; after restoring a database)."""
+    _index.reset()
+    _published.reset()
+
+
 __all__ = [
     "EXCLUDED_STAGES",
     "INITIATIVE",
@@ -33,9 +47,13 @@ __all__ = [
     "PROPOSAL",
     "RECONCILE_SECONDS",
     "TEXT_FIELDS",
+    "CrossSuggestion",
+    "PublicSuggestion",
     "Suggestion",
     "Suggestions",
     "Why",
+    "across",
+    "across_facilitators",
     "dismissed_ids",
     "doc_id",
     "document",
@@ -44,10 +62,12 @@ __all__ = [
     "index_for",
     "link_pairs",
     "mark",
+    "other_programmes",
     "parse_target",
     "reset",
     "score_of",
     "signals_of",
     "similar",
+    "similar_published",
     "text_parts",
 ]

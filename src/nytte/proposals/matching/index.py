@@ -74,6 +74,7 @@ class ProgrammeIndex:
     links: Signature = (0, None)
     vectors: Signature = (0, None)  # of the stored vectors loaded (fused index only)
     checked_at: float = -1.0  # monotonic time of the last full comparison; < 0: never built
+    synced_at: float = -1.0  # monotonic time of the last signature check (or build)
     built_size: int = 0
     changes: int = 0  # rows re-indexed or dropped since the index was saved or loaded
     lock: threading.RLock = field(default_factory=threading.RLock)
@@ -277,18 +278,36 @@ def _build(entry: ProgrammeIndex, programme_id: int) -> None:
     entry.changes = 0
 
 
+def available(programme_id: int, using: str = DEFAULT_DB_ALIAS) -> bool:
+    """Whether asking for the programme's index is cheap: built or loaded in this process,
+    or saved by another (loading maps a file). False when asking would build it now, which
+    another programme's page must not pay for (``across``). With saving off, building is
+    the only way, so True."""
+    entry = _INDEXES.get((using, programme_id))
+    if entry is not None and entry.checked_at >= 0:
+        return True
+    path = store.path_for(programme_id, using)
+    return path is None or path.exists()
+
+
 def index_for(programme: Programme | int, *, using: str = DEFAULT_DB_ALIAS) -> Index:
     """The programme's index, built (or loaded) on first use and brought up to date now."""
     return fresh(programme if isinstance(programme, int) else programme.pk, using).index
 
 
-def fresh(programme_id: int, using: str = DEFAULT_DB_ALIAS) -> ProgrammeIndex:
+def fresh(
+    programme_id: int, using: str = DEFAULT_DB_ALIAS, *, max_age: float = 0.0
+) -> ProgrammeIndex:
+    """The programme's index, up to date now; with ``max_age``, one checked less than that
+    many seconds ago is taken as it is (no query: other programmes' indexes, ``across``)."""
     key = (using, programme_id)
     with _INDEXES_LOCK:
         entry = _INDEXES.get(key)
         if entry is None:
             entry = _INDEXES[key] = ProgrammeIndex(index=new_index())
     with entry.lock:
+        if max_age > 0 and entry.synced_at >= 0 and time.monotonic() - entry.synced_at < max_age:
+            return entry
         if entry.checked_at < 0:
             # One process builds and saves; the others wait for the lock and load.
             with store.building(programme_id):
@@ -296,6 +315,7 @@ def fresh(programme_id: int, using: str = DEFAULT_DB_ALIAS) -> ProgrammeIndex:
                     _build(entry, programme_id)
                     store.save(entry, programme_id)
                     gc.freeze()  # as after loading: long-lived, not for the collector
+                    entry.synced_at = time.monotonic()
                     return entry
         now = time.monotonic()
         signatures = _signatures(programme_id)
@@ -318,4 +338,5 @@ def fresh(programme_id: int, using: str = DEFAULT_DB_ALIAS) -> ProgrammeIndex:
             entry.built_size = size
             entry.changes += store.RESAVE_AFTER
         store.maybe_resave(entry, programme_id)
+        entry.synced_at = time.monotonic()
     return entry

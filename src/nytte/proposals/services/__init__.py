@@ -23,6 +23,7 @@ from .capture import (
     support_toggle,
     user_or_none,
 )
+from .cross import NoticeSent, cross_notice_send, notified_targets
 from .flow import (
     Move,
     assessment_done,
@@ -54,6 +55,7 @@ __all__ = [
     "MAX_ATTACHMENTS",
     "MAX_ATTACHMENT_BYTES",
     "Move",
+    "NoticeSent",
     "assessment_done",
     "attachment_add",
     "check_attach",
@@ -61,6 +63,7 @@ __all__ = [
     "check_merge",
     "check_transition",
     "comment_add",
+    "cross_notice_send",
     "dismissal_delete",
     "evidence_add",
     "link_create",
@@ -70,6 +73,7 @@ __all__ = [
     "may_move",
     "needs_reason",
     "next_moves",
+    "notified_targets",
     "proposal_attach",
     "proposal_decided",
     "proposal_for_token",

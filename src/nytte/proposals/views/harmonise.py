@@ -225,6 +225,10 @@ def harmonisation_context(
         target = dismissal.target
         if target is not None:
             target.programme = programme
+    # Other programmes: for those who run the harmonisation, and only as far as they may see.
+    cross: tuple[matching.CrossSuggestion, ...] = ()
+    if facilitate:
+        cross = matching.across(proposal, request.user, notified=services.notified_targets)
     questions = qualification.questions_for(programme)
     answers = qualification.answers_for(proposal)
     if facilitate and qualification_form is None:
@@ -238,6 +242,9 @@ def harmonisation_context(
         "n_initiatives": suggestions.n_initiatives,
         "n_proposals": suggestions.n_proposals,
         "dismissals": dismissals,
+        "cross": cross,
+        "cross_shown": facilitate and programme.match_across,
+        "cross_url": reverse("proposals:harmonise_notify", kwargs=kwargs),
         "dismiss_url": reverse("proposals:harmonise_dismiss", kwargs=kwargs),
         "links": links,
         "links_in": links_in,
@@ -257,7 +264,7 @@ def harmonisation_context(
     }
 
 
-def _tab_page(
+def tab_page(
     request: HttpRequest,
     proposal: Proposal,
     *,
@@ -275,16 +282,16 @@ def _tab_url(proposal: Proposal, anchor: str = "") -> str:
     return proposal.get_absolute_url() + f"?tab={TAB}" + (f"#{anchor}" if anchor else "")
 
 
-def _done(request: HttpRequest, proposal: Proposal, notice: str, anchor: str) -> HttpResponse:
+def done(request: HttpRequest, proposal: Proposal, notice: str, anchor: str) -> HttpResponse:
     """After a change: the fresh panel for HTMX, otherwise back to the tab (PRG)."""
     if request.htmx:
         fresh = proposal_for(proposal.programme, proposal.number, user=request.user)
-        return _tab_page(request, fresh, notice=notice)
+        return tab_page(request, fresh, notice=notice)
     messages.success(request, notice)
     return redirect(_tab_url(proposal, anchor))
 
 
-def _proposal(request: HttpRequest, slug: str, number: int, action: Action) -> Proposal:
+def proposal_checked(request: HttpRequest, slug: str, number: int, action: Action) -> Proposal:
     """The proposal if the user may see it (else 404) and do ``action`` (else 403)."""
     programme = programme_or_404(request, slug)
     proposal = proposal_for(programme, number, user=request.user)
@@ -301,7 +308,7 @@ def _proposal(request: HttpRequest, slug: str, number: int, action: Action) -> P
 def link_create(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """Confirm a link to a suggestion (``target``) or to any initiative/proposal
     (``reference``), with its kind and a note; the similarity score is the server's."""
-    proposal = _proposal(request, slug, number, Action.FACILITATE)
+    proposal = proposal_checked(request, slug, number, Action.FACILITATE)
     programme = proposal.programme
     suggested = "target" in request.POST
     form: LinkForm | LinkAnyForm
@@ -334,26 +341,26 @@ def link_create(request: HttpRequest, slug: str, number: int) -> HttpResponse:
                 add_errors(form, exc)
             else:
                 name = target.reference if is_proposal else target.code
-                return _done(
+                return done(
                     request,
                     proposal,
                     gettext("The link to %(ref)s is recorded.") % {"ref": name},
                     "harmonise-links",
                 )
     if suggested:
-        return _tab_page(request, proposal, link_form=form)
-    return _tab_page(request, proposal, link_any_form=form)
+        return tab_page(request, proposal, link_form=form)
+    return tab_page(request, proposal, link_any_form=form)
 
 
 @login_required
 @require_POST
 def link_delete(request: HttpRequest, slug: str, number: int, pk: int) -> HttpResponse:
-    proposal = _proposal(request, slug, number, Action.FACILITATE)
+    proposal = proposal_checked(request, slug, number, Action.FACILITATE)
     link = get_object_or_404(
         ProposalLink.objects.select_related("proposal"), pk=pk, proposal=proposal
     )
     services.link_delete(link=link, acting_user=request.user)
-    return _done(request, proposal, gettext("The link is removed."), "harmonise-links")
+    return done(request, proposal, gettext("The link is removed."), "harmonise-links")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -364,15 +371,15 @@ def link_delete(request: HttpRequest, slug: str, number: int, pk: int) -> HttpRe
 @require_POST
 def dismiss(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """Mark a suggestion (``target``) as not related: it is never suggested again."""
-    proposal = _proposal(request, slug, number, Action.FACILITATE)
+    proposal = proposal_checked(request, slug, number, Action.FACILITATE)
     target = find_any(proposal.programme, request.POST.get("target", ""))
     if target is None or target == proposal:
-        return _tab_page(
+        return tab_page(
             request, proposal, notice=gettext("That suggestion is no longer in the programme.")
         )
     services.suggestion_dismiss(proposal=proposal, target=target, acting_user=request.user)
     name = target.reference if isinstance(target, Proposal) else target.code
-    return _done(
+    return done(
         request,
         proposal,
         gettext("%(ref)s is marked as not related and will not be suggested again.")
@@ -385,12 +392,12 @@ def dismiss(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 @require_POST
 def dismissal_delete(request: HttpRequest, slug: str, number: int, pk: int) -> HttpResponse:
     """Take a dismissal back: the pair may be suggested again."""
-    proposal = _proposal(request, slug, number, Action.FACILITATE)
+    proposal = proposal_checked(request, slug, number, Action.FACILITATE)
     dismissal = get_object_or_404(
         Dismissal.objects.select_related("proposal"), pk=pk, proposal=proposal
     )
     services.dismissal_delete(dismissal=dismissal, acting_user=request.user)
-    return _done(
+    return done(
         request,
         proposal,
         gettext("The suggestion may be made again."),
@@ -406,7 +413,7 @@ def _join_view(action: str) -> Any:
     @login_required
     @require_POST
     def view(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-        proposal = _proposal(request, slug, number, Action.FACILITATE)
+        proposal = proposal_checked(request, slug, number, Action.FACILITATE)
         programme = proposal.programme
         form = JoinForm(request.POST, action=action)
         if form.is_valid():
@@ -452,7 +459,7 @@ def _join_view(action: str) -> Any:
                         response = HttpResponse(status=204)
                         response["HX-Redirect"] = _tab_url(proposal)
                     return response
-        return _tab_page(request, proposal, join_form=form)
+        return tab_page(request, proposal, join_form=form)
 
     return view
 
@@ -470,7 +477,7 @@ attach = _join_view("attach")
 @login_required
 @require_POST
 def answers_save(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    proposal = _proposal(request, slug, number, Action.FACILITATE)
+    proposal = proposal_checked(request, slug, number, Action.FACILITATE)
     questions = qualification.questions_for(proposal.programme)
     answers = qualification.answers_for(proposal)
     form = QualificationForm(request.POST, questions=questions, answers=answers)
@@ -482,7 +489,7 @@ def answers_save(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            return _done(
+            return done(
                 request, proposal, gettext("The qualification is saved."), "harmonise-qualification"
             )
-    return _tab_page(request, proposal, qualification_form=form)
+    return tab_page(request, proposal, qualification_form=form)

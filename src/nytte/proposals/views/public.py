@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -17,11 +18,18 @@ from nytte.core.actors import PublicProposer
 from nytte.core.models import Programme
 from nytte.core.viewhelpers import add_errors
 
-from .. import ratelimit, selectors
+from .. import matching, ratelimit, selectors
 from ..choices import Stage
 from ..forms import PublicProposalForm
 from ..models import Proposal
 from .capture import submit_proposal
+from .qualification import (
+    TYPING_MIN_WORDS,
+    TYPING_SUGGESTIONS,
+    WORD,
+    typed_signals,
+    typed_text,
+)
 
 # The public form: at most this many proposals from one address per window (seconds).
 PUBLIC_LIMIT = 5
@@ -106,6 +114,52 @@ def public_thanks(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
+SIMILAR_TARGET = "#public-similar-results"
+
+
+# The typing box: at most this many look-ups from one address per window (seconds).
+SIMILAR_LIMIT = 120
+
+
+SIMILAR_WINDOW = 10 * 60
+
+
+SIMILAR_SCOPE = "proposal-public-similar"
+
+
+@require_GET
+def public_similar(request: HttpRequest, slug: str) -> HttpResponse:
+    """What the public form's side box shows while someone types: published initiatives
+    (of any programme that publishes) like the text, and nothing else: never a proposal,
+    never an unpublished initiative (``matching.similar_published``)."""
+    programme = _public_programme(slug)
+    if not programme.public_form_open:
+        raise Http404
+    text = typed_text(request)
+    ip = ratelimit.client_ip(request)
+    suggestions: tuple[matching.PublicSuggestion, ...] = ()
+    hint = ""
+    if ratelimit.exceeded(SIMILAR_SCOPE, ip, limit=SIMILAR_LIMIT, window=SIMILAR_WINDOW):
+        hint = gettext("Too many look-ups from your address; the list will be back shortly.")
+    elif len(WORD.findall(text)) < TYPING_MIN_WORDS:
+        hint = gettext(
+            "Write a few words of the title, the need or the idea, and published initiatives "
+            "like it will be listed here."
+        )
+    else:
+        ratelimit.hit(SIMILAR_SCOPE, ip, window=SIMILAR_WINDOW)
+        suggestions = matching.similar_published(
+            text, k=TYPING_SUGGESTIONS, signals=typed_signals(request)
+        )
+    response = render(
+        request,
+        "proposals/partials/public_similar.html",
+        {"programme": programme, "suggestions": suggestions, "hint": hint},
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 def _public_page(
     request: HttpRequest,
     programme: Programme,
@@ -114,6 +168,8 @@ def _public_page(
     limited: bool = False,
     status: int = 200,
 ) -> HttpResponse:
+    similar_url = reverse("proposals:public_similar", kwargs={"slug": programme.slug})
+    form.enable_similar(similar_url, SIMILAR_TARGET)
     return render(
         request,
         "proposals/public_form.html",
@@ -124,6 +180,7 @@ def _public_page(
             "limit": PUBLIC_LIMIT,
             "files_dropped": request.method == "POST" and bool(request.FILES),
             "honeypot": form[PublicProposalForm.HONEYPOT],
+            "similar_url": similar_url,
         },
         status=status,
     )

@@ -34,18 +34,19 @@ TYPING_MIN_WORDS = 2
 TYPING_FIELDS = ("title", "need", "idea")
 
 
-_WORD = re.compile(r"[^\W\d_]{3,}")
+WORD = re.compile(r"[^\W\d_]{3,}")
 
 
 # ---------------------------------------------------------------------------------------------
 # Similar while typing
 
 
-def _typed_text(request: HttpRequest) -> str:
+def typed_text(request: HttpRequest) -> str:
+    """The title, need and idea typed so far (the typing boxes of both forms)."""
     return "\n".join(request.GET.get(name, "").strip() for name in TYPING_FIELDS).strip()
 
 
-def _typed_signals(request: HttpRequest) -> Signals:
+def typed_signals(request: HttpRequest) -> Signals:
     """The organisations and life events ticked in the form so far (ids; others ignored)."""
 
     def ids(name: str) -> frozenset[str]:
@@ -62,17 +63,17 @@ def similar(request: HttpRequest, slug: str) -> HttpResponse:
     one instead. Weak matches are folded away: a false alarm there teaches people to ignore
     the box. Needs Action.CONTRIBUTE, like the form that asks."""
     programme = programme_or_404(request, slug, Action.CONTRIBUTE)
-    text = _typed_text(request)
+    text = typed_text(request)
     suggestions: matching.Suggestions | None = None
     hint = ""
-    if len(_WORD.findall(text)) < TYPING_MIN_WORDS:
+    if len(WORD.findall(text)) < TYPING_MIN_WORDS:
         hint = gettext(
             "Write a few words of the title, the need or the idea, and similar initiatives "
             "and proposals will be listed here."
         )
     else:
         suggestions = matching.similar(
-            programme, text, k=TYPING_SUGGESTIONS, signals=_typed_signals(request)
+            programme, text, k=TYPING_SUGGESTIONS, signals=typed_signals(request)
         )
     response = render(
         request,
