@@ -98,3 +98,64 @@ def test_a_run_is_compared_with_the_latest_baseline_on_a_page_and_in_excel(
     if other is not None:
         assert client.get(url, {"run": other.pk}).status_code == 404
     assert client.get(url, {"run": run.pk + 999}).status_code == 404
+
+
+def test_a_case_decided_on_a_scenario_run_makes_the_runs_plan_the_baseline(
+    programme,
+    register,  # noqa: F811
+    facilitator,
+    forum_member,
+    board,
+):
+    """ "Once decided, it becomes the new baseline": the decision's baseline is the attached
+    run's plan (what it leaves out is out), linked to the decision and the scenario, and the
+    adopted proposal is there once, as its new initiative."""
+    import datetime
+
+    from nytte.governance.models import Baseline
+
+    scenario = scenarios.scenario_create(
+        programme=programme,
+        name="Plan",
+        first_year=2027,
+        years=3,
+        time_limit=5,
+        proposals=[register["proposal"]],
+        forced_in=["proposal:1"],
+        acting_user=facilitator,
+    )
+    run = scenarios.run_create(scenario=scenario, acting_user=facilitator)
+    run_scenario.call(run.pk)
+    run.refresh_from_db()
+    assert run.status == "done", run.error
+    chosen = {c["id"] for c in run.result["plan"]["chosen"]}
+    case = services.prepare_case_from_proposal(
+        register["proposal"], facilitator, freeze_snapshot=False
+    )
+    services.case_update(
+        case=case, data={"scenario": scenario, "scenario_run": run}, acting_user=facilitator
+    )
+    decision = services.decide(
+        case,
+        option=case.options.get(do_nothing=False),
+        outcome="approved",
+        rationale="Planen",
+        forum=board,
+        decided_on=datetime.date(2026, 12, 1),
+        review_date=datetime.date(2027, 12, 1),
+        acting_user=forum_member,
+    )
+    baseline = Baseline.objects.get(decision=decision)
+    assert baseline.scenario == scenario and baseline.content["from_run"] == run.pk
+    items = baseline.content["initiatives"]
+    for code in ("R", "A", "B"):
+        assert (code in items) == (f"initiative:{code}" in chosen)
+    register["proposal"].refresh_from_db()
+    assert register["proposal"].stage == "adopted"
+    # The adopted proposal is there as the initiative the decision made (with its owner),
+    # not as the plan's proposal item (phase idea, no owner) in its place or beside it.
+    from nytte.portfolio.models import Initiative
+
+    made = Initiative.objects.filter(programme=programme).order_by("-pk").first()
+    assert items[made.code]["owner"] and items[made.code]["title"] == made.title
+    assert [k for k, v in items.items() if v["title"] == made.title] == [made.code]

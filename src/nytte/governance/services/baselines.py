@@ -20,6 +20,7 @@ from nytte.core.models import Programme
 from nytte.core.permissions import Action, require
 from nytte.core.services import object_create
 from nytte.optimise import OptimiseError, Problem
+from nytte.proposals.choices import Stage
 from nytte.proposals.models import Proposal
 from nytte.scenarios.choices import RunStatus
 from nytte.scenarios.models import Scenario, ScenarioRun
@@ -130,7 +131,11 @@ def plan_content(run: ScenarioRun) -> dict[str, Any]:
             item["costs"] = _candidate_costs(problem, key, start)
             item["cost_total"] = sum(sum(y.values()) for y in item["costs"].values())
     numbers = [int(k.split(":", 1)[1]) for k in chosen if k.startswith("proposal:")]
-    for proposal in Proposal.objects.filter(programme=programme, number__in=numbers):
+    # An adopted proposal is in the portfolio already, as the initiative its decision made.
+    planned = Proposal.objects.filter(programme=programme, number__in=numbers).exclude(
+        stage=Stage.ADOPTED
+    )
+    for proposal in planned:
         key = f"proposal:{proposal.number}"
         costs = _candidate_costs(problem, key, chosen[key]["start"])
         items[proposal.reference] = {
@@ -163,4 +168,22 @@ def baseline_from_run(*, run: ScenarioRun, label: str, acting_user: Actor) -> Ba
     )
 
 
-__all__ = ["baseline_from_run", "freeze_baseline", "plan_content"]
+def decided_plan_baseline(decision: Decision, label: str, acting_user: Actor) -> Baseline | None:
+    """The baseline a decision freezes when its case carries a finished scenario run: the
+    run's plan ("once decided, the scenario becomes the new baseline"), linked to both. None
+    when the case has no run with a plan (the caller freezes the portfolio instead). The
+    caller (``decide``) has checked the right to decide."""
+    run = decision.case.scenario_run
+    if run is None or run.status != RunStatus.DONE or not (run.result or {}).get("plan"):
+        return None
+    return _create(
+        decision.case.programme,
+        label,
+        plan_content(run),
+        acting_user,
+        decision=decision,
+        scenario=run.scenario,
+    )
+
+
+__all__ = ["baseline_from_run", "decided_plan_baseline", "freeze_baseline", "plan_content"]

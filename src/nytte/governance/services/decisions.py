@@ -36,7 +36,7 @@ from ..funding import split_or_error, total_cost
 from ..learning.feedback import notify_decision
 from ..models import CaseOption, Decision, DecisionCase, DialogueItem, Forum, ForumMember, Meeting
 from . import apply
-from .baselines import freeze_baseline
+from .baselines import decided_plan_baseline, freeze_baseline
 
 
 def may_decide(user: Any, forum: Forum) -> bool:
@@ -240,13 +240,14 @@ def _consequences(decision: Decision, acting_user: User) -> None:
             apply.adopt_proposal(decision, decision.option, acting_user)
         else:
             apply.change_initiative(decision, decision.option, acting_user)
-        freeze_baseline(
-            case.programme,
-            _("After %(case)s (%(outcome)s)")
-            % {"case": case.reference, "outcome": decision.get_outcome_display()},
-            acting_user,
-            decision=decision,
-        )
+        label = _("After %(case)s (%(outcome)s)") % {
+            "case": case.reference,
+            "outcome": decision.get_outcome_display(),
+        }
+        # A case decided on a scenario run makes the run's plan the baseline; otherwise the
+        # portfolio as the decision changed it.
+        if decided_plan_baseline(decision, label, acting_user) is None:
+            freeze_baseline(case.programme, label, acting_user, decision=decision)
     elif outcome in (Outcome.PARKED, Outcome.REJECTED) and case.proposal_id:
         proposal = case.proposal
         target = Stage.PARKED if outcome == Outcome.PARKED else Stage.REJECTED
