@@ -11,7 +11,8 @@ from nytte.scenarios.tasks import run_scenario
 from tests.scenarios.conftest import register  # noqa: F401  (the scenarios' small register)
 
 
-def test_a_runs_plan_becomes_a_baseline_and_informs_a_case(programme, register, facilitator):  # noqa: F811
+def planned(programme, register, facilitator, **options):  # noqa: F811
+    """A three-year scenario with the register's proposal, run to its end."""
     scenario = scenarios.scenario_create(
         programme=programme,
         name="Plan",
@@ -20,10 +21,16 @@ def test_a_runs_plan_becomes_a_baseline_and_informs_a_case(programme, register, 
         time_limit=5,
         proposals=[register["proposal"]],
         acting_user=facilitator,
+        **options,
     )
     run = scenarios.run_create(scenario=scenario, acting_user=facilitator)
     run_scenario.call(run.pk)
     run.refresh_from_db()
+    return scenario, run
+
+
+def test_a_runs_plan_becomes_a_baseline_and_informs_a_case(programme, register, facilitator):  # noqa: F811
+    scenario, run = planned(programme, register, facilitator)
     assert run.status == "done", run.error
     before = services.freeze_baseline(programme, "Før", facilitator)
     after = services.baseline_from_run(run=run, label="Planen", acting_user=facilitator)
@@ -58,18 +65,7 @@ def test_a_run_is_compared_with_the_latest_baseline_on_a_page_and_in_excel(
     (not only with the portfolio as planned now): what comes in, goes out, and the costs."""
     from django.urls import reverse
 
-    scenario = scenarios.scenario_create(
-        programme=programme,
-        name="Plan",
-        first_year=2027,
-        years=3,
-        time_limit=5,
-        proposals=[register["proposal"]],
-        acting_user=facilitator,
-    )
-    run = scenarios.run_create(scenario=scenario, acting_user=facilitator)
-    run_scenario.call(run.pk)
-    run.refresh_from_db()
+    _scenario, run = planned(programme, register, facilitator)
     url = reverse("governance:baseline_compare", args=[programme.slug])
     client = client_for(viewer)
     assert "Ingen baselines ennå." in client.get(url, {"run": run.pk}).content.decode()
@@ -114,19 +110,7 @@ def test_a_case_decided_on_a_scenario_run_makes_the_runs_plan_the_baseline(
 
     from nytte.governance.models import Baseline
 
-    scenario = scenarios.scenario_create(
-        programme=programme,
-        name="Plan",
-        first_year=2027,
-        years=3,
-        time_limit=5,
-        proposals=[register["proposal"]],
-        forced_in=["proposal:1"],
-        acting_user=facilitator,
-    )
-    run = scenarios.run_create(scenario=scenario, acting_user=facilitator)
-    run_scenario.call(run.pk)
-    run.refresh_from_db()
+    scenario, run = planned(programme, register, facilitator, forced_in=["proposal:1"])
     assert run.status == "done", run.error
     chosen = {c["id"] for c in run.result["plan"]["chosen"]}
     case = services.prepare_case_from_proposal(
