@@ -84,10 +84,14 @@ def page(browser, live_server):
         "response",
         lambda r: watch.failed_responses.append(f"{r.status} {r.url}") if r.status >= 400 else None,
     )
-    page.on(
-        "console",
-        lambda msg: watch.console_errors.append(msg.text) if msg.type == "error" else None,
-    )
+
+    def on_console(msg) -> None:
+        # The page's address (and the resource's, where the browser names one) say where.
+        if msg.type == "error":
+            where = (msg.location or {}).get("url") or page.url
+            watch.console_errors.append(f"{msg.text} [{where}]")
+
+    page.on("console", on_console)
     page.watch = watch
     yield page
     context.close()

@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WIDTHS = (1366, 390)
 SKIP = re.compile(
-    r"(\.xlsx|\.docx|\.csv|/docx/|/xlsx/|/export|/download|/logout/|/admin|/api/|/new/|/edit|/import)"
+    r"(\.xlsx|\.docx|\.csv|\.json|/docx/|/xlsx/|/export|/download|/logout/|/admin|/api/|/new/|/edit|/import)"
 )
 # Families every walk must have found, so a broken link cannot make the test pass by omission.
 REQUIRED = (

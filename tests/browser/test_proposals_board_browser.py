@@ -125,9 +125,14 @@ def test_the_stage_actions_keep_a_refused_reason_accessible(page, pipeline):
     page.goto(f"/p/{programme.slug}/proposals/{proposal.number}/?tab=history")
     assert_accessible(page)
     page.locator("details.flow-reason summary").first.click()
-    page.locator("details.flow-reason[open] button[type=submit]").click()
+    # Sent from the keyboard (Enter on the button), so the opening details' layout cannot move
+    # the button from under a click; the POST's own answer is awaited first.
+    with page.expect_response(
+        lambda r: r.request.method == "POST" and "/move/" in r.url, timeout=90_000
+    ) as posted:
+        page.locator("details.flow-reason[open] button[type=submit]").press("Enter")
+    assert posted.value.status == 422, posted.value.status
     # No reason given: the page comes back with the message at the field, which is described by it.
-    # (expect waits for the answer; reading the attribute at once raced a slow server.)
     textarea = page.locator("details.flow-reason[open] textarea")
     expect(textarea).to_have_attribute("aria-invalid", "true", timeout=30_000)
     assert_accessible(page)
