@@ -8,8 +8,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
@@ -136,15 +136,12 @@ def stakeholder_create(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def stakeholder_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     programme = programme_or_404(request, slug)
-    stakeholder = (
+    stakeholder = get_object_or_404(
         Stakeholder.objects.for_user(request.user)
         .in_programme(programme)
-        .select_related("initiative", "organisation", "programme")
-        .filter(pk=pk)
-        .first()
+        .select_related("initiative", "organisation", "programme"),
+        pk=pk,
     )
-    if stakeholder is None:
-        raise Http404
     check(request.user, Action.EDIT, stakeholder)
     initiatives = (
         Initiative.objects.in_programme(programme)

@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
 from nytte.core.lookups import programme_or_404
@@ -154,21 +155,14 @@ def _lesson_out(lesson: Lesson) -> dict[str, Any]:
     }
 
 
-def _get(queryset: Any, **filters: Any) -> Any:
-    found = queryset.filter(**filters).first()
-    if found is None:
-        raise Http404
-    return found
-
-
 def _user(username: str | None) -> User | None:
     if not username:
         return None
-    return _get(User.objects.all(), username=username)
+    return get_object_or_404(User.objects.all(), username=username)
 
 
 def _decision(request: HttpRequest, programme: Programme, pk: int) -> Decision:
-    return _get(
+    return get_object_or_404(
         Decision.objects.for_user(request.user).select_related("case"),
         pk=pk,
         case__programme=programme,
@@ -176,7 +170,7 @@ def _decision(request: HttpRequest, programme: Programme, pk: int) -> Decision:
 
 
 def _action(request: HttpRequest, programme: Programme, pk: int) -> FollowUpAction:
-    return _get(
+    return get_object_or_404(
         FollowUpAction.objects.for_user(request.user).select_related("decision__case", "owner"),
         pk=pk,
         decision__case__programme=programme,
@@ -268,7 +262,7 @@ def lesson_list(request: HttpRequest, slug: str, q: str = "", tag: str = "") -> 
 @router.get(P + "/lessons/{pk}", response={200: LessonOut, **ERRORS})
 def lesson_detail(request: HttpRequest, slug: str, pk: int) -> dict[str, Any]:
     programme = programme_or_404(request, slug)
-    lesson = _get(Lesson.objects.for_user(request.user).in_programme(programme), pk=pk)
+    lesson = get_object_or_404(Lesson.objects.for_user(request.user).in_programme(programme), pk=pk)
     return _lesson_out(lesson)
 
 
@@ -277,7 +271,7 @@ def lesson_create(request: HttpRequest, slug: str, payload: LessonIn) -> Status:
     programme = programme_or_404(request, slug)
     case = None
     if payload.case is not None:
-        case = _get(programme.cases.all(), number=payload.case)
+        case = get_object_or_404(programme.cases.all(), number=payload.case)
     lesson = lesson_services.lesson_create(
         programme=programme,
         title=payload.title,
@@ -293,7 +287,9 @@ def lesson_create(request: HttpRequest, slug: str, payload: LessonIn) -> Status:
 def lessons_for_proposal(request: HttpRequest, slug: str, number: int) -> list[Any]:
     """Lessons from cases like this proposal, best first."""
     programme = programme_or_404(request, slug)
-    proposal = _get(Proposal.objects.for_user(request.user), programme=programme, number=number)
+    proposal = get_object_or_404(
+        Proposal.objects.for_user(request.user), programme=programme, number=number
+    )
     return [_lesson_out(m.lesson) for m in lesson_services.lessons_for(proposal, user=request.user)]
 
 
@@ -320,7 +316,7 @@ def revisit_list(request: HttpRequest, slug: str, open: bool = True) -> list[Any
 @router.post(P + "/revisits/{pk}/close", response={200: RevisitOut, **ERRORS})
 def revisit_close(request: HttpRequest, slug: str, pk: int, payload: CloseIn) -> Any:
     programme = programme_or_404(request, slug)
-    item = _get(RevisitItem.objects.for_user(request.user), pk=pk, programme=programme)
+    item = get_object_or_404(RevisitItem.objects.for_user(request.user), pk=pk, programme=programme)
     item = revisit_services.revisit_close(
         item=item, resolution=payload.resolution, acting_user=request.user
     )
@@ -346,9 +342,13 @@ def calibration(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
 def calibration_apply(request: HttpRequest, slug: str, payload: AdjustIn) -> dict[str, Any]:
     programme = programme_or_404(request, slug)
     if payload.proposal is not None:
-        subject: Any = _get(Proposal.objects.all(), programme=programme, number=payload.proposal)
+        subject: Any = get_object_or_404(
+            Proposal.objects.all(), programme=programme, number=payload.proposal
+        )
     else:
-        subject = _get(Initiative.objects.all(), programme=programme, code=payload.initiative)
+        subject = get_object_or_404(
+            Initiative.objects.all(), programme=programme, code=payload.initiative
+        )
     ratio, basis = payload.ratio, payload.basis
     if payload.dimension:
         group = calibration_services.calibration(programme=programme).find(

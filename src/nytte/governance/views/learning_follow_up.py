@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -104,8 +104,10 @@ def action_list(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def action_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     programme = programme_or_404(request, slug)
-    action = _get(
-        FollowUpAction.objects.for_user(request.user), pk, decision__case__programme=programme
+    action = get_object_or_404(
+        FollowUpAction.objects.for_user(request.user),
+        pk=pk,
+        decision__case__programme=programme,
     )
     may_edit = follows_up(request.user, programme)
     may_complete = action.done_at is None and action_services.may_complete(request.user, action)
@@ -143,13 +145,6 @@ def action_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
-def _get(queryset: Any, pk: int, **filters: Any) -> Any:
-    found = queryset.filter(pk=pk, **filters).first()
-    if found is None:
-        raise Http404
-    return found
-
-
 @login_required
 def review_list(request: HttpRequest, slug: str) -> HttpResponse:
     programme = programme_or_404(request, slug)
@@ -178,9 +173,9 @@ def review(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """A decision's review: the live figures, the recorded reviews (frozen), and forms to
     record one and to turn it into a lesson."""
     programme = programme_or_404(request, slug)
-    decision = _get(
+    decision = get_object_or_404(
         Decision.objects.for_user(request.user).select_related("case__proposal", "forum"),
-        pk,
+        pk=pk,
         case__programme=programme,
     )
     may_review = follows_up(request.user, programme)
@@ -251,7 +246,7 @@ def revisit_list(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def revisit_close(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     programme = programme_or_404(request, slug, Action.FACILITATE)
-    item = _get(RevisitItem.objects.for_user(request.user), pk, programme=programme)
+    item = get_object_or_404(RevisitItem.objects.for_user(request.user), pk=pk, programme=programme)
     form = CloseForm(request.POST)
     url = reverse("governance:revisits", kwargs={"slug": programme.slug})
     if not form.is_valid():

@@ -8,8 +8,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
@@ -75,15 +75,12 @@ def lesson_list(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def lesson_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     programme = programme_or_404(request, slug)
-    lesson = (
+    lesson = get_object_or_404(
         Lesson.objects.for_user(request.user)
         .in_programme(programme)
-        .select_related("case", "review__decision", "created_by")
-        .filter(pk=pk)
-        .first()
+        .select_related("case", "review__decision", "created_by"),
+        pk=pk,
     )
-    if lesson is None:
-        raise Http404
     may_edit = follows_up(request.user, programme)
     form = LessonForm(request.POST or None, instance=lesson) if may_edit else None
     if request.method == "POST":

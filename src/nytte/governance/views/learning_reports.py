@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -57,16 +57,12 @@ def report_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _report(request: HttpRequest, slug: str, pk: int) -> StatusReport:
     programme = programme_or_404(request, slug)
-    report = (
+    return get_object_or_404(
         StatusReport.objects.for_user(request.user)
         .in_programme(programme)
-        .select_related("programme", "forum", "created_by")
-        .filter(pk=pk)
-        .first()
+        .select_related("programme", "forum", "created_by"),
+        pk=pk,
     )
-    if report is None:
-        raise Http404
-    return report
 
 
 @login_required
