@@ -258,3 +258,23 @@ def test_the_risk_limit_uses_monte_carlo_draws_of_every_candidate(programme, reg
         for k in range(200)
     ]
     assert sum(t < 0 for t in totals) <= 0.05 * 200
+
+
+def test_a_fund_the_service_refuses_comes_back_as_typed(
+    client_for, programme, register, facilitator, monkeypatch
+):
+    """A refusal by the service (a rule the form does not hold) keeps what was typed on the
+    fund form, with the reason, instead of a redirect that drops it."""
+    scenario = scenario_with(programme, register, facilitator)
+
+    def refuse(**kwargs):
+        raise ValidationError({"max_share": "Fondet kan ikke betale så mye."})
+
+    monkeypatch.setattr(services, "scenario_fund_save", refuse)
+    add = reverse("scenarios:fund_add", args=[programme.slug, scenario.pk])
+    page = client_for(facilitator).post(
+        add, {"fund-name": "Innovasjonspott", "fund-max_share": "30"}
+    )
+    assert page.status_code == 422
+    html = page.content.decode()
+    assert 'value="Innovasjonspott"' in html and "Fondet kan ikke betale så mye." in html

@@ -197,34 +197,46 @@ def fund_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     check(request.user, Action.FACILITATE, scenario)
     organisations = _organisations(scenario, programme)
     form = _fund_form(request.POST, scenario, programme, organisations)
-    if request.POST.get("preset") == "cofunding":
+    preset = request.POST.get("preset") == "cofunding"
+    if preset:
         budget = int_or_none(request.POST.get("cofunding-budget"))
         fund = services.cofunding_fund(budget=budget if budget and budget > 0 else None)
     elif form.is_valid():
         fund = form.fund()
     else:
-        return render(
-            request,
-            "scenarios/fund_form.html",
-            {
-                "programme": programme,
-                "scenario": scenario,
-                "fund_form": form,
-                "crumbs": _crumbs(
-                    programme,
-                    {"label": scenario.name, "url": scenario.get_absolute_url()},
-                    {"label": gettext("Add a fund"), "url": request.path},
-                ),
-            },
-            status=422,
-        )
+        return _fund_page(request, programme, scenario, form)
     try:
         services.scenario_fund_save(scenario=scenario, fund=fund, acting_user=request.user)
     except ValidationError as exc:
+        if not preset:
+            # A rule the service holds: the form comes back as typed, with the reason.
+            add_errors(form, exc)
+            return _fund_page(request, programme, scenario, form)
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, gettext("Fund %(name)s saved.") % {"name": fund["name"]})
     return redirect(scenario.get_absolute_url() + "#funds-h")
+
+
+def _fund_page(
+    request: HttpRequest, programme: Programme, scenario: Scenario, form: FundForm
+) -> HttpResponse:
+    """The fund form on a page of its own, refused: what was typed, with the reasons."""
+    return render(
+        request,
+        "scenarios/fund_form.html",
+        {
+            "programme": programme,
+            "scenario": scenario,
+            "fund_form": form,
+            "crumbs": _crumbs(
+                programme,
+                {"label": scenario.name, "url": scenario.get_absolute_url()},
+                {"label": gettext("Add a fund"), "url": request.path},
+            ),
+        },
+        status=422,
+    )
 
 
 @login_required
