@@ -30,6 +30,10 @@ class CaseStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+#: A case still on its way to a forum: one per proposal or change, on agendas, in the queue.
+OPEN_CASE_STATUSES = (CaseStatus.DRAFT, CaseStatus.READY)
+
+
 class FundingKey(models.TextChoices):
     """The keys agencies use to split the cost of shared work (fordelingsnøkkel)."""
 

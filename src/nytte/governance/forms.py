@@ -14,7 +14,7 @@ from nytte.core.choices import OrganisationKind, Role
 from nytte.core.models import Organisation, Programme, User
 from nytte.scenarios.models import Scenario, ScenarioRun
 
-from .choices import CaseStatus, ChangeKind, FundingKey, Outcome
+from .choices import OPEN_CASE_STATUSES, CaseStatus, ChangeKind, FundingKey, Outcome
 from .models import (
     CaseOption,
     DecisionCase,
@@ -82,7 +82,7 @@ class AgendaForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["case"].queryset = (
             DecisionCase.objects.filter(programme=meeting.forum.programme)
-            .exclude(status__in=[CaseStatus.DECIDED, CaseStatus.WITHDRAWN])
+            .filter(status__in=OPEN_CASE_STATUSES)
             .exclude(agenda_items__meeting=meeting)
         )
 

@@ -16,7 +16,7 @@ from nytte.proposals.assessment.selectors import criteria_for, results_from
 from nytte.proposals.models import ProposalLink, Score
 from nytte.scenarios.selectors import compare
 
-from .choices import CaseStatus
+from .choices import OPEN_CASE_STATUSES
 from .funding import ShareRow, split_or_error, total_cost
 from .models import (
     AgendaItem,
@@ -260,4 +260,4 @@ def case_context(case: DecisionCase, user: Actor) -> CaseContext:
 
 
 def open_case_statuses() -> tuple[str, ...]:
-    return (CaseStatus.DRAFT, CaseStatus.READY)
+    return OPEN_CASE_STATUSES

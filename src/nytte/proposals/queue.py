@@ -93,6 +93,11 @@ def _overdue(user: Actor, today: dt.date) -> QuerySet[Assessment]:
 
 def work_queue(user: Actor, *, today: dt.date | None = None, limit: int = LIMIT) -> WorkQueue:
     """What waits for ``user``, read in a fixed number of queries."""
+    # Governance's part of the queue (cases in preparation, the learning loop's sections):
+    # imported here, as governance builds on this app.
+    from nytte.governance.choices import OPEN_CASE_STATUSES
+    from nytte.governance.learning.queue import overdue_actions, revisits
+
     today = today or timezone.localdate()
     facilitated = programme_ids_for(user, Action.FACILITATE)
     facilitates = facilitated is None or bool(facilitated)
@@ -113,12 +118,11 @@ def work_queue(user: Actor, *, today: dt.date | None = None, limit: int = LIMIT)
         to_prepare = _section(
             _proposals(user, Action.FACILITATE)
             .filter(stage=Stage.READY)
-            # A case already in preparation is linked, not offered again (governance's
-            # cases point at their proposal; "draft" and "ready" are its open statuses).
+            # A case already in preparation is linked, not offered again.
             .annotate(
                 open_case=Max(
                     "decision_cases__number",
-                    filter=Q(decision_cases__status__in=("draft", "ready")),
+                    filter=Q(decision_cases__status__in=OPEN_CASE_STATUSES),
                 )
             )
             .order_by("updated_at", "pk"),
@@ -136,8 +140,6 @@ def work_queue(user: Actor, *, today: dt.date | None = None, limit: int = LIMIT)
     )
     for assessment in to_assess:
         assessment.overdue = assessment.due is not None and assessment.due < today
-    from nytte.governance.learning.queue import overdue_actions, revisits
-
     return WorkQueue(
         facilitates=facilitates,
         to_harmonise=to_harmonise,

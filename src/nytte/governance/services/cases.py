@@ -35,12 +35,10 @@ from nytte.portfolio.models import Initiative
 from nytte.proposals.choices import Stage
 from nytte.proposals.models import Proposal
 
-from ..choices import CaseKind, CaseStatus, ChangeKind, FundingKey
+from ..choices import OPEN_CASE_STATUSES, CaseKind, CaseStatus, ChangeKind, FundingKey
 from ..models import CaseOption, DecisionCase, FundingShare, OptionBenefit, OptionCost
 
 logger = logging.getLogger(__name__)
-
-OPEN_STATUSES = (CaseStatus.DRAFT, CaseStatus.READY)
 
 
 def _next_number(programme: Programme) -> int:
@@ -51,7 +49,7 @@ def _next_number(programme: Programme) -> int:
 
 
 def _refuse_open_case(**subject: Any) -> None:
-    open_case = DecisionCase.objects.filter(status__in=OPEN_STATUSES, **subject).first()
+    open_case = DecisionCase.objects.filter(status__in=OPEN_CASE_STATUSES, **subject).first()
     if open_case is not None:
         raise ValidationError(
             _("%(case)s is already being prepared for this; continue with it.")
