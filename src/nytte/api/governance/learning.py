@@ -349,17 +349,21 @@ def calibration_apply(request: HttpRequest, slug: str, payload: AdjustIn) -> dic
         subject = get_object_or_404(
             Initiative.objects.all(), programme=programme, code=payload.initiative
         )
-    ratio, basis = payload.ratio, payload.basis
     if payload.dimension:
-        group = calibration_services.calibration(programme=programme).find(
-            payload.dimension, payload.key
+        saved = calibration_services.apply_group_adjustment(
+            subject=subject,
+            result=calibration_services.calibration(programme=programme),
+            dimension=payload.dimension,
+            key=payload.key,
+            basis=payload.basis,
+            acting_user=request.user,
         )
-        if group is None or group.ratio is None:
+        if saved is None:
             raise Http404
-        ratio, basis = group.ratio, basis or calibration_services.basis_text(group)
-    saved = calibration_services.apply_adjustment(
-        subject=subject, ratio=ratio, basis=basis, acting_user=request.user
-    )
+    else:
+        saved = calibration_services.apply_adjustment(
+            subject=subject, ratio=payload.ratio, basis=payload.basis, acting_user=request.user
+        )
     adjustment = saved.benefit_adjustment
     return {
         "benefit_adjustment": None if adjustment is None else float(adjustment),

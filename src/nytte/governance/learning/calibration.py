@@ -160,6 +160,28 @@ def apply_adjustment(
     return saved
 
 
+def apply_group_adjustment(
+    *,
+    subject: Subject,
+    result: Calibration,
+    dimension: str,
+    key: str,
+    basis: str = "",
+    acting_user: Actor,
+) -> AnalysisSettings | None:
+    """Adjust by the ratio one group of ``result`` measured (its description is the basis
+    unless ``basis`` is given); None when there is no such group with a ratio."""
+    group = result.find(dimension, key)
+    if group is None or group.ratio is None:
+        return None
+    return apply_adjustment(
+        subject=subject,
+        ratio=group.ratio,
+        basis=basis or basis_text(group),
+        acting_user=acting_user,
+    )
+
+
 def basis_text(group: Group) -> str:
     return _("Calibration: %(label)s, %(n)s benefits, ratio %(ratio)s.") % {
         "label": group.label,

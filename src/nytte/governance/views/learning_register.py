@@ -144,16 +144,22 @@ def calibration(request: HttpRequest, slug: str) -> HttpResponse:
             kind, _sep, pk = form.cleaned_data["subject"].partition("-")
             model = Proposal if kind == "proposal" else Initiative
             subject = model.objects.get(programme=programme, pk=pk)
-            group = result.find(dimension, key)
-            assert group is not None and group.ratio is not None
-            calibration_services.apply_adjustment(
-                subject=subject,
-                ratio=group.ratio,
-                basis=calibration_services.basis_text(group),
-                acting_user=request.user,
-            )
-            messages.success(request, gettext("The adjustment was applied to the analysis."))
-            return redirect(cba_subjects.url(subject, "analysis"))
+            try:
+                saved = calibration_services.apply_group_adjustment(
+                    subject=subject,
+                    result=result,
+                    dimension=dimension,
+                    key=key,
+                    acting_user=request.user,
+                )
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                if saved is not None:  # the form offers only groups with a ratio
+                    messages.success(
+                        request, gettext("The adjustment was applied to the analysis.")
+                    )
+                    return redirect(cba_subjects.url(subject, "analysis"))
     return render(
         request,
         "governance/learning/calibration.html",
