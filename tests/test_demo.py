@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import os
+import shlex
+import subprocess
+
 import pytest
 from django.apps import apps
 
@@ -20,12 +24,26 @@ def row_counts() -> dict[str, int]:
 
 
 @pytest.mark.django_db
-def test_demo_twice_changes_nothing_the_second_time(capsys):
+def test_demo_twice_changes_nothing_the_second_time(capsys, monkeypatch):
+    # No venv on PATH, as in a fresh shell: the serve command it prints must still run.
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
     cli_main(["demo"])  # the command itself, as people run it
+    printed = capsys.readouterr().out
     first = row_counts()
     password_hashes = dict(User.objects.values_list("username", "password"))
     cli_main(["demo"])
     out = capsys.readouterr().out
+
+    line = next(x for x in printed.splitlines() if x.startswith("Start the app with: "))
+    command = shlex.split(line.removeprefix("Start the app with: "))
+    assert command[-1] == "serve" and command[0] != "nytte"
+    # Production doesn't allow the sync ORM calls that the browser tests allow.
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    check = subprocess.run(
+        [*command[:-1], "help", "serve"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert check.returncode == 0, check.stderr
+    assert "--workers" in check.stdout
 
     assert row_counts() == first
     assert dict(User.objects.values_list("username", "password")) == password_hashes
