@@ -134,3 +134,36 @@ def test_restrict_filters_querysets_to_visible_programmes():
     assert list(restrict(Programme.objects.all(), user, Action.EDIT, field="")) == []
     assert list(visible_programmes(AnonymousUser())) == []
     assert other not in visible_programmes(user)
+
+
+@pytest.mark.django_db
+def test_the_header_lists_member_programmes_from_the_roles_read_and_all_for_a_superuser(
+    django_assert_num_queries,
+):
+    from django.test import RequestFactory
+
+    from nytte.core.context_processors import navigation
+    from nytte.core.lookups import programme_or_404
+    from nytte.core.permissions import forget_roles, member_programmes
+
+    ours, theirs, third = (ProgrammeFactory(name=n) for n in ("Bravo", "Alfa", "Charlie"))
+    user = UserFactory()
+    MembershipFactory(user=user, programme=ours, role=Role.VIEWER)
+    MembershipFactory(user=user, programme=theirs, role=Role.FACILITATOR)
+    request = RequestFactory().get("/")
+    request.user = user
+    with django_assert_num_queries(1):  # roles and programmes in one read
+        assert [p.name for p in navigation(request)["nav_programmes"]] == ["Alfa", "Bravo"]
+        assert programme_or_404(request, ours.slug) == ours
+        assert can(user, A.EDIT, theirs) and not can(user, A.EDIT, ours)
+    with pytest.raises(Http404):  # not a member: looked up, then hidden
+        programme_or_404(request, third.slug)
+
+    MembershipFactory(user=user, programme=third, role=Role.VIEWER)
+    forget_roles(user)  # as the membership services do
+    assert [p.name for p in member_programmes(user)] == ["Alfa", "Bravo", "Charlie"]
+
+    admin = UserFactory(is_superuser=True)
+    request.user = admin
+    assert {p.name for p in navigation(request)["nav_programmes"]} == {"Alfa", "Bravo", "Charlie"}
+    assert programme_or_404(request, third.slug) == third

@@ -63,26 +63,41 @@ def _programme_of(obj: Programme | ProgrammeScoped) -> Programme:
     return obj.get_permission_programme()
 
 
+def _load_memberships(user: Any) -> None:
+    """A user's roles and the programmes they hold them in, in one query per request (the
+    page header lists the programmes and nearly every page checks a role in one)."""
+    collected: dict[int, set[str]] = {}
+    programmes: dict[int, Programme] = {}
+    memberships = ProgrammeMembership.objects.filter(user=user).select_related("programme__owner")
+    for membership in memberships:
+        collected.setdefault(membership.programme_id, set()).add(membership.role)
+        programmes[membership.programme_id] = membership.programme
+    user._nytte_programme_roles = {pid: frozenset(roles) for pid, roles in collected.items()}
+    user._nytte_member_programmes = programmes
+
+
 def roles_by_programme(user: Any) -> dict[int, frozenset[str]]:
     """All of a user's programme roles, read once and cached on the user object."""
     if not getattr(user, "is_authenticated", False):
         return {}
-    cached = getattr(user, "_nytte_programme_roles", None)
-    if cached is None:
-        collected: dict[int, set[str]] = {}
-        for programme_id, role in ProgrammeMembership.objects.filter(user=user).values_list(
-            "programme_id", "role"
-        ):
-            collected.setdefault(programme_id, set()).add(role)
-        cached = {pid: frozenset(roles) for pid, roles in collected.items()}
-        user._nytte_programme_roles = cached
-    return cached
+    if getattr(user, "_nytte_programme_roles", None) is None:
+        _load_memberships(user)
+    return user._nytte_programme_roles
+
+
+def member_programmes(user: Any) -> list[Programme]:
+    """The programmes a user holds a role in, by name, from the same read as the roles."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    roles_by_programme(user)
+    return sorted(user._nytte_member_programmes.values(), key=lambda p: (p.name, p.pk))
 
 
 def forget_roles(user: Any) -> None:
     """Drop the cached roles after memberships change."""
-    if hasattr(user, "_nytte_programme_roles"):
-        del user._nytte_programme_roles
+    for name in ("_nytte_programme_roles", "_nytte_member_programmes"):
+        if hasattr(user, name):
+            delattr(user, name)
 
 
 def roles_in(user: Any, programme: Programme) -> frozenset[str]:
