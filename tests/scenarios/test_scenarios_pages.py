@@ -1,3 +1,6 @@
+import html
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -127,3 +130,53 @@ def test_the_run_input_downloads_as_the_optimiser_format(client_for, programme, 
     response = client_for(viewer).get(url)
     assert response.status_code == 200
     assert response.json()["format"] == "nytte-optimise/1"
+
+
+def box(page: str, name: str) -> str:
+    """What a page's text box of that name holds."""
+    found = re.search(rf'<textarea name="{name}"[^>]*>(.*?)</textarea>', page, re.S)
+    assert found, name
+    return html.unescape(found.group(1)).strip()
+
+
+def test_lists_too_long_to_tick_take_typed_codes(
+    client_for, programme, register, facilitator, scenario, monkeypatch
+):
+    """Past ``LONG_LIST`` candidates (10,000 initiatives in a national portfolio) the page
+    has no checkbox per item: codes are typed, and a wrong code comes back as typed."""
+    monkeypatch.setattr("nytte.core.forms.LONG_LIST", 0)
+    client = client_for(facilitator, "en")
+    page = client.get(scenario.get_absolute_url()).content.decode()
+    assert 'value="initiative:A"' not in page and "Too many to list (4)" in page
+    assert 'name="stops"' in page and 'name="stop-0"' not in page
+
+    data = {
+        "name": "S",
+        "first_year": 2027,
+        "years": 3,
+        "flexibility": 0,
+        "score_weight": 0,
+        "time_limit": 5,
+        "proposals": register["proposal"].reference,
+        "forced_in": "a, F-1",
+        "excluded": "b",
+        "stops": "R 2 000 000",
+    }
+    assert client.post(scenario.get_absolute_url(), data).status_code == 302
+    scenario.refresh_from_db()
+    assert scenario.forced_in == ["initiative:A", f"proposal:{register['proposal'].number}"]
+    assert scenario.excluded == ["initiative:B"]
+    assert scenario.stop_costs == {"initiative:R": 2_000_000}
+    shown = client.get(scenario.get_absolute_url()).content.decode()
+    assert box(shown, "forced_in") == "A, F-1" and box(shown, "stops") == "R 2000000"
+
+    refused = client.post(
+        scenario.get_absolute_url(), {**data, "forced_out": "A, XX-9", "stops": "A 5"}
+    )
+    assert refused.status_code == 422
+    text = refused.content.decode()
+    assert "XX-9 is not one of the available choices" in text
+    assert "Not a running initiative&#x27;s code and a whole amount: A 5" in text
+    assert box(text, "forced_out") == "A, XX-9"  # kept as typed
+    scenario.refresh_from_db()
+    assert scenario.forced_out == [] and scenario.stop_costs == {"initiative:R": 2_000_000}

@@ -7,10 +7,12 @@ submitted choice costs no query of its own (the pages' query counts are pinned).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from nytte.core.models import Programme
 
@@ -92,6 +94,50 @@ def listed(field: forms.ModelChoiceField) -> ListedModelChoiceField:
         help_text=field.help_text,
         empty_label=field.empty_label,
     )
+
+
+# Past this many options a list of checkboxes is too long to read or send; codes are typed.
+LONG_LIST = 200
+
+
+class CodeListInput(forms.Textarea):
+    """The options of a list too long to tick, typed as codes (FI-12, F-7) separated by
+    commas, spaces or new lines. A typed code that names no option passes through as typed,
+    so the field refuses it by name and the box shows what was typed."""
+
+    is_code_list = True
+
+    def __init__(self, codes: dict[str, str]) -> None:
+        super().__init__(attrs={"rows": 3})
+        self.codes = codes  # option value -> code
+        self.values = {code.casefold(): value for value, code in codes.items()}
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> list[str]:
+        text = data.get(name) or ""
+        return [self.values.get(t.casefold(), t) for t in re.split(r"[\s,;]+", text) if t]
+
+    def format_value(self, value: Any) -> str:
+        if not value:
+            return ""
+        values = [value] if isinstance(value, str | int) else value
+        return ", ".join(self.codes.get(str(v), str(v)) for v in values)
+
+
+def too_long_to_list(count: int) -> bool:
+    return count > LONG_LIST
+
+
+def codes_when_long(field: forms.Field, codes: dict[str, str]) -> bool:
+    """Turn a multiple-choice field into a box for typed codes when it has more than
+    ``LONG_LIST`` options (``codes``: option value -> code); returns whether it did."""
+    if not too_long_to_list(len(codes)):
+        return False
+    field.widget = CodeListInput(codes)
+    typed = gettext(
+        "Too many to list (%(count)s): type their codes, separated by commas, for example %(code)s."
+    ) % {"count": len(codes), "code": next(iter(codes.values()))}
+    field.help_text = f"{field.help_text} {typed}".strip()
+    return True
 
 
 class LineForm(forms.ModelForm):

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from nytte.core.forms import codes_when_long, too_long_to_list
 from nytte.core.models import Organisation, Programme
 from nytte.portfolio.choices import CostCategory
 from nytte.proposals.choices import OPEN_STAGES
@@ -21,13 +22,19 @@ LIST_FIELDS = ("excluded", "forced_in", "forced_out", "mandatory")
 
 
 def candidate_choices(programme: Programme, proposals: list[Proposal]) -> list[tuple[str, str]]:
-    """Keys and names of the current portfolio's initiatives and the given proposals."""
+    """Keys and names of the current portfolio's initiatives and the given proposals; a
+    name starts with the item's code."""
     choices = [
-        (inputs.initiative_key(i), f"{i.code} {i.title}")
-        for i in inputs.portfolio_initiatives(programme)
+        (inputs.initiative_key_of(code), f"{code} {title}")
+        for code, title, _phase in inputs.portfolio_labels(programme)
     ]
     choices += [(inputs.proposal_key(p), f"{p.reference} {p.title}") for p in proposals]
     return choices
+
+
+def choice_codes(choices: list[tuple[str, str]]) -> dict[str, str]:
+    """Each candidate's code, the first word of its name (``candidate_choices``)."""
+    return {key: label.split(" ", 1)[0] for key, label in choices}
 
 
 class ScenarioForm(forms.ModelForm):
@@ -81,11 +88,15 @@ class ScenarioForm(forms.ModelForm):
             open_proposals = open_proposals | self.instance.proposals.all()
         self.fields["proposals"].queryset = open_proposals.distinct()
         self.fields["proposals"].label_from_instance = lambda p: f"{p.reference} {p.title}"
+        listed = list(self.fields["proposals"].queryset)
         if self.instance.pk:
             self.fields["proposals"].initial = list(self.instance.proposals.all())
-        choices = candidate_choices(programme, list(self.fields["proposals"].queryset))
+        codes_when_long(self.fields["proposals"], {str(p.pk): p.reference for p in listed})
+        choices = candidate_choices(programme, listed)
+        codes = choice_codes(choices)
         for name in LIST_FIELDS:
             self.fields[name].choices = choices
+            codes_when_long(self.fields[name], codes)
             if self.instance.pk:
                 self.fields[name].initial = getattr(self.instance, name)
 
@@ -140,13 +151,33 @@ class BudgetForm(forms.Form):
 
 class StopCostForm(forms.Form):
     """Which running initiatives the optimiser may stop, and at what cost:
-    ``stop-<index>`` per running initiative; empty keeps it running."""
+    ``stop-<index>`` per running initiative; empty keeps it running. Past ``LONG_LIST``
+    running initiatives (``core.forms``), one box takes a line per initiative that may stop,
+    its code and cost ("FI-12 2000000")."""
 
     def __init__(
         self, *args: Any, running: list[tuple[str, str]], stop_costs: dict[str, Any], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.keys = []
+        self.keys: list[tuple[str, str]] = []
+        self.typed = too_long_to_list(len(running))
+        if self.typed:
+            self.running = {label.split(" ", 1)[0].casefold(): key for key, label in running}
+            codes = {key: label.split(" ", 1)[0] for key, label in running}
+            self.fields["stops"] = forms.CharField(
+                label=_("Stop costs (NOK)"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 4}),
+                help_text=_(
+                    "One running initiative per line: its code and the stop cost, for example "
+                    "%(example)s. Not listed: it keeps running."
+                )
+                % {"example": f"{next(iter(codes.values()))} 2000000"},
+                initial="\n".join(
+                    f"{codes.get(key, key)} {int(cost)}" for key, cost in stop_costs.items()
+                ),
+            )
+            return
         for k, (key, label) in enumerate(running):
             name = f"stop-{k}"
             self.keys.append((name, key))
@@ -157,7 +188,29 @@ class StopCostForm(forms.Form):
                 initial=stop_costs.get(key),
             )
 
+    def clean_stops(self) -> dict[str, int]:
+        found: dict[str, int] = {}
+        problems = []
+        for line in self.cleaned_data["stops"].splitlines():
+            code, _sep, amount = line.strip().partition(" ")
+            if not code:
+                continue
+            key = self.running.get(code.casefold())
+            digits = "".join(amount.split())
+            if key is None or not digits.isdigit():
+                problems.append(line.strip())
+            else:
+                found[key] = int(digits)
+        if problems:
+            raise forms.ValidationError(
+                _("Not a running initiative's code and a whole amount: %(lines)s"),
+                params={"lines": "; ".join(problems)},
+            )
+        return found
+
     def stop_costs(self) -> dict[str, int]:
+        if self.typed:
+            return self.cleaned_data["stops"]
         return {
             key: self.cleaned_data[name]
             for name, key in self.keys
@@ -235,6 +288,7 @@ class FundForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["organisations"].choices = [(str(o.pk), o.label) for o in organisations]
         self.fields["candidates"].choices = candidates
+        codes_when_long(self.fields["candidates"], choice_codes(candidates))
         self.plan_years = (first_year, first_year + years - 1)
 
     def clean(self) -> dict[str, Any]:

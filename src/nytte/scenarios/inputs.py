@@ -34,7 +34,11 @@ PLANNED_PHASES = (Phase.IDEA, Phase.CONCEPT, Phase.PLAN)
 
 
 def initiative_key(initiative: Initiative) -> str:
-    return f"initiative:{initiative.code}"
+    return initiative_key_of(initiative.code)
+
+
+def initiative_key_of(code: str) -> str:
+    return f"initiative:{code}"
 
 
 def proposal_key(proposal: Proposal) -> str:
@@ -52,6 +56,16 @@ def portfolio_initiatives(programme: Programme) -> list[Initiative]:
         .select_related("owner_organisation")
         .prefetch_related("costs__organisation")
         .order_by("code")
+    )
+
+
+def portfolio_labels(programme: Programme) -> list[tuple[str, str, str]]:
+    """Code, title and phase of the current portfolio's initiatives, for the forms' lists:
+    no cost lines, which ``portfolio_initiatives`` reads for the optimiser."""
+    return list(
+        Initiative.objects.filter(programme=programme, phase__in=[*RUNNING_PHASES, *PLANNED_PHASES])
+        .order_by("code")
+        .values_list("code", "title", "phase")
     )
 
 

@@ -112,9 +112,9 @@ def scenario_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _running(programme: Programme) -> list[tuple[str, str]]:
     return [
-        (inputs.initiative_key(i), f"{i.code} {i.title}")
-        for i in inputs.portfolio_initiatives(programme)
-        if i.phase in inputs.RUNNING_PHASES
+        (inputs.initiative_key_of(code), f"{code} {title}")
+        for code, title, phase in inputs.portfolio_labels(programme)
+        if phase in inputs.RUNNING_PHASES
     ]
 
 
