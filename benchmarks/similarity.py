@@ -143,9 +143,7 @@ def quality(evalset: EvalSet, embed: bool) -> None:
     for name, ranker in methods.items():
         print(format_report(name, evaluate(ranker, evalset), splits))
         print()
-    weights = similarity_calibration.signal_weights(evalset)
-    similarity_calibration.calibration(evalset, weights)
-    similarity_calibration.feedback(evalset, weights)
+    similarity_calibration.quality(evalset)
     print()
 
 

@@ -56,6 +56,10 @@ class Match:
     #: Rank among an installed embedding model's nearest texts (1 = nearest); None
     #: without a model or beyond its candidates (``fusion.FusedIndex``).
     semantic_rank: int | None = None
+    #: How many of the query's words the match rests on (``BM25Scorer.evidence_words``:
+    #: 1 = one word and what it brings, such as its themes); the bands discount a score
+    #: resting on few words (``bands.Bands.words``). None when not measured.
+    words: float | None = None
 
 
 @runtime_checkable
