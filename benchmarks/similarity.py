@@ -339,6 +339,10 @@ def timings(evalset: EvalSet, n: int, embed: bool) -> None:
         _best_of(lambda q=q, s=s: index.candidates(q, 10, signals=s))
         for q, s in zip(queries, signals, strict=True)
     ]
+    lx_words = [
+        _best_of(lambda q=q, s=s: index.candidates(q, 10, signals=s, words={}))
+        for q, s in zip(queries, signals, strict=True)
+    ]
     updates, removes, adds = [], [], []
     for _ in range(300):
         doc = docs[rng.randrange(n)]
@@ -362,6 +366,7 @@ def timings(evalset: EvalSet, n: int, embed: bool) -> None:
         f"{index.vocabulary_size:,} terms"
     )
     print(f"             top-10 without passages {_pct(lx_cand)} (with signals and links)")
+    print(f"             … and the words each rests on (the bands') {_pct(lx_words)}")
     print(
         f"             update {_pct(updates)}   add {_pct(adds)}   remove {_pct(removes)}   "
         f"compact {compact:.2f} s"
