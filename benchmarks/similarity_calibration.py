@@ -39,8 +39,9 @@ LINK_WEIGHTS = (0.5, 0.8, 0.9, 1.0)
 #: Tried for ``Bands.words`` (0 = the plain score).
 EVIDENCE_WORDS = (0.0, 2.0, 3.0, 3.5, 4.0, 4.5, 5.0, 6.0, 8.0)
 
-#: Per query, its top results as (id, score, words the match rests on).
-Scored = dict[str, list[tuple[str, float, float | None]]]
+#: Per query, its top results as (id, score, words the match rests on, words the query
+#: offers).
+Scored = dict[str, list[tuple[str, float, float | None, float | None]]]
 
 
 def _signals(evalset: EvalSet, doc_id: str, use: bool) -> Signals | None:
@@ -51,11 +52,11 @@ def _signals(evalset: EvalSet, doc_id: str, use: bool) -> Signals | None:
 
 
 def scored(index, evalset: EvalSet, *, signals: bool, k: int = 50) -> Scored:
-    """Each query's top ``k`` (id, score, words)."""
+    """Each query's top ``k`` (id, score, words, query words)."""
     texts = {d.id: d.text for d in evalset.documents}
     return {
         q.query: [
-            (m.id, m.score, m.words)
+            (m.id, m.score, m.words, m.query_words)
             for m in index.query(
                 texts[q.query],
                 k,
@@ -68,7 +69,7 @@ def scored(index, evalset: EvalSet, *, signals: bool, k: int = 50) -> Scored:
 
 
 def _ranker(result: Scored):
-    return lambda q, _t: [doc_id for doc_id, _s, _w in result[q.query]]
+    return lambda q, _t: [doc_id for doc_id, *_rest in result[q.query]]
 
 
 @dataclass
@@ -97,7 +98,7 @@ class BandFigures:
 def _shown(result: Scored, q: EvalQuery, words: float) -> list[tuple[str, float]]:
     """The first SHOWN suggestions with the score the bands read at ``words``."""
     at = Bands(1.0, 1.0, words)
-    return [(doc_id, at.score(score, w)) for doc_id, score, w in result[q.query][:SHOWN]]
+    return [(doc_id, at.score(score, w, own)) for doc_id, score, w, own in result[q.query][:SHOWN]]
 
 
 def band_figures(result: Scored, queries: Sequence[EvalQuery], bands: Bands) -> BandFigures:

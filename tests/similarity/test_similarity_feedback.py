@@ -48,6 +48,9 @@ def test_bands_discount_a_score_resting_on_few_words():
     assert bands.score(0.8, 2.0) == pytest.approx(0.4)
     assert bands.of(0.8) == Band.LIKELY  # not measured: the plain score
     assert Bands(likely=0.7, possible=0.4).of(0.8, 1.0) == Band.LIKELY  # words 0: off
+    # A query offering two words itself is held to two, not four.
+    assert bands.of(0.8, 2.0, query_words=2.0) == Band.LIKELY
+    assert bands.of(0.8, 1.0, query_words=2.0) == Band.POSSIBLE
     assert DEFAULT_BANDS.words > 1
 
 
@@ -73,6 +76,16 @@ def test_a_match_resting_on_one_shared_word_counts_one_word():
     assert bands.of(found["auto"].score) != Band.WEAK
     assert bands.of(found["auto"].score, found["auto"].words) == Band.WEAK
     assert bands.of(found["rate"].score, found["rate"].words) != Band.WEAK
+
+
+def test_a_short_title_is_held_to_the_words_it_offers():
+    index = build_index(BENEFIT)
+    [best, *_rest] = index.query("Høyere barnetrygd for tenåringer", 5)
+    assert best.id == "rate"
+    assert best.query_words is not None and best.query_words < DEFAULT_BANDS.words
+    assert best.words == pytest.approx(best.query_words, rel=0.25)
+    held = Bands(likely=0.7, possible=0.4, words=DEFAULT_BANDS.words)
+    assert held.of(best.score, best.words) != held.of_match(best) == Band.LIKELY
 
 
 def test_a_target_found_through_a_link_rests_on_its_sources_words():

@@ -19,6 +19,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from nytte.similarity.documents import Match
 
 
 class Band(StrEnum):
@@ -35,23 +39,33 @@ class Bands:
     likely: float
     possible: float
     #: A match resting on fewer query words than this (``Match.words``) counts as that
-    #: share of its score: one word of four → a quarter.
+    #: share of its score: one word of four → a quarter. A query offering fewer words
+    #: itself (``Match.query_words``, a short title) is held to its own number.
     words: float = 0.0
 
-    def score(self, score: float, words: float | None = None) -> float:
-        """What the thresholds are compared with: ``score`` × min(1, ``words`` / ``self.words``);
-        ``words`` None (not measured) leaves the score as it is."""
-        if words is None or self.words <= 0:
+    def score(
+        self, score: float, words: float | None = None, query_words: float | None = None
+    ) -> float:
+        """What the thresholds are compared with: ``score`` × min(1, ``words`` / n), n the
+        smaller of ``self.words`` and ``query_words``; ``words`` None (not measured) leaves
+        the score as it is."""
+        need = self.words if query_words is None else min(self.words, query_words)
+        if words is None or need <= 0:
             return score
-        return score * min(1.0, words / self.words)
+        return score * min(1.0, words / need)
 
-    def of(self, score: float, words: float | None = None) -> Band:
-        value = self.score(score, words)
+    def of(
+        self, score: float, words: float | None = None, query_words: float | None = None
+    ) -> Band:
+        value = self.score(score, words, query_words)
         if value >= self.likely:
             return Band.LIKELY
         if value >= self.possible:
             return Band.POSSIBLE
         return Band.WEAK
+
+    def of_match(self, match: Match) -> Band:
+        return self.of(match.score, match.words, match.query_words)
 
 
 #: Fitted on the dev split with the default index and signals, ``words`` chosen there too
@@ -59,8 +73,14 @@ class Bands:
 DEFAULT_BANDS = Bands(likely=0.71, possible=0.39, words=5.0)
 
 
-def band_of(score: float, words: float | None = None, *, bands: Bands = DEFAULT_BANDS) -> Band:
-    return bands.of(score, words)
+def band_of(
+    score: float,
+    words: float | None = None,
+    query_words: float | None = None,
+    *,
+    bands: Bands = DEFAULT_BANDS,
+) -> Band:
+    return bands.of(score, words, query_words)
 
 
 def fit_bands(

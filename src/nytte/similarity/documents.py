@@ -60,6 +60,9 @@ class Match:
     #: 1 = one word and what it brings, such as its themes); the bands discount a score
     #: resting on few words (``bands.Bands.words``). None when not measured.
     words: float | None = None
+    #: The same count for the query against itself: how many words it offers at all (a
+    #: title of three words cannot be matched on five).
+    query_words: float | None = None
 
 
 @runtime_checkable

@@ -301,8 +301,9 @@ class FusedIndex:
             return []
         via: dict[str, str] = {}
         words: dict[str, float] = {}
+        own: list[float] = []
         lexical, weighted = self.lexical.candidates(
-            text, max(k, self.depth), kinds, exclude_ids, signals, via, words
+            text, max(k, self.depth), kinds, exclude_ids, signals, via, words, own
         )
         if vector is None and len(self.vectors):
             vector = self.query_vector(text)
@@ -326,6 +327,7 @@ class FusedIndex:
                 signals,
                 via.get(doc_id),
                 words.get(doc_id, 0.0),
+                own[0] if own else None,
             )
             if m is not None:
                 out.append(dataclasses.replace(m, semantic_rank=semantic_rank.get(doc_id)))

@@ -68,6 +68,7 @@ class LexicalIndex(BM25Scorer):
         signals: Signals | None = None,
         via: dict[str, str] | None = None,
         words: dict[str, float] | None = None,
+        query_words: list[float] | None = None,
     ) -> tuple[list[tuple[str, float]], dict[str, float]]:
         """Top ``k`` (id, normalised score) without passages, plus the weighted query terms.
 
@@ -76,7 +77,8 @@ class LexicalIndex(BM25Scorer):
         if given, is filled with target → source for results found through a confirmed
         link (:meth:`link`); ``words`` with id → how many query words each result's match
         rests on (:meth:`evidence_words`; for a result found through a link, its source's),
-        which the bands read (``bands.Bands``)."""
+        which the bands read (``bands.Bands``), and then ``query_words``, if given, gets how
+        many the query itself offers."""
         with self._lock:
             bag = self.analyzer.term_weights(text)
             # Confirmed links carry a source's score to its targets, so sources of every
@@ -84,6 +86,7 @@ class LexicalIndex(BM25Scorer):
             follow = bool(self._links)
             scored_kinds = None if follow else kinds
             scores, weighted, self_score = self.score_bag(bag, scored_kinds, exclude_ids)
+            asked = bag
             if self.feedback_docs and weighted:
                 bag = self._expand(bag, scores)
                 scores, _, self_score = self.score_bag(bag, scored_kinds, exclude_ids)
@@ -115,10 +118,12 @@ class LexicalIndex(BM25Scorer):
             # Highest score first; ties broken by id so results are deterministic.
             ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))[:k]
             if words is not None and ranked:
-                evidence = self.evidence(self.analyzer.term_owners(text), weighted)
+                evidence = self.evidence(self.analyzer.term_owners(text), weighted, asked)
                 for doc_id, _score in ranked:
                     slot = self._slot_of.get(linked.get(doc_id, doc_id))
                     words[doc_id] = 0.0 if slot is None else self.evidence_words(evidence, slot)
+                if query_words is not None:
+                    query_words.append(evidence.words if evidence is not None else 0.0)
         return ranked, weighted
 
     def _follow_links(
@@ -188,9 +193,18 @@ class LexicalIndex(BM25Scorer):
             return []
         via: dict[str, str] = {}
         words: dict[str, float] = {}
-        ranked, weighted = self.candidates(text, k, kinds, exclude_ids, signals, via, words)
+        own: list[float] = []
+        ranked, weighted = self.candidates(text, k, kinds, exclude_ids, signals, via, words, own)
         matches = (
-            self.explain(doc_id, score, weighted, signals, via.get(doc_id), words.get(doc_id))
+            self.explain(
+                doc_id,
+                score,
+                weighted,
+                signals,
+                via.get(doc_id),
+                words.get(doc_id),
+                own[0] if own else None,
+            )
             for doc_id, score in ranked
         )
         return [m for m in matches if m is not None]
@@ -203,9 +217,11 @@ class LexicalIndex(BM25Scorer):
         signals: Signals | None = None,
         via: str | None = None,
         words: float | None = None,
+        query_words: float | None = None,
     ) -> Match | None:
         """A :class:`Match` for ``doc_id`` with its best passages for these query terms and
-        the signals it shares (``words`` from :meth:`candidates`); None if another thread
+        the signals it shares (``words``, ``query_words`` from :meth:`candidates`); None if
+        another thread
         removed it meanwhile (passages are built outside the lock)."""
         doc = self._docs.get(doc_id)
         if doc is None:
@@ -217,4 +233,13 @@ class LexicalIndex(BM25Scorer):
                 signals, doc_id, self.signal_weights, len(self._docs)
             )
             shared = tuple(by_kind.items())
-        return Match(doc_id, min(1.0, score), doc.kind, passages, shared, via, words=words)
+        return Match(
+            doc_id,
+            min(1.0, score),
+            doc.kind,
+            passages,
+            shared,
+            via,
+            words=words,
+            query_words=query_words,
+        )

@@ -184,8 +184,9 @@ class HybridIndex:
         if k <= 0:
             return []
         words: dict[str, float] = {}
+        own: list[float] = []
         lexical, weighted = self.lexical.candidates(
-            text, max(k, self.depth), kinds, exclude_ids, signals, words=words
+            text, max(k, self.depth), kinds, exclude_ids, signals, words=words, query_words=own
         )
         qv = self.embedder.embed_queries([text])[0]
         scores = dict(lexical)
@@ -207,7 +208,14 @@ class HybridIndex:
             ranked.append((doc_id, self.weight * sem + (1.0 - self.weight) * lex))
         ranked.sort(key=lambda item: (-item[1], item[0]))
         matches = (
-            self.lexical.explain(i, s, weighted, signals, words=words.get(i, 0.0))
+            self.lexical.explain(
+                i,
+                s,
+                weighted,
+                signals,
+                words=words.get(i, 0.0),
+                query_words=own[0] if own else None,
+            )
             for i, s in ranked
         )
         return list(itertools.islice((m for m in matches if m is not None), k))

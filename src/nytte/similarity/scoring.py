@@ -19,12 +19,23 @@ from nytte.similarity.postings import Postings, PostingStore
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
-    """A query's indexed terms (sorted ids), their query-side BM25 weights, and the share
-    of each term that each query word gave it (rows sum to 1)."""
+    """A query's indexed terms (sorted ids), their query-side BM25 weights, the share of
+    each term that each query word gave it (rows sum to 1), and how many words the query
+    itself offers (:meth:`BM25Scorer.evidence_words` of the query against itself)."""
 
     tids: np.ndarray
     weights: np.ndarray
     shares: np.ndarray
+    words: float
+
+
+def effective_number(values: np.ndarray) -> float:
+    """exp(entropy) of the shares of ``values``: n for n equal parts, 1 for one, 0 for none."""
+    total = float(values.sum())
+    if total <= 0.0:
+        return 0.0
+    p = values[values > 0.0] / total
+    return float(np.exp(-(p * np.log(p)).sum()))
 
 
 class BM25Scorer(PostingStore):
@@ -118,32 +129,39 @@ class BM25Scorer(PostingStore):
         return scores, weighted, max(self_score, 1e-9)
 
     def evidence(
-        self, owners: Mapping[str, Mapping[str, float]], weighted: Mapping[str, float]
+        self,
+        owners: Mapping[str, Mapping[str, float]],
+        weighted: Mapping[str, float],
+        bag: Mapping[str, float],
     ) -> Evidence | None:
         """What :meth:`evidence_words` needs of a query: ``owners`` from
-        :meth:`Analyzer.term_owners`, ``weighted`` from :meth:`score_bag`."""
+        :meth:`Analyzer.term_owners`, ``weighted`` from :meth:`score_bag` for ``bag``."""
         words: dict[str, int] = {}
-        rows: list[tuple[int, float, dict[str, float]]] = []
+        rows: list[tuple[int, float, Mapping[str, float], float]] = []
         for term, weight in weighted.items():
             tid = self._term_ids.get(term)
             mine = owners.get(term)
-            if tid is None or not mine:
+            if tid is None or not mine or term not in bag:
                 continue  # e.g. a term added by pseudo-relevance feedback
             for word in mine:
                 words.setdefault(word, len(words))
-            rows.append((tid, weight, dict(mine)))
+            rows.append((tid, weight, mine, bag[term]))
         if not rows:
             return None
         rows.sort(key=lambda row: row[0])
         shares = np.zeros((len(rows), len(words)))
-        for i, (_tid, _weight, mine) in enumerate(rows):
+        for i, (_tid, _weight, mine, _qtf) in enumerate(rows):
             total = sum(mine.values())
             for word, w in mine.items():
                 shares[i, words[word]] = w / total
+        weights = np.fromiter((r[1] for r in rows), np.float64, len(rows))
+        # The query scored against itself as a document (as score_bag's self-score).
+        p = self.params
+        qtf = np.fromiter((r[3] for r in rows), np.float64, len(rows))
+        q_norm = p.k1 * (1.0 - p.b + p.b * sum(bag.values()) / (self._avgdl or 1.0))
+        own = effective_number((weights * qtf * (p.k1 + 1.0) / (qtf + q_norm)) @ shares)
         return Evidence(
-            np.fromiter((r[0] for r in rows), np.int64, len(rows)),
-            np.fromiter((r[1] for r in rows), np.float64, len(rows)),
-            shares,
+            np.fromiter((r[0] for r in rows), np.int64, len(rows)), weights, shares, own
         )
 
     def evidence_words(self, evidence: Evidence | None, slot: int) -> float:
@@ -165,12 +183,7 @@ class BM25Scorer(PostingStore):
         if not hit.any():
             return 0.0
         doc_side = self._term_weights(tfs[hit].astype(np.float64), float(self._length[slot]))
-        per_word = (evidence.weights[pos[hit]] * doc_side) @ evidence.shares[pos[hit]]
-        total = float(per_word.sum())
-        if total <= 0.0:
-            return 0.0
-        p = per_word[per_word > 0.0] / total
-        return float(np.exp(-(p * np.log(p)).sum()))
+        return effective_number((evidence.weights[pos[hit]] * doc_side) @ evidence.shares[pos[hit]])
 
     def _expand(self, bag: dict[str, float], scores: np.ndarray) -> dict[str, float]:
         """Pseudo-relevance feedback: add the strongest terms of the top documents.
