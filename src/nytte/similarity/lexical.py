@@ -221,8 +221,7 @@ class LexicalIndex(BM25Scorer):
     ) -> Match | None:
         """A :class:`Match` for ``doc_id`` with its best passages for these query terms and
         the signals it shares (``words``, ``query_words`` from :meth:`candidates`); None if
-        another thread
-        removed it meanwhile (passages are built outside the lock)."""
+        another thread removed it meanwhile (passages are built outside the lock)."""
         doc = self._docs.get(doc_id)
         if doc is None:
             return None
