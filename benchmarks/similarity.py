@@ -143,9 +143,7 @@ def quality(evalset: EvalSet, embed: bool) -> None:
     for name, ranker in methods.items():
         print(format_report(name, evaluate(ranker, evalset), splits))
         print()
-    weights = similarity_calibration.signal_weights(evalset)
-    similarity_calibration.calibration(evalset, weights)
-    similarity_calibration.feedback(evalset, weights)
+    similarity_calibration.quality(evalset)
     print()
 
 
@@ -341,6 +339,10 @@ def timings(evalset: EvalSet, n: int, embed: bool) -> None:
         _best_of(lambda q=q, s=s: index.candidates(q, 10, signals=s))
         for q, s in zip(queries, signals, strict=True)
     ]
+    lx_words = [
+        _best_of(lambda q=q, s=s: index.candidates(q, 10, signals=s, words={}))
+        for q, s in zip(queries, signals, strict=True)
+    ]
     updates, removes, adds = [], [], []
     for _ in range(300):
         doc = docs[rng.randrange(n)]
@@ -364,6 +366,7 @@ def timings(evalset: EvalSet, n: int, embed: bool) -> None:
         f"{index.vocabulary_size:,} terms"
     )
     print(f"             top-10 without passages {_pct(lx_cand)} (with signals and links)")
+    print(f"             … and the words each rests on (the bands') {_pct(lx_words)}")
     print(
         f"             update {_pct(updates)}   add {_pct(adds)}   remove {_pct(removes)}   "
         f"compact {compact:.2f} s"

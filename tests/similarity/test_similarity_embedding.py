@@ -199,7 +199,8 @@ def test_the_model_finds_what_the_words_miss_and_it_shows_as_weak():
     matches = index.query(text, 3, kinds={"initiative"})
     assert matches[0].id == "i1" and matches[0].semantic_rank == 1
     # Bands stay on the word evidence: found only by the model → score 0 → weak.
-    assert matches[0].score == 0.0 and DEFAULT_BANDS.of(matches[0].score) == Band.WEAK
+    assert matches[0].score == 0.0 and matches[0].words == 0.0
+    assert DEFAULT_BANDS.of(matches[0].score, matches[0].words) == Band.WEAK
     assert all(m.semantic_rank is None for m in index.lexical.query(text, 5))
 
 

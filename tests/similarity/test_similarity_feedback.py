@@ -35,6 +35,68 @@ def test_bands_split_scores_at_their_thresholds():
     assert DEFAULT_BANDS.likely > DEFAULT_BANDS.possible > 0
 
 
+def test_bands_discount_a_score_resting_on_few_words():
+    bands = Bands(likely=0.7, possible=0.4, words=4.0)
+    # 0.8 on four words or more stays 0.8; on two words it counts as 0.4, on one as 0.2.
+    assert [bands.of(0.8, w) for w in (6.0, 4.0, 2.0, 1.0, 0.0)] == [
+        Band.LIKELY,
+        Band.LIKELY,
+        Band.POSSIBLE,
+        Band.WEAK,
+        Band.WEAK,
+    ]
+    assert bands.score(0.8, 2.0) == pytest.approx(0.4)
+    assert bands.of(0.8) == Band.LIKELY  # not measured: the plain score
+    assert Bands(likely=0.7, possible=0.4).of(0.8, 1.0) == Band.LIKELY  # words 0: off
+    # A query offering two words itself is held to two, not four.
+    assert bands.of(0.8, 2.0, query_words=2.0) == Band.LIKELY
+    assert bands.of(0.8, 1.0, query_words=2.0) == Band.POSSIBLE
+    assert DEFAULT_BANDS.words > 1
+
+
+BENEFIT = [
+    Document("auto", "Barnetrygd uten søknad ved fødsel. NAV utbetaler barnetrygd automatisk."),
+    Document("rate", "Høyere barnetrygd for tenåringer. Tenåringer koster mer, og satsen bør øke."),
+    *(Document(f"f{i}", t) for i, t in enumerate(FILLER)),
+]
+
+
+def test_a_match_resting_on_one_shared_word_counts_one_word():
+    """The near-miss shares only "barnetrygd" (and the themes it brings); the related
+    text shares the request itself: higher, teenagers, cost."""
+    index = build_index(BENEFIT)
+    found = {
+        m.id: m
+        for m in index.query("Barnetrygden bør være høyere for tenåringer som koster mye.", 5)
+    }
+    assert found["auto"].words == pytest.approx(1.0)
+    assert found["rate"].words is not None and found["rate"].words > 2.5
+    # On the plain score both would be at least possibly related; discounted, only one.
+    bands = Bands(likely=0.9, possible=0.4, words=3.0)
+    assert bands.of(found["auto"].score) != Band.WEAK
+    assert bands.of(found["auto"].score, found["auto"].words) == Band.WEAK
+    assert bands.of(found["rate"].score, found["rate"].words) != Band.WEAK
+
+
+def test_a_short_title_is_held_to_the_words_it_offers():
+    index = build_index(BENEFIT)
+    [best, *_rest] = index.query("Høyere barnetrygd for tenåringer", 5)
+    assert best.id == "rate"
+    assert best.query_words is not None and best.query_words < DEFAULT_BANDS.words
+    assert best.words == pytest.approx(best.query_words, rel=0.25)
+    held = Bands(likely=0.7, possible=0.4, words=DEFAULT_BANDS.words)
+    assert held.of(best.score, best.words) != held.of_match(best) == Band.LIKELY
+
+
+def test_a_target_found_through_a_link_rests_on_its_sources_words():
+    index = build_index(BENEFIT)
+    index.link("rate", "f1")
+    found = {m.id: m for m in index.query("Tenåringer koster mer, satsen bør være høyere.", 5)}
+    assert found["f1"].via == "rate"
+    assert found["f1"].words == pytest.approx(found["rate"].words)
+    assert found["f1"].words > 1.5
+
+
 def test_fit_bands_keeps_likely_precise_and_no_match_proposals_quiet():
     shown = [(0.9, True), (0.8, True), (0.75, True), (0.6, False), (0.55, True), (0.3, False)]
     no_match_tops = [0.1, 0.2, 0.25, 0.3, 0.5]

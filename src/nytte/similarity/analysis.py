@@ -296,3 +296,30 @@ class Analyzer:
             for term, weight in terms:
                 bag[term] = bag.get(term, 0.0) + weight
         return bag
+
+    def term_owners(self, text: str, lang: str | None = None) -> dict[str, dict[str, float]]:
+        """For each term of :meth:`term_weights`, the words of ``text`` it came from and the
+        weight each gave it.
+
+        A word is keyed by its stem (its inflected forms and repeats are one word; a
+        compound's parts and concepts belong to the compound), a theme phrase by its words.
+        Used to tell a match that rests on one word from one that rests on several
+        (:meth:`~nytte.similarity.scoring.BM25Scorer.evidence_words`)."""
+        words = _WORD.findall(normalise(text))
+        if lang is None:
+            lang = detect_language(words)
+        owners: dict[str, dict[str, float]] = {}
+        for word in words:
+            terms = self.word_terms(word, lang)
+            if not terms:
+                continue
+            key = terms[0][0]  # the stem comes first
+            for term, weight in terms:
+                mine = owners.setdefault(term, {})
+                mine[key] = mine.get(key, 0.0) + weight
+        for first, last, terms in self.phrases(words, lang):
+            key = " ".join(words[first : last + 1])
+            for term, weight in terms:
+                mine = owners.setdefault(term, {})
+                mine[key] = mine.get(key, 0.0) + weight
+        return owners

@@ -56,6 +56,13 @@ class Match:
     #: Rank among an installed embedding model's nearest texts (1 = nearest); None
     #: without a model or beyond its candidates (``fusion.FusedIndex``).
     semantic_rank: int | None = None
+    #: How many of the query's words the match rests on (``BM25Scorer.evidence_words``:
+    #: 1 = one word and what it brings, such as its themes); the bands discount a score
+    #: resting on few words (``bands.Bands.words``). None when not measured.
+    words: float | None = None
+    #: The same count for the query against itself: how many words it offers at all (a
+    #: title of three words cannot be matched on five).
+    query_words: float | None = None
 
 
 @runtime_checkable

@@ -300,8 +300,10 @@ class FusedIndex:
         if k <= 0:
             return []
         via: dict[str, str] = {}
+        words: dict[str, float] = {}
+        own: list[float] = []
         lexical, weighted = self.lexical.candidates(
-            text, max(k, self.depth), kinds, exclude_ids, signals, via
+            text, max(k, self.depth), kinds, exclude_ids, signals, via, words, own
         )
         if vector is None and len(self.vectors):
             vector = self.query_vector(text)
@@ -319,7 +321,13 @@ class FusedIndex:
         out: list[Match] = []
         for doc_id in ranked:
             m = self.lexical.explain(
-                doc_id, lexical_score.get(doc_id, 0.0), weighted, signals, via.get(doc_id)
+                doc_id,
+                lexical_score.get(doc_id, 0.0),
+                weighted,
+                signals,
+                via.get(doc_id),
+                words.get(doc_id, 0.0),
+                own[0] if own else None,
             )
             if m is not None:
                 out.append(dataclasses.replace(m, semantic_rank=semantic_rank.get(doc_id)))

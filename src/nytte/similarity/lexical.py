@@ -67,13 +67,18 @@ class LexicalIndex(BM25Scorer):
         exclude_ids: Collection[str] = (),
         signals: Signals | None = None,
         via: dict[str, str] | None = None,
+        words: dict[str, float] | None = None,
+        query_words: list[float] | None = None,
     ) -> tuple[list[tuple[str, float]], dict[str, float]]:
         """Top ``k`` (id, normalised score) without passages, plus the weighted query terms.
 
         With ``signals``, each of the lexical top ``theme_depth`` gains the bonus for the
         life events and organisations it shares with the query (``signals.py``). ``via``,
         if given, is filled with target → source for results found through a confirmed
-        link (:meth:`link`)."""
+        link (:meth:`link`); ``words`` with id → how many query words each result's match
+        rests on (:meth:`evidence_words`; for a result found through a link, its source's),
+        which the bands read (``bands.Bands``), and then ``query_words``, if given, gets how
+        many the query itself offers."""
         with self._lock:
             bag = self.analyzer.term_weights(text)
             # Confirmed links carry a source's score to its targets, so sources of every
@@ -81,6 +86,7 @@ class LexicalIndex(BM25Scorer):
             follow = bool(self._links)
             scored_kinds = None if follow else kinds
             scores, weighted, self_score = self.score_bag(bag, scored_kinds, exclude_ids)
+            asked = bag
             if self.feedback_docs and weighted:
                 bag = self._expand(bag, scores)
                 scores, _, self_score = self.score_bag(bag, scored_kinds, exclude_ids)
@@ -106,11 +112,19 @@ class LexicalIndex(BM25Scorer):
                     for s, score in found
                 ]
             best = {self._slot_ids[s]: score for s, score in found if self._slot_ids[s]}
+            linked: dict[str, str] = via if via is not None else {}
             if follow:
-                self._follow_links(best, kinds, exclude_ids, via)
+                self._follow_links(best, kinds, exclude_ids, linked)
             # Highest score first; ties broken by id so results are deterministic.
-            ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))
-        return ranked[:k], weighted
+            ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))[:k]
+            if words is not None and ranked:
+                evidence = self.evidence(self.analyzer.term_owners(text), weighted, asked)
+                for doc_id, _score in ranked:
+                    slot = self._slot_of.get(linked.get(doc_id, doc_id))
+                    words[doc_id] = 0.0 if slot is None else self.evidence_words(evidence, slot)
+                if query_words is not None:
+                    query_words.append(evidence.words if evidence is not None else 0.0)
+        return ranked, weighted
 
     def _follow_links(
         self,
@@ -178,9 +192,19 @@ class LexicalIndex(BM25Scorer):
         if k <= 0:
             return []
         via: dict[str, str] = {}
-        ranked, weighted = self.candidates(text, k, kinds, exclude_ids, signals, via)
+        words: dict[str, float] = {}
+        own: list[float] = []
+        ranked, weighted = self.candidates(text, k, kinds, exclude_ids, signals, via, words, own)
         matches = (
-            self.explain(doc_id, score, weighted, signals, via.get(doc_id))
+            self.explain(
+                doc_id,
+                score,
+                weighted,
+                signals,
+                via.get(doc_id),
+                words.get(doc_id),
+                own[0] if own else None,
+            )
             for doc_id, score in ranked
         )
         return [m for m in matches if m is not None]
@@ -192,10 +216,12 @@ class LexicalIndex(BM25Scorer):
         weighted: dict[str, float],
         signals: Signals | None = None,
         via: str | None = None,
+        words: float | None = None,
+        query_words: float | None = None,
     ) -> Match | None:
         """A :class:`Match` for ``doc_id`` with its best passages for these query terms and
-        the signals it shares; None if another thread removed it meanwhile (passages are
-        built outside the lock)."""
+        the signals it shares (``words``, ``query_words`` from :meth:`candidates`); None if
+        another thread removed it meanwhile (passages are built outside the lock)."""
         doc = self._docs.get(doc_id)
         if doc is None:
             return None
@@ -206,4 +232,13 @@ class LexicalIndex(BM25Scorer):
                 signals, doc_id, self.signal_weights, len(self._docs)
             )
             shared = tuple(by_kind.items())
-        return Match(doc_id, min(1.0, score), doc.kind, passages, shared, via)
+        return Match(
+            doc_id,
+            min(1.0, score),
+            doc.kind,
+            passages,
+            shared,
+            via,
+            words=words,
+            query_words=query_words,
+        )

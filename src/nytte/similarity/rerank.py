@@ -183,8 +183,10 @@ class HybridIndex:
     ) -> list[Match]:
         if k <= 0:
             return []
+        words: dict[str, float] = {}
+        own: list[float] = []
         lexical, weighted = self.lexical.candidates(
-            text, max(k, self.depth), kinds, exclude_ids, signals
+            text, max(k, self.depth), kinds, exclude_ids, signals, words=words, query_words=own
         )
         qv = self.embedder.embed_queries([text])[0]
         scores = dict(lexical)
@@ -205,5 +207,15 @@ class HybridIndex:
             sem = min(1.0, max(0.0, (cos - self.floor) / (1.0 - self.floor)))
             ranked.append((doc_id, self.weight * sem + (1.0 - self.weight) * lex))
         ranked.sort(key=lambda item: (-item[1], item[0]))
-        matches = (self.lexical.explain(i, s, weighted, signals) for i, s in ranked)
+        matches = (
+            self.lexical.explain(
+                i,
+                s,
+                weighted,
+                signals,
+                words=words.get(i, 0.0),
+                query_words=own[0] if own else None,
+            )
+            for i, s in ranked
+        )
         return list(itertools.islice((m for m in matches if m is not None), k))

@@ -8,12 +8,34 @@ lexical candidates can be re-scored with the cosine of their theme profiles.
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
 
 import numpy as np
 
 from nytte.similarity.analysis import THEME_PREFIX
 from nytte.similarity.postings import Postings, PostingStore
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A query's indexed terms (sorted ids), their query-side BM25 weights, the share of
+    each term that each query word gave it (rows sum to 1), and how many words the query
+    itself offers (:meth:`BM25Scorer.evidence_words` of the query against itself)."""
+
+    tids: np.ndarray
+    weights: np.ndarray
+    shares: np.ndarray
+    words: float
+
+
+def effective_number(values: np.ndarray) -> float:
+    """exp(entropy) of the shares of ``values``: n for n equal parts, 1 for one, 0 for none."""
+    total = float(values.sum())
+    if total <= 0.0:
+        return 0.0
+    p = values[values > 0.0] / total
+    return float(np.exp(-(p * np.log(p)).sum()))
 
 
 class BM25Scorer(PostingStore):
@@ -105,6 +127,63 @@ class BM25Scorer(PostingStore):
                     hit = slots[pos] == touched
                     scores[touched[hit]] += w * post.weights[pos[hit]]
         return scores, weighted, max(self_score, 1e-9)
+
+    def evidence(
+        self,
+        owners: Mapping[str, Mapping[str, float]],
+        weighted: Mapping[str, float],
+        bag: Mapping[str, float],
+    ) -> Evidence | None:
+        """What :meth:`evidence_words` needs of a query: ``owners`` from
+        :meth:`Analyzer.term_owners`, ``weighted`` from :meth:`score_bag` for ``bag``."""
+        words: dict[str, int] = {}
+        rows: list[tuple[int, float, Mapping[str, float], float]] = []
+        for term, weight in weighted.items():
+            tid = self._term_ids.get(term)
+            mine = owners.get(term)
+            if tid is None or not mine or term not in bag:
+                continue  # e.g. a term added by pseudo-relevance feedback
+            for word in mine:
+                words.setdefault(word, len(words))
+            rows.append((tid, weight, mine, bag[term]))
+        if not rows:
+            return None
+        rows.sort(key=lambda row: row[0])
+        shares = np.zeros((len(rows), len(words)))
+        for i, (_tid, _weight, mine, _qtf) in enumerate(rows):
+            total = sum(mine.values())
+            for word, w in mine.items():
+                shares[i, words[word]] = w / total
+        weights = np.fromiter((r[1] for r in rows), np.float64, len(rows))
+        # The query scored against itself as a document (as score_bag's self-score).
+        p = self.params
+        qtf = np.fromiter((r[3] for r in rows), np.float64, len(rows))
+        q_norm = p.k1 * (1.0 - p.b + p.b * sum(bag.values()) / (self._avgdl or 1.0))
+        own = effective_number((weights * qtf * (p.k1 + 1.0) / (qtf + q_norm)) @ shares)
+        return Evidence(
+            np.fromiter((r[0] for r in rows), np.int64, len(rows)), weights, shares, own
+        )
+
+    def evidence_words(self, evidence: Evidence | None, slot: int) -> float:
+        """How many of the query's words the match of ``slot`` rests on: the exponential of
+        the entropy of the query words' shares of its BM25 score (each shared term's part
+        split between the words that produced it).
+
+        1 when one word (with its compound parts, concepts and themes) carries the whole
+        match, n when n words carry it equally, 0 when nothing is shared. A near-miss
+        typically shares one salient word with the query ("barnetrygd", "gebyr") and the
+        themes that word brings; a related text shares several (docs/similarity.md)."""
+        if evidence is None:
+            return 0.0
+        tids, tfs = self._slot_terms[slot]
+        if not len(tids):
+            return 0.0
+        pos = np.minimum(np.searchsorted(evidence.tids, tids), len(evidence.tids) - 1)
+        hit = evidence.tids[pos] == tids
+        if not hit.any():
+            return 0.0
+        doc_side = self._term_weights(tfs[hit].astype(np.float64), float(self._length[slot]))
+        return effective_number((evidence.weights[pos[hit]] * doc_side) @ evidence.shares[pos[hit]])
 
     def _expand(self, bag: dict[str, float], scores: np.ndarray) -> dict[str, float]:
         """Pseudo-relevance feedback: add the strongest terms of the top documents.

@@ -172,7 +172,7 @@ def across(
             continue  # never built: not at this page's expense (its own tab builds it)
         entry = fresh(other.pk, max_age=MAX_AGE)
         for m in entry.index.query(text, k=PER_PROGRAMME, kinds=set(KINDS), signals=signals):
-            if DEFAULT_BANDS.of(m.score) == Band.WEAK:
+            if DEFAULT_BANDS.of_match(m) == Band.WEAK:
                 continue
             kind, pk = split_id(m.id)
             matches.append((m.score, other, kind, pk, m))
@@ -210,7 +210,7 @@ def across(
             kind=kind,
             pk=pk,
             score=score,
-            band=DEFAULT_BANDS.of(score),
+            band=DEFAULT_BANDS.of_match(match),
             facilitators=tuple(person_name(u) for u in people.get(other.pk, ())),
             visible=see,
             obj=obj if see else None,

@@ -103,7 +103,7 @@ def similar_published(
     with state.lock:
         _sync(state)
         matches = state.index.query(text, k=k, kinds={INITIATIVE}, signals=signals)
-    matches = [m for m in matches if DEFAULT_BANDS.of(m.score) != Band.WEAK]
+    matches = [m for m in matches if DEFAULT_BANDS.of_match(m) != Band.WEAK]
     if not matches:
         return ()
     # Read again through the one selector: a row unpublished a moment ago is left out.
@@ -119,5 +119,5 @@ def similar_published(
         if passage is not None:
             segments = mark(passage.text, passage.terms)
             why = Why(text=passage.text, field="", terms=passage.terms, segments=segments)
-        found.append(PublicSuggestion(row=row, band=DEFAULT_BANDS.of(m.score), why=why))
+        found.append(PublicSuggestion(row=row, band=DEFAULT_BANDS.of_match(m), why=why))
     return tuple(found)

@@ -254,7 +254,7 @@ def similar(
                 obj=obj,
                 score=m.score,
                 passages=_why(obj, m),
-                band=DEFAULT_BANDS.of(m.score),
+                band=DEFAULT_BANDS.of_match(m),
                 shared_life_events=tuple(
                     names.get((LIFE_EVENTS, v), v) for v in shared.get(LIFE_EVENTS, ())
                 ),
