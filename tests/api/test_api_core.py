@@ -99,3 +99,18 @@ def test_a_viewer_may_not_change_the_frame_and_an_outsider_does_not_see_it(
     assert Client().patch(url, **patch, **bearer(outsider)).status_code == 404
     programme.refresh_from_db()
     assert programme.vision != "Nei"
+
+
+def test_the_schema_is_built_once_per_process_and_handed_out_as_a_copy(monkeypatch):
+    from ninja import NinjaAPI
+
+    from nytte.api.api import api
+
+    first = api.get_openapi_schema(path_prefix="/api/v1/")
+    built = []
+    monkeypatch.setattr(
+        NinjaAPI, "get_openapi_schema", lambda *a, **k: built.append(1) or {"paths": {}}
+    )
+    first["paths"].clear()  # a caller changing its copy changes nobody else's
+    again = api.get_openapi_schema(path_prefix="/api/v1/")
+    assert built == [] and len(again["paths"]) >= 10

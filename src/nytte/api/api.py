@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import copy
+from typing import Any
+
+from django.utils.translation import get_language
 from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
 
 from . import (
@@ -22,6 +27,22 @@ from .docs import VendoredSwagger
 
 
 class Api(NinjaAPI):
+    _schemas: dict[tuple[str, str, str], OpenAPISchema]
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        """Built once per process (prefix and language) and copied out: building it walks
+        every schema of every operation, about 3 s of CPU, and it cannot change while the
+        process runs."""
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        cache = self.__dict__.setdefault("_schemas", {})
+        key = (path_prefix, get_language() or "", str(sorted((path_params or {}).items())))
+        if key not in cache:
+            cache[key] = super().get_openapi_schema(path_prefix=path_prefix)
+        return copy.deepcopy(cache[key])
+
     def get_openapi_operation_id(self, operation: Operation) -> str:
         """``<domain module>_<function>``, as before the domains became packages: a view in
         ``nytte.api.portfolio.lines`` keeps the id ``nytte_api_portfolio_cost_list``."""
