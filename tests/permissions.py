@@ -98,7 +98,9 @@ class PermissionMatrix:
     """Mixin: every page of ``EXPECTED`` as every persona of ``PERSONAS``.
 
     Subclasses set ``EXPECTED = {page: [status per persona, in PERSONAS order]}`` and define a
-    ``urls`` fixture returning ``{page: address}``."""
+    ``urls`` fixture returning ``{page: address}``. One test per page asks every persona
+    (the data are built once per page, not once per persona) and shows the whole row when
+    one status differs."""
 
     EXPECTED: dict[str, list[int]] = {}
     METHOD = "get"
@@ -106,11 +108,10 @@ class PermissionMatrix:
     def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
         if metafunc.function.__name__ == "test_permission_matrix":
             metafunc.parametrize("matrix_page", list(self.EXPECTED))
-            metafunc.parametrize("persona", PERSONAS)
 
-    def test_permission_matrix(self, matrix_page, persona, urls, access):
-        expected = self.EXPECTED[matrix_page][PERSONAS.index(persona)]
-        assert access.status(persona, self.METHOD, urls[matrix_page]) == expected
+    def test_permission_matrix(self, matrix_page, urls, access):
+        expected = dict(zip(PERSONAS, self.EXPECTED[matrix_page], strict=True))
+        access.statuses(self.METHOD, urls[matrix_page], expected)
 
     def test_anonymous_visitors_are_sent_to_log_in(self, urls):
         from django.urls import reverse
