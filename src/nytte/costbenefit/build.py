@@ -96,7 +96,8 @@ class Registers:
 
 
 def read_registers(subject: Subject) -> Registers:
-    """Six queries for an initiative, two for a proposal, whatever their size."""
+    """Five queries for an initiative (cost lines, contributions, their amounts, extra lines,
+    alternatives), two for a proposal, whatever their size."""
     owner = subjects.owner_filter(subject)
     cost_lines: list[CostLine] = []
     contributions: list[Contribution] = []
