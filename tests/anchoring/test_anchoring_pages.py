@@ -3,15 +3,19 @@ counts, the checklist editor, and the forms of the anchoring view."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
 from django.urls import reverse
 
-from nytte.anchoring import heatmap, services
-from nytte.anchoring.choices import Topic
+from nytte.anchoring import heatmap, rules, selectors, services
+from nytte.anchoring.choices import StakeholderGroup, Topic
 from nytte.anchoring.models import AnchoringAnswer, ChecklistQuestion, Stakeholder
 from nytte.core.actors import SYSTEM
+from nytte.portfolio.models import Initiative
+from nytte.proposals.models import Proposal
+from tests.factories import OrganisationFactory
 from tests.permissions import PERSONAS
 
 pytestmark = pytest.mark.django_db
@@ -243,8 +247,6 @@ def test_leadership_commitment_and_raci_are_recorded_from_the_page(anchored, cli
 
 
 def test_proposals_on_their_way_to_a_decision_have_their_own_rows(anchored, viewer):
-    from nytte.proposals.models import Proposal
-
     Proposal.objects.filter(pk=anchored.proposal.pk).update(stage="assessment")
     anchored.proposal.affected_organisations.add(anchored.oslo)  # municipal now
     services.answer_save(
@@ -258,3 +260,93 @@ def test_proposals_on_their_way_to_a_decision_have_their_own_rows(anchored, view
     states = {cell.question.topic: cell.state for cell in row.cells}
     assert states[Topic.USERS] == "yes" and states[Topic.KS] == "flagged"
     assert row.summary.missing_commitments == ("Oslo kommune", "Skatteetaten")
+
+
+COMMITTED = {
+    "committed": True,
+    "document": "allocation_letter",
+    "committed_on": dt.date(2026, 1, 10),
+    "confirmed_by": "Direktøren",
+}
+
+
+def test_answers_and_commitments_count_for_their_own_subject_only(anchored, viewer):
+    """The heat-map reads the initiatives' and proposals' answers and commitments together:
+    each still lands on its own row."""
+    Proposal.objects.filter(pk=anchored.proposal.pk).update(stage="assessment")
+    for subject in (anchored.fi1, anchored.proposal):
+        services.commitment_save(
+            subject=subject, organisation=anchored.ske, data=COMMITTED, acting_user=SYSTEM
+        )
+    services.answer_save(
+        subject=anchored.proposal,
+        question=anchored.question(Topic.USERS),
+        answer=services.AnswerData("no"),
+        acting_user=SYSTEM,
+    )
+    data = heatmap.heat_map(programme=anchored.programme, user=viewer)
+    (proposal_row,) = data.proposal_rows
+    assert proposal_row.summary.missing_commitments == ()
+    assert proposal_row.summary.status_counts["no"] == 1
+    assert sum(row.summary.status_counts["no"] for row in data.rows) == 0
+    org_cells = {row.organisation.short_name: row.cells for row in data.org_rows}
+    assert org_cells["SKE"] == ["committed", ""]  # FI-1, FI-2
+    fi1 = next(row for row in data.rows if row.initiative == anchored.fi1)
+    assert fi1.summary.missing_commitments == ("Arbeids- og velferdsetaten",)
+
+
+@pytest.mark.parametrize("by", ["group", "ks"])
+def test_a_municipal_stakeholder_flags_ks_on_the_heat_map_and_the_page(
+    anchored, client_for, facilitator, by
+):
+    """A group of municipalities, or KS by its organisation number, among an initiative's
+    stakeholders makes it touch municipal services, on the map and on its page alike."""
+
+    def fi1_flagged() -> tuple[bool, bool]:
+        data = heatmap.heat_map(programme=anchored.programme, user=facilitator)
+        row = next(row for row in data.rows if row.initiative == anchored.fi1)
+        page = client_for(facilitator).get(
+            reverse("anchoring:initiative", args=[anchored.programme.slug, "FI-1"])
+        )
+        assert page.context["summary"] == selectors.anchoring_summary(anchored.fi1)
+        return row.summary.ks_flag, page.context["summary"].ks_flag
+
+    assert fi1_flagged() == (False, False)
+    data = {"initiative": anchored.fi1, "influence": 3, "interest": 4}
+    if by == "group":
+        data |= {"group": StakeholderGroup.MUNICIPALITIES, "name": "Kommunene"}
+    else:
+        data["organisation"] = OrganisationFactory(name="KS", orgnr=rules.ks_orgnr())
+    services.stakeholder_create(programme=anchored.programme, data=data, acting_user=SYSTEM)
+    assert fi1_flagged() == (True, True)
+    assert rules.touches_municipal_services(Initiative.objects.get(pk=anchored.fi1.pk))
+
+
+def test_the_pages_summary_is_the_one_other_apps_read(anchored, client_for, viewer):
+    """The page builds its summary from its own checklist and commitment rows; it equals
+    ``anchoring_summary`` (answers, an answer kept for a retired question, commitments)."""
+    for topic, status in ((Topic.USERS, "yes"), (Topic.PARTICIPANTS, "partly")):
+        for subject in (anchored.fi1, anchored.proposal):
+            services.answer_save(
+                subject=subject,
+                question=anchored.question(topic),
+                answer=services.AnswerData(status),
+                acting_user=SYSTEM,
+            )
+    services.question_update(
+        question=anchored.question(Topic.PARTICIPANTS), data={"retired": True}, acting_user=SYSTEM
+    )
+    services.commitment_save(
+        subject=anchored.fi1, organisation=anchored.nav, data=COMMITTED, acting_user=SYSTEM
+    )
+    slug = anchored.programme.slug
+    client = client_for(viewer)
+    pages = {
+        anchored.fi1: reverse("anchoring:initiative", args=[slug, "FI-1"]),
+        anchored.proposal: reverse("anchoring:proposal", args=[slug, 1]),
+    }
+    summaries = {subject: client.get(url).context["summary"] for subject, url in pages.items()}
+    for subject, summary in summaries.items():
+        assert summary == selectors.anchoring_summary(subject)
+        assert summary.status_counts["yes"] == 1 and summary.status_counts["partly"] == 0
+    assert summaries[anchored.fi1].missing_commitments == ("Skatteetaten",)

@@ -1,5 +1,5 @@
-"""The anchoring pages and the API list run as many queries for a handful of initiatives as
-for many (no query per row), pinned in ``query_counts.json``."""
+"""The anchoring pages and the API list run as many queries for a handful of initiatives and
+proposals as for many (no query per row), pinned in ``query_counts.json``."""
 
 from __future__ import annotations
 
@@ -10,16 +10,20 @@ from django.urls import reverse
 
 from nytte.anchoring import services
 from nytte.anchoring.models import ChecklistQuestion
+from nytte.anchoring.rules import subject_kind
 from nytte.core.actors import SYSTEM
+from nytte.proposals.choices import Stage
+from nytte.proposals.models import Proposal
 from tests.api.test_api_core import bearer
-from tests.factories import InitiativeFactory, OrganisationFactory
+from tests.factories import InitiativeFactory, OrganisationFactory, ProposalFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def grow(anchored, n: int) -> None:
     """``n`` more initiatives, each with a participant, answers, a commitment and a
-    stakeholder; FI-1 gets ``n`` stakeholders and RACI lines."""
+    stakeholder, and ``n`` proposals in assessment, each with an affected organisation, answers
+    and a commitment; FI-1 gets ``n`` stakeholders and RACI lines."""
     questions = list(ChecklistQuestion.objects.filter(programme=anchored.programme))
     for i in range(n):
         org = OrganisationFactory()
@@ -27,16 +31,19 @@ def grow(anchored, n: int) -> None:
             programme=anchored.programme, code=f"X-{i}", owner_organisation=anchored.ske
         )
         initiative.participants.add(org)
-        for question in questions[:3]:
-            services.answer_save(
-                subject=initiative,
-                question=question,
-                answer=services.AnswerData("yes"),
-                acting_user=SYSTEM,
+        proposal = ProposalFactory(programme=anchored.programme, stage=Stage.ASSESSMENT)
+        proposal.affected_organisations.add(org)
+        for subject in (initiative, proposal):
+            for question in [q for q in questions if q.applies(subject_kind(subject))][:3]:
+                services.answer_save(
+                    subject=subject,
+                    question=question,
+                    answer=services.AnswerData("yes"),
+                    acting_user=SYSTEM,
+                )
+            services.commitment_save(
+                subject=subject, organisation=org, data={"committed": False}, acting_user=SYSTEM
             )
-        services.commitment_save(
-            subject=initiative, organisation=org, data={"committed": False}, acting_user=SYSTEM
-        )
         for subject in (initiative, anchored.fi1):
             services.stakeholder_create(
                 programme=anchored.programme,
@@ -70,6 +77,8 @@ def test_the_counts_do_not_grow_with_the_portfolio(
     def client(name: str):
         return api if name.startswith("api") else page
 
+    # The fixture's proposal is on its way to a decision, so the heat-map lists proposals.
+    Proposal.objects.filter(pk=anchored.proposal.pk).update(stage=Stage.ASSESSMENT)
     small = {name: count(client(name), url) for name, url in urls.items()}
     grow(anchored, 8)
     large = {name: count(client(name), url) for name, url in urls.items()}

@@ -14,9 +14,10 @@ from nytte.anchoring.choices import StakeholderGroup, Topic
 from nytte.anchoring.models import AnchoringAnswer, ChecklistQuestion
 from nytte.core.actors import SYSTEM
 from nytte.core.services import programme_create
+from nytte.portfolio.choices import DependencyKind
 from nytte.portfolio.models import Dependency
 from nytte.proposals.models import ProposalLink
-from tests.factories import OrganisationFactory
+from tests.factories import InitiativeFactory, OrganisationFactory
 from tests.permissions import assert_logged
 
 pytestmark = pytest.mark.django_db
@@ -259,8 +260,17 @@ def test_bordering_work_comes_from_links_and_dependencies(anchored, facilitator)
     )
     fi1 = [b.label for b in selectors.bordering(anchored.fi1, facilitator)]
     assert fi1 == [str(anchored.fi2), str(anchored.proposal)]
-    proposal = [b.label for b in selectors.bordering(anchored.proposal, facilitator)]
-    assert proposal == [str(anchored.fi1)]
+    # Both ways: what FI-2 depends on first, then what depends on it.
+    fi3 = InitiativeFactory(programme=anchored.programme, code="FI-3")
+    Dependency.objects.create(source=fi3, target=anchored.fi2, kind="enables")
+    Dependency.objects.create(source=anchored.fi2, target=fi3, kind="conflicts")
+    fi2 = [(b.label, b.relation) for b in selectors.bordering(anchored.fi2, facilitator)]
+    kinds = {kind: str(kind.label) for kind in DependencyKind}
+    assert fi2 == [
+        (str(fi3), kinds[DependencyKind.CONFLICTS]),
+        (str(anchored.fi1), kinds[DependencyKind.REQUIRES]),
+        (str(fi3), kinds[DependencyKind.ENABLES]),
+    ]
 
 
 def test_stakeholders_of_an_initiative_belong_to_its_owner(anchored, owner):

@@ -22,13 +22,13 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# Session and user (2), programme (1), roles (1), initiative (1), settings (1), the analysis'
-# cost lines, contributions and amounts, extra lines, alternatives and their lines (6), the
-# benefits table (2), extra alternatives and lines for the page (3), snapshots (1), the
+# Session and user (2), programme (1), roles (1), the initiative with its settings and stored
+# result (1), the rows the analysis is built from and the page lists: cost lines,
+# contributions and their amounts, extra lines, alternatives (5), snapshots (1), the
 # organisations for the line form (1), the programme menu (1). A user who owns the initiative
-# through their organisation (not by name) costs one more. The stored result (1): a page view
-# reads it rather than simulating (the first view of each analysis computes and stores it).
-MAX_ANALYSIS_QUERIES = 20
+# through their organisation (not by name) costs one more. The stored result is shown rather
+# than simulated (the first view of each analysis computes and stores it).
+MAX_ANALYSIS_QUERIES = 13
 # Session and user, programme, roles, initiative, the snapshot, the programme menu.
 MAX_SNAPSHOT_QUERIES = 7
 
@@ -150,10 +150,9 @@ def filled_proposal(programme, user, size: int):
     return proposal
 
 
-# Session and user, programme, roles, proposal, settings, extra lines, alternatives and their
-# lines (3), the page's alternatives and lines (2), snapshots, organisations, programme menu,
-# the stored result.
-MAX_PROPOSAL_ANALYSIS_QUERIES = 15
+# Session and user, programme, roles, the proposal with its settings and stored result, its
+# extra lines and alternatives (2), snapshots, organisations, programme menu.
+MAX_PROPOSAL_ANALYSIS_QUERIES = 10
 
 
 @pytest.mark.parametrize(

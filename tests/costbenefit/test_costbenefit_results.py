@@ -9,6 +9,7 @@ from django.test import Client
 
 from nytte.core.actors import SYSTEM
 from nytte.costbenefit import results, selectors, services, tasks
+from nytte.costbenefit.build import build_analysis
 from nytte.costbenefit.models import AnalysisResult, Snapshot
 from nytte.costbenefit.tasks import recompute_analysis
 from nytte.portfolio.models import CostLine
@@ -153,3 +154,22 @@ def test_a_frozen_snapshot_is_not_touched_by_the_cache(case, simulations, enqueu
     snapshot = Snapshot.objects.get(pk=snapshot.pk)
     assert (snapshot.results, snapshot.simulation) == frozen
     assert results.current(case).evaluated.results != snapshot.results
+
+
+def test_the_result_joined_by_the_lookup_is_used_once(
+    case, simulations, enqueued, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    """A page's lookup joins the stored result; ``current`` uses that copy instead of reading
+    it, and only once: a later call on the same object sees what was stored since."""
+    results.current(case)
+    _more_cost(case)
+    subject = selectors.subject_get(case.programme, code=case.code, with_result=True)
+    built = build_analysis(subject)
+    # One query: marking the recomputation pending; the stored result is not read again.
+    with django_capture_on_commit_callbacks(execute=True), django_assert_num_queries(1):
+        first = results.current(subject, built)
+    assert first.stale and enqueued == [("initiative", case.pk)]
+    results.refresh(selectors.subject_get(case.programme, code=case.code))  # the worker
+    again = results.current(subject, built)
+    assert not again.stale and again.computed_at > first.computed_at
+    assert len(simulations) == 2

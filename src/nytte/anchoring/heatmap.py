@@ -1,5 +1,6 @@
-"""The programme's anchoring heat-map: initiatives × questions, and organisations ×
-leadership commitment, read in a fixed number of queries whatever the portfolio's size.
+"""The programme's anchoring heat-map: initiatives × questions, organisations × leadership
+commitment and proposals on their way to a decision × questions, read in a fixed number of
+queries whatever the portfolio's size.
 
 Every cell carries its state as a code the template writes out as text (never colour
 alone): an answer's status, ``unanswered``, or ``flagged`` for the KS question of an
@@ -10,6 +11,8 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+
+from django.db.models import Q
 
 from nytte.core.actors import Actor
 from nytte.core.models import Organisation, Programme
@@ -25,8 +28,8 @@ from .selectors import (
     AnchoringSummary,
     active_questions,
     ks_flag_for,
-    municipal_initiatives,
     summarise,
+    with_municipal_stakeholders,
 )
 
 FLAGGED = "flagged"
@@ -83,29 +86,17 @@ class HeatMap:
     proposal_rows: list[ProposalRow] = field(default_factory=list)
 
 
-def proposal_rows(
-    programme: Programme, user: Actor
-) -> tuple[list[ChecklistQuestion], list[ProposalRow]]:
+def _proposal_rows(
+    proposals: list[Proposal],
+    questions: list[ChecklistQuestion],
+    answers: dict[int, dict[int, AnchoringAnswer]],
+    committed: dict[int, set[int]],
+) -> list[ProposalRow]:
     """Proposals in harmonisation, assessment or ready for governance × their questions."""
-    proposals = list(
-        Proposal.objects.for_user(user)
-        .in_programme(programme)
-        .filter(stage__in=PROPOSAL_STAGES)
-        .select_related("programme")
-        .prefetch_related("affected_organisations")
-        .order_by("number")
-    )
-    questions = active_questions(programme, "proposal")
-    answers: dict[int, dict[int, AnchoringAnswer]] = {}
-    for answer in AnchoringAnswer.objects.filter(proposal__in=proposals):
-        answers.setdefault(answer.proposal_id, {})[answer.question_id] = answer
-    committed: dict[int, set[int]] = {}
-    for c in LeadershipCommitment.objects.filter(proposal__in=proposals, committed=True):
-        committed.setdefault(c.proposal_id, set()).add(c.organisation_id)
     rows = []
     for proposal in proposals:
-        orgs = sorted(proposal.affected_organisations.all(), key=lambda o: o.name)
-        municipal = any(rules.is_municipal(o) for o in orgs)
+        orgs = rules.participating_organisations(proposal)
+        municipal = rules.touches_municipal_services(proposal, orgs)
         own = answers.get(proposal.pk, {})
         cells = []
         for question in questions:
@@ -126,39 +117,57 @@ def proposal_rows(
             municipal,
         )
         rows.append(ProposalRow(proposal, cells, summary))
-    return questions, rows
+    return rows
 
 
 def heat_map(*, programme: Programme, user: Actor) -> HeatMap:
-    """The heat-map of the initiatives ``user`` may see."""
+    """The heat-map of the initiatives and proposals ``user`` may see. The subjects are read
+    first, so that their questions, answers and commitments take one query each."""
     initiatives = list(
-        Initiative.objects.for_user(user)
-        .in_programme(programme)
-        .select_related("owner_organisation", "programme")
-        .prefetch_related("participants")
-        .order_by("code")
+        with_municipal_stakeholders(
+            Initiative.objects.for_user(user)
+            .in_programme(programme)
+            .select_related("owner_organisation", "programme")
+            .prefetch_related("participants")
+            .order_by("code")
+        )
     )
-    questions = active_questions(programme, "initiative")
+    proposals = list(
+        Proposal.objects.for_user(user)
+        .in_programme(programme)
+        .filter(stage__in=PROPOSAL_STAGES)
+        .select_related("programme")
+        .prefetch_related("affected_organisations")
+        .order_by("number")
+    )
+    asked = active_questions(programme)
+    questions = [q for q in asked if q.applies("initiative")]
+    proposal_questions = [q for q in asked if q.applies("proposal")]
+    on_subjects = Q(initiative__in=initiatives) | Q(proposal__in=proposals)
     answers: dict[int, dict[int, AnchoringAnswer]] = {}
-    for answer in AnchoringAnswer.objects.filter(initiative__in=initiatives):
-        answers.setdefault(answer.initiative_id, {})[answer.question_id] = answer
-    recorded: dict[tuple[int, int], bool] = {
-        (c.initiative_id, c.organisation_id): c.committed
-        for c in LeadershipCommitment.objects.filter(initiative__in=initiatives)
-    }
-    municipal = municipal_initiatives(initiatives)
+    proposal_answers: dict[int, dict[int, AnchoringAnswer]] = {}
+    for answer in AnchoringAnswer.objects.filter(on_subjects):
+        if answer.initiative_id is not None:
+            answers.setdefault(answer.initiative_id, {})[answer.question_id] = answer
+        else:
+            proposal_answers.setdefault(answer.proposal_id, {})[answer.question_id] = answer
+    recorded: dict[tuple[int, int], bool] = {}
+    proposal_committed: dict[int, set[int]] = {}
+    for c in LeadershipCommitment.objects.filter(on_subjects):
+        if c.initiative_id is not None:
+            recorded[(c.initiative_id, c.organisation_id)] = c.committed
+        elif c.committed:
+            proposal_committed.setdefault(c.proposal_id, set()).add(c.organisation_id)
 
     rows: list[HeatRow] = []
     column_counts = [Counter({s: 0 for s in (*STATUSES, FLAGGED)}) for _q in questions]
     organisations: dict[int, Organisation] = {}
     taking_part: dict[int, list[Organisation]] = {}
     for initiative in initiatives:
-        orgs = {o.pk: o for o in initiative.participants.all()}
-        orgs.setdefault(initiative.owner_organisation_id, initiative.owner_organisation)
-        taking_part[initiative.pk] = sorted(orgs.values(), key=lambda o: o.name)
-        organisations.update(orgs)
+        taking_part[initiative.pk] = rules.participating_organisations(initiative)
+        organisations.update((o.pk, o) for o in taking_part[initiative.pk])
         own = answers.get(initiative.pk, {})
-        is_municipal = initiative.pk in municipal
+        is_municipal = rules.touches_municipal_services(initiative, taking_part[initiative.pk])
         cells = []
         for index, question in enumerate(questions):
             answer = own.get(question.pk)
@@ -199,10 +208,11 @@ def heat_map(*, programme: Programme, user: Actor) -> HeatMap:
     totals: Counter[str] = Counter()
     for counts in column_counts:
         totals.update(counts)
-    proposal_questions, proposals = proposal_rows(programme, user)
     return HeatMap(
         proposal_questions=proposal_questions,
-        proposal_rows=proposals,
+        proposal_rows=_proposal_rows(
+            proposals, proposal_questions, proposal_answers, proposal_committed
+        ),
         questions=questions,
         rows=rows,
         column_counts=[dict(c) for c in column_counts],

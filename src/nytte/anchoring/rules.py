@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Q
 
 from nytte.core.choices import OrganisationKind
 from nytte.core.models import Organisation
@@ -25,6 +26,9 @@ from .choices import StakeholderGroup
 
 Subject = Initiative | Proposal
 DEFAULT_KS_ORGNR = "971032146"
+# The annotation (``selectors.with_municipal_stakeholders``) saying whether an initiative has
+# a stakeholder that makes it touch municipal services.
+MUNICIPAL_STAKEHOLDER = "has_municipal_stakeholder"
 
 
 def ks_orgnr() -> str:
@@ -64,20 +68,29 @@ def is_municipal(organisation: Organisation) -> bool:
     return organisation.kind == OrganisationKind.MUNICIPALITY or organisation.orgnr == ks_orgnr()
 
 
+def municipal_stakeholders() -> Q:
+    """The stakeholders that make their initiative touch municipal services: the group of
+    municipalities, or a municipality or KS as organisation (:func:`is_municipal`)."""
+    return (
+        Q(group=StakeholderGroup.MUNICIPALITIES)
+        | Q(organisation__kind=OrganisationKind.MUNICIPALITY)
+        | Q(organisation__orgnr=ks_orgnr())
+    )
+
+
 def touches_municipal_services(
     subject: Subject, organisations: list[Organisation] | None = None
 ) -> bool:
-    """The municipal rule of this module's docstring."""
+    """The municipal rule of this module's docstring. An initiative read with
+    ``selectors.with_municipal_stakeholders`` knows its stakeholder part already."""
     orgs = participating_organisations(subject) if organisations is None else organisations
     if any(is_municipal(o) for o in orgs):
         return True
     if isinstance(subject, Initiative):
+        known = getattr(subject, MUNICIPAL_STAKEHOLDER, None)
+        if known is not None:
+            return known
         from .models import Stakeholder
 
-        stakeholders = Stakeholder.objects.filter(initiative=subject)
-        return any(
-            s.group == StakeholderGroup.MUNICIPALITIES
-            or (s.organisation_id and is_municipal(s.organisation))
-            for s in stakeholders.select_related("organisation")
-        )
+        return Stakeholder.objects.filter(municipal_stakeholders(), initiative=subject).exists()
     return False

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from nytte.benefits.models import Benefit
 from nytte.core.actors import Actor
@@ -21,7 +21,7 @@ from nytte.portfolio.models import Dependency, Initiative
 from nytte.proposals.models import ProposalLink
 
 from . import rules
-from .choices import AnswerStatus, RaciLetter, StakeholderGroup, Topic
+from .choices import AnswerStatus, RaciLetter, Topic
 from .models import (
     AnchoringAnswer,
     ChecklistQuestion,
@@ -152,6 +152,29 @@ def anchoring_summary(
     return summarise(kind, subject.pk, questions, answers, organisations, committed, municipal)
 
 
+def page_summary(
+    subject: Subject,
+    rows: list[ChecklistRow],
+    commitment_rows: list[CommitmentRow],
+    municipal: bool,
+) -> AnchoringSummary:
+    """:func:`anchoring_summary` from what a page has read already: its :func:`checklist`
+    and :func:`commitments` rows (the same questions, answers and organisations)."""
+    return summarise(
+        rules.subject_kind(subject),
+        subject.pk,
+        [row.question for row in rows],
+        {row.question.pk: row.answer for row in rows if row.answer is not None},
+        [row.organisation for row in commitment_rows],
+        {
+            row.organisation.pk
+            for row in commitment_rows
+            if row.commitment is not None and row.commitment.committed
+        },
+        municipal,
+    )
+
+
 @dataclass(frozen=True)
 class CommitmentStatus:
     """Where leadership anchoring stands in one participating organisation, for a memo line:
@@ -267,14 +290,26 @@ def bordering(subject: Subject, user: Actor) -> list[Bordering]:
     harmonisation links (both ways). Shown with the bordering-work question."""
     items: list[Bordering] = []
     if isinstance(subject, Initiative):
-        for dep in Dependency.objects.filter(source=subject).select_related("target__programme"):
-            items.append(
-                Bordering(str(dep.target), dep.get_kind_display(), dep.target.get_absolute_url())
-            )
-        for dep in Dependency.objects.filter(target=subject).select_related("source__programme"):
-            items.append(
-                Bordering(str(dep.source), dep.get_kind_display(), dep.source.get_absolute_url())
-            )
+        # Both ways in one query; the dependencies on others first, then those on it.
+        dependencies = list(
+            Dependency.objects.filter(Q(source=subject) | Q(target=subject))
+            .select_related("source__programme", "target__programme")
+            .order_by("pk")
+        )
+        for dep in dependencies:
+            if dep.source_id == subject.pk:
+                items.append(
+                    Bordering(
+                        str(dep.target), dep.get_kind_display(), dep.target.get_absolute_url()
+                    )
+                )
+        for dep in dependencies:
+            if dep.target_id == subject.pk:
+                items.append(
+                    Bordering(
+                        str(dep.source), dep.get_kind_display(), dep.source.get_absolute_url()
+                    )
+                )
         links = ProposalLink.objects.for_user(user).filter(target_initiative=subject)
         for link in links.select_related("proposal__programme"):
             items.append(
@@ -324,24 +359,21 @@ class RaciWarning:
 
 
 def raci_warnings(*, programme: Programme, user: Actor) -> list[RaciWarning]:
-    """Benefits arising in one organisation with nobody accountable (A) there."""
-    benefits = list(
+    """Benefits arising in one organisation with nobody accountable (A) there; one query."""
+    accountable_there = RaciAssignment.objects.filter(
+        benefit=OuterRef("pk"),
+        organisation=OuterRef("arises_in_organisation"),
+        letter=RaciLetter.ACCOUNTABLE,
+    )
+    benefits = (
         Benefit.objects.for_user(user)
         .in_programme(programme)
         .filter(arises_in_organisation__isnull=False)
+        .filter(~Exists(accountable_there))
         .select_related("arises_in_organisation", "programme")
         .order_by("code")
     )
-    accountable = set(
-        RaciAssignment.objects.filter(
-            benefit__in=benefits, letter=RaciLetter.ACCOUNTABLE
-        ).values_list("benefit_id", "organisation_id")
-    )
-    return [
-        RaciWarning(b, b.arises_in_organisation)
-        for b in benefits
-        if (b.pk, b.arises_in_organisation_id) not in accountable
-    ]
+    return [RaciWarning(b, b.arises_in_organisation) for b in benefits]
 
 
 def benefit_warning(benefit: Benefit, assignments: list[RaciAssignment]) -> bool:
@@ -355,18 +387,10 @@ def benefit_warning(benefit: Benefit, assignments: list[RaciAssignment]) -> bool
     )
 
 
-def municipal_initiatives(initiatives: list[Initiative]) -> set[int]:
-    """Ids of the initiatives that touch municipal services (participants prefetched)."""
-    municipal = {
-        i.pk
-        for i in initiatives
-        if rules.is_municipal(i.owner_organisation)
-        or any(rules.is_municipal(o) for o in i.participants.all())
-    }
-    stakeholders = Stakeholder.objects.filter(initiative__in=initiatives).filter(
-        Q(group=StakeholderGroup.MUNICIPALITIES)
-        | Q(organisation__kind="municipality")
-        | Q(organisation__orgnr=rules.ks_orgnr())
+def with_municipal_stakeholders(initiatives: QuerySet[Initiative]) -> QuerySet[Initiative]:
+    """The initiatives, each knowing whether a stakeholder makes it touch municipal services
+    (``rules.touches_municipal_services`` then reads nothing more for it)."""
+    stakeholders = Stakeholder.objects.filter(
+        rules.municipal_stakeholders(), initiative=OuterRef("pk")
     )
-    municipal.update(stakeholders.values_list("initiative_id", flat=True))
-    return municipal
+    return initiatives.annotate(**{rules.MUNICIPAL_STAKEHOLDER: Exists(stakeholders)})

@@ -71,17 +71,27 @@ def org_out(organisation: Organisation | None) -> dict[str, str] | None:
     return {"orgnr": organisation.orgnr, "name": organisation.name}
 
 
-def analysis_initiative(request: HttpRequest, slug: str, code: str) -> Initiative:
-    """The initiative whose cost-benefit analysis a request is about; 404 if not visible."""
+def analysis_initiative(
+    request: HttpRequest, slug: str, code: str, *, with_result: bool = False
+) -> Initiative:
+    """The initiative whose cost-benefit analysis a request is about; 404 if not visible.
+    ``with_result`` joins the stored result, for a read of the live analysis."""
     try:
-        return costbenefit_selectors.subject_get(programme_or_404(request, slug), code=code)
+        return costbenefit_selectors.subject_get(
+            programme_or_404(request, slug), code=code, with_result=with_result
+        )
     except Initiative.DoesNotExist as exc:
         raise Http404 from exc
 
 
-def analysis_proposal(request: HttpRequest, slug: str, number: int) -> Proposal:
-    """The proposal whose cost-benefit analysis a request is about; 404 if not visible."""
+def analysis_proposal(
+    request: HttpRequest, slug: str, number: int, *, with_result: bool = False
+) -> Proposal:
+    """The proposal whose cost-benefit analysis a request is about; 404 if not visible.
+    ``with_result`` joins the stored result, for a read of the live analysis."""
     try:
-        return costbenefit_selectors.subject_get(programme_or_404(request, slug), number=number)
+        return costbenefit_selectors.subject_get(
+            programme_or_404(request, slug), number=number, with_result=with_result
+        )
     except Proposal.DoesNotExist as exc:
         raise Http404 from exc

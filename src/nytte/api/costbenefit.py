@@ -228,7 +228,7 @@ def analysis_detail(
 ) -> dict[str, Any] | HttpResponse:
     """The analysis as the registers stand now. ``details=1`` adds each alternative's
     histogram and S-curve to the simulation."""
-    return _analysis(request, analysis_initiative(request, slug, code), details)
+    return _analysis(request, analysis_initiative(request, slug, code, with_result=True), details)
 
 
 @router.get(A + "/settings", response={200: SettingsOut, **ERRORS})
@@ -272,7 +272,8 @@ def proposal_analysis_detail(
     request: HttpRequest, slug: str, number: int, details: bool = False
 ) -> dict[str, Any] | HttpResponse:
     """A proposal's analysis, computed from its extra lines and alternatives."""
-    return _analysis(request, analysis_proposal(request, slug, number), details)
+    subject = analysis_proposal(request, slug, number, with_result=True)
+    return _analysis(request, subject, details)
 
 
 @router.get(F + "/settings", response={200: SettingsOut, **ERRORS})

@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -35,7 +35,7 @@ from nytte.core.models import Organisation
 from nytte.economics import Alternative, Analysis, CashFlowLine, Estimate, NonPricedEffect
 from nytte.economics.plusminus import SCOPE_LABELS, SIGNIFICANCE_LABELS
 from nytte.portfolio.choices import CostCategory
-from nytte.portfolio.models import Initiative
+from nytte.portfolio.models import CostLine, Initiative
 
 from . import subject as subjects
 from .models import AnalysisSettings, ExtraAlternative, ExtraLine, Subject
@@ -75,10 +75,49 @@ def _estimate(low: float, likely: float, high: float) -> Estimate:
     return Estimate(float(low), float(likely), float(high))
 
 
-def _cost_lines(initiative: Initiative) -> list[CashFlowLine]:
+@dataclass(frozen=True)
+class Registers:
+    """The rows an analysis is built from, read once so that a page (the analysis, the
+    co-funding check) shows the same rows without reading them again: the initiative's cost
+    lines by year, its contributions with their benefits and amounts by benefit code (none
+    for a proposal), and the extra lines (with organisation and alternative) and
+    alternatives in their model order."""
+
+    cost_lines: list[CostLine]
+    contributions: list[Contribution]
+    lines: list[ExtraLine]
+    alternatives: list[ExtraAlternative]
+
+    def own_lines(self) -> list[ExtraLine]:
+        return [line for line in self.lines if line.alternative_id is None]
+
+    def lines_of(self, alternative: ExtraAlternative) -> list[ExtraLine]:
+        return [line for line in self.lines if line.alternative_id == alternative.pk]
+
+
+def read_registers(subject: Subject) -> Registers:
+    """Five queries for an initiative (cost lines, contributions, their amounts, extra lines,
+    alternatives), two for a proposal, whatever their size."""
+    owner = subjects.owner_filter(subject)
+    cost_lines: list[CostLine] = []
+    contributions: list[Contribution] = []
+    if isinstance(subject, Initiative):
+        cost_lines = list(subject.costs.select_related("organisation").order_by("year"))
+        contributions = list(
+            Contribution.objects.filter(initiative=subject)
+            .select_related("benefit__arises_in_organisation")
+            .prefetch_related("benefit__amounts")
+            .order_by("benefit__code")
+        )
+    lines = list(ExtraLine.objects.filter(**owner).select_related("organisation", "alternative"))
+    alternatives = list(ExtraAlternative.objects.filter(**owner))
+    return Registers(cost_lines, contributions, lines, alternatives)
+
+
+def _cost_lines(cost_lines: list[CostLine]) -> list[CashFlowLine]:
     grouped: dict[tuple[int, str], dict[int, list[float]]] = defaultdict(dict)
     payers: dict[int, Organisation] = {}
-    for line in initiative.costs.select_related("organisation").order_by("year"):
+    for line in cost_lines:
         payers[line.organisation_id] = line.organisation
         grouped[(line.organisation_id, line.category)][line.year] = [
             line.low,
@@ -104,14 +143,8 @@ def _cost_lines(initiative: Initiative) -> list[CashFlowLine]:
 
 
 def _benefit_lines(
-    initiative: Initiative,
+    initiative: Initiative, contributions: list[Contribution]
 ) -> tuple[list[CashFlowLine], list[NonPricedEffect]]:
-    contributions = (
-        Contribution.objects.filter(initiative=initiative)
-        .select_related("benefit__arises_in_organisation")
-        .prefetch_related("benefit__amounts")
-        .order_by("benefit__code")
-    )
     lines: list[CashFlowLine] = []
     effects: list[NonPricedEffect] = []
     for contribution in contributions:
@@ -204,29 +237,23 @@ def adjusted(alternative: Alternative, ratio: float) -> Alternative:
     return dataclasses.replace(alternative, lines=tuple(scaled(line) for line in alternative.lines))
 
 
-def build_analysis(subject: Subject) -> Analysis:
-    """The analysis as the registers stand now. Alternative names are in the site's
-    language, so a snapshot reads the same whoever froze it."""
+def build_analysis(subject: Subject, registers: Registers | None = None) -> Analysis:
+    """The analysis as the registers stand now (``registers`` when the caller has read them
+    already). Alternative names are in the site's language, so a snapshot reads the same
+    whoever froze it."""
     with translation.override(settings.LANGUAGE_CODE):
-        return _build(subject)
+        return _build(subject, registers or read_registers(subject))
 
 
-def _build(subject: Subject) -> Analysis:
+def _build(subject: Subject, registers: Registers) -> Analysis:
     config = settings_for(subject)
-    owner = subjects.owner_filter(subject)
     costs: list[CashFlowLine] = []
     benefits: list[CashFlowLine] = []
     effects: list[NonPricedEffect] = []
     if isinstance(subject, Initiative):
-        costs = _cost_lines(subject)
-        benefits, effects = _benefit_lines(subject)
-    extras = list(ExtraLine.objects.filter(**owner).select_related("organisation"))
-    alternatives_extra = list(
-        ExtraAlternative.objects.filter(**owner).prefetch_related(
-            Prefetch("lines", queryset=ExtraLine.objects.select_related("organisation"))
-        )
-    )
-    own_extra = [_extra_line(line) for line in extras if line.alternative_id is None]
+        costs = _cost_lines(registers.cost_lines)
+        benefits, effects = _benefit_lines(subject, registers.contributions)
+    own_extra = [_extra_line(line) for line in registers.own_lines()]
     code = subjects.code(subject)
     main = Alternative(
         name=code,
@@ -237,10 +264,10 @@ def _build(subject: Subject) -> Analysis:
     others = [
         Alternative(
             name=alt.name,
-            lines=tuple(_extra_line(line) for line in alt.lines.all()),
+            lines=tuple(_extra_line(line) for line in registers.lines_of(alt)),
             description=alt.description,
         )
-        for alt in alternatives_extra
+        for alt in registers.alternatives
     ]
     if config.benefit_adjustment is not None:
         main = adjusted(main, float(config.benefit_adjustment))

@@ -31,6 +31,7 @@ from . import subject as subjects
 from .build import build_analysis, settings_for
 from .models import AnalysisResult, Subject
 from .presentation import Evaluated, live
+from .selectors import JOINED_RESULT
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,11 @@ def _from_json(data: dict[str, Any]) -> Evaluated:
 
 
 def _stored(subject: Subject) -> AnalysisResult | None:
+    """The stored result. A page's lookup joins it (``selectors.subject_get``), saving a
+    query: that copy is used once, so a later call on the same object reads what is stored
+    then."""
+    if JOINED_RESULT in vars(subject):
+        return vars(subject).pop(JOINED_RESULT)
     return AnalysisResult.objects.filter(**subjects.owner_filter(subject)).first()
 
 

@@ -15,6 +15,7 @@ from nytte.benefits.models import Contribution
 from nytte.portfolio.models import Initiative
 
 from . import subject as subjects
+from .build import read_registers
 from .choices import LineCategory
 from .models import Snapshot, Subject
 from .presentation import (
@@ -355,15 +356,14 @@ def inputs(data: Mapping[str, Any], links: Mapping[str, str] | None = None) -> l
 # Reads for the live page that the registers' selectors do not offer
 
 
-def contributions(initiative: Initiative) -> list[Contribution]:
+def contributions(
+    initiative: Initiative, rows: list[Contribution] | None = None
+) -> list[Contribution]:
     """The benefits this initiative contributes to, with their share and how each enters the
-    analysis (priced line, non-priced effect, or left out and why). Two queries."""
-    rows = list(
-        Contribution.objects.filter(initiative=initiative)
-        .select_related("benefit__arises_in_organisation")
-        .prefetch_related("benefit__amounts")
-        .order_by("benefit__code")
-    )
+    analysis (priced line, non-priced effect, or left out and why). ``rows`` are the
+    contributions the analysis was built from (``build.Registers``), else two queries."""
+    if rows is None:
+        rows = read_registers(initiative).contributions
     for row in rows:
         benefit = row.benefit
         benefit.programme = initiative.programme  # for get_absolute_url, without a query

@@ -21,22 +21,35 @@ from . import subject as subjects
 from .build import build_analysis, settings_for
 from .models import Snapshot, Subject
 
+# Where ``subject_get`` leaves the stored result it joined, for ``results.current``.
+JOINED_RESULT = "joined_result"
+
 
 def subject_get(
-    programme: Programme, *, code: str | None = None, number: int | None = None
+    programme: Programme,
+    *,
+    code: str | None = None,
+    number: int | None = None,
+    with_result: bool = False,
 ) -> Subject:
     """The initiative (by ``code``) or the proposal (by ``number``) with what an analysis
-    reads of it; raises ``Initiative.DoesNotExist`` or ``Proposal.DoesNotExist``."""
+    reads of it, in one query; raises ``Initiative.DoesNotExist`` or
+    ``Proposal.DoesNotExist``. ``with_result`` joins the stored result too, for a view that
+    shows the live analysis (``results.current`` then does not read it again)."""
+    related = ["analysis_settings"]
+    if code is not None:
+        related += ["owner_organisation", "cofunding_facts"]
+    if with_result:
+        related.append("analysis_result")
     subject: Subject
     if code is not None:
-        subject = Initiative.objects.select_related(
-            "owner_organisation", "analysis_settings", "cofunding_facts"
-        ).get(programme=programme, code=code)
+        subject = Initiative.objects.select_related(*related).get(programme=programme, code=code)
     else:
-        subject = Proposal.objects.select_related("analysis_settings").get(
-            programme=programme, number=number
-        )
+        subject = Proposal.objects.select_related(*related).get(programme=programme, number=number)
     subject.programme = programme
+    if with_result:
+        joined = type(subject).analysis_result.related.get_cached_value(subject)  # or None
+        setattr(subject, JOINED_RESULT, joined)
     return subject
 
 

@@ -14,15 +14,17 @@ from nytte.core.models import Programme
 from nytte.portfolio.models import Initiative
 from nytte.proposals.models import Proposal
 
+from .. import selectors
+
 
 def initiative_or_404(request: HttpRequest, programme: Programme, code: str) -> Initiative:
+    """The initiative, knowing whether a stakeholder makes it touch municipal services."""
     try:
-        return (
+        return selectors.with_municipal_stakeholders(
             Initiative.objects.for_user(request.user)
             .in_programme(programme)
             .select_related("programme", "owner_organisation")
-            .get(code=code)
-        )
+        ).get(code=code)
     except Initiative.DoesNotExist as exc:
         raise Http404 from exc
 

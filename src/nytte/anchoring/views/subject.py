@@ -93,9 +93,7 @@ def _page(
         "bordering_topic": Topic.BORDERING,
         "bordering": selectors.bordering(subject, request.user),
         "commitment_rows": commitment_rows,
-        "summary": selectors.anchoring_summary(
-            subject, organisations=organisations, municipal=municipal
-        ),
+        "summary": selectors.page_summary(subject, rows, commitment_rows, municipal),
         "may_edit": can(request.user, Action.EDIT, subject),
         "crumbs": crumbs(programme, {"label": rules.subject_label(subject), "url": request.path}),
     }

@@ -25,10 +25,10 @@ How each fact is found (the page says the same):
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -47,9 +47,9 @@ from nytte.economics import (
 )
 from nytte.economics.cofunding import RuleCheck
 from nytte.portfolio.choices import Phase
-from nytte.portfolio.models import Initiative
+from nytte.portfolio.models import CostLine, Initiative
 
-from ..build import build_analysis
+from ..build import build_analysis, read_registers
 from .models import CoFundingFacts
 from .report import (
     CONCEPT_FINISHED,
@@ -79,39 +79,34 @@ def stored_facts(initiative: Initiative) -> CoFundingFacts:
         return CoFundingFacts(initiative=initiative)
 
 
-def cost_by_year(initiative: Initiative) -> tuple[dict[int, int], int]:
+def cost_by_year(cost_lines: Iterable[CostLine]) -> tuple[dict[int, int], int]:
     """Most likely project cost per year (investment and other), and the operating cost
-    left out; one query."""
+    left out, from the initiative's cost lines (``build.Registers``)."""
     project: dict[int, int] = defaultdict(int)
     operating = 0
-    rows = (
-        initiative.costs.values("year", "category").annotate(likely=Sum("likely")).order_by("year")
-    )
-    for row in rows:
-        if row["category"] in PROJECT_CATEGORIES:
-            project[row["year"]] += row["likely"] or 0
+    for line in cost_lines:
+        if line.category in PROJECT_CATEGORIES:
+            project[line.year] += line.likely or 0
         else:
-            operating += row["likely"] or 0
+            operating += line.likely or 0
     return dict(project), operating
 
 
-def internal_gains(initiative: Initiative) -> list[dict[str, Any]]:
+def internal_gains(
+    initiative: Initiative, contributions: Iterable[Contribution]
+) -> list[dict[str, Any]]:
     """The initiative's share of the priced efficiency gains arising in its own organisation,
-    each with its planned budget cut (most likely, summed over the years, not discounted)."""
-    contributions = (
-        Contribution.objects.filter(
-            initiative=initiative,
-            benefit__kind=BenefitKind.EFFICIENCY,
-            benefit__priced=True,
-            benefit__arises_in_organisation_id=initiative.owner_organisation_id,
-        )
-        .select_related("benefit")
-        .prefetch_related("benefit__amounts")
-        .order_by("benefit__code")
-    )
+    each with its planned budget cut (most likely, summed over the years, not discounted),
+    from its contributions by benefit code with their amounts (``build.Registers``)."""
     gains = []
     for contribution in contributions:
         benefit = contribution.benefit
+        if not (
+            benefit.kind == BenefitKind.EFFICIENCY
+            and benefit.priced
+            and benefit.arises_in_organisation_id == initiative.owner_organisation_id
+        ):
+            continue
         total = sum(amount.likely for amount in benefit.amounts.all())
         gain = Decimal(total) * contribution.share / 100
         cut = gain * benefit.budget_cut_share / 100
@@ -130,16 +125,18 @@ def internal_gains(initiative: Initiative) -> list[dict[str, Any]]:
 
 def gather(initiative: Initiative, *, result: Result | None = None) -> CoFundingReport:
     """Everything the check needs, and the check. ``result`` is the initiative's computed
-    analysis when the caller has it already; otherwise it is computed here."""
+    analysis when the caller has it already; otherwise it is computed here. The registers
+    are read once, for the facts and the analysis both."""
     stored = stored_facts(initiative)
     rules = RULES.get(stored.rules, CURRENT_RULES)
-    by_year, operating = cost_by_year(initiative)
+    registers = read_registers(initiative)
+    by_year, operating = cost_by_year(registers.cost_lines)
     years = sorted(year for year, amount in by_year.items() if amount > 0)
     total_cost = sum(by_year.values())
     nnv: int | None = None
     analysis_error = ""
     try:
-        result = result or compute(build_analysis(initiative))
+        result = result or compute(build_analysis(initiative, registers))
         nnv = result.alternative(initiative.code).nnv
     except CBAInputError as exc:
         analysis_error = str(exc)
@@ -147,7 +144,7 @@ def gather(initiative: Initiative, *, result: Result | None = None) -> CoFunding
         analysis_error = _("The analysis has no alternative named %(code)s.") % {
             "code": initiative.code
         }
-    gains = internal_gains(initiative)
+    gains = internal_gains(initiative, registers.contributions)
     gain_total = sum(g["gain"] for g in gains)
     cut_total = sum(g["cut"] for g in gains)
     organisation = initiative.owner_organisation

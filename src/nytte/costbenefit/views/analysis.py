@@ -26,7 +26,7 @@ from nytte.portfolio.models import Initiative
 
 from .. import results, sections, services
 from .. import subject as subjects
-from ..build import build_analysis, settings_for
+from ..build import build_analysis, read_registers, settings_for
 from ..forms import ExtraAlternativeForm, ExtraLineForm, FreezeForm, SettingsForm
 from ..models import ExtraAlternative, ExtraLine, Subject
 from .common import (
@@ -46,7 +46,7 @@ from .common import (
 def analysis(
     request: HttpRequest, slug: str, code: str | None = None, number: int | None = None
 ) -> HttpResponse:
-    programme, subject = lookup(request, slug, code, number)
+    programme, subject = lookup(request, slug, code, number, with_result=True)
     if request.method == "POST":
         check(request.user, subjects.edit_action(subject), subject)
         return _post(request, programme, subject)
@@ -68,8 +68,9 @@ def _render(
     bound = bound or {}
     may_edit = can(request.user, subjects.edit_action(subject), subject)
     config = settings_for(subject)
-    built = build_analysis(subject)
-    owner = subjects.owner_filter(subject)
+    # The rows are read once: the analysis is built from them and the page lists them.
+    registers = read_registers(subject)
+    built = build_analysis(subject, registers)
     error = ""
     context: dict[str, Any] = {}
     # Nothing entered yet: say what to enter rather than show a table of zeros.
@@ -83,9 +84,13 @@ def _render(
         else:
             context.update(evaluated_context(current.evaluated))
             context.update(computed_at=current.computed_at, computing=current.stale)
-    contributions = sections.contributions(subject) if isinstance(subject, Initiative) else []
-    alternatives = list(ExtraAlternative.objects.filter(**owner).order_by("name"))
-    lines = list(ExtraLine.objects.filter(**owner).select_related("organisation", "alternative"))
+    contributions = (
+        sections.contributions(subject, registers.contributions)
+        if isinstance(subject, Initiative)
+        else []
+    )
+    alternatives = registers.alternatives
+    lines = registers.lines
     analysis_url = analysis_page_url(subject)
     context.update(
         {

@@ -22,26 +22,36 @@ from ..models import Subject
 # Lookups
 
 
-def _subject(programme: Programme, code: str | None, number: int | None) -> Subject:
+def _subject(
+    programme: Programme, code: str | None, number: int | None, *, with_result: bool = False
+) -> Subject:
     """The initiative (by ``code``) or the proposal (by ``number``), or 404."""
     try:
-        return selectors.subject_get(programme, code=code, number=number)
+        return selectors.subject_get(programme, code=code, number=number, with_result=with_result)
     except (Initiative.DoesNotExist, Proposal.DoesNotExist) as exc:
         raise Http404 from exc
 
 
 def lookup(
-    request: HttpRequest, slug: str, code: str | None, number: int | None
+    request: HttpRequest,
+    slug: str,
+    code: str | None,
+    number: int | None,
+    *,
+    with_result: bool = False,
 ) -> tuple[Programme, Subject]:
+    """The programme and the subject; ``with_result`` for a view of the live analysis
+    (``selectors.subject_get``)."""
     programme = programme_or_404(request, slug)
-    return programme, _subject(programme, code, number)
+    return programme, _subject(programme, code, number, with_result=with_result)
 
 
 def fresh_subject(subject: Subject) -> Subject:
-    """The subject read anew: the old object caches its settings as they were."""
+    """The subject read anew (with its stored result, for the live analysis): the old object
+    caches its settings as they were."""
     if isinstance(subject, Initiative):
-        return _subject(subject.programme, subject.code, None)
-    return _subject(subject.programme, None, subject.number)
+        return _subject(subject.programme, subject.code, None, with_result=True)
+    return _subject(subject.programme, None, subject.number, with_result=True)
 
 
 def crumbs(programme: Programme, subject: Subject, *extra: dict[str, Any]) -> list[Any]:

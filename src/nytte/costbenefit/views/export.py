@@ -32,7 +32,7 @@ def export(
     request: HttpRequest, slug: str, code: str | None = None, number: int | None = None
 ) -> HttpResponse:
     """The live analysis as a workbook with the page's layout."""
-    subject = lookup(request, slug, code, number)[1]
+    subject = lookup(request, slug, code, number, with_result=True)[1]
     try:
         ev = results.current(subject).evaluated
     except CBAInputError as exc:
