@@ -20,8 +20,8 @@ from nytte.proposals.models import Proposal
 from tests.factories import MembershipFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
-QUERIES = 14  # user, nav programmes, programmes, three grouped counts, the work queue (with
-# the learning loop's overdue follow-up actions and revisit items)
+QUERIES = 13  # user, roles with the header's programmes, programmes, three grouped counts, the
+# work queue (with the learning loop's overdue follow-up actions and revisit items)
 
 
 @pytest.fixture
