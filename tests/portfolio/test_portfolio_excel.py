@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
 
 from nytte.core.actors import SYSTEM
 from nytte.core.models import ChangeLogEntry
@@ -89,6 +90,18 @@ def appended(data: bytes, sheet: str, *rows: list) -> bytes:
 
 def errors_of(result) -> set[tuple]:
     return {(e.sheet, e.row, e.column) for e in result.errors}
+
+
+def cell_of(spec, header: str, row: int) -> str:
+    """The cell of ``header``'s column in ``row`` of an export, e.g. ``P2``."""
+    return f"{get_column_letter(spec.headers.index(header) + 1)}{row}"
+
+
+def published_column(data: bytes) -> list:
+    """The Tiltak sheet's Publisert cells, top to bottom."""
+    tiltak = load_workbook(io.BytesIO(data))["Tiltak"]
+    index = [c.value for c in tiltak[1]].index("Publisert")
+    return [row[index] for row in tiltak.iter_rows(min_row=2, values_only=True)]
 
 
 # -- export ---------------------------------------------------------------------------------
@@ -227,6 +240,120 @@ def test_a_dry_run_reports_what_would_happen_and_keeps_nothing(register, facilit
     assert result.ok and result.dry_run
     assert result.counts["Mål"].updated == 1
     assert Goal.objects.get(code="S1").title == "Samfunnsmål"
+
+
+# -- published (issue 16): the initiatives' opt-in to the public overview -------------------
+
+
+@pytest.mark.django_db
+def test_published_round_trips_into_an_empty_programme(register, other_programme):
+    Initiative.objects.filter(code__in=["FI-1", "FI-3"]).update(published=True)
+    data = excel.export_register(register)
+    assert published_column(data) == ["Ja", "Nei", "Ja"]
+    data = edited(data, "Program", "A2", other_programme.slug)
+    data = edited(data, "Risikoer", "A2", None)
+
+    result = excel.import_register(other_programme, data, acting_user=SYSTEM)
+
+    assert result.ok, result.errors
+    assert dict(
+        Initiative.objects.filter(programme=other_programme).values_list("code", "published")
+    ) == dict(Initiative.objects.filter(programme=register).values_list("code", "published"))
+    assert published_column(excel.export_register(other_programme)) == ["Ja", "Nei", "Ja"]
+
+
+@pytest.mark.django_db
+def test_an_edited_published_cell_is_saved_and_logged(register, facilitator):
+    Initiative.objects.filter(code="FI-1").update(published=True)
+    data = excel.export_register(register)
+    data = edited(data, "Tiltak", cell_of(excel.INITIATIVES, "Publisert", 2), "Nei")
+    data = edited(data, "Tiltak", cell_of(excel.INITIATIVES, "Publisert", 3), "Ja")
+    log_before = ChangeLogEntry.objects.count()
+
+    result = excel.import_register(register, data, acting_user=facilitator)
+
+    assert result.ok, result.errors
+    assert result.counts["Tiltak"].updated == 2
+    assert result.counts["Tiltak"].unchanged == 1
+    assert dict(Initiative.objects.values_list("code", "published")) == {
+        "FI-1": False,
+        "FI-2": True,
+        "FI-3": False,
+    }
+    entries = ChangeLogEntry.objects.order_by("id")[log_before:]
+    codes = dict(Initiative.objects.values_list("pk", "code"))
+    assert {codes[int(e.object_id)]: e.changes for e in entries} == {
+        "FI-1": {"published": {"before": True, "after": False}},
+        "FI-2": {"published": {"before": False, "after": True}},
+    }
+    assert all(e.actor == facilitator for e in entries)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        *[("ja", True), ("Yes", True), ("x", True), (1, True), (True, True)],
+        *[("NEI", False), ("no", False), ("usann", False), (0, False), (False, False)],
+    ],
+)
+def test_published_accepts_the_yes_and_no_forms_of_the_other_boolean_columns(
+    register, facilitator, cell, expected
+):
+    Initiative.objects.filter(code="FI-2").update(published=not expected)
+    data = excel.export_register(register)
+    data = edited(data, "Tiltak", cell_of(excel.INITIATIVES, "Publisert", 3), cell)
+    result = excel.import_register(register, data, acting_user=facilitator)
+    assert result.ok, result.errors
+    assert Initiative.objects.get(code="FI-2").published is expected
+
+
+@pytest.mark.django_db
+def test_an_older_workbook_without_publisert_imports_and_leaves_published_alone(
+    register, facilitator
+):
+    Initiative.objects.filter(code="FI-1").update(published=True)
+    wb = load_workbook(io.BytesIO(excel.export_register(register)))
+    tiltak = wb["Tiltak"]
+    tiltak.delete_cols(excel.INITIATIVES.headers.index("Publisert") + 1)
+    assert "Publisert" not in [c.value for c in tiltak[1]]
+    tiltak["B2"] = "Ny tittel"  # FI-1 changes otherwise
+    orgnr = register.participants.get(name="NAV").orgnr
+    tiltak.append(["FI-4", "Nytt tiltak", "", orgnr])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+
+    result = excel.import_register(register, buffer.getvalue(), acting_user=facilitator)
+
+    assert result.ok, result.errors
+    assert result.counts["Tiltak"].updated == result.counts["Tiltak"].created == 1
+    fi1 = Initiative.objects.get(code="FI-1")
+    assert (fi1.title, fi1.published) == ("Ny tittel", True)
+    assert Initiative.objects.get(code="FI-4").published is False  # the model's default
+    update = ChangeLogEntry.objects.filter(action="update").get()
+    assert "published" not in update.changes
+
+
+@pytest.mark.django_db
+def test_a_bad_published_value_is_refused_by_row_and_column_and_nothing_is_written(
+    register, facilitator, english
+):
+    data = excel.export_register(register)
+    data = edited(data, "Tiltak", cell_of(excel.INITIATIVES, "Publisert", 2), "Ja")  # good
+    data = edited(data, "Tiltak", "B3", "Endret tittel")  # good
+    data = edited(data, "Tiltak", cell_of(excel.INITIATIVES, "Publisert", 4), "kanskje")
+    log_before = ChangeLogEntry.objects.count()
+
+    result = excel.import_register(register, data, acting_user=facilitator)
+
+    assert not result.ok
+    assert [(e.sheet, e.row, e.column, e.message) for e in result.errors] == [
+        ("Tiltak", 4, "Publisert", "Expected Ja or Nei.")
+    ]
+    assert result.counts == {}
+    assert ChangeLogEntry.objects.count() == log_before
+    assert not Initiative.objects.filter(published=True).exists()
+    assert Initiative.objects.get(code="FI-2").title != "Endret tittel"
 
 
 # -- bad files ------------------------------------------------------------------------------

@@ -26,6 +26,9 @@ class Column:
     required: bool = False
     choices: type[models.TextChoices] | None = None
     width: int = 16
+    # May be absent from a file's header row: workbooks exported before the column was
+    # added still import, and the field keeps its stored value (or its default).
+    optional: bool = False
 
 
 @dataclass(frozen=True)

@@ -392,7 +392,8 @@ def _rows(
 def _header_positions(
     spec: SheetSpec, header: tuple[Any, ...], errors: list[RowError]
 ) -> list[tuple[Column, int]] | None:
-    """Where each importable column is; None (with errors) if the headers are not the export's."""
+    """Where each importable column is; None (with errors) if the headers are not the export's
+    (an ``optional`` column may be absent)."""
     by_name = {c.header.casefold(): c for c in spec.columns}
     seen: dict[str, int] = {}
     ok = True
@@ -418,9 +419,14 @@ def _header_positions(
         else:
             seen[name.casefold()] = index
     for column in spec.columns:
-        if column.header.casefold() not in seen:
+        if column.header.casefold() not in seen and not column.optional:
             errors.append(RowError(spec.name, 1, column.header, _("This column is missing.")))
             ok = False
     if not ok:
         return None
-    return [(c, seen[c.header.casefold()]) for c in spec.columns if c.field]
+    # An optional column the file lacks gives its rows no value: the field is left as it is.
+    return [
+        (c, seen[c.header.casefold()])
+        for c in spec.columns
+        if c.field and c.header.casefold() in seen
+    ]

@@ -5,6 +5,8 @@ exported by one user imports for any other. One sheet per entity; objects are ke
 (initiative and goal codes, organisation numbers, life-event slugs, usernames, report
 periods), never by database ids, except risks, which have no natural key and carry their id.
 Columns that only help humans (names next to organisation numbers) are ignored on import.
+A column added after the format was first shipped (Tiltak's Publisert) is ``optional``: a
+file from before it still imports, and the field keeps its stored value or default.
 
 Import semantics: upsert by key, never delete. A row whose values equal what is stored is
 left alone (no write, no history), so importing an unchanged export changes nothing. Choice

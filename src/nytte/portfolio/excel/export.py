@@ -89,8 +89,9 @@ def sheet_rows(programme: Programme) -> dict[str, Iterable[Iterable[Any]]]:
             r[10],
             yes_no(r[11]),
             yes_no(r[12]),
+            yes_no(r[13]),
             ", ".join(events.get(r[0], ())),
-            r[13],
+            r[14],
         ]
         for r in Initiative.objects.filter(programme=programme)
         .order_by("code")
@@ -108,6 +109,7 @@ def sheet_rows(programme: Programme) -> dict[str, Iterable[Iterable[Any]]]:
             "planned_end",
             "mandatory",
             "digitalisation",
+            "published",
             "owner__username",
         )
         .iterator(CHUNK)

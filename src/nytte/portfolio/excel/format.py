@@ -50,6 +50,8 @@ INITIATIVES = SheetSpec(
         Column("Planlagt slutt", "planned_end", "date", width=12),
         Column("Obligatorisk", "mandatory", "bool", width=10),
         Column("Digitalisering", "digitalisation", "bool", width=10),
+        # Added with publishing (issue 16): older files without it leave ``published`` as is.
+        Column("Publisert", "published", "bool", width=10, optional=True),
         Column("Livshendelser", "life_events", "list", width=24),
         Column("Tiltakseier (brukernavn)", "owner", "key", width=16),
     ),

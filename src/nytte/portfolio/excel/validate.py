@@ -37,6 +37,7 @@ INITIATIVE_FIELDS = (
     "planned_end",
     "mandatory",
     "digitalisation",
+    "published",
 )
 
 
