@@ -3,6 +3,8 @@ typing box, the API, learning from confirmed links, and the saved index."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -280,3 +282,31 @@ def test_the_index_is_saved_once_and_loaded_by_the_next_worker(
     again = matching.similar(programme, "innkreving av statlige krav", k=3)
     assert again[0].obj == first[0].obj
     assert world["job"] in {s.obj for s in matching.similar(programme, "bompenger", k=3)}
+
+
+def test_a_starting_worker_loads_the_saved_indexes_and_builds_none(
+    programme, other_programme, world, settings, tmp_path, monkeypatch
+):
+    from nytte.core import worker_start
+    from nytte.proposals.matching import warm
+
+    settings.NYTTE_SIMILARITY_DIR = tmp_path
+    matching.similar(programme, "innkreving av statlige krav", k=3)  # built and saved
+    InitiativeFactory(programme=other_programme, code="SB-1")  # never built: no file
+    matching.reset()  # a new worker
+    monkeypatch.setattr(index_module, "_build", lambda *a: pytest.fail("built, not loaded"))
+    assert warm.warm_saved_indexes() == [programme.pk]
+    assert index_module._INDEXES[("default", programme.pk)].checked_at >= 0  # loaded
+    assert ("default", other_programme.pk) not in index_module._INDEXES
+    assert not store.path_for(other_programme.pk).exists()
+
+    # gunicorn's worker start hook runs it in a thread (which closes its own connection).
+    started = []
+    monkeypatch.setattr(warm, "warm_saved_indexes", lambda: started.append(1) or [])
+    worker_start.run()
+    threads = [t for t in threading.enumerate() if t.name == "nytte-warm-indexes"]
+    for thread in threads:
+        thread.join(5)
+    assert started == [1]
+    monkeypatch.setenv("NYTTE_WARM_INDEXES", "0")
+    assert warm.warm_in_background() is None

@@ -10,11 +10,13 @@ class ProposalsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_save
 
+        from nytte.core import worker_start
         from nytte.core.signals import programme_created
         from nytte.portfolio.models import Initiative
 
         from .defaults import on_programme_created
         from .matching.vectors import on_saved
+        from .matching.warm import warm_in_background
         from .models import Proposal
 
         # A new programme gets its default criteria and qualification questions.
@@ -23,3 +25,5 @@ class ProposalsConfig(AppConfig):
         # background (does nothing otherwise).
         for model in (Initiative, Proposal):
             post_save.connect(on_saved, sender=model, dispatch_uid=f"embed-{model.__name__}")
+        # A server worker maps the saved harmonisation indexes as it starts.
+        worker_start.register(warm_in_background)

@@ -15,6 +15,12 @@ def default_workers() -> int:
     return int(os.environ.get("NYTTE_WEB_WORKERS") or min(2 * (os.cpu_count() or 1) + 1, 8))
 
 
+def _worker_started(worker: Any) -> None:
+    from nytte.core import worker_start
+
+    worker_start.run()
+
+
 class Command(BaseCommand):
     help = "Serve Nytte with gunicorn (a production-grade WSGI server), static files included."
 
@@ -50,6 +56,9 @@ class Command(BaseCommand):
             "accesslog": "-",
             "errorlog": "-",
             "timeout": 60,
+            # The apps' start-up work (core.worker_start), such as mapping the saved
+            # harmonisation indexes before a user's first harmonisation tab needs them.
+            "post_worker_init": _worker_started,
         }
 
         class Server(BaseApplication):
