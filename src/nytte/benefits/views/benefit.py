@@ -55,7 +55,7 @@ def benefit_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     tab = request.GET.get("tab", "overview")
     if tab not in TAB_NAMES:
         tab = "overview"
-    benefit = benefit_with_lines(request, programme, code)
+    benefit = benefit_with_lines(request, programme, code, tab)
     context = detail_context(request, programme, benefit, tab)
     if tab == "history":
         context["timeline"] = selectors.benefit_history(benefit)

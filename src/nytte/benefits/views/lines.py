@@ -312,7 +312,7 @@ def line_action(request: HttpRequest, programme: Programme, code: str) -> HttpRe
     if done is not None:
         return done
     # Read again: totals, confirmation and progress may have changed with the line.
-    benefit = benefit_with_lines(request, programme, code)
+    benefit = benefit_with_lines(request, programme, code, kind.tab)
     context = detail_context(request, programme, benefit, kind.tab)
     context.update(
         lines_context(
