@@ -99,10 +99,13 @@ def remember_owner_role(benefits: Iterable[Benefit], user: Actor) -> None:
             benefit.remember_owner_role(user, benefit.user_has_owner_role)
 
 
-def benefit_for_change(*, programme: Programme, code: str, user: Actor) -> Benefit:
-    """One benefit with its contributions and the user's owner role, for permission checks
-    and writes; raises ``Benefit.DoesNotExist``."""
-    return benefit_get(programme=programme, code=code, user=user, lines={"contributions"})
+def benefit_for_change(
+    *, programme: Programme, code: str, user: Actor, lines: Collection[str] = ("contributions",)
+) -> Benefit:
+    """One benefit with the user's owner role, for permission checks and writes, with its
+    contributions (which a change of the benefit's shares reads) unless other ``lines`` are
+    asked for; raises ``Benefit.DoesNotExist``."""
+    return benefit_get(programme=programme, code=code, user=user, lines=lines)
 
 
 def _indicators_prefetch() -> Prefetch:

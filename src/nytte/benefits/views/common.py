@@ -3,6 +3,7 @@ the breadcrumbs and a benefit page's context."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from django.http import Http404, HttpRequest
@@ -41,10 +42,18 @@ def benefit_with_lines(request: HttpRequest, programme: Programme, code: str, ta
         raise Http404 from exc
 
 
-def benefit_for_change(request: HttpRequest, programme: Programme, code: str) -> Benefit:
-    """One benefit with its contributions, for permission checks and writes."""
+def benefit_for_change(
+    request: HttpRequest,
+    programme: Programme,
+    code: str,
+    lines: Collection[str] = ("contributions",),
+) -> Benefit:
+    """One benefit for permission checks and writes, with its contributions unless other
+    ``lines`` are asked for."""
     try:
-        return selectors.benefit_for_change(programme=programme, code=code, user=request.user)
+        return selectors.benefit_for_change(
+            programme=programme, code=code, user=request.user, lines=lines
+        )
     except Benefit.DoesNotExist as exc:
         raise Http404 from exc
 

@@ -61,7 +61,8 @@ def _scope(
     if code is None:
         return programme, None
     try:
-        initiative = Initiative.objects.select_related("owner_organisation").get(
+        # With its owners, which an initiative's plan names.
+        initiative = Initiative.objects.select_related("owner_organisation", "owner").get(
             programme=programme, code=code
         )
     except Initiative.DoesNotExist as exc:
