@@ -126,28 +126,6 @@ def with_indicators(benefits: QuerySet[Benefit]) -> QuerySet[Benefit]:
     return benefits.prefetch_related(_indicators_prefetch())
 
 
-def with_latest_measurements(benefits: QuerySet[Benefit]) -> QuerySet[Benefit]:
-    """Add indicators with their targets and only their latest measurement (three queries):
-    all that ``attach_progress`` reads, a tenth of the rows or less on a measured register."""
-    latest = (
-        Measurement.objects.filter(indicator=OuterRef("indicator"))
-        .order_by("-date")
-        .values("date")[:1]
-    )
-    return benefits.prefetch_related(
-        Prefetch(
-            "indicators",
-            queryset=Indicator.objects.prefetch_related(
-                Prefetch("targets", queryset=Target.objects.order_by("date")),
-                Prefetch(
-                    "measurements",
-                    queryset=Measurement.objects.filter(date=Subquery(latest)).order_by("date"),
-                ),
-            ),
-        )
-    )
-
-
 def _point(date: dt.date | None, value: Decimal | None) -> realisation.Point | None:
     if date is None or value is None:
         return None
