@@ -350,21 +350,34 @@ def test_a_baseline_needs_value_and_date_and_targets_come_after_it(benefit, faci
 # Reading: realisation flags and attributed shares
 
 
-def test_progress_flags_on_benefits(programme, benefit):
+def _objects(programme, **when):
+    """Progress from the indicators read as objects, with all their lines."""
+    return selectors.attach_progress(
+        selectors.with_indicators(selectors.benefit_list(programme=programme, user=SYSTEM)),
+        **when,
+    )
+
+
+def _summary(programme, **when):
+    """Progress from the one query of plain rows that the register and the API read."""
+    return selectors.attach_progress_summary(
+        selectors.benefit_list(programme=programme, user=SYSTEM), **when
+    )
+
+
+@pytest.mark.parametrize("read", [_objects, _summary], ids=["objects", "summary"])
+def test_progress_flags_on_benefits(programme, benefit, read):
     on_track = IndicatorFactory(benefit=benefit, baseline_value=1000, baseline_date=D(2026, 1, 1))
     TargetFactory(indicator=on_track, date=D(2027, 1, 1), value=600)
     MeasurementFactory(indicator=on_track, date=D(2026, 7, 2), value=800)
-    lagging = BenefitFactory(programme=programme, status="realising")
+    lagging = BenefitFactory(programme=programme, code="G-2", status="realising")
     behind = IndicatorFactory(benefit=lagging, baseline_value=1000, baseline_date=D(2026, 1, 1))
     TargetFactory(indicator=behind, date=D(2027, 1, 1), value=600)
     MeasurementFactory(indicator=behind, date=D(2026, 7, 2), value=950)
-    bare = BenefitFactory(programme=programme, status="identified")
+    bare = BenefitFactory(programme=programme, code="G-3", status="identified")
     IndicatorFactory(benefit=bare, baseline_value=None, baseline_date=None)
 
-    found = selectors.attach_progress(
-        selectors.with_indicators(selectors.benefit_list(programme=programme, user=SYSTEM)),
-        today=D(2026, 7, 3),
-    )
+    found = read(programme, today=D(2026, 7, 3))
     by_code = {b.code: b for b in found}
     assert not by_code["G-1"].behind
     assert by_code["G-1"].realised_percent == pytest.approx(50)
@@ -372,18 +385,53 @@ def test_progress_flags_on_benefits(programme, benefit):
     assert not by_code[bare.code].has_baseline
     assert by_code["G-1"].has_baseline
     # Overdue counts for benefits under way, not for ones merely identified.
-    later = selectors.attach_progress(
-        selectors.with_indicators(selectors.benefit_list(programme=programme, user=SYSTEM)),
-        today=D(2026, 12, 1),
-    )
+    later = read(programme, today=D(2026, 12, 1))
     assert {b.code for b in later if b.overdue} == {"G-1", lagging.code}
     # A looser tolerance takes the lagging benefit off the list.
-    loose = selectors.attach_progress(
-        selectors.with_indicators(selectors.benefit_list(programme=programme, user=SYSTEM)),
-        today=D(2026, 7, 3),
-        tolerance=40,
-    )
+    loose = read(programme, today=D(2026, 7, 3), tolerance=40)
     assert not any(b.behind for b in loose)
+
+
+def test_the_summary_reads_progress_in_one_query_and_agrees_with_the_objects(programme, benefit):
+    """The one query of plain rows (indicators joined to their targets, with the latest
+    measurement) gives every flag the objects give: bent plans, measurements recorded out of
+    date order, indicators without targets, measurements or baseline, benefits without
+    indicators."""
+    bent = IndicatorFactory(benefit=benefit, baseline_value=100, baseline_date=D(2026, 1, 1))
+    for day, value in ((D(2026, 6, 1), 110), (D(2027, 1, 1), 200), (D(2028, 1, 1), 400)):
+        TargetFactory(indicator=bent, date=day, value=value)
+    for day, value in ((D(2026, 9, 1), 160), (D(2026, 3, 1), 101), (D(2026, 6, 1), 108)):
+        MeasurementFactory(indicator=bent, date=day, value=value)  # the latest is first
+    IndicatorFactory(benefit=benefit, baseline_value=5, baseline_date=D(2026, 2, 1))  # no lines
+    falling = BenefitFactory(programme=programme, code="G-2", status="realising")
+    slow = IndicatorFactory(benefit=falling, baseline_value=1000, baseline_date=D(2026, 1, 1))
+    TargetFactory(indicator=slow, date=D(2027, 1, 1), value=600)
+    MeasurementFactory(indicator=slow, date=D(2026, 4, 1), value=990)
+    unmeasured = IndicatorFactory(benefit=falling, baseline_value=None, baseline_date=None)
+    TargetFactory(indicator=unmeasured, date=D(2027, 1, 1), value=3)
+    BenefitFactory(programme=programme, code="G-3", status="planned")  # no indicators at all
+
+    def flags(benefits):
+        return sorted(
+            (b.code, b.behind, b.overdue, b.has_baseline, b.realised_percent) for b in benefits
+        )
+
+    for when in (
+        {"today": D(2026, 7, 3)},
+        {"today": D(2027, 3, 1)},
+        {"today": D(2026, 7, 3), "tolerance": 60},
+    ):
+        benefits = list(selectors.benefit_list(programme=programme, user=SYSTEM))
+        with CaptureQueriesContext(connection) as queries:
+            summed = selectors.attach_progress_summary(benefits, **when)
+        assert len(queries) == 1
+        assert flags(summed) == flags(_objects(programme, **when))
+    # Not a comparison of blanks: the register reads as varied as it was built.
+    seen = flags(_summary(programme, today=D(2027, 3, 1)))
+    assert {row[1] for row in seen} == {True, False}  # behind, and not
+    assert {row[2] for row in seen} == {True, False}  # overdue, and not
+    assert {row[3] for row in seen} == {True, False}  # with and without baselines
+    assert any(row[4] is None for row in seen) and any(row[4] is not None for row in seen)
 
 
 def test_a_benefit_shared_by_two_initiatives_is_split_by_share(benefit, programme, initiative):

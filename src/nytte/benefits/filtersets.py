@@ -7,6 +7,7 @@ number, goals and initiatives by code, so a page's filter URL and an API query r
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 import django_filters
@@ -80,14 +81,22 @@ class BenefitFilterSet(django_filters.FilterSet):
         **kwargs: Any,
     ) -> None:
         """``organisations`` (all of them, by name) may be given when the caller has them
-        already; otherwise they are read once here for the "arises in" choices."""
+        already; otherwise they are read here for the "arises in" choices, once and only
+        when these are drawn or a value is checked against them (an API call without that
+        filter does without)."""
         super().__init__(data, queryset, **kwargs)
-        if organisations is None:
-            organisations = list(Organisation.objects.order_by("name"))
-        self.filters["arises_in"].extra["choices"] = [
-            (_("Groups"), list(BeneficiaryGroup.choices)),
-            (_("Organisations"), [(o.orgnr, str(o)) for o in organisations]),
-        ]
+
+        @cache
+        def arising_choices() -> list[tuple[Any, list[tuple[str, Any]]]]:
+            listed = organisations
+            if listed is None:
+                listed = Organisation.objects.order_by("name")
+            return [
+                (_("Groups"), list(BeneficiaryGroup.choices)),
+                (_("Organisations"), [(o.orgnr, str(o)) for o in listed]),
+            ]
+
+        self.filters["arises_in"].extra["choices"] = arising_choices
         if programme is not None:
             self.filters["goal"].queryset = Goal.objects.filter(programme=programme).order_by(
                 "code"

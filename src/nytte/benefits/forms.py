@@ -11,7 +11,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
@@ -170,16 +170,13 @@ class BenefitForm(forms.ModelForm):
             .distinct()
             .order_by("username")
         )
-        chosen = (
-            Exists(Benefit.risks.through.objects.filter(benefit_id=pk, risk=OuterRef("pk")))
-            if pk
-            else None
-        )
-        risks, self.risks_narrowed = risks_to_offer(programme, pk, data)
-        self.fields["risks"].queryset = risks.annotate(chosen=chosen) if chosen else risks
+        offered = risks_to_offer(programme, pk, data)
+        self.risks_narrowed = offered.narrowed
+        self.fields["risks"].queryset = offered.queryset
+        self.fields["risks"].objects = offered.risks
         initial_shares = []
         if pk and not self.is_bound:
-            self.initial["risks"] = [r for r in self.fields["risks"].listed() if r.chosen]
+            self.initial["risks"] = [r for r in offered.risks if r.chosen]
             initial_shares = [
                 {"initiative": c.initiative, "share": c.share}
                 for c in self.instance.contributions.all()

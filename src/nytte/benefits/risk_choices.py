@@ -7,9 +7,10 @@ or typed in the contribution rows being sent) and those already linked, and says
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from nytte.core.models import Programme
 from nytte.portfolio.models import Initiative, Risk
@@ -19,18 +20,33 @@ from .models import Benefit, Contribution
 RISKS_LISTED = 200
 
 
-def risks_to_offer(
-    programme: Programme, benefit_pk: int | None, data: Any
-) -> tuple[QuerySet[Risk], bool]:
-    """The risks to list, and whether the list was narrowed to the benefit's own."""
+@dataclass(frozen=True)
+class Offered:
+    """The risks the form offers: the queryset they come from, the risks themselves (for a
+    saved benefit each with ``chosen``: linked to it) and whether the list was narrowed to
+    the benefit's own."""
+
+    queryset: QuerySet[Risk]
+    risks: list[Risk]
+    narrowed: bool
+
+
+def risks_to_offer(programme: Programme, benefit_pk: int | None, data: Any) -> Offered:
+    """The risks to list. One query in a programme with few risks: up to one more than
+    ``RISKS_LISTED`` are read, and only when there are more is the narrowed list read."""
     risks = (
         Risk.objects.filter(initiative__programme=programme)
         .select_related("initiative")
         .order_by("initiative__code", "title")
     )
-    if risks.count() <= RISKS_LISTED:
-        return risks, False
-    return risks.filter(_offered(programme, benefit_pk, data)), True
+    if benefit_pk:
+        linked = Benefit.risks.through.objects.filter(benefit_id=benefit_pk, risk=OuterRef("pk"))
+        risks = risks.annotate(chosen=Exists(linked))
+    first = list(risks[: RISKS_LISTED + 1])
+    if len(first) <= RISKS_LISTED:
+        return Offered(risks, first, narrowed=False)
+    narrowed = risks.filter(_offered(programme, benefit_pk, data))
+    return Offered(narrowed, list(narrowed), narrowed=True)
 
 
 def _offered(programme: Programme, benefit_pk: int | None, data: Any) -> Q:

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import CharField, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Cast
 from django.utils import timezone
 
 from nytte.core.actors import Actor
-from nytte.core.choices import ChangeAction
-from nytte.core.models import ChangeLogEntry, Programme
+from nytte.core.choices import ChangeAction, Role
+from nytte.core.models import ChangeLogEntry, OrganisationMembership, Programme
 from nytte.core.permissions import Action
 from nytte.core.selectors import timeline
+from nytte.portfolio.models import Risk
 
 from . import realisation
 from .choices import FREQUENCY_MONTHS, BenefitStatus
@@ -48,13 +49,63 @@ def benefit_list(
     )
 
 
-def benefit_get(*, programme: Programme, code: str, user: Actor) -> Benefit:
-    """One benefit with its lines; raises ``Benefit.DoesNotExist``."""
-    return (
-        benefit_list(programme=programme, user=user)
-        .prefetch_related("amounts", "risks__initiative", _indicators_prefetch())
-        .get(code=code)
+# The lines ``benefit_get`` can read with a benefit: what each tab of its page shows.
+LINES = frozenset({"contributions", "amounts", "risks", "indicators"})
+
+
+def benefit_get(
+    *, programme: Programme, code: str, user: Actor, lines: Collection[str] = LINES
+) -> Benefit:
+    """One benefit with the ``lines`` asked for (its contributions, yearly amounts, risks,
+    indicators with their targets and measurements) and whether ``user`` has the owner role
+    in its owning organisation; raises ``Benefit.DoesNotExist``."""
+    benefits = benefit_list(programme=programme, user=user)
+    if "contributions" not in lines:
+        benefits = benefits.prefetch_related(None)
+    if "amounts" in lines:
+        benefits = benefits.prefetch_related(
+            Prefetch("amounts", queryset=BenefitAmount.objects.order_by("year"))
+        )
+    if "risks" in lines:
+        benefits = benefits.prefetch_related(
+            Prefetch("risks", queryset=Risk.objects.select_related("initiative"))
+        )
+    if "indicators" in lines:
+        benefits = benefits.prefetch_related(_indicators_prefetch())
+    benefit = with_owner_role(benefits, user).get(code=code)
+    remember_owner_role([benefit], user)
+    return benefit
+
+
+def with_owner_role(benefits: QuerySet[Benefit], user: Actor) -> QuerySet[Benefit]:
+    """Read with each benefit whether ``user`` has the owner role in its owning organisation
+    (``remember_owner_role`` hands it to ``Benefit.is_owned_by``): the permission checks of a
+    page then ask nothing more."""
+    if not getattr(user, "is_authenticated", False):
+        return benefits
+    return benefits.annotate(
+        user_has_owner_role=Exists(
+            OrganisationMembership.objects.filter(
+                user=user, organisation=OuterRef("owner_organisation_id"), role=Role.OWNER
+            )
+        )
     )
+
+
+def remember_owner_role(benefits: Iterable[Benefit], user: Actor) -> None:
+    """Hand the role read by ``with_owner_role`` to each benefit's ``is_owned_by``."""
+    for benefit in benefits:
+        if hasattr(benefit, "user_has_owner_role"):
+            benefit.remember_owner_role(user, benefit.user_has_owner_role)
+
+
+def benefit_for_change(
+    *, programme: Programme, code: str, user: Actor, lines: Collection[str] = ("contributions",)
+) -> Benefit:
+    """One benefit with the user's owner role, for permission checks and writes, with its
+    contributions (which a change of the benefit's shares reads) unless other ``lines`` are
+    asked for; raises ``Benefit.DoesNotExist``."""
+    return benefit_get(programme=programme, code=code, user=user, lines=lines)
 
 
 def _indicators_prefetch() -> Prefetch:
@@ -73,28 +124,6 @@ def _indicators_prefetch() -> Prefetch:
 def with_indicators(benefits: QuerySet[Benefit]) -> QuerySet[Benefit]:
     """Add indicators with their targets and measurements (three queries in all)."""
     return benefits.prefetch_related(_indicators_prefetch())
-
-
-def with_latest_measurements(benefits: QuerySet[Benefit]) -> QuerySet[Benefit]:
-    """Add indicators with their targets and only their latest measurement (three queries):
-    all that ``attach_progress`` reads, a tenth of the rows or less on a measured register."""
-    latest = (
-        Measurement.objects.filter(indicator=OuterRef("indicator"))
-        .order_by("-date")
-        .values("date")[:1]
-    )
-    return benefits.prefetch_related(
-        Prefetch(
-            "indicators",
-            queryset=Indicator.objects.prefetch_related(
-                Prefetch("targets", queryset=Target.objects.order_by("date")),
-                Prefetch(
-                    "measurements",
-                    queryset=Measurement.objects.filter(date=Subquery(latest)).order_by("date"),
-                ),
-            ),
-        )
-    )
 
 
 def _point(date: dt.date | None, value: Decimal | None) -> realisation.Point | None:
@@ -141,20 +170,92 @@ def attach_progress(
     today = today or timezone.localdate()
     result = []
     for benefit in benefits:
-        limit = float(benefit.programme.behind_plan_tolerance if tolerance is None else tolerance)
+        limit = _tolerance(benefit, tolerance)
         indicators = list(benefit.indicators.all())
-        shares = []
-        benefit.behind = benefit.overdue = False
         for indicator in indicators:
             indicator.progress = indicator_progress(indicator, today=today, tolerance=limit)
-            benefit.behind |= indicator.progress.behind
-            benefit.overdue |= indicator.progress.overdue and benefit.status in MEASURED_STATUSES
-            if indicator.progress.realised_share is not None:
-                shares.append(indicator.progress.realised_share)
-        benefit.has_baseline = bool(indicators) and all(i.has_baseline for i in indicators)
-        benefit.realised_percent = sum(shares) / len(shares) * 100 if shares else None
+        _sum_up(benefit, [(i.progress, i.has_baseline) for i in indicators])
         result.append(benefit)
     return result
+
+
+def attach_progress_summary(
+    benefits: Iterable[Benefit], *, today: dt.date | None = None, tolerance: float | None = None
+) -> list[Benefit]:
+    """What ``attach_progress`` sets on each benefit (behind, overdue, has_baseline,
+    realised_percent), for pages that show these but not the indicators: from one query of
+    plain rows, each indicator joined to its targets and with its latest measurement (all
+    that progress reads), instead of three queries of objects."""
+    benefits = list(benefits)
+    today = today or timezone.localdate()
+    newest = Measurement.objects.filter(indicator=OuterRef("pk")).order_by("-date")
+    rows = (
+        Indicator.objects.filter(benefit__in=[b.pk for b in benefits])
+        .annotate(
+            latest_date=Subquery(newest.values("date")[:1]),
+            latest_value=Subquery(newest.values("value")[:1]),
+        )
+        .order_by("benefit_id", "name")  # each benefit's indicators as attach_progress has them
+        .values_list(
+            "pk",
+            "benefit_id",
+            "baseline_date",
+            "baseline_value",
+            "frequency",
+            "latest_date",
+            "latest_value",
+            "targets__date",
+            "targets__value",
+        )
+    )
+    indicators: dict[int, dict[str, Any]] = {}
+    for pk, benefit_id, base_date, base_value, frequency, date, value, t_date, t_value in rows:
+        indicator = indicators.setdefault(
+            pk,
+            {
+                "benefit_id": benefit_id,
+                "baseline": _point(base_date, base_value),
+                "latest": [] if date is None else [realisation.Point(date, float(value))],
+                "frequency": frequency,
+                "targets": [],
+            },
+        )
+        if t_date is not None:
+            indicator["targets"].append(realisation.Point(t_date, float(t_value)))
+    by_benefit: dict[int, list[dict[str, Any]]] = {}
+    for indicator in indicators.values():
+        by_benefit.setdefault(indicator["benefit_id"], []).append(indicator)
+    for benefit in benefits:
+        limit = _tolerance(benefit, tolerance)
+        states = [
+            (
+                realisation.progress(
+                    baseline=i["baseline"],
+                    targets=i["targets"],
+                    measurements=i["latest"],
+                    frequency_months=FREQUENCY_MONTHS[i["frequency"]],
+                    today=today,
+                    tolerance=limit,
+                ),
+                i["baseline"] is not None,
+            )
+            for i in by_benefit.get(benefit.pk, [])
+        ]
+        _sum_up(benefit, states)
+    return benefits
+
+
+def _tolerance(benefit: Benefit, tolerance: float | None) -> float:
+    return float(benefit.programme.behind_plan_tolerance if tolerance is None else tolerance)
+
+
+def _sum_up(benefit: Benefit, states: list[tuple[realisation.Progress, bool]]) -> None:
+    """A benefit's flags from its indicators' (progress, has a baseline)."""
+    shares = [p.realised_share for p, _base in states if p.realised_share is not None]
+    benefit.behind = any(p.behind for p, _base in states)
+    benefit.overdue = benefit.status in MEASURED_STATUSES and any(p.overdue for p, _ in states)
+    benefit.has_baseline = bool(states) and all(base for _p, base in states)
+    benefit.realised_percent = sum(shares) / len(shares) * 100 if shares else None
 
 
 def attributed_share(benefit: Benefit, initiative_ids: Sequence[int] | None = None) -> Decimal:

@@ -27,23 +27,20 @@ B = P + "/benefits/{code}"
 
 
 def with_lines(benefits: QuerySet[Benefit]) -> QuerySet[Benefit]:
-    """What a benefit's output needs besides the list's own joins: fixed number of queries."""
-    return selectors.with_indicators(
-        benefits.select_related("confirmed_by").prefetch_related(
-            Prefetch("risks", queryset=Risk.objects.only("pk").order_by("pk"))
-        )
+    """What a benefit's output needs besides the list's own joins: fixed number of queries.
+    Its progress is attached apart (``selectors.attach_progress_summary``, one query)."""
+    return benefits.select_related("confirmed_by").prefetch_related(
+        Prefetch("risks", queryset=Risk.objects.only("pk").order_by("pk"))
     )
 
 
 def benefit_or_404(request: HttpRequest, slug: str, code: str) -> Benefit:
     programme = programme_or_404(request, slug)
-    benefit = (
-        with_lines(selectors.benefit_list(programme=programme, user=request.user))
-        .filter(code=code)
-        .first()
-    )
+    benefits = with_lines(selectors.benefit_list(programme=programme, user=request.user))
+    benefit = selectors.with_owner_role(benefits, request.user).filter(code=code).first()
     if benefit is None:
         raise Http404
+    selectors.remember_owner_role([benefit], request.user)
     return benefit
 
 
@@ -150,7 +147,7 @@ def benefit_data(programme: Programme, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def benefit_out(benefit: Benefit) -> dict[str, Any]:
-    """A benefit whose progress is attached (``selectors.attach_progress``)."""
+    """A benefit whose progress is attached (``selectors.attach_progress_summary``)."""
     return {
         **{
             name: getattr(benefit, name)
@@ -189,7 +186,7 @@ def benefit_out(benefit: Benefit) -> dict[str, Any]:
 
 
 def benefit_detail_out(request: HttpRequest, slug: str, code: str) -> dict[str, Any]:
-    return benefit_out(selectors.attach_progress([benefit_or_404(request, slug, code)])[0])
+    return benefit_out(selectors.attach_progress_summary([benefit_or_404(request, slug, code)])[0])
 
 
 def amount_out(amount: BenefitAmount) -> dict[str, Any]:

@@ -55,7 +55,7 @@ class _Lazy:
         return self.count()
 
     def __getitem__(self, page: slice) -> list[dict[str, Any]]:
-        benefits = selectors.attach_progress(self.queryset[page])
+        benefits = selectors.attach_progress_summary(self.queryset[page])
         return [benefit_out(b) for b in benefits]
 
 
@@ -100,7 +100,7 @@ def benefit_detail(
     """The benefit, with its version as ``ETag`` (send it back in ``If-Match``)."""
     benefit = benefit_or_404(request, slug, code)
     send_etag(response, benefit)
-    return benefit_out(selectors.attach_progress([benefit])[0])
+    return benefit_out(selectors.attach_progress_summary([benefit])[0])
 
 
 @router.patch(B, response={200: BenefitOut, **ERRORS, **PRECONDITION})

@@ -161,14 +161,27 @@ class Benefit(models.Model):
         return self.programme
 
     def is_owned_by(self, user: Any) -> bool:
-        """The named benefit owner, or someone with the owner role in the owning organisation."""
+        """The named benefit owner, or someone with the owner role in the owning organisation.
+        The role is looked up once per user and organisation on this object (a page asks for
+        the benefit and each of its lines), or not at all when the selector read it along."""
         if self.owner_id is not None and self.owner_id == user.pk:
             return True
         if self.owner_organisation_id is None:
             return False
-        return OrganisationMembership.objects.filter(
-            user=user, organisation_id=self.owner_organisation_id, role=Role.OWNER
-        ).exists()
+        key = (user.pk, self.owner_organisation_id)
+        known = self.__dict__.setdefault("_owner_roles", {})
+        if key not in known:
+            known[key] = OrganisationMembership.objects.filter(
+                user=user, organisation_id=self.owner_organisation_id, role=Role.OWNER
+            ).exists()
+        return known[key]
+
+    def remember_owner_role(self, user: Any, has_role: bool) -> None:
+        """Whether ``user`` has the owner role in the owning organisation, as read with the
+        benefit (``selectors.with_owner_role``), so ``is_owned_by`` need not ask."""
+        self.__dict__.setdefault("_owner_roles", {})[(user.pk, self.owner_organisation_id)] = (
+            has_role
+        )
 
     @property
     def arises_in(self) -> str:

@@ -217,6 +217,16 @@ def _programme_initiatives(
     ]
 
 
+def _with_owners(initiative: Initiative) -> Initiative:
+    """The initiative with its owning organisation and owner, read again only when the
+    caller did not read them along."""
+    if Initiative.owner_organisation.is_cached(initiative) and Initiative.owner.is_cached(
+        initiative
+    ):
+        return initiative
+    return Initiative.objects.select_related("owner_organisation", "owner").get(pk=initiative.pk)
+
+
 def build_plan(
     *,
     programme: Programme,
@@ -231,11 +241,7 @@ def build_plan(
         list(plan_benefits(programme, initiative, user)), today=today
     )
     years = sorted({a.year for b in benefit_objects for a in b.amounts.all()})
-    scope_initiative = None
-    if initiative is not None:
-        scope_initiative = Initiative.objects.select_related("owner_organisation", "owner").get(
-            pk=initiative.pk
-        )
+    scope_initiative = None if initiative is None else _with_owners(initiative)
     benefits = [benefit_data(b, scope_initiative, years) for b in benefit_objects]
     overview = _overview(benefits, years)
     initiatives = _programme_initiatives(programme, benefit_objects) if initiative is None else []

@@ -47,7 +47,8 @@ def measurement_create(
     )
     check(acting_user, Action.EDIT, indicator)  # 403/404 as for the other lines
     try:
-        return measurements_append([row], acting_user=acting_user)[0]
+        # Already atomic here: the batch needs no savepoint of its own.
+        return _append([row], acting_user=acting_user)[0]
     except BulkError as exc:
         errors: dict[str, list[str]] = {}
         for refusal in exc.refusals:
@@ -122,6 +123,11 @@ def measurements_append(rows: Sequence[MeasurementRow], *, acting_user: Actor) -
     """Append measurements all or nothing: one bad row (no right to the benefit, a date that
     already has a measurement, a duplicate in the batch, a value out of range) and none is
     saved. The one path for measurements: a single one is a batch of one."""
+    return _append(rows, acting_user=acting_user)
+
+
+def _append(rows: Sequence[MeasurementRow], *, acting_user: Actor) -> list[Measurement]:
+    """``measurements_append`` within a transaction the caller holds."""
     refusals: list[Refusal] = []
     seen: set[tuple[int, dt.date]] = set()
     existing = set(

@@ -55,7 +55,7 @@ def benefit_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     tab = request.GET.get("tab", "overview")
     if tab not in TAB_NAMES:
         tab = "overview"
-    benefit = benefit_with_lines(request, programme, code)
+    benefit = benefit_with_lines(request, programme, code, tab)
     context = detail_context(request, programme, benefit, tab)
     if tab == "history":
         context["timeline"] = selectors.benefit_history(benefit)
@@ -77,7 +77,7 @@ def benefit_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
 def benefit_confirm(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     """The benefit's owner stands behind the estimate; nobody else may (403)."""
     programme = programme_or_404(request, slug)
-    benefit = benefit_for_change(request, programme, code)
+    benefit = benefit_for_change(request, programme, code, lines=())
     try:
         services.benefit_confirm(benefit=benefit, acting_user=request.user)
     except ValidationError as exc:

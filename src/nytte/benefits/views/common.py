@@ -3,6 +3,7 @@ the breadcrumbs and a benefit page's context."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from django.http import Http404, HttpRequest
@@ -21,22 +22,38 @@ TABS: list[tuple[str, Any]] = [
     ("history", _("History")),
 ]
 TAB_NAMES = {name for name, _label in TABS}
+# The lines each tab shows; the heading's flags come from the indicators' progress either way.
+TAB_LINES: dict[str, frozenset[str]] = {
+    "overview": frozenset({"contributions", "amounts", "risks"}),
+    "realisation": frozenset({"indicators"}),
+    "history": frozenset(),
+}
 # ---------------------------------------------------------------------------------------------
 # Helpers
 
 
-def benefit_with_lines(request: HttpRequest, programme: Programme, code: str) -> Benefit:
-    """One benefit with every line a tab shows."""
+def benefit_with_lines(request: HttpRequest, programme: Programme, code: str, tab: str) -> Benefit:
+    """One benefit with every line ``tab`` shows."""
     try:
-        return selectors.benefit_get(programme=programme, code=code, user=request.user)
+        return selectors.benefit_get(
+            programme=programme, code=code, user=request.user, lines=TAB_LINES[tab]
+        )
     except Benefit.DoesNotExist as exc:
         raise Http404 from exc
 
 
-def benefit_for_change(request: HttpRequest, programme: Programme, code: str) -> Benefit:
-    """One benefit with its contributions, for permission checks and writes."""
+def benefit_for_change(
+    request: HttpRequest,
+    programme: Programme,
+    code: str,
+    lines: Collection[str] = ("contributions",),
+) -> Benefit:
+    """One benefit for permission checks and writes, with its contributions unless other
+    ``lines`` are asked for."""
     try:
-        return selectors.benefit_list(programme=programme, user=request.user).get(code=code)
+        return selectors.benefit_for_change(
+            programme=programme, code=code, user=request.user, lines=lines
+        )
     except Benefit.DoesNotExist as exc:
         raise Http404 from exc
 
@@ -55,7 +72,10 @@ def benefit_crumbs(benefit: Benefit) -> list[dict[str, Any]]:
 def detail_context(
     request: HttpRequest, programme: Programme, benefit: Benefit, tab: str
 ) -> dict[str, Any]:
-    selectors.attach_progress([benefit])
+    if "indicators" in TAB_LINES[tab]:
+        selectors.attach_progress([benefit])
+    else:
+        selectors.attach_progress_summary([benefit])
     return {
         "programme": programme,
         "benefit": benefit,

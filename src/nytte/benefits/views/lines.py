@@ -270,7 +270,8 @@ def open_edit_form(
 def line_action(request: HttpRequest, programme: Programme, code: str) -> HttpResponse:
     """Add, change or delete a line: an HTMX swap of its tab's panel, or POST-redirect-GET
     without JavaScript (a refused form is then shown on the full page)."""
-    benefit = benefit_for_change(request, programme, code)
+    # A line's services read none of the benefit's other lines (shares are summed in SQL).
+    benefit = benefit_for_change(request, programme, code, lines=())
     check(request.user, Action.EDIT, benefit)
     kind, verb = posted_kind(request, LINES)
     line = indicator = None
@@ -312,7 +313,7 @@ def line_action(request: HttpRequest, programme: Programme, code: str) -> HttpRe
     if done is not None:
         return done
     # Read again: totals, confirmation and progress may have changed with the line.
-    benefit = benefit_with_lines(request, programme, code)
+    benefit = benefit_with_lines(request, programme, code, kind.tab)
     context = detail_context(request, programme, benefit, kind.tab)
     context.update(
         lines_context(

@@ -23,8 +23,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from nytte.core import selectors as core_selectors
 from nytte.core.excel.format import CONTENT_TYPE as XLSX
+from nytte.core.lookups import programme_or_404
 from nytte.core.models import Programme
 from nytte.core.permissions import Action, can, check
 from nytte.portfolio.models import Initiative
@@ -53,15 +53,12 @@ def _scope(
 ) -> tuple[Programme, Initiative | None]:
     """The programme, and the initiative for an initiative plan; 404 for a missing one or a
     programme the user has no role in."""
-    try:
-        programme = core_selectors.programme_get(slug=slug)
-    except Programme.DoesNotExist as exc:
-        raise Http404 from exc
-    check(request.user, Action.VIEW, programme)
+    programme = programme_or_404(request, slug)  # from the roles read for the request
     if code is None:
         return programme, None
     try:
-        initiative = Initiative.objects.select_related("owner_organisation").get(
+        # With its owners, which an initiative's plan names.
+        initiative = Initiative.objects.select_related("owner_organisation", "owner").get(
             programme=programme, code=code
         )
     except Initiative.DoesNotExist as exc:

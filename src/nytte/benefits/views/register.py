@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet, prefetch_related_objects
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
@@ -59,7 +59,7 @@ def benefit_list(request: HttpRequest, slug: str) -> HttpResponse:
     filterset.form.fields["owner_organisation"].objects = organisations
     # Totals cover every benefit that matches, not just this page: the database sums them
     # (and counts them for the pages) in one query; only the page is read, with its share
-    # attributed to the initiatives and its indicators.
+    # attributed to the initiatives and its indicators' progress.
     initiative_ids = filterset.initiative_ids()
     totals = queryset_totals(filterset.qs, initiative_ids)
     benefits = (
@@ -68,9 +68,7 @@ def benefit_list(request: HttpRequest, slug: str) -> HttpResponse:
         .annotate(share_percent=share_subquery(initiative_ids))
     )
     pages = paginate(request, benefits, count=totals.count)
-    rows = list(pages["page"].object_list)
-    prefetch_related_objects(rows, "indicators__targets", "indicators__measurements")
-    selectors.attach_progress(rows)
+    rows = selectors.attach_progress_summary(pages["page"].object_list)
     sort = request.GET.get("sort", "")
     chosen = filterset.form.cleaned_data.get("initiative") if initiative_ids else None
     return render_page(
