@@ -20,6 +20,7 @@ from django.utils import timezone
 from nytte.benefits.services.benefits import benefit_update
 from nytte.core.actors import SYSTEM
 from nytte.core.models import ChangeLogEntry, Organisation
+from nytte.proposals.services.capture import proposal_submit
 from tests.factories import (
     BenefitAmountFactory,
     BenefitFactory,
@@ -370,6 +371,13 @@ def test_a_cached_page_reads_nothing_of_the_register(
     pinned_queries.check(f"{page}, cached", warm)
     assert main() == first
     assert "G-2 Raskere svar" in first
+    # A change in the proposal pipeline reads nothing these pages show: still cached.
+    proposal_submit(
+        programme=programme,
+        data={"title": "Varsel før gebyr", "need": "Behov", "idea": "Idé"},
+        acting_user=SYSTEM,
+    )
+    pinned_queries.check(f"{page}, cached", _count(client, _url(programme, page), cold=False))
     benefit_update(
         benefit=register["loose"], data={"title": "Mye raskere svar"}, acting_user=SYSTEM
     )

@@ -27,8 +27,23 @@ IGNORED_FIELDS = {
     "password",
     "last_login",
     "register_version",
+    "portfolio_version",
     "version",
 }
+# The apps whose changes move a programme's ``portfolio_version`` on (every logged change
+# moves ``register_version``).
+PORTFOLIO_APPS = frozenset({"core", "portfolio", "benefits"})
+
+
+def _versions_moved(programme_ids: list[int], app_labels: set[str]) -> None:
+    """Move the programmes' register version on, and their portfolio version if a change
+    was to the portfolio or benefits registers."""
+    if not programme_ids:
+        return
+    moved: dict[str, Any] = {"register_version": models.F("register_version") + 1}
+    if app_labels & PORTFOLIO_APPS:
+        moved["portfolio_version"] = models.F("portfolio_version") + 1
+    Programme.objects.filter(pk__in=programme_ids).update(**moved)
 
 
 def _display(field: models.Field, instance: models.Model) -> Any:
@@ -118,9 +133,7 @@ def _write(
     actor_fields = _actor_fields(acting_user)
     programme = _programme_for(instance)
     if programme is not None and programme.pk is not None:
-        Programme.objects.filter(pk=programme.pk).update(
-            register_version=models.F("register_version") + 1
-        )
+        _versions_moved([programme.pk], {instance._meta.app_label})
     return ChangeLogEntry.objects.create(
         content_type=ContentType.objects.get_for_model(instance, for_concrete_model=True),
         object_id=str(instance.pk),
@@ -160,9 +173,7 @@ def log_create_many(instances: list[models.Model], *, acting_user: Any) -> None:
             )
         )
     ChangeLogEntry.objects.bulk_create(entries)
-    Programme.objects.filter(pk__in=list(programmes)).update(
-        register_version=models.F("register_version") + 1
-    )
+    _versions_moved(list(programmes), {instance._meta.app_label for instance in instances})
 
 
 def log_update(

@@ -132,6 +132,11 @@ class Programme(models.Model):
     )
     # Moves on with every logged change in the programme: a cheap key for cached aggregates.
     register_version = models.PositiveBigIntegerField(default=0, editable=False)
+    # Moves on only with changes to the portfolio and benefits registers and the programme
+    # itself (``core.history.PORTFOLIO_APPS``): the key of what reads nothing else (the
+    # cost table, the benefits analyses), which the proposal pipeline's many writes then
+    # leave cached.
+    portfolio_version = models.PositiveBigIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

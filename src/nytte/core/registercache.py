@@ -62,13 +62,14 @@ def _generation() -> str:
     return token
 
 
-def register_key(programme: Programme, name: str, *parts: Any) -> str:
+def register_key(programme: Programme, name: str, *parts: Any, portfolio_only: bool = False) -> str:
+    version = programme.portfolio_version if portfolio_only else programme.register_version
     return ":".join(
         [
             _generation(),
             name,
             str(programme.pk),
-            str(programme.register_version),
+            f"p{version}" if portfolio_only else str(version),
             get_language() or "",
             *(str(part) for part in parts),
         ]
@@ -76,11 +77,18 @@ def register_key(programme: Programme, name: str, *parts: Any) -> str:
 
 
 def cached_for_register(
-    programme: Programme, name: str, *parts: Any, compute: Callable[[], T]
+    programme: Programme,
+    name: str,
+    *parts: Any,
+    compute: Callable[[], T],
+    portfolio_only: bool = False,
 ) -> T:
     """``compute()``'s result for this version of the programme's register (and ``parts``).
-    The result is shared by every request of the process: it must not be changed."""
-    key = register_key(programme, name, *parts)
+    ``portfolio_only``: it reads only the portfolio and benefits registers and the
+    programme, so it is kept under ``Programme.portfolio_version``, which changes in the
+    proposal pipeline do not move. The result is shared by every request of the process:
+    it must not be changed."""
+    key = register_key(programme, name, *parts, portfolio_only=portfolio_only)
     with _lock:
         if key in _store:
             _store.move_to_end(key)

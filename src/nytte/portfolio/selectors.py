@@ -99,9 +99,10 @@ def programme_cost_table(*, programme: Programme) -> dict[str, Any]:
     """Cost per paying organisation and year for the whole portfolio.
 
     Summing every cost line is the one costly query of the overview, so the result is cached
-    under the programme's register version, which every logged change moves on.
+    under the programme's portfolio version, which every logged change to the portfolio
+    (not the proposal pipeline) moves on.
     """
-    key = f"portfolio:cost-table:{programme.pk}:{programme.register_version}"
+    key = f"portfolio:cost-table:{programme.pk}:{programme.portfolio_version}"
     table = cache.get(key)
     if table is None:
         table = _programme_cost_table(programme)

@@ -121,7 +121,10 @@ class _MapPages:
     def organisations(self) -> list[Organisation]:
         """The filter's choices: owners of initiatives and benefits, and places."""
         return cached_for_register(
-            self.programme, "benefits-map-organisations", compute=lambda: self.rows().organisations
+            self.programme,
+            "benefits-map-organisations",
+            compute=lambda: self.rows().organisations,
+            portfolio_only=True,
         )
 
     def get(self, organisation: int | None) -> dict[str, Any]:
@@ -142,7 +145,9 @@ class _MapPages:
                 "layout": analysis_charts.map_layout(data, slug=slug) if drawn else None,
             }
 
-        return cached_for_register(self.programme, "benefits-map", organisation, compute=compute)
+        return cached_for_register(
+            self.programme, "benefits-map", organisation, compute=compute, portfolio_only=True
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -224,7 +229,13 @@ class _FlowPages:
         # Present values are discounted to the programme's first year, else to this year.
         year = timezone.localdate().year
         return cached_for_register(
-            self.programme, "flows", year, initiative, organisation, compute=compute
+            self.programme,
+            "flows",
+            year,
+            initiative,
+            organisation,
+            compute=compute,
+            portfolio_only=True,
         )
 
 
@@ -295,7 +306,9 @@ def _follow_up(programme: Programme, user: Any, tolerance: Decimal | None) -> an
             programme=programme, user=user, tolerance=tolerance, today=today, limit=LIST_LIMIT
         )
 
-    return cached_for_register(programme, "follow-up", today, _exact(limit), compute=compute)
+    return cached_for_register(
+        programme, "follow-up", today, _exact(limit), compute=compute, portfolio_only=True
+    )
 
 
 def _exact(value: Decimal) -> Decimal:
