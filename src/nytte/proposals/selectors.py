@@ -8,6 +8,7 @@ until they are submitted (see ``assessment.py``).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
@@ -33,18 +34,29 @@ def proposal_list(*, programme: Programme, user: Actor) -> QuerySet[Proposal]:
     )
 
 
-def proposal_get(*, programme: Programme, number: int, user: Actor) -> Proposal:
-    """One proposal with what its page shows; raises ``Proposal.DoesNotExist`` (also where
-    the user may not see it)."""
+# The related rows a proposal page may show, prefetched with the proposal by ``proposal_get``
+# (each one query); a page names the ones it shows so it pays for no others.
+PAGE_RELATIONS = ("affected_organisations", "life_events", "attachments", "supports")
+
+
+def _prefetch(relation: str) -> str | Prefetch:
+    if relation == "supports":  # the supporters are shown by name
+        return Prefetch("supports", queryset=Support.objects.select_related("user"))
+    return relation
+
+
+def proposal_get(
+    *,
+    programme: Programme,
+    number: int,
+    user: Actor,
+    relations: Iterable[str] = PAGE_RELATIONS,
+) -> Proposal:
+    """One proposal with the ``relations`` (of ``PAGE_RELATIONS``) its page shows; raises
+    ``Proposal.DoesNotExist`` (also where the user may not see it)."""
     return (
         proposal_list(programme=programme, user=user)
-        .prefetch_related(
-            "affected_organisations",
-            "life_events",
-            "attachments",
-            Prefetch("supports", queryset=Support.objects.select_related("user")),
-            Prefetch("events", queryset=ProposalEvent.objects.select_related("actor")),
-        )
+        .prefetch_related(*(_prefetch(relation) for relation in relations))
         .get(number=number)
     )
 

@@ -95,7 +95,7 @@ def _done(
 
 
 def _reload(request: HttpRequest, proposal: Proposal) -> Proposal:
-    return proposal_for(proposal.programme, proposal.number, user=request.user)
+    return proposal_for(proposal.programme, proposal.number, user=request.user, tab="assessment")
 
 
 @login_required
@@ -103,7 +103,7 @@ def _reload(request: HttpRequest, proposal: Proposal) -> Proposal:
 def assessors(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """The facilitator asks an assessor, withdraws a request or reopens a submission."""
     programme = programme_or_404(request, slug)
-    proposal = proposal_for(programme, number, user=request.user)
+    proposal = proposal_for(programme, number, user=request.user, tab="assessment")
     check(request.user, Action.FACILITATE, proposal)
     action = request.POST.get("action", "")
     if action == "request":
@@ -157,7 +157,7 @@ def assessors(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 def track(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """The facilitator sets the track with a reason, from the tab or the matrix table."""
     programme = programme_or_404(request, slug)
-    proposal = proposal_for(programme, number, user=request.user)
+    proposal = proposal_for(programme, number, user=request.user, tab="assessment")
     check(request.user, Action.FACILITATE, proposal)
     from_matrix = request.POST.get("return_to") == "matrix"
     form = TrackForm(
@@ -200,7 +200,7 @@ def assess_page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """The assessor scores every criterion, saves a draft, and submits (final). Only those
     asked may open it; after submitting they see the others' submitted scores."""
     programme = programme_or_404(request, slug)
-    proposal = proposal_for(programme, number, user=request.user)
+    proposal = proposal_for(programme, number, user=request.user, tab="assessment")
     own = (
         Assessment.objects.filter(proposal=proposal, assessor=request.user)
         .prefetch_related("scores")

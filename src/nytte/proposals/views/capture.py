@@ -130,16 +130,17 @@ def _overview_page(
 def _done(request: HttpRequest, proposal: Proposal, notice: str, anchor: str) -> HttpResponse:
     """After a change: the fresh panel for HTMX, otherwise back to the tab (PRG)."""
     if request.htmx:
-        fresh = proposal_for(proposal.programme, proposal.number, user=request.user)
+        fresh = proposal_for(proposal.programme, proposal.number, user=request.user, tab="overview")
         return _overview_page(request, fresh, notice=notice)
     messages.success(request, notice)
     return redirect(_overview_url(proposal, anchor))
 
 
 def _proposal(request: HttpRequest, slug: str, number: int, action: Action) -> Proposal:
-    """The proposal if the user may see it (else 404) and do ``action`` (else 403)."""
+    """The proposal if the user may see it (else 404) and do ``action`` (else 403), with
+    what the overview tab shows of it (a refused form shows the tab again)."""
     programme = programme_or_404(request, slug)
-    proposal = proposal_for(programme, number, user=request.user)
+    proposal = proposal_for(programme, number, user=request.user, tab="overview")
     check(request.user, action, proposal)
     return proposal
 

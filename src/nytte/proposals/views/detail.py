@@ -40,10 +40,10 @@ def tab_context(request: HttpRequest, proposal: Proposal, tab: str) -> dict[str,
 @login_required
 def proposal_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     programme = programme_or_404(request, slug)
-    proposal = proposal_for(programme, number, user=request.user)
     tab = request.GET.get("tab", "overview")
     if tab not in TAB_NAMES:
         tab = "overview"
+    proposal = proposal_for(programme, number, user=request.user, tab=tab)
     context = tab_context(request, proposal, tab)
     partial = "panel" if request.htmx and request.htmx.target == f"{tab}-panel" else "tabs"
     return render_page(request, "proposals/proposal_detail.html", context, partial=partial)

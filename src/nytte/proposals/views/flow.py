@@ -276,7 +276,7 @@ def move(request: HttpRequest, slug: str, number: int) -> HttpResponse:
             return redirect(_back_to(request, proposal))
         tab = request.POST.get("tab", "")
         tab = tab if tab in TAB_NAMES else "overview"
-        fresh = proposal_for(programme, number, user=request.user)
+        fresh = proposal_for(programme, number, user=request.user, tab=tab)
         context = _frame(request, fresh, tab) | {
             "move_failed": {
                 "to": to,

@@ -27,10 +27,26 @@ TABS: list[tuple[str, Any]] = [
 TAB_NAMES = {name for name, _label in TABS}
 
 
-def proposal_for(programme: Programme, number: int, *, user: Actor) -> Proposal:
-    """The proposal, through the queryset gate (404 where the user may not see it)."""
+# The proposal's related rows each tab shows (prefetched with it): the overview lists them
+# all; harmonisation compares the organisations and life events with other items'.
+TAB_RELATIONS: dict[str, tuple[str, ...]] = {
+    "overview": selectors.PAGE_RELATIONS,
+    "harmonisation": ("affected_organisations", "life_events"),
+    "assessment": (),
+    "history": (),
+}
+
+
+def proposal_for(
+    programme: Programme, number: int, *, user: Actor, tab: str | None = None
+) -> Proposal:
+    """The proposal, through the queryset gate (404 where the user may not see it), with
+    the related rows ``tab`` shows (all of them without a tab)."""
+    relations = selectors.PAGE_RELATIONS if tab is None else TAB_RELATIONS[tab]
     try:
-        return selectors.proposal_get(programme=programme, number=number, user=user)
+        return selectors.proposal_get(
+            programme=programme, number=number, user=user, relations=relations
+        )
     except Proposal.DoesNotExist as exc:
         raise Http404 from exc
 
@@ -63,4 +79,4 @@ def detail_context(request: HttpRequest, proposal: Proposal, tab: str) -> dict[s
     }
 
 
-__all__ = ["TABS", "TAB_NAMES", "crumbs", "detail_context", "proposal_for"]
+__all__ = ["TABS", "TAB_NAMES", "TAB_RELATIONS", "crumbs", "detail_context", "proposal_for"]

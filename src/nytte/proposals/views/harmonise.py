@@ -170,8 +170,8 @@ def _confirmation(
     if form is None and not error and target is not None:
         initial = target.reference if isinstance(target, Proposal) else f"initiative:{target.pk}"
         form = JoinForm(initial={"target": initial}, action=action)
-    # Prefetched with the proposal (selectors.proposal_get): no query.
-    n_supporters = len(proposal.supports.all()) if action == "merge" and not error else 0
+    # Counted with the proposal (selectors.proposal_list): no query.
+    n_supporters = proposal.n_supports if action == "merge" and not error else 0
     return {
         "action": action,
         "value": value,
@@ -285,16 +285,17 @@ def _tab_url(proposal: Proposal, anchor: str = "") -> str:
 def done(request: HttpRequest, proposal: Proposal, notice: str, anchor: str) -> HttpResponse:
     """After a change: the fresh panel for HTMX, otherwise back to the tab (PRG)."""
     if request.htmx:
-        fresh = proposal_for(proposal.programme, proposal.number, user=request.user)
+        fresh = proposal_for(proposal.programme, proposal.number, user=request.user, tab=TAB)
         return tab_page(request, fresh, notice=notice)
     messages.success(request, notice)
     return redirect(_tab_url(proposal, anchor))
 
 
 def proposal_checked(request: HttpRequest, slug: str, number: int, action: Action) -> Proposal:
-    """The proposal if the user may see it (else 404) and do ``action`` (else 403)."""
+    """The proposal if the user may see it (else 404) and do ``action`` (else 403), with
+    what the tab shows of it (a refused form shows the tab again)."""
     programme = programme_or_404(request, slug)
-    proposal = proposal_for(programme, number, user=request.user)
+    proposal = proposal_for(programme, number, user=request.user, tab=TAB)
     check(request.user, action, proposal)
     return proposal
 
