@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, FilteredRelation, Q, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext
 
@@ -73,9 +73,15 @@ def answers_for(proposal: Proposal) -> dict[int, QualificationAnswer]:
 
 
 def checklist(proposal: Proposal) -> list[tuple[QualificationQuestion, QualificationAnswer | None]]:
-    """Each question of the proposal's programme with the proposal's answer (or None)."""
-    answers = answers_for(proposal)
-    return [(q, answers.get(q.pk)) for q in questions_for(proposal.programme)]
+    """Each question of the proposal's programme with the proposal's answer (or None), in
+    one query (a question has at most one answer per proposal)."""
+    questions = (
+        QualificationQuestion.objects.filter(programme=proposal.programme)
+        .annotate(answer=FilteredRelation("answers", condition=Q(answers__proposal=proposal)))
+        .select_related("answer__answered_by")
+    )
+    # Where the proposal has no answer the joined row is empty and no attribute is set.
+    return [(question, getattr(question, "answer", None)) for question in questions]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from .across import CrossSuggestion, across, other_programmes
 from .across import facilitators_of as across_facilitators
 from .index import RECONCILE_SECONDS, fresh, index_for, link_pairs
 from .published import PublicSuggestion, similar_published
-from .suggest import Suggestion, Suggestions, dismissed_ids, score_of, similar
+from .suggest import Suggestion, Suggestions, dismissals_of, dismissed_ids, score_of, similar
 from .texts import (
     EXCLUDED_STAGES,
     INITIATIVE,
@@ -54,6 +54,7 @@ __all__ = [
     "Why",
     "across",
     "across_facilitators",
+    "dismissals_of",
     "dismissed_ids",
     "doc_id",
     "document",

@@ -163,11 +163,20 @@ def _objects(programme: Programme, kind: str, pks: list[int]) -> dict[int, Any]:
     return found
 
 
-def dismissed_ids(proposal: Proposal) -> set[str]:
-    """Index ids the facilitator dismissed for ``proposal`` (either way round)."""
-    rows = Dismissal.objects.filter(Q(proposal=proposal) | Q(target_proposal=proposal)).values_list(
-        "proposal_id", "target_proposal_id", "target_initiative_id"
-    )
+def dismissals_of(proposal: Proposal) -> QuerySet[Dismissal]:
+    """The dismissals that concern ``proposal``, either way round."""
+    return Dismissal.objects.filter(Q(proposal=proposal) | Q(target_proposal=proposal))
+
+
+def dismissed_ids(proposal: Proposal, dismissals: Iterable[Dismissal] | None = None) -> set[str]:
+    """Index ids the facilitator dismissed for ``proposal`` (either way round), from its
+    ``dismissals_of`` when the caller has them already (else one query)."""
+    if dismissals is None:
+        rows: Iterable[tuple[int, int | None, int | None]] = dismissals_of(proposal).values_list(
+            "proposal_id", "target_proposal_id", "target_initiative_id"
+        )
+    else:
+        rows = [(d.proposal_id, d.target_proposal_id, d.target_initiative_id) for d in dismissals]
     ids = set()
     for source, other, initiative in rows:
         if initiative:
@@ -205,10 +214,12 @@ def similar(
     exclude_proposal: Proposal | None = None,
     signals: Signals | None = None,
     kinds: Iterable[str] = KINDS,
+    dismissals: Iterable[Dismissal] | None = None,
 ) -> Suggestions:
     """The ``k`` initiatives and open proposals of ``programme`` most like ``text``, best
     first, with their bands; ``exclude_proposal`` leaves that proposal and the suggestions
-    dismissed for it out (and supplies the signals when ``signals`` is None)."""
+    dismissed for it out (and supplies the signals when ``signals`` is None). ``dismissals``
+    are ``dismissals_of(exclude_proposal)`` when the caller has read them already."""
     entry = fresh(programme.pk)
     n_initiatives, n_proposals = entry.counts()
     if exclude_proposal is not None and doc_id(PROPOSAL, exclude_proposal.pk) in entry.index:
@@ -217,7 +228,10 @@ def similar(
         return Suggestions((), n_initiatives, n_proposals)
     exclude: set[str] = set()
     if exclude_proposal is not None:
-        exclude = {doc_id(PROPOSAL, exclude_proposal.pk), *dismissed_ids(exclude_proposal)}
+        exclude = {
+            doc_id(PROPOSAL, exclude_proposal.pk),
+            *dismissed_ids(exclude_proposal, dismissals),
+        }
         if signals is None:
             signals = signals_of(exclude_proposal)
     index = entry.index

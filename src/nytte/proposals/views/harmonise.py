@@ -95,12 +95,14 @@ def _suggestion_rows(
     links: list[ProposalLink],
     facilitate: bool,
     link_form: LinkForm | None,
+    dismissals: list[Dismissal],
 ) -> tuple[list[dict[str, Any]], matching.Suggestions]:
     suggestions = matching.similar(
         proposal.programme,
         matching.document_text(proposal),
         k=TAB_SUGGESTIONS,
         exclude_proposal=proposal,
+        dismissals=dismissals,
     )
     linked: dict[str, list[str]] = {}
     for link in links:
@@ -200,27 +202,29 @@ def harmonisation_context(
     queries whatever the number of suggestions, links and questions."""
     programme = proposal.programme
     facilitate = can(request.user, Action.FACILITATE, proposal)
-    links = list(
-        ProposalLink.objects.filter(proposal=proposal).select_related(
-            "target_proposal", "target_initiative", "created_by"
-        )
+    # Its links both ways in one query (each list keeps the model's order).
+    both_ways = list(
+        ProposalLink.objects.filter(
+            Q(proposal=proposal) | Q(target_proposal=proposal)
+        ).select_related("proposal", "target_proposal", "target_initiative", "created_by")
     )
+    links = [link for link in both_ways if link.proposal_id == proposal.pk]
     for link in links:
         target = link.target_proposal or link.target_initiative
         if target is not None:
             target.programme = programme
         link.percent = None if link.score is None else round(link.score * 100)
-    links_in = list(
-        ProposalLink.objects.filter(target_proposal=proposal).select_related("proposal")
-    )
+    links_in = [link for link in both_ways if link.target_proposal_id == proposal.pk]
     for link in links_in:
         link.proposal.programme = programme
-    rows, suggestions = _suggestion_rows(proposal, links, facilitate, link_form)
-    dismissals = list(
-        Dismissal.objects.filter(proposal=proposal).select_related(
+    # Its dismissals both ways in one query: all leave suggestions out, its own are listed.
+    dismissed = list(
+        matching.dismissals_of(proposal).select_related(
             "target_proposal", "target_initiative", "dismissed_by"
         )
     )
+    rows, suggestions = _suggestion_rows(proposal, links, facilitate, link_form, dismissed)
+    dismissals = [d for d in dismissed if d.proposal_id == proposal.pk]
     for dismissal in dismissals:
         target = dismissal.target
         if target is not None:
@@ -229,8 +233,9 @@ def harmonisation_context(
     cross: tuple[matching.CrossSuggestion, ...] = ()
     if facilitate:
         cross = matching.across(proposal, request.user, notified=services.notified_targets)
-    questions = qualification.questions_for(programme)
-    answers = qualification.answers_for(proposal)
+    checklist = qualification.checklist(proposal)
+    questions = [question for question, _answer in checklist]
+    answers = {question.pk: answer for question, answer in checklist if answer is not None}
     if facilitate and qualification_form is None:
         qualification_form = QualificationForm(questions=questions, answers=answers)
     kwargs = {"slug": programme.slug, "number": proposal.number}
@@ -253,7 +258,7 @@ def harmonisation_context(
         else None,
         "may_join": facilitate and may_join(proposal),
         "confirm": _confirmation(request, proposal, join_form) if facilitate else None,
-        "checklist": [(q, answers.get(q.pk)) for q in questions],
+        "checklist": checklist,
         "qualification_form": qualification_form if facilitate else None,
         "tab_url": proposal.get_absolute_url() + f"?tab={TAB}",
         "link_url": reverse("proposals:harmonise_link", kwargs=kwargs),
