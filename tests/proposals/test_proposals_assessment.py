@@ -13,12 +13,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
 
+from nytte.core.choices import Role
 from nytte.core.models import ChangeLogEntry
 from nytte.proposals import assessment as assess
 from nytte.proposals import services
 from nytte.proposals.choices import EventKind, Stage, Track
 from nytte.proposals.models import Assessment, Criterion, ProposalEvent, Score
-from tests.factories import AssessmentFactory, CriterionFactory, ProposalFactory
+from tests.factories import (
+    AssessmentFactory,
+    CriterionFactory,
+    MembershipFactory,
+    ProposalFactory,
+    UserFactory,
+)
 
 # These tests build their own criteria on a bare programme (see conftest.py).
 BARE_PROGRAMME = True
@@ -231,6 +238,9 @@ def test_candidates_are_members_not_yet_asked_and_not_facilitators(
     AssessmentFactory(proposal=proposal, assessor=owner)
     names = {u.username for u in assess.assessor_candidates(proposal=proposal)}
     assert names == {contributor.username, viewer.username}
+    # Those asked, when the caller has read them already (the tab's facilitator has).
+    given = assess.assessor_candidates(proposal=proposal, asked=[owner.pk, viewer.pk])
+    assert {u.username for u in given} == {contributor.username}
 
 
 def test_a_request_can_be_withdrawn_until_submitted(
@@ -414,6 +424,26 @@ def test_others_see_the_aggregate_but_no_individual_scores(
     assert assess.visible_assessments(outsider, proposal) == []
     assert assess.proposal_results(outsider, proposal) is None
     assert not assess.visible_assessment_queryset(outsider).exists()
+
+
+def test_the_tab_adds_up_what_the_api_adds_up_for_everyone(
+    facilitator, contributor, viewer, owner, criteria, two_assessors, proposal
+):
+    """The tab counts the submitted scores from the assessments it shows where those are
+    all of them (the facilitator, an assessor who submitted), else reads them: either way
+    the results are the API's, which always reads them."""
+    _first, second = two_assessors
+    _score(second, criteria, dict(size=3, technical=1, legal=4))  # both submitted now
+    third = UserFactory()
+    MembershipFactory(user=third, programme=proposal.programme, role=Role.CONTRIBUTOR)
+    draft = AssessmentFactory(proposal=proposal, assessor=third)
+    _score(draft, criteria, dict(user_value=1, size=5), submit=False)  # counts for nobody
+    for user in (facilitator, contributor, viewer, owner):  # the owner is not asked
+        overview = assess.assessment_overview(user, proposal)
+        assert overview.results == assess.proposal_results(user, proposal), user
+    assert assess.assessment_overview(facilitator, proposal).results.n_submitted == 2
+    assert assess.assessment_overview(owner, proposal).results.spread == []
+    assert assess.assessment_overview(contributor, proposal).results.spread
 
 
 # ---------------------------------------------------------------------------------------------

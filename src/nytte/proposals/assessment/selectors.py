@@ -337,7 +337,15 @@ def assessment_overview(
     show_scores = _sees_scores(facilitator, own)
     results = None
     if show_results:
-        rows = [row[1:] for row in _submitted_rows([proposal.pk])]
+        if show_scores:  # then every submitted assessment is among the visible ones
+            rows = [
+                (a.pk, score.criterion_id, score.value)
+                for a in visible
+                if a.submitted
+                for score in a.scores.all()
+            ]
+        else:
+            rows = [row[1:] for row in _submitted_rows([proposal.pk])]
         if rows:
             results = results_from(criteria, rows, with_spread=show_scores)
     if not show_scores:
@@ -452,11 +460,14 @@ def assessments_overdue(
     )
 
 
-def assessor_candidates(*, proposal: Proposal) -> list[Any]:
+def assessor_candidates(*, proposal: Proposal, asked: Iterable[int] | None = None) -> list[Any]:
     """Programme members who can be asked: not yet asked, and not facilitators (who see every
-    score and so cannot assess blind). One query, plus one for those already asked."""
+    score and so cannot assess blind). One query, plus one for those already asked unless
+    ``asked`` gives their ids."""
     facilitating = {Role.FACILITATOR, Role.PROGRAMME_ADMIN}
-    asked = set(Assessment.objects.filter(proposal=proposal).values_list("assessor_id", flat=True))
+    if asked is None:
+        asked = Assessment.objects.filter(proposal=proposal).values_list("assessor_id", flat=True)
+    asked = set(asked)
     roles: dict[int, set[str]] = defaultdict(set)
     users: dict[int, Any] = {}
     for membership in proposal.programme.memberships.select_related("user"):

@@ -59,8 +59,11 @@ def _tab_context(
         context["track_form"] = track_form or TrackForm.for_proposal(
             proposal, suggested, auto_id="track_%s"
         )
+        # The facilitator sees every assessment of the proposal: those asked already.
+        asked = [a.assessor_id for a in overview.assessments]
         context["assessor_form"] = assessor_form or AssessorForm(
-            candidates=assess.assessor_candidates(proposal=proposal), auto_id="assessor_%s"
+            candidates=assess.assessor_candidates(proposal=proposal, asked=asked),
+            auto_id="assessor_%s",
         )
         context["may_ask"] = proposal.stage in OPEN_STAGES
     return context
