@@ -57,6 +57,23 @@ def test_the_facilitator_sees_what_to_harmonise_what_is_overdue_and_what_to_prep
     assert list(work.to_prepare) == [ready]
 
 
+def test_proposals_to_harmonise_and_to_prepare_are_cut_at_the_limit_each(programme, facilitator):
+    """Both lists come from one query, numbered per stage: each keeps its own order and
+    its own "more"."""
+    now = timezone.now()
+    received = [ProposalFactory(programme=programme) for _ in range(3)]
+    ready = [ProposalFactory(programme=programme, stage=Stage.READY) for _ in range(2)]
+    for days, proposal in enumerate(received):  # the last one made waits longest
+        Proposal.objects.filter(pk=proposal.pk).update(created_at=now - dt.timedelta(days=days))
+    for days, proposal in enumerate(ready):  # the first ready is the most recently touched
+        Proposal.objects.filter(pk=proposal.pk).update(updated_at=now - dt.timedelta(days=days))
+    work = work_queue(facilitator, limit=2)
+    assert list(work.to_harmonise) == [received[2], received[1]]
+    assert work.to_harmonise.more
+    assert list(work.to_prepare) == [ready[1], ready[0]]
+    assert not work.to_prepare.more
+
+
 def test_people_who_do_not_facilitate_get_no_facilitator_lists(programme, contributor):
     ProposalFactory(programme=programme)
     ProposalFactory(programme=programme, stage=Stage.READY)

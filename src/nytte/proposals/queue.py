@@ -3,18 +3,20 @@
 A facilitator sees proposals waiting for harmonisation, assessments past their due date and
 proposals ready for the governance dialogue (cases to prepare); an assessor sees the
 assessments that wait for their scores; a proposer sees their own proposals and where they
-are. Each list is one query, whatever the number of programmes or proposals, and at most
-``LIMIT`` long (the page says when there are more).
+are. Each list is one query (the proposals to harmonise and to prepare share one), whatever
+the number of programmes or proposals, and at most ``LIMIT`` long (the page says when there
+are more).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, Max, Q, QuerySet
+from django.db.models import Case, Count, F, Max, Q, QuerySet, When, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from nytte.core.actors import Actor
@@ -91,6 +93,39 @@ def _overdue(user: Actor, today: dt.date) -> QuerySet[Assessment]:
     )
 
 
+def _waiting_for_facilitator(
+    user: Actor, open_case_statuses: Iterable[str], limit: int
+) -> tuple[Section, Section]:
+    """Proposals waiting for harmonisation (oldest first) and those ready for governance
+    (longest unchanged first), in one query: each stage numbered on its own, at most
+    ``limit`` + 1 rows of each read."""
+    waiting_since = Case(When(stage=Stage.RECEIVED, then=F("created_at")), default=F("updated_at"))
+    rows = (
+        _proposals(user, Action.FACILITATE)
+        .filter(stage__in=[Stage.RECEIVED, Stage.READY])
+        # A case already in preparation is linked, not offered again.
+        .annotate(
+            open_case=Max(
+                "decision_cases__number",
+                filter=Q(decision_cases__status__in=list(open_case_statuses)),
+            ),
+            queue_rank=Window(
+                RowNumber(), partition_by=[F("stage")], order_by=[waiting_since.asc(), F("pk")]
+            ),
+        )
+        .filter(queue_rank__lte=limit + 1)
+        .order_by(waiting_since.asc(), "pk")
+    )
+    by_stage: dict[str, list[Proposal]] = {Stage.RECEIVED: [], Stage.READY: []}
+    for proposal in rows:
+        by_stage[proposal.stage].append(proposal)
+    received, ready = by_stage[Stage.RECEIVED], by_stage[Stage.READY]
+    return (
+        Section(items=received[:limit], more=len(received) > limit),
+        Section(items=ready[:limit], more=len(ready) > limit),
+    )
+
+
 def work_queue(user: Actor, *, today: dt.date | None = None, limit: int = LIMIT) -> WorkQueue:
     """What waits for ``user``, read in a fixed number of queries."""
     # Governance's part of the queue (cases in preparation, the learning loop's sections):
@@ -103,29 +138,11 @@ def work_queue(user: Actor, *, today: dt.date | None = None, limit: int = LIMIT)
     facilitates = facilitated is None or bool(facilitated)
     empty = Section()
     if facilitates:
-        to_harmonise = _section(
-            _proposals(user, Action.FACILITATE)
-            .filter(stage=Stage.RECEIVED)
-            .order_by("created_at", "pk"),
-            limit,
-        )
+        to_harmonise, to_prepare = _waiting_for_facilitator(user, OPEN_CASE_STATUSES, limit)
         overdue = _section(
             _overdue(user, today).order_by(
                 "due", "proposal__programme__name", "proposal__number", "pk"
             ),
-            limit,
-        )
-        to_prepare = _section(
-            _proposals(user, Action.FACILITATE)
-            .filter(stage=Stage.READY)
-            # A case already in preparation is linked, not offered again.
-            .annotate(
-                open_case=Max(
-                    "decision_cases__number",
-                    filter=Q(decision_cases__status__in=OPEN_CASE_STATUSES),
-                )
-            )
-            .order_by("updated_at", "pk"),
             limit,
         )
     else:
