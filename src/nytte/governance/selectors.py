@@ -3,6 +3,7 @@ the governance dialogue, always scoped to what the user may see (``for_user``)."
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +28,7 @@ from .models import (
     DialogueItem,
     Forum,
     ForumMember,
+    FundingShare,
     Meeting,
     OptionBenefit,
     OptionCost,
@@ -80,8 +82,30 @@ def _options_queryset() -> QuerySet[CaseOption]:
     return CaseOption.objects.select_related("owner_organisation", "snapshot").prefetch_related(
         Prefetch("costs", queryset=OptionCost.objects.select_related("organisation")),
         Prefetch("benefits", queryset=OptionBenefit.objects.select_related("organisation")),
-        "funding_shares__organisation",
+        Prefetch("funding_shares", queryset=FundingShare.objects.select_related("organisation")),
     )
+
+
+def with_options(cases: QuerySet[DecisionCase]) -> QuerySet[DecisionCase]:
+    """``cases`` with their options, and each option's costs, benefits and funding shares
+    with their organisations: four queries however many cases and options."""
+    return cases.prefetch_related(Prefetch("options", queryset=_options_queryset()))
+
+
+def _in_programme(case: DecisionCase, programme: Programme) -> DecisionCase:
+    """The case, and its proposal or initiative, given the programme already read: the pages
+    and the memo ask for it often (their URLs need the slug), a query each otherwise."""
+    case.programme = programme
+    for subject in (case.proposal, case.initiative):
+        if subject is not None and subject.programme_id == programme.pk:
+            subject.programme = programme
+    return case
+
+
+def with_programme(cases: Iterable[DecisionCase], programme: Programme) -> list[DecisionCase]:
+    """``cases`` of ``programme`` read for a page that links them and their subjects: no
+    query per case."""
+    return [_in_programme(case, programme) for case in cases]
 
 
 def case_get(*, user: Actor, programme: Programme, number: int) -> DecisionCase:
@@ -91,8 +115,7 @@ def case_get(*, user: Actor, programme: Programme, number: int) -> DecisionCase:
         .prefetch_related(Prefetch("options", queryset=_options_queryset()))
         .get(number=number)
     )
-    case.programme = programme  # read once: the pages and the memo ask for it often
-    return case
+    return _in_programme(case, programme)
 
 
 def decision_list(*, user: Actor, programme: Programme) -> QuerySet[Decision]:
@@ -102,6 +125,15 @@ def decision_list(*, user: Actor, programme: Programme) -> QuerySet[Decision]:
         .select_related("case", "option", "forum", "meeting", "decided_by")
         .order_by("-decided_on", "-pk")
     )
+
+
+def latest_decisions(*, user: Actor, programme: Programme, limit: int = 20) -> list[Decision]:
+    """The programme's latest decisions, for a page that links them: no query per decision
+    for the programme their URLs need."""
+    decisions = list(decision_list(user=user, programme=programme)[:limit])
+    for decision in decisions:
+        decision.case.programme = programme
+    return decisions
 
 
 def decision_get(*, user: Actor, programme: Programme, pk: int) -> Decision:
@@ -247,6 +279,10 @@ def case_context(case: DecisionCase, user: Actor) -> CaseContext:
                 "target_proposal", "target_initiative"
             )
         )
+        for link in context.links:  # the targets' URLs need the slug: no query per link
+            target = link.target
+            if target is not None and target.programme_id == case.programme_id:
+                target.programme = case.programme
         context.assessment = assessment_summary(case)
     if apps.is_installed("nytte.anchoring"):
         from nytte.anchoring.selectors import anchoring_summary  # lands with the anchoring app

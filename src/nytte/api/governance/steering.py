@@ -138,17 +138,7 @@ def agenda_add(request: HttpRequest, slug: str, pk: int, payload: s.AgendaIn) ->
 def case_list(request: HttpRequest, slug: str, status: str | None = None) -> list[dict[str, Any]]:
     programme = programme_or_404(request, slug)
     cases = selectors.case_list(user=request.user, programme=programme, status=status)
-    return [
-        s.case_out(c)
-        for c in cases.prefetch_related(
-            "options__costs__organisation",
-            "options__benefits__organisation",
-            "options__funding_shares__organisation",
-            "options__snapshot",
-            "options__owner_organisation",
-            "decisions",
-        )
-    ]
+    return [s.case_out(c) for c in selectors.with_options(cases).prefetch_related("decisions")]
 
 
 @router.post(P + "/cases", response={201: s.CaseOut, **ERRORS})

@@ -53,12 +53,13 @@ def case_list(request: HttpRequest, slug: str) -> HttpResponse:
         "governance/case_list.html",
         {
             "programme": programme,
-            "cases": selectors.case_list(
-                user=request.user, programme=programme, status=status or None
+            "cases": selectors.with_programme(
+                selectors.case_list(user=request.user, programme=programme, status=status or None),
+                programme,
             ),
             "status": status,
             "statuses": CaseStatus.choices,
-            "decisions": selectors.decision_list(user=request.user, programme=programme)[:20],
+            "decisions": selectors.latest_decisions(user=request.user, programme=programme),
             "may_facilitate": can(request.user, Action.FACILITATE, programme),
             "crumbs": crumbs(programme),
         },
@@ -69,15 +70,9 @@ def case_list(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def cases_export(request: HttpRequest, slug: str) -> HttpResponse:
     programme = programme_or_404(request, slug)
-    cases = selectors.case_list(user=request.user, programme=programme).prefetch_related(
-        "options__costs__organisation",
-        "options__benefits__organisation",
-        "options__funding_shares__organisation",
-        "options__snapshot",
-        "decisions__forum",
-        "decisions__option",
-        "decisions__decided_by",
-    )
+    cases = selectors.with_options(
+        selectors.case_list(user=request.user, programme=programme)
+    ).prefetch_related("decisions__forum", "decisions__option", "decisions__decided_by")
     return xlsx_response(excel.export_cases(cases), f"{programme.slug}-cases.xlsx")
 
 
@@ -137,8 +132,11 @@ def change_request(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         {
             "programme": programme,
             "initiative": initiative,
-            "cases": selectors.case_list(user=request.user, programme=programme).filter(
-                initiative=initiative
+            "cases": selectors.with_programme(
+                selectors.case_list(user=request.user, programme=programme).filter(
+                    initiative=initiative
+                ),
+                programme,
             ),
             "form": form,
             "crumbs": crumbs(

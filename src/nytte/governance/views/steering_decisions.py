@@ -89,19 +89,11 @@ def decision_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_GET
 def decisions_export(request: HttpRequest, slug: str) -> HttpResponse:
     programme = programme_or_404(request, slug)
-    cases = (
+    cases = selectors.with_options(
         selectors.case_list(user=request.user, programme=programme)
         .filter(decisions__isnull=False)
         .distinct()
-        .prefetch_related(
-            "options__costs__organisation",
-            "options__benefits__organisation",
-            "options__funding_shares__organisation",
-            "decisions__forum",
-            "decisions__option",
-            "decisions__decided_by",
-        )
-    )
+    ).prefetch_related("decisions__forum", "decisions__option", "decisions__decided_by")
     return xlsx_response(excel.export_cases(cases), f"{programme.slug}-decisions.xlsx")
 
 
