@@ -20,8 +20,9 @@ from nytte.proposals.models import Proposal
 from tests.factories import MembershipFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
-QUERIES = 13  # user, roles with the header's programmes, programmes, three grouped counts, the
-# work queue (with the learning loop's overdue follow-up actions and revisit items)
+QUERIES = 12  # user, roles with the header's programmes, programmes, three grouped counts, the
+# work queue (its proposals to harmonise and to prepare in one query; with the learning
+# loop's overdue follow-up actions and revisit items)
 
 
 @pytest.fixture
