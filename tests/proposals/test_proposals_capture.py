@@ -481,7 +481,10 @@ def test_the_overview_tab_runs_a_fixed_number_of_queries(
     programme, facilitator, client_for, django_assert_max_num_queries, pinned_queries
 ):
     few = ProposalFactory(programme=programme)
-    many = ProposalFactory(programme=programme)
+    # Sought out: the overview names who registered it, read with the proposal.
+    many = ProposalFactory(
+        programme=programme, channel=Channel.SOUGHT_OUT, created_by=UserFactory(full_name="Siri")
+    )
     _fill(few, 3)
     _fill(many, 30)
     client = client_for(facilitator)
@@ -492,3 +495,4 @@ def test_the_overview_tab_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(len(baseline)), pinned_queries("proposal overview"):
         response = client.get(many.get_absolute_url())
     assert response.content.decode().count("Innspill-nr-") == 30
+    assert "Oppsøkt og registrert av Siri" in response.content.decode()

@@ -52,10 +52,12 @@ def proposal_get(
     user: Actor,
     relations: Iterable[str] = PAGE_RELATIONS,
 ) -> Proposal:
-    """One proposal with the ``relations`` (of ``PAGE_RELATIONS``) its page shows; raises
-    ``Proposal.DoesNotExist`` (also where the user may not see it)."""
+    """One proposal with the ``relations`` (of ``PAGE_RELATIONS``) its page shows, and who
+    registered it (named when it was sought out); raises ``Proposal.DoesNotExist`` (also
+    where the user may not see it)."""
     return (
         proposal_list(programme=programme, user=user)
+        .select_related("created_by")
         .prefetch_related(*(_prefetch(relation) for relation in relations))
         .get(number=number)
     )
