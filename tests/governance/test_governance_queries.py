@@ -1,5 +1,5 @@
-"""No query per option, per link or per case: the case page, the cases list and the API's case list
-read in a fixed number of queries, pinned in query_counts.json."""
+"""No query per option, per link, per meeting or per case: the case page, the cases list and
+the API's case list read in a fixed number of queries, pinned in query_counts.json."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ from tests.factories import InitiativeFactory, ProposalFactory
 from .factories import (
     DecisionCaseFactory,
     DecisionFactory,
+    ForumFactory,
+    MeetingFactory,
     OptionBenefitFactory,
     OptionCostFactory,
 )
@@ -35,7 +37,10 @@ def _more_options_and_links(case, facilitator, orgs):
         )
         OptionCostFactory(option=option, organisation=orgs["nav"], amount=100)
         OptionBenefitFactory(option=option, organisation=orgs["skatt"], annual_amount=50)
-        # The case page links each of its proposal's links to their targets.
+        # The case page links each meeting it is on the agenda of, and each of its
+        # proposal's links to their targets.
+        meeting = MeetingFactory(forum=ForumFactory(programme=case.programme))
+        services.agenda_add(meeting=meeting, case=case, acting_user=facilitator)
         for target in (
             {"target_proposal": ProposalFactory(programme=case.programme)},
             {"target_initiative": InitiativeFactory(programme=case.programme)},

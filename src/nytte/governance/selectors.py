@@ -127,6 +127,16 @@ def decision_list(*, user: Actor, programme: Programme) -> QuerySet[Decision]:
     )
 
 
+def case_meetings(case: DecisionCase) -> list[Meeting]:
+    """The meetings with ``case`` on their agenda, with their forums, for a page that links
+    them: no query per meeting for the programme their URLs need."""
+    meetings = list(case.meetings.select_related("forum"))
+    for meeting in meetings:
+        if meeting.forum.programme_id == case.programme_id:
+            meeting.forum.programme = case.programme
+    return meetings
+
+
 def latest_decisions(*, user: Actor, programme: Programme, limit: int = 20) -> list[Decision]:
     """The programme's latest decisions, for a page that links them: no query per decision
     for the programme their URLs need."""

@@ -228,7 +228,7 @@ def case_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
                 if view.split
             },
             "decisions": case.decisions.select_related("forum", "option", "decided_by"),
-            "meetings": case.meetings.select_related("forum"),
+            "meetings": selectors.case_meetings(case),
             "case_form": case_form,
             "decide_form": decide_form
             if forums.exists() and case.status != CaseStatus.DECIDED
