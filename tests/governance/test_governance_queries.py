@@ -73,3 +73,28 @@ def test_the_case_pages_and_api_read_in_fixed_queries(
         assert _count(client, cases) == few[cases]
     with pinned_queries("API cases list (viewer)"):
         assert _count(api, api_cases) == few[api_cases]
+
+
+def _decided_at(meeting, facilitator, number: int) -> None:
+    case = DecisionCaseFactory(programme=meeting.forum.programme, number=number)
+    services.agenda_add(meeting=meeting, case=case, acting_user=facilitator)
+    DecisionFactory(case=case, forum=meeting.forum, meeting=meeting)
+
+
+def test_the_forum_and_meeting_pages_read_in_fixed_queries(
+    client_for, pinned_queries, facilitator, viewer, programme
+):
+    """They link every case on the agenda and every decision: no query per row."""
+    meeting = MeetingFactory(forum=ForumFactory(programme=programme))
+    _decided_at(meeting, facilitator, 20)
+    client = client_for(viewer)
+    pages = {
+        "forum page (viewer)": meeting.forum.get_absolute_url(),
+        "meeting page (viewer)": meeting.get_absolute_url(),
+    }
+    few = {name: _count(client, url) for name, url in pages.items()}
+    for number in (21, 22):
+        _decided_at(meeting, facilitator, number)
+    for name, url in pages.items():
+        with pinned_queries(name):
+            assert _count(client, url) == few[name]

@@ -47,7 +47,9 @@ def forum_list(*, user: Actor, programme: Programme) -> QuerySet[Forum]:
 
 
 def forum_get(*, user: Actor, programme: Programme, pk: int) -> Forum:
-    return forum_list(user=user, programme=programme).get(pk=pk)
+    forum = forum_list(user=user, programme=programme).get(pk=pk)
+    forum.programme = programme  # read once: its URL and its meetings' need the slug
+    return forum
 
 
 def meeting_get(*, user: Actor, programme: Programme, pk: int) -> Meeting:
@@ -58,7 +60,10 @@ def meeting_get(*, user: Actor, programme: Programme, pk: int) -> Meeting:
         .prefetch_related(
             Prefetch(
                 "agenda",
-                queryset=AgendaItem.objects.select_related("case").order_by("order", "pk"),
+                # Each case's URL needs its programme: read with it, not per item.
+                queryset=AgendaItem.objects.select_related("case__programme").order_by(
+                    "order", "pk"
+                ),
             )
         )
         .get(pk=pk)

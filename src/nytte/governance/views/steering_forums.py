@@ -105,7 +105,10 @@ def forum_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "forum": forum,
             "members": forum.memberships.all(),
             "meetings": forum.meetings.all(),
-            "decisions": forum.decisions.select_related("case").order_by("-decided_on", "-pk")[:20],
+            # Each decision's URL needs its case's programme: read with it, not per row.
+            "decisions": forum.decisions.select_related("case__programme").order_by(
+                "-decided_on", "-pk"
+            )[:20],
             "may_administer": may_administer,
             "may_facilitate": may_facilitate,
             "forum_form": forum_form,
@@ -174,7 +177,7 @@ def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "meeting": meeting,
             "forum": forum,
             "agenda": meeting.agenda.all(),
-            "decisions": meeting.decisions.select_related("case").order_by(
+            "decisions": meeting.decisions.select_related("case__programme").order_by(
                 "case__number", "version"
             ),
             "may_facilitate": may_facilitate,
