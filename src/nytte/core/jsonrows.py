@@ -59,7 +59,7 @@ class JSONList(Aggregate):
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         if self.order_by is None:
-            return super().as_sql(compiler, connection, function="JSONB_AGG", **extra)
+            return self.as_sql(compiler, connection, function="JSONB_AGG", **extra)
         order_sql, order_params = compiler.compile(self.order_by)
         sql, params = Aggregate.as_sql(
             self, compiler, connection, function="JSONB_AGG", order_by=f" {order_sql}", **extra
