@@ -17,7 +17,8 @@ from nytte.core.models import Programme
 from nytte.portfolio import selectors as portfolio_selectors
 from nytte.portfolio.models import Initiative, InitiativeGoal, Risk
 
-from ..models import Benefit, BenefitAmount, Contribution, Indicator, Measurement, Target
+from .. import selectors
+from ..models import Benefit, Contribution, Indicator, Measurement, Target
 from .rules import (
     BUDGET,
     CAPACITY,
@@ -33,18 +34,6 @@ from .rules import (
 
 # ---------------------------------------------------------------------------------------------
 # Reading the register
-
-
-def _amount_rows() -> Any:
-    return json_rows(
-        BenefitAmount.objects.filter(benefit=OuterRef("pk")),
-        "benefit",
-        order_by=["year"],
-        year="year",
-        low="low",
-        likely="likely",
-        high="high",
-    )
 
 
 def _line_rows(model: type[Target] | type[Measurement], **fields: Any) -> Any:
@@ -77,7 +66,7 @@ def plan_benefits(
             "owner",
             "confirmed_by",
         )
-        .annotate(amount_rows=_amount_rows())
+        .annotate(amount_rows=selectors.amount_rows())
         .prefetch_related(
             Prefetch(
                 "contributions",
@@ -105,7 +94,7 @@ def plan_benefits(
         benefits = benefits.filter(contributions__initiative=initiative)
     result = list(benefits)
     for benefit in result:
-        prefetched(benefit, "amounts", restore(BenefitAmount, benefit.amount_rows, ["year"]))
+        selectors.remember_amounts(benefit, benefit.amount_rows)
         for indicator in benefit.indicators.all():
             prefetched(indicator, "targets", restore(Target, indicator.target_rows, ["date"]))
             prefetched(
