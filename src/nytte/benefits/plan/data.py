@@ -51,7 +51,7 @@ def _line_rows(model: type[Target] | type[Measurement], **fields: Any) -> Any:
 def plan_benefits(
     programme: Programme, initiative: Initiative | None, user: Actor
 ) -> list[Benefit]:
-    """The plan's benefits with everything it shows, in five queries however many: the
+    """The plan's benefits with everything it shows, in four queries however many: the
     benefits with their yearly amounts, their shares, their risks, their indicators with
     their targets and measurements. The lines read along as JSON are handed to the
     relations' ``.all()`` in the order ``prefetch_related`` would give them."""
