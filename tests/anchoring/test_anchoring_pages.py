@@ -350,3 +350,48 @@ def test_the_pages_summary_is_the_one_other_apps_read(anchored, client_for, view
         assert summary == selectors.anchoring_summary(subject)
         assert summary.status_counts["yes"] == 1 and summary.status_counts["partly"] == 0
     assert summaries[anchored.fi1].missing_commitments == ("Skatteetaten",)
+
+
+def test_the_page_lines_read_along_with_the_subject_are_those_the_register_has(anchored):
+    """Participants, commitments and RACI lines come with the initiative's row (as JSON):
+    the same objects, values and order as reading them on their own."""
+    fi1 = anchored.fi1
+    organisations = {name: OrganisationFactory(name=name) for name in ("Ås", "Aa")}
+    for name, letter, person in (("Ås", "C", "B"), ("Aa", "R", "Z"), ("Aa", "A", "Y")):
+        services.raci_create(
+            subject=fi1,
+            organisation=organisations[name],
+            person=person,
+            letter=letter,
+            acting_user=SYSTEM,
+        )
+    services.commitment_save(
+        subject=fi1,
+        organisation=anchored.nav,
+        data={
+            "committed": True,
+            "document": "business_plan",
+            "committed_on": dt.date(2026, 1, 15),
+            "confirmed_by": "Direktøren",
+        },
+        acting_user=SYSTEM,
+    )
+    read = selectors.with_page_lines(Initiative.objects.filter(pk=fi1.pk)).get()
+    selectors.remember_page_lines(read)
+    plain = Initiative.objects.get(pk=fi1.pk)
+
+    assert list(read.participants.all()) == list(plain.participants.all())
+    assert [o.name for o in rules.participating_organisations(read)] == [
+        o.name for o in rules.participating_organisations(plain)
+    ]
+    fields = ("pk", "organisation_id", "committed", "document", "committed_on", "confirmed_by")
+    by_read, by_plain = selectors.commitments(read), selectors.commitments(plain)
+    assert [[getattr(r.commitment, f, None) for f in fields] for r in by_read] == [
+        [getattr(r.commitment, f, None) for f in fields] for r in by_plain
+    ]
+    assert by_read[0].commitment.committed_on == dt.date(2026, 1, 15)
+    lines = [(a.pk, a.organisation.name, a.letter, a.person) for a in selectors.raci_for(read)]
+    assert lines == [
+        (a.pk, a.organisation.name, a.letter, a.person) for a in selectors.raci_for(plain)
+    ]
+    assert [line[1:] for line in lines][:2] == [("Aa", "A", "Y"), ("Aa", "R", "Z")]

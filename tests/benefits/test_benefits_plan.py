@@ -521,3 +521,52 @@ def test_building_a_plan_takes_the_same_queries_for_3_and_30_benefits(programme,
         counts.append(len(queries))
     assert counts[0] == counts[1]
     assert counts[0] <= 10
+
+
+def test_lines_read_along_as_json_keep_their_order_and_digits(programme):
+    """Amounts, targets, measurements, participants and goals come with their parents' rows
+    (core.jsonrows): in the order and with the values the register has, whatever order they
+    were written in."""
+    organisation = OrganisationFactory()
+    initiative = InitiativeFactory(programme=programme, owner_organisation=organisation)
+    initiative.participants.add(
+        OrganisationFactory(name="Østre"),
+        OrganisationFactory(name="Aa"),
+        OrganisationFactory(name="b"),
+    )
+    parent = GoalFactory(programme=programme, code="S1")
+    for code in ("E-10", "E-2", "E-1"):
+        goal = GoalFactory(programme=programme, code=code, parent=parent)
+        InitiativeGoal.objects.create(
+            initiative=initiative, goal=goal, contribution=Decimal("1.25")
+        )
+    benefit = BenefitFactory(programme=programme, owner_organisation=organisation)
+    ContributionFactory(benefit=benefit, initiative=initiative, share=100)
+    for year in (2029, 2027, 2028):
+        BenefitAmountFactory(benefit=benefit, year=year, low=0, likely=year * 1000, high=10**7)
+    indicator = IndicatorFactory(benefit=benefit)
+    for day, value in ((dt.date(2028, 1, 1), "2.5000"), (dt.date(2027, 1, 1), "1234567.1234")):
+        TargetFactory(indicator=indicator, date=day, value=Decimal(value))
+        MeasurementFactory(indicator=indicator, date=day, value=Decimal(value), comment=value)
+
+    plan = build_plan(user=SYSTEM, programme=programme, initiative=initiative, today=TODAY)
+
+    names = list(initiative.participants.order_by("name").values_list("name", flat=True))
+    assert plan["initiative"]["participants"] == names
+    assert [g["code"] for g in plan["initiative"]["goals"]] == ["E-1", "E-2", "E-10"]
+    assert plan["initiative"]["goals"][0]["parent"]["code"] == "S1"
+    assert plan["initiative"]["goals"][0]["contribution"] == 1.25
+    (line,) = plan["benefits"]
+    assert [(r["year"], r["whole_likely"]) for r in line["profile"]] == [
+        (2027, 2_027_000),
+        (2028, 2_028_000),
+        (2029, 2_029_000),
+    ]
+    (shown,) = line["indicators"]
+    expected = [{"date": "2027-01-01", "value": 1234567.1234}, {"date": "2028-01-01", "value": 2.5}]
+    assert shown["targets"] == expected
+    assert [(m["date"], m["value"], m["comment"]) for m in shown["measurements"]] == [
+        (e["date"], e["value"], c)
+        for e, c in zip(expected, ("1234567.1234", "2.5000"), strict=True)
+    ]
+    assert shown["progress"]["latest_date"] == "2028-01-01"

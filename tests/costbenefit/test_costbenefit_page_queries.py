@@ -22,15 +22,14 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# Session and user (2), programme (1), roles (1), the initiative with its settings and stored
+# Session, user, roles with member programmes (3), the initiative with its settings and stored
 # result (1), the rows the analysis is built from and the page lists: cost lines,
-# contributions and their amounts, extra lines, alternatives (5), snapshots (1), the
-# organisations for the line form (1), the programme menu (1). A user who owns the initiative
-# through their organisation (not by name) costs one more. The stored result is shown rather
-# than simulated (the first view of each analysis computes and stores it).
-MAX_ANALYSIS_QUERIES = 13
-# Session and user, programme, roles, initiative, the snapshot, the programme menu.
-MAX_SNAPSHOT_QUERIES = 7
+# contributions with their benefits' amounts, extra lines, alternatives (4), snapshots (1), the
+# organisations for the line form (1). The stored result is shown rather than simulated (the
+# first view of each analysis computes and stores it).
+MAX_ANALYSIS_QUERIES = 10
+# Session, user, roles with member programmes, the initiative, the snapshot.
+MAX_SNAPSHOT_QUERIES = 5
 
 
 def filled(programme, user, size: int):
@@ -150,9 +149,9 @@ def filled_proposal(programme, user, size: int):
     return proposal
 
 
-# Session and user, programme, roles, the proposal with its settings and stored result, its
-# extra lines and alternatives (2), snapshots, organisations, programme menu.
-MAX_PROPOSAL_ANALYSIS_QUERIES = 10
+# Session, user, roles with member programmes, the proposal with its settings and stored
+# result, its extra lines and alternatives (2), snapshots, organisations.
+MAX_PROPOSAL_ANALYSIS_QUERIES = 8
 
 
 @pytest.mark.parametrize(

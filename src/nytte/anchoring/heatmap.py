@@ -28,8 +28,10 @@ from .selectors import (
     AnchoringSummary,
     active_questions,
     ks_flag_for,
+    remember_organisations,
     summarise,
     with_municipal_stakeholders,
+    with_organisations,
 )
 
 FLAGGED = "flagged"
@@ -124,22 +126,26 @@ def heat_map(*, programme: Programme, user: Actor) -> HeatMap:
     """The heat-map of the initiatives and proposals ``user`` may see. The subjects are read
     first, so that their questions, answers and commitments take one query each."""
     initiatives = list(
-        with_municipal_stakeholders(
-            Initiative.objects.for_user(user)
-            .in_programme(programme)
-            .select_related("owner_organisation", "programme")
-            .prefetch_related("participants")
-            .order_by("code")
+        with_organisations(
+            with_municipal_stakeholders(
+                Initiative.objects.for_user(user)
+                .in_programme(programme)
+                .select_related("owner_organisation", "programme")
+                .order_by("code")
+            )
         )
     )
     proposals = list(
-        Proposal.objects.for_user(user)
-        .in_programme(programme)
-        .filter(stage__in=PROPOSAL_STAGES)
-        .select_related("programme")
-        .prefetch_related("affected_organisations")
-        .order_by("number")
+        with_organisations(
+            Proposal.objects.for_user(user)
+            .in_programme(programme)
+            .filter(stage__in=PROPOSAL_STAGES)
+            .select_related("programme")
+            .order_by("number")
+        )
     )
+    # Their participants and affected organisations came along as JSON.
+    remember_organisations([*initiatives, *proposals])
     asked = active_questions(programme)
     questions = [q for q in asked if q.applies("initiative")]
     proposal_questions = [q for q in asked if q.applies("proposal")]

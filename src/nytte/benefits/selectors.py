@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from nytte.core.actors import Actor
 from nytte.core.choices import ChangeAction, Role
+from nytte.core.jsonrows import json_rows, prefetched, restore
 from nytte.core.models import ChangeLogEntry, OrganisationMembership, Programme
 from nytte.core.permissions import Action
 from nytte.core.selectors import timeline
@@ -119,6 +120,27 @@ def _indicators_prefetch() -> Prefetch:
             ),
         ),
     )
+
+
+def amount_rows(benefit: str = "pk") -> Subquery:
+    """The yearly amounts of the benefit at ``OuterRef(benefit)`` as JSON, to read along with
+    the rows that name it; ``remember_amounts`` hands them to ``benefit.amounts.all()``."""
+    return json_rows(
+        BenefitAmount.objects.filter(benefit=OuterRef(benefit)),
+        "benefit",
+        ["year"],
+        id="id",
+        benefit_id="benefit",
+        year="year",
+        low="low",
+        likely="likely",
+        high="high",
+    )
+
+
+def remember_amounts(benefit: Benefit, rows: list[dict[str, Any]] | None) -> None:
+    """``benefit.amounts.all()`` from ``amount_rows`` rows, by year, without a query."""
+    prefetched(benefit, "amounts", restore(BenefitAmount, rows, ["year"]))
 
 
 def with_indicators(benefits: QuerySet[Benefit]) -> QuerySet[Benefit]:

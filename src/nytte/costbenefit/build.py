@@ -28,6 +28,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from nytte.benefits import selectors as benefit_selectors
 from nytte.benefits.choices import BeneficiaryGroup, BenefitKind
 from nytte.benefits.models import Contribution
 from nytte.core.choices import OrganisationKind
@@ -96,8 +97,8 @@ class Registers:
 
 
 def read_registers(subject: Subject) -> Registers:
-    """Five queries for an initiative (cost lines, contributions, their amounts, extra lines,
-    alternatives), two for a proposal, whatever their size."""
+    """Four queries for an initiative (cost lines, contributions with their benefits' amounts
+    as JSON, extra lines, alternatives), two for a proposal, whatever their size."""
     owner = subjects.owner_filter(subject)
     cost_lines: list[CostLine] = []
     contributions: list[Contribution] = []
@@ -106,9 +107,11 @@ def read_registers(subject: Subject) -> Registers:
         contributions = list(
             Contribution.objects.filter(initiative=subject)
             .select_related("benefit__arises_in_organisation")
-            .prefetch_related("benefit__amounts")
+            .annotate(amount_rows=benefit_selectors.amount_rows("benefit_id"))
             .order_by("benefit__code")
         )
+        for contribution in contributions:
+            benefit_selectors.remember_amounts(contribution.benefit, contribution.amount_rows)
     lines = list(ExtraLine.objects.filter(**owner).select_related("organisation", "alternative"))
     alternatives = list(ExtraAlternative.objects.filter(**owner))
     return Registers(cost_lines, contributions, lines, alternatives)

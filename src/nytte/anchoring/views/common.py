@@ -18,27 +18,34 @@ from .. import selectors
 
 
 def initiative_or_404(request: HttpRequest, programme: Programme, code: str) -> Initiative:
-    """The initiative, knowing whether a stakeholder makes it touch municipal services."""
+    """The initiative, knowing whether a stakeholder makes it touch municipal services, with
+    its participants, leadership commitments and RACI lines (one query)."""
     try:
-        return selectors.with_municipal_stakeholders(
-            Initiative.objects.for_user(request.user)
-            .in_programme(programme)
-            .select_related("programme", "owner_organisation")
+        initiative = selectors.with_page_lines(
+            selectors.with_municipal_stakeholders(
+                Initiative.objects.for_user(request.user)
+                .in_programme(programme)
+                .select_related("programme", "owner_organisation")
+            )
         ).get(code=code)
     except Initiative.DoesNotExist as exc:
         raise Http404 from exc
+    selectors.remember_page_lines(initiative)
+    return initiative
 
 
 def proposal_or_404(request: HttpRequest, programme: Programme, number: int) -> Proposal:
+    """The proposal with its affected organisations and leadership commitments (one query)."""
     try:
-        return (
+        proposal = selectors.with_page_lines(
             Proposal.objects.for_user(request.user)
             .in_programme(programme)
             .select_related("programme")
-            .get(number=number)
-        )
+        ).get(number=number)
     except Proposal.DoesNotExist as exc:
         raise Http404 from exc
+    selectors.remember_page_lines(proposal)
+    return proposal
 
 
 def benefit_or_404(request: HttpRequest, programme: Programme, code: str) -> Benefit:

@@ -28,6 +28,7 @@ The rules that decide where a krone lands are small functions below, each tested
 from __future__ import annotations
 
 from .build import build_plan
+from .data import plan_initiatives
 from .display import arises_in, display, label, number_text
 from .rules import (
     BUDGET,
@@ -76,6 +77,7 @@ __all__ = [
     "own_agency_ids",
     "parts_of",
     "plan_fraction",
+    "plan_initiatives",
     "sector_of",
     "split_amount",
     "unplaced_reason",

@@ -20,6 +20,7 @@ from .data import (
     initiative_data,
     iso,
     plan_benefits,
+    plan_initiatives,
     programme_data,
     programme_goal_tree,
 )
@@ -217,14 +218,12 @@ def _programme_initiatives(
     ]
 
 
-def _with_owners(initiative: Initiative) -> Initiative:
-    """The initiative with its owning organisation and owner, read again only when the
-    caller did not read them along."""
-    if Initiative.owner_organisation.is_cached(initiative) and Initiative.owner.is_cached(
-        initiative
-    ):
+def _for_plan(initiative: Initiative) -> Initiative:
+    """The initiative as ``plan_initiatives`` reads it, read again only when the caller did
+    not read it so."""
+    if hasattr(initiative, "goal_rows"):
         return initiative
-    return Initiative.objects.select_related("owner_organisation", "owner").get(pk=initiative.pk)
+    return plan_initiatives().get(pk=initiative.pk)
 
 
 def build_plan(
@@ -238,10 +237,10 @@ def build_plan(
     plain JSON data (see the module docstring for the rules). ``today`` dates the progress."""
     today = today or timezone.localdate()
     benefit_objects = selectors.attach_progress(
-        list(plan_benefits(programme, initiative, user)), today=today
+        plan_benefits(programme, initiative, user), today=today
     )
     years = sorted({a.year for b in benefit_objects for a in b.amounts.all()})
-    scope_initiative = None if initiative is None else _with_owners(initiative)
+    scope_initiative = None if initiative is None else _for_plan(initiative)
     benefits = [benefit_data(b, scope_initiative, years) for b in benefit_objects]
     overview = _overview(benefits, years)
     initiatives = _programme_initiatives(programme, benefit_objects) if initiative is None else []

@@ -32,7 +32,7 @@ from nytte.portfolio.models import Initiative
 from .. import services
 from ..forms import PlanSaveForm
 from ..models import RealisationPlan
-from ..plan import build_plan, display
+from ..plan import build_plan, display, plan_initiatives
 from ..plan.docx import CONTENT_TYPE as DOCX
 from ..plan.docx import render_docx
 from ..plan.text import plan_title
@@ -57,10 +57,8 @@ def _scope(
     if code is None:
         return programme, None
     try:
-        # With its owners, which an initiative's plan names.
-        initiative = Initiative.objects.select_related("owner_organisation", "owner").get(
-            programme=programme, code=code
-        )
+        # With what its plan says of it (owners, participants, goals): one query.
+        initiative = plan_initiatives().get(programme=programme, code=code)
     except Initiative.DoesNotExist as exc:
         raise Http404 from exc
     initiative.programme = programme  # permission checks need no query
