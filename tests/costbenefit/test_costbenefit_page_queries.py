@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from nytte.core.actors import SYSTEM
 from nytte.costbenefit import services
-from nytte.costbenefit.models import ExtraAlternative, ExtraLine
+from nytte.costbenefit.models import ExtraAlternative, ExtraLine, Snapshot
 from tests.factories import (
     BenefitAmountFactory,
     BenefitFactory,
@@ -69,9 +69,20 @@ def filled(programme, user, size: int):
         )
     services.settings_save(subject=initiative, data={"iterations": 1000}, acting_user=SYSTEM)
     initiative.refresh_from_db()
-    for _ in range(size):
-        services.snapshot_freeze(subject=initiative, acting_user=SYSTEM)
+    frozen(initiative, size)
     return initiative
+
+
+def frozen(subject, size: int) -> None:
+    """``size`` snapshots of the subject: one frozen by the service, the rest copies of it
+    (freezing again would run the same simulation ``size`` times)."""
+    first = services.snapshot_freeze(subject=subject, acting_user=SYSTEM)
+    copies = []
+    for version in range(2, size + 1):
+        copy = Snapshot.objects.get(pk=first.pk)
+        copy.pk, copy.version = None, version
+        copies.append(copy)
+    Snapshot.objects.bulk_create(copies)
 
 
 def count(client, address: str) -> CaptureQueriesContext:
@@ -144,8 +155,7 @@ def filled_proposal(programme, user, size: int):
         )
     services.settings_save(subject=proposal, data={"iterations": 1000}, acting_user=SYSTEM)
     proposal.refresh_from_db()
-    for _ in range(size):
-        services.snapshot_freeze(subject=proposal, acting_user=SYSTEM)
+    frozen(proposal, size)
     return proposal
 
 

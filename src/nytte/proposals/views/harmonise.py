@@ -3,7 +3,6 @@ confirmed links, merge and attach, the checklist answers)."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.contrib import messages
@@ -18,7 +17,6 @@ from django.views.decorators.http import require_POST
 
 from nytte.core.htmx import render_page
 from nytte.core.lookups import programme_or_404
-from nytte.core.models import Programme
 from nytte.core.permissions import Action, can, check
 from nytte.core.viewhelpers import add_errors
 from nytte.portfolio.models import Initiative
@@ -27,6 +25,7 @@ from .. import matching, qualification, services
 from ..choices import Stage
 from ..forms import JoinForm, LinkAnyForm, LinkForm, QualificationForm
 from ..models import Dismissal, Proposal, ProposalLink
+from ..targets import find_any, find_initiative, find_proposal
 from .frame import detail_context, proposal_for
 
 TAB = "harmonisation"
@@ -37,48 +36,6 @@ DETAIL_TEMPLATE = "proposals/proposal_detail.html"
 
 # How many suggestions the tab lists, and the typing box.
 TAB_SUGGESTIONS = 8
-
-
-_PROPOSAL_REF = re.compile(r"^\s*[Ff]-?\s*(\d+)\s*$")
-
-
-# ---------------------------------------------------------------------------------------------
-# Finding the other end of a link, a merge or an attachment
-
-
-def find_proposal(programme: Programme, value: str) -> Proposal | None:
-    """A proposal by reference ("F-12", "f12"), or by "proposal:<pk>" from a suggestion."""
-    target = matching.parse_target(value)
-    if target is not None:
-        kind, pk = target
-        if kind != matching.PROPOSAL:
-            return None
-        query = Q(pk=pk)
-    else:
-        match = _PROPOSAL_REF.match(value or "")
-        if not match:
-            return None
-        query = Q(number=int(match.group(1)))
-    return Proposal.objects.filter(query, programme=programme).select_related("programme").first()
-
-
-def find_initiative(programme: Programme, value: str) -> Initiative | None:
-    """An initiative by code (any case), or by "initiative:<pk>" from a suggestion."""
-    target = matching.parse_target(value)
-    if target is not None:
-        kind, pk = target
-        query = Q(pk=pk) if kind == matching.INITIATIVE else Q(pk__in=[])
-    else:
-        code = (value or "").strip()
-        if not code:
-            return None
-        query = Q(code__iexact=code)
-    return Initiative.objects.filter(query, programme=programme).select_related("programme").first()
-
-
-def find_any(programme: Programme, value: str) -> Proposal | Initiative | None:
-    """A proposal reference first (F-12), else an initiative code."""
-    return find_proposal(programme, value) or find_initiative(programme, value)
 
 
 def may_join(proposal: Proposal) -> bool:
