@@ -56,15 +56,21 @@ def test_portfolio_overview_links_scenarios_for_facilitators(
     assert target not in client_for(viewer).get(url).content
 
 
+# The scenario fixture's settings, as its page's form sends them.
+SETTINGS = {
+    "name": "S",
+    "first_year": 2027,
+    "years": 3,
+    "flexibility": 0,
+    "score_weight": 0,
+    "time_limit": 5,
+}
+
+
 def test_edit_budgets(client_for, programme, register, facilitator, scenario):
     nav = register["nav"].pk
     data = {
-        "name": "S",
-        "first_year": 2027,
-        "years": 3,
-        "flexibility": 0,
-        "score_weight": 0,
-        "time_limit": 5,
+        **SETTINGS,
         f"budget-{nav}-0": 40_000_000,
         f"budget-{nav}-1": 30_000_000,
         f"budget-{nav}-2": 0,
@@ -151,12 +157,7 @@ def test_lists_too_long_to_tick_take_typed_codes(
     assert 'name="stops"' in page and 'name="stop-0"' not in page
 
     data = {
-        "name": "S",
-        "first_year": 2027,
-        "years": 3,
-        "flexibility": 0,
-        "score_weight": 0,
-        "time_limit": 5,
+        **SETTINGS,
         "proposals": register["proposal"].reference,
         "forced_in": "a, F-1",
         "excluded": "b",
