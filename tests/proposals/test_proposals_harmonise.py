@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from nytte.core.actors import SYSTEM
 from nytte.core.choices import Role
-from nytte.proposals import matching, qualification, services
+from nytte.proposals import matching, qualification, selectors, services
 from nytte.proposals.choices import LinkKind, Stage
 from nytte.proposals.models import (
     Evidence,
@@ -24,7 +24,9 @@ from nytte.proposals.models import (
 )
 from tests.factories import (
     InitiativeFactory,
+    LifeEventFactory,
     MembershipFactory,
+    OrganisationFactory,
     ProposalFactory,
     UserFactory,
 )
@@ -636,3 +638,50 @@ def test_a_question_of_another_programme_cannot_be_touched(
     )
     assert response.status_code == 404
     assert QualificationQuestion.objects.filter(pk=foreign.pk).exists()
+
+
+def test_organisations_and_life_events_read_along_equal_the_prefetched_ones(programme, facilitator):
+    """The harmonisation tab reads them in the proposal's query (JSON rows): the same rows,
+    fields and order as the prefetch the other pages use."""
+    ministry = OrganisationFactory(name="Finansdepartementet")
+    organisations = [
+        OrganisationFactory(name="Østre etat", parent=ministry),
+        OrganisationFactory(name="aker etat", short_name=""),
+        OrganisationFactory(name="Ærlig etat"),
+        OrganisationFactory(name="Skatteetaten"),
+    ]
+    events = [
+        LifeEventFactory(name="Å bli foreldre", description="Fødsel.", responsible=ministry),
+        LifeEventFactory(name="Dødsfall og arv"),
+    ]
+    proposal = ProposalFactory(programme=programme)
+    proposal.affected_organisations.set(organisations)
+    proposal.life_events.set(events)
+    ProposalFactory(programme=programme)  # none of its own
+
+    def read(number: int, along: tuple[str, ...]) -> dict[str, list[tuple]]:
+        got = selectors.proposal_get(
+            programme=programme,
+            number=number,
+            user=facilitator,
+            relations=("affected_organisations", "life_events"),
+            along=along,
+        )
+        return {
+            relation: [
+                tuple(getattr(row, f.attname) for f in row._meta.concrete_fields)
+                for row in getattr(got, relation).all()
+            ]
+            for relation in selectors.ALONG_RELATIONS
+        }
+
+    along = tuple(selectors.ALONG_RELATIONS)
+    for number in Proposal.objects.filter(programme=programme).values_list("number", flat=True):
+        plain = read(number, ())
+        with CaptureQueriesContext(connection) as ctx:
+            fused = read(number, along)
+        assert fused == plain
+        assert len(ctx.captured_queries) == 1
+    rows = read(proposal.number, along)
+    assert {row[0] for row in rows["affected_organisations"]} == {o.pk for o in organisations}
+    assert {row[0] for row in rows["life_events"]} == {e.pk for e in events}

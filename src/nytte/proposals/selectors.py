@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, QuerySet
 
 from nytte.core.actors import Actor, PublicProposer
-from nytte.core.models import Programme, hash_token
+from nytte.core.jsonrows import json_rows, prefetched, restore
+from nytte.core.models import Organisation, Programme, hash_token
 from nytte.core.permissions import Action, can
+from nytte.portfolio.models import LifeEvent
 
 from .choices import EventKind
 from .models import Proposal, ProposalEvent, Support
@@ -45,22 +47,57 @@ def _prefetch(relation: str) -> str | Prefetch:
     return relation
 
 
+# The relations ``proposal_get`` can read along with the proposal, in its own query, as JSON
+# rows (core.jsonrows): the model and the fields read, all of its concrete ones. Both models
+# are ordered by their unique name, so the order is the prefetch's.
+ALONG_RELATIONS: dict[str, tuple[type[Organisation] | type[LifeEvent], tuple[str, ...]]] = {
+    "affected_organisations": (
+        Organisation,
+        ("id", "name", "short_name", "orgnr", "kind", "parent_id"),
+    ),
+    "life_events": (LifeEvent, ("id", "name", "slug", "description", "responsible_id")),
+}
+
+
+def _along(relation: str) -> Any:
+    """``relation``'s rows of the proposal (``OuterRef``) as a JSON array, by name."""
+    model, fields = ALONG_RELATIONS[relation]
+    through = getattr(Proposal, relation).through.objects.filter(proposal=OuterRef("pk"))
+    prefix = f"{model._meta.model_name}__"
+    return json_rows(
+        through,
+        "proposal",
+        ["name"],
+        **{name: prefix + name.removesuffix("_id") for name in fields},
+    )
+
+
 def proposal_get(
     *,
     programme: Programme,
     number: int,
     user: Actor,
     relations: Iterable[str] = PAGE_RELATIONS,
+    along: Iterable[str] = (),
 ) -> Proposal:
     """One proposal with the ``relations`` (of ``PAGE_RELATIONS``) its page shows, and who
     registered it (named when it was sought out); raises ``Proposal.DoesNotExist`` (also
-    where the user may not see it)."""
-    return (
+    where the user may not see it). The ``along`` relations (of ``ALONG_RELATIONS``) are
+    read in the proposal's own query instead of one query each, and are then just as
+    ``.all()`` of the relation."""
+    along = tuple(along)
+    proposal = (
         proposal_list(programme=programme, user=user)
         .select_related("created_by")
-        .prefetch_related(*(_prefetch(relation) for relation in relations))
+        .prefetch_related(*(_prefetch(relation) for relation in relations if relation not in along))
+        .annotate(**{f"{relation}_rows": _along(relation) for relation in along})
         .get(number=number)
     )
+    for relation in along:
+        model = ALONG_RELATIONS[relation][0]
+        rows = restore(model, getattr(proposal, f"{relation}_rows"), ["name"])
+        prefetched(proposal, relation, rows)
+    return proposal
 
 
 def may_see_personal_data(user: Actor, proposal: Proposal) -> bool:

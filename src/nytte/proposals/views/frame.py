@@ -36,6 +36,12 @@ TAB_RELATIONS: dict[str, tuple[str, ...]] = {
     "history": (),
 }
 
+# Of those, the ones a tab reads in the proposal's own query instead of a query each
+# (selectors.ALONG_RELATIONS).
+TAB_ALONG: dict[str, tuple[str, ...]] = {
+    "harmonisation": ("affected_organisations", "life_events"),
+}
+
 
 def proposal_for(
     programme: Programme, number: int, *, user: Actor, tab: str | None = None
@@ -45,7 +51,11 @@ def proposal_for(
     relations = selectors.PAGE_RELATIONS if tab is None else TAB_RELATIONS[tab]
     try:
         return selectors.proposal_get(
-            programme=programme, number=number, user=user, relations=relations
+            programme=programme,
+            number=number,
+            user=user,
+            relations=relations,
+            along=TAB_ALONG.get(tab or "", ()),
         )
     except Proposal.DoesNotExist as exc:
         raise Http404 from exc
