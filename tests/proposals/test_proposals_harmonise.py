@@ -14,6 +14,7 @@ from nytte.core.actors import SYSTEM
 from nytte.core.choices import Role
 from nytte.proposals import matching, qualification, selectors, services
 from nytte.proposals.choices import LinkKind, Stage
+from nytte.proposals.harmonise_rows import harmonisation_rows
 from nytte.proposals.models import (
     Evidence,
     Proposal,
@@ -685,3 +686,80 @@ def test_organisations_and_life_events_read_along_equal_the_prefetched_ones(prog
     rows = read(proposal.number, along)
     assert {row[0] for row in rows["affected_organisations"]} == {o.pk for o in organisations}
     assert {row[0] for row in rows["life_events"]} == {e.pk for e in events}
+
+
+def test_links_and_dismissals_read_along_equal_the_queried_ones(programme, facilitator):
+    """The tab reads a proposal's links both ways and its dismissals either way in the
+    proposal's query (JSON rows): the same rows, in the same order, naming the same
+    proposals, initiatives and users as reading them in their own queries."""
+    named = facilitator
+    proposal = ProposalFactory(programme=programme)
+    others = [ProposalFactory(programme=programme) for _ in range(3)]
+    initiative = InitiativeFactory(programme=programme)
+    services.link_create(
+        proposal=proposal, kind=LinkKind.OVERLAP, target_proposal=others[0], acting_user=named
+    )
+    services.link_create(
+        proposal=proposal,
+        kind=LinkKind.DEPENDS_ON,
+        target_initiative=initiative,
+        note="Sjekket «x».",
+        acting_user=SYSTEM,
+    )
+    ProposalLink.objects.filter(target_initiative=initiative).update(score=0.4271)
+    for other in (others[1], others[2]):
+        services.link_create(
+            proposal=other, kind=LinkKind.ENABLES, target_proposal=proposal, acting_user=named
+        )
+    services.suggestion_dismiss(proposal=proposal, target=others[1], acting_user=named)
+    services.suggestion_dismiss(
+        proposal=proposal, target=InitiativeFactory(programme=programme), acting_user=named
+    )
+    services.suggestion_dismiss(proposal=others[2], target=proposal, acting_user=named)
+
+    def described(item) -> tuple:
+        related = []
+        for name in (
+            "proposal",
+            "target_proposal",
+            "target_initiative",
+            "created_by",
+            "dismissed_by",
+        ):
+            other = getattr(item, name, None) if hasattr(type(item), name) else None
+            related.append(
+                None
+                if other is None
+                else (
+                    other.pk,
+                    str(other),
+                    getattr(other, "title", ""),
+                    getattr(other, "display_name", ""),
+                )
+            )
+        own = tuple(getattr(item, f.attname) for f in item._meta.concrete_fields)
+        return (own, tuple(related))
+
+    def read(along: bool) -> tuple:
+        got = selectors.proposal_get(
+            programme=programme,
+            number=proposal.number,
+            user=facilitator,
+            relations=(),
+            along=(selectors.HARMONISATION,) if along else (),
+        )
+        with CaptureQueriesContext(connection) as ctx:
+            rows = harmonisation_rows(got)
+        result = (
+            [described(link) for link in rows.links],
+            [described(link) for link in rows.links_in],
+            [described(d) for d in rows.dismissed if d.proposal_id == proposal.pk],
+            sorted(described(d) for d in rows.dismissed),
+        )
+        return result, len(ctx.captured_queries)
+
+    plain, n_plain = read(along=False)
+    fused, n_fused = read(along=True)
+    assert fused == plain
+    assert (n_plain, n_fused) == (2, 0)
+    assert [len(part) for part in plain] == [2, 2, 2, 3]

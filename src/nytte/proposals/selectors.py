@@ -20,6 +20,7 @@ from nytte.core.permissions import Action, can
 from nytte.portfolio.models import LifeEvent
 
 from .choices import EventKind
+from .harmonise_rows import with_harmonisation
 from .models import Proposal, ProposalEvent, Support
 
 # What the private status page shows of a proposal's history: its stage changes.
@@ -59,6 +60,10 @@ ALONG_RELATIONS: dict[str, tuple[type[Organisation] | type[LifeEvent], tuple[str
 }
 
 
+# Not a relation: a proposal's links and dismissals, both ways round (``harmonise_rows``).
+HARMONISATION = "links_and_dismissals"
+
+
 def _along(relation: str) -> Any:
     """``relation``'s rows of the proposal (``OuterRef``) as a JSON array, by name."""
     model, fields = ALONG_RELATIONS[relation]
@@ -84,11 +89,15 @@ def proposal_get(
     registered it (named when it was sought out); raises ``Proposal.DoesNotExist`` (also
     where the user may not see it). The ``along`` relations (of ``ALONG_RELATIONS``) are
     read in the proposal's own query instead of one query each, and are then just as
-    ``.all()`` of the relation."""
+    ``.all()`` of the relation; ``HARMONISATION`` along reads its links and dismissals
+    for ``harmonise_rows.harmonisation_rows``."""
     along = tuple(along)
+    proposals = proposal_list(programme=programme, user=user)
+    if HARMONISATION in along:
+        proposals = with_harmonisation(proposals)
+        along = tuple(relation for relation in along if relation != HARMONISATION)
     proposal = (
-        proposal_list(programme=programme, user=user)
-        .select_related("created_by")
+        proposals.select_related("created_by")
         .prefetch_related(*(_prefetch(relation) for relation in relations if relation not in along))
         .annotate(**{f"{relation}_rows": _along(relation) for relation in along})
         .get(number=number)

@@ -39,7 +39,7 @@ TAB_RELATIONS: dict[str, tuple[str, ...]] = {
 # Of those, the ones a tab reads in the proposal's own query instead of a query each
 # (selectors.ALONG_RELATIONS).
 TAB_ALONG: dict[str, tuple[str, ...]] = {
-    "harmonisation": ("affected_organisations", "life_events"),
+    "harmonisation": ("affected_organisations", "life_events", selectors.HARMONISATION),
 }
 
 

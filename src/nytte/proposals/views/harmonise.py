@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -24,6 +23,7 @@ from nytte.portfolio.models import Initiative
 from .. import matching, qualification, services
 from ..choices import Stage
 from ..forms import JoinForm, LinkAnyForm, LinkForm, QualificationForm
+from ..harmonise_rows import harmonisation_rows
 from ..models import Dismissal, Proposal, ProposalLink
 from ..targets import find_any, find_initiative, find_proposal
 from .frame import detail_context, proposal_for
@@ -159,27 +159,17 @@ def harmonisation_context(
     queries whatever the number of suggestions, links and questions."""
     programme = proposal.programme
     facilitate = can(request.user, Action.FACILITATE, proposal)
-    # Its links both ways in one query (each list keeps the model's order).
-    both_ways = list(
-        ProposalLink.objects.filter(
-            Q(proposal=proposal) | Q(target_proposal=proposal)
-        ).select_related("proposal", "target_proposal", "target_initiative", "created_by")
-    )
-    links = [link for link in both_ways if link.proposal_id == proposal.pk]
+    # Its links both ways and its dismissals either way, read with it (proposal_for): all
+    # dismissals leave suggestions out, its own are listed.
+    read = harmonisation_rows(proposal)
+    links, links_in, dismissed = read.links, read.links_in, read.dismissed
     for link in links:
         target = link.target_proposal or link.target_initiative
         if target is not None:
             target.programme = programme
         link.percent = None if link.score is None else round(link.score * 100)
-    links_in = [link for link in both_ways if link.target_proposal_id == proposal.pk]
     for link in links_in:
         link.proposal.programme = programme
-    # Its dismissals both ways in one query: all leave suggestions out, its own are listed.
-    dismissed = list(
-        matching.dismissals_of(proposal).select_related(
-            "target_proposal", "target_initiative", "dismissed_by"
-        )
-    )
     rows, suggestions = _suggestion_rows(proposal, links, facilitate, link_form, dismissed)
     dismissals = [d for d in dismissed if d.proposal_id == proposal.pk]
     for dismissal in dismissals:
