@@ -4,6 +4,8 @@ where facilitators edit the programme's checklist."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core import mail
 from django.db import connection
@@ -23,6 +25,7 @@ from nytte.proposals.models import (
     QualificationQuestion,
     Support,
 )
+from nytte.proposals.views import frame
 from tests.factories import (
     InitiativeFactory,
     LifeEventFactory,
@@ -763,3 +766,43 @@ def test_links_and_dismissals_read_along_equal_the_queried_ones(programme, facil
     assert fused == plain
     assert (n_plain, n_fused) == (2, 0)
     assert [len(part) for part in plain] == [2, 2, 2, 3]
+
+
+def test_the_tab_shows_the_same_whether_read_along_or_queried(
+    collection, facilitator, client_for, monkeypatch
+):
+    """The page itself: the tab read in the proposal's query (JSON rows) renders exactly
+    as when its organisations, life events, links and dismissals are queried apart."""
+    proposal, initiative = collection["proposal"], collection["initiative"]
+    programme = proposal.programme
+    proposal.affected_organisations.set(
+        [OrganisationFactory(name="Skatteetaten"), OrganisationFactory(name="NAV")]
+    )
+    proposal.life_events.set([LifeEventFactory(name="Dødsfall og arv")])
+    services.link_create(
+        proposal=proposal,
+        kind=LinkKind.SAME_USER_BENEFIT,
+        target_initiative=initiative,
+        note="Samme krav.",
+        acting_user=facilitator,
+    )
+    other = ProposalFactory(programme=programme, title="Gjeldsoversikt")
+    services.link_create(
+        proposal=other, kind=LinkKind.ENABLES, target_proposal=proposal, acting_user=facilitator
+    )
+    services.suggestion_dismiss(
+        proposal=proposal, target=collection["existing"], acting_user=facilitator
+    )
+    client = client_for(facilitator)
+    client.get(tab_url(proposal))  # builds the index
+
+    def page() -> str:
+        html = client.get(tab_url(proposal)).content.decode()
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+
+    fused = page()
+    monkeypatch.setitem(frame.TAB_ALONG, "harmonisation", ())
+    queried = page()
+    assert fused == queried
+    for shown in ("Samme krav.", other.reference, collection["existing"].title):
+        assert shown in fused
