@@ -36,10 +36,26 @@ _PROPOSAL = ("id", "number", "title", "stage", "programme_id")
 _INITIATIVE = ("id", "code", "title", "programme_id")
 _USER = ("id", "username", "first_name", "last_name", "full_name")
 
-_LINK = ("id", "proposal_id", "kind", "target_proposal_id", "target_initiative_id", "note")
-_LINK += ("score", "created_by_id", "created_at")
-_DISMISSAL = ("id", "proposal_id", "target_proposal_id", "target_initiative_id")
-_DISMISSAL += ("dismissed_by_id", "dismissed_at")
+# All the concrete fields of a link and a dismissal, the time last (``_restore``).
+_LINK = (
+    "id",
+    "proposal_id",
+    "kind",
+    "target_proposal_id",
+    "target_initiative_id",
+    "note",
+    "score",
+    "created_by_id",
+    "created_at",
+)
+_DISMISSAL = (
+    "id",
+    "proposal_id",
+    "target_proposal_id",
+    "target_initiative_id",
+    "dismissed_by_id",
+    "dismissed_at",
+)
 
 # The model order (``["proposal", "created_at"]``, a proposal by its number, newest first)
 # with the id to settle ties.
@@ -49,6 +65,9 @@ _DISMISSALS_ORDER = ["dismissed_at", "id"]
 
 
 def _fields(own: tuple[str, ...], user: str, source: bool) -> dict[str, str]:
+    """The JSON fields of a row: its ``own`` and, prefixed, those of the proposal it points
+    to ("to_"), the initiative ("in_"), the ``user`` who made it ("by_") and, with
+    ``source``, the proposal it is from ("from_")."""
     fields = {name: name.removesuffix("_id") for name in own}
     related = {"to": ("target_proposal", _PROPOSAL), "in": ("target_initiative", _INITIATIVE)}
     related["by"] = (user, _USER)
@@ -101,12 +120,14 @@ def _moment(value: str | None) -> dt.datetime | None:
 
 
 def _named(model: type[Any], row: dict[str, Any], prefix: str, names: tuple[str, ...]) -> Any:
+    """The ``prefix``ed row ``row`` names, as an unsaved ``model`` of ``names``, or None."""
     if row[f"{prefix}_id"] is None:
         return None
     return model(**{name: row[f"{prefix}_{name}"] for name in names})
 
 
 def _restore(model: type[Any], row: dict[str, Any], own: tuple[str, ...], user: str) -> Any:
+    """A link or dismissal from its JSON row, with the rows it names (as select_related)."""
     values = {name: row[name] for name in own}
     moment = own[-1]
     values[moment] = _moment(values[moment])
