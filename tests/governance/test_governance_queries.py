@@ -29,9 +29,9 @@ from .factories import (
     DecisionCaseFactory,
     DecisionFactory,
     ForumFactory,
+    FundingShareFactory,
     MeetingFactory,
     OptionBenefitFactory,
-    FundingShareFactory,
     OptionCostFactory,
 )
 

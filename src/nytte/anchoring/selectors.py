@@ -159,9 +159,11 @@ def _questions_with_answer_status(
 ) -> tuple[list[ChecklistQuestion], dict[int, AnchoringAnswer]]:
     """:func:`active_questions` and the subject's answers to them in one query: the summary
     needs only each answer's status (one answer per question and subject at most)."""
-    status = AnchoringAnswer.objects.filter(
-        question=OuterRef("pk"), **rules.subject_filter(subject)
-    ).order_by().values("status")[:1]
+    status = (
+        AnchoringAnswer.objects.filter(question=OuterRef("pk"), **rules.subject_filter(subject))
+        .order_by()
+        .values("status")[:1]
+    )
     questions = [
         q
         for q in ChecklistQuestion.objects.filter(
@@ -183,8 +185,7 @@ def _organisations_with_commitment(subject: Subject) -> tuple[list[Organisation]
     if isinstance(subject, Initiative):
         participants = Initiative.participants.through.objects.filter(initiative=subject)
         organisations = Organisation.objects.filter(
-            Q(pk=subject.owner_organisation_id)
-            | Q(pk__in=participants.values("organisation_id"))
+            Q(pk=subject.owner_organisation_id) | Q(pk__in=participants.values("organisation_id"))
         )
     else:
         organisations = subject.affected_organisations.all()
