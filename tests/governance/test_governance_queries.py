@@ -163,6 +163,8 @@ def test_the_options_and_scores_read_along_with_the_case_are_those_read_apart(
         read_lines = lines(read)
     assert not queries.captured_queries
     assert read_lines == lines(plain)
+    benefits = read.options.get(pk=option.pk).benefits.all()
+    assert [type(b.gained) for b in benefits] == [bool, bool]  # the API shows true/false
     shares = [str(s.basis) for s in read.options.get(pk=option.pk).funding_shares.all()]
     assert shares == [str(s.basis) for s in plain.options.get(pk=option.pk).funding_shares.all()]
     assert sorted(shares) == ["0.35", "1.50", "12.00"]  # as the field's two places show them

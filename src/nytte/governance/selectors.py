@@ -94,10 +94,6 @@ def _options_queryset() -> QuerySet[CaseOption]:
     )
 
 
-def _organisation_json(prefix: str = "organisation__") -> JSONObject:
-    return JSONObject(**{f: f"{prefix}{f}" for f in _ORGANISATION_FIELDS})
-
-
 _ORGANISATION_FIELDS = ("id", "name", "short_name", "orgnr", "kind", "parent_id")
 
 # Each child relation of an option read along in the option's query (``json_rows``): its
@@ -144,7 +140,7 @@ def _fused_options_queryset() -> QuerySet[CaseOption]:
             option_id="option_id",
             organisation_id="organisation_id",
             org_name="organisation__name",
-            org=_organisation_json(),
+            org=JSONObject(**{f: f"organisation__{f}" for f in _ORGANISATION_FIELDS}),
         )
     return CaseOption.objects.select_related("owner_organisation", "snapshot").annotate(**rows)
 
