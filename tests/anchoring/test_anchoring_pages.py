@@ -11,7 +11,12 @@ from django.urls import reverse
 
 from nytte.anchoring import heatmap, rules, selectors, services
 from nytte.anchoring.choices import StakeholderGroup, Topic
-from nytte.anchoring.models import AnchoringAnswer, ChecklistQuestion, Stakeholder
+from nytte.anchoring.models import (
+    AnchoringAnswer,
+    ChecklistQuestion,
+    LeadershipCommitment,
+    Stakeholder,
+)
 from nytte.core.actors import SYSTEM
 from nytte.portfolio.models import Initiative
 from nytte.proposals.models import Proposal
@@ -395,3 +400,59 @@ def test_the_page_lines_read_along_with_the_subject_are_those_the_register_has(a
         (a.pk, a.organisation.name, a.letter, a.person) for a in selectors.raci_for(plain)
     ]
     assert [line[1:] for line in lines][:2] == [("Aa", "A", "Y"), ("Aa", "R", "Z")]
+
+
+def test_the_summary_read_in_two_queries_is_the_one_read_apart(anchored):
+    """``anchoring_summary`` reads the questions with the answers' status, and the
+    organisations with whether they committed: the same summary as reading questions,
+    answers, organisations and commitments apart (the owner also a participant, a "no"
+    commitment, another subject's answers and commitments)."""
+    fi1, proposal = anchored.fi1, anchored.proposal
+    statuses = {Topic.USERS: "yes", Topic.KS: "not_relevant", Topic.PARTICIPANTS: "no"}
+    for topic, status in statuses.items():
+        services.answer_save(
+            subject=fi1,
+            question=anchored.question(topic),
+            answer=services.AnswerData(status),
+            acting_user=SYSTEM,
+        )
+    # Oslo joins after KS was answered "not relevant": flagged. SKE owns FI-1 as well.
+    fi1.participants.add(anchored.ske, anchored.oslo)
+    services.answer_save(
+        subject=anchored.fi2,
+        question=anchored.question(Topic.GUIDANCE),
+        answer=services.AnswerData("yes"),
+        acting_user=SYSTEM,
+    )
+    for subject, organisation, data in (
+        (fi1, anchored.nav, COMMITTED),
+        (fi1, anchored.oslo, {**COMMITTED, "committed": False}),
+        (anchored.fi2, anchored.oslo, COMMITTED),
+        (proposal, anchored.ske, {**COMMITTED, "committed": False}),
+    ):
+        services.commitment_save(
+            subject=subject, organisation=organisation, data=data, acting_user=SYSTEM
+        )
+    for subject in (Initiative.objects.get(pk=fi1.pk), Proposal.objects.get(pk=proposal.pk)):
+        kind = rules.subject_kind(subject)
+        organisations = rules.participating_organisations(subject)
+        committed = {
+            c.organisation_id
+            for c in LeadershipCommitment.objects.filter(**rules.subject_filter(subject))
+            if c.committed
+        }
+        plain = selectors.summarise(
+            kind,
+            subject.pk,
+            selectors.active_questions(subject.programme_id, kind),
+            selectors.answers_by_question(subject),
+            organisations,
+            committed,
+            rules.touches_municipal_services(subject, organisations),
+        )
+        assert selectors.anchoring_summary(subject) == plain
+    fi1_summary = selectors.anchoring_summary(fi1)
+    assert fi1_summary.organisations == 3
+    assert fi1_summary.missing_commitments == ("Oslo kommune", "Skatteetaten")
+    assert fi1_summary.status_counts["yes"] == 1 and fi1_summary.status_counts["no"] == 1
+    assert fi1_summary.ks_flag

@@ -3,21 +3,33 @@ the API's case list read in a fixed number of queries, pinned in query_counts.js
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 from django.db import connection
+from django.db.models import Prefetch
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from nytte.governance import services
+from nytte.governance import selectors, services
+from nytte.governance.models import DecisionCase
 from nytte.proposals.choices import LinkKind
 from nytte.proposals.services import link_create
 from tests.api.test_api_core import bearer
-from tests.factories import InitiativeFactory, ProposalFactory
+from tests.factories import (
+    AssessmentFactory,
+    CriterionFactory,
+    InitiativeFactory,
+    OrganisationFactory,
+    ProposalFactory,
+)
 
 from .factories import (
     DecisionCaseFactory,
     DecisionFactory,
     ForumFactory,
+    FundingShareFactory,
     MeetingFactory,
     OptionBenefitFactory,
     OptionCostFactory,
@@ -98,3 +110,67 @@ def test_the_forum_and_meeting_pages_read_in_fixed_queries(
     for name, url in pages.items():
         with pinned_queries(name):
             assert _count(client, url) == few[name]
+
+
+def test_the_options_and_scores_read_along_with_the_case_are_those_read_apart(
+    ready_proposal, facilitator, programme
+):
+    """``case_get`` reads each option's costs, benefits and funding shares, and the
+    submitted scores, as JSON in the case's and the options' queries: the same objects,
+    values, organisations and order as the prefetches, and the same assessment summary."""
+    case = services.prepare_case_from_proposal(ready_proposal, facilitator, freeze_snapshot=False)
+    orgs = [OrganisationFactory(name=name, short_name=name[:2]) for name in ("Ås", "Aa", "b")]
+    option = services.option_create(case=case, data={"title": "Variant"}, acting_user=facilitator)
+    for org, year in ((orgs[0], 2028), (orgs[1], 2028), (orgs[2], 2027), (orgs[0], 2027)):
+        OptionCostFactory(option=option, organisation=org, year=year, amount=year * 10)
+    OptionBenefitFactory(option=option, organisation=None, annual_amount=70, gained=False)
+    OptionBenefitFactory(option=option, organisation=orgs[1], annual_amount=30)
+    for org, basis in zip(orgs, ("0.35", "1.5", "12"), strict=True):
+        FundingShareFactory(option=option, organisation=org, basis=Decimal(basis))
+    criterion = CriterionFactory(programme=programme)
+    for value in (3, 4):
+        assessment = AssessmentFactory(
+            proposal=ready_proposal, submitted_at=dt.datetime(2026, 1, 5, tzinfo=dt.UTC)
+        )
+        assessment.scores.create(criterion=criterion, value=value)
+    AssessmentFactory(proposal=ready_proposal).scores.create(criterion=criterion, value=1)
+
+    read = selectors.case_get(user=facilitator, programme=programme, number=case.number)
+    plain = DecisionCase.objects.prefetch_related(
+        Prefetch("options", queryset=selectors._options_queryset())
+    ).get(pk=case.pk)
+
+    def lines(case: DecisionCase) -> list:
+        org = ("pk", "name", "short_name", "orgnr", "kind", "parent_id")
+        fields = {
+            "costs": ("pk", "option_id", "year", "category", "amount"),
+            "benefits": ("pk", "option_id", "description", "annual_amount", "gained"),
+            "funding_shares": ("pk", "option_id", "basis"),
+        }
+        return [
+            [
+                (
+                    tuple(getattr(child, f) for f in names),
+                    child.organisation and tuple(getattr(child.organisation, f) for f in org),
+                )
+                for child in getattr(o, relation).all()
+            ]
+            for o in case.options.all()
+            for relation, names in fields.items()
+        ]
+
+    with CaptureQueriesContext(connection) as queries:
+        read_lines = lines(read)
+    assert not queries.captured_queries
+    assert read_lines == lines(plain)
+    benefits = read.options.get(pk=option.pk).benefits.all()
+    assert [type(b.gained) for b in benefits] == [bool, bool]  # the API shows true/false
+    shares = [str(s.basis) for s in read.options.get(pk=option.pk).funding_shares.all()]
+    assert shares == [str(s.basis) for s in plain.options.get(pk=option.pk).funding_shares.all()]
+    assert sorted(shares) == ["0.35", "1.50", "12.00"]  # as the field's two places show them
+    assert [selectors.option_view(o) for o in read.options.all()] == [
+        selectors.option_view(o) for o in plain.options.all()
+    ]
+    summary = selectors.assessment_summary(read)
+    assert summary is not None and summary["n_submitted"] == 2
+    assert summary == selectors.assessment_summary(plain)

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from nytte.benefits.models import Benefit
 from nytte.core.actors import Actor
@@ -140,18 +140,62 @@ def anchoring_summary(
     personal data. Stable for other apps: see :class:`AnchoringSummary`. A page that has
     already read the participating organisations and the municipal rule passes them."""
     kind = rules.subject_kind(subject)
-    questions = active_questions(subject.programme_id, kind)
-    answers = answers_by_question(subject)
+    questions, answers = _questions_with_answer_status(subject, kind)
     if organisations is None:
-        organisations = rules.participating_organisations(subject)
-    committed = set(
-        LeadershipCommitment.objects.filter(
-            committed=True, **rules.subject_filter(subject)
-        ).values_list("organisation_id", flat=True)
-    )
+        organisations, committed = _organisations_with_commitment(subject)
+    else:
+        committed = set(
+            LeadershipCommitment.objects.filter(
+                committed=True, **rules.subject_filter(subject)
+            ).values_list("organisation_id", flat=True)
+        )
     if municipal is None:
         municipal = rules.touches_municipal_services(subject, organisations)
     return summarise(kind, subject.pk, questions, answers, organisations, committed, municipal)
+
+
+def _questions_with_answer_status(
+    subject: Subject, kind: str
+) -> tuple[list[ChecklistQuestion], dict[int, AnchoringAnswer]]:
+    """:func:`active_questions` and the subject's answers to them in one query: the summary
+    needs only each answer's status (one answer per question and subject at most)."""
+    status = (
+        AnchoringAnswer.objects.filter(question=OuterRef("pk"), **rules.subject_filter(subject))
+        .order_by()
+        .values("status")[:1]
+    )
+    questions = [
+        q
+        for q in ChecklistQuestion.objects.filter(
+            programme=subject.programme_id, retired=False
+        ).annotate(answer_status=Subquery(status))
+        if q.applies(kind)
+    ]
+    answers = {
+        q.pk: AnchoringAnswer(question_id=q.pk, status=q.answer_status, **{kind: subject})
+        for q in questions
+        if q.answer_status is not None
+    }
+    return questions, answers
+
+
+def _organisations_with_commitment(subject: Subject) -> tuple[list[Organisation], set[int]]:
+    """:func:`rules.participating_organisations` and those of them whose leadership has
+    committed to the subject, in one query."""
+    if isinstance(subject, Initiative):
+        participants = Initiative.participants.through.objects.filter(initiative=subject)
+        organisations = Organisation.objects.filter(
+            Q(pk=subject.owner_organisation_id) | Q(pk__in=participants.values("organisation_id"))
+        )
+    else:
+        organisations = subject.affected_organisations.all()
+    committed = LeadershipCommitment.objects.filter(
+        organisation=OuterRef("pk"), committed=True, **rules.subject_filter(subject)
+    )
+    read = sorted(
+        organisations.annotate(leadership_committed=Exists(committed)), key=lambda o: o.name
+    )
+    return read, {o.pk for o in read if o.leadership_committed}
 
 
 def page_summary(

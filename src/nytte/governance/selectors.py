@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Prefetch, QuerySet
+from django.db.models import CharField, OuterRef, Prefetch, QuerySet
+from django.db.models.functions import Cast, JSONObject
 
 from nytte.core.actors import Actor
-from nytte.core.models import Programme
+from nytte.core.jsonrows import json_rows, ordered, prefetched, restore
+from nytte.core.models import Organisation, Programme
 from nytte.core.permissions import Action, can
 from nytte.proposals.assessment.selectors import criteria_for, results_from
 from nytte.proposals.models import ProposalLink, Score
@@ -91,6 +94,78 @@ def _options_queryset() -> QuerySet[CaseOption]:
     )
 
 
+_ORGANISATION_FIELDS = ("id", "name", "short_name", "orgnr", "kind", "parent_id")
+
+# Each child relation of an option read along in the option's query (``json_rows``): its
+# model, its fields, and its order (the model's ``Meta.ordering`` within one option; the
+# organisation's is its name).
+_OPTION_CHILDREN: dict[str, tuple[type[Any], dict[str, Any], tuple[str, ...]]] = {
+    "costs": (
+        OptionCost,
+        {"id": "id", "year": "year", "category": "category", "amount": "amount"},
+        ("year", "org_name", "id"),
+    ),
+    "benefits": (
+        OptionBenefit,
+        {
+            "id": "id",
+            "description": "description",
+            "annual_amount": "annual_amount",
+            "gained": "gained",
+        },
+        ("id",),
+    ),
+    "funding_shares": (
+        FundingShare,
+        {"id": "id", "basis": Cast("basis", CharField())},
+        ("org_name", "id"),
+    ),
+}
+
+
+_BASIS_PLACES = Decimal(1).scaleb(-FundingShare._meta.get_field("basis").decimal_places)
+
+
+def _fused_options_queryset() -> QuerySet[CaseOption]:
+    """:func:`_options_queryset` in one query: each option's costs, benefits and funding
+    shares, with their organisations, read along as JSON rows (:mod:`nytte.core.jsonrows`);
+    :func:`_hand_children` gives them to the relations."""
+    rows = {}
+    for relation, (model, fields, order_by) in _OPTION_CHILDREN.items():
+        rows[f"{relation}_rows"] = json_rows(
+            model.objects.filter(option=OuterRef("pk")),
+            "option",
+            order_by,
+            **fields,
+            option_id="option_id",
+            organisation_id="organisation_id",
+            org_name="organisation__name",
+            org=JSONObject(**{f: f"organisation__{f}" for f in _ORGANISATION_FIELDS}),
+        )
+    return CaseOption.objects.select_related("owner_organisation", "snapshot").annotate(**rows)
+
+
+def _hand_children(option: CaseOption) -> None:
+    """The JSON rows of :func:`_fused_options_queryset` as the option's relations, in the
+    order and with the organisations the prefetches of :func:`_options_queryset` give."""
+    for relation, (model, _fields, order_by) in _OPTION_CHILDREN.items():
+        objects = []
+        for row in ordered(list(getattr(option, f"{relation}_rows") or ()), order_by):
+            row = dict(row)
+            row.pop("org_name")
+            org = row.pop("org")
+            (obj,) = restore(model, [row])
+            if isinstance(obj, FundingShare):  # "1.5" from SQLite's text: 1.50, as read apart
+                obj.basis = obj.basis.quantize(_BASIS_PLACES)
+            obj._state.adding, obj._state.db = False, option._state.db
+            obj.organisation = Organisation(**org) if org and org["id"] is not None else None
+            if obj.organisation is not None:
+                obj.organisation._state.adding = False
+                obj.organisation._state.db = option._state.db
+            objects.append(obj)
+        prefetched(option, relation, objects)
+
+
 def with_options(cases: QuerySet[DecisionCase]) -> QuerySet[DecisionCase]:
     """``cases`` with their options, and each option's costs, benefits and funding shares
     with their organisations: four queries however many cases and options."""
@@ -117,9 +192,19 @@ def case_get(*, user: Actor, programme: Programme, number: int) -> DecisionCase:
     case = (
         case_list(user=user, programme=programme)
         .select_related("recommended_option", "scenario", "scenario_run", "prepared_by")
-        .prefetch_related(Prefetch("options", queryset=_options_queryset()))
+        .prefetch_related(Prefetch("options", queryset=_fused_options_queryset()))
+        .annotate(
+            score_rows=json_rows(
+                _submitted_scores(OuterRef("proposal_id")),
+                "assessment__proposal",
+                ("assessment", "criterion"),
+                **_SCORE_FIELDS,
+            )
+        )
         .get(number=number)
     )
+    for option in case.options.all():
+        _hand_children(option)
     return _in_programme(case, programme)
 
 
@@ -207,16 +292,26 @@ def dialogue_groups(items: QuerySet[DialogueItem]) -> list[dict[str, Any]]:
 # A case in context
 
 
+_SCORE_FIELDS = {"assessment": "assessment_id", "criterion": "criterion_id", "value": "value"}
+
+
+def _submitted_scores(proposal: Any) -> QuerySet[Score]:
+    """The scores of the proposal's submitted assessments (``proposal`` a pk or an
+    ``OuterRef``)."""
+    return Score.objects.filter(
+        assessment__proposal=proposal, assessment__submitted_at__isnull=False
+    )
+
+
 def assessment_summary(case: DecisionCase) -> dict[str, Any] | None:
     """Potential, complexity (0–100) and the suggested track from the submitted
     assessments: the matrix position. Aggregates only (the blind rule keeps the rest)."""
     if case.proposal_id is None:
         return None
-    rows = list(
-        Score.objects.filter(
-            assessment__proposal_id=case.proposal_id, assessment__submitted_at__isnull=False
-        ).values_list("assessment_id", "criterion_id", "value")
-    )
+    if hasattr(case, "score_rows"):  # read along with the case (case_get)
+        rows = [(r["assessment"], r["criterion"], r["value"]) for r in case.score_rows or ()]
+    else:
+        rows = list(_submitted_scores(case.proposal_id).values_list(*_SCORE_FIELDS.values()))
     if not rows:
         return None
     results = results_from(criteria_for(programme=case.programme), rows, with_spread=False)
