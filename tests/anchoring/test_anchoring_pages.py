@@ -9,7 +9,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from nytte.anchoring import heatmap, rules, selectors, services
+from nytte.anchoring import heatmap, rules, selectors, services, subject_rows
 from nytte.anchoring.choices import StakeholderGroup, Topic
 from nytte.anchoring.models import (
     AnchoringAnswer,
@@ -381,8 +381,8 @@ def test_the_page_lines_read_along_with_the_subject_are_those_the_register_has(a
         },
         acting_user=SYSTEM,
     )
-    read = selectors.with_page_lines(Initiative.objects.filter(pk=fi1.pk)).get()
-    selectors.remember_page_lines(read)
+    read = subject_rows.with_page_lines(Initiative.objects.filter(pk=fi1.pk)).get()
+    subject_rows.remember_page_lines(read)
     plain = Initiative.objects.get(pk=fi1.pk)
 
     assert list(read.participants.all()) == list(plain.participants.all())

@@ -28,11 +28,10 @@ from .selectors import (
     AnchoringSummary,
     active_questions,
     ks_flag_for,
-    remember_organisations,
     summarise,
     with_municipal_stakeholders,
-    with_organisations,
 )
+from .subject_rows import remember_organisations, with_organisations
 
 FLAGGED = "flagged"
 # Organisation cells: taking part with a commitment, recorded as not committed, not

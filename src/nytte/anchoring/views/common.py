@@ -14,14 +14,14 @@ from nytte.core.models import Programme
 from nytte.portfolio.models import Initiative
 from nytte.proposals.models import Proposal
 
-from .. import selectors
+from .. import selectors, subject_rows
 
 
 def initiative_or_404(request: HttpRequest, programme: Programme, code: str) -> Initiative:
     """The initiative, knowing whether a stakeholder makes it touch municipal services, with
     its participants, leadership commitments and RACI lines (one query)."""
     try:
-        initiative = selectors.with_page_lines(
+        initiative = subject_rows.with_page_lines(
             selectors.with_municipal_stakeholders(
                 Initiative.objects.for_user(request.user)
                 .in_programme(programme)
@@ -30,21 +30,21 @@ def initiative_or_404(request: HttpRequest, programme: Programme, code: str) -> 
         ).get(code=code)
     except Initiative.DoesNotExist as exc:
         raise Http404 from exc
-    selectors.remember_page_lines(initiative)
+    subject_rows.remember_page_lines(initiative)
     return initiative
 
 
 def proposal_or_404(request: HttpRequest, programme: Programme, number: int) -> Proposal:
     """The proposal with its affected organisations and leadership commitments (one query)."""
     try:
-        proposal = selectors.with_page_lines(
+        proposal = subject_rows.with_page_lines(
             Proposal.objects.for_user(request.user)
             .in_programme(programme)
             .select_related("programme")
         ).get(number=number)
     except Proposal.DoesNotExist as exc:
         raise Http404 from exc
-    selectors.remember_page_lines(proposal)
+    subject_rows.remember_page_lines(proposal)
     return proposal
 
 
