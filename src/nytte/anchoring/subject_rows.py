@@ -103,6 +103,6 @@ def remember_page_lines(subject: Subject) -> None:
             if k.startswith("organisation_")
         }
         line = RaciAssignment(initiative=subject, **row)
-        line.organisation = Organisation(**organisation)
+        (line.organisation,) = restore(Organisation, [organisation])
         lines.append(line)
     subject.raci_list = lines

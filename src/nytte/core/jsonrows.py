@@ -26,7 +26,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, models
+from django.db import connection, models, router
 from django.db.models import Aggregate, F, JSONField, QuerySet, Subquery
 from django.db.models.expressions import OrderByList
 from django.db.models.functions import JSONObject
@@ -119,8 +119,19 @@ def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value[:10]) if value else None
 
 
-def _decimal(value: Any) -> Decimal | None:
-    return None if value is None else Decimal(str(value))
+def as_datetime(value: str | None) -> dt.datetime | None:
+    """A time from a JSON row: ISO with its offset (PostgreSQL) or naive UTC (SQLite)."""
+    if value is None:
+        return None
+    moment = dt.datetime.fromisoformat(value)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
+def _decimal(places: int) -> Callable[[Any], Decimal | None]:
+    """A decimal with its field's places, as a plain read gives it (SQLite's JSON drops
+    trailing zeros: "1.5" for 1.50)."""
+    step = Decimal(1).scaleb(-places)
+    return lambda value: None if value is None else Decimal(str(value)).quantize(step)
 
 
 def restore(
@@ -129,19 +140,26 @@ def restore(
     order_by: Sequence[str] = (),
     codes: Collection[str] = (),
 ) -> list[Any]:
-    """Unsaved ``model`` instances from ``json_rows`` rows named as ``model``'s fields, each
-    date and decimal converted back to its Python type, in ``order_by`` order."""
+    """``model`` instances from ``json_rows`` rows named as ``model``'s fields, each time,
+    date and decimal converted back to its Python type, in ``order_by`` order, and marked
+    as read from the database (as a prefetch would give them)."""
     rows = ordered(list(rows or ()), order_by, codes)
     converters: dict[str, Callable[[Any], Any]] = {}
     for name in {k for row in rows for k in row}:
         field = model._meta.get_field(name)
         if isinstance(field, models.DateTimeField):
-            raise TypeError(f"{name}: times in JSON rows are not supported")
-        if isinstance(field, models.DateField):
+            converters[name] = as_datetime
+        elif isinstance(field, models.DateField):
             converters[name] = _date
         elif isinstance(field, models.DecimalField):
-            converters[name] = _decimal
-    return [model(**{k: converters.get(k, _same)(v) for k, v in row.items()}) for row in rows]
+            converters[name] = _decimal(field.decimal_places)
+    db = router.db_for_read(model)
+    instances = []
+    for row in rows:
+        instance = model(**{k: converters.get(k, _same)(v) for k, v in row.items()})
+        instance._state.adding, instance._state.db = False, db
+        instances.append(instance)
+    return instances
 
 
 def _same(value: Any) -> Any:

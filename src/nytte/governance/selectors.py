@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
@@ -123,9 +122,6 @@ _OPTION_CHILDREN: dict[str, tuple[type[Any], dict[str, Any], tuple[str, ...]]] =
 }
 
 
-_BASIS_PLACES = Decimal(1).scaleb(-FundingShare._meta.get_field("basis").decimal_places)
-
-
 def _fused_options_queryset() -> QuerySet[CaseOption]:
     """:func:`_options_queryset` in one query: each option's costs, benefits and funding
     shares, with their organisations, read along as JSON rows (:mod:`nytte.core.jsonrows`);
@@ -155,13 +151,8 @@ def _hand_children(option: CaseOption) -> None:
             row.pop("org_name")
             org = row.pop("org")
             (obj,) = restore(model, [row])
-            if isinstance(obj, FundingShare):  # "1.5" from SQLite's text: 1.50, as read apart
-                obj.basis = obj.basis.quantize(_BASIS_PLACES)
-            obj._state.adding, obj._state.db = False, option._state.db
-            obj.organisation = Organisation(**org) if org and org["id"] is not None else None
-            if obj.organisation is not None:
-                obj.organisation._state.adding = False
-                obj.organisation._state.db = option._state.db
+            has_org = org and org["id"] is not None
+            obj.organisation = restore(Organisation, [org])[0] if has_org else None
             objects.append(obj)
         prefetched(option, relation, objects)
 

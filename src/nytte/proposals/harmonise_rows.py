@@ -8,13 +8,12 @@ fields it shows of them), or reads them as before where the proposal was read wi
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import OuterRef, Q, QuerySet
 
-from nytte.core.jsonrows import json_rows, ordered
+from nytte.core.jsonrows import as_datetime, json_rows, ordered
 from nytte.core.models import User
 from nytte.portfolio.models import Initiative
 
@@ -111,14 +110,6 @@ def with_harmonisation(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
     )
 
 
-def _moment(value: str | None) -> dt.datetime | None:
-    """A time from a JSON row: ISO with its offset (PostgreSQL) or naive UTC (SQLite)."""
-    if value is None:
-        return None
-    moment = dt.datetime.fromisoformat(value)
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
-
-
 def _named(model: type[Any], row: dict[str, Any], prefix: str, names: tuple[str, ...]) -> Any:
     """The ``prefix``ed row ``row`` names, as an unsaved ``model`` of ``names``, or None."""
     if row[f"{prefix}_id"] is None:
@@ -130,7 +121,7 @@ def _restore(model: type[Any], row: dict[str, Any], own: tuple[str, ...], user: 
     """A link or dismissal from its JSON row, with the rows it names (as select_related)."""
     values = {name: row[name] for name in own}
     moment = own[-1]
-    values[moment] = _moment(values[moment])
+    values[moment] = as_datetime(values[moment])
     instance = model(**values)
     instance.target_proposal = _named(Proposal, row, "to", _PROPOSAL)
     instance.target_initiative = _named(Initiative, row, "in", _INITIATIVE)
