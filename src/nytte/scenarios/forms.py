@@ -162,8 +162,8 @@ class StopCostForm(forms.Form):
         self.keys: list[tuple[str, str]] = []
         self.typed = too_long_to_list(len(running))
         if self.typed:
-            self.running = {label.split(" ", 1)[0].casefold(): key for key, label in running}
-            codes = {key: label.split(" ", 1)[0] for key, label in running}
+            codes = choice_codes(running)
+            self.running = {code.casefold(): key for key, code in codes.items()}
             self.fields["stops"] = forms.CharField(
                 label=_("Stop costs (NOK)"),
                 required=False,
