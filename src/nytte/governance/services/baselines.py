@@ -25,7 +25,7 @@ from nytte.proposals.models import Proposal
 from nytte.scenarios.choices import RunStatus
 from nytte.scenarios.models import Scenario, ScenarioRun
 
-from ..baselines import CONTENT_VERSION, portfolio_content
+from ..baselines import CONTENT_VERSION, BaselineComparison, compare_baselines, portfolio_content
 from ..models import Baseline, Decision
 
 
@@ -187,3 +187,17 @@ def decided_plan_baseline(decision: Decision, label: str, acting_user: Actor) ->
 
 
 __all__ = ["baseline_from_run", "decided_plan_baseline", "freeze_baseline", "plan_content"]
+
+
+def compared_with_run(
+    run: ScenarioRun, baseline: Baseline | None
+) -> tuple[Baseline | None, BaselineComparison | None]:
+    """A run's plan as the "after" of a comparison with ``baseline``, or else with the
+    programme's latest baseline; (None, None) when there is none. Raises
+    ``ValidationError`` when the run has no plan to compare."""
+    if baseline is None:
+        baseline = Baseline.objects.filter(programme=run.scenario.programme).order_by("-number")
+        baseline = baseline.first()
+    if baseline is None:
+        return None, None
+    return baseline, compare_baselines(baseline, plan_content(run))

@@ -24,7 +24,7 @@ from ..baselines import compare_baselines
 from ..forms import AmendForm, BaselineForm, DialogueItemForm
 from ..memo_build import build_dialogue_export
 from ..models import Baseline
-from ..services.baselines import plan_content
+from ..services.baselines import compared_with_run
 from ..services.decisions import may_decide
 from .steering_common import crumbs, get_or_404
 
@@ -166,29 +166,23 @@ def _comparison(request: HttpRequest, programme):
     """Two baselines (``a`` before, ``b`` after), or a baseline and a scenario run's plan
     (``run``: the plan is the "after", compared with baseline ``a`` or else the latest)."""
     a_number, b_number = int_or_none(request.GET.get("a")), int_or_none(request.GET.get("b"))
-    baselines = selectors.baseline_list(user=request.user, programme=programme)
-    run_pk = int_or_none(request.GET.get("run"))
+    baselines = selectors.baseline_list(user=request.user, programme=programme).defer(None)
+    a = baselines.filter(number=a_number).first() if a_number is not None else None
     if request.GET.get("run") is not None:
         run = get_object_or_404(
             ScenarioRun.objects.for_user(request.user).select_related("scenario__programme"),
             scenario__programme=programme,
-            pk=run_pk,
+            pk=int_or_none(request.GET.get("run")),
         )
-        a = (
-            baselines.filter(number=a_number).first()
-            if a_number is not None
-            else baselines.order_by("-number").first()
-        )
-        if a is None:
+        if a_number is not None and a is None:
             return None, run, None
         try:
-            after = plan_content(run)
+            a, comparison = compared_with_run(run, a)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return a, run, None
-        return a, run, compare_baselines(a, after)
-    a = baselines.defer(None).filter(number=a_number).first() if a_number is not None else None
-    b = baselines.defer(None).filter(number=b_number).first() if b_number is not None else None
+        return a, run, comparison
+    b = baselines.filter(number=b_number).first() if b_number is not None else None
     return a, b, (compare_baselines(a, b) if a is not None and b is not None else None)
 
 
