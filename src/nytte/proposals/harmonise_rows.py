@@ -78,35 +78,49 @@ def _fields(own: tuple[str, ...], user: str, source: bool) -> dict[str, str]:
     return fields
 
 
+# Each JSON read: its annotation, the model, the key it is read by, its order, its own
+# fields, who made it and whether the proposal it is from is named too.
+_READS: dict[str, tuple[type[Any], str, list[str], tuple[str, ...], str, bool]] = {
+    "link_rows": (ProposalLink, "proposal", _LINKS_ORDER, _LINK, "created_by", False),
+    "link_in_rows": (
+        ProposalLink,
+        "target_proposal",
+        _LINKS_IN_ORDER,
+        _LINK,
+        "created_by",
+        True,
+    ),
+    "dismissal_rows": (
+        Dismissal,
+        "proposal",
+        _DISMISSALS_ORDER,
+        _DISMISSAL,
+        "dismissed_by",
+        False,
+    ),
+    "dismissal_in_rows": (
+        Dismissal,
+        "target_proposal",
+        _DISMISSALS_ORDER,
+        _DISMISSAL,
+        "dismissed_by",
+        False,
+    ),
+}
+
+
 def with_harmonisation(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
     """The proposals with their links and dismissals, both ways, as JSON rows."""
-    links = ProposalLink.objects.all()
-    dismissals = Dismissal.objects.all()
     return proposals.annotate(
-        link_rows=json_rows(
-            links.filter(proposal=OuterRef("pk")),
-            "proposal",
-            _LINKS_ORDER,
-            **_fields(_LINK, "created_by", source=False),
-        ),
-        link_in_rows=json_rows(
-            links.filter(target_proposal=OuterRef("pk")),
-            "target_proposal",
-            _LINKS_IN_ORDER,
-            **_fields(_LINK, "created_by", source=True),
-        ),
-        dismissal_rows=json_rows(
-            dismissals.filter(proposal=OuterRef("pk")),
-            "proposal",
-            _DISMISSALS_ORDER,
-            **_fields(_DISMISSAL, "dismissed_by", source=False),
-        ),
-        dismissal_in_rows=json_rows(
-            dismissals.filter(target_proposal=OuterRef("pk")),
-            "target_proposal",
-            _DISMISSALS_ORDER,
-            **_fields(_DISMISSAL, "dismissed_by", source=False),
-        ),
+        **{
+            name: json_rows(
+                model.objects.filter(**{key: OuterRef("pk")}),
+                key,
+                order,
+                **_fields(own, user, source=source),
+            )
+            for name, (model, key, order, own, user, source) in _READS.items()
+        }
     )
 
 
@@ -137,21 +151,13 @@ def harmonisation_rows(proposal: Proposal) -> HarmonisationRows:
     if not hasattr(proposal, "link_rows"):
         return _queried(proposal)
 
-    def rows(name: str, order: list[str]) -> list[dict[str, Any]]:
-        return ordered(list(getattr(proposal, name) or ()), order)
+    def restored(name: str) -> list[Any]:
+        model, _key, order, own, user, _source = _READS[name]
+        rows = ordered(list(getattr(proposal, name) or ()), order)
+        return [_restore(model, row, own, user) for row in rows]
 
-    links = [
-        _restore(ProposalLink, r, _LINK, "created_by") for r in rows("link_rows", _LINKS_ORDER)
-    ]
-    links_in = [
-        _restore(ProposalLink, r, _LINK, "created_by")
-        for r in rows("link_in_rows", _LINKS_IN_ORDER)
-    ]
-    dismissed = [
-        _restore(Dismissal, r, _DISMISSAL, "dismissed_by")
-        for name in ("dismissal_rows", "dismissal_in_rows")
-        for r in rows(name, _DISMISSALS_ORDER)
-    ]
+    links, links_in = restored("link_rows"), restored("link_in_rows")
+    dismissed = restored("dismissal_rows") + restored("dismissal_in_rows")
     for item in (*links, *dismissed):
         if item.proposal_id == proposal.pk:
             item.proposal = proposal
