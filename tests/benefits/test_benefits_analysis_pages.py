@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from nytte.benefits.services.benefits import benefit_update
+from nytte.benefits.services.measurements import measurement_create
 from nytte.core.actors import SYSTEM
 from nytte.core.models import ChangeLogEntry, Organisation
 from nytte.proposals.services.capture import proposal_submit
@@ -382,6 +383,31 @@ def test_a_cached_page_reads_nothing_of_the_register(
         benefit=register["loose"], data={"title": "Mye raskere svar"}, acting_user=SYSTEM
     )
     assert "G-2 Mye raskere svar" in main()
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_measurement_recomputes_the_follow_up_only(
+    page, programme, register, behind, viewer, client_for, pinned_queries
+):
+    """Recording a measurement moves the realisation version on, not the portfolio's: the
+    map and who pays (which read no indicator) stay cached, the follow-up is computed again
+    and shows the benefit caught up."""
+    client = client_for(viewer, language="en")
+    client.get(_url(programme, page))
+    versions = (programme.portfolio_version, programme.realisation_version)
+    indicator = behind.indicators.get()
+    measurement_create(
+        indicator=indicator, date=timezone.localdate(), value=Decimal(90), acting_user=SYSTEM
+    )
+    programme.refresh_from_db()
+    assert programme.portfolio_version == versions[0]
+    assert programme.realisation_version == versions[1] + 1
+    warm = _count(client, _url(programme, page), cold=False)
+    if page == "dashboard":
+        pinned_queries.check(page, warm)  # computed again, as on a first look
+        assert client.get(_url(programme, page)).context["report"].counts["behind"] == 0
+    else:
+        pinned_queries.check(f"{page}, cached", warm)
 
 
 @pytest.mark.parametrize("page", PAGES)

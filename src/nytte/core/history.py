@@ -28,21 +28,34 @@ IGNORED_FIELDS = {
     "last_login",
     "register_version",
     "portfolio_version",
+    "realisation_version",
     "version",
 }
 # The apps whose changes move a programme's ``portfolio_version`` on (every logged change
-# moves ``register_version``).
+# moves ``register_version``), unless the model names another version in ``history_version``.
 PORTFOLIO_APPS = frozenset({"core", "portfolio", "benefits"})
+PORTFOLIO, REALISATION = "portfolio", "realisation"
 
 
-def _versions_moved(programme_ids: list[int], app_labels: set[str]) -> None:
-    """Move the programmes' register version on, and their portfolio version if a change
-    was to the portfolio or benefits registers."""
+def version_moved_by(model: type[models.Model]) -> str | None:
+    """Which of the programme's narrower versions a change to ``model`` moves on, beside
+    ``register_version``: the model's own ``history_version``, else ``portfolio`` for the
+    portfolio and benefits registers, else none."""
+    named = getattr(model, "history_version", None)
+    if named is not None:
+        return named
+    return PORTFOLIO if model._meta.app_label in PORTFOLIO_APPS else None
+
+
+def _versions_moved(programme_ids: list[int], changed: set[type[models.Model]]) -> None:
+    """Move the programmes' register version on, and the narrower versions the changed
+    models belong to."""
     if not programme_ids:
         return
     moved: dict[str, Any] = {"register_version": models.F("register_version") + 1}
-    if app_labels & PORTFOLIO_APPS:
-        moved["portfolio_version"] = models.F("portfolio_version") + 1
+    for version in {version_moved_by(model) for model in changed} - {None}:
+        field = f"{version}_version"
+        moved[field] = models.F(field) + 1
     Programme.objects.filter(pk__in=programme_ids).update(**moved)
 
 
@@ -133,7 +146,7 @@ def _write(
     actor_fields = _actor_fields(acting_user)
     programme = _programme_for(instance)
     if programme is not None and programme.pk is not None:
-        _versions_moved([programme.pk], {instance._meta.app_label})
+        _versions_moved([programme.pk], {type(instance)})
     return ChangeLogEntry.objects.create(
         content_type=ContentType.objects.get_for_model(instance, for_concrete_model=True),
         object_id=str(instance.pk),
@@ -173,7 +186,7 @@ def log_create_many(instances: list[models.Model], *, acting_user: Any) -> None:
             )
         )
     ChangeLogEntry.objects.bulk_create(entries)
-    _versions_moved(list(programmes), {instance._meta.app_label for instance in instances})
+    _versions_moved(list(programmes), {type(instance) for instance in instances})
 
 
 def log_update(

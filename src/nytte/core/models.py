@@ -137,6 +137,11 @@ class Programme(models.Model):
     # cost table, the benefits analyses), which the proposal pipeline's many writes then
     # leave cached.
     portfolio_version = models.PositiveBigIntegerField(default=0, editable=False)
+    # Moves on only with changes to the realisation data (indicators, targets, measurements:
+    # models that say ``history_version = "realisation"``), which leave ``portfolio_version``
+    # alone: recording a measurement then recomputes the follow-up only, not the benefits
+    # map or who pays.
+    realisation_version = models.PositiveBigIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

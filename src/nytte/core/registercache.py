@@ -62,14 +62,31 @@ def _generation() -> str:
     return token
 
 
-def register_key(programme: Programme, name: str, *parts: Any, portfolio_only: bool = False) -> str:
-    version = programme.portfolio_version if portfolio_only else programme.register_version
+# What a cached result reads, and so which of the programme's versions it is kept under.
+REGISTER = "register"  # anything in the programme: every logged change moves it on
+PORTFOLIO = "portfolio"  # the portfolio and benefits registers and the programme, not the
+# realisation data (indicators, targets, measurements): the proposal pipeline's writes and
+# recorded measurements leave it cached
+REALISATION = "realisation"  # the portfolio's reads and the realisation data too
+
+
+def _version(programme: Programme, reads: str) -> str:
+    if reads == REGISTER:
+        return str(programme.register_version)
+    if reads == PORTFOLIO:
+        return f"p{programme.portfolio_version}"
+    if reads == REALISATION:
+        return f"p{programme.portfolio_version}r{programme.realisation_version}"
+    raise ValueError(f"unknown reads: {reads!r}")
+
+
+def register_key(programme: Programme, name: str, *parts: Any, reads: str = REGISTER) -> str:
     return ":".join(
         [
             _generation(),
             name,
             str(programme.pk),
-            f"p{version}" if portfolio_only else str(version),
+            _version(programme, reads),
             get_language() or "",
             *(str(part) for part in parts),
         ]
@@ -81,14 +98,13 @@ def cached_for_register(
     name: str,
     *parts: Any,
     compute: Callable[[], T],
-    portfolio_only: bool = False,
+    reads: str = REGISTER,
 ) -> T:
     """``compute()``'s result for this version of the programme's register (and ``parts``).
-    ``portfolio_only``: it reads only the portfolio and benefits registers and the
-    programme, so it is kept under ``Programme.portfolio_version``, which changes in the
-    proposal pipeline do not move. The result is shared by every request of the process:
-    it must not be changed."""
-    key = register_key(programme, name, *parts, portfolio_only=portfolio_only)
+    ``reads`` names the narrowest version that covers what ``compute`` reads (``PORTFOLIO``,
+    ``REALISATION``), so that changes it does not read leave the result cached. The result
+    is shared by every request of the process: it must not be changed."""
+    key = register_key(programme, name, *parts, reads=reads)
     with _lock:
         if key in _store:
             _store.move_to_end(key)

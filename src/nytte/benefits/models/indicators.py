@@ -10,6 +10,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from nytte.core import history
 from nytte.core.models import Programme
 from nytte.core.querysets import scoped_manager
 
@@ -47,6 +48,10 @@ class Indicator(models.Model):
 
     objects = scoped_manager("benefit__programme", owner_path="benefit__owner")
 
+    #: Realisation data: a change moves ``Programme.realisation_version``, not the portfolio's
+    #: (the benefits map and who pays read no indicator; the follow-up does).
+    history_version: ClassVar[str] = history.REALISATION
+
     class Meta:
         ordering = ["benefit", "name"]
         verbose_name = _("indicator")
@@ -79,6 +84,8 @@ class _IndicatorLine:
 
     indicator: Indicator
 
+    #: Realisation data, as the indicator's (see ``Indicator.history_version``).
+    history_version: ClassVar[str] = history.REALISATION
     #: Labels for what ``history_context`` adds to the change log.
     history_context_labels: ClassVar[dict[str, Any]] = {"benefit": _("benefit")}
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from nytte.core import registercache
 from nytte.core.lookups import programme_or_404
 from nytte.core.models import Organisation, Programme
 from nytte.core.permissions import Action, can, check
@@ -124,7 +125,7 @@ class _MapPages:
             self.programme,
             "benefits-map-organisations",
             compute=lambda: self.rows().organisations,
-            portfolio_only=True,
+            reads=registercache.PORTFOLIO,
         )
 
     def get(self, organisation: int | None) -> dict[str, Any]:
@@ -146,7 +147,11 @@ class _MapPages:
             }
 
         return cached_for_register(
-            self.programme, "benefits-map", organisation, compute=compute, portfolio_only=True
+            self.programme,
+            "benefits-map",
+            organisation,
+            compute=compute,
+            reads=registercache.PORTFOLIO,
         )
 
 
@@ -235,7 +240,7 @@ class _FlowPages:
             initiative,
             organisation,
             compute=compute,
-            portfolio_only=True,
+            reads=registercache.PORTFOLIO,
         )
 
 
@@ -307,7 +312,12 @@ def _follow_up(programme: Programme, user: Any, tolerance: Decimal | None) -> an
         )
 
     return cached_for_register(
-        programme, "follow-up", today, _exact(limit), compute=compute, portfolio_only=True
+        programme,
+        "follow-up",
+        today,
+        _exact(limit),
+        compute=compute,
+        reads=registercache.REALISATION,
     )
 
 
