@@ -471,3 +471,63 @@ def test_benefit_without_owner(programme, followed):
         "no_baseline": 2,
         "no_owner": 1,
     }
+
+
+def test_a_summary_brought_up_to_date_equals_one_computed_anew(programme, followed):
+    """After changes to the realisation data through the services, the summary recomputed
+    from the last one (the changed benefits only) is the one computed from scratch, and the
+    benefits nothing changed for are taken over as they were."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from nytte.benefits.services.lines import indicator_delete, target_update
+    from nytte.benefits.services.measurements import measurement_create, measurement_delete
+
+    def summary(previous=None):
+        programme.refresh_from_db()
+        return analysis.summarise(
+            programme=programme,
+            user=SYSTEM,
+            tolerance=Decimal(10),
+            today=TODAY,
+            previous=previous,
+        )
+
+    before = summary()
+    on_track, overdue = followed["on_track"], followed["overdue"]
+    # ON-TRACK falls behind, OVERDUE is measured again, BEHIND's target moves, and
+    # NO-BASELINE loses its only indicator.
+    measurement_create(
+        indicator=on_track.indicators.get(),
+        date=dt.date(2026, 11, 1),
+        value=Decimal(950),
+        acting_user=SYSTEM,
+    )
+    measurement_create(
+        indicator=overdue.indicators.get(),
+        date=dt.date(2026, 11, 20),
+        value=Decimal(640),
+        acting_user=SYSTEM,
+    )
+    target_update(
+        target=followed["behind"].indicators.get().targets.get(),
+        data={"value": Decimal(900)},
+        acting_user=SYSTEM,
+    )
+    indicator_delete(indicator=followed["no_baseline"].indicators.get(), acting_user=SYSTEM)
+    with CaptureQueriesContext(connection) as queries:
+        updated = summary(before)
+    assert len(queries) == 1 + 1 + 3  # the programme, the changed benefits, their indicators
+    assert updated == summary()
+    assert list(updated.followed) == list(before.followed)  # still in code order
+    changed = {f.pk for f in before.followed.values() if updated.followed[f.pk] != f}
+    assert changed == {followed[key].pk for key in ("on_track", "overdue", "behind", "no_baseline")}
+    assert updated.followed[followed["identified"].pk] is before.followed[followed["identified"].pk]
+    assert updated.followed[on_track.pk].behind and not updated.followed[overdue.pk].overdue
+    # A deleted measurement is a change too; with nothing changed the summary is kept.
+    measurement_delete(
+        measurement=on_track.indicators.get().measurements.latest("date"), acting_user=SYSTEM
+    )
+    again = summary(updated)
+    assert again == summary() and not again.followed[on_track.pk].behind
+    assert summary(again) is again

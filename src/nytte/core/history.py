@@ -47,16 +47,24 @@ def version_moved_by(model: type[models.Model]) -> str | None:
     return PORTFOLIO if model._meta.app_label in PORTFOLIO_APPS else None
 
 
-def _versions_moved(programme_ids: list[int], changed: set[type[models.Model]]) -> None:
+def _versions_moved(programme_ids: list[int], changed: list[models.Model]) -> None:
     """Move the programmes' register version on, and the narrower versions the changed
-    models belong to."""
+    objects' models belong to; then let each model that asks (``history_versions_moved``,
+    a class method taking its changed objects) stamp what it keeps of the new version."""
     if not programme_ids:
         return
+    by_model: dict[type[models.Model], list[models.Model]] = {}
+    for instance in changed:
+        by_model.setdefault(type(instance), []).append(instance)
     moved: dict[str, Any] = {"register_version": models.F("register_version") + 1}
-    for version in {version_moved_by(model) for model in changed} - {None}:
+    for version in {version_moved_by(model) for model in by_model} - {None}:
         field = f"{version}_version"
         moved[field] = models.F(field) + 1
     Programme.objects.filter(pk__in=programme_ids).update(**moved)
+    for model, instances in by_model.items():
+        hook = getattr(model, "history_versions_moved", None)
+        if hook is not None:
+            hook(instances)
 
 
 def _display(field: models.Field, instance: models.Model) -> Any:
@@ -146,7 +154,7 @@ def _write(
     actor_fields = _actor_fields(acting_user)
     programme = _programme_for(instance)
     if programme is not None and programme.pk is not None:
-        _versions_moved([programme.pk], {type(instance)})
+        _versions_moved([programme.pk], [instance])
     return ChangeLogEntry.objects.create(
         content_type=ContentType.objects.get_for_model(instance, for_concrete_model=True),
         object_id=str(instance.pk),
@@ -186,7 +194,7 @@ def log_create_many(instances: list[models.Model], *, acting_user: Any) -> None:
             )
         )
     ChangeLogEntry.objects.bulk_create(entries)
-    _versions_moved(list(programmes), {type(instance) for instance in instances})
+    _versions_moved(list(programmes), instances)
 
 
 def log_update(

@@ -112,11 +112,44 @@ def cached_for_register(
     value = shared().get(key)
     if value is None:
         value = _computed_once(key, compute)
+    _remember(key, value)
+    return value
+
+
+def _remember(key: str, value: Any) -> None:
     with _lock:
         _store[key] = value
+        _store.move_to_end(key)
         while len(_store) > ENTRIES:
             _store.popitem(last=False)
-    return value
+
+
+def stored(programme: Programme, name: str, *parts: Any, reads: str = REGISTER) -> Any:
+    """What ``store`` kept under this key, or ``None``: for results that a later request
+    brings up to date from the last one instead of computing anew."""
+    key = register_key(programme, name, *parts, reads=reads)
+    with _lock:
+        if key in _store:
+            return _store[key]
+    return shared().get(key)
+
+
+def store(
+    programme: Programme,
+    name: str,
+    *parts: Any,
+    value: Any,
+    reads: str = REGISTER,
+    share: bool = True,
+) -> None:
+    """Keep ``value`` under the key in this process, and for the other workers unless not
+    to ``share`` it (a large value that each worker can bring up to date cheaply from the
+    shared one is not worth pickling again on every change)."""
+    key = register_key(programme, name, *parts, reads=reads)
+    if share:
+        with contextlib.suppress(pickle.PicklingError, TypeError, AttributeError):
+            shared().set(key, value, timeout=TIMEOUT)
+    _remember(key, value)
 
 
 def _computed_once(key: str, compute: Callable[[], T]) -> T:

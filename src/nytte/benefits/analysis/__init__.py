@@ -32,7 +32,7 @@ from .flows import (
     flow_rows,
     flows,
 )
-from .follow_up import FollowUp, IndicatorState, follow_up
+from .follow_up import Followed, FollowUp, IndicatorState, Summary, follow_up, summarise
 from .map import BenefitsMap, MapRows, benefits_map, build_map, map_rows
 
 __all__ = [
@@ -43,10 +43,12 @@ __all__ = [
     "FlowRows",
     "Flows",
     "FollowUp",
+    "Followed",
     "IndicatorState",
     "MapRows",
     "Party",
     "PricedBenefit",
+    "Summary",
     "allocate",
     "base_year",
     "benefits_map",
@@ -61,5 +63,6 @@ __all__ = [
     "organisation_key",
     "place_key",
     "present_value",
+    "summarise",
     "year_factor",
 ]

@@ -132,6 +132,10 @@ class Benefit(models.Model):
     # Moves on with every saved change: the optimistic lock of forms and the API's ETag
     # (``nytte.core.concurrency``).
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    # The programme's ``realisation_version`` after the last change to this benefit's
+    # indicators, targets or measurements: the follow-up recomputes only the benefits
+    # stamped since it was computed.
+    realisation_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     # The queryset gate: Benefit.objects.for_user(actor, action); owners edit what they own.
     objects = scoped_manager("programme", owner_path="owner")
@@ -149,7 +153,10 @@ class Benefit(models.Model):
                 name="benefit_arises_in_one_place",
             ),
         ]
-        indexes = [models.Index(fields=["programme", "status", "kind"])]
+        indexes = [
+            models.Index(fields=["programme", "status", "kind"]),
+            models.Index(fields=["programme", "realisation_version"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from nytte.core import history
@@ -16,6 +18,14 @@ from nytte.core.querysets import scoped_manager
 
 from ..choices import Direction, Frequency
 from .benefits import Benefit
+
+
+def stamp_realisation(benefit_ids: set[int]) -> None:
+    """Mark the benefits whose realisation data just changed with their programme's new
+    ``realisation_version`` (``core.history`` calls this as it moves the version on)."""
+    if benefit_ids:
+        moved = Programme.objects.filter(pk=OuterRef("programme_id")).values("realisation_version")
+        Benefit.objects.filter(pk__in=benefit_ids).update(realisation_version=Subquery(moved[:1]))
 
 
 class Indicator(models.Model):
@@ -63,6 +73,10 @@ class Indicator(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.unit})"
 
+    @classmethod
+    def history_versions_moved(cls, indicators: Iterable[Indicator]) -> None:
+        stamp_realisation({indicator.benefit_id for indicator in indicators})
+
     def get_permission_programme(self) -> Programme:
         return self.benefit.programme
 
@@ -88,6 +102,10 @@ class _IndicatorLine:
     history_version: ClassVar[str] = history.REALISATION
     #: Labels for what ``history_context`` adds to the change log.
     history_context_labels: ClassVar[dict[str, Any]] = {"benefit": _("benefit")}
+
+    @classmethod
+    def history_versions_moved(cls, lines: Iterable[_IndicatorLine]) -> None:
+        stamp_realisation({line.indicator.benefit_id for line in lines})
 
     def history_context(self) -> dict[str, str]:
         """Names the benefit in the log entry of a deletion, so the benefit's history still
