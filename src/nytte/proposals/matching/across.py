@@ -168,7 +168,7 @@ def across(
     signals = signals_of(proposal)
     matches: list[tuple[float, Programme, str, int, Any]] = []
     for other in others:
-        if not available(other.pk):
+        if not available(other.pk, created=other.created_at):
             continue  # never built: not at this page's expense (its own tab builds it)
         entry = fresh(other.pk, max_age=MAX_AGE)
         for m in entry.index.query(text, k=PER_PROGRAMME, kinds=set(KINDS), signals=signals):

@@ -17,6 +17,7 @@ are caught by comparing texts and signals, which replaces the signature check on
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import logging
 import threading
@@ -278,7 +279,9 @@ def _build(entry: ProgrammeIndex, programme_id: int) -> None:
     entry.changes = 0
 
 
-def available(programme_id: int, using: str = DEFAULT_DB_ALIAS) -> bool:
+def available(
+    programme_id: int, using: str = DEFAULT_DB_ALIAS, *, created: dt.datetime | None = None
+) -> bool:
     """Whether asking for the programme's index is cheap: built or loaded in this process,
     or saved by another (loading maps a file). False when asking would build it now, which
     another programme's page must not pay for (``across``). With saving off, building is
@@ -286,7 +289,7 @@ def available(programme_id: int, using: str = DEFAULT_DB_ALIAS) -> bool:
     entry = _INDEXES.get((using, programme_id))
     if entry is not None and entry.checked_at >= 0:
         return True
-    path = store.path_for(programme_id, using)
+    path = store.path_for(programme_id, using, created=created)
     return path is None or path.exists()
 
 

@@ -13,6 +13,7 @@ so a new worker has little to catch up. ``NYTTE_SIMILARITY_DIR = None`` turns sa
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import gc
 import hashlib
 import logging
@@ -50,21 +51,25 @@ def directory() -> Path | None:
     return Path(value) if value else None
 
 
-def path_for(programme_id: int, using: str = DEFAULT_DB_ALIAS) -> Path | None:
+def path_for(
+    programme_id: int, using: str = DEFAULT_DB_ALIAS, *, created: dt.datetime | None = None
+) -> Path | None:
     """The programme's file: named by its id and creation time, so a file never answers
-    for another database's programme with the same id (tests reuse ids)."""
+    for another database's programme with the same id (tests reuse ids). ``created``: the
+    programme's creation time when the caller has it (saves a query per programme)."""
     folder = directory()
     if folder is None:
         return None
     known = _PATHS.get((using, programme_id))
     if known is not None and known.parent == folder:
         return known
-    created = (
-        Programme.objects.using(using)
-        .filter(pk=programme_id)
-        .values_list("created_at", flat=True)
-        .first()
-    )
+    if created is None:
+        created = (
+            Programme.objects.using(using)
+            .filter(pk=programme_id)
+            .values_list("created_at", flat=True)
+            .first()
+        )
     key = f"{connections[using].vendor}:{programme_id}:{created.isoformat() if created else ''}"
     digest = hashlib.blake2b(key.encode(), digest_size=6).hexdigest()
     path = _PATHS[(using, programme_id)] = folder / f"programme-{programme_id}-{digest}.idx"
