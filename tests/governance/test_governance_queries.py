@@ -71,6 +71,11 @@ def test_the_case_pages_and_api_read_in_fixed_queries(
 ):
     case = services.prepare_case_from_proposal(ready_proposal, facilitator, freeze_snapshot=False)
     _decided_case(programme, 10)
+    # Submitted scores: the page shows the matrix position, from the programme's criteria.
+    submitted = AssessmentFactory(
+        proposal=ready_proposal, submitted_at=dt.datetime(2026, 1, 5, tzinfo=dt.UTC)
+    )
+    submitted.scores.create(criterion=CriterionFactory(programme=programme), value=3)
     client, api = client_for(viewer), Client(**bearer(viewer))
     page = case.get_absolute_url()
     cases = reverse("governance:cases", args=[programme.slug])
@@ -128,11 +133,13 @@ def test_the_options_and_scores_read_along_with_the_case_are_those_read_apart(
     for org, basis in zip(orgs, ("0.35", "1.5", "12"), strict=True):
         FundingShareFactory(option=option, organisation=org, basis=Decimal(basis))
     criterion = CriterionFactory(programme=programme)
+    hard = CriterionFactory(programme=programme, dimension="complexity", weight=Decimal("2.5"))
     for value in (3, 4):
         assessment = AssessmentFactory(
             proposal=ready_proposal, submitted_at=dt.datetime(2026, 1, 5, tzinfo=dt.UTC)
         )
         assessment.scores.create(criterion=criterion, value=value)
+        assessment.scores.create(criterion=hard, value=value - 2)
     AssessmentFactory(proposal=ready_proposal).scores.create(criterion=criterion, value=1)
 
     read = selectors.case_get(user=facilitator, programme=programme, number=case.number)
@@ -171,6 +178,9 @@ def test_the_options_and_scores_read_along_with_the_case_are_those_read_apart(
     assert [selectors.option_view(o) for o in read.options.all()] == [
         selectors.option_view(o) for o in plain.options.all()
     ]
-    summary = selectors.assessment_summary(read)
+    with CaptureQueriesContext(connection) as queries:
+        summary = selectors.assessment_summary(read)  # the criteria came with the case
+    assert not queries.captured_queries
     assert summary is not None and summary["n_submitted"] == 2
+    assert summary["potential"] is not None and summary["complexity"] is not None
     assert summary == selectors.assessment_summary(plain)

@@ -15,8 +15,12 @@ from nytte.core.actors import Actor
 from nytte.core.jsonrows import json_rows, ordered, prefetched, restore
 from nytte.core.models import Organisation, Programme
 from nytte.core.permissions import Action, can
-from nytte.proposals.assessment.selectors import criteria_for, results_from
-from nytte.proposals.models import ProposalLink, Score
+from nytte.proposals.assessment.selectors import (
+    criteria_for,
+    in_dimension_order,
+    results_from,
+)
+from nytte.proposals.models import Criterion, ProposalLink, Score
 from nytte.scenarios.selectors import compare
 
 from .choices import OPEN_CASE_STATUSES
@@ -190,7 +194,12 @@ def case_get(*, user: Actor, programme: Programme, number: int) -> DecisionCase:
                 "assessment__proposal",
                 ("assessment", "criterion"),
                 **_SCORE_FIELDS,
-            )
+            ),
+            criterion_rows=json_rows(
+                Criterion.objects.filter(programme=OuterRef("programme_id")),
+                "programme",
+                **_CRITERION_FIELDS,
+            ),
         )
         .get(number=number)
     )
@@ -284,6 +293,8 @@ def dialogue_groups(items: QuerySet[DialogueItem]) -> list[dict[str, Any]]:
 
 
 _SCORE_FIELDS = {"assessment": "assessment_id", "criterion": "criterion_id", "value": "value"}
+# What the matrix position needs of the programme's criteria (read along with the case).
+_CRITERION_FIELDS = {name: name for name in ("id", "dimension", "name", "weight", "order")}
 
 
 def _submitted_scores(proposal: Any) -> QuerySet[Score]:
@@ -305,7 +316,11 @@ def assessment_summary(case: DecisionCase) -> dict[str, Any] | None:
         rows = list(_submitted_scores(case.proposal_id).values_list(*_SCORE_FIELDS.values()))
     if not rows:
         return None
-    results = results_from(criteria_for(programme=case.programme), rows, with_spread=False)
+    if hasattr(case, "criterion_rows"):
+        criteria = in_dimension_order(restore(Criterion, case.criterion_rows))
+    else:
+        criteria = criteria_for(programme=case.programme)
+    results = results_from(criteria, rows, with_spread=False)
     return {
         "n_submitted": results.n_submitted,
         "potential": None if results.potential is None else round(results.potential, 1),

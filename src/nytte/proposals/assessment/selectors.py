@@ -40,7 +40,12 @@ from .scoring import (
 def criteria_for(*, programme: Programme) -> list[Criterion]:
     """The programme's criteria, potential first, each dimension in its order (one query;
     a read never creates anything)."""
-    criteria = list(Criterion.objects.filter(programme=programme).order_by("order", "pk"))
+    return in_dimension_order(Criterion.objects.filter(programme=programme))
+
+
+def in_dimension_order(criteria: Iterable[Criterion]) -> list[Criterion]:
+    """Potential first, each dimension in its order (criteria read along with something
+    else are put in the order ``criteria_for`` gives)."""
     rank = {value: k for k, value in enumerate(Dimension.values)}
     return sorted(criteria, key=lambda c: (rank.get(c.dimension, 99), c.order, c.pk))
 
