@@ -44,7 +44,7 @@ from portfolio import configure, percentile
 
 MAX_USERS, MAX_SECONDS = 200, 900
 WRITE_SHARE = 0.05  # of a facilitator's requests
-THINK = (0.2, 1.0)  # seconds between one user's requests
+THINK = (0.2, 1.0)  # seconds between one user's requests (``--think`` sets another range)
 
 
 @dataclass
@@ -235,7 +235,13 @@ def memory_kb(pid: int) -> dict[str, int]:
 
 
 async def user_loop(
-    base: str, session: str, writes: bool, targets: Targets, until: float, seed: int
+    base: str,
+    session: str,
+    writes: bool,
+    targets: Targets,
+    until: float,
+    seed: int,
+    think: tuple[float, float] = THINK,
 ) -> list[Sample]:
     import httpx
 
@@ -256,7 +262,7 @@ async def user_loop(
         # client reuses it shows up as an error that is the client's, not the server's.
         limits=httpx.Limits(max_keepalive_connections=0),
     ) as client:
-        await asyncio.sleep(rnd.uniform(0, THINK[1]))  # not all at the same instant
+        await asyncio.sleep(rnd.uniform(0, think[1]))  # not all at the same instant
         while time.monotonic() < until:
             if writes and targets.indicators and rnd.random() < WRITE_SHARE:
                 code, indicator = rnd.choice(targets.indicators)
@@ -287,11 +293,17 @@ async def user_loop(
             except httpx.HTTPError as exc:
                 status, error = 0, type(exc).__name__
             samples.append(Sample(name, (time.perf_counter() - started) * 1000, status, error))
-            await asyncio.sleep(rnd.uniform(*THINK))
+            await asyncio.sleep(rnd.uniform(*think))
     return samples
 
 
-async def run_users(base: str, targets: Targets, seconds: float, master: int) -> tuple:
+async def run_users(
+    base: str,
+    targets: Targets,
+    seconds: float,
+    master: int,
+    think: tuple[float, float] = THINK,
+) -> tuple:
     until = time.monotonic() + seconds
     peaks: dict[int, int] = defaultdict(int)
 
@@ -304,7 +316,7 @@ async def run_users(base: str, targets: Targets, seconds: float, master: int) ->
     watcher = asyncio.create_task(watch())
     results = await asyncio.gather(
         *(
-            user_loop(base, session, writes, targets, until, seed=k)
+            user_loop(base, session, writes, targets, until, seed=k, think=think)
             for k, (session, writes) in enumerate(targets.sessions)
         )
     )
@@ -361,6 +373,14 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=5, help="gunicorn worker processes")
     parser.add_argument("--fraction", type=float, help="a fraction of the data set, e.g. 0.2")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--think",
+        type=float,
+        nargs=2,
+        default=THINK,
+        metavar=("MIN", "MAX"),
+        help="seconds between one user's requests (default 0.2 1.0: a stress test)",
+    )
     args = parser.parse_args()
     users = max(1, min(args.users, MAX_USERS))
     seconds = max(1.0, min(args.duration, MAX_SECONDS))
@@ -398,12 +418,13 @@ def main() -> None:
         log = data_dir / "server.log"
         server = start_server(port, args.workers, env, log)
         print(
-            f"\n{users} users for {seconds:.0f} s against gunicorn ({args.workers} workers, "
-            f"2 threads each) on 127.0.0.1:{port}"
+            f"\n{users} users for {seconds:.0f} s, {args.think[0]:g}–{args.think[1]:g} s between "
+            f"one user's requests, against gunicorn ({args.workers} workers, 2 threads each) "
+            f"on 127.0.0.1:{port}"
         )
         started = time.monotonic()
         samples, peaks = asyncio.run(
-            run_users(f"http://127.0.0.1:{port}", targets, seconds, server.pid)
+            run_users(f"http://127.0.0.1:{port}", targets, seconds, server.pid, tuple(args.think))
         )
         report(samples, time.monotonic() - started, peaks)
         failures = [line for line in log.read_text().splitlines() if "Traceback" in line]
