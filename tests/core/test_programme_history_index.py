@@ -1,0 +1,47 @@
+"""A programme's recent changes (its home page) are the newest rows of the change log index
+on programme and time (migration core 0011), not a sort of everything it ever logged."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from nytte.core import selectors
+from nytte.core.actors import SYSTEM
+from nytte.core.models import ChangeLogEntry
+from nytte.portfolio import services as portfolio_services
+
+pytestmark = pytest.mark.django_db
+
+
+def _plan(sql: str, params) -> str:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")  # a small table: what it can do
+            cursor.execute("EXPLAIN " + sql, params)
+        else:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        return "\n".join(str(row[-1]) for row in cursor.fetchall())
+
+
+def test_the_recent_changes_are_read_from_the_programme_index(programme):
+    sql, params = (
+        ChangeLogEntry.objects.filter(programme=programme)
+        .order_by("-timestamp", "-id")[:10]
+        .query.sql_with_params()
+    )
+    plan = _plan(sql, params)
+    assert "changelog_programme_recent" in plan, plan
+    if connection.vendor == "sqlite":
+        assert "TEMP B-TREE" not in plan, plan  # no sort: the index is in the page's order
+
+
+def test_the_recent_changes_are_the_programmes_newest_first(programme, other_programme):
+    for k, where in enumerate([programme, other_programme, programme, programme]):
+        portfolio_services.goal_save(
+            programme=where,
+            data={"level": "societal", "code": f"S-{k}", "title": f"Mål {k}"},
+            acting_user=SYSTEM,
+        )
+    rows = selectors.programme_history(programme=programme, limit=2)
+    assert [row["entry"].object_repr for row in rows] == ["S-3 Mål 3", "S-2 Mål 2"]
