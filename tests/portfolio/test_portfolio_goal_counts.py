@@ -11,8 +11,10 @@ from django.db import connection
 from django.urls import reverse
 
 from nytte.portfolio import selectors
+from nytte.portfolio import services as portfolio_services
+from nytte.portfolio.choices import Phase
 from nytte.portfolio.models import Initiative, InitiativeGoal
-from tests.factories import GoalFactory, InitiativeFactory
+from tests.factories import GoalFactory, InitiativeFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +97,35 @@ def test_the_roadmap_is_the_earliest_starts_first(programme):
     tie = InitiativeFactory(programme=programme, code="T-9", planned_start=dt.date(2027, 1, 1))
     InitiativeFactory(programme=programme, code="T-2", planned_start=None)
     assert selectors.roadmap(programme=programme) == [tie, early, late]
+
+
+def test_the_overview_counts_follow_a_change_at_once(programme, goals, facilitator, client_for):
+    """The goal tree and the phase × status table are kept under the portfolio version: the
+    next change to an initiative or its goals shows on the next request."""
+    client = client_for(facilitator)
+    url = reverse("portfolio:overview", args=[programme.slug])
+
+    def shown() -> tuple[int, int, dict[str, int]]:
+        context = client.get(url).context
+        rows = {row["phase"]: row["total"] for row in context["phase_status"]["rows"]}
+        busy = context["goal_tree"][0]["children"][0]
+        return busy.n_initiatives, context["phase_status"]["total"], rows
+
+    assert shown() == (3, 3, {**dict.fromkeys(Phase.values, 0), "plan": 3})
+    initiative = portfolio_services.initiative_create(
+        programme=programme,
+        data={
+            "code": "T-99",
+            "title": "Nytt tiltak",
+            "owner_organisation": OrganisationFactory(),
+            "phase": "idea",
+            "status": "green",
+        },
+        goals={goals["E-2"]: 1},
+        acting_user=facilitator,
+    )
+    assert shown() == (4, 4, {**dict.fromkeys(Phase.values, 0), "plan": 3, "idea": 1})
+    portfolio_services.initiative_update(
+        initiative=initiative, data={"phase": "plan"}, goals={}, acting_user=facilitator
+    )
+    assert shown() == (3, 4, {**dict.fromkeys(Phase.values, 0), "plan": 4})

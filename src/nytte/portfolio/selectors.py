@@ -180,6 +180,33 @@ def goal_tree(*, programme: Programme) -> list[dict[str, Any]]:
     return [{"goal": root, "children": children[root.pk]} for root in children[None]]
 
 
+def overview_summary(*, programme: Programme) -> dict[str, Any]:
+    """The overview's goal tree and its table of initiatives by phase and status (each row's
+    ``cells``: status and count pairs).
+
+    Both count over the whole portfolio (every initiative, every goal link) and read only
+    the portfolio register, so they are kept under the programme's portfolio version, like
+    the cost table: a logged change to an initiative or a goal moves it on. Shared by every
+    request: not to be changed.
+    """
+    return cached_for_register(
+        programme,
+        "portfolio:overview-summary",
+        compute=lambda: {
+            "goal_tree": goal_tree(programme=programme),
+            "phase_status": _with_cells(phase_status_counts(programme=programme)),
+        },
+        portfolio_only=True,
+    )
+
+
+def _with_cells(phase_status: dict[str, Any]) -> dict[str, Any]:
+    statuses = [value for value, _label in phase_status["statuses"]]
+    for row in phase_status["rows"]:
+        row["cells"] = list(zip(statuses, row["counts"], strict=True))
+    return phase_status
+
+
 def roadmap(*, programme: Programme, limit: int = 60) -> list[Initiative]:
     """Initiatives with planned dates, earliest first, for the roadmap timeline."""
     return list(
