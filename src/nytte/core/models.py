@@ -275,7 +275,14 @@ class ChangeLogEntry(models.Model):
         ordering = ["-timestamp", "-id"]
         verbose_name = _("change")
         verbose_name_plural = _("change history")
-        indexes = [models.Index(fields=["content_type", "object_id", "-timestamp"])]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "-timestamp"]),
+            # A programme's recent changes (its home page) read the newest few rows of this
+            # index instead of sorting every change the programme ever had.
+            models.Index(
+                fields=["programme", "-timestamp", "-id"], name="changelog_programme_recent"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.object_repr}"

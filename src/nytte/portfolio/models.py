@@ -211,6 +211,9 @@ class Initiative(models.Model):
                 condition=models.Q(published=True),
                 name="initiative_published",
             ),
+            # The overview's roadmap reads the earliest planned starts in this order rather
+            # than sorting every initiative of the programme.
+            models.Index(fields=["programme", "planned_start"], name="initiative_roadmap"),
         ]
 
     def __str__(self) -> str:

@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -22,6 +21,7 @@ from nytte.core.choices import Role
 from nytte.core.models import Programme, ProgrammeMembership
 from nytte.core.permissions import is_site_admin
 from nytte.core.viewhelpers import add_errors, int_or_none
+from nytte.portfolio import selectors as portfolio_selectors
 from nytte.portfolio import services as portfolio_services
 from nytte.portfolio.choices import GoalLevel
 from nytte.portfolio.models import Goal, LifeEvent
@@ -286,11 +286,7 @@ def organisations(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _goal_tree(programme: Programme) -> list[dict[str, Any]]:
-    goals = list(
-        Goal.objects.filter(programme=programme)
-        .annotate(n_initiatives=Count("initiative_links"))
-        .order_by("code")
-    )
+    goals = portfolio_selectors.goals_with_counts(programme=programme)
     tree = []
     for goal in goals:
         if goal.level == GoalLevel.SOCIETAL:

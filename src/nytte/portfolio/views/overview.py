@@ -23,10 +23,7 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
     programme = programme_or_404(request, slug)
     cost_table = selectors.programme_cost_table(programme=programme)
     roadmap = selectors.roadmap(programme=programme)
-    phase_status = selectors.phase_status_counts(programme=programme)
-    statuses = [value for value, _label in phase_status["statuses"]]
-    for row in phase_status["rows"]:
-        row["cells"] = list(zip(statuses, row["counts"], strict=True))
+    summary = selectors.overview_summary(programme=programme)
     return render(
         request,
         "portfolio/overview.html",
@@ -34,8 +31,8 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
             "programme": programme,
             "may_edit": can(request.user, Action.EDIT, programme),
             "may_facilitate": can(request.user, Action.FACILITATE, programme),
-            "goal_tree": selectors.goal_tree(programme=programme),
-            "phase_status": phase_status,
+            "goal_tree": summary["goal_tree"],
+            "phase_status": summary["phase_status"],
             "crumbs": [crumb(_("Portfolio"), "portfolio:overview", programme.slug)],
             "cost_table": cost_table,
             "cost_chart": charts.cost_chart(cost_table) if cost_table["rows"] else None,
