@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
+from nytte.core import registercache
 from nytte.core.actors import Actor
 from nytte.core.models import Programme
 from nytte.core.permissions import Action
@@ -108,7 +109,7 @@ def programme_cost_table(*, programme: Programme) -> dict[str, Any]:
         programme,
         "portfolio:cost-table",
         compute=lambda: _programme_cost_table(programme),
-        portfolio_only=True,
+        reads=registercache.PORTFOLIO,
     )
 
 
@@ -196,7 +197,7 @@ def overview_summary(*, programme: Programme) -> dict[str, Any]:
             "goal_tree": goal_tree(programme=programme),
             "phase_status": _with_cells(phase_status_counts(programme=programme)),
         },
-        portfolio_only=True,
+        reads=registercache.PORTFOLIO,
     )
 
 

@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('core', '0010_programme_portfolio_version'),
+        ('core', '0011_programme_realisation_version'),
     ]
 
     operations = [
