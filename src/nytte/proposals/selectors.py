@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, OuterRef, Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet
 
 from nytte.core.actors import Actor, PublicProposer
 from nytte.core.jsonrows import json_rows, prefetched, restore
@@ -21,7 +21,7 @@ from nytte.portfolio.models import LifeEvent
 
 from .choices import EventKind
 from .harmonise_rows import with_harmonisation
-from .models import Proposal, ProposalEvent, Support
+from .models import Proposal, ProposalEvent, Support, supporter_count
 
 # What the private status page shows of a proposal's history: its stage changes.
 STATUS_EVENTS = (EventKind.SUBMITTED, EventKind.STAGE_CHANGED, EventKind.MERGED, EventKind.ATTACHED)
@@ -33,7 +33,7 @@ def proposal_list(*, programme: Programme, user: Actor) -> QuerySet[Proposal]:
         Proposal.objects.for_user(user)
         .in_programme(programme)
         .select_related("programme", "proposer", "merged_into", "attached_to")
-        .annotate(n_supports=Count("supports", distinct=True))
+        .annotate(n_supports=supporter_count())
     )
 
 
