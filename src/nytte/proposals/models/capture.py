@@ -126,7 +126,15 @@ class Proposal(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["programme", "number"], name="unique_proposal_number")
         ]
-        indexes = [models.Index(fields=["programme", "stage"])]
+        indexes = [
+            # The board's columns and the work queue read a stage's proposals oldest first
+            # (and count them per stage) from this index alone, without the rows.
+            models.Index(
+                fields=["programme", "stage", "created_at", "id"], name="proposal_stage_received"
+            ),
+            # Someone's own proposals, newest first (the work queue).
+            models.Index(fields=["proposer", "created_at"], name="proposal_proposer_received"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
