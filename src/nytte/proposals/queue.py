@@ -15,8 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, F, Max, Q, QuerySet, When, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Case, F, Max, Q, QuerySet, When
 from django.utils import timezone
 
 from nytte.core.actors import Actor
@@ -111,25 +110,19 @@ def _waiting_for_facilitator(
     user: Actor, open_case_statuses: Iterable[str], limit: int
 ) -> tuple[Section, Section]:
     """Proposals waiting for harmonisation (oldest first) and those ready for governance
-    (longest unchanged first), in one query: each stage numbered on its own, at most
-    ``limit`` + 1 rows of each read."""
+    (longest unchanged first), in one query: at most ``limit`` + 1 rows of each stage read."""
     waiting_since = Case(When(stage=Stage.RECEIVED, then=F("created_at")), default=F("updated_at"))
-    # Numbered over the narrow rows (id, stage, dates) of every waiting proposal; only the
-    # first of each stage are then read whole, with their supporters and open case.
-    first = (
-        Proposal.objects.for_user(user, Action.FACILITATE)
-        .filter(stage__in=[Stage.RECEIVED, Stage.READY])
-        .annotate(
-            queue_rank=Window(
-                RowNumber(), partition_by=[F("stage")], order_by=[waiting_since.asc(), F("pk")]
-            ),
-        )
-        .filter(queue_rank__lte=limit + 1)
-        .values("pk")
-    )
+    # The first ids of each stage from the stage index, a subquery with a limit each (which
+    # PostgreSQL hashes once whatever its statistics); only those proposals are read whole,
+    # with their supporters and open case.
+    waiting = Proposal.objects.for_user(user, Action.FACILITATE)
+    first = Q()
+    for stage, since in ((Stage.RECEIVED, "created_at"), (Stage.READY, "updated_at")):
+        ids = waiting.filter(stage=stage).order_by(since, "pk").values("pk")
+        first |= Q(pk__in=ids[: limit + 1])
     rows = (
         _proposals(user, Action.FACILITATE)
-        .filter(pk__in=first)
+        .filter(first)
         # A case already in preparation is linked, not offered again.
         .annotate(
             open_case=Max(

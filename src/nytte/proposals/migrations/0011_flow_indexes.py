@@ -15,10 +15,6 @@ class Migration(migrations.Migration):
             name='proposals_p_program_f1eeff_idx',
         ),
         migrations.AddIndex(
-            model_name='assessment',
-            index=models.Index(fields=['submitted_at', 'due'], name='assessment_open_due'),
-        ),
-        migrations.AddIndex(
             model_name='proposal',
             index=models.Index(fields=['programme', 'stage', 'created_at', 'id'], name='proposal_stage_received'),
         ),

@@ -123,9 +123,6 @@ class Assessment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["proposal", "assessor"], name="unique_assessor")
         ]
-        # The work queue's overdue assessments (not submitted, due before today), found
-        # without reading every proposal's assessments.
-        indexes = [models.Index(fields=["submitted_at", "due"], name="assessment_open_due")]
 
     def __str__(self) -> str:
         return f"{self.proposal.reference}: {self.assessor}"

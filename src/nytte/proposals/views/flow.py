@@ -8,8 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, QuerySet, TextChoices, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, QuerySet, TextChoices
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -205,23 +204,8 @@ def board(request: HttpRequest, slug: str) -> HttpResponse:
     filtered = filterset.qs
     # Straight from the (programme, stage) index: no subquery, no annotation.
     counts = dict(filtered.order_by().values_list("stage").annotate(n=Count("pk")))
-    # The first cards of every column: numbered within their stage, oldest first, over the
-    # narrow rows (id, stage, date) only; the cards themselves are then read by id.
-    ranked = (
-        filtered.filter(stage__in=BOARD_STAGES)
-        .annotate(
-            board_rank=Window(
-                RowNumber(), partition_by=[F("stage")], order_by=[F("created_at"), F("pk")]
-            )
-        )
-        .filter(board_rank__lte=BOARD_LIMIT)
-        .values("pk")
-    )
-    cards = list(
-        filtered.filter(pk__in=ranked)
-        .select_related(None)
-        .only(*CARD_FIELDS)
-        .order_by("created_at", "pk")
+    cards = selectors.first_of_each_stage(
+        filtered, programme=programme, stages=BOARD_STAGES, limit=BOARD_LIMIT, fields=CARD_FIELDS
     )
     urls = NumberedUrls()
     sources, tracks = _labels(Source), _labels(Track)
