@@ -7,11 +7,12 @@ import pytest
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.test import RequestFactory
+from django.urls import reverse
 
 from nytte.core.excel.rollback import Rollback, trial_write
 from nytte.core.listing import paginate
 from nytte.core.models import Organisation
-from nytte.core.viewhelpers import add_errors, int_or_none
+from nytte.core.viewhelpers import NumberedUrls, add_errors, int_or_none, numbered_url
 
 
 class NoteForm(forms.Form):
@@ -53,6 +54,22 @@ def test_a_missing_fallback_field_means_the_top_of_the_form():
 @pytest.mark.parametrize(("text", "number"), [("3", 3), ("", None), (None, None), ("x", None)])
 def test_int_or_none(text, number):
     assert int_or_none(text) == number
+
+
+@pytest.mark.parametrize("slug", ["bm", "p-918273645", "918273645"])
+def test_a_numbered_url_is_the_route_reversed(slug):
+    # A slug holding the number the route is first reversed with falls back to reverse.
+    url = numbered_url("proposals:proposal", "number", slug=slug)
+    for number in (1, 12, 918273645, 10**7):
+        assert url(number) == reverse("proposals:proposal", kwargs={"slug": slug, "number": number})
+
+
+def test_numbered_urls_keep_each_route_and_programme_apart():
+    urls = NumberedUrls()
+    for name in ("proposals:proposal", "proposals:move", "governance:case"):
+        for slug in ("a", "b"):
+            expected = reverse(name, kwargs={"slug": slug, "number": 7})
+            assert urls(name, slug, 7) == expected
 
 
 def test_paginate_gives_the_page_asked_for_and_the_links_around_it():

@@ -8,6 +8,7 @@ import itertools
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from nytte.portfolio.models import LifeEvent
 from nytte.proposals.choices import Channel, Source, Stage, Track
@@ -220,6 +221,50 @@ def test_the_list_sorts_stages_in_flow_order_and_by_supporters(programme, viewer
     response = client.get(url, {"sort": "-stage"})
     headers = {c["key"]: c["aria_sort"] for c in response.context["columns"] if c["key"]}
     assert headers["stage"] == "descending" and headers["title"] == "none"
+
+
+def test_every_page_counts_each_proposals_own_supporters(
+    programme, viewer, facilitator, client_for
+):
+    """Counted per proposal whatever else the query joins or filters on (its organisations,
+    the board's numbering, the API's lines), and zero for none."""
+    none, one, three = (ProposalFactory(programme=programme) for _ in range(3))
+    orgs = [OrganisationFactory() for _ in range(2)]
+    programme.participants.add(*orgs)
+    for proposal in (none, one, three):
+        proposal.affected_organisations.set(orgs)
+    Support.objects.create(proposal=one, user=viewer)
+    for user in UserFactory.create_batch(3):
+        Support.objects.create(proposal=three, user=user)
+    expected = {none.reference: 0, one.reference: 1, three.reference: 3}
+    client = client_for(viewer)
+    for query in ({}, {"sort": "-supporters"}, {"organisation": orgs[0].orgnr}):
+        response = client.get(list_url(programme), query)
+        counts = {p.reference: p.n_supports for p in response.context["proposals"]}
+        assert counts == expected, query
+    assert refs(client.get(list_url(programme), {"sort": "-supporters"})) == [
+        three.reference,
+        one.reference,
+        none.reference,
+    ]
+    board = client.get(board_url(programme), {"organisation": orgs[1].orgnr})
+    cards = board.context["columns"][0]["cards"]
+    assert {p.reference: p.n_supports for p in cards} == expected
+    api = client_for(facilitator).get(f"/api/v1/programmes/{programme.slug}/proposals")
+    assert {p["reference"]: p["supporters"] for p in api.json()["items"]} == expected
+
+
+def test_a_card_links_to_its_proposal_and_moves_it_forward(programme, facilitator, client_for):
+    card = ProposalFactory(programme=programme, stage=Stage.HARMONISATION, track=Track.PILOT)
+    response = client_for(facilitator, language="en").get(board_url(programme))
+    text = response.content.decode()
+    assert f'href="{card.get_absolute_url()}"' in text
+    move = reverse("proposals:move", kwargs={"slug": programme.slug, "number": card.number})
+    assert f'action="{move}"' in text
+    assert "Move to assessment" in text
+    assert "<dd>Pilot or experiment</dd>" in text
+    received = timezone.localtime(card.created_at).isoformat()
+    assert f'<time datetime="{received}">' in text
 
 
 def test_the_list_pages_through_fifty_at_a_time(programme, viewer, client_for):

@@ -15,8 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, Count, F, Max, Q, QuerySet, When, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Case, F, Max, Q, QuerySet, When
 from django.utils import timezone
 
 from nytte.core.actors import Actor
@@ -24,7 +23,7 @@ from nytte.core.permissions import Action, programme_ids_for
 
 from .assessment import assessments_awaiting
 from .choices import OPEN_STAGES, Stage
-from .models import Assessment, Proposal
+from .models import Assessment, Proposal, supporter_count
 
 LIMIT = 50
 
@@ -75,11 +74,17 @@ def _section(queryset: QuerySet[Any], limit: int = LIMIT) -> Section:
     return Section(items=rows[:limit], more=len(rows) > limit)
 
 
+# What the queue's rows show of a proposal (and of its programme): the only columns read.
+SHOWN = ("programme__name", "programme__slug", "number", "title", "stage", "stage_reason")
+SHOWN_AT = ("created_at", "updated_at")
+
+
 def _proposals(user: Actor, action: Action) -> QuerySet[Proposal]:
     return (
         Proposal.objects.for_user(user, action)
         .select_related("programme")
-        .annotate(n_supports=Count("supports", distinct=True))
+        .only(*SHOWN, *SHOWN_AT)
+        .annotate(n_supports=supporter_count())
     )
 
 
@@ -90,6 +95,14 @@ def _overdue(user: Actor, today: dt.date) -> QuerySet[Assessment]:
         Assessment.objects.for_user(user, Action.FACILITATE)
         .filter(submitted_at__isnull=True, due__lt=today, proposal__stage__in=OPEN_STAGES)
         .select_related("proposal__programme", "assessor")
+        .only(
+            "due",
+            *(f"proposal__{name}" for name in SHOWN),
+            "assessor__username",
+            "assessor__full_name",
+            "assessor__first_name",
+            "assessor__last_name",
+        )
     )
 
 
@@ -97,23 +110,26 @@ def _waiting_for_facilitator(
     user: Actor, open_case_statuses: Iterable[str], limit: int
 ) -> tuple[Section, Section]:
     """Proposals waiting for harmonisation (oldest first) and those ready for governance
-    (longest unchanged first), in one query: each stage numbered on its own, at most
-    ``limit`` + 1 rows of each read."""
+    (longest unchanged first), in one query: at most ``limit`` + 1 rows of each stage read."""
     waiting_since = Case(When(stage=Stage.RECEIVED, then=F("created_at")), default=F("updated_at"))
+    # The first ids of each stage from the stage index, a subquery with a limit each (which
+    # PostgreSQL hashes once whatever its statistics); only those proposals are read whole,
+    # with their supporters and open case.
+    waiting = Proposal.objects.for_user(user, Action.FACILITATE)
+    first = Q()
+    for stage, since in ((Stage.RECEIVED, "created_at"), (Stage.READY, "updated_at")):
+        ids = waiting.filter(stage=stage).order_by(since, "pk").values("pk")
+        first |= Q(pk__in=ids[: limit + 1])
     rows = (
         _proposals(user, Action.FACILITATE)
-        .filter(stage__in=[Stage.RECEIVED, Stage.READY])
+        .filter(first)
         # A case already in preparation is linked, not offered again.
         .annotate(
             open_case=Max(
                 "decision_cases__number",
                 filter=Q(decision_cases__status__in=list(open_case_statuses)),
             ),
-            queue_rank=Window(
-                RowNumber(), partition_by=[F("stage")], order_by=[waiting_since.asc(), F("pk")]
-            ),
         )
-        .filter(queue_rank__lte=limit + 1)
         .order_by(waiting_since.asc(), "pk")
     )
     by_stage: dict[str, list[Proposal]] = {Stage.RECEIVED: [], Stage.READY: []}

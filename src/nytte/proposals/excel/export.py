@@ -8,7 +8,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count
 from django.utils import timezone
 from xlsxwriter.workbook import Workbook
 
@@ -25,7 +24,7 @@ from nytte.core.excel.format import SheetSpec, labels
 from nytte.core.models import Programme
 
 from ..choices import Channel, EvidenceKind, LinkKind, Source, Stage, Track
-from ..models import Evidence, Proposal, ProposalLink
+from ..models import Evidence, Proposal, ProposalLink, supporter_count
 from .sheets import (
     EVIDENCE,
     IMPORT_SPEC,
@@ -108,7 +107,7 @@ def sheet_rows(
         proposal_row(r)
         for r in Proposal.objects.for_user(user)
         .in_programme(programme)
-        .annotate(n=Count("supports"))
+        .annotate(n=supporter_count())
         .order_by("number")
         .values_list(
             "pk",

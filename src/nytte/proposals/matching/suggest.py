@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from nytte.core.models import Organisation, Programme
 from nytte.portfolio.models import Initiative, LifeEvent
@@ -19,7 +19,7 @@ from nytte.similarity.analysis import normalise
 from nytte.similarity.fusion import FusedIndex
 from nytte.similarity.signals import LIFE_EVENTS, ORGANISATIONS
 
-from ..models import Dismissal, Proposal
+from ..models import Dismissal, Proposal, supporter_count
 from .index import fresh
 from .texts import (
     EXCLUDED_STAGES,
@@ -154,7 +154,7 @@ def _objects(programme: Programme, kind: str, pks: list[int]) -> dict[int, Any]:
         # Merged ones too: a suggestion found through a merged proposal names it (the loop
         # below never suggests one).
         rows = Proposal.objects.filter(programme=programme, pk__in=pks).annotate(
-            n_supports=Count("supports", distinct=True)
+            n_supports=supporter_count()
         )
     found = {}
     for obj in rows:

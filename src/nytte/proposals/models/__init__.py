@@ -12,6 +12,7 @@ from .capture import (
     ProposalEvent,
     Support,
     attachment_path,
+    supporter_count,
 )
 from .harmonise import (
     Dismissal,
@@ -38,4 +39,5 @@ __all__ = [
     "Support",
     "TextVector",
     "attachment_path",
+    "supporter_count",
 ]

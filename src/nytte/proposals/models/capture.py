@@ -7,6 +7,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -124,7 +126,15 @@ class Proposal(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["programme", "number"], name="unique_proposal_number")
         ]
-        indexes = [models.Index(fields=["programme", "stage"])]
+        indexes = [
+            # The board's columns and the work queue read a stage's proposals oldest first
+            # (and count them per stage) from this index alone, without the rows.
+            models.Index(
+                fields=["programme", "stage", "created_at", "id"], name="proposal_stage_received"
+            ),
+            # Someone's own proposals, newest first (the work queue).
+            models.Index(fields=["proposer", "created_at"], name="proposal_proposer_received"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
@@ -254,6 +264,23 @@ class Support(models.Model):
 
     def get_permission_programme(self) -> Programme:
         return self.proposal.programme
+
+
+def supporter_count() -> Coalesce:
+    """The number of a proposal's (``OuterRef("pk")``) supporters, as a subquery per row.
+
+    Not ``Count("supports")``: that joins every proposal to its supports and groups the whole
+    programme's rows (with every joined column) before a page of 25 is cut from them, tens of
+    milliseconds at 5 000 proposals. A subquery is one index lookup for each row read, and is
+    only computed for the rows a page shows unless the list is sorted by it."""
+    supports = (
+        Support.objects.filter(proposal=OuterRef("pk"))
+        .order_by()
+        .values("proposal")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(supports, output_field=IntegerField()), 0)
 
 
 class Comment(models.Model):

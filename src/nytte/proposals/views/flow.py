@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, QuerySet, TextChoices
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.timesince import timesince
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -23,17 +25,22 @@ from nytte.core.listing import paginate, sort_header
 from nytte.core.lookups import programme_or_404
 from nytte.core.models import Programme
 from nytte.core.permissions import Action, can
+from nytte.core.viewhelpers import NumberedUrls
 
 from .. import excel, selectors, services
-from ..choices import Stage
+from ..choices import Source, Stage, Track
 from ..filtersets import ProposalFilterSet, ordered
 from ..forms import ProposalImportForm
-from ..models import Assessment, Proposal
+from ..models import Proposal
 from ..queue import work_queue
 from .detail import tab_context
 from .frame import TAB_NAMES, crumbs, proposal_for
 
 BOARD_LIMIT = 40  # cards per column; the list has the rest
+
+
+# What a card shows of a proposal, the only columns read for it.
+CARD_FIELDS = ("programme_id", "number", "title", "source", "stage", "track", "created_at")
 
 
 BOARD_STAGES = (Stage.RECEIVED, Stage.HARMONISATION, Stage.ASSESSMENT, Stage.READY)
@@ -129,6 +136,23 @@ def _proposer_label(proposal: Proposal, personal: bool) -> str:
     return ""
 
 
+def _show(proposals: Iterable[Proposal], urls: NumberedUrls) -> None:
+    """What a card or a queue row shows of each proposal, set on it here, once a page, where
+    the template would work it out again for each of a hundred rows (reversing the route,
+    translating): ``url`` and when it was received (``received_iso``, ``received_ago``).
+    Each one's programme must be at hand."""
+    ago, now = gettext("%(age)s ago"), timezone.now()
+    for proposal in proposals:
+        proposal.url = urls("proposals:proposal", proposal.programme.slug, proposal.number)
+        proposal.received_iso = timezone.localtime(proposal.created_at).isoformat()
+        proposal.received_ago = ago % {"age": timesince(proposal.created_at, now)}
+
+
+def _labels(choices: type[TextChoices]) -> dict[str, str]:
+    """Each choice's label, translated once (a model's ``get_…_display`` does it per row)."""
+    return {value: str(label) for value, label in choices.choices}
+
+
 # ---------------------------------------------------------------------------------------------
 # The list
 
@@ -178,36 +202,35 @@ def board(request: HttpRequest, slug: str) -> HttpResponse:
         data=data,
     )
     filtered = filterset.qs
-    counts = dict(
-        Proposal.objects.filter(pk__in=filtered.values("pk"))
-        .order_by()
-        .values_list("stage")
-        .annotate(n=Count("pk"))
+    # Straight from the (programme, stage) index: no subquery, no annotation.
+    counts = dict(filtered.order_by().values_list("stage").annotate(n=Count("pk")))
+    cards = selectors.first_of_each_stage(
+        filtered, programme=programme, stages=BOARD_STAGES, limit=BOARD_LIMIT, fields=CARD_FIELDS
     )
-    # The first cards of every column in one query: numbered within their stage, oldest first.
+    urls = NumberedUrls()
+    sources, tracks = _labels(Source), _labels(Track)
     by_stage: dict[str, list[Proposal]] = {stage: [] for stage in BOARD_STAGES}
-    for card in (
-        filtered.filter(stage__in=BOARD_STAGES)
-        .annotate(
-            board_rank=Window(
-                RowNumber(), partition_by=[F("stage")], order_by=[F("created_at"), F("pk")]
-            )
-        )
-        .filter(board_rank__lte=BOARD_LIMIT)
-        .order_by("created_at", "pk")
-    ):
+    for card in cards:
+        card.programme = programme  # its URLs need the slug: no query per card
+        card.move_url = urls("proposals:move", programme.slug, card.number)
+        card.source_label = sources.get(card.source, card.source)
+        card.track_label = tracks.get(card.track, card.track)
         by_stage[card.stage].append(card)
+    _show(cards, urls)
     columns = []
     for stage in BOARD_STAGES:
-        cards = by_stage[stage]
+        forward = FORWARD.get(stage)
         columns.append(
             {
                 "stage": stage,
                 "label": stage.label,
-                "cards": cards,
+                "cards": by_stage[stage],
                 "count": counts.get(stage, 0),
-                "more": max(counts.get(stage, 0) - len(cards), 0),
-                "forward": FORWARD.get(stage),
+                "more": max(counts.get(stage, 0) - len(by_stage[stage]), 0),
+                "forward": forward,
+                "move_label": gettext("Move to %(stage)s") % {"stage": str(forward.label).lower()}
+                if forward
+                else "",
             }
         )
     query = data.urlencode()
@@ -300,22 +323,25 @@ def move(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 # The work queue
 
 
-def _assess_url(assessment: Assessment) -> str:
-    """The assessor's scoring page, or the proposal's assessment tab until it exists."""
-    proposal = assessment.proposal
-    url = _url_or_none("proposals:assess", slug=proposal.programme.slug, number=proposal.number)
-    return url or f"{proposal.get_absolute_url()}?tab=assessment"
-
-
 @login_required
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
     """What waits for the user in every programme they have a role in."""
     work = work_queue(request.user)
+    urls = NumberedUrls()
+    _show([*work.to_harmonise, *work.to_prepare, *work.mine], urls)
+    for proposal in work.to_prepare:
+        slug = proposal.programme.slug
+        if proposal.open_case:
+            proposal.case_url = urls("governance:case", slug, proposal.open_case)
+        else:
+            proposal.prepare_url = urls("governance:prepare_case", slug, proposal.number)
     for assessment in [*work.to_assess, *work.overdue]:
-        assessment.url = _assess_url(assessment)
-    for assessment in work.overdue:
-        assessment.tab_url = f"{assessment.proposal.get_absolute_url()}?tab=assessment"
+        proposal = assessment.proposal
+        proposal.url = urls("proposals:proposal", proposal.programme.slug, proposal.number)
+        # The assessor's scoring page.
+        assessment.url = urls("proposals:assess", proposal.programme.slug, proposal.number)
+        assessment.tab_url = f"{proposal.url}?tab=assessment"
     return render(request, "proposals/queue.html", {"work": work})
 
 
