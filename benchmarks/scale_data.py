@@ -102,6 +102,11 @@ def load(cache: Path | None = None, size: Size | None = None, seed: int = 2026) 
         if sqlite:
             call_command("migrate", interactive=False, verbosity=0)
         data = generate(size, seed)
+        if not sqlite:
+            # What autovacuum does on a production server after a bulk load: without the
+            # tables' statistics PostgreSQL plans as if they were empty.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         if sqlite and cache is not None:
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
