@@ -124,7 +124,12 @@ class Proposal(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["programme", "number"], name="unique_proposal_number")
         ]
-        indexes = [models.Index(fields=["programme", "stage"])]
+        indexes = [
+            models.Index(fields=["programme", "stage"]),
+            # The harmonisation index checks the newest change before every query
+            # (proposals.matching.index): read here, not by scanning every row.
+            models.Index(fields=["programme", "updated_at"], name="proposal_updated"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
