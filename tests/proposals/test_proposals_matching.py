@@ -219,6 +219,9 @@ def test_a_query_costs_a_fixed_number_of_queries(
     ProposalFactory(programme=programme, title="Ny betalingsplan", need="Krav.", idea="Plan.")
     with django_assert_max_num_queries(7):
         matching.similar(programme, text, k=5)
+    # Once the change is in, the index knows its own signature again: no rows are compared.
+    with django_assert_max_num_queries(3):
+        matching.similar(programme, text, k=5)
 
 
 def test_query_count_does_not_grow_with_the_programme(programme, other_programme, monkeypatch):
@@ -249,6 +252,12 @@ def test_mark_flags_whole_words_only():
     segments = matching.mark("Kravet og krav, krave.", ["krav"])
     assert [text for text, hit in segments if hit] == ["krav"]
     assert "".join(text for text, _hit in segments) == "Kravet og krav, krave."
+
+
+def test_a_marked_sentence_is_escaped_around_its_marks():
+    text = "<b>Krav</b> & krav."
+    why = matching.Why(text=text, field="", terms=("krav",), segments=matching.mark(text, ["krav"]))
+    assert why.marked == "&lt;b&gt;<mark>Krav</mark>&lt;/b&gt; &amp; <mark>krav</mark>."
 
 
 def test_parse_target():

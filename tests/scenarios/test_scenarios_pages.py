@@ -2,9 +2,12 @@ import html
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from nytte.scenarios import services
+from nytte.scenarios.forms import candidate_choices, choice_codes
 from nytte.scenarios.models import Scenario, ScenarioRun
 
 pytestmark = pytest.mark.django_db
@@ -181,3 +184,26 @@ def test_lists_too_long_to_tick_take_typed_codes(
     assert box(text, "forced_out") == "A, XX-9"  # kept as typed
     scenario.refresh_from_db()
     assert scenario.forced_out == [] and scenario.stop_costs == {"initiative:R": 2_000_000}
+
+
+def test_a_new_scenarios_long_lists_show_their_count_without_reading_them(
+    client_for, programme, register, facilitator, monkeypatch
+):
+    """The list page's form for a new scenario, past ``LONG_LIST``, shows how many
+    candidates there are and the first one's code, as the full list would give them, but
+    reads no initiative's title (10,000 of them at national size); typed codes still post."""
+    monkeypatch.setattr("nytte.core.forms.LONG_LIST", 2)
+    client = client_for(facilitator, "en")
+    url = reverse("scenarios:list", args=[programme.slug])
+    full = choice_codes(candidate_choices(programme, [register["proposal"]]))
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url).content.decode()
+    first = next(iter(full.values()))
+    assert f"Too many to list ({len(full)}): type their codes" in page
+    assert f"for example {first}." in page and 'value="initiative:A"' not in page
+    assert not [q for q in queries if '"portfolio_initiative"."title"' in q["sql"]]
+
+    response = client.post(url, {**SETTINGS, "name": "Typed", "forced_in": "b, F-1"})
+    assert response.status_code == 302
+    number = register["proposal"].number
+    assert Scenario.objects.get(name="Typed").forced_in == ["initiative:B", f"proposal:{number}"]

@@ -8,6 +8,8 @@ submitted choice costs no query of its own (the pages' query counts are pinned).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
+from functools import cached_property
 from typing import Any
 
 from django import forms
@@ -103,14 +105,24 @@ LONG_LIST = 200
 class CodeListInput(forms.Textarea):
     """The options of a list too long to tick, typed as codes (FI-12, F-7) separated by
     commas, spaces or new lines. A typed code that names no option passes through as typed,
-    so the field refuses it by name and the box shows what was typed."""
+    so the field refuses it by name and the box shows what was typed.
+
+    ``codes`` (option value -> code) is called the first time a code is looked up: an empty
+    box, as on a new form, never reads the options (thousands of rows at national size)."""
 
     is_code_list = True
 
-    def __init__(self, codes: dict[str, str]) -> None:
+    def __init__(self, codes: Callable[[], Mapping[str, str]]) -> None:
         super().__init__(attrs={"rows": 3})
-        self.codes = codes  # option value -> code
-        self.values = {code.casefold(): value for value, code in codes.items()}
+        self.read_codes = codes
+
+    @cached_property
+    def codes(self) -> Mapping[str, str]:
+        return self.read_codes()
+
+    @cached_property
+    def values(self) -> dict[str, str]:
+        return {code.casefold(): value for value, code in self.codes.items()}
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> list[str]:
         text = data.get(name) or ""
@@ -132,12 +144,21 @@ def codes_when_long(field: forms.Field, codes: dict[str, str]) -> bool:
     ``LONG_LIST`` options (``codes``: option value -> code); returns whether it did."""
     if not too_long_to_list(len(codes)):
         return False
+    type_codes(field, count=len(codes), example=next(iter(codes.values())), codes=lambda: codes)
+    return True
+
+
+def type_codes(
+    field: forms.Field, *, count: int, example: str, codes: Callable[[], Mapping[str, str]]
+) -> None:
+    """Make a multiple-choice field a box for typed codes whatever its length: for a form
+    that knows how many options there are (``count``) and the first one's code without
+    reading them; ``codes`` reads them when a posted or saved value needs them."""
     field.widget = CodeListInput(codes)
     typed = gettext(
         "Too many to list (%(count)s): type their codes, separated by commas, for example %(code)s."
-    ) % {"count": len(codes), "code": next(iter(codes.values()))}
+    ) % {"count": count, "code": example}
     field.help_text = f"{field.help_text} {typed}".strip()
-    return True
 
 
 class LineForm(forms.ModelForm):

@@ -205,6 +205,9 @@ class Initiative(models.Model):
         ]
         indexes = [
             models.Index(fields=["programme", "phase", "status"]),
+            # The harmonisation index checks the newest change before every query
+            # (proposals.matching.index): read here, not by scanning every row.
+            models.Index(fields=["programme", "updated_at"], name="initiative_updated"),
             # The public typing box checks the published rows on every keystroke.
             models.Index(
                 fields=["programme", "updated_at"],

@@ -9,9 +9,10 @@ fields it shows of them), or reads them as before where the proposal was read wi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from django.db.models import OuterRef, Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from nytte.core.jsonrows import as_datetime, json_rows, ordered
 from nytte.core.models import User
@@ -111,17 +112,23 @@ _READS: dict[str, tuple[type[Any], str, list[str], tuple[str, ...], str, bool]] 
 
 def with_harmonisation(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
     """The proposals with their links and dismissals, both ways, as JSON rows."""
-    return proposals.annotate(
-        **{
-            name: json_rows(
-                model.objects.filter(**{key: OuterRef("pk")}),
-                key,
-                order,
-                **_fields(own, user, source=source),
-            )
-            for name, (model, key, order, own, user, source) in _READS.items()
-        }
-    )
+    return proposals.annotate(**_reads())
+
+
+@cache
+def _reads() -> dict[str, Subquery]:
+    """The JSON reads, built once per process: resolving their hundred fields, most through
+    joins, was half the CPU of the proposal's query (some 5 ms a harmonisation tab), and
+    they never change. Each query that annotates with them resolves a copy."""
+    return {
+        name: json_rows(
+            model.objects.filter(**{key: OuterRef("pk")}),
+            key,
+            order,
+            **_fields(own, user, source=source),
+        )
+        for name, (model, key, order, own, user, source) in _READS.items()
+    }
 
 
 def _named(model: type[Any], row: dict[str, Any], prefix: str, names: tuple[str, ...]) -> Any:

@@ -9,6 +9,7 @@ until they are submitted (see ``assessment.py``).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
 from django.db.models import OuterRef, Prefetch, Q, QuerySet
@@ -92,8 +93,10 @@ ALONG_RELATIONS: dict[str, tuple[type[Organisation] | type[LifeEvent], tuple[str
 HARMONISATION = "links_and_dismissals"
 
 
+@cache
 def _along(relation: str) -> Any:
-    """``relation``'s rows of the proposal (``OuterRef``) as a JSON array, by name."""
+    """``relation``'s rows of the proposal (``OuterRef``) as a JSON array, by name: built
+    once per process, as the harmonisation reads are (``harmonise_rows._reads``)."""
     model, fields = ALONG_RELATIONS[relation]
     through = getattr(Proposal, relation).through.objects.filter(proposal=OuterRef("pk"))
     prefix = f"{model._meta.model_name}__"

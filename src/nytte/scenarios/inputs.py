@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from nytte.core.models import Organisation, Programme
@@ -59,14 +60,17 @@ def portfolio_initiatives(programme: Programme) -> list[Initiative]:
     )
 
 
+def portfolio_rows(programme: Programme) -> QuerySet[Initiative]:
+    """The current portfolio's running and planned initiatives: the candidates."""
+    return Initiative.objects.filter(
+        programme=programme, phase__in=[*RUNNING_PHASES, *PLANNED_PHASES]
+    )
+
+
 def portfolio_labels(programme: Programme) -> list[tuple[str, str, str]]:
     """Code, title and phase of the current portfolio's initiatives, for the forms' lists:
     no cost lines, which ``portfolio_initiatives`` reads for the optimiser."""
-    return list(
-        Initiative.objects.filter(programme=programme, phase__in=[*RUNNING_PHASES, *PLANNED_PHASES])
-        .order_by("code")
-        .values_list("code", "title", "phase")
-    )
+    return list(portfolio_rows(programme).order_by("code").values_list("code", "title", "phase"))
 
 
 def _planned_start(initiative: Initiative) -> int | None:

@@ -25,6 +25,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -79,10 +80,24 @@ class ProgrammeIndex:
     built_size: int = 0
     changes: int = 0  # rows re-indexed or dropped since the index was saved or loaded
     lock: threading.RLock = field(default_factory=threading.RLock)
+    # ``signature`` of each kind until its rows change (``forget``): every freshness check
+    # compares it, and the newest of 15,000 stamps costs some 2 ms to find again.
+    held: dict[str, Signature] = field(default_factory=dict)
 
     def signature(self, kind: str) -> Signature:
-        rows = self.seen.get(kind, {})
-        return len(rows), (max(stamp for stamp, _digest in rows.values()) if rows else None)
+        held = self.held.get(kind)
+        if held is None:
+            rows = self.seen.get(kind, {})
+            latest = max(stamp for stamp, _digest in rows.values()) if rows else None
+            held = self.held[kind] = (len(rows), latest)
+        return held
+
+    def forget(self, kind: str | None = None) -> None:
+        """Drop the held signature of ``kind`` (of every kind: None) as its rows change."""
+        if kind is None:
+            self.held.clear()
+        else:
+            self.held.pop(kind, None)
 
     def counts(self) -> tuple[int, int]:
         """(initiatives, open proposals) the index compares against."""
@@ -130,6 +145,18 @@ def _links_queryset(programme_id: int) -> QuerySet[Any]:
 
 def _signatures(programme_id: int) -> dict[str, Signature]:
     """(count, newest updated_at) of each kind and of the links, in one query."""
+    row = _signature_query(programme_id).first() or {}
+    return {
+        name: (row.get(f"{name}_n") or 0, row.get(f"{name}_latest")) for name in (*KINDS, LINKS)
+    }
+
+
+@lru_cache(maxsize=256)
+def _signature_query(programme_id: int) -> QuerySet[Any]:
+    """The query of ``_signatures``, built once per programme and process (each use runs
+    a copy): it is asked before every suggestion. The newest of each kind is the first row
+    in the (programme, updated_at) index, read backwards: a ``MAX`` grouped by programme
+    reads every row (some 7 ms of SQL at 15,000 texts on SQLite)."""
 
     def figure(rows: QuerySet[Any], key: str, name: str, aggregate: Any) -> Subquery:
         return Subquery(rows.order_by().values(key).annotate(**{name: aggregate}).values(name))
@@ -138,20 +165,14 @@ def _signatures(programme_id: int) -> dict[str, Signature]:
     for kind in KINDS:
         rows = _queryset(kind, programme_id)
         annotations[f"{kind}_n"] = figure(rows, "programme_id", "n", Count("pk"))
-        annotations[f"{kind}_latest"] = figure(rows, "programme_id", "latest", Max("updated_at"))
+        annotations[f"{kind}_latest"] = Subquery(
+            rows.order_by("-updated_at").values("updated_at")[:1]
+        )
     links = _links_queryset(programme_id)
     key = "proposal__programme_id"
     annotations[f"{LINKS}_n"] = figure(links, key, "n", Count("pk"))
     annotations[f"{LINKS}_latest"] = figure(links, key, "latest", Max("created_at"))
-    row = (
-        Programme.objects.filter(pk=programme_id)
-        .annotate(**annotations)
-        .values(*annotations)
-        .first()
-    ) or {}
-    return {
-        name: (row.get(f"{name}_n") or 0, row.get(f"{name}_latest")) for name in (*KINDS, LINKS)
-    }
+    return Programme.objects.filter(pk=programme_id).annotate(**annotations).values(*annotations)
 
 
 def _texts(kind: str, programme_id: int, pks: Sequence[int] | None) -> QuerySet[Any]:
@@ -172,6 +193,7 @@ def _put(entry: ProgrammeIndex, kind: str, obj: Initiative | Proposal) -> None:
         entry.index.update(doc)
         entry.changes += 1
     rows[obj.pk] = (obj.updated_at, mark)
+    entry.forget(kind)
     if kind == PROPOSAL:
         if obj.stage == Stage.MERGED:
             entry.merged.add(obj.pk)
@@ -182,6 +204,7 @@ def _put(entry: ProgrammeIndex, kind: str, obj: Initiative | Proposal) -> None:
 def _drop(entry: ProgrammeIndex, kind: str, pk: int) -> None:
     entry.index.remove(doc_id(kind, pk))
     entry.seen.get(kind, {}).pop(pk, None)
+    entry.forget(kind)
     entry.merged.discard(pk)
     entry.changes += 1
 
@@ -270,6 +293,7 @@ def _build(entry: ProgrammeIndex, programme_id: int) -> None:
             rows[obj.pk] = (obj.updated_at, digest(doc))
             if kind == PROPOSAL and obj.stage == Stage.MERGED:
                 entry.merged.add(obj.pk)
+    entry.forget()
     entry.index.add(docs)
     entry.built_size = len(docs)
     _set_links(entry, programme_id, _signatures(programme_id)[LINKS])

@@ -131,6 +131,7 @@ def load(entry: ProgrammeIndex, programme_id: int, *, wait: bool = True) -> bool
         else:
             entry.index = index
         entry.seen = extra["seen"]
+        entry.forget()
         entry.merged = set(extra["merged"])
         entry.links = extra["links"]
         entry.built_size = extra["built_size"]

@@ -134,6 +134,9 @@ class Proposal(models.Model):
             ),
             # Someone's own proposals, newest first (the work queue).
             models.Index(fields=["proposer", "created_at"], name="proposal_proposer_received"),
+            # The harmonisation index checks the newest change before every query
+            # (proposals.matching.index): read here, not by scanning every row.
+            models.Index(fields=["programme", "updated_at"], name="proposal_updated"),
         ]
 
     def __str__(self) -> str:
