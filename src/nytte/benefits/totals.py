@@ -24,6 +24,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Round
 
+from nytte.core.models import Programme
+from nytte.core.registercache import cached_for_register
+
 from .models import Benefit, Contribution
 from .selectors import attributed_share
 
@@ -127,6 +130,29 @@ def queryset_totals(
         attributed_low=attributed("low"),
         attributed_likely=attributed("likely"),
         attributed_high=attributed("high"),
+    )
+
+
+def register_totals(
+    programme: Programme,
+    benefits: QuerySet[Benefit],
+    initiative_ids: Sequence[int] | None = None,
+    *,
+    filtered: bool,
+) -> BenefitTotals:
+    """``queryset_totals`` of the register's matches. Those of the whole programme (no
+    filter) are what most visits show and the dearest to sum, so they are kept under the
+    programme's portfolio version (any change to a benefit or share moves it on); a filtered
+    list is summed each time, as its many combinations would rarely be asked for twice.
+    ``benefits`` must be the programme's benefits the reader may see, which for viewing are
+    the same for every reader of the programme."""
+    if filtered or initiative_ids is not None:
+        return queryset_totals(benefits, initiative_ids)
+    return cached_for_register(
+        programme,
+        "benefit-totals",
+        compute=lambda: queryset_totals(benefits),
+        portfolio_only=True,
     )
 
 
