@@ -109,8 +109,8 @@ def benefit_get(
     if acting:
         history.remember_acting_organisation(user, benefit.acting_organisation_id)
     if "indicators" in lines:
-        for indicator in benefit.indicators.all():
-            _remember_lines(indicator)
+        for shown in benefit.indicators.all():
+            _remember_lines(shown)
     return benefit
 
 
