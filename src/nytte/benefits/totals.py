@@ -17,6 +17,7 @@ from django.db.models import (
     DecimalField,
     F,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -102,10 +103,14 @@ def queryset_totals(
     whole = BigIntegerField()
     # Shares have two decimals: as whole hundredths the products and their sum are exact.
     hundredths = Cast(Round(F("bench_share") * 100), whole)
+    # Each benefit's shares summed by a join grouped per benefit, not a subquery per benefit:
+    # SQLite would run that subquery once for each of the three sums that use it.
+    chosen = None if initiative_ids is None else Q(contributions__initiative_id__in=initiative_ids)
+    share = Coalesce(Sum("contributions__share", filter=chosen), Value(0), output_field=SHARE)
     sums = (
         benefits.order_by()
         .prefetch_related(None)
-        .annotate(bench_share=share_subquery(initiative_ids))
+        .annotate(bench_share=share)
         .aggregate(
             count=Count("pk"),
             low=Coalesce(Sum("total_low"), 0),
