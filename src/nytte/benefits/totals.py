@@ -25,6 +25,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Round
 
+from nytte.core import registercache
 from nytte.core.models import Programme
 from nytte.core.registercache import cached_for_register
 
@@ -147,7 +148,8 @@ def register_totals(
 ) -> BenefitTotals:
     """``queryset_totals`` of the register's matches. Those of the whole programme (no
     filter) are what most visits show and the dearest to sum, so they are kept under the
-    programme's portfolio version (any change to a benefit or share moves it on); a filtered
+    programme's portfolio version (any change to a benefit, amount or share moves it on;
+    a recorded measurement does not); a filtered
     list is summed each time, as its many combinations would rarely be asked for twice.
     ``benefits`` must be the programme's benefits the reader may see, which for viewing are
     the same for every reader of the programme."""
@@ -157,7 +159,7 @@ def register_totals(
         programme,
         "benefit-totals",
         compute=lambda: queryset_totals(benefits),
-        portfolio_only=True,
+        reads=registercache.PORTFOLIO,
     )
 
 
