@@ -10,6 +10,7 @@ import itertools
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -108,6 +109,7 @@ def _register(programme, n: int, *, lines: int = 2) -> tuple[list[Benefit], list
 
 def _count(client, url: str, method: str = "get", data: dict | None = None, **extra):
     ContentType.objects.clear_cache()  # count the content-type lookups every time (worst case)
+    caches["register"].clear()  # and the register's totals summed (kept only per version)
     with CaptureQueriesContext(connection) as captured:
         response = getattr(client, method)(url, data or {}, **extra)
     assert response.status_code in (200, 302), (url, response.status_code)

@@ -113,6 +113,18 @@ class BenefitFilterSet(django_filters.FilterSet):
         initiative = self.form.cleaned_data.get("initiative")
         return [initiative.pk] if initiative else None
 
+    def narrows(self) -> bool:
+        """Whether a valid filter leaves benefits out (sorting does not): the list is then
+        not the whole programme's."""
+        if not self.is_bound:
+            return False
+        self.form.is_valid()  # fills cleaned_data with the filters that are valid
+        return any(
+            value not in (None, "", [])
+            for name, value in self.form.cleaned_data.items()
+            if name != "sort"
+        )
+
     def search(self, queryset: QuerySet[Benefit], name: str, value: str) -> QuerySet[Benefit]:
         for word in value.split():
             queryset = queryset.filter(

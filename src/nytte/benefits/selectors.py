@@ -8,10 +8,20 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    CharField,
+    DecimalField,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from nytte.core import history
 from nytte.core.actors import Actor
 from nytte.core.choices import ChangeAction, Role
 from nytte.core.jsonrows import json_rows, prefetched, restore
@@ -55,11 +65,21 @@ LINES = frozenset({"contributions", "amounts", "risks", "indicators"})
 
 
 def benefit_get(
-    *, programme: Programme, code: str, user: Actor, lines: Collection[str] = LINES
+    *,
+    programme: Programme,
+    code: str,
+    user: Actor,
+    lines: Collection[str] = LINES,
+    for_change: bool = False,
+    indicator: int | None = None,
 ) -> Benefit:
     """One benefit with the ``lines`` asked for (its contributions, yearly amounts, risks,
     indicators with their targets and measurements) and whether ``user`` has the owner role
-    in its owning organisation; raises ``Benefit.DoesNotExist``."""
+    in its owning organisation; raises ``Benefit.DoesNotExist``. ``for_change``: with the
+    organisation ``user`` acts for, which the change log of a write reads. ``indicator``:
+    with that one of its indicators (``benefit.chosen_indicator``, None if it has no such
+    indicator) and the dates it has measurements on (``indicator.measured_on``, which the
+    measurement services check a new date against instead of asking), to add a line to."""
     benefits = benefit_list(programme=programme, user=user)
     if "contributions" not in lines:
         benefits = benefits.prefetch_related(None)
@@ -72,9 +92,25 @@ def benefit_get(
             Prefetch("risks", queryset=Risk.objects.select_related("initiative"))
         )
     if "indicators" in lines:
-        benefits = benefits.prefetch_related(_indicators_prefetch())
+        benefits = benefits.prefetch_related(
+            Prefetch("indicators", queryset=_indicators_with_lines())
+        )
+    acting = for_change and getattr(user, "is_authenticated", False)
+    if acting:
+        benefits = benefits.annotate(
+            acting_organisation_id=Subquery(history.acting_organisation(user))
+        )
+    if indicator is not None:
+        benefits = benefits.annotate(**_chosen_indicator(indicator))
     benefit = with_owner_role(benefits, user).get(code=code)
+    if indicator is not None:
+        _remember_chosen_indicator(benefit)
     remember_owner_role([benefit], user)
+    if acting:
+        history.remember_acting_organisation(user, benefit.acting_organisation_id)
+    if "indicators" in lines:
+        for shown in benefit.indicators.all():
+            _remember_lines(shown)
     return benefit
 
 
@@ -101,12 +137,123 @@ def remember_owner_role(benefits: Iterable[Benefit], user: Actor) -> None:
 
 
 def benefit_for_change(
-    *, programme: Programme, code: str, user: Actor, lines: Collection[str] = ("contributions",)
+    *,
+    programme: Programme,
+    code: str,
+    user: Actor,
+    lines: Collection[str] = ("contributions",),
+    indicator: int | None = None,
 ) -> Benefit:
     """One benefit with the user's owner role, for permission checks and writes, with its
     contributions (which a change of the benefit's shares reads) unless other ``lines`` are
-    asked for; raises ``Benefit.DoesNotExist``."""
-    return benefit_get(programme=programme, code=code, user=user, lines=lines)
+    asked for; raises ``Benefit.DoesNotExist``. The organisation the user acts for comes
+    along, for the change log of the write that follows."""
+    return benefit_get(
+        programme=programme,
+        code=code,
+        user=user,
+        lines=lines,
+        for_change=True,
+        indicator=indicator,
+    )
+
+
+def _chosen_indicator(pk: int) -> dict[str, Subquery]:
+    """The benefit's indicator ``pk`` and the dates it has measurements on, as JSON rows
+    read along with the benefit."""
+    fields = {
+        field.attname: Cast(field.attname, CharField())
+        if isinstance(field, DecimalField)
+        else field.attname
+        for field in Indicator._meta.concrete_fields
+    }
+    return {
+        "indicator_rows": json_rows(
+            Indicator.objects.filter(benefit=OuterRef("pk"), pk=pk), "benefit", **fields
+        ),
+        "measured_rows": json_rows(
+            Measurement.objects.filter(indicator__benefit=OuterRef("pk"), indicator=pk),
+            "indicator",
+            date="date",
+        ),
+    }
+
+
+def _remember_chosen_indicator(benefit: Benefit) -> None:
+    found = restore(Indicator, benefit.indicator_rows)
+    indicator = found[0] if found else None
+    if indicator is not None:
+        indicator.benefit = benefit
+        indicator.measured_on = {
+            dt.date.fromisoformat(row["date"][:10]) for row in benefit.measured_rows or ()
+        }
+    benefit.chosen_indicator = indicator
+
+
+def read_indicators(benefit: Benefit) -> None:
+    """Read (again) a benefit's indicators with their targets and measurements, in one
+    query, into ``benefit.indicators.all()``: after one of these lines changed, the benefit
+    itself, read before the change, is still as it was."""
+    indicators = list(_indicators_with_lines().filter(benefit=benefit))
+    for indicator in indicators:
+        indicator.benefit = benefit
+        _remember_lines(indicator)
+    prefetched(benefit, "indicators", indicators)
+
+
+def _line_rows(model: type[Target] | type[Measurement], **fields: Any) -> Subquery:
+    """An indicator's targets or measurements as JSON rows; values as text, to keep their
+    digits."""
+    return json_rows(
+        model.objects.filter(indicator=OuterRef("pk")),
+        "indicator",
+        ["date"],
+        id="id",
+        indicator_id="indicator",
+        date="date",
+        value=Cast("value", CharField()),
+        **fields,
+    )
+
+
+# Who recorded a measurement, read along with it: what ``User.display_name`` shows.
+RECORDER_FIELDS = ("username", "full_name", "first_name", "last_name")
+
+
+def _indicators_with_lines() -> QuerySet[Indicator]:
+    """Indicators with their targets and measurements (and who recorded them) read along
+    as JSON rows: one query for all three, which ``_remember_lines`` hands to the
+    relations' ``.all()``."""
+    return Indicator.objects.annotate(
+        target_rows=_line_rows(Target),
+        measurement_rows=_line_rows(
+            Measurement,
+            source="source",
+            comment="comment",
+            created_at="created_at",
+            recorded_by_id="recorded_by",
+            **{f"by_{name}": f"recorded_by__{name}" for name in RECORDER_FIELDS},
+        ),
+    )
+
+
+def _remember_lines(indicator: Indicator) -> None:
+    """``indicator.targets.all()`` and ``.measurements.all()`` (with ``recorded_by``) from
+    the rows ``_indicators_with_lines`` read."""
+    prefetched(indicator, "targets", restore(Target, indicator.target_rows, ["date"]))
+    rows = indicator.measurement_rows or []
+    people: dict[int, Any] = {}
+    for row in rows:
+        person = {name: row.pop(f"by_{name}") for name in RECORDER_FIELDS}
+        if row["recorded_by_id"] is not None and row["recorded_by_id"] not in people:
+            people[row["recorded_by_id"]] = restore(
+                Measurement._meta.get_field("recorded_by").related_model,
+                [{"id": row["recorded_by_id"], **person}],
+            )[0]
+    measurements = restore(Measurement, rows, ["date"])
+    for measurement in measurements:
+        measurement.recorded_by = people.get(measurement.recorded_by_id)
+    prefetched(indicator, "measurements", measurements)
 
 
 def _indicators_prefetch() -> Prefetch:

@@ -17,12 +17,17 @@ from django.db.models import (
     DecimalField,
     F,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Sum,
     Value,
 )
 from django.db.models.functions import Cast, Coalesce, Round
+
+from nytte.core import registercache
+from nytte.core.models import Programme
+from nytte.core.registercache import cached_for_register
 
 from .models import Benefit, Contribution
 from .selectors import attributed_share
@@ -99,10 +104,14 @@ def queryset_totals(
     whole = BigIntegerField()
     # Shares have two decimals: as whole hundredths the products and their sum are exact.
     hundredths = Cast(Round(F("bench_share") * 100), whole)
+    # Each benefit's shares summed by a join grouped per benefit, not a subquery per benefit:
+    # SQLite would run that subquery once for each of the three sums that use it.
+    chosen = None if initiative_ids is None else Q(contributions__initiative_id__in=initiative_ids)
+    share = Coalesce(Sum("contributions__share", filter=chosen), Value(0), output_field=SHARE)
     sums = (
         benefits.order_by()
         .prefetch_related(None)
-        .annotate(bench_share=share_subquery(initiative_ids))
+        .annotate(bench_share=share)
         .aggregate(
             count=Count("pk"),
             low=Coalesce(Sum("total_low"), 0),
@@ -127,6 +136,30 @@ def queryset_totals(
         attributed_low=attributed("low"),
         attributed_likely=attributed("likely"),
         attributed_high=attributed("high"),
+    )
+
+
+def register_totals(
+    programme: Programme,
+    benefits: QuerySet[Benefit],
+    initiative_ids: Sequence[int] | None = None,
+    *,
+    filtered: bool,
+) -> BenefitTotals:
+    """``queryset_totals`` of the register's matches. Those of the whole programme (no
+    filter) are what most visits show and the dearest to sum, so they are kept under the
+    programme's portfolio version (any change to a benefit, amount or share moves it on;
+    a recorded measurement does not); a filtered
+    list is summed each time, as its many combinations would rarely be asked for twice.
+    ``benefits`` must be the programme's benefits the reader may see, which for viewing are
+    the same for every reader of the programme."""
+    if filtered or initiative_ids is not None:
+        return queryset_totals(benefits, initiative_ids)
+    return cached_for_register(
+        programme,
+        "benefit-totals",
+        compute=lambda: queryset_totals(benefits),
+        reads=registercache.PORTFOLIO,
     )
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import QuerySet
 from django.db.models.fields.files import FieldFile
 
 from . import request_id
@@ -119,6 +120,22 @@ def _programme_for(instance: models.Model) -> Programme | None:
     return getter() if getter else None
 
 
+def acting_organisation(user: Any) -> QuerySet[Any]:
+    """The organisation a user acts for (their first organisation membership) as a query of
+    one ``organisation_id``: a read before a write can take it along as a ``Subquery`` and
+    hand it to ``remember_acting_organisation``, so the change log need not ask."""
+    return (
+        OrganisationMembership.objects.filter(user=user)
+        .order_by("pk")
+        .values("organisation_id")[:1]
+    )
+
+
+def remember_acting_organisation(user: Any, organisation_id: int | None) -> None:
+    """The organisation ``user`` acts for, as read along by ``acting_organisation``."""
+    user._nytte_organisation_id = organisation_id
+
+
 def _organisation_id(user: Any) -> int | None:
     """The organisation a user acts for: their first organisation membership, looked up
     once per user object (a request's writes share it)."""
@@ -126,12 +143,8 @@ def _organisation_id(user: Any) -> int | None:
         return None
     cached = getattr(user, "_nytte_organisation_id", False)
     if cached is False:
-        cached = (
-            OrganisationMembership.objects.filter(user=user)
-            .order_by("pk")
-            .values_list("organisation_id", flat=True)
-            .first()
-        )
+        row = acting_organisation(user).first()
+        cached = None if row is None else row["organisation_id"]
         user._nytte_organisation_id = cached
     return cached
 

@@ -156,6 +156,12 @@ class Benefit(models.Model):
         indexes = [
             models.Index(fields=["programme", "status", "kind"]),
             models.Index(fields=["programme", "realisation_version"]),
+            # Covers the register's totals, so summing every benefit of a programme reads the
+            # index rather than each row (``totals.queryset_totals``).
+            models.Index(
+                fields=["programme", "total_low", "total_likely", "total_high"],
+                name="benefit_totals_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -261,6 +267,9 @@ class Contribution(models.Model):
                 name="contribution_share_in_range",
             ),
         ]
+        # Covers the sum of a benefit's shares, which the register's totals ask of every
+        # benefit that matches (``totals.share_subquery``).
+        indexes = [models.Index(fields=["benefit", "share"], name="contribution_share_idx")]
 
     def __str__(self) -> str:
         return f"{self.initiative.code} → {self.benefit.code} ({self.share} %)"

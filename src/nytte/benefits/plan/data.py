@@ -14,6 +14,7 @@ from django.db.models.functions import Cast
 from nytte.core.actors import Actor
 from nytte.core.jsonrows import json_rows, ordered, prefetched, restore
 from nytte.core.models import Programme
+from nytte.core.naturalsort import natural_key
 from nytte.portfolio import selectors as portfolio_selectors
 from nytte.portfolio.models import Initiative, InitiativeGoal, Risk
 
@@ -91,8 +92,14 @@ def plan_benefits(
         .order_by("code")
     )
     if initiative is not None:
-        benefits = benefits.filter(contributions__initiative=initiative)
+        # The initiative's handful of benefits, found by its shares and sorted here: ordered
+        # by code, SQLite walks every benefit of the programme in code order to spare that
+        # sort, asking each whether the initiative shares it.
+        shared = Contribution.objects.filter(initiative=initiative).values("benefit_id")
+        benefits = benefits.filter(pk__in=shared).order_by()
     result = list(benefits)
+    if initiative is not None:
+        result.sort(key=lambda benefit: natural_key(benefit.code))
     for benefit in result:
         selectors.remember_amounts(benefit, benefit.amount_rows)
         for indicator in benefit.indicators.all():

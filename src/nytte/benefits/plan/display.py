@@ -96,12 +96,17 @@ def _risk_labels(risk: dict[str, Any]) -> None:
     risk["status_label"] = label(RiskStatus, risk.get("status"))
 
 
-def display(plan: dict[str, Any]) -> dict[str, Any]:
+def display(plan: dict[str, Any], *, own: bool = False) -> dict[str, Any]:
     """A copy of a plan, live or frozen, ready to render in the current language: dates as
     ``datetime.date``, each choice with its ``…_label``, each overview part with its letter,
-    title and description. The plan itself is left as it was."""
-    shown = copy.deepcopy(plan)
+    title and description; each target and measurement with its value, date and ISO date
+    as text (``value_text``, ``date_text``, ``date_iso``: a page lists hundreds, many on the
+    same dates). The plan itself is left as it was, unless ``own``: a plan just built for
+    this rendering alone, made ready in place rather than copied."""
+    shown = plan if own else copy.deepcopy(plan)
     _parse_dates(shown)
+    date_texts: dict[dt.date, str] = {}
+    number_texts: dict[Any, str] = {}
     for goal in shown.get("benefit_goals", []):
         _goal_labels(goal)
     if shown.get("initiative"):
@@ -158,7 +163,14 @@ def display(plan: dict[str, Any]) -> dict[str, Any]:
             progress = indicator.get("progress", {})
             progress["latest_text"] = number_text(progress.get("latest_value"))
             for point in indicator.get("targets", []) + indicator.get("measurements", []):
-                point["value_text"] = number_text(point.get("value"))
+                value, date = point.get("value"), point.get("date")
+                if value not in number_texts:
+                    number_texts[value] = number_text(value)
+                point["value_text"] = number_texts[value]
+                if isinstance(date, dt.date):
+                    if date not in date_texts:
+                        date_texts[date] = formats.date_format(date, "SHORT_DATE_FORMAT")
+                    point["date_text"], point["date_iso"] = date_texts[date], date.isoformat()
     for row in shown.get("benefits_map", []):
         row["arises_in"] = arises_in(row)
     return shown

@@ -5,7 +5,7 @@ face refuses the same rows with the same message on the same field."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -130,11 +130,7 @@ def _append(rows: Sequence[MeasurementRow], *, acting_user: Actor) -> list[Measu
     """``measurements_append`` within a transaction the caller holds."""
     refusals: list[Refusal] = []
     seen: set[tuple[int, dt.date]] = set()
-    existing = set(
-        Measurement.objects.filter(indicator__in={row.indicator.pk for row in rows}).values_list(
-            "indicator_id", "date"
-        )
-    )
+    existing = _measured(row.indicator for row in rows)
     checked: dict[int, str | None] = {}
     for row in rows:
         benefit = row.indicator.benefit
@@ -195,6 +191,26 @@ def _append(rows: Sequence[MeasurementRow], *, acting_user: Actor) -> list[Measu
     history.log_create_many(created, acting_user=acting_user)
     _revisit_behind({row.indicator.benefit_id for row in rows})
     return created
+
+
+def _measured(indicators: Iterable[Indicator]) -> set[tuple[int, dt.date]]:
+    """(indicator, date) of the measurements the indicators have: those read along with an
+    indicator (``selectors.indicator_for_change`` sets ``measured_on``) as read, the
+    others in one query."""
+    known: dict[int, set[dt.date]] = {}
+    asked: set[int] = set()
+    for indicator in indicators:
+        dates = getattr(indicator, "measured_on", None)
+        if dates is None:
+            asked.add(indicator.pk)
+        else:
+            known[indicator.pk] = dates
+    existing = {(pk, date) for pk, dates in known.items() for date in dates}
+    if asked:
+        existing.update(
+            Measurement.objects.filter(indicator__in=asked).values_list("indicator_id", "date")
+        )
+    return existing
 
 
 def _revisit_behind(benefit_ids: set[int]) -> None:

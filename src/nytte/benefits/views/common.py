@@ -47,12 +47,13 @@ def benefit_for_change(
     programme: Programme,
     code: str,
     lines: Collection[str] = ("contributions",),
+    indicator: int | None = None,
 ) -> Benefit:
     """One benefit for permission checks and writes, with its contributions unless other
-    ``lines`` are asked for."""
+    ``lines`` are asked for (and its ``indicator``, see ``selectors.benefit_get``)."""
     try:
         return selectors.benefit_for_change(
-            programme=programme, code=code, user=request.user, lines=lines
+            programme=programme, code=code, user=request.user, lines=lines, indicator=indicator
         )
     except Benefit.DoesNotExist as exc:
         raise Http404 from exc

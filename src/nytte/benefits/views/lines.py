@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Model
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from nytte.core.actors import Actor
@@ -271,7 +270,9 @@ def line_action(request: HttpRequest, programme: Programme, code: str) -> HttpRe
     """Add, change or delete a line: an HTMX swap of its tab's panel, or POST-redirect-GET
     without JavaScript (a refused form is then shown on the full page)."""
     # A line's services read none of the benefit's other lines (shares are summed in SQL).
-    benefit = benefit_for_change(request, programme, code, lines=())
+    # An add to an indicator names it: it comes along, with its measured dates.
+    chosen = int_or_none(request.POST.get("indicator"))
+    benefit = benefit_for_change(request, programme, code, lines=(), indicator=chosen)
     check(request.user, Action.EDIT, benefit)
     kind, verb = posted_kind(request, LINES)
     line = indicator = None
@@ -283,11 +284,9 @@ def line_action(request: HttpRequest, programme: Programme, code: str) -> HttpRe
         else:
             line.benefit = benefit
     elif kind.on_indicator:
-        indicator = get_object_or_404(
-            Indicator.objects.filter(benefit=benefit),
-            pk=int_or_none(request.POST.get("indicator")),
-        )
-        indicator.benefit = benefit
+        indicator = getattr(benefit, "chosen_indicator", None)
+        if indicator is None:
+            raise Http404
     fields = kind.form_class._meta.fields
     form, notice = change_line(
         request,
@@ -312,8 +311,13 @@ def line_action(request: HttpRequest, programme: Programme, code: str) -> HttpRe
     )
     if done is not None:
         return done
-    # Read again: totals, confirmation and progress may have changed with the line.
-    benefit = benefit_with_lines(request, programme, code, kind.tab)
+    if kind.tab == "realisation":
+        # An indicator's lines change nothing on the benefit read above: only they are read
+        # again (one query), for the progress and the panel.
+        selectors.read_indicators(benefit)
+    else:
+        # Read again: totals, confirmation and progress may have changed with the line.
+        benefit = benefit_with_lines(request, programme, code, kind.tab)
     context = detail_context(request, programme, benefit, kind.tab)
     context.update(
         lines_context(

@@ -183,7 +183,8 @@ def _plan_page(
         .order_by("-version")
     )
     number = saved.version if saved else None
-    plan = display(_content(request, programme, initiative, saved))
+    # A plan built now is this page's alone; a saved version's content is the model's.
+    plan = display(_content(request, programme, initiative, saved), own=saved is None)
     return render(
         request,
         "benefits/plan.html",

@@ -20,7 +20,7 @@ from nytte.core.permissions import Action, can
 from .. import selectors
 from ..filtersets import BenefitFilterSet
 from ..models import Benefit
-from ..totals import queryset_totals, share_subquery
+from ..totals import register_totals, share_subquery
 from .common import register_crumbs
 
 # ---------------------------------------------------------------------------------------------
@@ -61,7 +61,7 @@ def benefit_list(request: HttpRequest, slug: str) -> HttpResponse:
     # (and counts them for the pages) in one query; only the page is read, with its share
     # attributed to the initiatives and its indicators' progress.
     initiative_ids = filterset.initiative_ids()
-    totals = queryset_totals(filterset.qs, initiative_ids)
+    totals = register_totals(programme, filterset.qs, initiative_ids, filtered=filterset.narrows())
     benefits = (
         _ordered(filterset.qs)
         .prefetch_related(None)
