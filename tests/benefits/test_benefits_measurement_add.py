@@ -95,3 +95,28 @@ def test_an_indicator_of_another_benefit_is_not_found(facilitator, client_for, p
 
     assert response.status_code == 404
     assert not Measurement.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_in_a_running_server_adding_a_measurement_asks_ten_queries(
+    facilitator, client_for, indicator, agency, pinned_queries
+):
+    """As a server process answers it: the request's own transaction (no savepoints: the
+    test holds none around it) and the content type already looked up by an earlier write
+    of this process. The page-queries pin counts the worst case, inside a test transaction
+    and with the content types forgotten."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(facilitator)
+    assert _add(client, indicator, "2026-04-01").status_code == 200  # the process's first
+    with CaptureQueriesContext(connection) as captured:
+        assert _add(client, indicator, "2026-07-01").status_code == 200
+    # The request's transaction is its own: no savepoint. Its BEGIN and COMMIT are logged on
+    # SQLite (not on PostgreSQL) and are not counted as queries.
+    control = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE")
+    sql = [q for q in captured.captured_queries if not q["sql"].startswith(control)]
+    assert len(sql) < len(captured.captured_queries) or connection.vendor == "postgresql"
+    assert not any("SAVEPOINT" in q["sql"] for q in captured.captured_queries)
+    pinned_queries.check("benefit add measurement, in a running server", sql)
+    assert indicator.measurements.count() == 2

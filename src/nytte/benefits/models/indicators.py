@@ -24,7 +24,11 @@ def stamp_realisation(benefit_ids: set[int]) -> None:
     """Mark the benefits whose realisation data just changed with their programme's new
     ``realisation_version`` (``core.history`` calls this as it moves the version on)."""
     if benefit_ids:
-        moved = Programme.objects.filter(pk=OuterRef("programme_id")).values("realisation_version")
+        moved = (
+            Programme.objects.filter(pk=OuterRef("programme_id"))
+            .order_by()  # one row: the programmes' name order is of no use here
+            .values("realisation_version")
+        )
         Benefit.objects.filter(pk__in=benefit_ids).update(realisation_version=Subquery(moved[:1]))
 
 
