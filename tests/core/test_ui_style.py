@@ -57,8 +57,11 @@ def test_stage_names_are_lower_case_mid_sentence(facilitator_client):
 def test_a_quoted_passage_gets_one_pair_of_quotes():
     from django.template.loader import render_to_string
 
+    from nytte.proposals.matching.texts import Why
+
     def suggestion(segments):
-        why = {"segments": segments}
+        text = "".join(part for part, _hit in segments)
+        why = Why(text=text, field="", terms=("brev",), segments=tuple(segments))
         return {"is_proposal": True, "url": "/x/", "reference": "F-1", "title": "T", "why": why}
 
     html = render_to_string(
