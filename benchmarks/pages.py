@@ -245,6 +245,11 @@ def main() -> None:
         for what, n in data.counts.items():
             print(f"  {what}: {n:,}".replace(",", " "))
 
+        # As `nytte serve` does before it forks its workers: templates compiled, the heap
+        # so far frozen out of the garbage collector's full collections.
+        from nytte.core import prefork
+
+        prefork.prepare()
         anonymous = Client(HTTP_HOST="localhost", raise_request_exception=False)
         client = Client(HTTP_HOST="localhost", raise_request_exception=False)
         client.force_login(data.facilitator)

@@ -12,7 +12,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.db.models import FloatField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Cast
@@ -77,27 +77,40 @@ class IndicatorState(NamedTuple):
 
 
 class Followed(NamedTuple):
-    """One benefit's follow-up, computed before any model object is read."""
+    """One benefit's follow-up, computed before any model object is read. ``indicators``
+    are plain tuples of ``IndicatorState``'s fields (``IndicatorState._make`` reads one)."""
 
     pk: int
     status: str
     has_owner: bool
     confirmed: bool
-    indicators: tuple[IndicatorState, ...]
+    indicators: tuple[tuple[Any, ...], ...]
     behind: bool
     overdue: bool
     worst_gap: float
     first_due: dt.date | None
+    has_baselines: bool  # it has indicators, each with a baseline
 
 
 @dataclass
 class Summary:
     """Every followed benefit of a programme for a day and a tolerance, in code order, as of
     ``realisation_version``. A recorded measurement changes one benefit: the next summary
-    recomputes only the benefits stamped since (``Benefit.realisation_version``)."""
+    recomputes only the benefits stamped since (``Benefit.realisation_version``).
+
+    Kept in a worker's memory all day, so it is held as plain tuples of ``Followed``'s
+    fields: the garbage collector stops tracking a plain tuple of plain values (not a named
+    tuple), so tens of thousands of benefits add nothing to the worker's full collections,
+    which otherwise scan every one of them every few requests."""
 
     realisation_version: int
-    followed: dict[int, Followed]  # in the benefits' code order
+    rows: dict[int, tuple[Any, ...]]  # in the benefits' code order
+
+    def get(self, pk: int) -> Followed:
+        return Followed._make(self.rows[pk])
+
+    def followed(self) -> list[Followed]:
+        return [Followed._make(row) for row in self.rows.values()]
 
 
 def _point(date: dt.date | None, value: float | None) -> realisation.Point | None:
@@ -194,7 +207,7 @@ def summarise(
                 "pk", flat=True
             )
         )
-        if not changed <= previous.followed.keys():
+        if not changed <= previous.rows.keys():
             previous = None  # cannot happen without a portfolio change; compute it all
     if previous is not None:
         states = _indicator_states(
@@ -202,16 +215,16 @@ def summarise(
             today=today,
             tolerance=float(tolerance),
         )
-        followed = dict(previous.followed)
+        rows = dict(previous.rows)
         for pk in changed:
-            f = followed[pk]
-            followed[pk] = _followed(pk, f.status, f.has_owner, f.confirmed, states.get(pk, []))
-        return Summary(version, followed)
+            f = previous.get(pk)
+            rows[pk] = _followed(pk, f.status, f.has_owner, f.confirmed, states.get(pk, []))
+        return Summary(version, rows)
     states = _indicator_states(
         scope.order_by().values("pk"), today=today, tolerance=float(tolerance)
     )
     # In code order, sorted here: SQLite's natural collation calls Python per comparison.
-    rows = sorted(
+    benefits = sorted(
         scope.order_by().values_list("code", "pk", "status", "owner_id", "confirmed_on"),
         key=lambda row: natural_key(row[0]),
     )
@@ -221,7 +234,7 @@ def summarise(
             pk: _followed(
                 pk, status, owner_id is not None, confirmed_on is not None, states.get(pk, [])
             )
-            for _code, pk, status, owner_id, confirmed_on in rows
+            for _code, pk, status, owner_id, confirmed_on in benefits
         },
     )
 
@@ -243,14 +256,12 @@ def follow_up(
     today = today or timezone.localdate()
     if summary is None:
         summary = summarise(programme=programme, user=user, tolerance=chosen, today=today)
-    followed = list(summary.followed.values())
+    followed = summary.followed()
     lists = {
         "behind": sorted((f for f in followed if f.behind), key=lambda f: -f.worst_gap),
         "overdue": sorted((f for f in followed if f.overdue), key=lambda f: f.first_due),
         "unconfirmed": [f for f in followed if not f.confirmed],
-        "no_baseline": [
-            f for f in followed if not (f.indicators and all(i.has_baseline for i in f.indicators))
-        ],
+        "no_baseline": [f for f in followed if not f.has_baselines],
         "no_owner": [f for f in followed if not f.has_owner],
     }
     shown = {f.pk for rows in lists.values() for f in (rows if limit is None else rows[:limit])}
@@ -261,7 +272,7 @@ def follow_up(
         )
     }
     for pk, benefit in objects.items():
-        _dress(benefit, summary.followed[pk])
+        _dress(benefit, summary.get(pk))
 
     def benefits(rows: list[Followed]) -> list[Benefit]:
         if limit is None:
@@ -277,28 +288,30 @@ def follow_up(
 
 def _followed(
     pk: int, status: str, has_owner: bool, confirmed: bool, indicators: list[IndicatorState]
-) -> Followed:
+) -> tuple[Any, ...]:
+    """A ``Followed``'s fields as a plain tuple (see ``Summary``)."""
     behind = any(i.behind for i in indicators)
     overdue = status in MEASURED_STATUSES and any(i.overdue for i in indicators)
-    return Followed(
+    return (
         pk,
         status,
         has_owner,
         confirmed,
-        tuple(indicators),
+        tuple(tuple(i) for i in indicators),
         behind,
         overdue,
         max(i.gap for i in indicators if i.behind) if behind else 0.0,
         min(i.next_due for i in indicators if i.overdue) if overdue else None,
+        bool(indicators) and all(i.has_baseline for i in indicators),
     )
 
 
 def _dress(benefit: Benefit, f: Followed) -> None:
     """Set on a shown benefit what the dashboard's lists say about it."""
-    indicators = f.indicators
+    indicators = [IndicatorState._make(i) for i in f.indicators]
     shares = [i.realised_share for i in indicators if i.realised_share is not None]
     benefit.behind, benefit.overdue = f.behind, f.overdue
-    benefit.has_baseline = bool(indicators) and all(i.has_baseline for i in indicators)
+    benefit.has_baseline = f.has_baselines
     benefit.realised_percent = sum(shares) / len(shares) * 100 if shares else None
     benefit.behind_indicators = [i for i in indicators if i.behind]
     benefit.worst_gap = f.worst_gap if f.behind else None

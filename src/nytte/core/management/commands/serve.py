@@ -46,10 +46,10 @@ class Command(BaseCommand):
         if not options["no_collectstatic"]:
             call_command("collectstatic", interactive=False, verbosity=0)
 
-        from nytte.core.templates_warm import compile_templates
+        from nytte.core import prefork
         from nytte.wsgi import application
 
-        compile_templates()  # here, so that the workers fork with them compiled
+        prefork.prepare()  # here, so that the workers fork with it done
 
         bind = f"{options['host']}:{options['port']}"
         config = {
