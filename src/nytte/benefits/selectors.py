@@ -42,10 +42,13 @@ def benefit_list(
     *, programme: Programme, user: Actor, action: Action = Action.VIEW
 ) -> QuerySet[Benefit]:
     """A programme's benefits that ``user`` may ``action`` (the queryset gate), with what a
-    list row shows, contributions included."""
+    list row shows, contributions included. In code order: the model's (programme name,
+    code) made PostgreSQL join and sort every benefit of the programme to show the first
+    page; by code alone it reads them in order from the (programme, code) index."""
     return (
         Benefit.objects.for_user(user, action)
         .in_programme(programme)
+        .order_by("code")
         .select_related(
             "programme", "impact_goal", "arises_in_organisation", "owner_organisation", "owner"
         )

@@ -92,11 +92,11 @@ def plan_benefits(
         .order_by("code")
     )
     if initiative is not None:
-        # The initiative's handful of benefits, found by its shares and sorted here: ordered
-        # by code, SQLite walks every benefit of the programme in code order to spare that
-        # sort, asking each whether the initiative shares it.
-        shared = Contribution.objects.filter(initiative=initiative).values("benefit_id")
-        benefits = benefits.filter(pk__in=shared).order_by()
+        # The initiative's handful of benefits, found through its shares (a join, which
+        # PostgreSQL starts from the initiative's shares; from an IN over a subquery it
+        # joined every benefit of the programme first) and sorted here: ordered by code,
+        # SQLite walks every benefit of the programme in code order to spare that sort.
+        benefits = benefits.filter(contributions__initiative=initiative).order_by()
     result = list(benefits)
     if initiative is not None:
         result.sort(key=lambda benefit: natural_key(benefit.code))
