@@ -4,30 +4,24 @@ on programme and time (migration core 0011), not a sort of everything it ever lo
 from __future__ import annotations
 
 import pytest
-from django.db import connection
 
 from nytte.core import selectors
 from nytte.core.actors import SYSTEM
 from nytte.core.models import ChangeLogEntry
 from nytte.portfolio import services as portfolio_services
+from tests.query_plans import assert_reads_index
 
 pytestmark = pytest.mark.django_db
 
 
 def _uses_index(sql: str, params, index: str) -> None:
-    """SQLite's plan (no statistics, so it is the same every run) reads ``index``; on
-    PostgreSQL, whose choice for a table of a few rows follows its statistics, the index is
-    there with its columns."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            constraints = connection.introspection.get_constraints(cursor, "core_changelogentry")
-        assert constraints[index]["columns"] == ["programme_id", "timestamp", "id"]
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
-        plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
-    assert index in plan, plan
-    assert "TEMP B-TREE FOR ORDER BY" not in plan, plan  # read in order, not sorted
+    assert_reads_index(
+        sql,
+        params,
+        index=index,
+        table="core_changelogentry",
+        columns=["programme_id", "timestamp", "id"],
+    )
 
 
 def test_the_recent_changes_are_read_from_the_programme_index(programme):

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from nytte.portfolio import selectors
@@ -15,6 +14,7 @@ from nytte.portfolio import services as portfolio_services
 from nytte.portfolio.choices import Phase
 from nytte.portfolio.models import Initiative, InitiativeGoal
 from tests.factories import GoalFactory, InitiativeFactory, OrganisationFactory
+from tests.query_plans import assert_reads_index
 
 pytestmark = pytest.mark.django_db
 
@@ -71,19 +71,13 @@ def test_the_goal_administration_shows_the_same_counts(
 
 
 def _uses_index(sql: str, params, index: str) -> None:
-    """SQLite's plan (no statistics, so it is the same every run) reads ``index``; on
-    PostgreSQL, whose choice for a table of a few rows follows its statistics, the index is
-    there with its columns."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            constraints = connection.introspection.get_constraints(cursor, "portfolio_initiative")
-        assert constraints[index]["columns"] == ["programme_id", "planned_start"]
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
-        plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
-    assert index in plan, plan
-    assert "TEMP B-TREE FOR ORDER BY" not in plan, plan  # read in order, not sorted
+    assert_reads_index(
+        sql,
+        params,
+        index=index,
+        table="portfolio_initiative",
+        columns=["programme_id", "planned_start"],
+    )
 
 
 def test_the_roadmap_reads_the_earliest_starts_from_an_index(programme):

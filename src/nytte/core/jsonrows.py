@@ -27,9 +27,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, models, router
-from django.db.models import Aggregate, F, JSONField, QuerySet, Subquery
+from django.db.models import Aggregate, Count, F, IntegerField, JSONField, QuerySet, Subquery
 from django.db.models.expressions import OrderByList
-from django.db.models.functions import JSONObject
+from django.db.models.functions import Coalesce, JSONObject
 
 from .naturalsort import natural_key
 
@@ -85,6 +85,15 @@ def json_rows(
         .values("_rows"),
         output_field=JSONField(),
     )
+
+
+def count_rows(queryset: QuerySet, key: str) -> Coalesce:
+    """How many rows of ``queryset`` (filtered on ``OuterRef``) share ``key``: a subquery per
+    outer row, 0 when none. Not ``Count`` over a join, which groups every outer row with
+    all its joined columns before a page of them is cut: a subquery is one index lookup for
+    each row read, and only for the rows a page shows unless it is sorted by the count."""
+    counted = queryset.order_by().values(key).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def _in(queryset: QuerySet, name: str, fields: dict[str, Any]) -> Any:

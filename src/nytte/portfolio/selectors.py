@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Sum
 
 from nytte.core import registercache
 from nytte.core.actors import Actor
+from nytte.core.jsonrows import count_rows
 from nytte.core.models import Programme
 from nytte.core.permissions import Action
 from nytte.core.registercache import cached_for_register
@@ -158,16 +158,10 @@ def goals_with_counts(*, programme: Programme) -> list[Goal]:
     by the naturally collated code, which took most of the overview's and the goal
     administration's time. A link is unique per initiative and goal, so rows are initiatives.
     """
-    links = (
-        InitiativeGoal.objects.filter(goal=OuterRef("pk"))
-        .order_by()
-        .values("goal")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+    links = InitiativeGoal.objects.filter(goal=OuterRef("pk"))
     return list(
         Goal.objects.filter(programme=programme)
-        .annotate(n_initiatives=Coalesce(Subquery(links), 0))
+        .annotate(n_initiatives=count_rows(links, "goal"))
         .order_by("code")
     )
 

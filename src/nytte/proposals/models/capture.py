@@ -7,11 +7,12 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models import OuterRef
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from nytte.core.jsonrows import count_rows
 from nytte.core.models import Organisation, Programme
 from nytte.core.querysets import scoped_manager
 from nytte.portfolio.models import Initiative, LifeEvent
@@ -270,20 +271,10 @@ class Support(models.Model):
 
 
 def supporter_count() -> Coalesce:
-    """The number of a proposal's (``OuterRef("pk")``) supporters, as a subquery per row.
-
-    Not ``Count("supports")``: that joins every proposal to its supports and groups the whole
-    programme's rows (with every joined column) before a page of 25 is cut from them, tens of
-    milliseconds at 5 000 proposals. A subquery is one index lookup for each row read, and is
-    only computed for the rows a page shows unless the list is sorted by it."""
-    supports = (
-        Support.objects.filter(proposal=OuterRef("pk"))
-        .order_by()
-        .values("proposal")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(supports, output_field=IntegerField()), 0)
+    """The number of a proposal's (``OuterRef("pk")``) supporters, as a subquery per row
+    (``core.jsonrows.count_rows``): ``Count("supports")`` joined and grouped all 5 000
+    proposals of a national programme to show a page of 25."""
+    return count_rows(Support.objects.filter(proposal=OuterRef("pk")), "proposal")
 
 
 class Comment(models.Model):
