@@ -32,7 +32,15 @@ from .flows import (
     flow_rows,
     flows,
 )
-from .follow_up import Followed, FollowUp, IndicatorState, Summary, follow_up, summarise
+from .follow_up import (
+    Followed,
+    FollowUp,
+    IndicatorState,
+    Summary,
+    cached_follow_up,
+    follow_up,
+    summarise,
+)
 from .map import BenefitsMap, MapRows, benefits_map, build_map, map_rows
 
 __all__ = [
@@ -54,6 +62,7 @@ __all__ = [
     "benefits_map",
     "build_flows",
     "build_map",
+    "cached_follow_up",
     "flow_cells",
     "flow_rows",
     "flows",

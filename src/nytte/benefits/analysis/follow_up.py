@@ -18,6 +18,7 @@ from django.db.models import FloatField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from nytte.core import registercache
 from nytte.core.actors import Actor
 from nytte.core.models import Programme
 from nytte.core.naturalsort import natural_key
@@ -283,6 +284,43 @@ def follow_up(
         Decimal(chosen),
         count=len(followed),
         **{name: benefits(rows) for name, rows in lists.items()},
+    )
+
+
+def cached_follow_up(
+    *, programme: Programme, user: Actor, tolerance: Decimal | None = None, limit: int
+) -> FollowUp:
+    """``follow_up`` for today, cached for the day and the tolerance under the versions of
+    the portfolio and of the realisation data (``core.registercache``). After a recorded
+    measurement the every-benefit summary of the last computation is brought up to date
+    (the changed benefits only) instead of computing every indicator's progress again."""
+    chosen = programme.behind_plan_tolerance if tolerance is None else tolerance
+    today = timezone.localdate()
+    parts = (today, Decimal(chosen).normalize())
+
+    def compute() -> FollowUp:
+        name, reads = "follow-up-summary", registercache.PORTFOLIO
+        previous = registercache.stored(programme, name, *parts, reads=reads)
+        summary = summarise(
+            programme=programme, user=user, tolerance=chosen, today=today, previous=previous
+        )
+        if summary is not previous:
+            # Shared when computed anew (a second or more at national size); brought up to
+            # date, it is kept in this process only (pickling it costs more than that).
+            registercache.store(
+                programme, name, *parts, value=summary, reads=reads, share=previous is None
+            )
+        return follow_up(
+            programme=programme,
+            user=user,
+            tolerance=chosen,
+            today=today,
+            limit=limit,
+            summary=summary,
+        )
+
+    return registercache.cached_for_register(
+        programme, "follow-up", *parts, compute=compute, reads=registercache.REALISATION
     )
 
 

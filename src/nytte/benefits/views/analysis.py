@@ -282,7 +282,9 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     tolerance: Decimal | None = None
     if try_form.is_bound and try_form.is_valid():
         tolerance = try_form.cleaned_data["tolerance"]
-    report = _follow_up(programme, request.user, tolerance)
+    report = analysis.cached_follow_up(
+        programme=programme, user=request.user, tolerance=tolerance, limit=LIST_LIMIT
+    )
     return render(
         request,
         "benefits/dashboard.html",
@@ -297,41 +299,6 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "save_form": save_form if may_administer else None,
             "list_limit": LIST_LIMIT,
         },
-    )
-
-
-def _follow_up(programme: Programme, user: Any, tolerance: Decimal | None) -> analysis.FollowUp:
-    """The head of the dashboard's lists, cached for the day and the tolerance under the
-    versions of the portfolio and of the realisation data. After a recorded measurement
-    the every-benefit summary of the last computation is brought up to date (the changed
-    benefits only) instead of computing every indicator's progress again."""
-    chosen = programme.behind_plan_tolerance if tolerance is None else tolerance
-    today = timezone.localdate()
-    parts = (today, _exact(chosen))
-
-    def compute() -> analysis.FollowUp:
-        name, reads = "follow-up-summary", registercache.PORTFOLIO
-        previous = registercache.stored(programme, name, *parts, reads=reads)
-        summary = analysis.summarise(
-            programme=programme, user=user, tolerance=chosen, today=today, previous=previous
-        )
-        if summary is not previous:
-            # Shared when computed anew (a second or more at national size); brought up to
-            # date, it is kept in this process only (pickling it costs more than that).
-            registercache.store(
-                programme, name, *parts, value=summary, reads=reads, share=previous is None
-            )
-        return analysis.follow_up(
-            programme=programme,
-            user=user,
-            tolerance=chosen,
-            today=today,
-            limit=LIST_LIMIT,
-            summary=summary,
-        )
-
-    return cached_for_register(
-        programme, "follow-up", *parts, compute=compute, reads=registercache.REALISATION
     )
 
 
