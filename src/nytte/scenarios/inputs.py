@@ -53,7 +53,7 @@ def proposal_key(proposal: Proposal) -> str:
 def portfolio_initiatives(programme: Programme) -> list[Initiative]:
     """The current portfolio's running and planned initiatives, with their cost lines."""
     return list(
-        Initiative.objects.filter(programme=programme, phase__in=[*RUNNING_PHASES, *PLANNED_PHASES])
+        portfolio_rows(programme)
         .select_related("owner_organisation")
         .prefetch_related("costs__organisation")
         .order_by("code")
