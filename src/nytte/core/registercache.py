@@ -105,15 +105,20 @@ def cached_for_register(
     ``REALISATION``), so that changes it does not read leave the result cached. The result
     is shared by every request of the process: it must not be changed."""
     key = register_key(programme, name, *parts, reads=reads)
-    with _lock:
-        if key in _store:
-            _store.move_to_end(key)
-            return _store[key]
-    value = shared().get(key)
+    value = _looked_up(key)
     if value is None:
         value = _computed_once(key, compute)
     _remember(key, value)
     return value
+
+
+def _looked_up(key: str) -> Any:
+    """The value under ``key`` in this process, else in the shared cache, else ``None``."""
+    with _lock:
+        if key in _store:
+            _store.move_to_end(key)
+            return _store[key]
+    return shared().get(key)
 
 
 def _remember(key: str, value: Any) -> None:
@@ -124,14 +129,16 @@ def _remember(key: str, value: Any) -> None:
             _store.popitem(last=False)
 
 
+def _share(key: str, value: Any) -> None:
+    """Put ``value`` in the shared cache; one that does not pickle stays in this process."""
+    with contextlib.suppress(pickle.PicklingError, TypeError, AttributeError):
+        shared().set(key, value, timeout=TIMEOUT)
+
+
 def stored(programme: Programme, name: str, *parts: Any, reads: str = REGISTER) -> Any:
     """What ``store`` kept under this key, or ``None``: for results that a later request
     brings up to date from the last one instead of computing anew."""
-    key = register_key(programme, name, *parts, reads=reads)
-    with _lock:
-        if key in _store:
-            return _store[key]
-    return shared().get(key)
+    return _looked_up(register_key(programme, name, *parts, reads=reads))
 
 
 def store(
@@ -147,8 +154,7 @@ def store(
     shared one is not worth pickling again on every change)."""
     key = register_key(programme, name, *parts, reads=reads)
     if share:
-        with contextlib.suppress(pickle.PicklingError, TypeError, AttributeError):
-            shared().set(key, value, timeout=TIMEOUT)
+        _share(key, value)
     _remember(key, value)
 
 
@@ -168,9 +174,7 @@ def _computed_once(key: str, compute: Callable[[], T]) -> T:
                 break  # the other worker gave up (or failed): compute here
     try:
         value = compute()
-        # A result that does not pickle is kept in this process only.
-        with contextlib.suppress(pickle.PicklingError, TypeError, AttributeError):
-            store.set(key, value, timeout=TIMEOUT)
+        _share(key, value)
     finally:
         store.delete(f"{key}:computing")
     return value
