@@ -20,8 +20,12 @@ def test_first_serve_has_no_missing_static_directory_warning(
 
     static_root = tmp_path / "data" / "static"
     settings.STATIC_ROOT = static_root
+    from nytte.core import prefork
+
     started = []
     monkeypatch.setattr(BaseApplication, "run", lambda self: started.append(self.load()))
+    # The test process is no server master: its collector is left as it is.
+    monkeypatch.setattr(prefork, "freeze_heap", lambda: None)
     # A fresh process: the WSGI app (and WhiteNoise in it) is built when serve starts.
     monkeypatch.delitem(sys.modules, "nytte.wsgi", raising=False)
     options = {} if collect else {"no_collectstatic": True}

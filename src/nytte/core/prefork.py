@@ -59,10 +59,15 @@ GC_THRESHOLDS = (10_000, 50, 20)
 
 
 def prepare() -> None:
-    """Compile the templates, then collect what is garbage and freeze the rest: what the
-    workers fork with is never scanned by their collections (nor copied by them). The
-    workers inherit the collector's thresholds set here."""
+    """Compile the templates, then freeze the heap (``freeze_heap``)."""
     compile_templates()
+    freeze_heap()
+
+
+def freeze_heap() -> None:
+    """Collect what is garbage and freeze the rest: what the workers fork with is never
+    scanned by their collections (nor copied by them). The workers inherit the collector's
+    thresholds set here. For the process that forks: it changes the collector for good."""
     gc.collect()
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLDS)
