@@ -15,6 +15,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from nytte.benefits.services import measurement_create
+from nytte.core.actors import SYSTEM
 from nytte.core.choices import Role
 from nytte.proposals import assessment as assess
 from nytte.proposals.choices import Stage, Track
@@ -23,6 +25,7 @@ from nytte.proposals.models import Assessment, Criterion, PairwiseJudgement, Sco
 from tests.factories import (
     AssessmentFactory,
     CriterionFactory,
+    IndicatorFactory,
     MembershipFactory,
     ProposalFactory,
     UserFactory,
@@ -551,6 +554,49 @@ def test_the_matrix_takes_as_many_queries_for_three_proposals_as_for_fifteen(
     assert large == small
     page = client.get(url).content.decode()
     assert page.count('<tr id="proposal-') == 15
+
+
+def _reads_scores(client, url, django_assert_max_num_queries):
+    """Whether the page computed the matrix (read the scores) rather than take it cached."""
+    with django_assert_max_num_queries(25) as captured:
+        html = client.get(url).content.decode()
+    return any("proposals_score" in q["sql"] for q in captured.captured_queries), html
+
+
+def test_the_matrix_is_computed_once_for_every_reader_and_kept_after_a_measurement(
+    programme, facilitator, viewer, criteria, client_for, django_assert_max_num_queries
+):
+    """The blind rule is applied per reader to one shared matrix: readers after the first
+    compute nothing, an assessor with a draft still misses that proposal's point, and only
+    the pipeline's changes (not the realisation data's) compute it again."""
+    people = _people(programme, 3)  # the third one's assessments stay drafts
+    first, second = _assessed(programme, criteria, people, n_proposals=2)
+    url = _url("matrix", programme)
+    assert _reads_scores(client_for(facilitator), url, django_assert_max_num_queries)[0]
+    for reader in (viewer, people[0], people[2]):
+        computed, html = _reads_scores(client_for(reader), url, django_assert_max_num_queries)
+        assert not computed
+        shown = {f'data-proposal="{p.number}"' in html for p in (first, second)}
+        assert shown == ({False} if reader == people[2] else {True})
+
+    programme.refresh_from_db()
+    versions = (programme.portfolio_version, programme.pipeline_version)
+    indicator = IndicatorFactory(benefit__programme=programme)
+    measurement_create(
+        indicator=indicator, date=timezone.localdate(), value=Decimal(3), acting_user=SYSTEM
+    )
+    programme.refresh_from_db()
+    assert (programme.portfolio_version, programme.pipeline_version) == versions
+    assert not _reads_scores(client_for(viewer), url, django_assert_max_num_queries)[0]
+
+    _submit(Assessment.objects.get(proposal=first, assessor=people[2]), criteria, ALL_FIVE)
+    programme.refresh_from_db()
+    assert programme.portfolio_version == versions[0]
+    assert programme.pipeline_version > versions[1]
+    computed, html = _reads_scores(client_for(people[2]), url, django_assert_max_num_queries)
+    assert computed
+    assert f'data-proposal="{first.number}"' in html
+    assert f'data-proposal="{second.number}"' not in html
 
 
 def test_the_criteria_page_queries_do_not_grow_with_criteria(

@@ -30,22 +30,28 @@ IGNORED_FIELDS = {
     "register_version",
     "portfolio_version",
     "realisation_version",
+    "pipeline_version",
     "version",
 }
-# The apps whose changes move a programme's ``portfolio_version`` on (every logged change
-# moves ``register_version``), unless the model names another version in ``history_version``.
+# The apps whose changes move a programme's ``portfolio_version`` on, and those whose changes
+# move its ``pipeline_version`` (every logged change moves ``register_version``), unless the
+# model names another version in ``history_version``.
 PORTFOLIO_APPS = frozenset({"core", "portfolio", "benefits"})
-PORTFOLIO, REALISATION = "portfolio", "realisation"
+PIPELINE_APPS = frozenset({"proposals"})
+PORTFOLIO, REALISATION, PIPELINE = "portfolio", "realisation", "pipeline"
 
 
 def version_moved_by(model: type[models.Model]) -> str | None:
     """Which of the programme's narrower versions a change to ``model`` moves on, beside
     ``register_version``: the model's own ``history_version``, else ``portfolio`` for the
-    portfolio and benefits registers, else none."""
+    portfolio and benefits registers, ``pipeline`` for the proposal pipeline, else none."""
     named = getattr(model, "history_version", None)
     if named is not None:
         return named
-    return PORTFOLIO if model._meta.app_label in PORTFOLIO_APPS else None
+    app = model._meta.app_label
+    if app in PORTFOLIO_APPS:
+        return PORTFOLIO
+    return PIPELINE if app in PIPELINE_APPS else None
 
 
 def _versions_moved(programme_ids: list[int], changed: list[models.Model]) -> None:

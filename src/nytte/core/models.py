@@ -142,6 +142,10 @@ class Programme(models.Model):
     # alone: recording a measurement then recomputes the follow-up only, not the benefits
     # map or who pays.
     realisation_version = models.PositiveBigIntegerField(default=0, editable=False)
+    # Moves on only with changes to the proposal pipeline (``core.history.PIPELINE_APPS``):
+    # the key, with ``portfolio_version``, of what reads proposals and their assessments (the
+    # matrix), which recorded measurements and other apps' writes then leave cached.
+    pipeline_version = models.PositiveBigIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -68,6 +68,8 @@ PORTFOLIO = "portfolio"  # the portfolio and benefits registers and the programm
 # realisation data (indicators, targets, measurements): the proposal pipeline's writes and
 # recorded measurements leave it cached
 REALISATION = "realisation"  # the portfolio's reads and the realisation data too
+PIPELINE = "pipeline"  # the portfolio's reads and the proposal pipeline (proposals, their
+# assessments and the criteria), not the realisation data
 
 
 def _version(programme: Programme, reads: str) -> str:
@@ -77,6 +79,8 @@ def _version(programme: Programme, reads: str) -> str:
         return f"p{programme.portfolio_version}"
     if reads == REALISATION:
         return f"p{programme.portfolio_version}r{programme.realisation_version}"
+    if reads == PIPELINE:
+        return f"p{programme.portfolio_version}q{programme.pipeline_version}"
     raise ValueError(f"unknown reads: {reads!r}")
 
 
@@ -102,8 +106,8 @@ def cached_for_register(
 ) -> T:
     """``compute()``'s result for this version of the programme's register (and ``parts``).
     ``reads`` names the narrowest version that covers what ``compute`` reads (``PORTFOLIO``,
-    ``REALISATION``), so that changes it does not read leave the result cached. The result
-    is shared by every request of the process: it must not be changed."""
+    ``REALISATION``, ``PIPELINE``), so that changes it does not read leave the result
+    cached. The result is shared by every request of the process: it must not be changed."""
     key = register_key(programme, name, *parts, reads=reads)
     value = _looked_up(key)
     if value is None:

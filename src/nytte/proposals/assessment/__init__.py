@@ -34,6 +34,7 @@ The package: ``scoring`` (pure arithmetic), ``selectors`` (reads and the blind r
 ``services`` (writes). Everything is re-exported here.
 """
 
+from .matrix import MatrixPoint, matrix_points
 from .scoring import (
     DISAGREEMENT_SHARE,
     MAX_SCALE_STEPS,
@@ -56,7 +57,6 @@ from .scoring import (
 from .selectors import (
     STATE_LABELS,
     AssessmentOverview,
-    MatrixPoint,
     PairwiseState,
     Results,
     assessment_overview,
@@ -67,7 +67,6 @@ from .selectors import (
     criteria_for,
     decorate_assessment,
     is_overdue,
-    matrix_points,
     may_see_results,
     may_see_scores,
     pairwise_states,

@@ -1,6 +1,6 @@
 """Step 3's reads: criteria and weights, and assessments under the blind rule
-(``visible_assessment_queryset`` is the one place it is written), results, the overview,
-the matrix and the work waiting for assessors."""
+(``visible_assessment_queryset`` is the one place it is written), results, the overview
+and the work waiting for assessors (the matrix is in ``matrix.py``)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from nytte.core.models import Programme
 from nytte.core.permissions import Action, can, programme_ids_for
 
 from .. import ahp
-from ..choices import OPEN_STAGES, Dimension, Stage, Track
+from ..choices import OPEN_STAGES, Dimension, Track
 from ..models import Assessment, Criterion, PairwiseJudgement, Proposal, Score
 from .scoring import (
     Contradiction,
@@ -366,73 +366,6 @@ def assessment_overview(
         show_scores=show_scores,
         hidden_until_submitted=bool(own) and not own.submitted and not facilitator,
     )
-
-
-@dataclass
-class MatrixPoint:
-    """One assessed proposal in the potential × complexity matrix."""
-
-    proposal: Proposal
-    potential: float | None
-    complexity: float | None
-    n_submitted: int
-    suggested_track: str | None
-
-    @property
-    def suggested_label(self) -> Any:
-        return Track(self.suggested_track).label if self.suggested_track else ""
-
-    @property
-    def placed(self) -> bool:
-        return self.potential is not None and self.complexity is not None
-
-
-def matrix_points(*, user: Actor, programme: Programme) -> list[MatrixPoint]:
-    """Every proposal of the programme with at least one submitted assessment (merged and
-    rejected ones left out), highest potential first; a proposal the user is asked to assess
-    and has not submitted is left out too (the blind rule). A fixed number of queries."""
-    criteria = criteria_for(programme=programme)
-    facilitator = can(user, Action.FACILITATE, programme)
-    hidden: set[int] = set()
-    if not facilitator and getattr(user, "is_authenticated", False):
-        hidden = set(
-            Assessment.objects.filter(
-                proposal__programme=programme, assessor=user, submitted_at__isnull=True
-            ).values_list("proposal_id", flat=True)
-        )
-    rows = list(
-        Score.objects.filter(
-            assessment__proposal__programme=programme,
-            assessment__submitted_at__isnull=False,
-        )
-        .exclude(assessment__proposal__stage__in=[Stage.MERGED, Stage.REJECTED])
-        .exclude(assessment__proposal_id__in=hidden)
-        .values_list("assessment__proposal_id", "assessment_id", "criterion_id", "value")
-    )
-    by_proposal: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
-    for proposal_id, *rest in rows:
-        by_proposal[proposal_id].append(tuple(rest))  # type: ignore[arg-type]
-    proposals = Proposal.objects.filter(pk__in=list(by_proposal)).select_related("programme")
-    points = []
-    for proposal in proposals:
-        results = results_from(criteria, by_proposal[proposal.pk], with_spread=False)
-        points.append(
-            MatrixPoint(
-                proposal=proposal,
-                potential=results.potential,
-                complexity=results.complexity,
-                n_submitted=results.n_submitted,
-                suggested_track=results.suggested_track,
-            )
-        )
-    points.sort(
-        key=lambda p: (
-            -(p.potential if p.potential is not None else -1),
-            p.complexity if p.complexity is not None else 101,
-            p.proposal.number,
-        )
-    )
-    return points
 
 
 def assessments_awaiting(*, user: Actor) -> QuerySet[Assessment]:

@@ -19,7 +19,6 @@ from nytte.core.htmx import render_page
 from nytte.core.lookups import programme_or_404
 from nytte.core.models import Programme
 from nytte.core.permissions import Action, can, check
-from nytte.core.registercache import cached_for_register
 from nytte.core.viewhelpers import add_errors
 
 from .. import assessment as assess
@@ -325,17 +324,7 @@ def _render_matrix(
 
 
 def _matrix_points(request: HttpRequest, programme: Programme) -> list[assess.MatrixPoint]:
-    """The assessed proposals by potential and complexity, cached under the register's
-    version (every submission, track, stage and weight change is logged and moves it on).
-    Facilitators all see every point; anyone else without the proposals they are asked to
-    assess and have not submitted (the blind rule), so theirs are kept apart."""
-    facilitator = can(request.user, Action.FACILITATE, programme)
-    return cached_for_register(
-        programme,
-        "proposals-matrix",
-        "all" if facilitator else request.user.pk,
-        compute=lambda: assess.matrix_points(user=request.user, programme=programme),
-    )
+    return assess.matrix_points(user=request.user, programme=programme)
 
 
 def _matrix_page_of(request: HttpRequest, programme: Programme, number: int) -> int:
