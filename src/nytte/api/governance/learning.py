@@ -343,11 +343,11 @@ def calibration_apply(request: HttpRequest, slug: str, payload: AdjustIn) -> dic
     programme = programme_or_404(request, slug)
     if payload.proposal is not None:
         subject: Any = get_object_or_404(
-            Proposal.objects.all(), programme=programme, number=payload.proposal
+            Proposal.objects.for_user(request.user), programme=programme, number=payload.proposal
         )
     else:
         subject = get_object_or_404(
-            Initiative.objects.all(), programme=programme, code=payload.initiative
+            Initiative.objects.for_user(request.user), programme=programme, code=payload.initiative
         )
     if payload.dimension:
         saved = calibration_services.apply_group_adjustment(
