@@ -124,10 +124,9 @@ def test_after_a_change_and_the_warm_the_pages_are_served_from_the_cache(
 
     ran = warm_register_cache.call(programme.pk)  # what `nytte worker` runs
     assert {PORTFOLIO, FOLLOW_UP, OVERVIEW} <= set(ran)
-    # Computed in the worker once per language, the register's totals likewise.
-    assert sorted(computing) == sorted(
-        ["map_rows", "flow_rows", "summarise", "queryset_totals"] * 2
-    )
+    # Computed in the worker, in each language from rows read once for both.
+    assert computing.count("map_rows") == computing.count("flow_rows") == 1
+    assert computing.count("summarise") == computing.count("queryset_totals") == 2
 
     computing.clear()
     _as_a_fresh_worker()

@@ -104,3 +104,17 @@ def test_warmers_run_in_every_language_and_a_failing_one_is_retried(warmers, pro
     programme.portfolio_version += 1
     programme.save(update_fields=["portfolio_version"])
     assert registercache.warm(programme.pk) == ["good"]
+
+
+def test_a_warmer_may_go_through_the_languages_itself(warmers, programme):
+    """To read once what does not depend on the language."""
+    seen = []
+
+    def warm(p):
+        seen.append("read")
+        for _code in registercache.in_each_language():
+            seen.append(get_language())
+
+    registercache.register_warmer(warm, name="once", each_language=False)
+    assert registercache.warm(programme.pk) == ["once"]
+    assert seen == ["read", "nb", "en"]

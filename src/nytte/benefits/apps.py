@@ -13,5 +13,7 @@ class BenefitsConfig(AppConfig):
 
         from . import warm
 
-        registercache.register_warmer(warm.warm_portfolio, reads=registercache.PORTFOLIO)
+        registercache.register_warmer(
+            warm.warm_portfolio, reads=registercache.PORTFOLIO, each_language=False
+        )
         registercache.register_warmer(warm.warm_follow_up, reads=registercache.REALISATION)

@@ -6,6 +6,7 @@ same cached function as its page, so the keys are the page's."""
 
 from __future__ import annotations
 
+from nytte.core import registercache
 from nytte.core.actors import SYSTEM
 from nytte.core.models import Programme
 
@@ -14,15 +15,17 @@ from .totals import register_totals
 
 
 def warm_portfolio(programme: Programme) -> None:
-    """The data kept under the portfolio version: the map, who pays, the register's totals.
-    As the system, which sees what every reader of the programme sees."""
-    pages = analysis.MapPages(programme, SYSTEM)
-    pages.organisations()
-    pages.get(None)
-    analysis.FlowPages(programme, SYSTEM).get(None, None)
-    register_totals(
-        programme, selectors.benefit_list(programme=programme, user=SYSTEM), filtered=False
-    )
+    """The data kept under the portfolio version: the map, who pays, the register's totals,
+    in each language from rows read once (they hold no text). As the system, which sees
+    what every reader of the programme sees."""
+    maps = analysis.MapPages(programme, SYSTEM)
+    flows = analysis.FlowPages(programme, SYSTEM)
+    benefits = selectors.benefit_list(programme=programme, user=SYSTEM)
+    for _language in registercache.in_each_language():
+        maps.organisations()
+        maps.get(None)
+        flows.get(None, None)
+        register_totals(programme, benefits, filtered=False)
 
 
 def warm_follow_up(programme: Programme) -> None:

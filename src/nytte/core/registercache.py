@@ -34,7 +34,7 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -239,16 +239,23 @@ class Warmer:
     name: str
     warm: Callable[[Programme], Any]
     reads: str
+    each_language: bool = True
 
 
 _warmers: dict[str, Warmer] = {}
 
 
 def register_warmer(
-    warm: Callable[[Programme], Any], *, reads: str = PORTFOLIO, name: str = ""
+    warm: Callable[[Programme], Any],
+    *,
+    reads: str = PORTFOLIO,
+    name: str = "",
+    each_language: bool = True,
 ) -> Callable[[Programme], Any]:
     """Have ``nytte worker`` call ``warm(programme)`` after a change to what it ``reads``
-    commits, once in each of ``settings.LANGUAGES`` (under ``translation.override``).
+    commits, once in each of ``settings.LANGUAGES`` (under ``translation.override``; with
+    ``each_language=False`` once, and ``warm`` goes through ``in_each_language()`` itself,
+    to share between the languages what does not depend on them, such as rows read).
 
     ``warm`` asks the very functions the pages ask (``cached_for_register`` with the same
     name and parts), as a reader who may view the programme (``core.actors.SYSTEM``: for
@@ -258,8 +265,16 @@ def register_warmer(
     if reads not in STALE_AFTER:
         raise ValueError(f"unknown reads: {reads!r}")
     key = name or f"{warm.__module__}.{warm.__qualname__}"
-    _warmers[key] = Warmer(key, warm, reads)
+    _warmers[key] = Warmer(key, warm, reads, each_language)
     return warm
+
+
+def in_each_language() -> Iterator[str]:
+    """Each of the site's languages in turn, active while the loop's body runs: the keys
+    and texts of cached page data are per language."""
+    for code, _label in settings.LANGUAGES:
+        with translation.override(code):
+            yield code
 
 
 def warmers() -> list[Warmer]:
@@ -350,9 +365,11 @@ def warm(programme_id: int) -> list[str]:
         if store.get(done) == stamp:
             continue
         try:
-            for code, _label in settings.LANGUAGES:
-                with translation.override(code):
+            if warmer.each_language:
+                for _code in in_each_language():
                     warmer.warm(programme)
+            else:
+                warmer.warm(programme)
         except Exception:
             logger.exception("warming %s for programme %s failed", warmer.name, programme.pk)
             continue
