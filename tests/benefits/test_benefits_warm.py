@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.db import transaction
@@ -20,6 +21,7 @@ from nytte.benefits.analysis import pages
 from nytte.benefits.services.benefits import benefit_update
 from nytte.benefits.services.measurements import measurement_create
 from nytte.core import registercache
+from nytte.core import tasks as core_tasks
 from nytte.core.actors import SYSTEM
 from nytte.core.tasks import warm_register_cache
 from tests.factories import (
@@ -233,3 +235,18 @@ def test_without_the_setting_nothing_is_enqueued_and_pages_compute_on_demand(
     response = client_for(viewer).get(_url(programme, "map"))
     assert "Uten arbeider" in response.content.decode()
     assert computing == ["map_rows"]
+
+
+def test_a_failed_enqueue_is_logged_and_the_change_stands(
+    programme, register, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    def broken(*args):
+        raise RuntimeError("the task table is gone")
+
+    monkeypatch.setattr(core_tasks, "warm_register_cache", SimpleNamespace(enqueue=broken))
+    _change(register, "Står likevel", django_capture_on_commit_callbacks)
+    register.refresh_from_db()
+    assert register.title == "Står likevel"
+    assert f"enqueue_warm({programme.pk})" in caplog.text
+    monkeypatch.undo()
+    assert registercache.enqueue_warm(programme.pk)  # no marker left behind: asked again

@@ -290,6 +290,8 @@ class _Enqueue:
 
     def __init__(self, programme_id: int) -> None:
         self.programme_id = programme_id
+        # Django names a robust callback that failed by its __qualname__ in the log.
+        self.__qualname__ = f"enqueue_warm({programme_id})"
 
     def __call__(self) -> None:
         enqueue_warm(self.programme_id)
