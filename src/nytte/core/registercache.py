@@ -348,10 +348,10 @@ def enqueue_warm(programme_id: int) -> bool:
 def warm(programme_id: int) -> list[str]:
     """The task's work: run every warmer whose data are not warm yet for the programme's
     current versions and today, in every language; the names of those run. It reads the
-    versions when it runs, so a task enqueued for an older change warms the current one (or
-    finds it warm already) and never stores anything under an outdated key by itself. A
-    warmer that fails is logged and skipped: its page computes on demand, as without a
-    worker."""
+    versions when it runs, so a task enqueued for an older change warms the current ones (or
+    finds them warm already); a change committed while it runs asks for another task, which
+    warms the version after it. A warmer that fails is logged and skipped: its page
+    computes on demand, as without a worker."""
     from .models import Programme
 
     store = shared()
