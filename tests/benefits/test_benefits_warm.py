@@ -250,3 +250,21 @@ def test_a_failed_enqueue_is_logged_and_the_change_stands(
     assert f"enqueue_warm({programme.pk})" in caplog.text
     monkeypatch.undo()
     assert registercache.enqueue_warm(programme.pk)  # no marker left behind: asked again
+
+
+def test_the_follow_up_summary_is_computed_once_for_every_language(
+    programme, register, viewer, client_for, monkeypatch
+):
+    """It holds no text: the first view in the other language brings the same one along."""
+    anew = []
+    original = follow_up.summarise
+
+    def summarise(**kwargs):
+        anew.append(kwargs.get("previous") is None)
+        return original(**kwargs)
+
+    monkeypatch.setattr(follow_up, "summarise", summarise)
+    for language in ("nb", "en"):
+        response = client_for(viewer, language=language).get(_url(programme, "dashboard"))
+        assert response.context["report"].counts["behind"] == 1
+    assert anew == [True, False]
