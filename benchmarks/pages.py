@@ -15,9 +15,12 @@ saved index mapped from disk, nothing in memory) is timed on its own.
 Aims: every page p50 < 50 ms, p95 < 150 ms, ≤ 10 queries, ≤ about 300 KB of HTML.
 
 Run: ``python benchmarks/pages.py [--requests 10] [--cache var/scale.sqlite3]
-[--database-url postgres://…] [--only benefits]``. On SQLite ``--cache`` reuses a generated
-database file across runs (generated and saved there when missing). On PostgreSQL Django's
-throw-away ``test_<name>`` database beside the one in the URL is used and dropped after.
+[--database-url postgres://…] [--only benefits] [--after-change]``. ``--after-change``
+also times the first request of the cached pages after a change, without and with the
+warm that ``nytte worker`` runs after it (and the warm's own time). On SQLite ``--cache``
+reuses a generated database file across runs (generated and saved there when missing). On
+PostgreSQL Django's throw-away ``test_<name>`` database beside the one in the URL is used
+and dropped after.
 """
 
 from __future__ import annotations
@@ -194,6 +197,74 @@ def harmonisation_first_request(client: Any, programme: Any, url: str) -> None:
     )
 
 
+def after_a_change(client: Any, data: Any) -> None:
+    """The first request of the pages cached under the programme's versions after a change,
+    without and with the warm that ``nytte worker`` runs once the change commits
+    (``core.registercache.warm``, called here directly and timed: the worker's CPU). Each
+    page is requested once after the change by a server worker with nothing in memory (the
+    warm's results come from the shared cache's files, as in another process)."""
+    import datetime as dt
+
+    from django.urls import reverse
+
+    from nytte.benefits.models import Benefit, Measurement
+    from nytte.benefits.services.benefits import benefit_update
+    from nytte.benefits.services.measurements import measurement_create
+    from nytte.core import registercache
+    from nytte.core.actors import SYSTEM
+
+    programme = data.programme
+    s = {"slug": programme.slug}
+    urls = {
+        "benefits map": reverse("benefits:map", kwargs=s),
+        "who pays, who benefits": reverse("benefits:flows", kwargs=s),
+        "follow-up": reverse("benefits:dashboard", kwargs=s),
+        "benefits register": reverse("benefits:benefit_list", kwargs=s),
+        "portfolio overview": reverse("portfolio:overview", kwargs=s),
+    }
+    for url in urls.values():  # templates compiled, the current versions cached
+        client.get(url)
+    benefit = Benefit.objects.get(programme=programme, code=data.benefit_code)
+    indicator = benefit.indicators.order_by("pk").first()
+    taken = set(Measurement.objects.filter(indicator=indicator).values_list("date", flat=True))
+    free = (dt.date(2026, 1, 1) + dt.timedelta(days=k) for k in range(3650))
+    changes = 0
+
+    def change(kind: str) -> None:
+        nonlocal changes
+        changes += 1
+        if kind == "portfolio":
+            title = f"{benefit.title.split(' #')[0]} #{changes}"
+            benefit_update(benefit=benefit, data={"title": title}, acting_user=SYSTEM)
+        else:
+            date = next(d for d in free if d not in taken)
+            measurement_create(indicator=indicator, date=date, value=50, acting_user=SYSTEM)
+
+    def first_requests(label: str) -> None:
+        registercache._store.clear()  # a server worker that has nothing in memory
+        for name, url in urls.items():
+            r = time_page(client, name, url, 1, warmup=0)
+            print(
+                f"  {label:<34} {name:<24} {r.status:>3} wall {r.p50_ms or 0:7.0f} ms, "
+                f"CPU {r.cpu_ms or 0:6.0f} ms, {r.queries} queries"
+            )
+
+    print("\nFirst request after a change, each page once (a fresh server worker):")
+    for kind in ("portfolio", "measurement"):
+        what = "a benefit edited" if kind == "portfolio" else "a measurement recorded"
+        change(kind)
+        first_requests(f"{what}, no warm:")
+        change(kind)
+        started, started_cpu = time.perf_counter(), time.process_time()
+        ran = registercache.warm(programme.pk)
+        wall, cpu = time.perf_counter() - started, time.process_time() - started_cpu
+        print(
+            f"  {what}: the worker's warm took {wall * 1000:.0f} ms wall, "
+            f"{cpu * 1000:.0f} ms CPU ({len(ran)} warmers, 2 languages)"
+        )
+        first_requests(f"{what}, warmed:")
+
+
 def administrator(programme: Any) -> Any:
     """A site administrator who is the programme's admin too (made once, kept in the data)."""
     from nytte.core.choices import Role
@@ -216,6 +287,11 @@ def main() -> None:
     parser.add_argument("--only", action="append", help="page family (repeatable)")
     parser.add_argument(
         "--heavy", action="store_true", help="also the programme's realisation plan (minutes)"
+    )
+    parser.add_argument(
+        "--after-change",
+        action="store_true",
+        help="also the first request after a change, without and with the worker's warm",
     )
     parser.add_argument("--small", action="store_true", help="a tenth of the size")
     parser.add_argument("--fraction", type=float, help="a fraction of the size, e.g. 0.2")
@@ -272,6 +348,8 @@ def main() -> None:
             done = results[-1]
             print(f"  {name}: {done.status} {done.p50_ms or 0:.0f} ms", file=sys.stderr, flush=True)
         report(results, baseline)
+        if args.after_change:
+            after_a_change(client, data)
         print(
             f"\nAims: p50 < {P50_MS:.0f} ms, p95 < {P95_MS:.0f} ms, ≤ {QUERIES} queries, "
             f"≤ {HTML_KB} KB."

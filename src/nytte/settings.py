@@ -306,6 +306,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("NYTTE_EMAIL_FROM", "nytte@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# After a change to a programme's registers commits, `nytte worker` computes the costly page
+# data the first view would (core.registercache.warm); off: the first view computes them.
+REGISTER_CACHE_WARM = env_bool("NYTTE_REGISTER_CACHE_WARM", default=True)
 # The learning loop: an overdue follow-up action's owner is reminded at most this often.
 FOLLOW_UP_REMINDER_DAYS = int(os.environ.get("NYTTE_FOLLOW_UP_REMINDER_DAYS", 7))
 

@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.db.models.fields.files import FieldFile
 
-from . import request_id
+from . import registercache, request_id
 from .actors import actor_label, actor_user
 from .choices import ChangeAction
 from .models import ChangeLogEntry, OrganisationMembership, Programme
@@ -68,6 +68,7 @@ def _versions_moved(programme_ids: list[int], changed: list[models.Model]) -> No
         field = f"{version}_version"
         moved[field] = models.F(field) + 1
     Programme.objects.filter(pk__in=programme_ids).update(**moved)
+    registercache.versions_moved(programme_ids, [f.removesuffix("_version") for f in moved])
     for model, instances in by_model.items():
         hook = getattr(model, "history_versions_moved", None)
         if hook is not None:

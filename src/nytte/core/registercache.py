@@ -17,27 +17,38 @@ process only. The keys carry a generation token kept in the shared cache, so cle
 What is cached must not depend on who asks beyond being allowed to see the programme: for
 ``Action.VIEW`` the queryset gate answers by programme, so every reader of a programme sees
 the same rows. Texts are translated when the data are built, so the language is in the key.
+
+Warming: the first page view after a change would compute the data anew (a second or more at
+national size). Apps register a warmer (``register_warmer``) that asks for what the first
+views would; ``core.history`` tells ``versions_moved`` which versions a change moved, and once
+the change commits ``nytte worker`` runs the warmers (``warm``, task
+``core.tasks.warm_register_cache``) in every language, so the page finds its data cached.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import pickle
 import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import BaseCache, cache, caches
+from django.db import transaction
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 
 if TYPE_CHECKING:
     from .models import Programme
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 ENTRIES = 64  # results kept in a process (a few pages × filters × languages per programme)
 GENERATION_KEY = "register-cache-generation"
 TIMEOUT = 6 * 3600
@@ -211,3 +222,163 @@ class Head(list):
 
     def __bool__(self) -> bool:
         return self.total > 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Warming in the background after a change
+
+# A change to these versions makes stale what was cached under each kind of ``reads``.
+STALE_AFTER = {
+    REGISTER: frozenset({REGISTER}),
+    PORTFOLIO: frozenset({PORTFOLIO}),
+    REALISATION: frozenset({PORTFOLIO, REALISATION}),
+}
+# While a warm task waits for the worker, changes to its programme enqueue no other; past
+# this many seconds (no worker runs, or it is busy) a change may enqueue one again.
+PENDING_TIMEOUT = 600
+
+
+@dataclass(frozen=True)
+class Warmer:
+    name: str
+    warm: Callable[[Programme], Any]
+    reads: str
+    each_language: bool = True
+
+
+_warmers: dict[str, Warmer] = {}
+
+
+def register_warmer(
+    warm: Callable[[Programme], Any],
+    *,
+    reads: str = PORTFOLIO,
+    name: str = "",
+    each_language: bool = True,
+) -> Callable[[Programme], Any]:
+    """Have ``nytte worker`` call ``warm(programme)`` after a change to what it ``reads``
+    commits, once in each of ``settings.LANGUAGES`` (under ``translation.override``; with
+    ``each_language=False`` once, and ``warm`` goes through ``in_each_language()`` itself,
+    to share between the languages what does not depend on them, such as rows read).
+
+    ``warm`` asks the very functions the pages ask (``cached_for_register`` with the same
+    name and parts), as a reader who may view the programme (``core.actors.SYSTEM``: for
+    viewing, every reader of a programme sees the same rows), so the next page view finds
+    its data cached. Register in the app's ``AppConfig.ready()``; registering the same
+    function (or ``name``) again replaces it. Returns ``warm``."""
+    if reads not in STALE_AFTER:
+        raise ValueError(f"unknown reads: {reads!r}")
+    key = name or f"{warm.__module__}.{warm.__qualname__}"
+    _warmers[key] = Warmer(key, warm, reads, each_language)
+    return warm
+
+
+def in_each_language() -> Iterator[str]:
+    """Each of the site's languages in turn, active while the loop's body runs: the keys
+    and texts of cached page data are per language."""
+    for code, _label in settings.LANGUAGES:
+        with translation.override(code):
+            yield code
+
+
+def warmers() -> list[Warmer]:
+    return list(_warmers.values())
+
+
+def _pending_key(programme_id: int) -> str:
+    return f"register-warm-pending:{programme_id}"
+
+
+class _Enqueue:
+    """The on-commit callback that asks for one programme's warm."""
+
+    def __init__(self, programme_id: int) -> None:
+        self.programme_id = programme_id
+        # Django names a robust callback that failed by its __qualname__ in the log.
+        self.__qualname__ = f"enqueue_warm({programme_id})"
+
+    def __call__(self) -> None:
+        enqueue_warm(self.programme_id)
+
+
+def versions_moved(programme_ids: Iterable[int], versions: Iterable[str]) -> None:
+    """Called by ``core.history`` when a change moved ``versions`` (``register``,
+    ``portfolio``, ``realisation``) of the programmes: once the transaction commits, ask the
+    worker to warm what the change made stale. Nothing when no warmer reads a moved version
+    or ``settings.REGISTER_CACHE_WARM`` is off; a rolled back change asks nothing."""
+    if not getattr(settings, "REGISTER_CACHE_WARM", True):
+        return
+    moved = set(versions)
+    if not any(STALE_AFTER[w.reads] & moved for w in _warmers.values()):
+        return
+    connection = transaction.get_connection()
+    asked = _asked_in_transaction(connection)
+    for programme_id in programme_ids:
+        if programme_id in asked:
+            continue  # a transaction of many changes (an import) asks once
+        if connection.in_atomic_block:
+            asked.add(programme_id)
+        transaction.on_commit(_Enqueue(programme_id), robust=True)
+
+
+def _asked_in_transaction(connection: Any) -> set[int]:
+    """The programmes this transaction asked a warm for already. Kept with the connection's
+    list of on-commit callbacks, which a commit or a rollback (to a savepoint too) replaces
+    by a new list: a new list, a new set."""
+    kept = getattr(connection, "_nytte_warm_asked", None)
+    if kept is None or kept[0] is not connection.run_on_commit:
+        kept = (connection.run_on_commit, set())
+        connection._nytte_warm_asked = kept
+    return kept[1]
+
+
+def enqueue_warm(programme_id: int) -> bool:
+    """Enqueue the warm task of a programme unless one is waiting already (a pending marker
+    in the shared cache, which the task clears as it starts): many changes in a row enqueue
+    one task, not one each. True when enqueued."""
+    store = shared()
+    if not store.add(_pending_key(programme_id), 1, timeout=PENDING_TIMEOUT):
+        return False
+    from .tasks import warm_register_cache  # the task module imports this one
+
+    try:
+        warm_register_cache.enqueue(programme_id)
+    except Exception:
+        store.delete(_pending_key(programme_id))
+        raise
+    return True
+
+
+def warm(programme_id: int) -> list[str]:
+    """The task's work: run every warmer whose data are not warm yet for the programme's
+    current versions and today, in every language; the names of those run. It reads the
+    versions when it runs, so a task enqueued for an older change warms the current ones (or
+    finds them warm already); a change committed while it runs asks for another task, which
+    warms the version after it. A warmer that fails is logged and skipped: its page
+    computes on demand, as without a worker."""
+    from .models import Programme
+
+    store = shared()
+    store.delete(_pending_key(programme_id))  # from now on, a change asks for another warm
+    programme = Programme.objects.filter(pk=programme_id).first()
+    if programme is None:
+        return []
+    today = timezone.localdate().isoformat()
+    ran = []
+    for warmer in warmers():
+        done = f"{_generation()}:warmed:{warmer.name}:{programme.pk}"
+        stamp = f"{_version(programme, warmer.reads)}:{today}"
+        if store.get(done) == stamp:
+            continue
+        try:
+            if warmer.each_language:
+                for _code in in_each_language():
+                    warmer.warm(programme)
+            else:
+                warmer.warm(programme)
+        except Exception:
+            logger.exception("warming %s for programme %s failed", warmer.name, programme.pk)
+            continue
+        store.set(done, stamp, timeout=TIMEOUT)
+        ran.append(warmer.name)
+    return ran

@@ -195,6 +195,14 @@ def overview_summary(*, programme: Programme) -> dict[str, Any]:
     )
 
 
+def warm_overview(programme: Programme) -> None:
+    """The overview's cached data (cost table, goal tree and phase table) for the programme's
+    current portfolio version: registered as a warmer (``PortfolioConfig.ready``), so that
+    ``nytte worker`` computes them after a change instead of the overview's first view."""
+    programme_cost_table(programme=programme)
+    overview_summary(programme=programme)
+
+
 def _with_cells(phase_status: dict[str, Any]) -> dict[str, Any]:
     statuses = [value for value, _label in phase_status["statuses"]]
     for row in phase_status["rows"]:

@@ -1,4 +1,5 @@
-"""The benefits map, who pays and who benefits, and the follow-up dashboard.
+"""The benefits map, who pays and who benefits, and the follow-up dashboard, with the
+pages' cached data (``pages``, ``cached_follow_up``) that views, the API and the warm task share.
 
 Selectors read in a fixed number of queries whatever the register's size. The arithmetic
 (present values, splitting a benefit among initiatives and their payers, the follow-up
@@ -42,17 +43,23 @@ from .follow_up import (
     summarise,
 )
 from .map import BenefitsMap, MapRows, benefits_map, build_map, map_rows
+from .pages import LIST_LIMIT, MAP_DIAGRAM_LIMIT, MAP_LIST_LIMIT, FlowPages, MapPages
 
 __all__ = [
+    "LIST_LIMIT",
+    "MAP_DIAGRAM_LIMIT",
+    "MAP_LIST_LIMIT",
     "NO_PLACE",
     "UNTIED",
     "BenefitsMap",
     "FlowBenefit",
+    "FlowPages",
     "FlowRows",
     "Flows",
     "FollowUp",
     "Followed",
     "IndicatorState",
+    "MapPages",
     "MapRows",
     "Party",
     "PricedBenefit",

@@ -1,6 +1,8 @@
 """The benefits analysis pages: the benefits map, who pays and who benefits, and the
 follow-up dashboard. Views parse input, ask the permission module, call ``analysis`` and
-render; each runs a fixed number of queries whatever the size of the register.
+render; each runs a fixed number of queries whatever the size of the register. What they
+show is cached in the analysis layer (``analysis.MapPages``, ``FlowPages``,
+``cached_follow_up``), which the warm task (``benefits.warm``) fills after a change.
 """
 
 from __future__ import annotations
@@ -16,33 +18,22 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from nytte.core import registercache
 from nytte.core.lookups import programme_or_404
-from nytte.core.models import Organisation, Programme
+from nytte.core.models import Programme
 from nytte.core.permissions import Action, can, check
-from nytte.core.registercache import cached_for_register
 from nytte.core.services import programme_update
 from nytte.portfolio.models import Initiative
 
 from .. import analysis
-from ..analysis import charts as analysis_charts
 from ..forms import FlowFilterForm, MapFilterForm, SaveToleranceForm, TryToleranceForm
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
-
-# Lists of benefits on the analysis pages show this many; the register pages through all.
-LIST_LIMIT = 100
-# The benefits map draws its diagram up to this many boxes, and lists this many benefits
-# under each goal.
-MAP_DIAGRAM_LIMIT = 300
-MAP_LIST_LIMIT = 25
 
 
 def _crumbs(programme: Programme, label: Any, url_name: str) -> list[dict[str, Any]]:
@@ -78,7 +69,7 @@ def _bound(request: HttpRequest, names: tuple[str, ...]) -> dict[str, str] | Non
 def benefits_map(request: HttpRequest, slug: str) -> HttpResponse:
     """Initiatives → benefits → impact goals → societal goals, as a diagram and as lists."""
     programme = programme_or_404(request, slug)
-    pages = _MapPages(programme, request.user)
+    pages = analysis.MapPages(programme, request.user)
     organisations = pages.organisations()
     form = MapFilterForm(
         _bound(request, ("organisation",)),
@@ -99,60 +90,10 @@ def benefits_map(request: HttpRequest, slug: str) -> HttpResponse:
             "map": shown["map"],
             "layout": shown["layout"],
             "too_big": shown["layout"] is None,
-            "diagram_limit": MAP_DIAGRAM_LIMIT,
-            "list_limit": MAP_LIST_LIMIT,
+            "diagram_limit": analysis.MAP_DIAGRAM_LIMIT,
+            "list_limit": analysis.MAP_LIST_LIMIT,
         },
     )
-
-
-class _MapPages:
-    """The map's diagram and the head of its lists, whole or for one organisation, cached
-    under the register's version: reading and arranging every benefit and initiative is the
-    page's whole cost. On a miss the rows are read once for both."""
-
-    def __init__(self, programme: Programme, user: Any) -> None:
-        self.programme, self.user = programme, user
-        self._rows: analysis.MapRows | None = None
-
-    def rows(self) -> analysis.MapRows:
-        if self._rows is None:
-            self._rows = analysis.map_rows(programme=self.programme, user=self.user)
-        return self._rows
-
-    def organisations(self) -> list[Organisation]:
-        """The filter's choices: owners of initiatives and benefits, and places."""
-        return cached_for_register(
-            self.programme,
-            "benefits-map-organisations",
-            compute=lambda: self.rows().organisations,
-            reads=registercache.PORTFOLIO,
-        )
-
-    def get(self, organisation: int | None) -> dict[str, Any]:
-        def compute() -> dict[str, Any]:
-            data = analysis.build_map(
-                self.rows(),
-                organisation=organisation,
-                limit=MAP_LIST_LIMIT,
-                whole_up_to=MAP_DIAGRAM_LIMIT,
-            )
-            # A diagram of thousands of boxes is megabytes that nobody can read: past the
-            # limit the page asks for a filter, and the lists show the first benefits of
-            # each goal.
-            drawn = data.benefit_count + len(data.idle) <= MAP_DIAGRAM_LIMIT
-            slug = self.programme.slug
-            return {
-                "map": data,
-                "layout": analysis_charts.map_layout(data, slug=slug) if drawn else None,
-            }
-
-        return cached_for_register(
-            self.programme,
-            "benefits-map",
-            organisation,
-            compute=compute,
-            reads=registercache.PORTFOLIO,
-        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -164,7 +105,7 @@ class _MapPages:
 def flows(request: HttpRequest, slug: str) -> HttpResponse:
     """Present value of benefits from the organisations that pay to where benefits arise."""
     programme = programme_or_404(request, slug)
-    pages = _FlowPages(programme, request.user)
+    pages = analysis.FlowPages(programme, request.user)
     whole = pages.get(None, None)
     typed = request.GET.get("initiative", "").strip()
     form = FlowFilterForm(
@@ -190,7 +131,7 @@ def flows(request: HttpRequest, slug: str) -> HttpResponse:
             "flows": page["flows"],
             "chart": page["chart"],
             "untied": analysis.UNTIED,
-            "list_limit": LIST_LIMIT,
+            "list_limit": analysis.LIST_LIMIT,
         },
     )
 
@@ -207,41 +148,6 @@ def _initiative_choices(programme: Programme, typed: str) -> list[tuple[str, str
             "pk", "code"
         )
     ]
-
-
-class _FlowPages:
-    """The matrix, its chart and the head of its lists, whole or filtered, cached under the
-    register's version: walking every cost line and benefit is the page's whole cost. On a
-    miss the rows are read once for both."""
-
-    def __init__(self, programme: Programme, user: Any) -> None:
-        self.programme, self.user = programme, user
-        self._rows: analysis.FlowRows | None = None
-
-    def get(self, initiative: int | None, organisation: int | None) -> dict[str, Any]:
-        def compute() -> dict[str, Any]:
-            if self._rows is None:
-                self._rows = analysis.flow_rows(programme=self.programme, user=self.user)
-            data = analysis.build_flows(
-                self._rows, initiative=initiative, organisation=organisation, limit=LIST_LIMIT
-            )
-            return {
-                "organisations": self._rows.organisations,
-                "flows": data,
-                "chart": analysis_charts.sankey(data),
-            }
-
-        # Present values are discounted to the programme's first year, else to this year.
-        year = timezone.localdate().year
-        return cached_for_register(
-            self.programme,
-            "flows",
-            year,
-            initiative,
-            organisation,
-            compute=compute,
-            reads=registercache.PORTFOLIO,
-        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -283,7 +189,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     if try_form.is_bound and try_form.is_valid():
         tolerance = try_form.cleaned_data["tolerance"]
     report = analysis.cached_follow_up(
-        programme=programme, user=request.user, tolerance=tolerance, limit=LIST_LIMIT
+        programme=programme, user=request.user, tolerance=tolerance, limit=analysis.LIST_LIMIT
     )
     return render(
         request,
@@ -297,7 +203,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "trying": tolerance is not None,
             "try_form": try_form,
             "save_form": save_form if may_administer else None,
-            "list_limit": LIST_LIMIT,
+            "list_limit": analysis.LIST_LIMIT,
         },
     )
 
