@@ -16,8 +16,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from nytte.benefits.services import measurement_create
+from nytte.core import registercache
 from nytte.core.actors import SYSTEM
 from nytte.core.choices import Role
+from nytte.core.tasks import warm_register_cache
 from nytte.proposals import assessment as assess
 from nytte.proposals.choices import Stage, Track
 from nytte.proposals.defaults import programme_defaults_create
@@ -37,6 +39,7 @@ BARE_PROGRAMME = True
 pytestmark = pytest.mark.django_db
 FIVE = [{"value": v, "label": f"Trinn {v}"} for v in range(1, 6)]
 _numbers = itertools.count(100)
+MATRIX_WARMER = "nytte.proposals.assessment.matrix.shared_matrix"
 
 
 @pytest.fixture
@@ -597,6 +600,34 @@ def test_the_matrix_is_computed_once_for_every_reader_and_kept_after_a_measureme
     assert computed
     assert f'data-proposal="{first.number}"' in html
     assert f'data-proposal="{second.number}"' not in html
+
+
+def test_after_a_submission_the_worker_warms_the_matrix(
+    programme,
+    viewer,
+    criteria,
+    client_for,
+    django_assert_max_num_queries,
+    django_capture_on_commit_callbacks,
+):
+    people = _people(programme, 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        (proposal,) = _assessed(programme, criteria, people)
+    assert MATRIX_WARMER in warm_register_cache.call(programme.pk)  # what `nytte worker` runs
+    registercache._store.clear()  # a server worker other than the task's: the shared cache
+    url = _url("matrix", programme)
+    computed, html = _reads_scores(client_for(viewer), url, django_assert_max_num_queries)
+    assert not computed
+    assert f'data-proposal="{proposal.number}"' in html
+    # A recorded measurement leaves it warm: the worker has nothing to do for the matrix.
+    with django_capture_on_commit_callbacks(execute=True):
+        measurement_create(
+            indicator=IndicatorFactory(benefit__programme=programme),
+            date=timezone.localdate(),
+            value=Decimal(3),
+            acting_user=SYSTEM,
+        )
+    assert MATRIX_WARMER not in warm_register_cache.call(programme.pk)
 
 
 def test_the_criteria_page_queries_do_not_grow_with_criteria(

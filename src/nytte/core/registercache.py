@@ -232,6 +232,7 @@ STALE_AFTER = {
     REGISTER: frozenset({REGISTER}),
     PORTFOLIO: frozenset({PORTFOLIO}),
     REALISATION: frozenset({PORTFOLIO, REALISATION}),
+    PIPELINE: frozenset({PORTFOLIO, PIPELINE}),
 }
 # While a warm task waits for the worker, changes to its programme enqueue no other; past
 # this many seconds (no worker runs, or it is busy) a change may enqueue one again.

@@ -10,10 +10,11 @@ class ProposalsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_save
 
-        from nytte.core import worker_start
+        from nytte.core import registercache, worker_start
         from nytte.core.signals import programme_created
         from nytte.portfolio.models import Initiative
 
+        from .assessment.matrix import shared_matrix
         from .defaults import on_programme_created
         from .matching.vectors import on_saved
         from .matching.warm import warm_in_background
@@ -27,3 +28,7 @@ class ProposalsConfig(AppConfig):
             post_save.connect(on_saved, sender=model, dispatch_uid=f"embed-{model.__name__}")
         # A server worker maps the saved harmonisation indexes as it starts.
         worker_start.register(warm_in_background)
+        # After a change to the pipeline commits, the worker computes the matrix.
+        registercache.register_warmer(
+            shared_matrix, reads=registercache.PIPELINE, each_language=False
+        )

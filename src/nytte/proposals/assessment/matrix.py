@@ -7,6 +7,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import translation
+
 from nytte.core.actors import Actor
 from nytte.core.models import Programme
 from nytte.core.permissions import Action, can
@@ -45,12 +47,7 @@ def matrix_points(*, user: Actor, programme: Programme) -> list[MatrixPoint]:
     the pipeline and shared (``registercache``); only the blind rule is applied per user (one
     query, none for facilitators). Keeping a copy per user instead had every viewer compute
     their own after every change."""
-    points = cached_for_register(
-        programme,
-        "proposals-matrix",
-        compute=lambda: _all_matrix_points(programme),
-        reads=PIPELINE,
-    )
+    points = shared_matrix(programme)
     if can(user, Action.FACILITATE, programme) or not getattr(user, "is_authenticated", False):
         return points
     hidden = set(
@@ -59,6 +56,19 @@ def matrix_points(*, user: Actor, programme: Programme) -> list[MatrixPoint]:
         ).values_list("proposal_id", flat=True)
     )
     return [p for p in points if p.proposal.pk not in hidden] if hidden else points
+
+
+def shared_matrix(programme: Programme) -> list[MatrixPoint]:
+    """The matrix as a facilitator sees it, cached under the pipeline's version. It holds no
+    text (labels are looked up as it is shown), so one copy serves every language; it is
+    also what ``nytte worker`` warms after a change (``registercache.register_warmer``)."""
+    with translation.override(None):
+        return cached_for_register(
+            programme,
+            "proposals-matrix",
+            compute=lambda: _all_matrix_points(programme),
+            reads=PIPELINE,
+        )
 
 
 def _all_matrix_points(programme: Programme) -> list[MatrixPoint]:
