@@ -1,7 +1,8 @@
 """Many users at once: throughput, latency percentiles, errors and memory per worker.
 
 Loads the shared scale data set (``scale_data.py``) into a throw-away database, starts the
-production server (``nytte serve``: gunicorn) on 127.0.0.1, logs in ``--users`` people of the
+production server (``nytte serve``: gunicorn) on 127.0.0.1 and ``nytte worker`` beside it
+(``--no-worker``: none), logs in ``--users`` people of the
 national programme (most of them viewers; every fifth a facilitator who also writes), and
 lets each of them, for ``--duration`` seconds, read a mix of pages (portfolio, benefits,
 cost-benefit, proposals, the API) and now and then record a measurement on a benefit, with a
@@ -198,6 +199,16 @@ def start_server(port: int, workers: int, env: dict[str, str], log: Path) -> sub
     raise RuntimeError("the server did not start within a minute")
 
 
+def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen:
+    """``nytte worker`` beside the server, as in production: it warms the cached page data
+    after the users' writes (``core.registercache.warm``)."""
+    command = [sys.executable, "-m", "nytte.cli", "worker", "--interval", "0.5"]
+    with log.open("wb") as errors:
+        return subprocess.Popen(
+            command, env=env, stdout=subprocess.DEVNULL, stderr=errors, start_new_session=True
+        )
+
+
 def stop_server(server: subprocess.Popen) -> None:
     if server.poll() is None:
         os.killpg(server.pid, signal.SIGTERM)
@@ -381,6 +392,9 @@ def main() -> None:
         metavar=("MIN", "MAX"),
         help="seconds between one user's requests (default 0.2 1.0: a stress test)",
     )
+    parser.add_argument(
+        "--no-worker", action="store_true", help="no `nytte worker`: pages warm nothing"
+    )
     args = parser.parse_args()
     users = max(1, min(args.users, MAX_USERS))
     seconds = max(1.0, min(args.duration, MAX_SECONDS))
@@ -396,7 +410,7 @@ def main() -> None:
 
     postgres = connection.vendor == "postgresql"
     drop = create_database(postgres) if postgres else (lambda: None)
-    server = None
+    server = worker = None
     try:
         size = Size.scaled(args.fraction) if args.fraction else None
         data = load(cache=None if postgres else args.cache, size=size)
@@ -417,24 +431,35 @@ def main() -> None:
         port = free_port()
         log = data_dir / "server.log"
         server = start_server(port, args.workers, env, log)
+        if not args.no_worker:
+            worker = start_worker(env, data_dir / "worker.log")
         print(
             f"\n{users} users for {seconds:.0f} s, {args.think[0]:g}–{args.think[1]:g} s between "
             f"one user's requests, against gunicorn ({args.workers} workers, 2 threads each) "
-            f"on 127.0.0.1:{port}"
+            f"on 127.0.0.1:{port}, {'without' if worker is None else 'with'} `nytte worker`"
         )
         started = time.monotonic()
         samples, peaks = asyncio.run(
             run_users(f"http://127.0.0.1:{port}", targets, seconds, server.pid, tuple(args.think))
         )
         report(samples, time.monotonic() - started, peaks)
-        failures = [line for line in log.read_text().splitlines() if "Traceback" in line]
-        if failures:
-            print(f"\nThe server logged {len(failures)} tracebacks; the last lines of its log:")
-            print("\n".join(log.read_text().splitlines()[-30:]))
+        for name, path in (("server", log), ("worker", data_dir / "worker.log")):
+            lines = path.read_text().splitlines() if path.exists() else []
+            failures = [line for line in lines if "Traceback" in line]
+            if failures:
+                print(f"\nThe {name} logged {len(failures)} tracebacks; the last lines:")
+                print("\n".join(lines[-30:]))
+        if worker is not None:
+            from django.db.models import Count
+            from django_tasks_db.models import DBTaskResult
+
+            done = DBTaskResult.objects.values_list("status").annotate(n=Count("id"))
+            print("\nthe worker's tasks: " + ", ".join(f"{n} {s.lower()}" for s, n in done))
         print("\nAims: no errors, p95 < 300 ms.")
     finally:
-        if server is not None:
-            stop_server(server)
+        for process in (worker, server):
+            if process is not None:
+                stop_server(process)
         connection.close()
         drop()
         shutil.rmtree(data_dir, ignore_errors=True)
