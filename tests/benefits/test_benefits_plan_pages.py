@@ -243,7 +243,7 @@ def test_a_plan_read_again_unchanged_reuses_its_rendering_and_any_change_shows(
 
     rendered = []
     render = plan_views.render_to_string
-    monkeypatch.setattr(plan_views, "_documents", type(plan_views._documents)())
+    monkeypatch.setattr(plan_views, "_documents", plan_views.KeptDocuments())
     monkeypatch.setattr(
         plan_views, "render_to_string", lambda *a, **k: rendered.append(1) or render(*a, **k)
     )
@@ -268,6 +268,22 @@ def test_a_plan_read_again_unchanged_reuses_its_rendering_and_any_change_shows(
     saved = english.get(_plan_url(programme, initiative, version=1)).content.decode()
     assert "Saved version 1" in saved and "777" in saved
     assert len(rendered) == 3  # the same data as the current plan: the same rendering
+
+
+def test_kept_renderings_stay_within_their_size():
+    from django.utils.safestring import mark_safe
+
+    from nytte.benefits.views.plan import KeptDocuments
+
+    kept = KeptDocuments(size=800)
+    for n in range(10):
+        kept.keep(f"k{n}", mark_safe("x" * 100))
+    assert kept.used == 800 and list(kept.documents) == [f"k{n}" for n in range(2, 10)]
+    assert kept.get("k2") is not None and kept.get("k1") is None
+    kept.keep("k10", mark_safe("x" * 100))  # the least recently read goes: k3, not k2
+    assert "k2" in kept.documents and "k3" not in kept.documents
+    kept.keep("big", mark_safe("x" * 101))  # over an eighth of the size: not kept
+    assert kept.get("big") is None and kept.used == 800
 
 
 def test_versions_are_listed_and_each_renders_as_it_was(

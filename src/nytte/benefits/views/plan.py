@@ -151,30 +151,53 @@ def _crumbs(programme: Programme, initiative: Initiative | None) -> list[dict[st
 
 
 DOCUMENT_TEMPLATE = "benefits/partials/plan_document.html"
-DOCUMENTS = 32  # renderings a process keeps (about 100 KB each for an initiative's plan)
-_documents: OrderedDict[str, SafeString] = OrderedDict()
-_documents_lock = threading.Lock()
+
+
+class KeptDocuments:
+    """The latest renderings by key, up to ``size`` characters in all (some 70 initiatives'
+    plans of about 110 KB); one over an eighth of that (a programme's plan at national
+    size) is not kept."""
+
+    def __init__(self, size: int = 8_000_000) -> None:
+        self.size, self.used = size, 0
+        self.documents: OrderedDict[str, SafeString] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> SafeString | None:
+        with self.lock:
+            document = self.documents.get(key)
+            if document is not None:
+                self.documents.move_to_end(key)
+            return document
+
+    def keep(self, key: str, document: SafeString) -> None:
+        if len(document) > self.size // 8:
+            return
+        with self.lock:
+            if key not in self.documents:
+                self.documents[key] = document
+                self.used += len(document)
+            while self.used > self.size and self.documents:
+                _key, dropped = self.documents.popitem(last=False)
+                self.used -= len(dropped)
+
+
+_documents = KeptDocuments()
 
 
 def rendered_document(plan: dict[str, Any], *, own: bool = False) -> SafeString:
     """The plan itself as HTML (``plan_document.html``, which reads nothing but the plan).
     The same plan (plain JSON data, built now or saved) in the same language renders the
-    same, so a process keeps its last few renderings by a digest of the data: a plan read
+    same, so a process keeps its latest renderings by a digest of the data: a plan read
     again unchanged costs the digest (about 1 ms) instead of some 20 ms of template. Any
     change to what the plan shows, or another day's progress, is another digest. ``own``:
     the plan is this caller's to make ready for display in place (``plan.display``)."""
     data = json.dumps(plan, sort_keys=True, cls=DjangoJSONEncoder)
     key = hashlib.blake2b(f"{get_language()}:{data}".encode(), digest_size=16).hexdigest()
-    with _documents_lock:
-        document = _documents.get(key)
-        if document is not None:
-            _documents.move_to_end(key)
-            return document
-    document = render_to_string(DOCUMENT_TEMPLATE, {"plan": display(plan, own=own)})
-    with _documents_lock:
-        _documents[key] = document
-        while len(_documents) > DOCUMENTS:
-            _documents.popitem(last=False)
+    document = _documents.get(key)
+    if document is None:
+        document = render_to_string(DOCUMENT_TEMPLATE, {"plan": display(plan, own=own)})
+        _documents.keep(key, document)
     return document
 
 
