@@ -15,12 +15,13 @@ saved index mapped from disk, nothing in memory) is timed on its own.
 Aims: every page p50 < 50 ms, p95 < 150 ms, ≤ 10 queries, ≤ about 300 KB of HTML.
 
 Run: ``python benchmarks/pages.py [--requests 10] [--cache var/scale.sqlite3]
-[--database-url postgres://…] [--only benefits] [--after-change]``. ``--after-change``
-also times the first request of the cached pages after a change, without and with the
-warm that ``nytte worker`` runs after it (and the warm's own time). On SQLite ``--cache``
-reuses a generated database file across runs (generated and saved there when missing). On
-PostgreSQL Django's throw-away ``test_<name>`` database beside the one in the URL is used
-and dropped after.
+[--database-url postgres://… [--keep]] [--only benefits] [--after-change]``.
+``--after-change`` also times the first request of the cached pages after a change, without
+and with the warm that ``nytte worker`` runs after it (and the warm's own time). On SQLite
+``--cache`` reuses a generated database file across runs (generated and saved there when
+missing). On PostgreSQL Django's throw-away ``test_<name>`` database beside the one in the
+URL is used and dropped after; with ``--keep`` the URL's database itself is used (created
+and migrated), and the data generated in it once are reused by the next runs.
 """
 
 from __future__ import annotations
@@ -284,6 +285,11 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=10, help="timed requests per page")
     parser.add_argument("--cache", type=Path, help="SQLite file to reuse the data set from")
     parser.add_argument("--database-url", help="PostgreSQL URL; a test database is used")
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="PostgreSQL: use the URL's database itself and keep the data there for the next run",
+    )
     parser.add_argument("--only", action="append", help="page family (repeatable)")
     parser.add_argument(
         "--heavy", action="store_true", help="also the programme's realisation plan (minutes)"
@@ -308,10 +314,12 @@ def main() -> None:
     from scale_data import Size, load
 
     postgres = connection.vendor == "postgresql"
-    drop = create_database(postgres) if postgres else (lambda: None)
+    keep = postgres and args.keep
+    drop = create_database(postgres, keep=keep) if postgres else (lambda: None)
     try:
         data = load(
             cache=None if postgres else args.cache,
+            reuse=keep,
             size=Size.scaled(args.fraction)
             if args.fraction
             else (Size.small() if args.small else None),

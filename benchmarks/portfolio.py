@@ -62,11 +62,20 @@ def configure(database_url: str | None) -> Path:
     return data_dir
 
 
-def create_database(postgres: bool) -> Callable[[], None]:
-    """Migrate an empty database; return how to get rid of it."""
+def create_database(postgres: bool, keep: bool = False) -> Callable[[], None]:
+    """Migrate an empty database; return how to get rid of it. With ``keep`` (PostgreSQL)
+    the URL's own database is created when missing, migrated and kept."""
     from django.core.management import call_command
     from django.db import connection
 
+    if postgres and keep:
+        name = connection.settings_dict["NAME"]
+        with connection._nodb_cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if cursor.fetchone() is None:
+                cursor.execute(f'CREATE DATABASE "{name}"')
+        call_command("migrate", interactive=False, verbosity=0)
+        return lambda: None
     if postgres:
         # Never touch the database in the URL: Django's test database sits beside it.
         old_name = connection.settings_dict["NAME"]

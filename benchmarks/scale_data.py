@@ -82,8 +82,11 @@ class ScaleData:
     cached: bool = False
 
 
-def load(cache: Path | None = None, size: Size | None = None, seed: int = 2026) -> ScaleData:
-    """Migrate and fill the database (or copy it from ``cache``); return what pages need."""
+def load(
+    cache: Path | None = None, size: Size | None = None, seed: int = 2026, reuse: bool = False
+) -> ScaleData:
+    """Migrate and fill the database (or copy it from ``cache``); return what pages need.
+    With ``reuse`` (a kept PostgreSQL database) data already generated there are used."""
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
@@ -96,6 +99,9 @@ def load(cache: Path | None = None, size: Size | None = None, seed: int = 2026) 
         connection.close()
         shutil.copyfile(cache, db_file)
         call_command("migrate", interactive=False, verbosity=0)
+        data = _find()
+        data.cached = True
+    elif reuse and _generated():
         data = _find()
         data.cached = True
     else:
@@ -116,6 +122,12 @@ def load(cache: Path | None = None, size: Size | None = None, seed: int = 2026) 
     data.counts = counts(data.programme)
     data.seconds = time.perf_counter() - started
     return data
+
+
+def _generated() -> bool:
+    from nytte.core.models import Programme
+
+    return Programme.objects.filter(slug=SLUG).exists()
 
 
 def _find() -> ScaleData:

@@ -212,6 +212,25 @@ def test_the_list_takes_a_fixed_number_of_queries(
         body = client.get(f"{BASE}/benefits?limit=100").json()
     assert body["count"] == count
     assert all(b["realised_percent"] is not None for b in body["items"])
+    # The whole programme's count is kept until the benefits change: one query less.
+    with pinned_queries("benefit list, the programme's count kept"):
+        again = client.get(f"{BASE}/benefits?limit=100&offset=1").json()
+    assert again["count"] == count and len(again["items"]) == count - 1
+
+
+@pytest.mark.django_db
+def test_the_lists_count_kept_for_the_programme_follows_every_change(facilitator, register):
+    client = api(facilitator)
+
+    def count(query: str = "") -> int:
+        return client.get(f"{BASE}/benefits?limit=1{query}").json()["count"]
+
+    assert count() == 2 and count("&sort=-code") == 2
+    assert send(client, "post", f"{BASE}/benefits", new_benefit(register)).status_code == 201
+    assert count() == 3
+    assert count("&q=papir") == 1  # a filter is counted, never taken from the kept count
+    assert send(client, "delete", f"{BASE}/benefits/G-9").status_code == 204
+    assert count() == 2 and count("&q=papir") == 0
 
 
 @pytest.mark.django_db

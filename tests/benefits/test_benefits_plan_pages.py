@@ -5,6 +5,7 @@ keeps what was typed; and a fixed number of queries."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 
@@ -233,6 +234,56 @@ def test_the_page_shows_the_current_plan_with_its_figures(
     assert "1,000,000" not in html.split('id="plan-overview"')[1].split('id="plan-followup"')[0]
     assert "Manuelle saker" in html and "812" in html
     assert "No version has been saved yet." in html
+
+
+def test_a_plan_read_again_unchanged_reuses_its_rendering_and_any_change_shows(
+    programme, initiative, benefit, viewer, client_for, monkeypatch
+):
+    from nytte.benefits.views import plan as plan_views
+
+    rendered = []
+    render = plan_views.render_to_string
+    monkeypatch.setattr(plan_views, "_documents", plan_views.KeptDocuments())
+    monkeypatch.setattr(
+        plan_views, "render_to_string", lambda *a, **k: rendered.append(1) or render(*a, **k)
+    )
+    english, norwegian = client_for(viewer, language="en"), client_for(viewer, language="nb")
+    first = english.get(_plan_url(programme, initiative))
+    assert (
+        english.get(_plan_url(programme, initiative)).context["document"]
+        == (first.context["document"])
+    )
+    html = first.content.decode()
+    assert len(rendered) == 1 and "812" in html and "The benefits one by one" in html
+    # Another language, and any change to what the plan shows, logged or not: rendered anew.
+    assert (
+        "Gevinstene én for én" in norwegian.get(_plan_url(programme, initiative)).content.decode()
+    )
+    MeasurementFactory(indicator=benefit.indicators.get(), value=777, date=dt.date(2026, 11, 2))
+    Benefit.objects.filter(pk=benefit.pk).update(title="Færre manuelle saker")
+    again = english.get(_plan_url(programme, initiative)).content.decode()
+    assert "777" in again and "G-1 Færre manuelle saker" in again and len(rendered) == 3
+    # A saved version renders from its own content, kept the same way.
+    services.realisation_plan_save(programme=programme, initiative=initiative, acting_user=SYSTEM)
+    saved = english.get(_plan_url(programme, initiative, version=1)).content.decode()
+    assert "Saved version 1" in saved and "777" in saved
+    assert len(rendered) == 3  # the same data as the current plan: the same rendering
+
+
+def test_kept_renderings_stay_within_their_size():
+    from django.utils.safestring import mark_safe
+
+    from nytte.benefits.views.plan import KeptDocuments
+
+    kept = KeptDocuments(size=800)
+    for n in range(10):
+        kept.keep(f"k{n}", mark_safe("x" * 100))
+    assert kept.used == 800 and list(kept.documents) == [f"k{n}" for n in range(2, 10)]
+    assert kept.get("k2") is not None and kept.get("k1") is None
+    kept.keep("k10", mark_safe("x" * 100))  # the least recently read goes: k3, not k2
+    assert "k2" in kept.documents and "k3" not in kept.documents
+    kept.keep("big", mark_safe("x" * 101))  # over an eighth of the size: not kept
+    assert kept.get("big") is None and kept.used == 800
 
 
 def test_versions_are_listed_and_each_renders_as_it_was(

@@ -177,6 +177,52 @@ def test_the_tab_shows_suggestions_beside_the_proposal(
     assert "Save the qualification" in html
 
 
+@pytest.mark.parametrize("language", ["nb", "en"])
+def test_a_new_link_form_is_rendered_once_and_reads_as_the_form_would(language):
+    """The tab's new link forms come from a rendering kept per process, language and row;
+    each reads exactly as the form class rendered through the same template, its target
+    escaped, in the language asked for."""
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from nytte.proposals.forms import LinkForm
+    from nytte.proposals.views import harmonise
+
+    template = Template(
+        '{{ form.target }}{% include "proposals/partials/harmonise_link_fields.html" %}'
+    )
+    for language_now in ("en", "nb", language):
+        with translation.override(language_now):
+            for number, target in ((1, "initiative:7"), (3, 'proposal:"<9>"'), (1, "proposal:2")):
+                form = LinkForm(initial={"target": target}, auto_id=f"id_link{number}_%s")
+                expected = template.render(Context({"form": form}))
+                assert harmonise.new_link_fields(number, target) == expected
+    with translation.override("en"):
+        assert "Kind of link" in harmonise.new_link_fields(2, "initiative:1")
+    with translation.override("nb"):
+        assert "Kind of link" not in harmonise.new_link_fields(2, "initiative:1")
+
+
+def test_a_refused_link_form_comes_back_on_its_suggestion_with_its_problem(
+    collection, facilitator, client_for
+):
+    proposal = collection["proposal"]
+    target = f"initiative:{collection['initiative'].pk}"
+    response = client_for(facilitator, language="en").post(
+        url("harmonise_link", proposal), {"target": target, "kind": "overlap", "note": ""}
+    )
+    rows = response.context["suggestion_rows"] + response.context["weak_rows"]
+    posted = [row for row in rows if row["suggestion"].target == target]
+    assert [row["open"] for row in posted] == [True]
+    assert posted[0]["form"].errors["note"] and posted[0]["fields"] is None
+    others = [row for row in rows if row["suggestion"].target != target]
+    assert others and all(r["fields"] and not r["open"] for r in others)
+    html = response.content.decode()
+    assert 'id="id_linkposted_note"' in html and 'aria-invalid="true"' in html
+    for row in others:
+        assert f'id="id_link{row["number"]}_note"' in html
+
+
 def test_others_read_the_tab_without_forms(collection, viewer, client_for):
     proposal = collection["proposal"]
     question = qualification.questions_for(proposal.programme)[0]

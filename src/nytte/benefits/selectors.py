@@ -44,14 +44,14 @@ def benefit_list(
     """A programme's benefits that ``user`` may ``action`` (the queryset gate), with what a
     list row shows, contributions included. In code order: the model's (programme name,
     code) made PostgreSQL join and sort every benefit of the programme to show the first
-    page; by code alone it reads them in order from the (programme, code) index."""
+    page; by code alone it reads them in order from the (programme, code) index. Read
+    through ``programme.benefits``, each benefit is handed ``programme`` instead of joining
+    its row: PostgreSQL's time to plan a query grows steeply with its joins (some 10 ms at
+    six against 1 at four, more than running it)."""
     return (
-        Benefit.objects.for_user(user, action)
-        .in_programme(programme)
+        programme.benefits.for_user(user, action)
         .order_by("code")
-        .select_related(
-            "programme", "impact_goal", "arises_in_organisation", "owner_organisation", "owner"
-        )
+        .select_related("impact_goal", "arises_in_organisation", "owner_organisation", "owner")
         .prefetch_related(
             Prefetch(
                 "contributions",

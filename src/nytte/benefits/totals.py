@@ -163,6 +163,17 @@ def register_totals(
     )
 
 
+def register_count(programme: Programme, benefits: QuerySet[Benefit], *, filtered: bool) -> int:
+    """How many of the register's benefits match (``benefits``, as for ``register_totals``).
+    The whole programme's count is kept under the portfolio version, as its totals are:
+    the API's list counts it for every page it serves, a ``COUNT`` over every benefit."""
+    if filtered:
+        return benefits.count()
+    return cached_for_register(
+        programme, "benefit-count", compute=benefits.order_by().count, reads=registercache.PORTFOLIO
+    )
+
+
 def attributed_amount(benefit: Benefit, initiative_ids: Sequence[int] | None = None) -> int:
     """The most likely total of one benefit times the share of some initiatives, in NOK."""
     return _kroner(benefit.total_likely * attributed_share(benefit, initiative_ids))

@@ -26,6 +26,19 @@ ORDERING = {
 }
 
 
+# Trigram indexes (migration 0005, PostgreSQL) serve words of at least this many characters.
+TRIGRAM = 3
+
+
+def _caseless_and_short(word: str) -> bool:
+    """Whether a search word has no letters (ASCII digits and signs) and is too short for the
+    trigram indexes. Such a word reads the same in upper case, so it is matched as it is
+    (``LIKE '%4%'``) rather than in every row's upper-cased text (``UPPER(col) LIKE``): the
+    same rows, found without upper-casing three columns of every initiative (on PostgreSQL
+    that was most of a search like "del 4"; SQLite writes both as the same ``LIKE``)."""
+    return len(word) < TRIGRAM and word.isascii() and not any(c.isalpha() for c in word)
+
+
 class InitiativeFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     organisation = django_filters.ModelChoiceFilter(
@@ -67,8 +80,11 @@ class InitiativeFilterSet(django_filters.FilterSet):
 
     def search(self, queryset: QuerySet[Initiative], name: str, value: str):
         for word in value.split():
+            lookup = "contains" if _caseless_and_short(word) else "icontains"
             queryset = queryset.filter(
-                Q(code__icontains=word) | Q(title__icontains=word) | Q(description__icontains=word)
+                Q(**{f"code__{lookup}": word})
+                | Q(**{f"title__{lookup}": word})
+                | Q(**{f"description__{lookup}": word})
             )
         return queryset
 

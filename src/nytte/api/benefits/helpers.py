@@ -4,15 +4,22 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Model, Prefetch, QuerySet
+from django.db.models import Model, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nytte.benefits import selectors
-from nytte.benefits.models import Benefit, BenefitAmount, Indicator, Measurement, Target
+from nytte.benefits.models import (
+    Benefit,
+    BenefitAmount,
+    Contribution,
+    Indicator,
+    Measurement,
+    Target,
+)
 from nytte.core.lookups import programme_or_404
-from nytte.core.models import Programme
+from nytte.core.models import Programme, User
 from nytte.core.permissions import Action, check
 from nytte.portfolio.models import Goal, Initiative, Risk
 
@@ -26,12 +33,34 @@ B = P + "/benefits/{code}"
 # -- lookups --
 
 
-def with_lines(benefits: QuerySet[Benefit]) -> QuerySet[Benefit]:
+def with_lines(benefits: QuerySet[Benefit], *, listed: bool = False) -> QuerySet[Benefit]:
     """What a benefit's output needs besides the list's own joins: fixed number of queries.
-    Its progress is attached apart (``selectors.attach_progress_summary``, one query)."""
-    return benefits.select_related("confirmed_by").prefetch_related(
-        Prefetch("risks", queryset=Risk.objects.only("pk").order_by("pk"))
-    )
+    Its progress is attached apart (``selectors.attach_progress_summary``, one query). A
+    ``listed`` page reads who confirmed each benefit as a name in a subquery, not as a
+    sixth join: PostgreSQL took longer to plan the list's query (about 3 ms more) than to
+    run it."""
+    risks = Prefetch("risks", queryset=Risk.objects.only("pk").order_by("pk"))
+    if listed:
+        confirmed_by = User.objects.filter(pk=OuterRef("confirmed_by_id")).values("username")
+        # Of each contribution the output shows the initiative's code and the share.
+        contributions = Prefetch(
+            "contributions",
+            queryset=Contribution.objects.select_related("initiative")
+            .only("benefit_id", "share", "initiative__code")
+            .order_by("initiative__code"),
+        )
+        return (
+            benefits.annotate(confirmed_by_name=Subquery(confirmed_by))
+            .prefetch_related(None)
+            .prefetch_related(contributions, risks)
+        )
+    return benefits.select_related("confirmed_by").prefetch_related(risks)
+
+
+def _confirmed_by(benefit: Benefit) -> str | None:
+    if hasattr(benefit, "confirmed_by_name"):  # read as a name (``with_lines(listed=True)``)
+        return benefit.confirmed_by_name
+    return benefit.confirmed_by.username if benefit.confirmed_by else None
 
 
 def benefit_or_404(request: HttpRequest, slug: str, code: str) -> Benefit:
@@ -177,7 +206,7 @@ def benefit_out(benefit: Benefit) -> dict[str, Any]:
         "arises_in_organisation": org_out(benefit.arises_in_organisation),
         "owner_organisation": org_out(benefit.owner_organisation),
         "owner": benefit.owner.username if benefit.owner else None,
-        "confirmed_by": benefit.confirmed_by.username if benefit.confirmed_by else None,
+        "confirmed_by": _confirmed_by(benefit),
         "contributions": [
             {"initiative": c.initiative.code, "share": c.share} for c in benefit.contributions.all()
         ],

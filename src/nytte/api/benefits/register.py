@@ -1,5 +1,7 @@
 """Benefits and their yearly amounts over REST."""
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -11,6 +13,7 @@ from ninja.pagination import paginate
 from nytte.benefits import selectors, services
 from nytte.benefits.filtersets import BenefitFilterSet
 from nytte.benefits.models import Benefit, BenefitAmount
+from nytte.benefits.totals import register_count
 from nytte.core.lookups import programme_or_404
 
 from ..benefits_schemas import (
@@ -43,13 +46,12 @@ router = Router(tags=["benefits"])
 
 
 class _Lazy:
-    """A sliceable view of a queryset that serialises only the page asked for."""
+    """A sliceable view of a queryset that serialises only the page asked for; ``count``
+    says how many it holds."""
 
-    def __init__(self, queryset: QuerySet[Benefit]) -> None:
+    def __init__(self, queryset: QuerySet[Benefit], count: Callable[[], int]) -> None:
         self.queryset = queryset
-
-    def count(self) -> int:
-        return self.queryset.count()
+        self.count = count
 
     def __len__(self) -> int:
         return self.count()
@@ -77,7 +79,10 @@ def benefit_list(request: HttpRequest, slug: str, filters: Query[BenefitFilters]
     )
     if not filterset.is_valid():
         raise ValidationError(filterset.errors)
-    return _Lazy(with_lines(filterset.qs))
+    matches = filterset.qs
+    # The whole programme's count is kept as the register's totals are.
+    count = partial(register_count, programme, matches, filtered=filterset.narrows())
+    return _Lazy(with_lines(matches, listed=True), count)
 
 
 @router.post(P + "/benefits", response={201: BenefitOut, **ERRORS})

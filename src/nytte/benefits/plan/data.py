@@ -55,12 +55,11 @@ def plan_benefits(
     """The plan's benefits with everything it shows, in four queries however many: the
     benefits with their yearly amounts, their shares, their risks, their indicators with
     their targets and measurements. The lines read along as JSON are handed to the
-    relations' ``.all()`` in the order ``prefetch_related`` would give them."""
+    relations' ``.all()`` in the order ``prefetch_related`` would give them. Each is
+    handed ``programme`` rather than joining it (``selectors.benefit_list``)."""
     benefits = (
-        Benefit.objects.for_user(user)
-        .in_programme(programme)
+        programme.benefits.for_user(user)
         .select_related(
-            "programme",
             "impact_goal__parent",
             "arises_in_organisation",
             "owner_organisation",

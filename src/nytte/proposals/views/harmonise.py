@@ -10,8 +10,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_POST
 
 from nytte.core.htmx import render_page
@@ -70,25 +73,45 @@ def _suggestion_rows(
         linked.setdefault(key, []).append(link.get_kind_display())
     rows = []
     for number, suggestion in enumerate(suggestions, start=1):
-        form = None
-        if facilitate:
-            posted = link_form is not None and link_form.data.get("target") == suggestion.target
-            form = (
-                link_form
-                if posted
-                else LinkForm(initial={"target": suggestion.target}, auto_id=f"id_link{number}_%s")
-            )
+        # The form posted for this suggestion that came back with a problem, else a new one.
+        posted = facilitate and link_form is not None
+        form = link_form if posted and link_form.data.get("target") == suggestion.target else None
         rows.append(
             {
                 "suggestion": suggestion,
                 "number": number,
                 "linked": linked.get(suggestion.target, []),
                 "form": form,
+                "fields": new_link_fields(number, suggestion.target)
+                if facilitate and form is None
+                else None,
                 # A weak suggestion whose form came back with a problem is shown unfolded.
-                "open": bool(form is not None and form.is_bound),
+                "open": form is not None,
             }
         )
     return rows, suggestions
+
+
+LINK_FIELDS_TEMPLATE = "proposals/partials/harmonise_link_fields.html"
+# A new link form's kind and note fields differ from one suggestion to the next only in
+# their ids (id_link1_…, id_link2_…): rendered once per process, language and number, not as
+# a form with its widgets for every suggestion on every request (most of the tab's CPU).
+_link_fields: dict[tuple[str | None, int], SafeString] = {}
+
+
+def new_link_fields(number: int, target: str) -> SafeString:
+    """A new ``LinkForm``'s fields for the ``number``-th suggestion, ``target`` in its hidden
+    field, as ``LinkForm(initial={"target": target}, auto_id=f"id_link{number}_%s")``
+    renders them through the same template."""
+    key = (get_language(), number)
+    fields = _link_fields.get(key)
+    if fields is None:
+        form = LinkForm(auto_id=f"id_link{number}_%s")
+        fields = _link_fields[key] = render_to_string(LINK_FIELDS_TEMPLATE, {"form": form})
+    hidden = format_html(
+        '<input type="hidden" name="target" value="{}" id="id_link{}_target">', target, number
+    )
+    return hidden + fields
 
 
 def _confirmation(
