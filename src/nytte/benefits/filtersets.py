@@ -105,6 +105,20 @@ class BenefitFilterSet(django_filters.FilterSet):
                 programme=programme
             ).order_by("code")
 
+    def filter_key(self) -> str:
+        """The valid filters (what ``qs`` applies; sorting left out) as one canonical text:
+        the same key for the same matches, whatever the order or form of the query string."""
+        if not self.is_bound:
+            return ""
+        self.form.is_valid()
+        parts = []
+        for name, value in sorted(self.form.cleaned_data.items()):
+            if name == "sort" or value in (None, "", []):
+                continue
+            values = value if isinstance(value, list | tuple) else [value]
+            parts.append(f"{name}={','.join(sorted(str(getattr(v, 'pk', v)) for v in values))}")
+        return "&".join(parts)
+
     def initiative_ids(self) -> list[int] | None:
         """The initiatives whose shares the totals attribute, or None for all of them."""
         if not self.is_bound or "initiative" in self.errors:

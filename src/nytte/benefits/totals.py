@@ -7,6 +7,7 @@ register page and the API both total through here, so the rule lives in one plac
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -145,20 +146,24 @@ def register_totals(
     initiative_ids: Sequence[int] | None = None,
     *,
     filtered: bool,
+    filter_key: str = "",
 ) -> BenefitTotals:
-    """``queryset_totals`` of the register's matches. Those of the whole programme (no
-    filter) are what most visits show and the dearest to sum, so they are kept under the
-    programme's portfolio version (any change to a benefit, amount or share moves it on;
-    a recorded measurement does not); a filtered
-    list is summed each time, as its many combinations would rarely be asked for twice.
-    ``benefits`` must be the programme's benefits the reader may see, which for viewing are
-    the same for every reader of the programme."""
-    if filtered or initiative_ids is not None:
+    """``queryset_totals`` of the register's matches, kept under the programme's portfolio
+    version (any change to a benefit, amount or share moves it on; a recorded measurement
+    does not): the whole programme's (no filter), which most visits show, and a filtered
+    list's under its ``filter_key`` (``BenefitFilterSet.filter_key``), since a filter that
+    is used is mostly used again (summing the matches' shares joins every contribution). A
+    filtered list without a key is summed each time. ``benefits`` must be the programme's
+    benefits the reader may see, which for viewing are the same for every reader of the
+    programme."""
+    if (filtered or initiative_ids is not None) and not filter_key:
         return queryset_totals(benefits, initiative_ids)
     return cached_for_register(
         programme,
         "benefit-totals",
-        compute=lambda: queryset_totals(benefits),
+        # A digest: a typed search may be long, and some cache backends limit keys.
+        hashlib.blake2b(filter_key.encode(), digest_size=16).hexdigest() if filter_key else "",
+        compute=lambda: queryset_totals(benefits, initiative_ids),
         reads=registercache.PORTFOLIO,
     )
 

@@ -61,7 +61,13 @@ def benefit_list(request: HttpRequest, slug: str) -> HttpResponse:
     # (and counts them for the pages) in one query; only the page is read, with its share
     # attributed to the initiatives and its indicators' progress.
     initiative_ids = filterset.initiative_ids()
-    totals = register_totals(programme, filterset.qs, initiative_ids, filtered=filterset.narrows())
+    totals = register_totals(
+        programme,
+        filterset.qs,
+        initiative_ids,
+        filtered=filterset.narrows(),
+        filter_key=filterset.filter_key(),
+    )
     benefits = (
         _ordered(filterset.qs)
         .prefetch_related(None)
