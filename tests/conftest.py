@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache, caches
 from django.db import transaction
 from django.test import Client
@@ -17,6 +18,7 @@ from django.utils import translation
 from nytte.core.choices import Role
 from nytte.core.models import Programme
 from tests import query_counts
+from tests.demo_snapshot import Snapshot, restore, take
 from tests.factories import MembershipFactory, ProgrammeFactory, UserFactory
 from tests.permissions import Access
 
@@ -160,16 +162,29 @@ def access(request, client_for) -> Access:
     return Access(request, client_for)
 
 
-@pytest.fixture(scope="module")
-def demo_loaded(django_db_setup, django_db_blocker) -> Iterator[None]:
-    """Load the whole demo once for the module that asks, in a transaction rolled back at the
-    end; each test runs in a savepoint inside it."""
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup, django_db_blocker) -> Snapshot:
+    """The whole demo, loaded once per process in a transaction rolled back at once; its rows
+    are copied in where a module or test asks (``tests/demo_snapshot.py``)."""
     from nytte.demo import load_demo
 
     with django_db_blocker.unblock(), transaction.atomic():
         load_demo()
-        yield
+        snapshot = take()
         transaction.set_rollback(True)
+    return snapshot
+
+
+@pytest.fixture(scope="module")
+def demo_loaded(demo_snapshot, django_db_blocker) -> Iterator[None]:
+    """The whole demo for the module that asks, in a transaction rolled back at the end; each
+    test runs in a savepoint inside it."""
+    with django_db_blocker.unblock():
+        with transaction.atomic():
+            restore(demo_snapshot)
+            yield
+            transaction.set_rollback(True)
+        ContentType.objects.clear_cache()
 
 
 @pytest.fixture

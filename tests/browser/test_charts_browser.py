@@ -9,6 +9,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.test import override_settings
 
+from tests.demo_snapshot import restore
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # What every drawn chart looks like, measured on its SVG.
@@ -72,15 +74,13 @@ def chart_problems(found: dict) -> list[str]:
 
 
 @pytest.fixture
-def demo(transactional_db):
-    from nytte.demo import load_demo
-
+def demo(transactional_db, demo_snapshot):
+    """The demo, copied in and committed for the live server; the facilitator's password set."""
+    restore(demo_snapshot)
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-        load_demo()
         get_user_model().objects.filter(username="fasilitator").update(
             password=make_password("nytte-demo")
         )
-        yield
 
 
 def _pages() -> list[str]:

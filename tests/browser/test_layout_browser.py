@@ -13,11 +13,13 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.test import override_settings
 from playwright.sync_api import Error as PlaywrightError
 
 from tests.browser.conftest import assert_accessible
+from tests.demo_snapshot import restore
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -107,17 +109,13 @@ OVERFLOW = """() => ({
 
 
 @pytest.fixture
-def demo(transactional_db):
-    from nytte.demo import load_demo
-
+def demo(transactional_db, demo_snapshot):
+    """The demo, copied in and committed for the live server; the facilitator's password set."""
+    restore(demo_snapshot)
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-        load_demo()
-        from django.contrib.auth import get_user_model
-
         get_user_model().objects.filter(username="fasilitator").update(
             password=make_password("nytte-demo")
         )
-        yield
 
 
 def test_no_page_scrolls_sideways_on_a_laptop_or_a_phone(page, demo):
