@@ -6,6 +6,7 @@ Framtidens innkreving is "our" programme; the outsider has a role only in anothe
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import nullcontext
 
 import pytest
 from django.conf import settings
@@ -18,6 +19,7 @@ from django.utils import translation
 from nytte.core.choices import Role
 from nytte.core.models import Programme
 from tests import query_counts
+from tests.dbtemplate import from_template
 from tests.demo_snapshot import Snapshot, restore, take
 from tests.factories import MembershipFactory, ProgrammeFactory, UserFactory
 from tests.permissions import Access
@@ -55,6 +57,53 @@ def pytest_configure(config):
             flush(self, sql_list)
 
     BaseDatabaseOperations.execute_sql_flush = flush_with_records
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_use_migrations,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,
+    tmp_path_factory,
+) -> Iterator[None]:
+    """pytest-django's database setup, but xdist workers copy one migrated template per run
+    instead of each running the migrations (``tests/dbtemplate.py``)."""
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
+
+    verbosity = request.config.option.verbose
+    keepdb = django_db_keepdb and not django_db_createdb
+    if not django_db_use_migrations:
+        _disable_migrations()
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    worker = getattr(request.config, "workerinput", None)
+    shared = worker is not None and django_db_use_migrations and not keepdb
+    with (
+        django_db_blocker.unblock(),
+        from_template(
+            tmp_path_factory.getbasetemp().parent,
+            worker["workerid"],
+            int(worker["workercount"]),
+            verbosity,
+        )
+        if shared
+        else nullcontext(),
+    ):
+        databases = setup_databases(
+            verbosity=verbosity,
+            interactive=False,
+            aliases=aliases,
+            serialized_aliases=serialized_aliases,
+            keepdb=keepdb,
+        )
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(databases, verbosity=verbosity)
 
 
 def pytest_sessionfinish(session):
