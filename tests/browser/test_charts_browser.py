@@ -5,11 +5,6 @@ and none is cut at the chart's edge; numbers are written the Norwegian way."""
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
-from django.test import override_settings
-
-from tests.demo_snapshot import restore
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -71,16 +66,6 @@ def chart_problems(found: dict) -> list[str]:
             f"{a['text']!r} overlaps {b['text']!r}" for b in texts[i + 1 :] if _overlaps(a, b)
         )
     return problems
-
-
-@pytest.fixture
-def demo(transactional_db, demo_snapshot):
-    """The demo, copied in and committed for the live server; the facilitator's password set."""
-    restore(demo_snapshot)
-    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-        get_user_model().objects.filter(username="fasilitator").update(
-            password=make_password("nytte-demo")
-        )
 
 
 def _pages() -> list[str]:

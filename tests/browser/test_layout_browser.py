@@ -13,13 +13,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
-from django.test import override_settings
 from playwright.sync_api import Error as PlaywrightError
 
 from tests.browser.conftest import assert_accessible
-from tests.demo_snapshot import restore
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -106,16 +102,6 @@ OVERFLOW = """() => ({
     .filter(b => !(b.getAttribute('aria-label') || '').trim() && !b.getAttribute('aria-labelledby'))
     .map(b => b.outerHTML.slice(0, 80)),
 })"""
-
-
-@pytest.fixture
-def demo(transactional_db, demo_snapshot):
-    """The demo, copied in and committed for the live server; the facilitator's password set."""
-    restore(demo_snapshot)
-    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-        get_user_model().objects.filter(username="fasilitator").update(
-            password=make_password("nytte-demo")
-        )
 
 
 def test_no_page_scrolls_sideways_on_a_laptop_or_a_phone(page, demo):
