@@ -106,6 +106,23 @@ def django_db_setup(
             teardown_databases(databases, verbosity=verbosity)
 
 
+# A browser test takes about twenty times as long as another test (measured: 9 s and 0.4 s).
+BROWSER_WEIGHT = 20
+
+
+def pytest_collection_modifyitems(config, items):
+    """Longest modules first: xdist hands out whole modules (``--dist loadfile``) in this
+    order (``--no-loadscope-reorder``), so the run ends on short ones and no worker waits
+    idle while another finishes a long browser module. A module's weight is its number of
+    tests, a browser test counting as ``BROWSER_WEIGHT``; the sort is stable."""
+    weights: dict[str, int] = {}
+    for item in items:
+        module = item.nodeid.split("::")[0]
+        weight = BROWSER_WEIGHT if item.get_closest_marker("browser") else 1
+        weights[module] = weights.get(module, 0) + weight
+    items.sort(key=lambda item: -weights[item.nodeid.split("::")[0]])
+
+
 def pytest_sessionfinish(session):
     query_counts.write_measured()
 
