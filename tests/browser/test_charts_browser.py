@@ -5,9 +5,6 @@ and none is cut at the chart's edge; numbers are written the Norwegian way."""
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
-from django.test import override_settings
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -69,18 +66,6 @@ def chart_problems(found: dict) -> list[str]:
             f"{a['text']!r} overlaps {b['text']!r}" for b in texts[i + 1 :] if _overlaps(a, b)
         )
     return problems
-
-
-@pytest.fixture
-def demo(transactional_db):
-    from nytte.demo import load_demo
-
-    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-        load_demo()
-        get_user_model().objects.filter(username="fasilitator").update(
-            password=make_password("nytte-demo")
-        )
-        yield
 
 
 def _pages() -> list[str]:

@@ -81,8 +81,10 @@ def test_a_case_is_prepared_decided_and_read_accessibly(page, ready):
     assert_accessible(page)
     page.goto(P + "forums/")
     page.get_by_role("link", name="Programstyret").click()
+    page.wait_for_url(f"**{P}forums/*/")  # axe must see the forum, not the list it left
     assert_accessible(page)  # members and the meeting form
     page.locator("main a[href*='/meetings/']").first.click()
+    page.wait_for_url("**/meetings/**")
     assert_accessible(page)  # the agenda form
     page.goto("/p/framtidens-innkreving/governance/dialogue/")
     assert_accessible(page)  # the new-item form

@@ -13,8 +13,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.contrib.auth.hashers import make_password
-from django.test import override_settings
 from playwright.sync_api import Error as PlaywrightError
 
 from tests.browser.conftest import assert_accessible
@@ -104,20 +102,6 @@ OVERFLOW = """() => ({
     .filter(b => !(b.getAttribute('aria-label') || '').trim() && !b.getAttribute('aria-labelledby'))
     .map(b => b.outerHTML.slice(0, 80)),
 })"""
-
-
-@pytest.fixture
-def demo(transactional_db):
-    from nytte.demo import load_demo
-
-    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-        load_demo()
-        from django.contrib.auth import get_user_model
-
-        get_user_model().objects.filter(username="fasilitator").update(
-            password=make_password("nytte-demo")
-        )
-        yield
 
 
 def test_no_page_scrolls_sideways_on_a_laptop_or_a_phone(page, demo):

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from nytte.demo import main as run_demo
 from tests.browser.conftest import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_facilitator_logs_in_and_reaches_the_programme_page(page):
-    run_demo()
+def test_facilitator_logs_in_and_reaches_the_programme_page(page, demo):
     page.goto("/login/")
     assert page.locator("html").get_attribute("lang") == "nb"
     assert_accessible(page)
@@ -28,8 +26,7 @@ def test_facilitator_logs_in_and_reaches_the_programme_page(page):
     assert_accessible(page)
 
 
-def test_a_wrong_password_is_announced_accessibly(page):
-    run_demo()
+def test_a_wrong_password_is_announced_accessibly(page, demo):
     page.goto("/login/")
     page.get_by_label("Brukernavn").fill("fasilitator")
     page.get_by_label("Passord").fill("feil-passord")
@@ -39,8 +36,7 @@ def test_a_wrong_password_is_announced_accessibly(page):
     assert_accessible(page)
 
 
-def test_language_switch_keeps_the_page(page):
-    run_demo()
+def test_language_switch_keeps_the_page(page, demo):
     page.goto("/login/")
     page.get_by_role("button", name="English").click()
     page.wait_for_url("**/login/")

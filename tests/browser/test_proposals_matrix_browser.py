@@ -59,7 +59,7 @@ def _log_in(page, username: str) -> None:
     page.locator("#id_username").fill(username)
     page.locator("#id_password").fill("pass-word-123")
     page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_url(lambda url: "/login/" not in url)
 
 
 def test_the_matrix_draws_points_with_tooltips_and_links_and_is_accessible(page, pipeline):
