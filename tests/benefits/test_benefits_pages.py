@@ -13,7 +13,6 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from nytte.benefits import totals as totals_module
 from nytte.benefits.models import (
     Benefit,
     BenefitAmount,
@@ -22,9 +21,7 @@ from nytte.benefits.models import (
     Measurement,
     Target,
 )
-from nytte.benefits.services import amount_create
 from nytte.benefits.totals import attributed_amount, benefit_totals
-from nytte.core.actors import SYSTEM
 from nytte.core.choices import Role
 from nytte.core.models import OrganisationMembership
 from tests.factories import (
@@ -884,38 +881,6 @@ def test_register_totals_follow_the_initiative_filter(viewer, client_for, progra
     assert "Attributed to A-1" in html
     assert "Share of A-1" in html
     assert '<td class="numeric">50 %</td>' in html
-
-
-def test_a_filtered_registers_totals_are_kept_per_filter_until_the_benefits_change(
-    viewer, client_for, programme, ske, nav, monkeypatch
-):
-    first = InitiativeFactory(programme=programme, code="A-1", owner_organisation=ske)
-    shared = BenefitFactory(programme=programme, code="S-1", kind="efficiency", status="planned")
-    BenefitAmountFactory(benefit=shared, year=2026, likely=1_000_000, low=1, high=2_000_000)
-    ContributionFactory(benefit=shared, initiative=first, share=50)
-    other = BenefitFactory(programme=programme, code="S-2", kind="others", status="planned")
-    BenefitAmountFactory(benefit=other, year=2026, likely=200_000, low=1, high=300_000)
-    summed = []
-    real = totals_module.queryset_totals
-    monkeypatch.setattr(
-        totals_module, "queryset_totals", lambda *a, **k: summed.append(1) or real(*a, **k)
-    )
-    client = client_for(viewer, language="en")
-    url = reverse("benefits:benefit_list", args=[programme.slug])
-
-    def once(query: str) -> str:
-        html = client.get(url + query).content.decode()
-        return re.search(r'id="total-once">([^<]*)<', html).group(1)
-
-    assert once("?status=planned&kind=efficiency") == "1,000,000"
-    assert once("?kind=efficiency&status=planned&sort=-code") == "1,000,000"  # the same filter
-    assert len(summed) == 1
-    assert once("?status=planned") == "1,200,000"  # another filter: summed
-    assert once("?initiative=A-1") == "1,000,000"
-    assert len(summed) == 3
-    amount_create(benefit=other, year=2027, low=1, likely=300_000, high=400_000, acting_user=SYSTEM)
-    assert once("?status=planned") == "1,500,000"  # the change moved the version on
-    assert len(summed) == 4
 
 
 def test_register_filters_by_natural_keys(viewer, client_for, programme, ske, nav, initiative):

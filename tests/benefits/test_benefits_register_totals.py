@@ -1,5 +1,6 @@
 """The register's totals: those of the whole programme are kept under its portfolio version
-and follow every change made through the services; filtered lists are summed each time."""
+and follow every change made through the services; so are a filtered list's, under its
+filters."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from nytte.benefits.services import amount_create, contribution_create
+from nytte.core.actors import SYSTEM
 from tests.factories import BenefitAmountFactory, BenefitFactory, InitiativeFactory
 
 pytestmark = pytest.mark.django_db
@@ -52,14 +54,23 @@ def test_the_whole_registers_totals_are_summed_once_per_change(register, program
     assert register() == (("1", "1,500,000", "600,000"), True)
 
 
-def test_filtered_totals_are_summed_for_the_filter(register, programme):
-    planned = BenefitFactory(programme=programme, code="S-1", status="planned")
+def test_filtered_totals_are_summed_once_per_filter(register, programme):
+    planned = BenefitFactory(programme=programme, code="S-1", status="planned", kind="others")
     BenefitAmountFactory(benefit=planned, year=2026, low=1, likely=1_000_000, high=2_000_000)
-    realised = BenefitFactory(programme=programme, code="S-2", status="realised")
+    realised = BenefitFactory(programme=programme, code="S-2", status="realised", kind="efficiency")
     BenefitAmountFactory(benefit=realised, year=2026, low=1, likely=300_000, high=400_000)
 
     assert register() == (("2", "1,300,000", "0"), True)
     assert register("?status=realised") == (("1", "300,000", "0"), True)
-    assert register("?status=realised") == (("1", "300,000", "0"), True)
+    assert register("?status=realised") == (("1", "300,000", "0"), False)  # kept
+    # The same filters in another order, or sorted otherwise, are the same filter.
+    efficient = ("1", "300,000", "0")
+    assert register("?status=realised&status=planned&kind=efficiency") == (efficient, True)
+    again = register("?kind=efficiency&sort=-code&status=planned&status=realised")
+    assert again == (efficient, False)
     # A filter that is not valid filters nothing: the whole register's totals, as kept.
     assert register("?status=nonsense") == (("2", "1,300,000", "0"), False)
+    amount_create(
+        benefit=realised, acting_user=SYSTEM, year=2027, low=1, likely=100_000, high=200_000
+    )
+    assert register("?status=realised") == (("1", "400,000", "0"), True)  # a change: summed
