@@ -83,26 +83,36 @@ PIPELINE = "pipeline"  # the portfolio's reads and the proposal pipeline (propos
 # assessments and the criteria), not the realisation data
 
 
+# The programme's versions a result of each kind of ``reads`` is kept under: a change that
+# moves any of them (``versions_moved``) makes it stale.
+VERSIONS_READ: dict[str, frozenset[str]] = {
+    REGISTER: frozenset({"register"}),
+    PORTFOLIO: frozenset({"portfolio"}),
+    REALISATION: frozenset({"portfolio", "realisation"}),
+    PIPELINE: frozenset({"portfolio", "pipeline"}),
+}
+
+
 def _version(programme: Programme, reads: str) -> str:
-    if reads == REGISTER:
-        return str(programme.register_version)
-    if reads == PORTFOLIO:
-        return f"p{programme.portfolio_version}"
-    if reads == REALISATION:
-        return f"p{programme.portfolio_version}r{programme.realisation_version}"
-    if reads == PIPELINE:
-        return f"p{programme.portfolio_version}q{programme.pipeline_version}"
-    raise ValueError(f"unknown reads: {reads!r}")
+    if reads not in VERSIONS_READ:
+        raise ValueError(f"unknown reads: {reads!r}")
+    return reads + "".join(
+        f"-{getattr(programme, f'{version}_version')}" for version in sorted(VERSIONS_READ[reads])
+    )
 
 
-def register_key(programme: Programme, name: str, *parts: Any, reads: str = REGISTER) -> str:
+def register_key(
+    programme: Programme, name: str, *parts: Any, reads: str = REGISTER, by_language: bool = True
+) -> str:
+    """The key of a result: its version, and the active language unless the result holds
+    no text (``by_language=False``: one copy serves every language)."""
     return ":".join(
         [
             _generation(),
             name,
             str(programme.pk),
             _version(programme, reads),
-            get_language() or "",
+            (get_language() or "") if by_language else "",
             *(str(part) for part in parts),
         ]
     )
@@ -114,12 +124,14 @@ def cached_for_register(
     *parts: Any,
     compute: Callable[[], T],
     reads: str = REGISTER,
+    by_language: bool = True,
 ) -> T:
     """``compute()``'s result for this version of the programme's register (and ``parts``).
     ``reads`` names the narrowest version that covers what ``compute`` reads (``PORTFOLIO``,
     ``REALISATION``, ``PIPELINE``), so that changes it does not read leave the result
-    cached. The result is shared by every request of the process: it must not be changed."""
-    key = register_key(programme, name, *parts, reads=reads)
+    cached; ``by_language=False`` keeps one copy for every language (``register_key``). The
+    result is shared by every request of the process: it must not be changed."""
+    key = register_key(programme, name, *parts, reads=reads, by_language=by_language)
     value = _looked_up(key)
     if value is None:
         value = _computed_once(key, compute)
@@ -150,10 +162,16 @@ def _share(key: str, value: Any) -> None:
         shared().set(key, value, timeout=TIMEOUT)
 
 
-def stored(programme: Programme, name: str, *parts: Any, reads: str = REGISTER) -> Any:
+def stored(
+    programme: Programme,
+    name: str,
+    *parts: Any,
+    reads: str = REGISTER,
+    by_language: bool = True,
+) -> Any:
     """What ``store`` kept under this key, or ``None``: for results that a later request
     brings up to date from the last one instead of computing anew."""
-    return _looked_up(register_key(programme, name, *parts, reads=reads))
+    return _looked_up(register_key(programme, name, *parts, reads=reads, by_language=by_language))
 
 
 def store(
@@ -162,12 +180,13 @@ def store(
     *parts: Any,
     value: Any,
     reads: str = REGISTER,
+    by_language: bool = True,
     share: bool = True,
 ) -> None:
     """Keep ``value`` under the key in this process, and for the other workers unless not
     to ``share`` it (a large value that each worker can bring up to date cheaply from the
     shared one is not worth pickling again on every change)."""
-    key = register_key(programme, name, *parts, reads=reads)
+    key = register_key(programme, name, *parts, reads=reads, by_language=by_language)
     if share:
         _share(key, value)
     _remember(key, value)
@@ -227,13 +246,6 @@ class Head(list):
 # ---------------------------------------------------------------------------------------------
 # Warming in the background after a change
 
-# A change to these versions makes stale what was cached under each kind of ``reads``.
-STALE_AFTER = {
-    REGISTER: frozenset({REGISTER}),
-    PORTFOLIO: frozenset({PORTFOLIO}),
-    REALISATION: frozenset({PORTFOLIO, REALISATION}),
-    PIPELINE: frozenset({PORTFOLIO, PIPELINE}),
-}
 # While a warm task waits for the worker, changes to its programme enqueue no other; past
 # this many seconds (no worker runs, or it is busy) a change may enqueue one again.
 PENDING_TIMEOUT = 600
@@ -267,7 +279,7 @@ def register_warmer(
     viewing, every reader of a programme sees the same rows), so the next page view finds
     its data cached. Register in the app's ``AppConfig.ready()``; registering the same
     function (or ``name``) again replaces it. Returns ``warm``."""
-    if reads not in STALE_AFTER:
+    if reads not in VERSIONS_READ:
         raise ValueError(f"unknown reads: {reads!r}")
     key = name or f"{warm.__module__}.{warm.__qualname__}"
     _warmers[key] = Warmer(key, warm, reads, each_language)
@@ -304,13 +316,14 @@ class _Enqueue:
 
 def versions_moved(programme_ids: Iterable[int], versions: Iterable[str]) -> None:
     """Called by ``core.history`` when a change moved ``versions`` (``register``,
-    ``portfolio``, ``realisation``) of the programmes: once the transaction commits, ask the
-    worker to warm what the change made stale. Nothing when no warmer reads a moved version
-    or ``settings.REGISTER_CACHE_WARM`` is off; a rolled back change asks nothing."""
+    ``portfolio``, ``realisation``, ``pipeline``) of the programmes: once the transaction
+    commits, ask the worker to warm what the change made stale. Nothing when no warmer
+    reads a moved version or ``settings.REGISTER_CACHE_WARM`` is off; a rolled back change
+    asks nothing."""
     if not getattr(settings, "REGISTER_CACHE_WARM", True):
         return
     moved = set(versions)
-    if not any(STALE_AFTER[w.reads] & moved for w in _warmers.values()):
+    if not any(VERSIONS_READ[w.reads] & moved for w in _warmers.values()):
         return
     connection = transaction.get_connection()
     asked = _asked_in_transaction(connection)
@@ -319,6 +332,7 @@ def versions_moved(programme_ids: Iterable[int], versions: Iterable[str]) -> Non
             continue  # a transaction of many changes (an import) asks once
         if connection.in_atomic_block:
             asked.add(programme_id)
+
         transaction.on_commit(_Enqueue(programme_id), robust=True)
 
 

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 from django.db.models import FloatField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Cast
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from nytte.core import registercache
 from nytte.core.actors import Actor
@@ -300,19 +300,23 @@ def cached_follow_up(
 
     def compute() -> FollowUp:
         name, reads = "follow-up-summary", registercache.PORTFOLIO
-        # The summary holds no text: one for every language (no language in its key).
-        with translation.override(None):
-            previous = registercache.stored(programme, name, *parts, reads=reads)
+        # The summary holds no text: one for every language.
+        previous = registercache.stored(programme, name, *parts, reads=reads, by_language=False)
         summary = summarise(
             programme=programme, user=user, tolerance=chosen, today=today, previous=previous
         )
         if summary is not previous:
             # Shared when computed anew (a second or more at national size); brought up to
             # date, it is kept in this process only (pickling it costs more than that).
-            with translation.override(None):
-                registercache.store(
-                    programme, name, *parts, value=summary, reads=reads, share=previous is None
-                )
+            registercache.store(
+                programme,
+                name,
+                *parts,
+                value=summary,
+                reads=reads,
+                by_language=False,
+                share=previous is None,
+            )
         return follow_up(
             programme=programme,
             user=user,

@@ -7,8 +7,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils import translation
-
 from nytte.core.actors import Actor
 from nytte.core.models import Programme
 from nytte.core.permissions import Action, can
@@ -62,13 +60,13 @@ def shared_matrix(programme: Programme) -> list[MatrixPoint]:
     """The matrix as a facilitator sees it, cached under the pipeline's version. It holds no
     text (labels are looked up as it is shown), so one copy serves every language; it is
     also what ``nytte worker`` warms after a change (``registercache.register_warmer``)."""
-    with translation.override(None):
-        return cached_for_register(
-            programme,
-            "proposals-matrix",
-            compute=lambda: _all_matrix_points(programme),
-            reads=PIPELINE,
-        )
+    return cached_for_register(
+        programme,
+        "proposals-matrix",
+        compute=lambda: _all_matrix_points(programme),
+        reads=PIPELINE,
+        by_language=False,
+    )
 
 
 def _all_matrix_points(programme: Programme) -> list[MatrixPoint]:
