@@ -3,6 +3,7 @@ confirmed links, merge and attach, the checklist answers)."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.contrib import messages
@@ -93,21 +94,22 @@ def _suggestion_rows(
 
 
 LINK_FIELDS_TEMPLATE = "proposals/partials/harmonise_link_fields.html"
+
+
 # A new link form's kind and note fields differ from one suggestion to the next only in
 # their ids (id_link1_…, id_link2_…): rendered once per process, language and number, not as
 # a form with its widgets for every suggestion on every request (most of the tab's CPU).
-_link_fields: dict[tuple[str | None, int], SafeString] = {}
+@functools.lru_cache(maxsize=256)
+def _link_fields(language: str | None, number: int) -> SafeString:
+    form = LinkForm(auto_id=f"id_link{number}_%s")
+    return render_to_string(LINK_FIELDS_TEMPLATE, {"form": form})
 
 
 def new_link_fields(number: int, target: str) -> SafeString:
     """A new ``LinkForm``'s fields for the ``number``-th suggestion, ``target`` in its hidden
     field, as ``LinkForm(initial={"target": target}, auto_id=f"id_link{number}_%s")``
     renders them through the same template."""
-    key = (get_language(), number)
-    fields = _link_fields.get(key)
-    if fields is None:
-        form = LinkForm(auto_id=f"id_link{number}_%s")
-        fields = _link_fields[key] = render_to_string(LINK_FIELDS_TEMPLATE, {"form": form})
+    fields = _link_fields(get_language(), number)
     hidden = format_html(
         '<input type="hidden" name="target" value="{}" id="id_link{}_target">', target, number
     )
