@@ -156,13 +156,14 @@ def register_totals(
     filtered list without a key is summed each time. ``benefits`` must be the programme's
     benefits the reader may see, which for viewing are the same for every reader of the
     programme."""
-    if (filtered or initiative_ids is not None) and not filter_key:
+    narrowed = filtered or initiative_ids is not None
+    if narrowed and not filter_key:
         return queryset_totals(benefits, initiative_ids)
     return cached_for_register(
         programme,
         "benefit-totals",
         # A digest: a typed search may be long, and some cache backends limit keys.
-        hashlib.blake2b(filter_key.encode(), digest_size=16).hexdigest() if filter_key else "",
+        hashlib.blake2b(filter_key.encode(), digest_size=16).hexdigest() if narrowed else "",
         compute=lambda: queryset_totals(benefits, initiative_ids),
         reads=registercache.PORTFOLIO,
     )
