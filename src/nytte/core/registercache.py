@@ -332,7 +332,6 @@ def versions_moved(programme_ids: Iterable[int], versions: Iterable[str]) -> Non
             continue  # a transaction of many changes (an import) asks once
         if connection.in_atomic_block:
             asked.add(programme_id)
-
         transaction.on_commit(_Enqueue(programme_id), robust=True)
 
 
