@@ -49,6 +49,12 @@ def pytest_configure(config):
     # Primary keys are reused between tests: a saved harmonisation index must not outlive
     # its test (tests of saving set a temporary directory).
     settings.NYTTE_SIMILARITY_DIR = None
+    # A test database is thrown away: PostgreSQL need not wait for each commit to reach the
+    # disk (transactional and browser tests commit often), which left the workers idle.
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        options = database.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
 
     flush = BaseDatabaseOperations.execute_sql_flush
 
@@ -103,12 +109,27 @@ def django_db_setup(
     yield
     if not django_db_keepdb:
         with django_db_blocker.unblock():
+            _end_other_sessions()
             try:
                 teardown_databases(databases, verbosity=verbosity)
             except Exception as error:  # as pytest-django: a warning, not a failed test
                 request.node.warn(
                     pytest.PytestWarning(f"Error when trying to teardown test databases: {error!r}")
                 )
+
+
+def _end_other_sessions() -> None:
+    """End the sessions a test's thread left open on a PostgreSQL test database (a live
+    server's, say), which would keep it from being dropped."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 # A browser test takes about twenty times as long as another test (measured: 9 s and 0.4 s).
