@@ -156,7 +156,9 @@ def _signature_query(programme_id: int) -> QuerySet[Any]:
     """The query of ``_signatures``, built once per programme and process (each use runs
     a copy): it is asked before every suggestion. The newest of each kind is the first row
     in the (programme, updated_at) index, read backwards: a ``MAX`` grouped by programme
-    reads every row (some 7 ms of SQL at 15,000 texts on SQLite)."""
+    reads every row (some 7 ms of SQL at 15,000 texts on SQLite). The counts are of rows
+    (``COUNT(*)``), not of ids: PostgreSQL then counts from the programme's index alone
+    (1 ms instead of 4–5 ms of reading 10,000 initiatives)."""
 
     def figure(rows: QuerySet[Any], key: str, name: str, aggregate: Any) -> Subquery:
         return Subquery(rows.order_by().values(key).annotate(**{name: aggregate}).values(name))
@@ -164,15 +166,16 @@ def _signature_query(programme_id: int) -> QuerySet[Any]:
     annotations = {}
     for kind in KINDS:
         rows = _queryset(kind, programme_id)
-        annotations[f"{kind}_n"] = figure(rows, "programme_id", "n", Count("pk"))
+        annotations[f"{kind}_n"] = figure(rows, "programme_id", "n", Count("*"))
         annotations[f"{kind}_latest"] = Subquery(
             rows.order_by("-updated_at").values("updated_at")[:1]
         )
     links = _links_queryset(programme_id)
     key = "proposal__programme_id"
-    annotations[f"{LINKS}_n"] = figure(links, key, "n", Count("pk"))
+    annotations[f"{LINKS}_n"] = figure(links, key, "n", Count("*"))
     annotations[f"{LINKS}_latest"] = figure(links, key, "latest", Max("created_at"))
-    return Programme.objects.filter(pk=programme_id).annotate(**annotations).values(*annotations)
+    programme = Programme.objects.filter(pk=programme_id).order_by()
+    return programme.annotate(**annotations).values(*annotations)
 
 
 def _texts(kind: str, programme_id: int, pks: Sequence[int] | None) -> QuerySet[Any]:
