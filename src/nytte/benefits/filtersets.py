@@ -110,7 +110,7 @@ class BenefitFilterSet(django_filters.FilterSet):
         the same key for the same matches, whatever the order or form of the query string."""
         if not self.is_bound:
             return ""
-        self.form.is_valid()
+        self.form.is_valid()  # fills cleaned_data with the filters that are valid
         parts = []
         for name, value in sorted(self.form.cleaned_data.items()):
             if name == "sort" or value in (None, "", []):
@@ -130,14 +130,7 @@ class BenefitFilterSet(django_filters.FilterSet):
     def narrows(self) -> bool:
         """Whether a valid filter leaves benefits out (sorting does not): the list is then
         not the whole programme's."""
-        if not self.is_bound:
-            return False
-        self.form.is_valid()  # fills cleaned_data with the filters that are valid
-        return any(
-            value not in (None, "", [])
-            for name, value in self.form.cleaned_data.items()
-            if name != "sort"
-        )
+        return bool(self.filter_key())
 
     def search(self, queryset: QuerySet[Benefit], name: str, value: str) -> QuerySet[Benefit]:
         for word in value.split():

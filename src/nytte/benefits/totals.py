@@ -145,25 +145,21 @@ def register_totals(
     benefits: QuerySet[Benefit],
     initiative_ids: Sequence[int] | None = None,
     *,
-    filtered: bool,
     filter_key: str = "",
 ) -> BenefitTotals:
     """``queryset_totals`` of the register's matches, kept under the programme's portfolio
     version (any change to a benefit, amount or share moves it on; a recorded measurement
-    does not): the whole programme's (no filter), which most visits show, and a filtered
-    list's under its ``filter_key`` (``BenefitFilterSet.filter_key``), since a filter that
-    is used is mostly used again (summing the matches' shares joins every contribution). A
-    filtered list without a key is summed each time. ``benefits`` must be the programme's
-    benefits the reader may see, which for viewing are the same for every reader of the
-    programme."""
-    narrowed = filtered or initiative_ids is not None
-    if narrowed and not filter_key:
-        return queryset_totals(benefits, initiative_ids)
+    does not): the whole programme's (no ``filter_key``), which most visits show, and a
+    filtered list's under its ``filter_key`` (``BenefitFilterSet.filter_key``, which names
+    every filter, the initiative whose shares are attributed too), since a filter that is
+    used is mostly used again (summing the matches' shares joins every contribution).
+    ``benefits`` must be the programme's benefits the reader may see, which for viewing are
+    the same for every reader of the programme."""
     return cached_for_register(
         programme,
         "benefit-totals",
         # A digest: a typed search may be long, and some cache backends limit keys.
-        hashlib.blake2b(filter_key.encode(), digest_size=16).hexdigest() if narrowed else "",
+        hashlib.blake2b(filter_key.encode(), digest_size=16).hexdigest() if filter_key else "",
         compute=lambda: queryset_totals(benefits, initiative_ids),
         reads=registercache.PORTFOLIO,
     )

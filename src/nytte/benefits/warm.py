@@ -25,7 +25,7 @@ def warm_portfolio(programme: Programme) -> None:
         maps.organisations()
         maps.get(None)
         flows.get(None, None)
-        register_totals(programme, benefits, filtered=False)
+        register_totals(programme, benefits)
 
 
 def warm_follow_up(programme: Programme) -> None:

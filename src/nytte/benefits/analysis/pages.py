@@ -87,17 +87,21 @@ class FlowPages:
         self.programme, self.user = programme, user
         self._rows: FlowRows | None = None
 
+    def rows(self) -> FlowRows:
+        if self._rows is None:
+            self._rows = flow_rows(programme=self.programme, user=self.user)
+        return self._rows
+
     def get(self, initiative: int | None, organisation: int | None) -> dict[str, Any]:
         """``{"organisations": the filter's choices, "flows": Flows, "chart": the sankey}``."""
 
         def compute() -> dict[str, Any]:
-            if self._rows is None:
-                self._rows = flow_rows(programme=self.programme, user=self.user)
+            rows = self.rows()
             data = build_flows(
-                self._rows, initiative=initiative, organisation=organisation, limit=LIST_LIMIT
+                rows, initiative=initiative, organisation=organisation, limit=LIST_LIMIT
             )
             return {
-                "organisations": self._rows.organisations,
+                "organisations": rows.organisations,
                 "flows": data,
                 "chart": charts.sankey(data),
             }

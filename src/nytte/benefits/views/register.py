@@ -62,11 +62,7 @@ def benefit_list(request: HttpRequest, slug: str) -> HttpResponse:
     # attributed to the initiatives and its indicators' progress.
     initiative_ids = filterset.initiative_ids()
     totals = register_totals(
-        programme,
-        filterset.qs,
-        initiative_ids,
-        filtered=filterset.narrows(),
-        filter_key=filterset.filter_key(),
+        programme, filterset.qs, initiative_ids, filter_key=filterset.filter_key()
     )
     benefits = (
         _ordered(filterset.qs)

@@ -274,7 +274,7 @@ MATRIX_CHART_LIMIT = 200
 def _render_matrix(
     request: HttpRequest, programme: Programme, *, refused: dict[int, TrackForm] | None = None
 ) -> HttpResponse:
-    points = _matrix_points(request, programme)
+    points = assess.matrix_points(user=request.user, programme=programme)
     facilitator = can(request.user, Action.FACILITATE, programme)
     refused = refused or {}
     paginator = Paginator(points, MATRIX_PAGE_SIZE)
@@ -323,13 +323,9 @@ def _render_matrix(
     return render_page(request, "proposals/matrix.html", context)
 
 
-def _matrix_points(request: HttpRequest, programme: Programme) -> list[assess.MatrixPoint]:
-    return assess.matrix_points(user=request.user, programme=programme)
-
-
 def _matrix_page_of(request: HttpRequest, programme: Programme, number: int) -> int:
     """The page of the matrix table that lists the proposal."""
-    points = _matrix_points(request, programme)
+    points = assess.matrix_points(user=request.user, programme=programme)
     index = next((k for k, p in enumerate(points) if p.proposal.number == number), 0)
     return index // MATRIX_PAGE_SIZE + 1
 
