@@ -15,9 +15,11 @@ saved index mapped from disk, nothing in memory) is timed on its own.
 Aims: every page p50 < 50 ms, p95 < 150 ms, ≤ 10 queries, ≤ about 300 KB of HTML.
 
 Run: ``python benchmarks/pages.py [--requests 10] [--cache var/scale.sqlite3]
-[--database-url postgres://… [--keep]] [--only benefits] [--after-change]``.
+[--database-url postgres://… [--keep]] [--only benefits] [--after-change] [--heavy]``.
 ``--after-change`` also times the first request of the cached pages after a change, without
-and with the warm that ``nytte worker`` runs after it (and the warm's own time). On SQLite
+and with the warm that ``nytte worker`` runs after it (and the warm's own time). ``--heavy``
+also times what the worker does for the programme's realisation plan: saving a version and
+building its Word and Excel files (minutes), then the saved version's pages. On SQLite
 ``--cache`` reuses a generated database file across runs (generated and saved there when
 missing). On PostgreSQL Django's throw-away ``test_<name>`` database beside the one in the
 URL is used and dropped after; with ``--keep`` the URL's database itself is used (created
@@ -150,7 +152,13 @@ def pages(data: Any) -> list[tuple[str, str, str]]:
         ("benefits", "benefits map", r("benefits:map")),
         ("benefits", "follow-up", r("benefits:dashboard")),
         ("benefits", "who pays, who benefits", r("benefits:flows")),
-        ("heavy", "realisation plan, programme", r("benefits:programme_plan")),
+        ("benefits", "realisation plan, programme", r("benefits:programme_plan")),
+        ("benefits", "plan, page 400", r("benefits:programme_plan") + "?page=400"),
+        (
+            "benefits",
+            "plan, one initiative's",
+            r("benefits:programme_plan") + f"?initiative={code}",
+        ),
         ("benefits", "realisation plan, initiative", r("benefits:initiative_plan", code=code)),
         ("costbenefit", f"cost-benefit {code}", r("costbenefit:analysis", code=code)),
         ("costbenefit", f"co-funding check {code}", r("cofunding:check", code=code)),
@@ -222,6 +230,7 @@ def after_a_change(client: Any, data: Any) -> None:
         "follow-up": reverse("benefits:dashboard", kwargs=s),
         "benefits register": reverse("benefits:benefit_list", kwargs=s),
         "portfolio overview": reverse("portfolio:overview", kwargs=s),
+        "realisation plan, programme": reverse("benefits:programme_plan", kwargs=s),
     }
     for url in urls.values():  # templates compiled, the current versions cached
         client.get(url)
@@ -266,6 +275,73 @@ def after_a_change(client: Any, data: Any) -> None:
         first_requests(f"{what}, warmed:")
 
 
+def plan_summary_warmed(programme: Any) -> None:
+    """Compute the programme plan's summary as ``nytte worker`` does after a change, so the
+    plan's pages are timed as they are served (their first request after a change without
+    the worker is timed by ``--after-change``)."""
+    from nytte.benefits.plan.paging import current_summary
+    from nytte.core.actors import SYSTEM
+
+    started, started_cpu = time.perf_counter(), time.process_time()
+    current_summary(programme, SYSTEM)
+    wall, cpu = time.perf_counter() - started, time.process_time() - started_cpu
+    print(f"The realisation plan's summary, as the worker warms it: {wall:.1f} s, CPU {cpu:.1f} s")
+
+
+def plan_in_the_worker(client: Any, data: Any, n: int) -> None:
+    """What ``nytte worker`` does for the programme's realisation plan at this size, each
+    timed once, with the process's peak memory after it (a worker's peak): saving a
+    version (``realisation_plan_fill``), building its Excel file (``plan_file_build``) and
+    a Word file of the most benefits Word takes; then the saved version's pages, as the
+    current plan's are timed above."""
+    import resource
+
+    from django.urls import reverse
+    from django.utils import translation
+
+    from nytte.benefits.models import PlanFile
+    from nytte.benefits.plan.files import WORD_MOST, render_file
+    from nytte.benefits.plan.paging import saved_plan
+    from nytte.benefits.plan.tables import assemble
+    from nytte.benefits.services import plans
+    from nytte.core.actors import SYSTEM
+
+    programme = data.programme
+
+    def timed(label: str, work: Any) -> Any:
+        started, started_cpu = time.perf_counter(), time.process_time()
+        result = work()
+        wall, cpu = time.perf_counter() - started, time.process_time() - started_cpu
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
+        print(f"  {label:<44} {wall:7.1f} s wall {cpu:7.1f} s CPU, peak {peak:6.0f} MB")
+        return result
+
+    print("\nThe realisation plan in the worker (each once):")
+    saved = plans.realisation_plan_save(programme=programme, acting_user=SYSTEM)
+    saved.programme = programme
+    timed("save a version (summary and 20 000 rows)", lambda: plans.realisation_plan_fill(saved))
+    with translation.override("nb"):
+        file = plans.plan_file_for(programme=programme, saved=saved, fmt="xlsx", language="nb")
+    timed("the version as Excel", lambda: plans.plan_file_build(file.pk))
+    size = len(PlanFile.objects.values_list("data", flat=True).get(pk=file.pk))
+    print(f"  {'':<44} {size / 1e6:7.1f} MB")
+    # Word takes plans of up to WORD_MOST benefits: the version's first that many.
+    source = saved_plan(saved)
+    first = assemble(source.summary, source.benefits(source.summary["codes"][:WORD_MOST]))
+    with translation.override("nb"):
+        data = timed(
+            f"Word, its first {WORD_MOST} benefits (the most)",
+            lambda: render_file(first, "docx", saved),
+        )
+    print(f"  {'':<44} {len(data) / 1e6:7.1f} MB")
+    url = reverse("benefits:programme_plan", kwargs={"slug": programme.slug})
+    results = [
+        time_page(client, "saved version", f"{url}?version={saved.version}", n),
+        time_page(client, "saved version, page 400", f"{url}?version={saved.version}&page=400", n),
+    ]
+    report(results, time_page(client, "baseline: the programme page", f"/p/{programme.slug}/", n))
+
+
 def administrator(programme: Any) -> Any:
     """A site administrator who is the programme's admin too (made once, kept in the data)."""
     from nytte.core.choices import Role
@@ -292,7 +368,10 @@ def main() -> None:
     )
     parser.add_argument("--only", action="append", help="page family (repeatable)")
     parser.add_argument(
-        "--heavy", action="store_true", help="also the programme's realisation plan (minutes)"
+        "--heavy",
+        action="store_true",
+        help="also the worker's work on the programme's realisation plan: saving a version, "
+        "its Word and Excel files (minutes)",
     )
     parser.add_argument(
         "--after-change",
@@ -340,11 +419,9 @@ def main() -> None:
         # The administration pages as a programme admin (and site administrator) would see them.
         admin = Client(HTTP_HOST="localhost", raise_request_exception=False)
         admin.force_login(administrator(data.programme))
-        chosen = [
-            p
-            for p in pages(data)
-            if (not args.only or p[0] in args.only) and (args.heavy or p[0] != "heavy")
-        ]
+        chosen = [p for p in pages(data) if not args.only or p[0] in args.only]
+        if any(p[1].startswith(("realisation plan, programme", "plan, ")) for p in chosen):
+            plan_summary_warmed(data.programme)
         first = [p for p in chosen if p[1].endswith("harmonisation")]
         if first:
             harmonisation_first_request(client, data.programme, first[0][2])
@@ -358,6 +435,8 @@ def main() -> None:
         report(results, baseline)
         if args.after_change:
             after_a_change(client, data)
+        if args.heavy:
+            plan_in_the_worker(client, data, args.requests)
         print(
             f"\nAims: p50 < {P50_MS:.0f} ms, p95 < {P95_MS:.0f} ms, ≤ {QUERIES} queries, "
             f"≤ {HTML_KB} KB."

@@ -415,9 +415,13 @@ def test_saved_versions_keep_their_figures_when_the_register_changes(
     second = services.realisation_plan_save(programme=programme, initiative=fi1, acting_user=SYSTEM)
     assert (first.version, second.version) == (1, 2)
     first.refresh_from_db()
-    # v1 still says 60 % of 1 m; v2 says 60 % of 3 m.
-    assert _benefit(first.content, "G-1")["profile"][0]["likely"] == 600_000
-    assert _benefit(second.content, "G-1")["profile"][0]["likely"] == 1_800_000
+    # v1 still says 60 % of 1 m; v2 says 60 % of 3 m: each benefit kept in a row of its own,
+    # the totals in the version's summary.
+    assert first.benefit_rows.get(code="G-1").content["profile"][0]["likely"] == 600_000
+    assert second.benefit_rows.get(code="G-1").content["profile"][0]["likely"] == 1_800_000
+    assert second.content["overview"]["total"] - first.content["overview"]["total"] == 1_200_000
+    assert "benefits" not in first.content
+    assert first.content["codes"] == list(first.benefit_rows.values_list("code", flat=True))
     assert RealisationPlan.objects.filter(programme=programme, initiative=fi1).count() == 2
     # The programme's own plan numbers its versions separately.
     whole = services.realisation_plan_save(programme=programme, acting_user=facilitator)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 
 import openpyxl
 import pytest
@@ -330,9 +329,9 @@ def test_an_old_version_with_a_choice_since_renamed_still_renders(
     saved = services.realisation_plan_save(
         programme=programme, initiative=initiative, acting_user=SYSTEM
     )
-    content = json.loads(json.dumps(saved.content))
-    content["benefits"][0]["kind"] = "retired-kind"
-    RealisationPlan.objects.filter(pk=saved.pk).update(content=content)
+    row = saved.benefit_rows.get()
+    row.content["kind"] = "retired-kind"
+    row.save()
     response = client_for(viewer).get(_plan_url(programme, initiative, version=1))
     assert response.status_code == 200
     assert "retired-kind" in response.content.decode()

@@ -1,5 +1,6 @@
 """Warming after a change: once a change to the registers commits, the worker computes what
-the first views of the benefits map, who pays, the follow-up and the register would, so
+the first views of the benefits map, who pays, the follow-up, the register and the
+programme's realisation plan would, so
 those views are served from the cache; many changes in a row ask for one warm, and a warm
 that runs after later changes warms the current versions."""
 
@@ -18,6 +19,7 @@ from django_tasks_db.models import DBTaskResult
 
 from nytte.benefits import totals
 from nytte.benefits.analysis import pages
+from nytte.benefits.plan import paging as plan_paging
 from nytte.benefits.services.benefits import benefit_update
 from nytte.benefits.services.measurements import measurement_create
 from nytte.core import registercache
@@ -41,9 +43,10 @@ pytestmark = pytest.mark.django_db
 
 # The module, not the function of the same name that the package exports.
 follow_up = importlib.import_module("nytte.benefits.analysis.follow_up")
-PAGES = ("map", "flows", "dashboard", "benefit_list")
+PAGES = ("map", "flows", "dashboard", "benefit_list", "programme_plan")
 PORTFOLIO = "nytte.benefits.warm.warm_portfolio"
 FOLLOW_UP = "nytte.benefits.warm.warm_follow_up"
+PLAN = "nytte.benefits.warm.warm_plan"
 OVERVIEW = "nytte.portfolio.selectors.warm_overview"
 
 
@@ -82,7 +85,7 @@ def register(programme):
 @pytest.fixture
 def computing(monkeypatch):
     """What the pages compute on a miss, counted: the map's, who pays' and the follow-up's
-    rows, and the register's totals."""
+    rows, the register's totals and the summary of the programme's realisation plan."""
     calls: list[str] = []
 
     def counted(module, name):
@@ -98,6 +101,7 @@ def computing(monkeypatch):
     counted(pages, "flow_rows")
     counted(follow_up, "summarise")
     counted(totals, "queryset_totals")
+    counted(plan_paging, "plan_summary")
     return calls
 
 
@@ -125,10 +129,11 @@ def test_after_a_change_and_the_warm_the_pages_are_served_from_the_cache(
     assert _enqueued(programme) == 1  # once the change committed
 
     ran = warm_register_cache.call(programme.pk)  # what `nytte worker` runs
-    assert {PORTFOLIO, FOLLOW_UP, OVERVIEW} <= set(ran)
+    assert {PORTFOLIO, FOLLOW_UP, PLAN, OVERVIEW} <= set(ran)
     # Computed in the worker, in each language from rows read once for both.
     assert computing.count("map_rows") == computing.count("flow_rows") == 1
     assert computing.count("summarise") == computing.count("queryset_totals") == 2
+    assert computing.count("plan_summary") == 1  # it holds no text: once for both
 
     computing.clear()
     _as_a_fresh_worker()
@@ -154,10 +159,11 @@ def test_a_measurement_warms_the_follow_up_only(
     assert _enqueued(programme) == 1
     computing.clear()
 
-    # The map, who pays, the totals and the overview read no indicator: still warm.
-    assert warm_register_cache.call(programme.pk) == [FOLLOW_UP]
+    # The map, who pays, the totals and the overview read no indicator: still warm. The
+    # plan's summary counts the indicators without a baseline: computed anew.
+    assert warm_register_cache.call(programme.pk) == [FOLLOW_UP, PLAN]
     # In the worker the day's summary is brought up to date, not computed anew.
-    assert computing == ["summarise", "summarise"]
+    assert computing == ["summarise", "summarise", "plan_summary"]
     computing.clear()
     _as_a_fresh_worker()
     response = client_for(viewer, language="en").get(_url(programme, "dashboard"))

@@ -139,3 +139,70 @@ def test_a_reader_sees_the_programme_plan_without_the_save_form(page, plan_regis
     assert page.locator(".section-nav a[aria-current='page']").count() == 1
     assert page.locator("#plan-part-budget").count() == 1
     assert_accessible(page)
+
+
+def test_a_reader_pages_and_filters_a_large_programme_plan(page, plan_register, monkeypatch):
+    """A page of one benefit stands for a national plan's twenty: the pager, the filter by
+    initiative (with its error) and owner, at a desktop's and a phone's width."""
+    from nytte.benefits.plan import paging
+
+    monkeypatch.setattr(paging, "PAGE_SIZE", 1)
+    programme, _initiative = plan_register
+    _log_in(page, "leser")
+    page.goto(f"/p/{programme.slug}/realisation-plan/")
+    assert "1–1 av 3" in page.locator("#plan-shown-summary").inner_text()
+    assert page.locator("#benefit-G-1").count() == 1 and page.locator("#benefit-G-2").count() == 0
+    assert_accessible(page)
+
+    page.locator("nav[aria-label='Sider med gevinster'] a", has_text="3").click()
+    page.wait_for_selector("#benefit-G-3")
+    assert page.locator("#benefit-G-1").count() == 0
+    assert_accessible(page)
+
+    page.locator("#plan-filter-initiative").fill("FI-2")
+    page.locator(".plan-shown button[type=submit]").click()
+    page.wait_for_url("**initiative=FI-2**")
+    assert page.locator("#benefit-G-1").count() == 1  # FI-2 shares G-1 alone
+    assert "1–1 av 1" in page.locator("#plan-shown-summary").inner_text()
+
+    page.locator("#plan-filter-initiative").fill("FI-9")
+    page.locator(".plan-shown button[type=submit]").click()
+    page.wait_for_url("**initiative=FI-9**")
+    assert page.locator("#plan-filter-initiative").input_value() == "FI-9"
+    assert page.locator("#plan-filter-initiative[aria-invalid='true']").count() == 1
+    assert "FI-9" in page.locator("#plan-filter-initiative-error").inner_text()
+    assert_accessible(page)
+
+    page.locator(".plan-shown a", has_text="Vis alle gevinster").click()
+    page.locator("#plan-filter-owner").select_option(label="Skatteetaten")
+    page.locator(".plan-shown button[type=submit]").click()
+    page.wait_for_url("**owner=**")
+    assert "av 3" in page.locator("#plan-shown-summary").inner_text()
+    for width in (1366, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        assert_accessible(page)
+
+
+def test_a_large_plans_file_page_says_it_is_being_made(page, plan_register, monkeypatch):
+    """The page a large plan's Word link opens while the worker builds the file, and the
+    one for a plan too large for Word: both accessible, both lead back."""
+    monkeypatch.setattr("nytte.benefits.services.plans.BACKGROUND_OVER", 1)
+    programme, _initiative = plan_register
+    _log_in(page, "leser")
+    page.goto(f"/p/{programme.slug}/realisation-plan/")
+    page.locator(".page-heading a[href*='/docx/']").click()
+    page.wait_for_selector("[role=status]")
+    assert "Filen lages" in page.locator("main").inner_text()
+    assert_accessible(page)
+    monkeypatch.setattr("nytte.benefits.views.plan.WORD_MOST", 1)
+    page.goto(f"/p/{programme.slug}/realisation-plan/docx/")
+    assert "For stor for et Word-dokument" in page.locator("main").inner_text()
+    assert_accessible(page)
+    # The page answers 409 on purpose (no file is made): not a missing resource.
+    expected = [r for r in page.watch.failed_responses if r.startswith("409 ")]
+    assert len(expected) == 1 and expected[0].endswith("/realisation-plan/docx/")
+    page.watch.failed_responses.remove(expected[0])
+    page.watch.console_errors[:] = [e for e in page.watch.console_errors if "409" not in e]
+    page.locator("main a", has_text="Tilbake til gevinstrealiseringsplanen").click()
+    page.wait_for_selector("#plan-shown-h")

@@ -17,3 +17,6 @@ class BenefitsConfig(AppConfig):
             warm.warm_portfolio, reads=registercache.PORTFOLIO, each_language=False
         )
         registercache.register_warmer(warm.warm_follow_up, reads=registercache.REALISATION)
+        registercache.register_warmer(
+            warm.warm_plan, reads=registercache.REALISATION, each_language=False
+        )

@@ -48,3 +48,11 @@ FREQUENCY_MONTHS: dict[str, int] = {
     Frequency.HALF_YEARLY: 6,
     Frequency.YEARLY: 12,
 }
+
+
+class PlanStatus(models.TextChoices):
+    """A saved realisation plan version: a large one is saved by ``nytte worker``."""
+
+    SAVING = "saving", _("Being saved")
+    SAVED = "saved", _("Saved")
+    FAILED = "failed", _("Could not be saved")

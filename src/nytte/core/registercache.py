@@ -93,6 +93,12 @@ VERSIONS_READ: dict[str, frozenset[str]] = {
 }
 
 
+def versions_of(programme: Programme, reads: str = REGISTER) -> str:
+    """The programme's versions that a result of ``reads`` is kept under, as text: what
+    names the state of the registers it was computed from."""
+    return _version(programme, reads)
+
+
 def _version(programme: Programme, reads: str) -> str:
     if reads not in VERSIONS_READ:
         raise ValueError(f"unknown reads: {reads!r}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .benefits import PERCENT_VALIDATORS, Benefit, BenefitAmount, Contribution
 from .indicators import Indicator, Measurement, Target
-from .plans import RealisationPlan
+from .plans import PlanFile, RealisationPlan, RealisationPlanBenefit
 
 __all__ = [
     "PERCENT_VALIDATORS",
@@ -18,6 +18,8 @@ __all__ = [
     "Contribution",
     "Indicator",
     "Measurement",
+    "PlanFile",
     "RealisationPlan",
+    "RealisationPlanBenefit",
     "Target",
 ]

@@ -27,7 +27,7 @@ The rules that decide where a krone lands are small functions below, each tested
 
 from __future__ import annotations
 
-from .build import build_plan
+from .build import build_pieces, build_plan, plan_benefit_data, plan_summary
 from .data import plan_initiatives
 from .display import arises_in, display, label, number_text
 from .rules import (
@@ -70,14 +70,17 @@ __all__ = [
     "arises_in",
     "attributed_amount",
     "budget_effect",
+    "build_pieces",
     "build_plan",
     "display",
     "label",
     "number_text",
     "own_agency_ids",
     "parts_of",
+    "plan_benefit_data",
     "plan_fraction",
     "plan_initiatives",
+    "plan_summary",
     "sector_of",
     "split_amount",
     "unplaced_reason",

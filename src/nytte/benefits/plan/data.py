@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -12,14 +14,15 @@ from django.db.models import CharField, OuterRef, Prefetch, QuerySet
 from django.db.models.functions import Cast
 
 from nytte.core.actors import Actor
-from nytte.core.jsonrows import json_rows, ordered, prefetched, restore
+from nytte.core.jsonrows import json_rows, ordered, prefetched
 from nytte.core.models import Programme
 from nytte.core.naturalsort import natural_key
 from nytte.portfolio import selectors as portfolio_selectors
 from nytte.portfolio.models import Initiative, InitiativeGoal, Risk
 
 from .. import selectors
-from ..models import Benefit, Contribution, Indicator, Measurement, Target
+from ..models import Benefit, Indicator, Measurement, Target
+from .figures import Figures, contribution_rows, contributions_of
 from .rules import (
     BUDGET,
     CAPACITY,
@@ -49,14 +52,44 @@ def _line_rows(model: type[Target] | type[Measurement], **fields: Any) -> Any:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Line:
+    """A target or a measurement as the plan reads it: not a model object, as a page of
+    the plan reads hundreds of them."""
+
+    date: dt.date
+    value: Decimal
+    source: str = ""
+    comment: str = ""
+
+
+def _lines(rows: list[dict[str, Any]] | None) -> list[Line]:
+    """``_line_rows`` rows as ``Line``s, by date."""
+    return [
+        Line(
+            date=dt.date.fromisoformat(row["date"][:10]),
+            value=Decimal(row["value"]),
+            source=row.get("source", ""),
+            comment=row.get("comment", ""),
+        )
+        for row in ordered(list(rows or ()), ["date"])
+    ]
+
+
 def plan_benefits(
-    programme: Programme, initiative: Initiative | None, user: Actor
+    programme: Programme,
+    initiative: Initiative | None,
+    user: Actor,
+    *,
+    codes: Collection[str] | None = None,
 ) -> list[Benefit]:
-    """The plan's benefits with everything it shows, in four queries however many: the
-    benefits with their yearly amounts, their shares, their risks, their indicators with
-    their targets and measurements. The lines read along as JSON are handed to the
-    relations' ``.all()`` in the order ``prefetch_related`` would give them. Each is
-    handed ``programme`` rather than joining it (``selectors.benefit_list``)."""
+    """The plan's benefits (those of ``codes`` alone when given: a page of them) with what
+    the plan shows of each, in three queries however many: the benefits with their yearly
+    amounts and shares (as JSON), their risks, their indicators with their targets and
+    measurements (as JSON). The lines read along as JSON are handed to the relations'
+    ``.all()`` in the order ``prefetch_related`` would give them. Each is handed
+    ``programme`` rather than joining it (``selectors.benefit_list``). The plan's totals
+    read less, as values (``plan_figures``)."""
     benefits = (
         programme.benefits.for_user(user)
         .select_related(
@@ -66,14 +99,8 @@ def plan_benefits(
             "owner",
             "confirmed_by",
         )
-        .annotate(amount_rows=selectors.amount_rows())
+        .annotate(amount_rows=selectors.amount_rows(), contribution_rows=contribution_rows())
         .prefetch_related(
-            Prefetch(
-                "contributions",
-                queryset=Contribution.objects.select_related(
-                    "initiative__owner_organisation"
-                ).order_by("initiative__code"),
-            ),
             Prefetch(
                 "risks",
                 queryset=Risk.objects.select_related("initiative").order_by(
@@ -90,6 +117,8 @@ def plan_benefits(
         )
         .order_by("code")
     )
+    if codes is not None:
+        benefits = benefits.filter(code__in=list(codes))
     if initiative is not None:
         # The initiative's handful of benefits, found through its shares (a join, which
         # PostgreSQL starts from the initiative's shares; from an IN over a subquery it
@@ -101,13 +130,10 @@ def plan_benefits(
         result.sort(key=lambda benefit: natural_key(benefit.code))
     for benefit in result:
         selectors.remember_amounts(benefit, benefit.amount_rows)
+        prefetched(benefit, "contributions", contributions_of(benefit.contribution_rows))
         for indicator in benefit.indicators.all():
-            prefetched(indicator, "targets", restore(Target, indicator.target_rows, ["date"]))
-            prefetched(
-                indicator,
-                "measurements",
-                restore(Measurement, indicator.measurement_rows, ["date"]),
-            )
+            prefetched(indicator, "targets", _lines(indicator.target_rows))
+            prefetched(indicator, "measurements", _lines(indicator.measurement_rows))
     return result
 
 
@@ -276,10 +302,20 @@ def _risk_data(risk: Risk) -> dict[str, Any]:
     }
 
 
-def benefit_data(
-    benefit: Benefit, initiative: Initiative | None, years: list[int]
+def _indicator_figures(benefit: Benefit | Figures) -> tuple[int, bool]:
+    """How many indicators the benefit has and whether every one has a baseline: from the
+    counts ``plan_figures`` read, else from its indicators."""
+    if isinstance(benefit, Figures):
+        count = benefit.indicator_count
+        return count, count > 0 and benefit.without_baseline == 0
+    return len(benefit.indicators.all()), benefit.has_baseline
+
+
+def benefit_figures(
+    benefit: Benefit | Figures, initiative: Initiative | None, years: list[int]
 ) -> dict[str, Any]:
-    """One benefit with its figures as this plan counts them."""
+    """What the plan's totals read of one benefit (``summary.summarise``): where it lands,
+    who owns it, its shares and its amounts as this plan counts them."""
     fraction = plan_fraction(benefit, initiative)
     own_ids = own_agency_ids(benefit, initiative)
     sector = sector_of(benefit, own_ids)
@@ -307,10 +343,10 @@ def benefit_data(
     else:
         own_names = sorted({c.initiative.owner_organisation.name for c in contributions})
     impact = benefit.impact_goal
+    indicator_count, has_baseline = _indicator_figures(benefit)
     return {
         "code": benefit.code,
         "title": benefit.title,
-        "description": benefit.description,
         "kind": benefit.kind,
         "priced": benefit.priced,
         "status": benefit.status,
@@ -322,7 +358,6 @@ def benefit_data(
         "unplaced_reason": unplaced_reason(**rule),
         "owner_organisation": _organisation(benefit.owner_organisation),
         "owner": _person(benefit.owner),
-        "confirmed_by": _person(benefit.confirmed_by),
         "confirmed_on": iso(benefit.confirmed_on),
         "share": _number(fraction * HUNDRED),
         "contributions": [
@@ -337,8 +372,6 @@ def benefit_data(
         "unattributed_share": _number(HUNDRED - sum((c.share for c in contributions), Decimal(0))),
         "budget_cut_share": _number(cut),
         "plus_minus": benefit.plus_minus,
-        "plus_minus_reasoning": benefit.plus_minus_reasoning,
-        "preconditions": benefit.preconditions,
         "impact_goal": _goal(impact),
         "societal_goal": _goal(impact.parent if impact else None),
         "profile": profile,
@@ -350,10 +383,25 @@ def benefit_data(
             "budget_effect": sum(r["budget_effect"] for r in profile),
             "freed_capacity": sum(r["freed_capacity"] for r in profile),
         },
+        "indicator_count": indicator_count,
+        "has_baseline": has_baseline,
+    }
+
+
+def benefit_data(
+    benefit: Benefit, initiative: Initiative | None, years: list[int]
+) -> dict[str, Any]:
+    """One benefit with all the plan shows of it (read with its lines by
+    ``plan_benefits``): its figures, texts, risks, indicators and progress."""
+    return {
+        **benefit_figures(benefit, initiative, years),
+        "description": benefit.description,
+        "confirmed_by": _person(benefit.confirmed_by),
+        "plus_minus_reasoning": benefit.plus_minus_reasoning,
+        "preconditions": benefit.preconditions,
         "risks": [_risk_data(r) for r in benefit.risks.all()],
         "indicators": [_indicator_data(i) for i in benefit.indicators.all()],
         "realised_percent": _rounded(benefit.realised_percent),
         "behind": benefit.behind,
         "overdue": benefit.overdue,
-        "has_baseline": benefit.has_baseline,
     }

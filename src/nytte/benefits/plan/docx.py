@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from docx import Document
 from docx.document import Document as DocumentType
 
+from nytte.core.docx import Appending
+
 from .display import display
 from .docx_blocks import add_facts, add_paragraphs, plan_table, set_up
 from .docx_sections import (
@@ -202,7 +204,7 @@ def render_docx(plan: dict[str, Any], *, version: dict[str, Any] | None = None) 
     version; without it the document says it is the current plan."""
     shown = display(plan)
     title = plan_title(shown)
-    document = Document()
+    document = Appending(Document())  # a plan at national size has some 200,000 blocks
     set_up(document, title)
     document.add_heading(title, level=0)
     document.add_paragraph(version_text(version, shown))

@@ -44,7 +44,7 @@ from .measurements import (
     measurement_update,
     measurements_append,
 )
-from .plans import realisation_plan_save
+from .plans import plan_file_for, plan_is_large, realisation_plan_save
 
 __all__ = [
     "ESTIMATE_FIELDS",
@@ -71,6 +71,8 @@ __all__ = [
     "measurement_delete",
     "measurement_update",
     "measurements_append",
+    "plan_file_for",
+    "plan_is_large",
     "realisation_plan_save",
     "refresh_amount_totals",
     "target_create",

@@ -1,11 +1,13 @@
-"""Benefits realisation plan pages: the current plan built live from the register, the saved
-versions (each rendered from its frozen content, exactly as it was), saving a new version,
-and the plan as DOCX and Excel.
+"""Benefits realisation plan pages: the current plan read from the register, the saved
+versions (each rendered from what was frozen, exactly as it was), saving a new version, and
+the plan as DOCX and Excel.
 
-The page, the DOCX and the workbook render the same plan dict whether it was built a moment
-ago or saved years before; nothing on them is read from the register except the programme
-and initiative that frame the page. Viewers read and download; initiative owners (for their
-initiative's plan), facilitators and programme admins save versions.
+The page shows the plan's summary and a page of its benefits (``plan.paging``); the DOCX
+and the workbook hold the whole plan, built by ``nytte worker`` for a large programme plan
+(the link says so until the file is ready). Each renders the same plan dict whether it was
+built a moment ago or saved years before; nothing on them is read from the register except
+the programme and initiative that frame the page. Viewers read and download; initiative
+owners (for their initiative's plan), facilitators and programme admins save versions.
 """
 
 from __future__ import annotations
@@ -31,26 +33,25 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from nytte.core.excel.format import CONTENT_TYPE as XLSX
 from nytte.core.lookups import programme_or_404
 from nytte.core.models import Programme
 from nytte.core.permissions import Action, can, check
 from nytte.portfolio.models import Initiative
 
 from .. import services
+from ..choices import PlanStatus
 from ..forms import PlanSaveForm
-from ..models import RealisationPlan
-from ..plan import build_plan, display, plan_initiatives
-from ..plan.docx import CONTENT_TYPE as DOCX
-from ..plan.docx import render_docx
+from ..models import PlanFile, RealisationPlan
+from ..plan import display, plan_initiatives
+from ..plan.files import (
+    FORMATS,
+    WORD_MOST,
+    file_name,
+    render_file,
+    version_meta,
+)
+from ..plan.paging import PlanSource, current_plan, saved_plan, shown
 from ..plan.text import plan_title
-from ..plan.xlsx import render_xlsx
-
-FILE_FORMATS = {
-    "docx": (render_docx, DOCX),
-    "xlsx": (render_xlsx, XLSX),
-}
-
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
@@ -82,36 +83,33 @@ def _version(
         return None
     try:
         number = int(raw)
-        return (
+        saved = (
             RealisationPlan.objects.for_user(request.user)
             .select_related("created_by")
-            .get(programme=programme, initiative=initiative, version=number)
+            .defer("content")  # read by plan.paging.saved_plan, kept
+            .get(
+                programme=programme,
+                initiative=initiative,
+                version=number,
+                status=PlanStatus.SAVED,
+            )
         )
     except (ValueError, RealisationPlan.DoesNotExist) as exc:
         raise Http404 from exc
+    saved.programme = programme  # permission checks and the cache key need no query
+    return saved
 
 
-def _version_meta(saved: RealisationPlan | None) -> dict[str, Any] | None:
-    if saved is None:
-        return None
-    return {
-        "version": saved.version,
-        "note": saved.note,
-        "saved_by": saved.created_by.display_name if saved.created_by else "",
-        "saved_at": timezone.localtime(saved.created_at),
-    }
-
-
-def _content(
+def _source(
     request: HttpRequest,
     programme: Programme,
     initiative: Initiative | None,
     saved: RealisationPlan | None,
-) -> dict[str, Any]:
-    """The plan to render: a saved version's frozen content, or the plan built now."""
+) -> PlanSource:
+    """The plan to render: a saved version as it was, or the plan as the register holds it."""
     if saved is not None:
-        return saved.content
-    return build_plan(programme=programme, initiative=initiative, user=request.user)
+        return saved_plan(saved)
+    return current_plan(programme, initiative, request.user)
 
 
 def _page_url(programme: Programme, initiative: Initiative | None) -> str:
@@ -185,18 +183,19 @@ class KeptDocuments:
 _documents = KeptDocuments()
 
 
-def rendered_document(plan: dict[str, Any], *, own: bool = False) -> SafeString:
+def rendered_document(plan: dict[str, Any]) -> SafeString:
     """The plan itself as HTML (``plan_document.html``, which reads nothing but the plan).
-    The same plan (plain JSON data, built now or saved) in the same language renders the
-    same, so a process keeps its latest renderings by a digest of the data: a plan read
-    again unchanged costs the digest (about 1 ms) instead of some 20 ms of template. Any
-    change to what the plan shows, or another day's progress, is another digest. ``own``:
-    the plan is this caller's to make ready for display in place (``plan.display``)."""
+    The same plan (plain JSON data: a page of the current plan or of a saved version) in
+    the same language renders the same, so a process keeps its latest renderings by a
+    digest of the data: a page read again unchanged costs the digest (about 1 ms) instead
+    of some 20 ms of template. Any change to what the page shows, or another day's
+    progress, is another digest. The plan shares its summary with other requests, so it is
+    copied to be made ready for display."""
     data = json.dumps(plan, sort_keys=True, cls=DjangoJSONEncoder)
     key = hashlib.blake2b(f"{get_language()}:{data}".encode(), digest_size=16).hexdigest()
     document = _documents.get(key)
     if document is None:
-        document = render_to_string(DOCUMENT_TEMPLATE, {"plan": display(plan, own=own)})
+        document = render_to_string(DOCUMENT_TEMPLATE, {"plan": display(plan)})
         _documents.keep(key, document)
     return document
 
@@ -227,11 +226,14 @@ def _plan_page(
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                messages.success(
-                    request,
-                    gettext("The plan was saved as version %(version)s.")
-                    % {"version": saved.version},
-                )
+                if saved.status == PlanStatus.SAVED:
+                    text = gettext("The plan was saved as version %(version)s.")
+                else:
+                    text = gettext(
+                        "Version %(version)s is being saved: a plan this large is built in "
+                        "the background. Reload the page to see when it is ready."
+                    )
+                messages.success(request, text % {"version": saved.version})
                 return redirect(_page_url(programme, initiative))
     saved = _version(request, programme, initiative) if request.method == "GET" else None
     versions = list(
@@ -242,10 +244,15 @@ def _plan_page(
         .order_by("-version")
     )
     number = saved.version if saved else None
-    plan = _content(request, programme, initiative, saved)
+    view = shown(
+        _source(request, programme, initiative, saved),
+        initiative=request.GET.get("initiative", ""),
+        owner=request.GET.get("owner", ""),
+        page=request.GET.get("page"),
+    )
+    plan = view.plan
     built_on, title = dt.date.fromisoformat(plan["built_on"]), plan_title(plan)
-    # A plan built now is this page's alone; a saved version's content is the model's.
-    document = rendered_document(plan, own=saved is None)
+    document = rendered_document(plan)
     return render(
         request,
         "benefits/plan.html",
@@ -255,10 +262,20 @@ def _plan_page(
             "plan": plan,
             "built_on": built_on,
             "document": document,
+            "shown": view,
+            "page": view.page,
+            "page_range": list(
+                view.page.paginator.get_elided_page_range(view.page.number, on_ends=1)
+            ),
             "title": title,
-            "version": _version_meta(saved),
+            "version": version_meta(saved),
             "versions": versions,
             "may_save": may_save,
+            # A large programme plan's files are built by the worker: a link to one opens a
+            # page that says so until it is ready, so it must not be saved as the file.
+            "files_later": services.plan_is_large(plan),
+            "word_too_large": plan["counts"]["benefits"] > WORD_MOST,
+            "word_most": WORD_MOST,
             "form": form,
             "page_url": _page_url(programme, initiative),
             "docx_url": _file_url(programme, initiative, "docx", number),
@@ -294,19 +311,79 @@ def initiative_plan(request: HttpRequest, slug: str, code: str) -> HttpResponse:
 def _plan_file(
     request: HttpRequest, programme: Programme, initiative: Initiative | None, fmt: str
 ) -> HttpResponse:
-    if fmt not in FILE_FORMATS:
+    """The plan as a file; a large plan's is built by ``nytte worker``, and until it is ready
+    the answer is a page that says so."""
+    if fmt not in FORMATS:
         raise Http404
-    render_file, content_type = FILE_FORMATS[fmt]
     saved = _version(request, programme, initiative)
-    plan = _content(request, programme, initiative, saved)
-    data = render_file(plan, version=_version_meta(saved))
     scope = initiative.code if initiative else programme.slug
-    when = f"v{saved.version}" if saved else str(plan["built_on"])
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = (
-        f'attachment; filename="gevinstrealiseringsplan-{scope}-{when}.{fmt}"'
-    )
+    size = _size(programme, initiative, saved)
+    if fmt == "docx" and size > WORD_MOST:
+        return _file_wait(request, programme, saved, None, fmt)
+    if size > services.plans.BACKGROUND_OVER:
+        file = services.plan_file_for(
+            programme=programme,
+            saved=saved,
+            fmt=fmt,
+            language=get_language(),
+            retry=request.GET.get("retry") == "1",
+        )
+        if file.status != PlanStatus.SAVED:
+            return _file_wait(request, programme, saved, file, fmt)
+        data = bytes(PlanFile.objects.values_list("data", flat=True).get(pk=file.pk))
+        built_on = timezone.localdate(file.created_at).isoformat()
+    else:
+        plan = _source(request, programme, initiative, saved).whole()
+        data, built_on = render_file(plan, fmt, saved), plan["built_on"]
+    response = HttpResponse(data, content_type=FORMATS[fmt][1])
+    name = file_name(scope, fmt, saved, built_on)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def _size(
+    programme: Programme, initiative: Initiative | None, saved: RealisationPlan | None
+) -> int:
+    """How many benefits a programme plan has, to know whether the worker builds its files
+    (an initiative's plan, a handful, counts as none): a version's summary says, the
+    current plan's are counted."""
+    if initiative is not None:
+        return 0
+    if saved is not None:
+        return saved_plan(saved).summary["counts"]["benefits"]
+    return programme.benefits.count()
+
+
+def _file_wait(
+    request: HttpRequest,
+    programme: Programme,
+    saved: RealisationPlan | None,
+    file: PlanFile | None,
+    fmt: str,
+) -> HttpResponse:
+    """The page a large plan's file link opens until the file is ready: being made (202),
+    failed (500), or, with no ``file``, too large for Word (409)."""
+    statuses = {PlanStatus.SAVING: 202, PlanStatus.FAILED: 500}
+    status = 409 if file is None else statuses[file.status]
+    return render(
+        request,
+        "benefits/plan_file.html",
+        {
+            "programme": programme,
+            "file": file,
+            "format": fmt,
+            "word_most": WORD_MOST,
+            "version": version_meta(saved),
+            "page_url": _page_url(programme, None),
+            "xlsx_url": _file_url(programme, None, "xlsx", saved and saved.version),
+            "retry_url": _file_url(programme, None, fmt, saved and saved.version)
+            + ("&" if saved else "?")
+            + "retry=1",
+            "crumbs": _crumbs(programme, None),
+            "benefits_page": "plan",
+        },
+        status=status,
+    )
 
 
 @login_required
