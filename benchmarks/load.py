@@ -96,6 +96,7 @@ def page_mix(slug: str) -> list[tuple[str, str, int]]:
         ("follow-up", r("benefits:dashboard"), 3),
         ("who pays", r("benefits:flows"), 3),
         ("realisation plan, initiative", plan, 2),
+        ("realisation plan, programme", r("benefits:programme_plan") + "?page={page}", 2),
         ("cost-benefit", cba, 2),
         ("proposal list", r("proposals:proposal_list"), 5),
         ("proposal board", r("proposals:board"), 3),
@@ -104,6 +105,9 @@ def page_mix(slug: str) -> list[tuple[str, str, int]]:
         ("API initiatives", f"{api}/initiatives", 2),
         ("API benefits", f"{api}/benefits", 2),
     ]
+
+
+PLAN_PAGES = 2_000  # pages of ten benefits in the programme's realisation plan at full size
 
 
 def prepare(data: Any, users: int, seed: int) -> Targets:
@@ -294,6 +298,7 @@ async def user_loop(
                     initiative=rnd.choice(targets.initiatives),
                     benefit=rnd.choice(targets.benefits),
                     proposal=rnd.choice(targets.proposals),
+                    page=rnd.randint(1, PLAN_PAGES),
                 )
                 body, method = None, "GET"
             started = time.perf_counter()

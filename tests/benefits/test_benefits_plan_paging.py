@@ -100,12 +100,7 @@ def test_the_summary_from_the_light_read_is_the_whole_plans(programme, plan_regi
     assert light["codes"] == [f"G-{n}" for n in range(1, 8)]
     # 1 000 + 500 per n, n = 1 … 6, each counted once (G-4 too, shared by two).
     assert light["overview"]["total"] == sum(n * 1500 for n in range(1, 7))
-    assert light["counts"] == {
-        "benefits": 7,
-        "priced": 6,
-        "indicators": 7,
-        "without_baseline": 1,
-    }
+    assert light["counts"] == {"benefits": 7, "priced": 6}
     fi1 = next(i for i in light["initiatives"] if i["code"] == "FI-1")
     assert fi1["benefits"] == ["G-1", "G-2", "G-3", "G-4"]
     assert fi1["attributed_likely"] == (1 + 2 + 3) * 1500 + 4 * 1500 // 2

@@ -159,11 +159,11 @@ def test_a_measurement_warms_the_follow_up_only(
     assert _enqueued(programme) == 1
     computing.clear()
 
-    # The map, who pays, the totals and the overview read no indicator: still warm. The
-    # plan's summary counts the indicators without a baseline: computed anew.
-    assert warm_register_cache.call(programme.pk) == [FOLLOW_UP, PLAN]
+    # The map, who pays, the totals, the plan's summary and the overview read no
+    # indicator: still warm.
+    assert warm_register_cache.call(programme.pk) == [FOLLOW_UP]
     # In the worker the day's summary is brought up to date, not computed anew.
-    assert computing == ["summarise", "summarise", "plan_summary"]
+    assert computing == ["summarise", "summarise"]
     computing.clear()
     _as_a_fresh_worker()
     response = client_for(viewer, language="en").get(_url(programme, "dashboard"))

@@ -18,5 +18,5 @@ class BenefitsConfig(AppConfig):
         )
         registercache.register_warmer(warm.warm_follow_up, reads=registercache.REALISATION)
         registercache.register_warmer(
-            warm.warm_plan, reads=registercache.REALISATION, each_language=False
+            warm.warm_plan, reads=registercache.PORTFOLIO, each_language=False
         )

@@ -38,6 +38,5 @@ def warm_follow_up(programme: Programme) -> None:
 
 def warm_plan(programme: Programme) -> None:
     """The summary of the programme's realisation plan (a few seconds at national size),
-    kept under the portfolio and realisation versions; it holds no text, so once serves
-    every language."""
+    kept under the portfolio version; it holds no text, so once serves every language."""
     current_summary(programme, SYSTEM)

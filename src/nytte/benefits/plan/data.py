@@ -302,19 +302,10 @@ def _risk_data(risk: Risk) -> dict[str, Any]:
     }
 
 
-def _indicator_figures(benefit: Benefit | Figures) -> tuple[int, bool]:
-    """How many indicators the benefit has and whether every one has a baseline: from the
-    counts ``plan_figures`` read, else from its indicators."""
-    if isinstance(benefit, Figures):
-        count = benefit.indicator_count
-        return count, count > 0 and benefit.without_baseline == 0
-    return len(benefit.indicators.all()), benefit.has_baseline
-
-
 def benefit_figures(
     benefit: Benefit | Figures, initiative: Initiative | None, years: list[int]
 ) -> dict[str, Any]:
-    """What the plan's totals read of one benefit (``summary.summarise``): where it lands,
+    """What the plan's totals read of one benefit (``tables.summarise``): where it lands,
     who owns it, its shares and its amounts as this plan counts them."""
     fraction = plan_fraction(benefit, initiative)
     own_ids = own_agency_ids(benefit, initiative)
@@ -343,7 +334,6 @@ def benefit_figures(
     else:
         own_names = sorted({c.initiative.owner_organisation.name for c in contributions})
     impact = benefit.impact_goal
-    indicator_count, has_baseline = _indicator_figures(benefit)
     return {
         "code": benefit.code,
         "title": benefit.title,
@@ -383,8 +373,6 @@ def benefit_figures(
             "budget_effect": sum(r["budget_effect"] for r in profile),
             "freed_capacity": sum(r["freed_capacity"] for r in profile),
         },
-        "indicator_count": indicator_count,
-        "has_baseline": has_baseline,
     }
 
 
@@ -404,4 +392,5 @@ def benefit_data(
         "realised_percent": _rounded(benefit.realised_percent),
         "behind": benefit.behind,
         "overdue": benefit.overdue,
+        "has_baseline": benefit.has_baseline,
     }

@@ -10,17 +10,17 @@ from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
-from django.db.models import CharField, OuterRef, Q
+from django.db.models import CharField, OuterRef
 from django.db.models.functions import Cast
 
 from nytte.core.actors import Actor
-from nytte.core.jsonrows import count_rows, json_rows, ordered
+from nytte.core.jsonrows import json_rows, ordered
 from nytte.core.models import Programme, User
 from nytte.core.naturalsort import natural_key
 from nytte.portfolio.models import Initiative
 
 from .. import selectors
-from ..models import Contribution, Indicator
+from ..models import Contribution
 
 
 def contribution_rows() -> Any:
@@ -88,8 +88,6 @@ class Figures:
     owner_organisation: Any
     owner: Any
     impact_goal: Any
-    indicator_count: int
-    without_baseline: int
     contributions: Related
     amounts: Related
 
@@ -119,22 +117,17 @@ def _goal_of(row: dict[str, Any], prefix: str) -> Any:
 
 def plan_figures(programme: Programme, initiative: Initiative | None, user: Actor) -> list[Figures]:
     """The plan's benefits as its totals read them (``plan_summary``), in one query of
-    values: with their yearly amounts and shares as JSON, and how many indicators each has
-    and how many of them lack a baseline. Organisations, owners and goals are made once
-    each, however many benefits name them."""
+    values, with their yearly amounts and shares as JSON: the portfolio register alone, no
+    indicator or measurement, so the summary is kept under the portfolio version and a
+    recorded measurement leaves it. Organisations, owners and goals are made once each,
+    however many benefits name them."""
     benefits = programme.benefits.for_user(user)
     if initiative is not None:
         benefits = benefits.filter(contributions__initiative=initiative)
-    indicators = Indicator.objects.filter(benefit=OuterRef("pk"))
     rows = (
         benefits.annotate(
             amount_rows=selectors.amount_rows(),
             contribution_rows=contribution_rows(),
-            indicator_count=count_rows(indicators, "benefit"),
-            without_baseline=count_rows(
-                indicators.filter(Q(baseline_value__isnull=True) | Q(baseline_date__isnull=True)),
-                "benefit",
-            ),
         )
         .order_by("code" if initiative is None else "pk")
         .values(
@@ -152,8 +145,6 @@ def plan_figures(programme: Programme, initiative: Initiative | None, user: Acto
             *(f"impact_goal__parent__{f}" for f in ("code", "title", "level")),
             "amount_rows",
             "contribution_rows",
-            "indicator_count",
-            "without_baseline",
         )
     )
     organisations: dict[int, Any] = {}
@@ -195,8 +186,6 @@ def plan_figures(programme: Programme, initiative: Initiative | None, user: Acto
                 ),
                 owner=owner,
                 impact_goal=impact,
-                indicator_count=row["indicator_count"],
-                without_baseline=row["without_baseline"],
                 contributions=Related(contributions_of(row["contribution_rows"])),
                 amounts=Related(
                     SimpleNamespace(

@@ -45,14 +45,15 @@ class PlanSource(Protocol):
 
 
 def current_summary(programme: Programme, user: Actor) -> dict[str, Any]:
-    """The summary of the programme's current plan, kept under the portfolio and
-    realisation versions (it reads the benefits, their shares, amounts and indicators'
-    baselines, and no text to translate). Shared by every request: not to be changed."""
+    """The summary of the programme's current plan, kept under the portfolio version (it
+    reads the benefits, their shares and amounts, the initiatives and goals, and no text
+    to translate: recorded measurements leave it). Shared by every request: not to be
+    changed."""
     return registercache.cached_for_register(
         programme,
         SUMMARY,
         compute=lambda: plan_summary(programme=programme, user=user),
-        reads=registercache.REALISATION,
+        reads=registercache.PORTFOLIO,
         by_language=False,
     )
 

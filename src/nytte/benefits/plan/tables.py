@@ -79,36 +79,46 @@ def _part_row(b: dict[str, Any], key: str, years: list[int]) -> dict[str, Any]:
     return row
 
 
-def _owners(benefits: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Benefit owners and what each answers for: their benefits, and the priced amount and
-    budget cut they must take out."""
+def _by_owner(benefits: list[dict[str, Any]]) -> list[tuple[tuple[str, str], list[Any]]]:
+    """The benefits grouped by owner (organisation and person), owners in order."""
     grouped: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for b in benefits:
         grouped[(b["owner_organisation"], b["owner"])].append(b)
-    owners = []
-    for (organisation, person), owned in sorted(grouped.items()):
-        owners.append(
-            {
-                "organisation": organisation,
-                "person": person,
-                "benefits": [
-                    {
-                        "code": b["code"],
-                        "title": b["title"],
-                        "status": b["status"],
-                        "priced": b["priced"],
-                        "likely": b["total"]["likely"],
-                        "budget_effect": b["total"]["budget_effect"],
-                        "confirmed_on": b["confirmed_on"],
-                        "indicators": b["indicator_count"],
-                    }
-                    for b in owned
-                ],
-                "likely": sum(b["total"]["likely"] for b in owned),
-                "budget_effect": sum(b["total"]["budget_effect"] for b in owned),
-            }
-        )
-    return owners
+    return sorted(grouped.items())
+
+
+def _owner_totals(owned: list[dict[str, Any]]) -> dict[str, int]:
+    """The priced amount and the budget cut an owner must take out."""
+    return {
+        "likely": sum(b["total"]["likely"] for b in owned),
+        "budget_effect": sum(b["total"]["budget_effect"] for b in owned),
+    }
+
+
+def _owners(benefits: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Benefit owners and what each answers for: their benefits, and the priced amount and
+    budget cut they must take out."""
+    return [
+        {
+            "organisation": organisation,
+            "person": person,
+            "benefits": [
+                {
+                    "code": b["code"],
+                    "title": b["title"],
+                    "status": b["status"],
+                    "priced": b["priced"],
+                    "likely": b["total"]["likely"],
+                    "budget_effect": b["total"]["budget_effect"],
+                    "confirmed_on": b["confirmed_on"],
+                    "indicators": len(b["indicators"]),
+                }
+                for b in owned
+            ],
+            **_owner_totals(owned),
+        }
+        for (organisation, person), owned in _by_owner(benefits)
+    ]
 
 
 def _followup(benefits: list[dict[str, Any]]) -> dict[str, Any]:
@@ -217,14 +227,13 @@ def summarise(frame: dict[str, Any], figures: list[dict[str, Any]]) -> dict[str,
     overview = _part_totals(figures, years)
     owners = [
         {
-            "organisation": o["organisation"],
-            "person": o["person"],
-            "key": owner_key(o["organisation"], o["person"]),
-            "benefits": [b["code"] for b in o["benefits"]],
-            "likely": o["likely"],
-            "budget_effect": o["budget_effect"],
+            "organisation": organisation,
+            "person": person,
+            "key": owner_key(organisation, person),
+            "benefits": [b["code"] for b in owned],
+            **_owner_totals(owned),
         }
-        for o in _owners(figures)
+        for (organisation, person), owned in _by_owner(figures)
     ]
     initiatives = frame["initiatives"]
     programme_scope = frame["scope"] == "programme"
@@ -251,8 +260,6 @@ def summarise(frame: dict[str, Any], figures: list[dict[str, Any]]) -> dict[str,
         "counts": {
             "benefits": len(figures),
             "priced": sum(1 for b in figures if b["priced"]),
-            "indicators": sum(b["indicator_count"] for b in figures),
-            "without_baseline": sum(1 for b in figures if not b["has_baseline"]),
         },
     }
 
@@ -260,7 +267,7 @@ def summarise(frame: dict[str, Any], figures: list[dict[str, Any]]) -> dict[str,
 def split(plan: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """A whole plan dict (as versions saved before plans were kept in pieces hold it) as
     its summary and its benefits."""
-    benefits = [{"indicator_count": len(b["indicators"]), **b} for b in plan.get("benefits", [])]
+    benefits = plan.get("benefits", [])
     frame = {k: v for k, v in plan.items() if k not in (*BENEFIT_TABLES, "counts")}
     frame.pop("unattributed_likely", None)
     frame.pop("benefit_goals", None)

@@ -33,8 +33,11 @@ def plan_sheet(s: Sheets, plan: dict[str, Any], version: dict[str, Any] | None) 
         (_("Own agency"), own_agency_rule(plan)),
         (_("Benefits"), plan["counts"]["benefits"]),
         (_("Priced benefits"), plan["counts"]["priced"]),
-        (_("Indicators"), plan["counts"]["indicators"]),
-        (_("Benefits without a full baseline"), plan["counts"]["without_baseline"]),
+        (_("Indicators"), sum(len(b["indicators"]) for b in plan["benefits"])),
+        (
+            _("Benefits without a full baseline"),
+            sum(1 for b in plan["benefits"] if not b["has_baseline"]),
+        ),
         (_("Most likely in all (NOK)"), plan["overview"]["total"]),
     ]
     if version:
