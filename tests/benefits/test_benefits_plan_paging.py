@@ -366,7 +366,7 @@ def test_a_saved_versions_file_that_failed_is_asked_for_again(
 def test_a_plan_too_large_for_word_offers_excel(
     programme, plan_register, viewer, client_for, large, monkeypatch
 ):
-    monkeypatch.setattr("nytte.benefits.views.plan.WORD_MOST", 6)
+    monkeypatch.setattr("nytte.benefits.plan.files.WORD_MOST", 6)
     client = client_for(viewer, language="en")
     page = client.get(_url(programme)).content.decode()
     assert _file_url(programme, "docx") not in page and _file_url(programme, "xlsx") in page

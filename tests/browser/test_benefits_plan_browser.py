@@ -195,7 +195,7 @@ def test_a_large_plans_file_page_says_it_is_being_made(page, plan_register, monk
     page.wait_for_selector("[role=status]")
     assert "Filen lages" in page.locator("main").inner_text()
     assert_accessible(page)
-    monkeypatch.setattr("nytte.benefits.views.plan.WORD_MOST", 1)
+    monkeypatch.setattr("nytte.benefits.plan.files.WORD_MOST", 1)
     page.goto(f"/p/{programme.slug}/realisation-plan/docx/")
     assert "For stor for et Word-dokument" in page.locator("main").inner_text()
     assert_accessible(page)

@@ -18,7 +18,6 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import nsdecls, qn
 from docx.oxml.parser import parse_xml
-from docx.oxml.table import CT_Tbl
 from docx.shared import Emu, Pt
 from docx.table import Table
 from docx.text.paragraph import Paragraph
@@ -103,7 +102,8 @@ def set_cell(cell: Any, value: Any, *, bold: bool = False, right: bool = False) 
 
 
 class Appending:
-    """A document that adds paragraphs, headings and tables at its end in constant time.
+    """A document that adds paragraphs, headings and (through ``add_table``) tables at its
+    end in constant time.
 
     python-docx puts each new block before the body's closing section properties, which it
     finds by scanning every block already there, and sizes each new table by the last
@@ -147,13 +147,6 @@ class Appending:
         if not 0 <= level <= 9:
             raise ValueError(f"level must be in range 0-9, got {level}")
         return self.add_paragraph(text, "Title" if level == 0 else f"Heading {level}")
-
-    def add_table(self, rows: int, cols: int, style: str | None = None) -> Table:
-        table = Table(CT_Tbl.new_tbl(rows, cols, self._block_width()), self._body)
-        self._add(table._tbl)
-        if style is not None:
-            table._tbl.tblStyle_val = self._style_id(style)
-        return table
 
     def _block_width(self) -> Any:
         if self._width is None:

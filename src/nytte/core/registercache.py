@@ -96,10 +96,6 @@ VERSIONS_READ: dict[str, frozenset[str]] = {
 def versions_of(programme: Programme, reads: str = REGISTER) -> str:
     """The programme's versions that a result of ``reads`` is kept under, as text: what
     names the state of the registers it was computed from."""
-    return _version(programme, reads)
-
-
-def _version(programme: Programme, reads: str) -> str:
     if reads not in VERSIONS_READ:
         raise ValueError(f"unknown reads: {reads!r}")
     return reads + "".join(
@@ -117,7 +113,7 @@ def register_key(
             _generation(),
             name,
             str(programme.pk),
-            _version(programme, reads),
+            versions_of(programme, reads),
             (get_language() or "") if by_language else "",
             *(str(part) for part in parts),
         ]
@@ -387,7 +383,7 @@ def warm(programme_id: int) -> list[str]:
     ran = []
     for warmer in warmers():
         done = f"{_generation()}:warmed:{warmer.name}:{programme.pk}"
-        stamp = f"{_version(programme, warmer.reads)}:{today}"
+        stamp = f"{versions_of(programme, warmer.reads)}:{today}"
         if store.get(done) == stamp:
             continue
         try:

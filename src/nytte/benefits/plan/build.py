@@ -87,22 +87,18 @@ def _years(benefits: list[Benefit] | list[Figures]) -> list[int]:
 
 
 def plan_summary(
-    *,
-    programme: Programme,
-    user: Actor,
-    initiative: Initiative | None = None,
-    today: dt.date | None = None,
+    *, programme: Programme, user: Actor, today: dt.date | None = None
 ) -> dict[str, Any]:
-    """The summary of the plan (``tables``) from the light read of its benefits: no
-    indicators, measurements or risks, so a programme's at national size costs a few
-    seconds, not the minute the whole plan does. It reads no progress: ``built_on`` is
-    the only thing in it that depends on the day."""
+    """The summary of the programme's plan (``tables``) from the light read of its
+    benefits: no indicators, measurements or risks, so at national size it costs a few
+    seconds, not the minute the whole plan does. It reads no progress: ``built_on`` is the
+    only thing in it that depends on the day. (An initiative's plan, a handful of
+    benefits, is built whole: ``build_pieces``.)"""
     today = today or timezone.localdate()
-    benefits = plan_figures(programme, initiative, user)
+    benefits = plan_figures(programme, user)
     years = _years(benefits)
-    scope_initiative = None if initiative is None else _for_plan(initiative)
-    figures = [benefit_figures(b, scope_initiative, years) for b in benefits]
-    return _summary(programme, scope_initiative, figures, years, today)
+    figures = [benefit_figures(b, None, years) for b in benefits]
+    return _summary(programme, None, figures, years, today)
 
 
 def plan_benefit_data(
@@ -111,17 +107,15 @@ def plan_benefit_data(
     user: Actor,
     codes: list[str],
     years: list[int],
-    initiative: Initiative | None = None,
     today: dt.date | None = None,
 ) -> list[dict[str, Any]]:
-    """The benefits of ``codes`` (a page of the plan, in that order) with all the plan
-    shows of them; ``years``: the plan's (its summary's)."""
+    """The benefits of ``codes`` (a page of the programme's plan, in that order) with all
+    the plan shows of them; ``years``: the plan's (its summary's)."""
     today = today or timezone.localdate()
     benefits = selectors.attach_progress(
-        plan_benefits(programme, initiative, user, codes=codes), today=today
+        plan_benefits(programme, None, user, codes=codes), today=today
     )
-    scope_initiative = None if initiative is None else _for_plan(initiative)
-    data = {b.code: benefit_data(b, scope_initiative, years) for b in benefits}
+    data = {b.code: benefit_data(b, None, years) for b in benefits}
     return [data[code] for code in codes if code in data]
 
 

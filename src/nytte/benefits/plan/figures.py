@@ -16,8 +16,6 @@ from django.db.models.functions import Cast
 from nytte.core.actors import Actor
 from nytte.core.jsonrows import json_rows, ordered
 from nytte.core.models import Programme, User
-from nytte.core.naturalsort import natural_key
-from nytte.portfolio.models import Initiative
 
 from .. import selectors
 from ..models import Contribution
@@ -115,21 +113,20 @@ def _goal_of(row: dict[str, Any], prefix: str) -> Any:
     )
 
 
-def plan_figures(programme: Programme, initiative: Initiative | None, user: Actor) -> list[Figures]:
-    """The plan's benefits as its totals read them (``plan_summary``), in one query of
+def plan_figures(programme: Programme, user: Actor) -> list[Figures]:
+    """The programme plan's benefits as its totals read them (``plan_summary``), in code
+    order, in one query of
     values, with their yearly amounts and shares as JSON: the portfolio register alone, no
     indicator or measurement, so the summary is kept under the portfolio version and a
     recorded measurement leaves it. Organisations, owners and goals are made once each,
     however many benefits name them."""
-    benefits = programme.benefits.for_user(user)
-    if initiative is not None:
-        benefits = benefits.filter(contributions__initiative=initiative)
     rows = (
-        benefits.annotate(
+        programme.benefits.for_user(user)
+        .annotate(
             amount_rows=selectors.amount_rows(),
             contribution_rows=contribution_rows(),
         )
-        .order_by("code" if initiative is None else "pk")
+        .order_by("code")
         .values(
             *FIGURE_FIELDS,
             "arises_in_organisation__name",
@@ -195,6 +192,4 @@ def plan_figures(programme: Programme, initiative: Initiative | None, user: Acto
                 ),
             )
         )
-    if initiative is not None:
-        result.sort(key=lambda benefit: natural_key(benefit.code))
     return result

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Protocol
 
 from django.core.paginator import Page, Paginator
@@ -79,8 +80,12 @@ class ProgrammePlan:
 
     def __init__(self, programme: Programme, user: Actor, today: dt.date) -> None:
         self.programme, self.user, self.today = programme, user, today
-        # Kept from an earlier day, it says today: nothing else in it depends on the day.
-        self.summary = {**current_summary(programme, user), "built_on": today.isoformat()}
+
+    @cached_property
+    def summary(self) -> dict[str, Any]:
+        """Read when asked for: the whole plan (``whole``) builds its own. Kept from an
+        earlier day, it says today: nothing else in it depends on the day."""
+        return {**current_summary(self.programme, self.user), "built_on": self.today.isoformat()}
 
     def benefits(self, codes: list[str]) -> list[dict[str, Any]]:
         return plan_benefit_data(
@@ -144,11 +149,24 @@ def saved_plan(saved: RealisationPlan) -> PlanSource:
     return SavedRows(saved, summary)
 
 
+def plan_source(
+    programme: Programme,
+    initiative: Initiative | None,
+    saved: RealisationPlan | None,
+    user: Actor,
+) -> PlanSource:
+    """The plan to show or put in a file: the version ``saved`` as it was, or the plan as
+    the register holds it now."""
+    if saved is not None:
+        return saved_plan(saved)
+    return current_plan(programme, initiative, user)
+
+
 @dataclass
 class Shown:
     """What the page shows of a plan: ``plan`` (the dict the document renders: summary
     totals, this page's benefits), ``page`` (of the codes the filter leaves), and the filter
-    with its error, if any."""
+    with its error, if any; ``owners``: every owner of the plan, to choose from."""
 
     plan: dict[str, Any]
     page: Page
@@ -202,8 +220,5 @@ def shown(source: PlanSource, *, initiative: str = "", owner: str = "", page: An
         initiative=initiative,
         owner=owner,
         error=error,
-        owners=[
-            {"key": o["key"], "organisation": o["organisation"], "person": o["person"]}
-            for o in summary["owners"]
-        ],
+        owners=summary["owners"],
     )

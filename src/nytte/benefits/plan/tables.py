@@ -25,8 +25,17 @@ from typing import Any
 from .rules import HUNDRED, NON_PRICED, PART_ORDER, UNPLACED, attributed_amount
 
 LEADING = 50  # the initiatives a page lists: those with the most attributed (files: all)
-# What a plan dict holds beyond its summary: the tables that list benefits.
-BENEFIT_TABLES = ("benefits", "owners", "overview", "followup", "benefits_map")
+# What a whole plan dict holds beyond its frame: what ``summarise`` and ``assemble`` derive.
+DERIVED = (
+    "benefits",
+    "owners",
+    "overview",
+    "followup",
+    "benefits_map",
+    "benefit_goals",
+    "unattributed_likely",
+    "counts",
+)
 
 
 def _part_totals(figures: list[dict[str, Any]], years: list[int]) -> dict[str, Any]:
@@ -241,12 +250,10 @@ def summarise(frame: dict[str, Any], figures: list[dict[str, Any]]) -> dict[str,
         **frame,
         "codes": [b["code"] for b in figures],
         # The initiatives a page lists when there are more: those with the most attributed.
-        "leading": sorted(
+        "leading": [
             i["code"]
-            for i in sorted(initiatives, key=lambda i: (-i["attributed_likely"], i["code"]))[
-                :LEADING
-            ]
-        ),
+            for i in sorted(initiatives, key=lambda i: (-i["attributed_likely"], i["code"]))
+        ][:LEADING],
         "owners": owners,
         "overview": overview,
         # What no initiative is attributed (programme plan): the whole, once, less each
@@ -268,9 +275,7 @@ def split(plan: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """A whole plan dict (as versions saved before plans were kept in pieces hold it) as
     its summary and its benefits."""
     benefits = plan.get("benefits", [])
-    frame = {k: v for k, v in plan.items() if k not in (*BENEFIT_TABLES, "counts")}
-    frame.pop("unattributed_likely", None)
-    frame.pop("benefit_goals", None)
+    frame = {k: v for k, v in plan.items() if k not in DERIVED}
     return summarise(frame, benefits), benefits
 
 
@@ -282,30 +287,23 @@ def assemble(
     A ``page`` lists the ``LEADING`` initiatives (all when there are no more), and names
     only its own benefits under each goal."""
     years = summary["years"]
-    owners = {(o["organisation"], o["person"]): o for o in summary["owners"]}
+    whole = {(o["organisation"], o["person"]): o for o in summary["owners"]}
     listed, goals = summary["initiatives"], summary["benefit_goals"]
     if page:
         if len(listed) > LEADING:
             leading = set(summary["leading"])
             listed = [i for i in listed if i["code"] in leading]
-        served: dict[str, list[str]] = defaultdict(list)
-        for b in benefits:
-            if b["impact_goal"]:
-                served[b["impact_goal"]["code"]].append(b["code"])
-        goals = [{**g, "benefits": served[g["code"]]} for g in goals]
+        served = {g["code"]: g["benefits"] for g in _benefit_goals(benefits)}
+        goals = [{**g, "benefits": served.get(g["code"], [])} for g in goals]
+    owners = []
+    for owner in _owners(benefits):
+        totals = whole[(owner["organisation"], owner["person"])]
+        owners.append({**owner, **{k: totals[k] for k in ("key", "likely", "budget_effect")}})
     return {
         **{k: v for k, v in summary.items() if k not in ("codes", "leading", "owners", "overview")},
         "initiatives": listed,
         "benefit_goals": goals,
-        "owners": [
-            {
-                **owner,
-                "key": owners[(owner["organisation"], owner["person"])]["key"],
-                "likely": owners[(owner["organisation"], owner["person"])]["likely"],
-                "budget_effect": owners[(owner["organisation"], owner["person"])]["budget_effect"],
-            }
-            for owner in _owners(benefits)
-        ],
+        "owners": owners,
         "overview": {
             **summary["overview"],
             "parts": [

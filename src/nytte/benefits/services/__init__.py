@@ -44,7 +44,13 @@ from .measurements import (
     measurement_update,
     measurements_append,
 )
-from .plans import plan_file_for, plan_is_large, realisation_plan_save
+from .plans import (
+    plan_download,
+    plan_file_for,
+    plan_size,
+    realisation_plan_save,
+    word_takes,
+)
 
 __all__ = [
     "ESTIMATE_FIELDS",
@@ -71,11 +77,13 @@ __all__ = [
     "measurement_delete",
     "measurement_update",
     "measurements_append",
+    "plan_download",
     "plan_file_for",
-    "plan_is_large",
+    "plan_size",
     "realisation_plan_save",
     "refresh_amount_totals",
     "target_create",
     "target_delete",
     "target_update",
+    "word_takes",
 ]

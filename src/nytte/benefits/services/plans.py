@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -59,7 +60,7 @@ def realisation_plan_save(
         created_by=actor_user(acting_user),
     )
     plan = object_create(plan, acting_user=acting_user)
-    if initiative is None and programme.benefits.count() > BACKGROUND_OVER:
+    if in_background(register_plan_size(programme, initiative)):
         from ..tasks import fill_realisation_plan
 
         transaction.on_commit(lambda: fill_realisation_plan.enqueue(plan.pk))
@@ -88,21 +89,96 @@ def realisation_plan_fill(plan: RealisationPlan) -> RealisationPlan:
     return plan
 
 
-def realisation_plan_failed(plan_id: int) -> None:
-    """Mark a version whose building failed, so the page says so rather than "saving"."""
-    RealisationPlan.objects.filter(pk=plan_id, status=PlanStatus.SAVING).update(
-        status=PlanStatus.FAILED
-    )
+def realisation_plan_build(plan_id: int) -> str:
+    """Build a large version being saved (``realisation_plan_save``); the task's body. Run
+    twice it does nothing more; a failure marks the version, so the page says so rather
+    than "being saved"."""
+    plan = RealisationPlan.objects.select_related("programme", "initiative").get(pk=plan_id)
+    if plan.status != PlanStatus.SAVING:
+        return str(plan.status)
+    try:
+        return str(realisation_plan_fill(plan).status)
+    except Exception:
+        RealisationPlan.objects.filter(pk=plan_id).update(status=PlanStatus.FAILED)
+        raise
 
 
 # ---------------------------------------------------------------------------------------------
 # Files of large plans: built by the worker, kept a while
 
 
-def plan_is_large(plan: dict[str, Any]) -> bool:
-    """Whether the plan (its summary or the whole) is a programme's with more than
-    ``BACKGROUND_OVER`` benefits, so that its files are built by ``nytte worker``."""
-    return plan["scope"] == "programme" and plan["counts"]["benefits"] > BACKGROUND_OVER
+def plan_size(plan: dict[str, Any]) -> int:
+    """What decides how a plan (its summary or the whole) is saved and put into files: a
+    programme plan's benefits; an initiative's plan, a handful, counts as none."""
+    return plan["counts"]["benefits"] if plan["scope"] == "programme" else 0
+
+
+def register_plan_size(programme: Programme, initiative: Initiative | None) -> int:
+    """``plan_size`` of the plan as the register holds it now, counted (one query)."""
+    return 0 if initiative is not None else programme.benefits.count()
+
+
+def in_background(size: int) -> bool:
+    """Whether a plan of ``size`` is saved, and put into files, by ``nytte worker``."""
+    return size > BACKGROUND_OVER
+
+
+def word_takes(size: int) -> bool:
+    """Whether a plan of ``size`` may be a Word document (``plan.files.WORD_MOST``)."""
+    from ..plan import files
+
+    return size <= files.WORD_MOST
+
+
+@dataclass(frozen=True)
+class PlanDownload:
+    """What a plan's file link answers: the file and its name, or the ``pending`` file the
+    worker is building (or failed to), or ``refused``: too large for Word."""
+
+    data: bytes | None = None
+    name: str = ""
+    pending: PlanFile | None = None
+    refused: bool = False
+
+
+def plan_download(
+    *,
+    programme: Programme,
+    initiative: Initiative | None,
+    saved: RealisationPlan | None,
+    fmt: str,
+    user: Actor,
+    retry: bool = False,
+) -> PlanDownload:
+    """The plan (current, or the version ``saved``) as a file of ``fmt`` in the active
+    language: built now, or for a large plan by the worker (``plan_file_for``); Word only
+    up to ``word_takes``."""
+    from ..plan.files import file_name, render_file
+    from ..plan.paging import plan_source, saved_plan
+
+    if saved is not None:
+        size = plan_size(saved_plan(saved).summary)
+    else:
+        size = register_plan_size(programme, initiative)
+    if fmt == "docx" and not word_takes(size):
+        return PlanDownload(refused=True)
+    scope = initiative.code if initiative is not None else programme.slug
+    if in_background(size):
+        file = plan_file_for(
+            programme=programme,
+            saved=saved,
+            fmt=fmt,
+            language=translation.get_language(),
+            retry=retry,
+        )
+        if file.status != PlanStatus.SAVED:
+            return PlanDownload(pending=file)
+        data = bytes(PlanFile.objects.values_list("data", flat=True).get(pk=file.pk))
+        built_on = timezone.localdate(file.created_at).isoformat()
+    else:
+        plan = plan_source(programme, initiative, saved, user).whole()
+        data, built_on = render_file(plan, fmt, saved), plan["built_on"]
+    return PlanDownload(data=data, name=file_name(scope, fmt, saved, built_on))
 
 
 def plan_file_for(
@@ -155,6 +231,8 @@ def plan_file_build(file_id: int) -> str:
     )
     if file.status != PlanStatus.SAVING:  # run twice
         return str(file.status)
+    if file.plan is not None:
+        file.plan.programme = file.programme
     try:
         with translation.override(file.language):
             if file.plan is not None:

@@ -27,7 +27,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
@@ -42,15 +41,9 @@ from .. import services
 from ..choices import PlanStatus
 from ..forms import PlanSaveForm
 from ..models import PlanFile, RealisationPlan
-from ..plan import display, plan_initiatives
-from ..plan.files import (
-    FORMATS,
-    WORD_MOST,
-    file_name,
-    render_file,
-    version_meta,
-)
-from ..plan.paging import PlanSource, current_plan, saved_plan, shown
+from ..plan import display, files, plan_initiatives
+from ..plan.files import FORMATS, version_meta
+from ..plan.paging import plan_source, shown
 from ..plan.text import plan_title
 
 # ---------------------------------------------------------------------------------------------
@@ -98,18 +91,6 @@ def _version(
         raise Http404 from exc
     saved.programme = programme  # permission checks and the cache key need no query
     return saved
-
-
-def _source(
-    request: HttpRequest,
-    programme: Programme,
-    initiative: Initiative | None,
-    saved: RealisationPlan | None,
-) -> PlanSource:
-    """The plan to render: a saved version as it was, or the plan as the register holds it."""
-    if saved is not None:
-        return saved_plan(saved)
-    return current_plan(programme, initiative, request.user)
 
 
 def _page_url(programme: Programme, initiative: Initiative | None) -> str:
@@ -245,7 +226,7 @@ def _plan_page(
     )
     number = saved.version if saved else None
     view = shown(
-        _source(request, programme, initiative, saved),
+        plan_source(programme, initiative, saved, request.user),
         initiative=request.GET.get("initiative", ""),
         owner=request.GET.get("owner", ""),
         page=request.GET.get("page"),
@@ -273,9 +254,9 @@ def _plan_page(
             "may_save": may_save,
             # A large programme plan's files are built by the worker: a link to one opens a
             # page that says so until it is ready, so it must not be saved as the file.
-            "files_later": services.plan_is_large(plan),
-            "word_too_large": plan["counts"]["benefits"] > WORD_MOST,
-            "word_most": WORD_MOST,
+            "files_later": services.plans.in_background(services.plan_size(plan)),
+            "word_too_large": not services.word_takes(services.plan_size(plan)),
+            "word_most": files.WORD_MOST,
             "form": form,
             "page_url": _page_url(programme, initiative),
             "docx_url": _file_url(programme, initiative, "docx", number),
@@ -312,46 +293,23 @@ def _plan_file(
     request: HttpRequest, programme: Programme, initiative: Initiative | None, fmt: str
 ) -> HttpResponse:
     """The plan as a file; a large plan's is built by ``nytte worker``, and until it is ready
-    the answer is a page that says so."""
+    (or when Word cannot take it) the answer is a page that says so."""
     if fmt not in FORMATS:
         raise Http404
     saved = _version(request, programme, initiative)
-    scope = initiative.code if initiative else programme.slug
-    size = _size(programme, initiative, saved)
-    if fmt == "docx" and size > WORD_MOST:
-        return _file_wait(request, programme, saved, None, fmt)
-    if size > services.plans.BACKGROUND_OVER:
-        file = services.plan_file_for(
-            programme=programme,
-            saved=saved,
-            fmt=fmt,
-            language=get_language(),
-            retry=request.GET.get("retry") == "1",
-        )
-        if file.status != PlanStatus.SAVED:
-            return _file_wait(request, programme, saved, file, fmt)
-        data = bytes(PlanFile.objects.values_list("data", flat=True).get(pk=file.pk))
-        built_on = timezone.localdate(file.created_at).isoformat()
-    else:
-        plan = _source(request, programme, initiative, saved).whole()
-        data, built_on = render_file(plan, fmt, saved), plan["built_on"]
-    response = HttpResponse(data, content_type=FORMATS[fmt][1])
-    name = file_name(scope, fmt, saved, built_on)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    answer = services.plan_download(
+        programme=programme,
+        initiative=initiative,
+        saved=saved,
+        fmt=fmt,
+        user=request.user,
+        retry=request.GET.get("retry") == "1",
+    )
+    if answer.data is None:
+        return _file_wait(request, programme, saved, answer.pending, fmt)
+    response = HttpResponse(answer.data, content_type=FORMATS[fmt][1])
+    response["Content-Disposition"] = f'attachment; filename="{answer.name}"'
     return response
-
-
-def _size(
-    programme: Programme, initiative: Initiative | None, saved: RealisationPlan | None
-) -> int:
-    """How many benefits a programme plan has, to know whether the worker builds its files
-    (an initiative's plan, a handful, counts as none): a version's summary says, the
-    current plan's are counted."""
-    if initiative is not None:
-        return 0
-    if saved is not None:
-        return saved_plan(saved).summary["counts"]["benefits"]
-    return programme.benefits.count()
 
 
 def _file_wait(
@@ -372,7 +330,7 @@ def _file_wait(
             "programme": programme,
             "file": file,
             "format": fmt,
-            "word_most": WORD_MOST,
+            "word_most": files.WORD_MOST,
             "version": version_meta(saved),
             "page_url": _page_url(programme, None),
             "xlsx_url": _file_url(programme, None, "xlsx", saved and saved.version),
